@@ -32,7 +32,7 @@ def test_vocabulary() -> None:
         "héberger",
         "accueillir",
     )
-    assert DEFAULT_PURPOSES == {
+    assert {
         "PROX",
         "SEX",
         "ESCL",
@@ -42,7 +42,7 @@ def test_vocabulary() -> None:
         "MENDICITE",
         "DIGNITE",
         "DELITS_FORCES",
-    }
+    } == DEFAULT_PURPOSES
     assert set(MEANS_FR) == {1, 2, 3, 4}
     assert all(MEANS_FR[n].startswith(f"{n}°") for n in MEANS_FR)
     assert set(PURPOSES_FR) == DEFAULT_PURPOSES

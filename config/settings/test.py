@@ -1,0 +1,20 @@
+"""Test settings: fast hashing, immediate tasks, in-memory email."""
+
+import os
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+FIELD_ENCRYPTION_KEYS = ["dGVzdC1rZXktMDEyMzQ1Njc4OWFiY2RlZmdoaWprbG0="]
+LOOKUP_HASH_KEY = "test-lookup-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+DEMO_DATA_ALLOWED = True
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", "/tmp/maillage-test-private"))  # noqa: F405
+STORAGES["default"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
+ACCOUNT_RATE_LIMITS = ACCOUNT_RATE_LIMITS  # noqa: F405  (kept: tests check them)
+if "DATABASE_URL" not in os.environ:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}

@@ -1,0 +1,62 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from maillage.organisations.policies import requires_second_factor
+
+from . import mfa
+
+SESSION_LAST_SEEN = "maillage.last_seen"
+
+# Paths a signed-in user without a second factor may still reach: enrolment,
+# sign-out, language, static files, health.
+_MFA_EXEMPT_PREFIXES = ("/comptes/", "/i18n/", "/static/", "/healthz", "/accessibilite/", "/mentions-legales/", "/donnees-personnelles/")
+
+
+class SessionIdleTimeoutMiddleware:
+    """Sign out after SESSION_IDLE_TIMEOUT_SECONDS without a request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(SESSION_LAST_SEEN)
+            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS:
+                logout(request)
+                messages.info(request, _("Votre session a expiré après une période d'inactivité. Reconnectez-vous."))
+                return redirect(f"{reverse('account_login')}?next={request.path}")
+            # Writing the session on every request costs a query; a minute's
+            # precision is enough for a 30-minute timeout.
+            if last_seen is None or now - last_seen >= 60:
+                request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class RequireSecondFactorMiddleware:
+    """Anyone who can read victims' data must have and have used a second
+    factor before any other page (issue 2, docs/security.md §MFA)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not request.path.startswith(_MFA_EXEMPT_PREFIXES) and requires_second_factor(user):
+            if not mfa.has_totp(user):
+                messages.warning(
+                    request,
+                    _("Votre rôle donne accès à des données de victimes : activez la double authentification pour continuer."),
+                )
+                return redirect("mfa_activate_totp")
+            if not mfa.session_used_second_factor(request):
+                logout(request)
+                messages.error(request, _("Cette session n'a pas utilisé de second facteur. Reconnectez-vous avec votre code."))
+                return redirect("account_login")
+        return self.get_response(request)

@@ -1,0 +1,65 @@
+"""Optional ProConnect login (OpenID Connect), active only with PROCONNECT_ENABLED.
+
+Accounts are matched on the professional email (ProConnect's `sub` differs for
+each identity provider), never created here: an organisation administrator
+invites people first. The `acr` claim tells whether the identity provider used a
+second factor; when it did, the session counts as second-factor-verified,
+otherwise a user whose role reads victims' data is refused and asked to sign in
+with password and TOTP (ecosystem-notes.md: eidas1 proves no second factor).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import SuspiciousOperation
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+from maillage.organisations.policies import requires_second_factor
+
+from .mfa import SESSION_PROCONNECT_MFA
+
+
+def acr_proves_second_factor(acr: str | None) -> bool:
+    return bool(acr) and acr in settings.PROCONNECT_MFA_ACR_VALUES
+
+
+class ProConnectBackend(OIDCAuthenticationBackend):
+    def filter_users_by_claims(self, claims):
+        email = (claims.get("email") or "").strip()
+        if not email:
+            return get_user_model().objects.none()
+        return get_user_model().objects.filter(email__iexact=email, is_active=True)
+
+    def create_user(self, claims):  # pragma: no cover - OIDC_CREATE_USER is False
+        raise SuspiciousOperation("Accounts are created by invitation only.")
+
+    def get_or_create_user(self, access_token, id_token, payload):
+        user = super().get_or_create_user(access_token, id_token, payload)
+        if user is None:
+            return None
+        acr = payload.get("acr")
+        strong = acr_proves_second_factor(acr)
+        if requires_second_factor(user) and not strong:
+            # Refuse rather than silently downgrade: the login page explains.
+            return None
+        user.proconnect_sub = payload.get("sub", "")[:255]
+        user.save(update_fields=["proconnect_sub"])
+        if self.request is not None:
+            self.request.session[SESSION_PROCONNECT_MFA] = strong
+        return user
+
+
+def logout_url(request) -> str:
+    from urllib.parse import urlencode
+
+    endpoint = settings.OIDC_OP_LOGOUT_ENDPOINT
+    id_token = request.session.get("oidc_id_token")
+    if not endpoint or not id_token:
+        return settings.LOGOUT_REDIRECT_URL
+    params = {
+        "id_token_hint": id_token,
+        "state": request.session.get("oidc_state", "logout"),
+        "post_logout_redirect_uri": request.build_absolute_uri("/"),
+    }
+    return f"{endpoint}?{urlencode(params)}"

@@ -1,0 +1,38 @@
+from allauth.account.signals import user_logged_in, user_logged_out
+from allauth.mfa.signals import authenticator_added, authenticator_removed
+from django.contrib.auth.signals import user_login_failed
+from django.dispatch import receiver
+
+from maillage.core import audit
+from maillage.core.models import AuditKind
+
+# Security events go to the audit journal (who signed in, failed, enrolled a
+# second factor). Business writes are audited by services, not signals.
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    audit.record(action="auth.login", actor=user, kind=AuditKind.SECURITY, target=user, target_label=user.email)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        audit.record(action="auth.logout", actor=user, kind=AuditKind.SECURITY, target=user, target_label=user.email)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    # Only the fact and the request context: the attempted email could be a
+    # typo of a third person's address, it is not kept.
+    audit.record(action="auth.login_failed", actor=None, kind=AuditKind.SECURITY)
+
+
+@receiver(authenticator_added)
+def _authenticator_added(sender, request, user, authenticator, **kwargs):
+    audit.record(action="auth.mfa_added", actor=user, kind=AuditKind.SECURITY, target=user, target_label=user.email, details={"type": authenticator.type})
+
+
+@receiver(authenticator_removed)
+def _authenticator_removed(sender, request, user, authenticator, **kwargs):
+    audit.record(action="auth.mfa_removed", actor=user, kind=AuditKind.SECURITY, target=user, target_label=user.email, details={"type": authenticator.type})

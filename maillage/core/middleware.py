@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
+
+from . import context
+
+
+def client_ip(request) -> str | None:
+    # Behind the reverse proxy the client address is the first X-Forwarded-For
+    # entry (the proxy is trusted, see docs/operations.md).
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and settings.SECURE_PROXY_SSL_HEADER:
+        return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        ctx = context.RequestContext(
+            request_id=context.new_request_id(),
+            method=request.method or "",
+            path=request.path,
+            ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
+        )
+        request.request_id = ctx.request_id
+        with context.bind(ctx):
+            response = self.get_response(request)
+        response["X-Request-Id"] = ctx.request_id
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse oversized bodies before anything reads them, with a French page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY_BYTES:
+            body = render_to_string("errors/413.html", {"max_mb": settings.MAX_REQUEST_BODY_BYTES // (1024 * 1024)})
+            return HttpResponse(body, status=413)
+        return self.get_response(request)
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """Pages for signed-in users may show victims' data: never cache them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+            response["Cache-Control"] += ", no-store, private"
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.value = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.value)
+        return response

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+
+from .models import Notification, OutboundEmail
+
+
+def send_email(*, to: str, subject: str, template: str, context: dict, idempotency_key: str, ics: str = "", ics_method: str = "") -> OutboundEmail | None:
+    """Queue an email in the current transaction; it leaves after commit.
+
+    Nothing is sent if the transaction rolls back, and the same key queued
+    twice gives one message."""
+    body = render_to_string(template, context)
+    try:
+        with transaction.atomic():
+            email = OutboundEmail.objects.create(idempotency_key=idempotency_key, to=to, subject=subject, body=body, ics=ics, ics_method=ics_method)
+    except IntegrityError:
+        return None
+    from .tasks import deliver_email
+
+    transaction.on_commit(lambda: deliver_email.enqueue(email.pk))
+    return email
+
+
+def notify(*, recipient, title: str, body: str = "", link: str = "", organisation=None, idempotency_key: str = "") -> Notification | None:
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(
+                recipient=recipient, title=title, body=body, link=link, organisation=organisation, idempotency_key=idempotency_key
+            )
+    except IntegrityError:
+        return None

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from .models import OutboundEmail
+
+
+@task()
+def deliver_email(email_id: int) -> str:
+    """Send one queued email at most once, whatever the number of retries."""
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None:
+            return "missing"
+        if email.sent_at is not None:
+            return "already-sent"
+        message = EmailMessage(subject=email.subject, body=email.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to])
+        if email.ics:
+            message.attach("invitation.ics", email.ics, f"text/calendar; charset=utf-8; method={email.ics_method or 'PUBLISH'}")
+        email.attempts += 1
+        try:
+            message.send()
+        except Exception as exc:  # the SMTP error text names no victim
+            email.last_error = str(exc)[:300]
+            email.save(update_fields=["attempts", "last_error"])
+            raise
+        email.sent_at = timezone.now()
+        email.save(update_fields=["attempts", "sent_at"])
+    return "sent"

@@ -1,0 +1,73 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from maillage.accounts import mfa
+from maillage.accounts.services import update_profile
+from maillage.organisations import policies
+from maillage.organisations.services import InvitationError, accept_invitation, find_usable_invitation
+
+from .forms import AcceptInvitationForm, ProfileForm
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    """Single-use, expiring activation link sent by an organisation administrator."""
+    try:
+        invitation = find_usable_invitation(token)
+    except InvitationError as exc:
+        return render(request, "accounts/invitation_invalid.html", {"page_title": _("Invitation"), "message": str(exc)}, status=404)
+
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                membership = accept_invitation(token=token, user=request.user)
+            except InvitationError as exc:
+                messages.error(request, str(exc))
+                return redirect("home")
+            messages.success(request, _("Vous avez rejoint %(org)s.") % {"org": membership.organisation.name})
+            return redirect("home")
+        return render(request, "accounts/invitation_confirm.html", {"page_title": _("Invitation"), "invitation": invitation})
+
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accept_invitation(
+                token=token,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except InvitationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Votre compte est activé. Connectez-vous, puis configurez votre second facteur d'authentification."))
+            return redirect("account_login")
+    return render(request, "accounts/invitation_accept.html", {"page_title": _("Activer votre compte"), "invitation": invitation, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    user = request.user
+    form = ProfileForm(
+        request.POST or None,
+        initial={"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone, "weekly_digest_enabled": user.weekly_digest_enabled},
+    )
+    if request.method == "POST" and form.is_valid():
+        update_profile(user=user, acting_user=user, **form.cleaned_data)
+        messages.success(request, _("Vos informations ont été enregistrées."))
+        return redirect("account_profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "page_title": _("Mon compte"),
+            "form": form,
+            "memberships": policies.active_memberships(user),
+            "has_totp": mfa.has_totp(user),
+            "requires_mfa": policies.requires_second_factor(user),
+        },
+    )

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class WwwConfig(AppConfig):
+    name = "maillage.www"
+    label = "www"
+    verbose_name = "Interface web"
+
+    def ready(self) -> None:
+        from . import registry  # noqa: F401

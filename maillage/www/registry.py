@@ -1,0 +1,46 @@
+"""Menu entries and home panels of the foundation (accounts, organisations)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from maillage.notifications.selectors import unread_count
+from maillage.organisations import policies
+
+from .navigation import MenuEntry, register_menu, register_panel
+
+
+def _has_membership(request) -> bool:
+    return request.membership is not None
+
+
+register_menu(MenuEntry(key="home", label=_("Accueil"), url_name="home", visible=lambda r: True, order=0))
+
+
+def _organisation_panel(request):
+    membership = request.membership
+    if membership is None:
+        return {
+            "title": _("Aucune organisation"),
+            "template": "home/panel_no_membership.html",
+        }
+    organisation = membership.organisation
+    context = {
+        "title": organisation.name,
+        "template": "home/panel_organisation.html",
+        "membership": membership,
+        "members_url": reverse("organisation_members", kwargs={"slug": organisation.slug}),
+    }
+    if membership.is_admin:
+        invitations = policies.invitations_visible_for(request.user, organisation).filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        context["pending_invitations"] = invitations.count()
+        context["access_log_url"] = reverse("organisation_access_log", kwargs={"slug": organisation.slug})
+    return context
+
+
+def _notifications_panel(request):
+    count = unread_count(request.user)
+    return {"title": _("Notifications"), "template": "home/panel_notifications.html", "unread": count, "url": reverse("notifications")}
+
+
+register_panel("organisation", _organisation_panel, order=10)
+register_panel("notifications", _notifications_panel, order=900)
