@@ -1,0 +1,281 @@
+"""`make bench`: seed national-size data, run every benchmark, write
+bench/results/latest.json and print a table.
+
+1. For each database (SQLite file under var/bench/, and PostgreSQL database
+   `maillage_bench` when a server answers on 127.0.0.1:5432), migrate and run
+   `seed_demo --size national` once (reused on later runs; --reseed redoes it).
+2. In a subprocess per database, call `run(ctx)` of every bench/bench_*.py
+   module (in-process measurements through django.test.Client or the ORM).
+   Results on PostgreSQL keep their plain name; SQLite ones get ".sqlite".
+3. Serve the app with gunicorn (production settings, 2 workers) on the
+   PostgreSQL data (SQLite if no server) and load it with 20 concurrent
+   keep-alive clients on loopback: /healthz, the signed-in home page and a
+   minimal Django view (/robots.txt), reporting requests/s and p50/p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import importlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+VAR = ROOT / "var" / "bench"
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/test"
+PG_BENCH = "postgres://postgres@127.0.0.1:5432/maillage_bench"
+PY = sys.executable
+
+
+def pg_available() -> bool:
+    return shutil.which("pg_isready") is not None and subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode == 0
+
+
+def database_urls() -> dict[str, str]:
+    urls = {"sqlite": f"sqlite:///{VAR / 'bench.sqlite3'}"}
+    if pg_available():
+        urls["postgresql"] = PG_BENCH
+    return urls
+
+
+def manage(args: list[str], *, database_url: str, settings: str = "config.settings.bench", check=True, **kwargs):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings, "DATABASE_URL": database_url, "MAILLAGE_VAR_DIR": str(VAR)}
+    return subprocess.run([PY, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=check, **kwargs)
+
+
+def seed(vendor: str, url: str, *, reseed: bool) -> None:
+    marker = VAR / f"seeded-{vendor}"
+    if marker.exists() and not reseed:
+        print(f"[{vendor}] reusing seeded database ({marker})")
+        return
+    if vendor == "sqlite":
+        (VAR / "bench.sqlite3").unlink(missing_ok=True)
+    else:
+        subprocess.run(["psql", PG_ADMIN, "-qc", "DROP DATABASE IF EXISTS maillage_bench"], check=True)
+        subprocess.run(["psql", PG_ADMIN, "-qc", "CREATE DATABASE maillage_bench"], check=True)
+    started = time.time()
+    manage(["migrate", "--noinput", "-v0"], database_url=url)
+    manage(["seed_demo", "--size", "national", "--quiet-accounts"], database_url=url, stdout=subprocess.DEVNULL)
+    print(f"[{vendor}] seeded in {time.time() - started:.0f} s")
+    marker.write_text(time.strftime("%Y-%m-%d %H:%M:%S"))
+
+
+# --- in-process benchmarks (run in a subprocess per database) -------------
+
+
+class Context:
+    def __init__(self, vendor: str):
+        self.vendor = vendor
+
+    def client_for(self, user):
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        session = client.session
+        session["account_authentication_methods_user"] = str(user.pk)
+        session["account_authentication_methods"] = [{"method": "mfa", "at": time.time(), "type": "totp"}]
+        session.save()
+        return client
+
+
+def inprocess(vendor: str) -> None:
+    import django
+
+    django.setup()
+    results = []
+    for path in sorted((ROOT / "bench").glob("bench_*.py")):
+        module = importlib.import_module(f"bench.{path.stem}")
+        try:
+            for row in module.run(Context(vendor)):
+                results.append(row)
+        except Exception as exc:  # report and go on: one broken bench must not hide the others
+            results.append({"name": f"{path.stem}.error", "value": None, "unit": repr(exc)[:200], "target": None, "better": "lower"})
+    print("BENCH-JSON " + json.dumps(results))
+
+
+# --- HTTP load -----------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load(port: int, path: str, *, headers: dict, clients: int = 20, duration: float = 6.0) -> dict:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + duration
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        local = []
+        while time.perf_counter() < stop_at:
+            start = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors[0] += 1
+            except (OSError, http.client.HTTPException):
+                errors[0] += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            local.append((time.perf_counter() - start) * 1000)
+        with lock:
+            latencies.extend(local)
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+
+    def pct(p):
+        return round(latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))], 2) if latencies else None
+
+    return {"rps": round(len(latencies) / elapsed, 1), "p50": pct(50), "p95": pct(95), "errors": errors[0], "count": len(latencies)}
+
+
+def web_benchmarks(vendor: str, url: str) -> list[dict]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+        "DATABASE_URL": url,
+        "DJANGO_SECRET_KEY": "bench-secret-key-" + "x" * 40,
+        # The seeded data was encrypted with the development keys.
+        "FIELD_ENCRYPTION_KEYS": "q8Jk3mAfkAeLDzPsDQvPkI8X0oJrPSQHhpUYLk6gqzM=",
+        "LOOKUP_HASH_KEY": "dev-only-lookup-key-distinct-from-the-encryption-key",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "MAILLAGE_VAR_DIR": str(VAR),
+    }
+    redis_ok = (
+        subprocess.run(["redis-cli", "-h", "127.0.0.1", "ping"], capture_output=True, text=True).stdout.strip() == "PONG"
+        if shutil.which("redis-cli")
+        else False
+    )
+    if redis_ok:
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/3"
+    else:
+        subprocess.run([PY, "manage.py", "createcachetable"], env=env, cwd=ROOT, check=True)
+    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+    # A signed-in session with a second factor, made directly in the database.
+    cookie = subprocess.run([PY, "-c", SESSION_SNIPPET], env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(Path(PY).parent / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        for _ in range(60):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.25)
+        https = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+        rows = []
+        measured = {}
+        for key, path, headers in (
+            ("minimal", "/robots.txt", https),
+            ("healthz", "/healthz", https),
+            ("home", "/", {**https, "Cookie": f"__Host-sessionid={cookie}"}),
+        ):
+            load(port, path, headers=headers, clients=4, duration=1.0)  # warm-up
+            m = load(port, path, headers=headers)
+            measured[key] = m
+            if m["errors"]:
+                print(f"[web] {path}: {m['errors']} errors", file=sys.stderr)
+            rows += [
+                {"name": f"web.{key}.rps", "value": m["rps"], "unit": "req/s", "target": None, "better": "higher"},
+                {"name": f"web.{key}.p50_ms", "value": m["p50"], "unit": "ms", "target": None, "better": "lower"},
+                {"name": f"web.{key}.p95_ms", "value": m["p95"], "unit": "ms", "target": None, "better": "lower"},
+            ]
+        ratio = round(measured["home"]["rps"] / measured["minimal"]["rps"], 3) if measured["minimal"]["rps"] else None
+        rows.append({"name": "web.home.rps_ratio_to_minimal_view", "value": ratio, "unit": "ratio", "target": 0.5, "better": "higher"})
+        for row in rows:
+            row["database"] = vendor
+        return rows
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+SESSION_SNIPPET = r"""
+import time, django
+django.setup()
+from django.contrib.auth import get_user_model, BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+user = get_user_model().objects.get(email="admin.passerelle-paris@demo.maillage.fr")
+s = SessionStore()
+s[SESSION_KEY] = str(user.pk)
+s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+s["account_authentication_methods_user"] = str(user.pk)
+s["account_authentication_methods"] = [{"method": "mfa", "at": time.time(), "type": "totp"}]
+s["maillage.last_seen"] = int(time.time()) + 10**6
+s.create()
+print(s.session_key)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--inprocess", choices=["sqlite", "postgresql"])
+    parser.add_argument("--skip-web", action="store_true")
+    args = parser.parse_args()
+    if args.inprocess:
+        inprocess(args.inprocess)
+        return
+    VAR.mkdir(parents=True, exist_ok=True)
+    urls = database_urls()
+    results = []
+    for vendor, url in urls.items():
+        seed(vendor, url, reseed=args.reseed)
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.bench", "DATABASE_URL": url, "MAILLAGE_VAR_DIR": str(VAR)}
+        proc = subprocess.run([PY, str(Path(__file__)), "--inprocess", vendor], env=env, cwd=ROOT, capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(proc.stderr[-3000:], file=sys.stderr)
+        for line in proc.stdout.splitlines():
+            if line.startswith("BENCH-JSON "):
+                for row in json.loads(line[len("BENCH-JSON ") :]):
+                    if vendor == "sqlite":
+                        row["name"] += ".sqlite"
+                    row["database"] = vendor
+                    results.append(row)
+    if not args.skip_web:
+        web_vendor = "postgresql" if "postgresql" in urls else "sqlite"
+        results += web_benchmarks(web_vendor, urls[web_vendor])
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    width = max(len(r["name"]) for r in results) if results else 10
+    print(f"\n{'benchmark':<{width}}  {'value':>12}  {'unit':<8} {'target':>8}  better  ok")
+    for r in results:
+        ok = ""
+        if r["target"] is not None and r["value"] is not None:
+            ok = "yes" if (r["value"] <= r["target"] if r["better"] == "lower" else r["value"] >= r["target"]) else "NO"
+        print(f"{r['name']:<{width}}  {r['value']!s:>12}  {r['unit']:<8} {r['target']!s:>8}  {r['better']:<6}  {ok}")
+    print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
