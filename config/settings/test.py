@@ -1,6 +1,7 @@
 """Test settings: fast hashing, immediate tasks, in-memory email."""
 
 import os
+import tempfile
 
 from .base import *  # noqa: F403
 
@@ -13,8 +14,11 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 DEMO_DATA_ALLOWED = True
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", "/tmp/maillage-test-private"))  # noqa: F405
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", os.path.join(tempfile.gettempdir(), "maillage-test-private")))  # noqa: F405
 STORAGES["default"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
 ACCOUNT_RATE_LIMITS = ACCOUNT_RATE_LIMITS  # noqa: F405  (kept: tests check them)
 if "DATABASE_URL" not in os.environ:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+# No collectstatic before `make test`: without autorefresh WhiteNoise warns
+# "No directory at: staticfiles/" and warnings are errors in the suite.
+WHITENOISE_AUTOREFRESH = True

@@ -23,7 +23,7 @@ from .enums import Role
 from .enums import TerritoryLevel as L
 from .models import Membership, Organisation
 
-DEMO_PASSWORD = "Maillage-demo-2026"  # documented in README.md; demo only
+DEMO_PASSWORD = "Maillage-demo-2026"  # noqa: S105 - documented in README.md; demo only
 
 # (slug, name, acronym, type, level, departement, region, country)
 PUBLIC_BODIES = [

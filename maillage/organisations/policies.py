@@ -40,10 +40,7 @@ def requires_second_factor(user) -> bool:
     """A second factor is mandatory for anyone who reads victims' data, and
     for administrators and coordinators (they grant such access or see the
     national picture)."""
-    for membership in active_memberships(user):
-        if membership.role in (Role.CASE_WORKER, Role.COORDINATOR) or membership.is_admin:
-            return True
-    return False
+    return any(m.role in (Role.CASE_WORKER, Role.COORDINATOR) or m.is_admin for m in active_memberships(user))
 
 
 def is_coordinator(user) -> bool:
