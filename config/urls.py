@@ -1,12 +1,15 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("maillage.www.urls")),
     path("comptes/", include("maillage.www.accounts.urls")),
     path("comptes/", include("allauth.urls")),
     path("organisations/", include("maillage.www.organisations.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The header's language switcher is on anonymous pages too (login page).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]
 
 if settings.PROCONNECT_ENABLED:
