@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "maillage.accounts",
     "maillage.organisations",
     "maillage.notifications",
+    "maillage.identification",
+    "maillage.cases",
     "maillage.demo",
     "maillage.www",
 ]

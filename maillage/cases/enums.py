@@ -1,0 +1,222 @@
+"""Closed lists of the case file. Codes are stable (exports speak them), labels
+are French. HTCDS 2.0 vocabulary is used where it fits (anchors.md)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseStatus(models.TextChoices):
+    # Warsaw art. 10.2 (reasonable grounds) and rules.md §3.2 (identification
+    # belongs to the police and gendarmerie).
+    REPORTED = "reported", _("Signalé")
+    PRESUMED = "presumed", _("Victime présumée (motifs raisonnables)")
+    IDENTIFIED = "identified", _("Identifiée par l'autorité compétente")
+    NOT_RETAINED = "not_retained", _("Non retenu")
+    CLOSED = "closed", _("Clos")
+
+
+class ClosureReason(models.TextChoices):
+    SUPPORT_COMPLETED = "support_completed", _("Accompagnement terminé")
+    REFERRED = "referred", _("Orienté vers une autre structure")
+    LOST_CONTACT = "lost_contact", _("Perte de contact")
+    LEFT_TERRITORY = "left_territory", _("Départ du territoire")
+    PERSON_REFUSED = "person_refused", _("Refus de la personne")
+    DECEASED = "deceased", _("Décès")
+    DUPLICATE = "duplicate", _("Doublon")
+    OTHER = "other", _("Autre")
+
+
+class IdentifyingAuthority(models.TextChoices):
+    POLICE = "police", _("Police nationale")
+    GENDARMERIE = "gendarmerie", _("Gendarmerie nationale")
+    OTHER = "other", _("Autre autorité compétente")
+
+
+class AgeStatus(models.TextChoices):
+    # R-AGE (Warsaw art. 10.3; C. civ. art. 388).
+    DOCUMENTED_MINOR = "documented_minor", _("Mineur·e (documenté)")
+    DOCUMENTED_ADULT = "documented_adult", _("Majeur·e (documenté)")
+    DECLARED_MINOR_UNVERIFIED = "declared_minor_unverified", _("Se déclare mineur·e (non vérifié)")
+    DISPUTED = "disputed", _("Âge contesté")
+    ASSESSED_MINOR = "assessed_minor", _("Évalué·e mineur·e")
+    ASSESSED_ADULT = "assessed_adult", _("Évalué·e majeur·e")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Femme")
+    MALE = "M", _("Homme")
+    OTHER = "X", _("Autre")
+    UNKNOWN = "U", _("Inconnu")
+
+
+class CrossBorder(models.TextChoices):
+    INTERNAL = "internal", _("Interne (sans franchissement de frontière)")
+    CROSS_BORDER = "cross_border", _("Transnationale")
+    UNKNOWN = "unknown", _("Inconnu")
+
+
+class RelationToExploiter(models.TextChoices):
+    # HTCDS "relationship to trafficker".
+    INTIMATE_PARTNER = "intimate_partner", _("Partenaire intime")
+    FAMILY = "family", _("Membre de la famille")
+    FRIEND = "friend", _("Ami·e ou connaissance")
+    EMPLOYER = "employer", _("Employeur")
+    RECRUITER = "recruiter", _("Recruteur ou intermédiaire")
+    STRANGER = "stranger", _("Inconnu·e de la personne")
+    OTHER = "other", _("Autre")
+    UNKNOWN = "unknown", _("Non renseigné")
+
+
+class FirstDetectedBy(models.TextChoices):
+    SELF = "self", _("La personne elle-même")
+    ASSOCIATION = "association", _("Association")
+    POLICE = "police", _("Police ou gendarmerie")
+    LABOUR_INSPECTION = "labour_inspection", _("Inspection du travail")
+    CHILD_PROTECTION = "child_protection", _("Protection de l'enfance")
+    HEALTH = "health", _("Professionnel de santé")
+    THIRD_PARTY = "third_party", _("Tiers (proche, public)")
+    OTHER = "other", _("Autre")
+
+
+# Forms of exploitation: FormeExploitation_FR (Code pénal 225-4-1, rules.md
+# §3.1). Kept extensible (Directive (EU) 2024/1712: forced marriage, illegal
+# adoption, surrogacy; transposition pending).
+class ExploitationForm(models.TextChoices):
+    PROX = "PROX", _("Proxénétisme")
+    SEX = "SEX", _("Agression ou atteintes sexuelles")
+    ESCL = "ESCL", _("Réduction en esclavage")
+    TRAV_FORCE = "TRAV_FORCE", _("Travail ou services forcés")
+    SERVITUDE = "SERVITUDE", _("Réduction en servitude")
+    ORGANE = "ORGANE", _("Prélèvement d'organes")
+    MENDICITE = "MENDICITE", _("Exploitation de la mendicité")
+    DIGNITE = "DIGNITE", _("Conditions de travail ou d'hébergement contraires à la dignité")
+    DELITS_FORCES = "DELITS_FORCES", _("Contrainte à commettre des crimes ou délits")
+
+
+SEXUAL_FORMS = frozenset({"PROX", "SEX"})
+
+
+class ControlMethod(models.TextChoices):
+    # HTCDS 2.0 methods-of-control flags (17).
+    DEBT_BONDAGE = "debt_bondage", _("Servitude pour dette")
+    TAKES_EARNINGS = "takes_earnings", _("Confiscation des gains")
+    RESTRICTS_FINANCIAL = "restricts_financial", _("Restriction de l'accès à l'argent")
+    THREATS = "threats", _("Menaces")
+    PSYCHOLOGICAL_ABUSE = "psychological_abuse", _("Violences psychologiques")
+    PHYSICAL_ABUSE = "physical_abuse", _("Violences physiques")
+    SEXUAL_ABUSE = "sexual_abuse", _("Violences sexuelles")
+    FALSE_PROMISES = "false_promises", _("Fausses promesses")
+    PSYCHOACTIVE_SUBSTANCES = "psychoactive_substances", _("Substances psychoactives")
+    RESTRICTS_MOVEMENT = "restricts_movement", _("Restriction de la liberté de mouvement")
+    RESTRICTS_MEDICAL = "restricts_medical", _("Restriction de l'accès aux soins")
+    EXCESSIVE_HOURS = "excessive_hours", _("Horaires excessifs")
+    USES_CHILDREN = "uses_children", _("Pression par les enfants")
+    THREAT_LAW_ENFORCEMENT = "threat_law_enforcement", _("Menace de dénonciation aux autorités")
+    WITHHOLDS_NECESSITIES = "withholds_necessities", _("Privation de biens essentiels")
+    WITHHOLDS_DOCUMENTS = "withholds_documents", _("Confiscation des documents")
+    OTHER = "other", _("Autre")
+
+
+class NoteVisibility(models.TextChoices):
+    INTERNAL = "internal", _("Interne à l'organisation")
+    SHAREABLE = "shareable", _("Partageable avec les partenaires")
+
+
+class DocumentType(models.TextChoices):
+    IDENTITY = "identity", _("Pièce d'identité")
+    RECEPISSE = "recepisse", _("Récépissé (délai de réflexion)")
+    PERMIT = "permit", _("Titre de séjour")
+    COMPLAINT = "complaint", _("Plainte ou procès-verbal")
+    MEDICAL = "medical", _("Document médical")
+    OTHER = "other", _("Autre")
+
+
+class AssistanceCode(models.TextChoices):
+    # Warsaw art. 12 catalogue (rules.md §2, art. 12).
+    HOUSING = "A-HOUSING", _("Hébergement adapté et sûr (art. 12.1 a)")
+    PSY = "A-PSY", _("Soutien psychologique (art. 12.1 a)")
+    MATERIAL = "A-MATERIAL", _("Aide matérielle (art. 12.1 a)")
+    MED_EMERG = "A-MED-EMERG", _("Soins médicaux d'urgence (art. 12.1 b)")
+    INTERP = "A-INTERP", _("Traduction et interprétariat (art. 12.1 c)")
+    INFO_RIGHTS = "A-INFO-RIGHTS", _("Conseil et information sur les droits (art. 12.1 d)")
+    LEGAL_PROC = "A-LEGAL-PROC", _("Assistance dans la procédure pénale (art. 12.1 e)")
+    EDU_CHILD = "A-EDU-CHILD", _("Accès à l'éducation des enfants (art. 12.1 f)")
+    MED_RESIDENT = "A-MED-RESIDENT", _("Assistance médicale des résidents réguliers (art. 12.3)")
+    EMPLOY = "A-EMPLOY", _("Accès à l'emploi et à la formation (art. 12.4)")
+
+
+class ConsentStatus(models.TextChoices):
+    # Warsaw art. 12.7: consensual and informed basis.
+    OFFERED = "offered", _("Proposée")
+    ACCEPTED = "accepted", _("Acceptée")
+    REFUSED = "refused", _("Refusée")
+    DELIVERED = "delivered", _("Délivrée")
+    CLOSED = "closed", _("Terminée")
+
+
+class ReflectionStatus(models.TextChoices):
+    # Warsaw art. 13; CESEDA R425-2 (rules.md §3.3).
+    OFFERED = "offered", _("Proposé")
+    REQUESTED = "requested", _("Demandé")
+    GRANTED = "granted", _("Accordé")
+    REFUSED = "refused", _("Refusé")
+    INTERRUPTED = "interrupted", _("Interrompu")
+    EXPIRED = "expired", _("Expiré")
+    CONVERTED = "converted_to_permit", _("Converti en titre de séjour")
+
+
+class InterruptionReason(models.TextChoices):
+    # Warsaw art. 13.3; CESEDA R425-2 (former R316-2).
+    PUBLIC_ORDER = "public_order", _("Menace grave pour l'ordre public")
+    RENEWED_CONTACT = "renewed_contact", _("Reprise volontaire de contact avec les auteurs")
+    IMPROPER_CLAIM = "improper_claim", _("Qualité de victime revendiquée indûment")
+
+
+class PermitBasis(models.TextChoices):
+    L425_1 = "L425-1", _("CESEDA L425-1 (avec coopération)")
+    L425_4 = "L425-4", _("CESEDA L425-4 (parcours de sortie de la prostitution)")
+    ASYLUM = "asylum", _("Protection internationale (asile)")
+    RESIDENT_CARD = "resident_card", _("Carte de résident après condamnation définitive")
+    OTHER = "other", _("Autre fondement")
+
+
+class ProtectionBeneficiary(models.TextChoices):
+    # Warsaw art. 28.1.
+    VICTIM = "victim", _("Victime")
+    REPORTER = "reporter", _("Personne ayant signalé ou coopéré")
+    WITNESS = "witness", _("Témoin")
+    FAMILY = "family", _("Membre de la famille")
+    NGO_STAFF = "ngo_staff", _("Membre d'une association")
+
+
+class ProtectionType(models.TextChoices):
+    # Warsaw art. 28.2.
+    PHYSICAL = "physical", _("Protection physique")
+    RELOCATION = "relocation", _("Changement de lieu de résidence")
+    IDENTITY_CHANGE = "identity_change", _("Changement d'identité")
+    EMPLOYMENT_HELP = "employment_help", _("Aide à l'emploi")
+    OTHER = "other", _("Autre")
+
+
+class ProceedingKind(models.TextChoices):
+    COMPLAINT = "complaint", _("Plainte déposée")
+    CIVIL_PARTY = "civil_party", _("Constitution de partie civile")
+    COMPENSATION = "compensation", _("Demande d'indemnisation (CIVI)")
+    TESTIMONY = "testimony", _("Témoignage")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Création")
+    EDITED = "edited", _("Modification")
+    STATUS = "status", _("Changement de statut")
+    NOTE = "note", _("Note")
+    TASK = "task", _("Tâche")
+    DOCUMENT = "document", _("Document")
+    SCREENING = "screening", _("Repérage")
+    RIGHTS = "rights", _("Information sur les droits")
+    ASSISTANCE = "assistance", _("Assistance")
+    REFLECTION = "reflection", _("Délai de réflexion")
+    PERMIT = "permit", _("Titre de séjour")
+    PROTECTION = "protection", _("Mesure de protection")
+    PROCEEDING = "proceeding", _("Procédure")
+    PRIVACY = "privacy", _("Données personnelles")

@@ -1,0 +1,409 @@
+"""The victim's case file.
+
+Split in two on purpose:
+- `Case` holds the pseudonymous reference and non-identifying facts (lists,
+  statistics and exports read only this table, so they never decrypt);
+- `Person` holds the identity, encrypted at rest, with keyed-hash lookup
+  columns for duplicate detection (R-PRIVACY, Warsaw art. 11).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maillage.core.encryption import EncryptedTextField, LookupHashField
+
+from . import enums
+from .workflow import treated_as_minor as derive_treated_as_minor
+
+
+class CodeListField(models.CharField):
+    """A list of short codes stored as "|A|B|", so that `field__contains="A"`
+    filters the same way on SQLite and PostgreSQL with the `has` lookup
+    below (docs/domain/cases.md, "Storage of code lists")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 400)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def to_list(value) -> list[str]:
+        if not value:
+            return []
+        if isinstance(value, str):
+            return [c for c in value.split("|") if c]
+        return [str(c) for c in value if c]
+
+    def from_db_value(self, value, expression, connection):
+        return self.to_list(value)
+
+    def to_python(self, value):
+        return self.to_list(value)
+
+    def get_prep_value(self, value):
+        codes = self.to_list(value)
+        return f"|{'|'.join(codes)}|" if codes else ""
+
+    def value_to_string(self, obj):
+        return self.get_prep_value(self.value_from_object(obj))
+
+    def validate(self, value, model_instance):
+        # Choices are checked per code by the forms and services.
+        if not value and not self.blank:
+            super().validate(value, model_instance)
+
+
+@CodeListField.register_lookup
+class HasCode(models.lookups.Contains):
+    """`nationalities__has="NG"`: exact code membership (LIKE '%|NG|%')."""
+
+    lookup_name = "has"
+
+    def get_prep_lookup(self):
+        return f"|{self.rhs}|"
+
+    def get_rhs_op(self, connection, rhs):
+        return connection.operators["contains"] % rhs
+
+
+class ReferenceCounter(models.Model):
+    """One row per year; locked with select_for_update to allocate references."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"ReferenceCounter {self.year}"
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=enums.CaseStatus.CLOSED)
+
+
+class Case(models.Model):
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="cases")
+    reference = models.CharField(_("référence"), max_length=20, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    # --- status (workflow.TRANSITIONS) ------------------------------------
+    status = models.CharField(_("statut"), max_length=16, choices=enums.CaseStatus.choices, default=enums.CaseStatus.REPORTED)
+    presumed_at = models.DateTimeField(null=True, blank=True)
+    presumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    identified_on = models.DateField(_("date d'identification"), null=True, blank=True)
+    identifying_authority = models.CharField(_("autorité"), max_length=16, choices=enums.IdentifyingAuthority.choices, blank=True)
+    identification_reference = models.CharField(_("référence de la procédure"), max_length=80, blank=True)
+    not_retained_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closure_reason = models.CharField(_("motif de clôture"), max_length=24, choices=enums.ClosureReason.choices, blank=True)
+    status_before_closure = models.CharField(max_length=16, choices=enums.CaseStatus.choices, blank=True)
+
+    # --- age (R-AGE) --------------------------------------------------------
+    age_status = models.CharField(_("statut de l'âge"), max_length=32, choices=enums.AgeStatus.choices)
+    reasons_to_believe_minor = models.BooleanField(_("raisons de penser que la personne est mineure"), default=False)
+    treated_as_minor = models.BooleanField(_("traitée comme mineure"), default=False, editable=False)
+    minor_at_exploitation = models.BooleanField(_("mineure au moment des faits"), null=True, blank=True)
+
+    # --- non-identifying facts (statistics, R-STATS) -----------------------
+    sex = models.CharField(_("sexe"), max_length=1, choices=enums.Sex.choices, default=enums.Sex.UNKNOWN)
+    birth_year = models.PositiveSmallIntegerField(_("année de naissance"), null=True, blank=True)
+    estimated_age = models.PositiveSmallIntegerField(_("âge estimé"), null=True, blank=True)
+    nationalities = CodeListField(_("nationalités"))
+    languages = CodeListField(_("langues"))
+    exploitation_forms = CodeListField(_("formes d'exploitation"))
+    recruitment_country = models.CharField(_("pays de recrutement"), max_length=2, blank=True)
+    recruitment_departement = models.CharField(_("département de recrutement"), max_length=3, blank=True)
+    exploitation_country = models.CharField(_("pays d'exploitation"), max_length=2, blank=True)
+    exploitation_departement = models.CharField(_("département d'exploitation"), max_length=3, blank=True)
+    exploitation_start = models.DateField(_("début de l'exploitation"), null=True, blank=True)
+    exploitation_end = models.DateField(_("fin de l'exploitation"), null=True, blank=True)
+    cross_border = models.CharField(_("dimension"), max_length=16, choices=enums.CrossBorder.choices, default=enums.CrossBorder.UNKNOWN)
+    relation_to_exploiter = models.CharField(_("relation avec l'exploiteur"), max_length=20, choices=enums.RelationToExploiter.choices, default=enums.RelationToExploiter.UNKNOWN)
+    control_methods = CodeListField(_("moyens de contrôle"))
+    first_detected_by = models.CharField(_("premier repérage par"), max_length=20, choices=enums.FirstDetectedBy.choices, default=enums.FirstDetectedBy.OTHER)
+
+    # Warsaw art. 26: non-punishment of offences the person was compelled to commit.
+    compelled_offences = models.BooleanField(_("infractions commises sous la contrainte (art. 26)"), default=False)
+
+    # Privacy (R-PRIVACY): erasure is refused while a legal hold is set.
+    legal_hold = models.BooleanField(_("conservation légale"), default=False)
+    legal_hold_reason = models.CharField(_("motif de la conservation"), max_length=200, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        indexes = [
+            models.Index(fields=["organisation", "-created_at", "-id"], name="case_org_created_idx"),
+            models.Index(fields=["organisation", "status"], name="case_org_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="presumed") | Q(presumed_at__isnull=False),
+                name="case_presumed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="identified") | (Q(identified_on__isnull=False) & ~Q(identifying_authority="")),
+                name="case_identified_has_authority",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | (Q(closed_at__isnull=False) & ~Q(closure_reason="") & ~Q(status_before_closure="")),
+                name="case_closed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed") | (Q(closed_at__isnull=True) & Q(closure_reason="")),
+                name="case_open_has_no_closure",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in enums.CaseStatus]),
+                name="case_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(legal_hold=True) | ~Q(legal_hold_reason=""),
+                name="case_legal_hold_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def save(self, *args, **kwargs):
+        # R-AGE (Warsaw 10.3): derived, never typed in.
+        self.treated_as_minor = derive_treated_as_minor(self.age_status, reasons_to_believe_minor=self.reasons_to_believe_minor)
+        super().save(*args, **kwargs)
+
+    def derive(self) -> None:
+        self.treated_as_minor = derive_treated_as_minor(self.age_status, reasons_to_believe_minor=self.reasons_to_believe_minor)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == enums.CaseStatus.CLOSED
+
+    def exploitation_form_labels(self) -> list[str]:
+        labels = dict(enums.ExploitationForm.choices)
+        return [str(labels.get(c, c)) for c in self.exploitation_forms]
+
+
+def _birth_year_normaliser(values) -> str | None:
+    last, first, year = values
+    if not last or not year:
+        return None
+    return f"{last}\x1e{first or ''}\x1e{year}"
+
+
+class Person(models.Model):
+    """The identity of the person of a case: every column encrypted at rest."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="person")
+    last_name = EncryptedTextField(_("nom"), blank=True)
+    first_name = EncryptedTextField(_("prénom"), blank=True)
+    aliases = EncryptedTextField(_("alias et autres noms"), blank=True)
+    birth_date = EncryptedTextField(_("date de naissance"), blank=True)  # ISO text
+    phone = EncryptedTextField(_("téléphone"), blank=True)
+    email = EncryptedTextField(_("adresse électronique"), blank=True)
+    address = EncryptedTextField(_("adresse"), blank=True)
+    name_hash = LookupHashField(source=["last_name", "first_name"], purpose="case.person.name")
+    name_birth_year_hash = LookupHashField(
+        source=["last_name", "first_name", "lookup_birth_year"], purpose="case.person.name_birth_year", normaliser=_birth_year_normaliser
+    )
+    # Kept so the hash can be computed without joining the case (bulk create).
+    lookup_birth_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("identité")
+
+    def __str__(self) -> str:
+        return f"identité de {self.case_id}"
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.first_name, (self.last_name or "").upper()) if p) or "—"
+
+
+class CaseEvent(models.Model):
+    """Timeline of a case. `summary` is never an identity (reference-level text)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=16, choices=enums.EventKind.choices)
+    summary = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["case", "-at"], name="case_event_case_at_idx")]
+
+    def __str__(self) -> str:
+        return f"CaseEvent {self.case.reference}"
+
+
+class Note(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    visibility = models.CharField(_("visibilité"), max_length=16, choices=enums.NoteVisibility.choices, default=enums.NoteVisibility.INTERNAL)
+    text = EncryptedTextField(_("texte"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Note {self.case.reference}"
+
+
+class Task(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("intitulé"), max_length=200)
+    due_on = models.DateField(_("échéance"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_tasks", verbose_name=_("attribuée à"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["done_at", "due_on", "id"]
+        indexes = [models.Index(fields=["assignee", "done_at", "due_on"], name="case_task_assignee_idx")]
+
+    def __str__(self) -> str:
+        return f"Task {self.case.reference}"
+
+
+def _document_path(instance, filename) -> str:
+    # Random name: the original name may carry identity and is stored encrypted.
+    return f"cases/{instance.case_id}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField(_("type de document"), max_length=16, choices=enums.DocumentType.choices)
+    file = models.FileField(upload_to=_document_path, max_length=200)
+    original_name = EncryptedTextField(blank=True)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Document {self.case.reference}"
+
+
+class RightsInformation(models.Model):
+    """Warsaw art. 15.1; CESEDA R425-1: information on rights, in a language understood."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="rights_information")
+    delivered_on = models.DateField(_("date"))
+    language = models.CharField(_("langue"), max_length=3)
+    interpreter = models.BooleanField(_("avec interprète"), default=False)
+    delivered_by = models.CharField(_("délivrée par"), max_length=120)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-delivered_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"RightsInformation {self.case.reference}"
+
+
+class AssistanceMeasure(models.Model):
+    """Warsaw art. 12. Deliberately no field about cooperation with the
+    authorities (art. 12.6): a test enforces it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assistance_measures")
+    code = models.CharField(_("mesure"), max_length=16, choices=enums.AssistanceCode.choices)
+    status = models.CharField(_("consentement / état"), max_length=16, choices=enums.ConsentStatus.choices, default=enums.ConsentStatus.OFFERED)
+    status_on = models.DateField(_("date"), default=timezone.localdate)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["case", "code"], name="assistance_one_per_code")]
+
+    def __str__(self) -> str:
+        return f"AssistanceMeasure {self.case.reference}"
+
+
+class ReflectionPeriod(models.Model):
+    """Warsaw art. 13; CESEDA L425-1/R425-1 (R-REFLECTION)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reflection_periods")
+    start = models.DateField(_("début (récépissé)"))
+    end = models.DateField(_("fin"))
+    granting_authority = models.CharField(_("autorité"), max_length=120, blank=True)
+    document_reference = models.CharField(_("référence du récépissé"), max_length=80, blank=True)
+    status = models.CharField(_("statut"), max_length=24, choices=enums.ReflectionStatus.choices, default=enums.ReflectionStatus.OFFERED)
+    interruption_reason = models.CharField(_("motif d'interruption"), max_length=20, choices=enums.InterruptionReason.choices, blank=True)
+    reminded_before_end_at = models.DateTimeField(null=True, blank=True)
+    reminded_expiry_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start", "-id"]
+        constraints = [
+            # The ≥ 30-day minimum is a setting (deadlines.REFLECTION_MIN), checked by the service.
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="reflection_end_after_start"),
+            models.CheckConstraint(
+                condition=(Q(status="interrupted") & ~Q(interruption_reason="")) | (~Q(status="interrupted") & Q(interruption_reason="")),
+                name="reflection_interruption_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"ReflectionPeriod {self.case.reference}"
+
+
+class ResidencePermit(models.Model):
+    """Warsaw art. 14; CESEDA L425-1, L425-3, L425-4."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="residence_permits")
+    legal_basis = models.CharField(_("fondement"), max_length=16, choices=enums.PermitBasis.choices)
+    start = models.DateField(_("début de validité"))
+    end = models.DateField(_("fin de validité"), null=True, blank=True)
+    renewal_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewals", verbose_name=_("renouvellement de"))
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gt=models.F("start")), name="permit_end_after_start")]
+
+    def __str__(self) -> str:
+        return f"ResidencePermit {self.case.reference}"
+
+
+class ProtectionMeasure(models.Model):
+    """Warsaw art. 28."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="protection_measures")
+    beneficiary = models.CharField(_("bénéficiaire"), max_length=16, choices=enums.ProtectionBeneficiary.choices)
+    kind = models.CharField(_("type"), max_length=16, choices=enums.ProtectionType.choices)
+    start = models.DateField(_("début"))
+    end = models.DateField(_("fin"), null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"ProtectionMeasure {self.case.reference}"
+
+
+class Proceeding(models.Model):
+    """Warsaw art. 15 and 27: complaint, civil party, CIVI claim."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="proceedings")
+    kind = models.CharField(_("type"), max_length=16, choices=enums.ProceedingKind.choices)
+    on = models.DateField(_("date"))
+    reference = models.CharField(_("référence"), max_length=80, blank=True)
+
+    def __str__(self) -> str:
+        return f"Proceeding {self.case.reference}"

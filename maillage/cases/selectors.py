@@ -1,0 +1,70 @@
+"""Reads of case data. Identity is only returned through `identity_for_display`,
+which writes the access-log row (R-PRIVACY, Warsaw art. 11)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from maillage.core import audit
+
+from . import deadlines, policies
+from .enums import CaseStatus, ReflectionStatus
+from .models import Case, Person, ReflectionPeriod, Task
+
+LIST_FIELDS = (
+    "id", "reference", "status", "age_status", "treated_as_minor", "sex", "birth_year", "estimated_age",
+    "nationalities", "exploitation_forms", "exploitation_country", "exploitation_departement", "created_at", "updated_at", "organisation_id",
+)
+
+
+def case_list(user, organisation, *, status: str = "", minors_only: bool = False, form: str = "") -> QuerySet[Case]:
+    """Reference and non-identifying columns only: no join to Person."""
+    qs = policies.cases_visible_to(user, organisation).only(*LIST_FIELDS)
+    if status in CaseStatus.values:
+        qs = qs.filter(status=status)
+    if minors_only:
+        qs = qs.filter(treated_as_minor=True)
+    if form:
+        qs = qs.filter(exploitation_forms__has=form)
+    return qs.order_by("-created_at", "-id")
+
+
+def case_for(user, organisation, pk) -> Case | None:
+    return policies.cases_visible_to(user, organisation).select_related("organisation", "presumed_by").filter(pk=pk).first()
+
+
+def identity_for_display(user, case: Case, *, purpose: str = "case.identity.viewed", acting_organisation=None) -> Person | None:
+    """The person's identity, with a READ row in the audit journal.
+
+    Returns None (and logs nothing) when the user may not see identities."""
+    if not policies.can_see_identity(user, case):
+        return None
+    person = Person.objects.filter(case=case).first()
+    if person is None:
+        return None
+    audit.record_read(action=purpose, actor=user, target=case, target_label=case.reference, organisation=case.organisation, acting_organisation=acting_organisation)
+    return person
+
+
+def tasks_due_for(user, *, horizon_days: int | None = None) -> QuerySet[Task]:
+    horizon = timezone.localdate() + (deadlines.TASKS_PANEL_HORIZON.delta() if horizon_days is None else timedelta(days=horizon_days))
+    visible = Case.objects.none()
+    for membership in policies.active_memberships(user):
+        visible = visible | policies.cases_visible_to(user, membership.organisation)
+    return Task.objects.filter(assignee=user, done_at__isnull=True, due_on__lte=horizon, case__in=visible.values("id")).select_related("case").order_by("due_on")
+
+
+def reflection_periods_ending(user, *, today: date | None = None) -> QuerySet[ReflectionPeriod]:
+    today = today or timezone.localdate()
+    horizon = today + deadlines.REFLECTION_REMINDER_BEFORE_END.delta()
+    visible = Case.objects.none()
+    for membership in policies.active_memberships(user):
+        visible = visible | policies.cases_visible_to(user, membership.organisation)
+    return (
+        ReflectionPeriod.objects.filter(status=ReflectionStatus.GRANTED, end__gte=today, end__lte=horizon, case__in=visible.values("id"))
+        .select_related("case")
+        .order_by("end")
+    )
