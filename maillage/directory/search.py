@@ -1,0 +1,57 @@
+"""French-aware normalisation of words for the directory search.
+
+The same function builds the stored `Profile.search_text` column and the
+query tokens, so matching is a plain substring test that behaves the same on
+SQLite and PostgreSQL: lower case, accents stripped (unicodedata NFKD),
+ligatures spelled out, and a light French plural stemming (trailing s/x,
+« -aux » → « -al »). A full stemmer (Snowball) would conflate too much for
+proper names; this is enough for « foyers » / « foyer », « hébergement » /
+« hebergements », « médicaux » / « médical ».
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "’": "'"})
+_WORD_RE = re.compile(r"[a-z0-9]+")
+# Elided articles and very common words carry no meaning in a search.
+STOP_WORDS = frozenset(
+    ["a", "au", "aux", "avec", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou", "par", "pour", "sur", "un", "une", "dans", "qui", "que"]
+)
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def stem(word: str) -> str:
+    """Singular form of a French word, approximately (plural s/x, -aux)."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("aux") and len(word) > 4:
+        return word[:-3] + "al"
+    if word.endswith(("s", "x")) and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised, stemmed, deduplicated words of a text (order kept)."""
+    seen: dict[str, None] = {}
+    for word in _WORD_RE.findall(strip_accents(text or "")):
+        if word in STOP_WORDS:
+            continue
+        seen.setdefault(stem(word), None)
+    return list(seen)
+
+
+def normalise(*parts: str) -> str:
+    """Text stored in the search columns: space-separated tokens, padded with
+    spaces so a token can be matched on a word start with `contains(" tok")`."""
+    words: list[str] = []
+    for part in parts:
+        words.extend(tokens(part))
+    return " " + " ".join(dict.fromkeys(words)) + " "

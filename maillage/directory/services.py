@@ -1,0 +1,232 @@
+"""Writes to the directory. Each function is atomic, checks the policy and
+records its audit row in the same transaction (style.md, zulip actions)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.core import audit
+from maillage.core.models import AuditKind
+from maillage.territories import reference
+
+from . import policies, search
+from .enums import Public, TerritoryKind
+from .models import Profile, ProfileLanguage, ProfilePublic, ProfileTerritory
+
+# Plain fields an administrator may edit (the rest is computed).
+EDITABLE_FIELDS = (
+    "visibility",
+    "description",
+    "commune",
+    "departement",
+    "street_address",
+    "address_confidential",
+    "is_national",
+    "capacity_places",
+    "opening_hours",
+    "accepts_referrals",
+    "referral_how",
+    "public_phone",
+    "public_email",
+    "website",
+    "members_phone",
+    "members_email",
+    "referral_procedure",
+)
+# Relations edited as sets of codes/objects.
+RELATION_FIELDS = ("departements", "regions", "countries", "publics", "languages", "services", "exploitation_forms")
+
+
+def validate_codes(*, departements=(), regions=(), countries=(), languages=(), publics=()) -> dict[str, list[str]]:
+    """Normalise and validate territory, language and public codes against
+    maillage.territories.reference; raises ValidationError in French."""
+    errors: dict[str, list[str]] = {}
+    out = {"departements": [], "regions": [], "countries": [], "languages": [], "publics": []}
+    for code in departements:
+        try:
+            out["departements"].append(reference.normalise_departement_code(code))
+        except (ValueError, KeyError):
+            errors.setdefault("departements", []).append(_("Département inconnu : %(code)s") % {"code": code})
+    for code in regions:
+        code = str(code).strip()
+        if reference.is_region_code(code):
+            out["regions"].append(reference.region(code).code)
+        else:
+            errors.setdefault("regions", []).append(_("Région inconnue : %(code)s") % {"code": code})
+    for code in countries:
+        code = str(code).strip().upper()
+        if reference.is_country_code(code) and code != "FR":
+            out["countries"].append(code)
+        else:
+            errors.setdefault("countries", []).append(_("Pays inconnu : %(code)s") % {"code": code})
+    for code in languages:
+        code = str(code).strip().lower()
+        if reference.is_language_code(code):
+            out["languages"].append(code)
+        else:
+            errors.setdefault("languages", []).append(_("Langue inconnue (code ISO 639-1 attendu) : %(code)s") % {"code": code})
+    for code in publics:
+        if code in Public.values:
+            out["publics"].append(code)
+        else:
+            errors.setdefault("publics", []).append(_("Public inconnu : %(code)s") % {"code": code})
+    if errors:
+        raise ValidationError(errors)
+    return {key: sorted(set(values)) for key, values in out.items()}
+
+
+def search_text_for(profile: Profile, *, service_labels: Iterable[str] = (), form_labels: Iterable[str] = (), public_codes: Iterable[str] = ()) -> tuple[str, str]:
+    org = profile.organisation
+    dep_name = ""
+    if profile.departement and reference.is_departement_code(profile.departement):
+        dep_name = reference.departement(profile.departement).name
+    name = search.normalise(org.name, org.acronym)
+    text = search.normalise(
+        org.name,
+        org.acronym,
+        org.get_type_display(),
+        profile.commune,
+        dep_name,
+        profile.description,
+        " ".join(service_labels),
+        " ".join(form_labels),
+        " ".join(str(Public(code).label) for code in public_codes if code in Public.values),
+    )
+    return name, text
+
+
+def refresh_search_text(profile: Profile) -> None:
+    name, text = search_text_for(
+        profile,
+        service_labels=[s.label for s in profile.services.all()],
+        form_labels=[f.label for f in profile.exploitation_forms.all()],
+        public_codes=[p.code for p in profile.publics.all()],
+    )
+    Profile.objects.filter(pk=profile.pk).update(search_name=name, search_text=text)
+    profile.search_name, profile.search_text = name, text
+
+
+def _snapshot(profile: Profile) -> dict:
+    if profile.pk is None:
+        return {}
+    snap = {name: getattr(profile, name) for name in EDITABLE_FIELDS}
+    territories = list(profile.territories.all())
+    snap["departements"] = sorted(t.code for t in territories if t.kind == TerritoryKind.DEPARTEMENT)
+    snap["regions"] = sorted(t.code for t in territories if t.kind == TerritoryKind.REGION)
+    snap["countries"] = sorted(t.code for t in territories if t.kind == TerritoryKind.COUNTRY)
+    snap["publics"] = sorted(p.code for p in profile.publics.all())
+    snap["languages"] = sorted(lang.code for lang in profile.languages.all())
+    snap["services"] = sorted(s.pk for s in profile.services.all())
+    snap["exploitation_forms"] = sorted(f.pk for f in profile.exploitation_forms.all())
+    return snap
+
+
+def _write(profile: Profile, data: dict) -> None:
+    """Apply `data` (already validated) to a saved or new profile."""
+    for name in EDITABLE_FIELDS:
+        if name in data:
+            setattr(profile, name, data[name])
+    if "capacity_places" in data:
+        profile.capacity_updated_at = timezone.now()
+    profile.full_clean(exclude=["organisation", "exploitation_forms", "services"])
+    profile.save()
+    if any(key in data for key in ("departements", "regions", "countries")):
+        profile.territories.all().delete()
+        ProfileTerritory.objects.bulk_create(
+            [ProfileTerritory(profile=profile, kind=TerritoryKind.DEPARTEMENT, code=c) for c in data.get("departements", [])]
+            + [ProfileTerritory(profile=profile, kind=TerritoryKind.REGION, code=c) for c in data.get("regions", [])]
+            + [ProfileTerritory(profile=profile, kind=TerritoryKind.COUNTRY, code=c) for c in data.get("countries", [])]
+        )
+    if "publics" in data:
+        profile.publics.all().delete()
+        ProfilePublic.objects.bulk_create([ProfilePublic(profile=profile, code=c) for c in data["publics"]])
+    if "languages" in data:
+        profile.languages.all().delete()
+        ProfileLanguage.objects.bulk_create([ProfileLanguage(profile=profile, code=c) for c in data["languages"]])
+    if "services" in data:
+        profile.services.set(data["services"])
+    if "exploitation_forms" in data:
+        profile.exploitation_forms.set(data["exploitation_forms"])
+    # Drop prefetch caches so the refresh reads the new relations.
+    getattr(profile, "_prefetched_objects_cache", {}).clear()
+    refresh_search_text(profile)
+
+
+def _clean_data(data: dict) -> dict:
+    data = dict(data)
+    codes = validate_codes(
+        departements=data.get("departements", ()),
+        regions=data.get("regions", ()),
+        countries=data.get("countries", ()),
+        languages=data.get("languages", ()),
+        publics=data.get("publics", ()),
+    )
+    for key, values in codes.items():
+        if key in data:
+            data[key] = values
+    if data.get("departement"):
+        try:
+            data["departement"] = reference.normalise_departement_code(data["departement"])
+        except (ValueError, KeyError):
+            raise ValidationError({"departement": _("Département inconnu : %(code)s") % {"code": data["departement"]}}) from None
+    return data
+
+
+def _changed_fields(before: dict, after: dict) -> list[str]:
+    return sorted(key for key in after if before.get(key) != after.get(key))
+
+
+def update_profile(*, organisation, data: dict, acting_user) -> Profile:
+    """Edit an organisation's directory profile (its administrators only).
+
+    The audit row lists the names of the changed fields, never their values
+    (a confidential address must not be copied into the journal)."""
+    viewer = policies.viewer_for(acting_user)
+    if not policies.can_edit_profile(viewer, organisation):
+        raise PermissionDenied
+    data = _clean_data(data)
+    with transaction.atomic():
+        profile, _created = Profile.objects.select_for_update().get_or_create(organisation=organisation)
+        before = _snapshot(profile)
+        if "capacity_places" in data and data["capacity_places"] == profile.capacity_places:
+            data_for_write = {k: v for k, v in data.items() if k != "capacity_places"}
+        else:
+            data_for_write = data
+        _write(profile, data_for_write)
+        after = _snapshot(profile)
+        changed = _changed_fields(before, after)
+        audit.record(
+            action="directory.profile_updated",
+            actor=acting_user,
+            kind=AuditKind.WRITE,
+            target=profile,
+            organisation=organisation,
+            acting_organisation=organisation,
+            details={"fields": changed},
+        )
+    return profile
+
+
+def verify_profile(*, organisation, acting_user) -> Profile:
+    """« Ces informations sont à jour » : resets the staleness clock."""
+    viewer = policies.viewer_for(acting_user)
+    if not policies.can_edit_profile(viewer, organisation):
+        raise PermissionDenied
+    with transaction.atomic():
+        profile, _created = Profile.objects.get_or_create(organisation=organisation)
+        profile.last_verified_at = timezone.now()
+        profile.save(update_fields=["last_verified_at", "updated_at"])
+        audit.record(action="directory.profile_verified", actor=acting_user, target=profile, organisation=organisation, acting_organisation=organisation)
+    return profile
+
+
+def import_profile(*, organisation, data: dict) -> Profile:
+    """Used by importers (already inside the import's transaction and audit)."""
+    profile, _created = Profile.objects.get_or_create(organisation=organisation)
+    _write(profile, _clean_data(data))
+    return profile

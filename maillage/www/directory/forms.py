@@ -1,0 +1,126 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from maillage.directory.enums import Public, Visibility
+from maillage.directory.importers import MAX_IMPORT_BYTES
+from maillage.directory.models import ExploitationForm, Network, Service
+from maillage.territories import reference
+
+
+def _blank(choices, label=None):
+    return [("", label or _("Tous")), *choices]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Mots-clés"), required=False, max_length=200, help_text=_("Nom, ville, service… (accents et pluriels indifférents)"))
+    departement = forms.ChoiceField(label=_("Département"), required=False)
+    region = forms.ChoiceField(label=_("Région"), required=False)
+    service = forms.ChoiceField(label=_("Service"), required=False)
+    form = forms.ChoiceField(label=_("Forme d'exploitation"), required=False)
+    public = forms.ChoiceField(label=_("Public"), required=False, choices=_blank(Public.choices))
+    language = forms.ChoiceField(label=_("Langue parlée"), required=False)
+    network = forms.ChoiceField(label=_("Réseau"), required=False)
+    accepts_minors = forms.BooleanField(label=_("Accueille des mineur·es"), required=False)
+    has_capacity = forms.BooleanField(label=_("Places disponibles"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = _blank(reference.departement_choices())
+        self.fields["region"].choices = _blank(reference.region_choices(), _("Toutes"))
+        self.fields["service"].choices = _blank([(s.code, s.label) for s in Service.objects.all()])
+        self.fields["form"].choices = _blank([(f.code, f.label) for f in ExploitationForm.objects.all()], _("Toutes"))
+        self.fields["language"].choices = _blank(reference.language_choices(), _("Toutes"))
+        self.fields["network"].choices = _blank([(n.slug, n.name) for n in Network.objects.all()])
+
+    def search_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "text": data.get("q", ""),
+            "departement": data.get("departement") or None,
+            "region": data.get("region") or None,
+            "service": data.get("service") or None,
+            "form": data.get("form") or None,
+            "public": data.get("public") or None,
+            "language": data.get("language") or None,
+            "network": data.get("network") or None,
+            "accepts_minors": True if data.get("accepts_minors") else None,
+            "has_capacity": True if data.get("has_capacity") else None,
+        }
+
+
+class CoverageForm(forms.Form):
+    service = forms.ChoiceField(label=_("Service"), required=False)
+    form = forms.ChoiceField(label=_("Forme d'exploitation"), required=False)
+    public = forms.ChoiceField(label=_("Public"), required=False, choices=_blank(Public.choices))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = _blank([(s.code, s.label) for s in Service.objects.all()])
+        self.fields["form"].choices = _blank([(f.code, f.label) for f in ExploitationForm.objects.all()], _("Toutes"))
+
+
+class ProfileForm(forms.Form):
+    visibility = forms.ChoiceField(label=_("Visibilité de la fiche"), choices=Visibility.choices)
+    description = forms.CharField(label=_("Présentation"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    commune = forms.CharField(label=_("Commune"), required=False, max_length=120)
+    departement = forms.ChoiceField(label=_("Département d'implantation"), required=False)
+    street_address = forms.CharField(label=_("Adresse"), required=False, max_length=300, help_text=_("Visible des membres du réseau, ou seulement de la coordination Ac.Sé si elle est confidentielle"))
+    address_confidential = forms.BooleanField(label=_("Adresse confidentielle (structure d'hébergement Ac.Sé)"), required=False)
+    is_national = forms.BooleanField(label=_("Intervient sur tout le territoire national"), required=False)
+    departements = forms.MultipleChoiceField(label=_("Départements d'intervention"), required=False)
+    regions = forms.MultipleChoiceField(label=_("Régions d'intervention"), required=False, widget=forms.CheckboxSelectMultiple)
+    countries = forms.MultipleChoiceField(label=_("Pays étrangers d'intervention"), required=False)
+    exploitation_forms = forms.ModelMultipleChoiceField(label=_("Formes d'exploitation prises en charge"), required=False, queryset=ExploitationForm.objects.all(), widget=forms.CheckboxSelectMultiple)
+    publics = forms.MultipleChoiceField(label=_("Publics accueillis"), required=False, choices=Public.choices, widget=forms.CheckboxSelectMultiple)
+    languages = forms.MultipleChoiceField(label=_("Langues parlées"), required=False)
+    services = forms.ModelMultipleChoiceField(label=_("Services proposés"), required=False, queryset=Service.objects.all(), widget=forms.CheckboxSelectMultiple)
+    capacity_places = forms.IntegerField(label=_("Places disponibles"), required=False, min_value=0, max_value=100000)
+    opening_hours = forms.CharField(label=_("Horaires d'ouverture"), required=False, max_length=300)
+    accepts_referrals = forms.BooleanField(label=_("Accepte les orientations"), required=False)
+    referral_how = forms.CharField(label=_("Comment vous orienter une personne (public)"), required=False, max_length=500)
+    public_phone = forms.CharField(label=_("Téléphone public"), required=False, max_length=30)
+    public_email = forms.EmailField(label=_("Courriel public"), required=False)
+    website = forms.URLField(label=_("Site internet"), required=False, assume_scheme="https")
+    members_phone = forms.CharField(label=_("Ligne directe (membres du réseau)"), required=False, max_length=30)
+    members_email = forms.EmailField(label=_("Courriel direct (membres du réseau)"), required=False)
+    referral_procedure = forms.CharField(label=_("Procédure d'orientation (membres du réseau)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = _blank(reference.departement_choices(), "—")
+        self.fields["departements"].choices = reference.departement_choices()
+        self.fields["regions"].choices = reference.region_choices()
+        self.fields["countries"].choices = [(c, n) for c, n in reference.country_choices() if c != "FR"]
+        self.fields["languages"].choices = reference.language_choices()
+
+    @staticmethod
+    def initial_for(profile) -> dict:
+        if profile is None:
+            return {}
+        territories = list(profile.territories.all())
+        initial = {name: getattr(profile, name) for name in ProfileForm.base_fields if hasattr(profile, name) and name not in ("services", "exploitation_forms", "publics", "languages")}
+        initial.update(
+            departements=[t.code for t in territories if t.kind == "departement"],
+            regions=[t.code for t in territories if t.kind == "region"],
+            countries=[t.code for t in territories if t.kind == "country"],
+            publics=[p.code for p in profile.publics.all()],
+            languages=[lang.code for lang in profile.languages.all()],
+            services=list(profile.services.all()),
+            exploitation_forms=list(profile.exploitation_forms.all()),
+        )
+        return initial
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Fichier CSV ou XLSX"), help_text=_("Taille maximale : %(size)s Mo. Encodages acceptés : UTF-8 (avec ou sans BOM), Windows-1252.") % {"size": MAX_IMPORT_BYTES // (1024 * 1024)})
+    only_valid = forms.BooleanField(label=_("Importer seulement les lignes valides"), required=False)
+    confirm = forms.BooleanField(label=_("Importer (sinon : aperçu sans enregistrement)"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse la taille maximale de %(size)s Mo.") % {"size": MAX_IMPORT_BYTES // (1024 * 1024)})
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Format non pris en charge : seuls les fichiers .csv et .xlsx sont acceptés."))
+        return upload

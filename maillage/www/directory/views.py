@@ -1,0 +1,199 @@
+"""Directory pages. Thin: reads go through maillage.directory.selectors and
+policies, writes through services/importers (style.md)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from maillage.directory import exports, importers, policies, selectors, services
+from maillage.directory.enums import Public
+from maillage.directory.models import ExploitationForm, Service
+from maillage.territories.map_svg import render_departement_map
+
+from .forms import CoverageForm, ImportForm, ProfileForm, SearchForm
+
+
+@login_not_required
+@require_GET
+def directory_list(request):
+    """Public part for anonymous visitors, full part for signed-in members."""
+    viewer = policies.viewer_for(request.user)
+    form = SearchForm(request.GET or None)
+    results = None
+    if form.is_bound and form.is_valid():
+        results = selectors.search_directory(viewer=viewer, **form.search_kwargs())
+    elif not form.is_bound:
+        results = selectors.search_directory(viewer=viewer)
+    context = {
+        "page_title": _("Annuaire du réseau"),
+        "form": form,
+        "results": results,
+        "viewer": viewer,
+        "can_import": policies.can_import(viewer),
+    }
+    return render(request, "directory/list.html", context)
+
+
+def _profile_or_404(request, slug, viewer):
+    profile = selectors.profile_for_slug(viewer=viewer, slug=slug)
+    if profile is None:
+        raise Http404
+    return profile
+
+
+@login_not_required
+@require_GET
+def profile_detail(request, slug):
+    viewer = policies.viewer_for(request.user)
+    profile = _profile_or_404(request, slug, viewer)
+    groups = policies.field_groups(viewer, profile)
+    context = {
+        "page_title": profile.organisation.name,
+        "profile": profile,
+        "organisation": profile.organisation,
+        "show_members": policies.MEMBERS in groups,
+        "show_address": policies.can_see_street_address(viewer, profile),
+        "can_edit": policies.can_edit_profile(viewer, profile.organisation),
+        "territories": list(profile.territories.all()),
+        "networks": [m.network for m in profile.organisation.network_memberships.all()],
+    }
+    return render(request, "directory/detail.html", context)
+
+
+def _editable_organisation(request, slug, viewer):
+    """Administrators of the organisation only; anyone else gets a 404."""
+    profile = selectors.profile_for_slug(viewer=viewer, slug=slug)
+    if profile is None or not policies.can_edit_profile(viewer, profile.organisation):
+        raise Http404
+    return profile
+
+
+@require_http_methods(["GET", "POST"])
+def profile_edit(request, slug):
+    viewer = policies.viewer_for(request.user)
+    profile = _editable_organisation(request, slug, viewer)
+    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(profile))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(organisation=profile.organisation, data=form.cleaned_data, acting_user=request.user)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("La fiche a été mise à jour."))
+            return redirect("directory_profile", slug=slug)
+    return render(request, "directory/edit.html", {"page_title": _("Modifier la fiche"), "form": form, "profile": profile})
+
+
+@require_POST
+def profile_verify(request, slug):
+    viewer = policies.viewer_for(request.user)
+    profile = _editable_organisation(request, slug, viewer)
+    services.verify_profile(organisation=profile.organisation, acting_user=request.user)
+    messages.success(request, _("Merci : la fiche est confirmée à jour."))
+    return redirect("directory_profile", slug=slug)
+
+
+def _coverage_context(request, viewer):
+    form = CoverageForm(request.GET or None)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        filters = {key: value or None for key, value in form.cleaned_data.items()}
+    counts = selectors.coverage_by_departement(viewer=viewer, **filters)
+    return form, filters, counts
+
+
+def _filters_label(filters) -> str:
+    parts = []
+    if filters.get("service"):
+        parts.append(Service.objects.filter(code=filters["service"]).values_list("label", flat=True).first() or "")
+    if filters.get("form"):
+        parts.append(ExploitationForm.objects.filter(code=filters["form"]).values_list("label", flat=True).first() or "")
+    if filters.get("public"):
+        parts.append(str(Public(filters["public"]).label))
+    return ", ".join(p for p in parts if p) or _("tous services, toutes formes, tous publics")
+
+
+@require_GET
+def coverage(request):
+    viewer = policies.viewer_for(request.user)
+    if not policies.can_view_coverage(viewer):
+        raise Http404
+    form, filters, counts = _coverage_context(request, viewer)
+    label = _filters_label(filters)
+    rows = selectors.coverage_rows(counts)
+    uncovered = [row for row in rows if row.count == 0]
+    svg = render_departement_map(
+        counts,
+        title=_("Couverture du territoire par département"),
+        description=_("Nombre d'organisations qui interviennent dans chaque département (%(filters)s). Les mêmes chiffres figurent dans le tableau qui suit.") % {"filters": label},
+    )
+    context = {
+        "page_title": _("Couverture territoriale"),
+        "form": form,
+        "filters_label": label,
+        "map_svg": svg,
+        "rows": rows,
+        "uncovered": uncovered,
+        "csv_url": reverse("directory_coverage_csv") + ("?" + request.GET.urlencode() if request.GET else ""),
+    }
+    return render(request, "directory/coverage.html", context)
+
+
+@require_GET
+def coverage_csv(request):
+    viewer = policies.viewer_for(request.user)
+    if not policies.can_view_coverage(viewer):
+        raise Http404
+    _form, _filters, counts = _coverage_context(request, viewer)
+    rows = [[r.code, r.name, r.region, str(r.count)] for r in selectors.coverage_rows(counts)]
+    content = exports.to_csv([[exports.neutralise(c) for c in row] for row in rows], [_("Code"), _("Département"), _("Région"), _("Organisations")])
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="couverture.csv"'
+    return response
+
+
+@login_not_required
+@require_GET
+def export(request, fmt):
+    """Export of what the viewer may see (anonymous: the public part)."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    viewer = policies.viewer_for(request.user)
+    rows = exports.rows_for(viewer)
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(rows, exports.headers()), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.to_xlsx(rows, exports.headers()), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="annuaire.{fmt}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def import_view(request):
+    viewer = policies.viewer_for(request.user)
+    if not policies.can_import(viewer):
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = importers.parse(upload.read(), upload.name)
+            if form.cleaned_data["confirm"]:
+                report = importers.apply(report, acting_user=request.user, only_valid=form.cleaned_data["only_valid"])
+                if report.written:
+                    messages.success(request, _("Import terminé : %(c)s organisations créées, %(u)s mises à jour.") % {"c": report.created, "u": report.updated})
+                else:
+                    messages.error(request, _("Rien n'a été enregistré : le fichier contient des erreurs. Corrigez-les ou choisissez d'importer seulement les lignes valides."))
+        except importers.ImportFileError as exc:
+            form.add_error("file", str(exc))
+            report = None
+    return render(request, "directory/import.html", {"page_title": _("Importer des organisations"), "form": form, "report": report})

@@ -1,0 +1,83 @@
+import pytest
+
+from maillage.directory import search
+from maillage.directory.selectors import search_directory
+from maillage.territories.reference import UnknownTerritoryError
+
+pytestmark = pytest.mark.django_db
+
+
+def names(results):
+    return [r.organisation.slug for r in results]
+
+
+def test_normalisation_accents_plurals_and_ligatures():
+    assert search.tokens("Hébergements SÉCURISÉS") == ["hebergement", "securise"]
+    assert search.tokens("soins médicaux") == ["soin", "medical"]
+    assert search.tokens("Œuvre des foyers") == ["oeuvre", "foyer"]
+
+
+def test_anonymous_search_lists_public_profiles_only(directory):
+    found = names(search_directory(viewer=None))
+    assert "escale-marseille" not in found  # members-only profile
+    assert "structure-masquee" not in found
+    assert {"foyer-hirondelles", "chrs-le-phare", "ligne-nationale", directory["paris"].slug} <= set(found)
+
+
+def test_member_sees_members_profiles_but_not_hidden_ones(directory, outsider):
+    found = names(search_directory(viewer=outsider))
+    assert "escale-marseille" in found
+    assert "structure-masquee" not in found
+
+
+def test_word_search_is_accent_and_plural_insensitive(directory, outsider):
+    found = names(search_directory(viewer=outsider, text="hebergement securise"))
+    assert set(found) == {"foyer-hirondelles", "escale-marseille", "chrs-le-phare"}
+    assert names(search_directory(viewer=outsider, text="HIRONDELLE")) == ["foyer-hirondelles"]
+
+
+def test_name_match_ranks_before_other_matches(directory, outsider):
+    # « foyer » is in one name only; « hebergement » everywhere else.
+    results = search_directory(viewer=outsider, text="foyer")
+    assert names(results)[0] == "foyer-hirondelles"
+    assert any("Nom" in reason for reason in results[0].reasons)
+
+
+def test_departement_filter_covers_region_and_national_and_sorts_by_distance(directory, outsider):
+    results = search_directory(viewer=outsider, departement="38", service="secure_accommodation")
+    # Lyon covers the whole Auvergne-Rhône-Alpes région (Isère is in it).
+    assert names(results) == ["foyer-hirondelles"]
+    assert "Intervient dans la région" in " ".join(results[0].reasons)
+    # The shelter is in Hauts-de-Seine (92) and does not cover Paris.
+    assert names(search_directory(viewer=outsider, departement="75", service="secure_accommodation")) == []
+    # Located there first, then the Paris association that also covers 92,
+    # then the national line (no département: farthest).
+    results = search_directory(viewer=outsider, departement="92")
+    assert names(results) == ["chrs-le-phare", directory["paris"].slug, "ligne-nationale"]
+    assert results[1].distance_km < 20
+    assert "Intervient dans le département 92 – Hauts-de-Seine" in results[1].reasons
+
+
+def test_filters(directory, outsider):
+    assert names(search_directory(viewer=outsider, accepts_minors=True)) == ["foyer-hirondelles"]
+    assert set(names(search_directory(viewer=outsider, has_capacity=True))) == {directory["paris"].slug, "escale-marseille", "chrs-le-phare"}
+    assert names(search_directory(viewer=outsider, language="ro")) == [directory["paris"].slug]
+    assert names(search_directory(viewer=outsider, network="acse-reseau")) == ["chrs-le-phare"]
+    assert set(names(search_directory(viewer=outsider, region="93"))) == {"escale-marseille", "ligne-nationale"}
+    assert names(search_directory(viewer=outsider, public="men")) == ["ligne-nationale"]
+    results = search_directory(viewer=outsider, service="legal_aid", public="women", departement="13")
+    assert names(results)[0] == "escale-marseille"
+    assert "Service : Information et aide juridiques" in results[0].reasons
+    assert "Public : Femmes" in results[0].reasons
+
+
+def test_unknown_departement_raises_value_error(directory):
+    with pytest.raises(UnknownTerritoryError):
+        search_directory(viewer=None, departement="999")
+
+
+def test_query_count_is_constant(directory, outsider, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        results = search_directory(viewer=outsider, text="hebergement", departement="75", service="secure_accommodation")
+        for r in results:
+            r.reasons, list(r.profile.services.all()), r.profile.organisation.name
