@@ -9,6 +9,7 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("organisations/", include("maillage.www.organisations.urls")),
     path("annuaire/", include("maillage.www.directory.urls")),
+    path("plan/", include("maillage.www.plans.urls")),
     path("dossiers/", include("maillage.www.cases.urls")),
     # The header's language switcher is on anonymous pages too (login page).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

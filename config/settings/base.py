@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "maillage.directory",
     "maillage.identification",
     "maillage.cases",
+    "maillage.plans",
     "maillage.demo",
     "maillage.www",
 ]

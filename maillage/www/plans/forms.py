@@ -1,0 +1,143 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from maillage.organisations.enums import OrganisationType
+from maillage.organisations.models import Organisation
+from maillage.plans.enums import AmendedField, Completion, Decision, Health, PositionValue, Recommendation, Stance
+from maillage.plans.models import MeasureStatus
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(label=_("Intitulé"), max_length=250)
+    period_start = forms.DateField(label=_("Début de la période"), widget=DATE)
+    period_end = forms.DateField(label=_("Fin de la période"), widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
+            self.add_error("period_end", _("La fin de la période doit suivre son début."))
+        return data
+
+
+class PriorityForm(forms.Form):
+    number = forms.IntegerField(label=_("Numéro"), min_value=1, max_value=99)
+    title = forms.CharField(label=_("Intitulé"), max_length=250)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MeasureForm(forms.Form):
+    priority = forms.ModelChoiceField(label=_("Axe"), queryset=None)
+    number = forms.IntegerField(label=_("Numéro"), min_value=1, max_value=999)
+    title = forms.CharField(label=_("Intitulé"), max_length=300)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    lead = forms.ModelChoiceField(label=_("Pilote"), queryset=Organisation.objects.filter(is_active=True), required=False)
+    co_leads = forms.ModelMultipleChoiceField(label=_("Copilotes"), queryset=Organisation.objects.filter(is_active=True), required=False)
+    partners = forms.ModelMultipleChoiceField(label=_("Partenaires"), queryset=Organisation.objects.filter(is_active=True), required=False)
+    deadline = forms.DateField(label=_("Échéance"), required=False, widget=DATE)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = plan.priorities.all()
+
+
+class FreezeForm(forms.Form):
+    changelog = forms.CharField(label=_("Modifications apportées dans cette version"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TransitionForm(forms.Form):
+    to = forms.CharField(widget=forms.HiddenInput)
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(label=_("Intitulé de la consultation"), max_length=250)
+    opens_at = forms.DateTimeField(label=_("Ouverture"), widget=DATETIME)
+    closes_at = forms.DateTimeField(label=_("Clôture"), widget=DATETIME)
+    all_associations = forms.BooleanField(label=_("Inviter toutes les associations du réseau"), required=False)
+    invited = forms.ModelMultipleChoiceField(label=_("Organisations invitées"), queryset=Organisation.objects.filter(is_active=True), required=False)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.priorities = list(plan.priorities.order_by("number"))
+        for p in self.priorities:
+            for kind, label in (("positions", _("positions")), ("comments", _("commentaires")), ("amendments", _("amendements"))):
+                self.fields[f"p{p.pk}_{kind}"] = forms.BooleanField(
+                    label=_("Axe %(n)s : %(what)s ouverts") % {"n": p.number, "what": label}, required=False, initial=True
+                )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", _("La clôture doit suivre l'ouverture."))
+        invited = list(data.get("invited") or [])
+        if data.get("all_associations"):
+            invited += list(Organisation.objects.filter(is_active=True, type=OrganisationType.ASSOCIATION))
+        if not invited:
+            self.add_error("invited", _("Invitez au moins une organisation."))
+        data["invited_all"] = {o.pk: o for o in invited}.values()
+        data["disabled"] = {p.pk: {k for k in ("positions", "comments", "amendments") if not data.get(f"p{p.pk}_{k}")} for p in self.priorities}
+        return data
+
+
+class PositionForm(forms.Form):
+    value = forms.ChoiceField(label=_("Position de votre organisation"), choices=PositionValue.choices, widget=forms.RadioSelect)
+    argument = forms.CharField(label=_("Argument"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CommentForm(forms.Form):
+    stance = forms.ChoiceField(label=_("Orientation"), choices=Stance.choices, initial=Stance.NEUTRAL, widget=forms.RadioSelect)
+    body = forms.CharField(label=_("Commentaire"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class AmendmentForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    field = forms.ChoiceField(label=_("Champ visé"), choices=AmendedField.choices)
+    proposed_text = forms.CharField(label=_("Rédaction proposée"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    rationale = forms.CharField(label=_("Exposé des motifs"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    sources = forms.CharField(label=_("Sources"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswerForm(forms.Form):
+    recommendation = forms.ChoiceField(label=_("Recommandation de la coordination"), choices=Recommendation.choices)
+    decision = forms.ChoiceField(label=_("Décision"), choices=[c for c in Decision.choices if c[0] != Decision.WITHDRAWN])
+    answer = forms.CharField(
+        label=_("Réponse motivée (visible par la contribution)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") and data["decision"] != Decision.PENDING and not (data.get("answer") or "").strip():
+            self.add_error("answer", _("Une décision s'accompagne d'une réponse motivée que la contribution verra."))
+        return data
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("Note interne (visible de la seule coordination)"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HearingForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation entendue"), queryset=Organisation.objects.filter(is_active=True))
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    participants = forms.CharField(label=_("Participants"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    summary = forms.CharField(label=_("Compte rendu"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReportForm(forms.Form):
+    status = forms.ModelChoiceField(label=_("Statut"), queryset=MeasureStatus.objects.all(), required=False)
+    progress = forms.IntegerField(
+        label=_("Avancement (%)"),
+        min_value=0,
+        max_value=100,
+        error_messages={"max_value": _("L'avancement ne peut dépasser 100 %."), "min_value": _("L'avancement ne peut être négatif.")},
+    )
+    health = forms.ChoiceField(label=_("État de santé"), choices=Health.choices)
+    completion = forms.ChoiceField(label=_("Niveau d'achèvement (échelle OGP)"), choices=Completion.choices)
+    comment = forms.CharField(label=_("Commentaire"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(label=_("Éléments de preuve (liens, références)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Fichier XLSX d'avancement"), help_text=_("Le fichier exporté depuis cette page, modifié hors ligne."))

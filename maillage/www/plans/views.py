@@ -1,0 +1,445 @@
+"""Thin views of the national plan: forms in, services for writes, selectors for reads.
+
+Pages a user may not see answer 404, not 403 (style.md: do not confirm that a
+round or a plan in preparation exists)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from maillage.core.audit import record
+from maillage.core.models import AuditKind
+from maillage.plans import policies, reports, selectors, services, xlsx
+from maillage.plans.diff import compare_snapshots
+from maillage.plans.enums import PLAN_TRANSITIONS, PlanStatus
+from maillage.plans.models import Amendment, Comment, Measure, Plan, ProgressReport
+
+from . import forms
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _managed_plan(request, pk) -> Plan:
+    if not policies.can_manage_plans(request.user):
+        raise Http404
+    return get_object_or_404(Plan, pk=pk)
+
+
+def _round(request, round_id):
+    return get_object_or_404(policies.rounds_visible_for(request.user).select_related("plan", "version"), pk=round_id)
+
+
+def _round_measure(request, round_id, measure_id):
+    round_ = _round(request, round_id)
+    if measure_id not in round_.version.measure_ids():
+        raise Http404
+    return round_, get_object_or_404(Measure.objects.select_related("priority"), pk=measure_id, plan=round_.plan)
+
+
+@login_not_required
+def public(request):
+    plan = selectors.current_public_plan()
+    context = {"page_title": _("Plan national de lutte contre la traite des êtres humains")}
+    if plan is not None:
+        context.update(selectors.plan_overview(plan))
+    return render(request, "plans/public.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request):
+    if not policies.can_manage_plans(request.user):
+        raise Http404
+    form = forms.PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.create_plan(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("Plan créé à l'état de projet."))
+            return redirect("plans:detail", pk=plan.pk)
+    plans = Plan.objects.all()
+    return render(request, "plans/manage.html", {"page_title": _("Plans nationaux"), "plans": plans, "form": form})
+
+
+def plan_detail(request, pk):
+    plan = _managed_plan(request, pk)
+    context = {
+        "page_title": plan.title,
+        "plan": plan,
+        "priorities": plan.priorities.prefetch_related("measures__lead").order_by("number"),
+        "versions": plan.versions.order_by("-number"),
+        "rounds": plan.rounds.all(),
+        "transitions": [(s, PlanStatus(s).label) for s in sorted(PLAN_TRANSITIONS[plan.status])],
+        "freeze_form": forms.FreezeForm(),
+        "pending_reports": selectors.pending_reports(request.user, plan).count(),
+        "is_draft": plan.status == PlanStatus.DRAFT,
+    }
+    return render(request, "plans/detail.html", context)
+
+
+@require_POST
+def transition(request, pk):
+    plan = _managed_plan(request, pk)
+    try:
+        services.transition_plan(plan=plan, to=request.POST.get("to", ""), acting_user=request.user)
+    except ValidationError as exc:
+        messages.warning(request, _error_text(exc))
+    else:
+        messages.success(request, _("Statut du plan mis à jour."))
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@require_POST
+def freeze(request, pk):
+    plan = _managed_plan(request, pk)
+    form = forms.FreezeForm(request.POST)
+    if not form.is_valid():
+        messages.warning(request, _("Décrivez les modifications de cette version."))
+        return redirect("plans:detail", pk=plan.pk)
+    try:
+        version = services.freeze_version(plan=plan, changelog=form.cleaned_data["changelog"], acting_user=request.user)
+    except ValidationError as exc:
+        messages.warning(request, _error_text(exc))
+    else:
+        messages.success(request, _("Version %(n)s figée.") % {"n": version.number})
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def priority_create(request, pk):
+    plan = _managed_plan(request, pk)
+    form = forms.PriorityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_priority(plan=plan, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            return redirect("plans:detail", pk=plan.pk)
+    return render(request, "plans/form.html", {"page_title": _("Ajouter un axe"), "plan": plan, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def measure_edit(request, pk, measure_id=None):
+    plan = _managed_plan(request, pk)
+    measure = get_object_or_404(plan.measures, pk=measure_id) if measure_id else None
+    initial = {}
+    if measure is not None:
+        initial = {f: getattr(measure, f) for f in ("priority", "number", "title", "description", "lead", "deadline")}
+        initial.update(co_leads=measure.co_leads.all(), partners=measure.partners.all())
+    form = forms.MeasureForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        co_leads, partners = data.pop("co_leads"), data.pop("partners")
+        try:
+            services.save_measure(plan=plan, measure=measure, co_leads=co_leads, partners=partners, acting_user=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            return redirect("plans:detail", pk=plan.pk)
+    title = _("Modifier la mesure") if measure else _("Ajouter une mesure")
+    return render(request, "plans/form.html", {"page_title": title, "plan": plan, "form": form})
+
+
+def compare(request, pk):
+    plan = _managed_plan(request, pk)
+    versions = list(plan.versions.order_by("number"))
+    by_number = {v.number: v for v in versions}
+    try:
+        a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
+    except ValueError:
+        a = b = 0
+    old, new = by_number.get(a), by_number.get(b)
+    if (old is None or new is None) and len(versions) >= 2:
+        old, new = versions[-2], versions[-1]
+    changes = compare_snapshots(old.snapshot, new.snapshot) if old and new else []
+    return render(
+        request,
+        "plans/compare.html",
+        {"page_title": _("Comparer deux versions"), "plan": plan, "versions": versions, "old": old, "new": new, "changes": changes},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def round_create(request, pk):
+    plan = _managed_plan(request, pk)
+    form = forms.RoundForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            round_ = services.open_round(
+                plan=plan,
+                title=d["title"],
+                opens_at=d["opens_at"],
+                closes_at=d["closes_at"],
+                invited=list(d["invited_all"]),
+                disabled=d["disabled"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("Consultation ouverte sur la version %(n)s.") % {"n": round_.version.number})
+            return redirect("plans:round", round_id=round_.pk)
+    return render(request, "plans/form.html", {"page_title": _("Ouvrir une consultation"), "plan": plan, "form": form})
+
+
+def rounds(request):
+    visible = policies.rounds_visible_for(request.user).select_related("plan", "version")
+    return render(request, "plans/rounds.html", {"page_title": _("Consultations sur le plan national"), "rounds": visible})
+
+
+def round_detail(request, round_id):
+    round_ = _round(request, round_id)
+    org = policies.contributing_organisation(request.user, round_, preferred=getattr(request.membership, "organisation", None))
+    is_coordination = policies.can_manage_plans(request.user)
+    own = {p.measure_id: p for p in selectors.visible_positions(request.user, round_, org)} if org else {}
+    measures = list(selectors.round_measures(round_))
+    for m in measures:
+        m.own_position = own.get(m.pk)
+    context = {
+        "page_title": round_.title,
+        "round": round_,
+        "organisation": org,
+        "measures": measures,
+        "is_coordination": is_coordination,
+        "notes": round_.internal_notes.select_related("author") if is_coordination else None,
+        "note_form": forms.NoteForm() if is_coordination else None,
+        "hearing_form": forms.HearingForm() if is_coordination else None,
+        "hearings": round_.hearings.select_related("organisation"),
+    }
+    return render(request, "plans/round.html", context)
+
+
+def round_measure(request, round_id, measure_id):
+    round_, measure = _round_measure(request, round_id, measure_id)
+    org = policies.contributing_organisation(request.user, round_, preferred=getattr(request.membership, "organisation", None))
+    is_coordination = policies.can_manage_plans(request.user)
+    position = selectors.visible_positions(request.user, round_, org).filter(measure=measure).first() if org else None
+    snapshot = next(m for m in round_.version.snapshot["measures"] if m["id"] == measure.pk)
+    setting = round_.priority_settings.filter(priority_id=measure.priority_id).first()
+    context = {
+        "page_title": _("Mesure %(n)s") % {"n": measure.number},
+        "round": round_,
+        "measure": measure,
+        "text": snapshot,
+        "organisation": org,
+        "is_open": round_.is_open(),
+        "setting": setting,
+        "is_coordination": is_coordination,
+        "position": position,
+        "positions": selectors.visible_positions(request.user, round_).filter(measure=measure) if is_coordination else None,
+        "position_form": forms.PositionForm(initial={"value": position.value, "argument": position.argument} if position else None),
+        "comment_form": forms.CommentForm(),
+        "amendment_form": forms.AmendmentForm(initial={"version": round_.version.number}),
+        "answer_form": forms.AnswerForm() if is_coordination else None,
+        **selectors.measure_discussion(round_, measure),
+    }
+    return render(request, "plans/round_measure.html", context)
+
+
+def _contribute(request, round_id, measure_id, form_class, call):
+    round_, measure = _round_measure(request, round_id, measure_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.warning(request, _("Contribution non enregistrée : %(e)s") % {"e": errors})
+    else:
+        preferred = getattr(request.membership, "organisation", None)
+        try:
+            call(round_, measure, form.cleaned_data, preferred)
+        except PermissionDenied:
+            messages.warning(request, _("Votre organisation n'est pas invitée à contribuer à cette consultation."))
+        except ValidationError as exc:
+            messages.warning(request, _error_text(exc))
+        else:
+            messages.success(request, _("Contribution enregistrée."))
+    return redirect("plans:round_measure", round_id=round_.pk, measure_id=measure.pk)
+
+
+@require_POST
+def position(request, round_id, measure_id):
+    def call(round_, measure, d, org):
+        services.submit_position(round=round_, measure=measure, value=d["value"], argument=d["argument"], acting_user=request.user, organisation=org)
+
+    return _contribute(request, round_id, measure_id, forms.PositionForm, call)
+
+
+@require_POST
+def comment(request, round_id, measure_id):
+    def call(round_, measure, d, org):
+        parent = None
+        if d.get("parent"):
+            parent = Comment.objects.filter(pk=d["parent"], round=round_, measure=measure).first()
+            if parent is None:
+                raise ValidationError(_("Le commentaire auquel vous répondez n'existe plus."))
+        services.add_comment(round=round_, measure=measure, body=d["body"], stance=d["stance"], parent=parent, acting_user=request.user, organisation=org)
+
+    return _contribute(request, round_id, measure_id, forms.CommentForm, call)
+
+
+@require_POST
+def amendment(request, round_id, measure_id):
+    def call(round_, measure, d, org):
+        version = round_.plan.versions.filter(number=d["version"]).first()
+        if version is None:
+            raise ValidationError(_("Cette version du plan n'existe pas."))
+        services.propose_amendment(
+            round=round_,
+            measure=measure,
+            version=version,
+            field=d["field"],
+            proposed_text=d["proposed_text"],
+            rationale=d["rationale"],
+            sources=d["sources"],
+            acting_user=request.user,
+            organisation=org,
+        )
+
+    return _contribute(request, round_id, measure_id, forms.AmendmentForm, call)
+
+
+@require_POST
+def amendment_answer(request, round_id, amendment_id):
+    if not policies.can_manage_plans(request.user):
+        raise Http404
+    amendment_obj = get_object_or_404(Amendment, pk=amendment_id, round_id=round_id)
+    form = forms.AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_amendment(amendment=amendment_obj, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.warning(request, _error_text(exc))
+        else:
+            messages.success(request, _("Réponse enregistrée."))
+    else:
+        messages.warning(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("plans:round_measure", round_id=round_id, measure_id=amendment_obj.measure_id)
+
+
+@require_POST
+def internal_note(request, round_id):
+    if not policies.can_manage_plans(request.user):
+        raise Http404
+    round_ = _round(request, round_id)
+    form = forms.NoteForm(request.POST)
+    if form.is_valid():
+        services.add_internal_note(round=round_, body=form.cleaned_data["body"], acting_user=request.user)
+        messages.success(request, _("Note interne ajoutée."))
+    else:
+        messages.warning(request, _("La note est vide."))
+    return redirect("plans:round", round_id=round_.pk)
+
+
+@require_POST
+def hearing(request, round_id):
+    if not policies.can_manage_plans(request.user):
+        raise Http404
+    round_ = _round(request, round_id)
+    form = forms.HearingForm(request.POST)
+    if form.is_valid():
+        services.record_hearing(round=round_, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Audition enregistrée."))
+    else:
+        messages.warning(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("plans:round", round_id=round_.pk)
+
+
+def _synthesis_round(request, round_id):
+    if not policies.can_manage_plans(request.user):
+        raise Http404
+    return _round(request, round_id)
+
+
+def synthesis(request, round_id):
+    round_ = _synthesis_round(request, round_id)
+    return render(request, "plans/synthesis.html", {"page_title": _("Synthèse de la consultation"), **selectors.synthesis(round_)})
+
+
+def synthesis_pdf(request, round_id):
+    round_ = _synthesis_round(request, round_id)
+    record(action="plans.synthesis.pdf", actor=request.user, kind=AuditKind.EXPORT, target=round_, organisation=round_.plan.coordination)
+    response = HttpResponse(reports.consultation_pdf(round_), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="synthese-consultation-{round_.pk}.pdf"'
+    return response
+
+
+def synthesis_csv(request, round_id):
+    round_ = _synthesis_round(request, round_id)
+    record(action="plans.synthesis.csv", actor=request.user, kind=AuditKind.EXPORT, target=round_, organisation=round_.plan.coordination)
+    response = HttpResponse(reports.consultation_csv(round_), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="synthese-consultation-{round_.pk}.csv"'
+    return response
+
+
+def reporting(request):
+    measures = policies.measures_reportable_by(request.user)
+    return render(request, "plans/reporting.html", {"page_title": _("Suivi de mes mesures"), "measures": measures})
+
+
+@require_http_methods(["GET", "POST"])
+def report(request, measure_id):
+    measure = get_object_or_404(policies.measures_reportable_by(request.user), pk=measure_id)
+    form = forms.ReportForm(
+        request.POST or None, initial={"status": measure.status, "progress": measure.progress, "health": measure.health, "completion": measure.completion}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_progress_report(measure=measure, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("Compte rendu transmis à la coordination pour validation."))
+            return redirect("plans:reporting")
+    return render(request, "plans/form.html", {"page_title": _("Compte rendu : mesure %(n)s") % {"n": measure.number}, "measure": measure, "form": form})
+
+
+def reports_pending(request, pk):
+    plan = _managed_plan(request, pk)
+    return render(
+        request,
+        "plans/reports_pending.html",
+        {"page_title": _("Comptes rendus à valider"), "plan": plan, "reports": selectors.pending_reports(request.user, plan)},
+    )
+
+
+@require_POST
+def report_validate(request, pk, report_id):
+    plan = _managed_plan(request, pk)
+    report_obj = get_object_or_404(ProgressReport, pk=report_id, measure__plan=plan)
+    try:
+        services.validate_progress_report(report=report_obj, acting_user=request.user)
+    except ValidationError as exc:
+        messages.warning(request, _error_text(exc))
+    else:
+        messages.success(request, _("Compte rendu validé et publié."))
+    return redirect("plans:reports_pending", pk=plan.pk)
+
+
+def progress_xlsx(request, pk):
+    plan = _managed_plan(request, pk)
+    record(action="plans.progress.export", actor=request.user, kind=AuditKind.EXPORT, target=plan, organisation=plan.coordination)
+    response = HttpResponse(xlsx.export_progress(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="avancement-plan-{plan.pk}-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def progress_import(request, pk):
+    plan = _managed_plan(request, pk)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        count, errors = xlsx.import_progress(plan=plan, data=form.cleaned_data["file"].read(), acting_user=request.user)
+        if not errors:
+            messages.success(request, _("%(n)s mesures mises à jour.") % {"n": count})
+            return redirect("plans:detail", pk=plan.pk)
+    return render(request, "plans/import.html", {"page_title": _("Importer l'avancement"), "plan": plan, "form": form, "errors": errors})
