@@ -8,6 +8,7 @@ urlpatterns = [
     path("comptes/", include("maillage.www.accounts.urls")),
     path("comptes/", include("allauth.urls")),
     path("organisations/", include("maillage.www.organisations.urls")),
+    path("coordination/", include("maillage.www.coordination.urls")),
     path("annuaire/", include("maillage.www.directory.urls")),
     path("plan/", include("maillage.www.plans.urls")),
     path("dossiers/", include("maillage.www.cases.urls")),

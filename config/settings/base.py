@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "maillage.accounts",
     "maillage.organisations",
     "maillage.notifications",
+    "maillage.coordination",
     "maillage.directory",
     "maillage.identification",
     "maillage.cases",

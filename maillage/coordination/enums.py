@@ -1,0 +1,146 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class GroupStatus(models.TextChoices):
+    ACTIVE = "active", _("Actif")
+    PAUSED = "paused", _("En pause")
+    CLOSED = "closed", _("Clos")
+
+
+class GroupVisibility(models.TextChoices):
+    MEMBERS = "members", _("Membres du groupe seulement")
+    NETWORK = "network", _("Tout le réseau")
+
+
+class GroupFocus(models.TextChoices):
+    GENERAL = "general", _("Toutes formes d'exploitation")
+    MINORS = "minors", _("Mineurs")
+    SEXUAL = "sexual", _("Exploitation sexuelle")
+    LABOUR = "labour", _("Exploitation par le travail")
+    CRIMINAL = "criminal", _("Contrainte à commettre des délits")
+    INTERNATIONAL = "international", _("Coopération internationale")
+
+
+class GroupRole(models.TextChoices):
+    PILOT = "pilot", _("Pilote")
+    MEMBER = "member", _("Membre")
+    OBSERVER = "observer", _("Observateur·rice")
+
+
+class MeetingMode(models.TextChoices):
+    IN_PERSON = "in_person", _("En présentiel")
+    ONLINE = "online", _("En visioconférence")
+    HYBRID = "hybrid", _("Hybride")
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Programmée")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+class MinutesStatus(models.TextChoices):
+    NONE = "none", _("Pas de compte rendu")
+    DRAFT = "draft", _("Projet de compte rendu")
+    APPROVED = "approved", _("Compte rendu approuvé")
+
+
+# Allowed transitions of the minutes (explicit state machine, style.md).
+MINUTES_TRANSITIONS = {
+    MinutesStatus.NONE: {MinutesStatus.DRAFT},
+    MinutesStatus.DRAFT: {MinutesStatus.DRAFT, MinutesStatus.APPROVED},
+    MinutesStatus.APPROVED: set(),
+}
+
+
+class InvitationResponse(models.TextChoices):
+    NEEDS_ACTION = "needs_action", _("Sans réponse")
+    ACCEPTED = "accepted", _("Accepte")
+    DECLINED = "declined", _("Décline")
+    TENTATIVE = "tentative", _("Peut-être")
+
+
+# RFC 5545 PARTSTAT values of each response.
+PARTSTAT = {
+    InvitationResponse.NEEDS_ACTION: "NEEDS-ACTION",
+    InvitationResponse.ACCEPTED: "ACCEPTED",
+    InvitationResponse.DECLINED: "DECLINED",
+    InvitationResponse.TENTATIVE: "TENTATIVE",
+}
+
+
+class DecisionStatus(models.TextChoices):
+    OPEN = "open", _("En vigueur")
+    IMPLEMENTED = "implemented", _("Mise en œuvre")
+    ABANDONED = "abandoned", _("Abandonnée")
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("À faire")
+    IN_PROGRESS = "in_progress", _("En cours")
+    DONE = "done", _("Faite")
+    CANCELLED = "cancelled", _("Abandonnée")
+
+
+OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+class LetterDirection(models.TextChoices):
+    INCOMING = "incoming", _("Courrier reçu")
+    OUTGOING = "outgoing", _("Courrier envoyé")
+
+
+class LetterStatus(models.TextChoices):
+    RECEIVED = "received", _("Reçu")
+    ASSIGNED = "assigned", _("Attribué")
+    IN_PROGRESS = "in_progress", _("En cours de traitement")
+    ANSWERED = "answered", _("Répondu")
+    CLOSED = "closed", _("Clos")
+
+
+LETTER_TRANSITIONS = {
+    LetterStatus.RECEIVED: {LetterStatus.ASSIGNED, LetterStatus.IN_PROGRESS, LetterStatus.ANSWERED, LetterStatus.CLOSED},
+    LetterStatus.ASSIGNED: {LetterStatus.IN_PROGRESS, LetterStatus.ANSWERED, LetterStatus.CLOSED},
+    LetterStatus.IN_PROGRESS: {LetterStatus.ANSWERED, LetterStatus.CLOSED},
+    LetterStatus.ANSWERED: {LetterStatus.CLOSED},
+    LetterStatus.CLOSED: set(),
+}
+AWAITING_REPLY_STATUSES = (LetterStatus.RECEIVED, LetterStatus.ASSIGNED, LetterStatus.IN_PROGRESS)
+
+
+class DossierKind(models.TextChoices):
+    NATIONAL_CAUSE = "national_cause", _("Label « grande cause nationale »")
+    LEGISLATIVE = "legislative", _("Proposition législative")
+    FUNDING_CALL = "funding_call", _("Appel à financement")
+    OTHER = "other", _("Autre")
+
+
+class DossierStatus(models.TextChoices):
+    PREPARING = "preparing", _("En préparation")
+    SUBMITTED = "submitted", _("Déposé")
+    SUCCEEDED = "succeeded", _("Obtenu")
+    FAILED = "failed", _("Refusé")
+    ABANDONED = "abandoned", _("Abandonné")
+
+
+# Checklist of a « grande cause nationale » application. The label is granted
+# each year by the Prime Minister after a call for applications; the file is
+# examined by the Service d'information du Gouvernement (SIG) and an
+# interministerial commission. Data, not code: a new step is one more row.
+NATIONAL_CAUSE_STEPS = [
+    _("Appel à candidatures du Premier ministre"),
+    _("Dossier : présentation de la cause"),
+    _("Dossier : description de la campagne"),
+    _("Dossier : budget prévisionnel"),
+    _("Dossier : statuts et activités des associations"),
+    _("Dossier : derniers comptes approuvés"),
+    _("Dépôt auprès du Service d'information du Gouvernement (SIG)"),
+    _("Avis de la commission interministérielle"),
+    _("Décision"),
+]
+
+
+class AppointmentStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de choix")
+    BOOKED = "booked", _("Rendez-vous fixé")
+    CANCELLED = "cancelled", _("Annulé")

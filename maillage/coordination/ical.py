@@ -1,0 +1,92 @@
+"""iCalendar (RFC 5545) output of meetings: invitations, updates,
+cancellations and the private feeds.
+
+Times are written in Europe/Paris with a VTIMEZONE block, so a calendar shows
+the meeting at the right hour across daylight-saving changes. The UID stays
+the meeting's for life and SEQUENCE grows at each significant change
+(RFC 5546 §2.1.4): that is how an update or a cancellation replaces the
+event already in the invitee's calendar instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from .enums import PARTSTAT, MeetingStatus
+
+PARIS = ZoneInfo("Europe/Paris")
+PRODID = "-//Maillage//Coordination//FR"
+
+
+def _calendar(method: str | None) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
+    return cal
+
+
+def meeting_uid(meeting) -> str:
+    return f"{meeting.uid}@maillage"
+
+
+def _event(meeting, *, cancelled: bool, invitations: Iterable | None = None) -> Event:
+    event = Event()
+    event.add("uid", meeting_uid(meeting))
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", timezone.now().astimezone(UTC))
+    event.add("dtstart", meeting.starts_at.astimezone(PARIS))
+    event.add("dtend", meeting.ends_at.astimezone(PARIS))
+    event.add("summary", meeting.title)
+    location = meeting.place or meeting.video_url
+    if location:
+        event.add("location", location)
+    description = []
+    if meeting.video_url:
+        description.append(f"Visioconférence : {meeting.video_url}")
+    description.append(f"{settings.SITE_BASE_URL}/coordination/reunions/{meeting.pk}/")
+    event.add("description", "\n".join(description))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    organiser = vCalAddress(f"mailto:{meeting.organiser.email}")
+    organiser.params["cn"] = vText(meeting.organiser.get_full_name() or meeting.organiser.email)
+    event.add("organizer", organiser)
+    for invitation in invitations or ():
+        attendee = vCalAddress(f"mailto:{invitation.user.email}")
+        attendee.params["cn"] = vText(invitation.user.get_full_name() or invitation.user.email)
+        attendee.params["partstat"] = PARTSTAT[invitation.response]
+        attendee.params["role"] = "REQ-PARTICIPANT"
+        attendee.params["rsvp"] = "TRUE"
+        event.add("attendee", attendee, encode=0)
+    return event
+
+
+def meeting_ics(meeting, *, method: str, invitations: Iterable | None = None) -> str:
+    """One meeting, as attached to an invitation (REQUEST) or a cancellation (CANCEL)."""
+    cal = _calendar(method)
+    cal.add_component(_event(meeting, cancelled=method == "CANCEL", invitations=invitations))
+    cal.add_missing_timezones()
+    return cal.to_ical().decode("utf-8")
+
+
+def feed_ics(meetings: Iterable, *, name: str) -> str:
+    """A subscribed feed: cancelled meetings stay, marked CANCELLED, so
+    calendars remove them."""
+    cal = _calendar("PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/Paris")
+    for meeting in meetings:
+        cal.add_component(_event(meeting, cancelled=meeting.status == MeetingStatus.CANCELLED))
+    cal.add_missing_timezones()
+    return cal.to_ical().decode("utf-8")
+
+
+def paris(dt: datetime) -> datetime:
+    return dt.astimezone(PARIS)

@@ -1,0 +1,32 @@
+"""Main menu entry and home panel of coordination, registered from
+CoordinationConfig.ready()."""
+
+from django.utils.translation import gettext_lazy as _
+
+from maillage.coordination import selectors
+
+from ..navigation import MenuEntry, register_menu, register_panel
+
+
+def _has_membership(request) -> bool:
+    return request.membership is not None
+
+
+register_menu(MenuEntry(key="coordination", label=_("Coordination"), url_name="coordination:index", visible=_has_membership, order=50))
+
+
+def _coordination_panel(request):
+    if request.membership is None:
+        return None
+    user = request.user
+    return {
+        "title": _("Coordination"),
+        "template": "coordination/panel_home.html",
+        "meetings": list(selectors.upcoming_meetings(user, limit=3)),
+        "overdue_actions": list(selectors.my_actions(user, overdue_only=True)[:5]),
+        "letters": list(selectors.letters_awaiting_reply(user)[:5]),
+        "decisions": list(selectors.decisions_due_for_review(user)[:3]),
+    }
+
+
+register_panel("coordination", _coordination_panel, order=50)

@@ -1,0 +1,45 @@
+from django.urls import path
+
+from . import views
+
+app_name = "coordination"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("groupes/nouveau/", views.group_create, name="group_create"),
+    path("groupes/<int:pk>/", views.group_detail, name="group"),
+    path("groupes/<int:pk>/membres/ajouter/", views.group_member_add, name="group_member_add"),
+    path("groupes/<int:pk>/documents/ajouter/", views.group_document_add, name="group_document_add"),
+    path("groupes/<int:group_pk>/reunions/nouvelle/", views.meeting_create, name="meeting_create"),
+    path("documents/<int:pk>/", views.document_download, name="document"),
+    path("reunions/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("reunions/<int:pk>/modifier/", views.meeting_edit, name="meeting_edit"),
+    path("reunions/<int:pk>/annuler/", views.meeting_cancel, name="meeting_cancel"),
+    path("reunions/<int:pk>/ordre-du-jour/", views.agenda_add, name="agenda_add"),
+    path("reunions/<int:pk>/inviter/", views.meeting_invite, name="meeting_invite"),
+    path("reunions/<int:pk>/repondre/", views.meeting_respond, name="meeting_respond"),
+    path("reunions/<int:pk>/presences/", views.meeting_attendance, name="meeting_attendance"),
+    path("reunions/<int:pk>/compte-rendu/", views.meeting_minutes, name="meeting_minutes"),
+    path("reunions/<int:pk>/decisions/nouvelle/", views.decision_create, name="decision_create"),
+    path("reunions/<int:pk>/actions/nouvelle/", views.action_create, name="action_create"),
+    path("decisions/<int:pk>/transmettre-au-plan/", views.decision_forward, name="decision_forward"),
+    path("mes-actions/", views.my_actions, name="my_actions"),
+    path("actions/<int:pk>/statut/", views.action_status, name="action_status"),
+    path("agendas/", views.feeds, name="feeds"),
+    path("agendas/<int:pk>/revoquer/", views.feed_revoke, name="feed_revoke"),
+    path("agenda/<str:token>.ics", views.feed, name="feed"),
+    path("courrier/", views.letters, name="letters"),
+    path("courrier/en-retard/", views.letters_overdue, name="letters_overdue"),
+    path("courrier/nouveau/", views.letter_create, name="letter_create"),
+    path("courrier/<int:pk>/", views.letter_detail, name="letter"),
+    path("courrier/<int:pk>/piece-jointe/", views.letter_attachment, name="letter_attachment"),
+    path("dossiers/", views.dossiers, name="dossiers"),
+    path("dossiers/nouveau/", views.dossier_create, name="dossier_create"),
+    path("dossiers/<int:pk>/", views.dossier_detail, name="dossier"),
+    path("etapes/<int:pk>/", views.step_update, name="step_update"),
+    path("rendez-vous/", views.appointments, name="appointments"),
+    path("rendez-vous/nouveau/", views.appointment_create, name="appointment_create"),
+    path("rendez-vous/<int:pk>/", views.appointment_detail, name="appointment"),
+    path("recapitulatif/", views.digest, name="digest"),
+    path("recapitulatif/preference/", views.digest_toggle, name="digest_toggle"),
+]
