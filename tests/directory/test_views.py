@@ -1,0 +1,149 @@
+import pytest
+from django.urls import reverse
+
+from maillage.core.models import AuditEvent
+from maillage.directory.models import Profile
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_sees_public_directory_without_members_data(client, directory):
+    response = client.get(reverse("directory_list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Foyer Les Hirondelles" in html
+    assert "Escale Marseille" not in html
+    assert "Structure masquée" not in html
+    assert "partie publique" in html
+
+
+def test_anonymous_search_with_filters_and_bad_input_gives_no_500(client, directory):
+    response = client.get(reverse("directory_list"), {"q": "hébergements", "departement": "69"})
+    assert response.status_code == 200
+    assert "Foyer Les Hirondelles" in response.content.decode()
+    response = client.get(reverse("directory_list"), {"departement": "999", "language": "zz"})
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+
+
+def test_profile_page_levels(client, login, directory, outsider, acse_member):
+    url = reverse("directory_profile", args=["chrs-le-phare"])
+    html = client.get(url).content.decode()
+    assert "CHRS Le Phare" in html and "12 allée Secrète" not in html and "places disponibles" not in html
+    login(client, outsider)
+    html = client.get(url).content.decode()
+    assert "places disponibles" in html and "12 allée Secrète" not in html
+    login(client, acse_member)
+    assert "12 allée Secrète" in client.get(url).content.decode()
+
+
+def test_members_only_and_hidden_profiles_are_404_for_anonymous(client, login, directory, outsider):
+    assert client.get(reverse("directory_profile", args=["escale-marseille"])).status_code == 404
+    login(client, outsider)
+    assert client.get(reverse("directory_profile", args=["escale-marseille"])).status_code == 200
+    assert client.get(reverse("directory_profile", args=["structure-masquee"])).status_code == 404
+
+
+def test_profile_page_query_count_is_constant(client, login, directory, outsider, django_assert_max_num_queries):
+    login(client, outsider)
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("directory_profile", args=["chrs-le-phare"])).status_code == 200
+
+
+def test_list_query_count_does_not_grow(client, login, directory, outsider, django_assert_max_num_queries, services_by_code):
+    from tests.directory.conftest import make_profile
+    from tests.factories import OrganisationFactory
+
+    login(client, outsider)
+    for _ in range(15):
+        make_profile(OrganisationFactory(), services=[services_by_code["legal_aid"]], publics=["women"], languages=["fr"])
+    with django_assert_max_num_queries(35):
+        assert client.get(reverse("directory_list"), {"q": "association"}).status_code == 200
+
+
+@pytest.mark.parametrize("who,status", [("anonymous", 302), ("plain_member", 404), ("case_worker", 404), ("outsider", 404), ("coordinator", 404), ("org_admin", 200)])
+def test_edit_permissions(client, login, request, directory, who, status):
+    if who != "anonymous":
+        login(client, request.getfixturevalue(who))
+    url = reverse("directory_profile_edit", args=[directory["paris"].slug])
+    assert client.get(url).status_code == status
+    assert client.post(reverse("directory_profile_verify", args=[directory["paris"].slug])).status_code == (302 if status != 404 else 404)
+
+
+def test_admin_edits_profile_through_form(client, login, directory, org_admin, services_by_code):
+    login(client, org_admin)
+    url = reverse("directory_profile_edit", args=[directory["paris"].slug])
+    data = {"visibility": "public", "commune": "Paris 10e", "departement": "75", "languages": ["fr", "ar"], "services": [services_by_code["legal_aid"].pk],
+            "publics": ["women", "families"], "capacity_places": "4", "public_email": "contact@exemple.fr"}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    profile = Profile.objects.get(organisation=directory["paris"])
+    assert profile.commune == "Paris 10e" and profile.capacity_places == 4
+    assert AuditEvent.objects.filter(action="directory.profile_updated", actor=org_admin).exists()
+
+
+def test_edit_form_bad_input_gives_french_errors(client, login, directory, org_admin):
+    login(client, org_admin)
+    url = reverse("directory_profile_edit", args=[directory["paris"].slug])
+    response = client.post(url, {"visibility": "public", "capacity_places": "-3", "public_email": "pas-un-courriel", "languages": ["zz"]})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Saisissez une adresse" in html
+    assert "supérieure ou égale à 0" in html
+
+
+def test_verify_marks_profile_fresh(client, login, directory, org_admin):
+    login(client, org_admin)
+    client.post(reverse("directory_profile_verify", args=[directory["paris"].slug]))
+    assert not Profile.objects.get(organisation=directory["paris"]).is_stale
+
+
+@pytest.mark.parametrize("who,status", [("anonymous", 302), ("plain_member", 200), ("outsider", 200), ("org_admin", 200), ("coordinator", 200)])
+def test_coverage_page_permissions(client, login, request, directory, who, status):
+    if who != "anonymous":
+        login(client, request.getfixturevalue(who))
+    response = client.get(reverse("directory_coverage"), {"service": "secure_accommodation"})
+    assert response.status_code == status
+    if status == 200:
+        html = response.content.decode()
+        assert "<svg" in html and "<caption>" in html and "non couvert" in html
+        csv = client.get(reverse("directory_coverage_csv"), {"service": "secure_accommodation"})
+        assert csv.status_code == 200 and b"Rh\xc3\xb4ne" in csv.content
+
+
+@pytest.mark.parametrize("who,status", [("anonymous", 302), ("plain_member", 404), ("outsider", 404), ("org_admin", 404), ("coordinator", 200)])
+def test_import_page_permissions(client, login, request, directory, who, status):
+    if who != "anonymous":
+        login(client, request.getfixturevalue(who))
+    assert client.get(reverse("directory_import")).status_code == status
+
+
+def test_export_is_available_to_anonymous_with_public_part_only(client, directory):
+    response = client.get(reverse("directory_export", args=["csv"]))
+    assert response.status_code == 200
+    content = response.content.decode("utf-8-sig")
+    assert "Foyer Les Hirondelles" in content and "Escale Marseille" not in content
+    assert "01 11 11 11 11" not in content  # members-only line
+    assert client.get(reverse("directory_export", args=["xlsx"])).status_code == 200
+    assert client.get(reverse("directory_export", args=["pdf"])).status_code == 404
+
+
+def test_menu_entry_for_anonymous(client, directory):
+    html = client.get(reverse("directory_list")).content.decode()
+    assert 'href="/annuaire/"' in html
+
+
+def test_coordinator_home_panel(rf, directory, coordinator, outsider):
+    # Called directly: the home page also renders other features' panels.
+    from django.template.loader import render_to_string
+
+    from maillage.www.directory.navigation import _coverage_panel
+
+    request = rf.get("/")
+    request.user = outsider
+    assert _coverage_panel(request) is None
+    request.user = coordinator
+    panel = _coverage_panel(request)
+    assert panel["title"] == "Couverture territoriale"
+    html = render_to_string(panel["template"], {"panel": panel})
+    assert "Services avec le plus de départements non couverts" in html
