@@ -23,9 +23,13 @@ def deliver_email(email_id: int) -> str:
         try:
             message.send()
         except Exception as exc:  # the SMTP error text names no victim
+            failure = exc
             email.last_error = str(exc)[:300]
             email.save(update_fields=["attempts", "last_error"])
-            raise
-        email.sent_at = timezone.now()
-        email.save(update_fields=["attempts", "sent_at"])
-    return "sent"
+        else:
+            email.sent_at = timezone.now()
+            email.save(update_fields=["attempts", "sent_at"])
+            return "sent"
+    # Raised after the block commits, so the attempt and its error are kept
+    # (raising inside it rolled them back).
+    raise failure
