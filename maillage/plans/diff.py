@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+FIELD_LABELS = {"number": _("Numéro"), "title": _("Intitulé"), "description": _("Description"), "priority_number": _("Axe")}
 
 
 def word_diff_html(old: str, new: str) -> SafeString:
@@ -49,7 +52,7 @@ def compare_snapshots(old: dict, new: dict) -> list[MeasureChange]:
         fields = {}
         for key in ("number", "title", "description", "priority_number"):
             if str(before.get(key, "")) != str(m.get(key, "")):
-                fields[key] = word_diff_html(str(before.get(key, "")), str(m.get(key, "")))
+                fields[str(FIELD_LABELS[key])] = word_diff_html(str(before.get(key, "")), str(m.get(key, "")))
         changes.append(MeasureChange("reworded" if fields else "unchanged", m["number"], m["title"], fields))
     for mid, m in old_measures.items():
         if mid not in new_measures:

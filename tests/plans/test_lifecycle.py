@@ -22,7 +22,13 @@ def test_whole_life_of_a_plan(draft_plan, open_round, coordinator, invited_membe
     m1 = measure(plan, 1)
     services.submit_position(round=open_round, measure=m1, value=PositionValue.MIXED, argument="Trop vague", acting_user=invited_member)
     amendment = services.propose_amendment(
-        round=open_round, measure=m1, version=open_round.version, field="title", proposed_text="Aller au-devant des victimes, y compris en ligne", rationale="Le recrutement se fait en ligne.", acting_user=invited_member
+        round=open_round,
+        measure=m1,
+        version=open_round.version,
+        field="title",
+        proposed_text="Aller au-devant des victimes, y compris en ligne",
+        rationale="Le recrutement se fait en ligne.",
+        acting_user=invited_member,
     )
     services.answer_amendment(amendment=amendment, recommendation=Recommendation.ACCEPT, decision=Decision.ACCEPTED, answer="Retenu.", acting_user=coordinator)
     # Close the round, go back to draft, rework, freeze v2, then adopt.
@@ -30,7 +36,9 @@ def test_whole_life_of_a_plan(draft_plan, open_round, coordinator, invited_membe
     open_round.opens_at = open_round.closes_at - timedelta(days=30)
     open_round.save()
     services.transition_plan(plan=plan, to=PlanStatus.DRAFT, acting_user=coordinator)
-    services.save_measure(plan=plan, measure=m1, priority=m1.priority, number=1, title=amendment.proposed_text, description=m1.description, acting_user=coordinator)
+    services.save_measure(
+        plan=plan, measure=m1, priority=m1.priority, number=1, title=amendment.proposed_text, description=m1.description, acting_user=coordinator
+    )
     services.freeze_version(plan=plan, changelog="Amendements retenus", acting_user=coordinator)
     services.transition_plan(plan=plan, to=PlanStatus.CONSULTATION, acting_user=coordinator)
     services.transition_plan(plan=plan, to=PlanStatus.ADOPTED, acting_user=coordinator)
@@ -44,7 +52,9 @@ def test_whole_life_of_a_plan(draft_plan, open_round, coordinator, invited_membe
     m1.lead = invited_org
     m1.save()
     status = MeasureStatus.objects.get(code="engagee")
-    report = services.submit_progress_report(measure=m1, status=status, progress=40, health=Health.AT_RISK, completion=Completion.LIMITED, comment="En cours", acting_user=invited_member)
+    report = services.submit_progress_report(
+        measure=m1, status=status, progress=40, health=Health.AT_RISK, completion=Completion.LIMITED, comment="En cours", acting_user=invited_member
+    )
     m1.refresh_from_db()
     assert m1.progress == 0  # not public until validated
     services.validate_progress_report(report=report, acting_user=coordinator)
@@ -101,8 +111,10 @@ def test_amendment_to_another_version_refused(open_round, draft_plan, coordinato
     services.transition_plan(plan=draft_plan, to=PlanStatus.DRAFT, acting_user=coordinator)
     newer = services.freeze_version(plan=draft_plan, changelog="v2", acting_user=coordinator)
     assert newer.number == old_version.number + 1
-    with pytest.raises(ValidationError, match="autre version|version 2"):
-        services.propose_amendment(round=open_round, measure=measure(draft_plan, 1), version=newer, field="title", proposed_text="x", rationale="y", acting_user=invited_member)
+    with pytest.raises(ValidationError, match=r"version 2"):
+        services.propose_amendment(
+            round=open_round, measure=measure(draft_plan, 1), version=newer, field="title", proposed_text="x", rationale="y", acting_user=invited_member
+        )
 
 
 def test_measure_added_after_freeze_is_not_in_the_round(open_round, draft_plan, coordinator, invited_member):
@@ -118,12 +130,20 @@ def test_priority_settings_switch_off_contributions(draft_plan, coordinator, inv
     p2 = draft_plan.priorities.get(number=2)
     now = timezone.now()
     round_ = services.open_round(
-        plan=draft_plan, title="R", opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=1), invited=[invited_org], disabled={p2.pk: {"amendments"}}, acting_user=coordinator
+        plan=draft_plan,
+        title="R",
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=1),
+        invited=[invited_org],
+        disabled={p2.pk: {"amendments"}},
+        acting_user=coordinator,
     )
     m3 = measure(draft_plan, 3)
     services.submit_position(round=round_, measure=m3, value="agree", argument="", acting_user=invited_member)
     with pytest.raises(ValidationError, match="amendements ne sont pas ouverts"):
-        services.propose_amendment(round=round_, measure=m3, version=round_.version, field="title", proposed_text="x", rationale="y", acting_user=invited_member)
+        services.propose_amendment(
+            round=round_, measure=m3, version=round_.version, field="title", proposed_text="x", rationale="y", acting_user=invited_member
+        )
 
 
 def test_progress_over_100_refused(db):
@@ -152,7 +172,9 @@ def test_internal_note_and_hearing_only_for_coordination(open_round, coordinator
     services.add_internal_note(round=open_round, body="Note", acting_user=coordinator)
     with pytest.raises(PermissionDenied):
         services.add_internal_note(round=open_round, body="Note", acting_user=invited_member)
-    h = services.record_hearing(round=open_round, organisation=invited_org, date=timezone.localdate(), participants="2 personnes", summary="Entendu", acting_user=coordinator)
+    h = services.record_hearing(
+        round=open_round, organisation=invited_org, date=timezone.localdate(), participants="2 personnes", summary="Entendu", acting_user=coordinator
+    )
     assert h.pk
 
 

@@ -131,7 +131,7 @@ class ReportForm(forms.Form):
         label=_("Avancement (%)"),
         min_value=0,
         max_value=100,
-        error_messages={"max_value": _("L'avancement ne peut dépasser 100 %."), "min_value": _("L'avancement ne peut être négatif.")},
+        error_messages={"max_value": _("L'avancement ne peut dépasser 100 %%."), "min_value": _("L'avancement ne peut être négatif.")},
     )
     health = forms.ChoiceField(label=_("État de santé"), choices=Health.choices)
     completion = forms.ChoiceField(label=_("Niveau d'achèvement (échelle OGP)"), choices=Completion.choices)

@@ -226,7 +226,12 @@ def round_measure(request, round_id, measure_id):
     position = selectors.visible_positions(request.user, round_, org).filter(measure=measure).first() if org else None
     snapshot = next(m for m in round_.version.snapshot["measures"] if m["id"] == measure.pk)
     setting = round_.priority_settings.filter(priority_id=measure.priority_id).first()
+    can_contribute = org is not None and round_.is_open()
     context = {
+        "can_contribute": can_contribute,
+        "can_position": can_contribute and (setting is None or setting.positions_enabled),
+        "can_comment": can_contribute and (setting is None or setting.comments_enabled),
+        "can_amend": can_contribute and (setting is None or setting.amendments_enabled),
         "page_title": _("Mesure %(n)s") % {"n": measure.number},
         "round": round_,
         "measure": measure,
