@@ -1,0 +1,76 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from maillage.coordination import policies, services
+from maillage.coordination.enums import AppointmentStatus, DossierKind
+from maillage.coordination.models import MeetingInvitation
+from maillage.notifications.models import OutboundEmail
+from tests.factories import MembershipFactory
+
+from .conftest import paris
+
+pytestmark = pytest.mark.django_db
+
+
+def test_national_cause_dossier_gets_the_checklist(coordinator, organisation, coordination):
+    dossier = services.create_dossier(acting_user=coordinator, title="La traite, grande cause nationale", kind=DossierKind.NATIONAL_CAUSE, lead_organisation=organisation, supporting_organisations=[coordination])
+    labels = list(dossier.steps.values_list("label", flat=True))
+    assert labels[0] == "Appel à candidatures du Premier ministre"
+    assert "Dossier : derniers comptes approuvés" in labels
+    assert "Dépôt auprès du Service d'information du Gouvernement (SIG)" in labels
+    assert labels[-2:] == ["Avis de la commission interministérielle", "Décision"]
+    step = dossier.steps.first()
+    services.update_step(step=step, acting_user=coordinator, due_on=dt.date(2013, 9, 1), done_on=dt.date(2013, 9, 2))
+    with pytest.raises(ValidationError):
+        services.update_step(step=step, acting_user=coordinator, done_on=dt.date(2999, 1, 1))
+
+
+def test_other_kinds_start_empty_and_steps_can_be_added(plain_member, organisation):
+    dossier = services.create_dossier(acting_user=plain_member, title="Proposition de loi", kind=DossierKind.LEGISLATIVE, lead_organisation=organisation)
+    assert not dossier.steps.exists()
+    services.add_step(dossier=dossier, label="Rencontre rapporteur", due_on=None, acting_user=plain_member)
+    assert dossier.steps.count() == 1
+
+
+def test_dossier_visibility(coordinator, organisation, plain_member, outsider):
+    dossier = services.create_dossier(acting_user=coordinator, title="D", kind=DossierKind.OTHER, lead_organisation=organisation)
+    assert dossier in policies.dossiers_visible_to(plain_member)
+    assert dossier not in policies.dossiers_visible_to(outsider)
+
+
+def test_cannot_lead_a_dossier_for_another_organisation(outsider, organisation):
+    with pytest.raises(PermissionDenied):
+        services.create_dossier(acting_user=outsider, title="D", kind=DossierKind.OTHER, lead_organisation=organisation)
+
+
+def test_appointment_slot_picked_becomes_a_meeting_with_invitations(coordinator, coordination, organisation):
+    target = MembershipFactory(organisation=organisation, is_admin=True).user
+    appointment = services.propose_appointment(
+        acting_user=coordinator,
+        proposer_organisation=coordination,
+        target_organisation=organisation,
+        subject="Rendez-vous avec le collectif",
+        place="MIPROF, Paris",
+        slots=[(paris(2031, 6, 3, 10), paris(2031, 6, 3, 11)), (paris(2031, 6, 4, 15), paris(2031, 6, 4, 16))],
+    )
+    assert OutboundEmail.objects.filter(to=target.email).exists()
+    with pytest.raises(PermissionDenied):
+        services.pick_slot(appointment=appointment, slot=appointment.slots.first(), acting_user=coordinator)
+    slot = appointment.slots.last()
+    meeting = services.pick_slot(appointment=appointment, slot=slot, acting_user=target)
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED
+    assert meeting.starts_at == paris(2031, 6, 4, 15)
+    assert set(MeetingInvitation.objects.filter(meeting=meeting).values_list("user_id", flat=True)) == {coordinator.pk, target.pk}
+    assert OutboundEmail.objects.filter(ics_method="REQUEST").count() == 2
+    with pytest.raises(ValidationError):
+        services.pick_slot(appointment=appointment, slot=slot, acting_user=target)
+
+
+def test_appointment_slots_must_be_valid(coordinator, coordination, organisation):
+    with pytest.raises(ValidationError):
+        services.propose_appointment(acting_user=coordinator, proposer_organisation=coordination, target_organisation=organisation, subject="x", slots=[(paris(2031, 6, 3, 10), paris(2031, 6, 3, 9))])
+    with pytest.raises(ValidationError):
+        services.propose_appointment(acting_user=coordinator, proposer_organisation=coordination, target_organisation=organisation, subject="x", slots=[(paris(2001, 6, 3, 10), paris(2001, 6, 3, 11))])
