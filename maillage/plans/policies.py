@@ -66,7 +66,8 @@ def contributing_organisation(user, round_, *, preferred=None):
 
 
 def can_report_on(user, measure: Measure) -> bool:
-    if measure.plan.status not in (PlanStatus.ADOPTED, PlanStatus.IN_IMPLEMENTATION):
+    status = Plan.objects.filter(pk=measure.plan_id).values_list("status", flat=True).first()
+    if status not in (PlanStatus.ADOPTED, PlanStatus.IN_IMPLEMENTATION):
         return False
     org_ids = {m.organisation_id for m in active_memberships(user)}
     if measure.lead_id in org_ids:

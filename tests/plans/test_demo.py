@@ -1,0 +1,40 @@
+import io
+import random
+
+import pytest
+from django.utils.module_loading import autodiscover_modules
+
+from maillage.demo.registry import SeedContext, seeders
+from maillage.plans.enums import PlanStatus
+from maillage.plans.models import Amendment, Comment, ConsultationRound, Measure, Plan, Position
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed():
+    autodiscover_modules("demo")
+    ctx = SeedContext(size="demo", rng=random.Random(1), stdout=io.StringIO())
+    for name, func in seeders():
+        if name in ("organisations et comptes", "plans"):
+            func(ctx)
+
+
+def test_demo_plans_are_realistic_and_idempotent(client):
+    _seed()
+    first = Plan.objects.get(status=PlanStatus.IN_IMPLEMENTATION)
+    assert first.priorities.count() == 3
+    assert first.measures.count() == 23
+    assert first.measures.get(number=1).title == "Aller au-devant des victimes et favoriser l'accès aux droits"
+    assert first.measures.get(number=10).title == "Plate-forme européenne d'identification des mineurs victimes"
+    assert all("illustrative" in m.title.lower() for m in first.measures.filter(is_illustrative=True))
+    closed = ConsultationRound.objects.get(plan=first)
+    assert closed.phase == "closed"
+    assert Position.objects.filter(round=closed).values("organisation").distinct().count() >= 3
+    assert Comment.objects.filter(round=closed).exists() and Amendment.objects.filter(round=closed).exclude(answer="").count() == 2
+    draft = Plan.objects.get(status=PlanStatus.CONSULTATION)
+    assert draft.rounds.get().phase == "open"
+    counts = (Plan.objects.count(), Measure.objects.count(), Position.objects.count())
+    _seed()
+    assert (Plan.objects.count(), Measure.objects.count(), Position.objects.count()) == counts
+    page = client.get("/plan/").content.decode()
+    assert "mesure illustrative" in page and "Dernière mise à jour" in page
