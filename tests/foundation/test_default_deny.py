@@ -20,6 +20,9 @@ ANONYMOUS_PAGES = {
     "account_login",
     "account_reset_password",
 }
+# Public pages of other domains (issue 3: the public part of the annuaire).
+DOMAIN_PUBLIC_PAGES = {"directory_list"}
+ANONYMOUS_PAGES |= DOMAIN_PUBLIC_PAGES
 # Anonymous actions (POST only, they redirect): the language switcher of the
 # header, shown on the login page.
 ANONYMOUS_ACTIONS = {"set_language"}
@@ -70,13 +73,15 @@ def test_unmarked_page_redirects_anonymous_visitors_to_login(client, name):
 
 @pytest.mark.parametrize("name", sorted(ANONYMOUS_PAGES))
 def test_anonymous_pages_answer(client, name):
+    if name in DOMAIN_PUBLIC_PAGES and name not in PATTERNS:
+        pytest.skip(f"{name} is not wired yet")
     response = client.get(reverse(name))
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
 
 
 def test_anonymous_pages_are_marked_in_code():
-    for name in ANONYMOUS:
+    for name in ANONYMOUS - (DOMAIN_PUBLIC_PAGES - PATTERNS.keys()):
         assert _is_marked_anonymous(PATTERNS[name][1]), name
 
 
