@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +28,9 @@ from .models import Case, CaseEvent, Person, ReferenceCounter
 
 DEMO_CASES = 300
 NATIONAL_CASES = 50_000
+# National size: the first demo association (Paris) holds this many cases, the
+# size of the list benchmark (bench/bench_cases.py, cases.list.p95_ms).
+NATIONAL_BIG_ORGANISATION_CASES = 20_000
 
 FORMS = [("PROX", 58), ("SEX", 6), ("TRAV_FORCE", 14), ("DIGNITE", 5), ("MENDICITE", 5), ("DELITS_FORCES", 7), ("SERVITUDE", 3), ("ESCL", 1), ("ORGANE", 1)]
 NATIONALITIES = [
@@ -43,6 +47,20 @@ DEPARTEMENTS = ["75", "93", "13", "69", "59", "06", "33", "31", "67", "34", "44"
 # Invented names (combinations do not refer to anyone).
 FIRST = ["Amara", "Joy", "Ioana", "Mei", "Precious", "Elena", "Fatou", "Lina", "Sade", "Nour", "Ana", "Grace", "Minh", "Ilir", "Kofi", "Yusuf", "Dragan", "Luz", "Tamar", "Eniola"]
 LAST = ["Adebanjo", "Ciobanu", "Zhaolin", "Okonkwo-Test", "Petrescova", "Diakitessa", "Mbarga", "Nguyenova", "Hoxhari", "Osagiede", "Tranquilo", "Belkacemi", "Kouamelan", "Sorinescu", "Ivanel"]
+
+
+def _author_for(organisation):
+    """A case worker of the association; associations without demo accounts get
+    a fictional one who cannot sign in (unusable password, no second factor)."""
+    membership = Membership.objects.active().filter(organisation=organisation, role=Role.CASE_WORKER).select_related("user").first()
+    if membership:
+        return membership.user
+    User = get_user_model()
+    user = User.objects.filter(email=f"dossiers.{organisation.slug}@demo.maillage.fr").first()
+    if user is None:
+        user = User.objects.create_user(email=f"dossiers.{organisation.slug}@demo.maillage.fr", password=None, first_name="Chargé·e", last_name=f"d'accompagnement {organisation.name}"[:150])
+    Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": Role.CASE_WORKER})
+    return user
 
 
 def _pick(rng, weighted):
@@ -135,11 +153,7 @@ def seed_cases(ctx: SeedContext) -> None:
     if existing >= target:
         ctx.log(f"dossiers : {existing} déjà présents.")
         return
-    authors = {}
-    for org in associations:
-        membership = Membership.objects.active().filter(organisation=org, role=Role.CASE_WORKER).select_related("user").first() or Membership.objects.filter(organisation=org).select_related("user").first()
-        if membership:
-            authors[org.pk] = membership.user
+    authors = {org.pk: _author_for(org) for org in associations}
     orgs = [o for o in associations if o.pk in authors]
     if not orgs:
         ctx.log("dossiers : aucune personne dans les associations, rien à créer.")
@@ -160,8 +174,11 @@ def seed_cases(ctx: SeedContext) -> None:
         references = _allocate_block(now.year, size)
         with transaction.atomic():
             pairs = []
-            for reference in references:
-                org = rng.choices(orgs, weights=weights, k=1)[0]
+            for index, reference in enumerate(references, start=target - remaining):
+                if ctx.national and index < NATIONAL_BIG_ORGANISATION_CASES and associations[0] in orgs:
+                    org = associations[0]
+                else:
+                    org = rng.choices(orgs, weights=weights, k=1)[0]
                 # Demo size: full identities; national: 1 case in 20 has a full one.
                 pairs.append(_make_case(rng, org, authors[org.pk], reference, now, full_identity=not ctx.national or rng.random() < 0.05))
             cases = Case.objects.bulk_create([c for c, _p in pairs], batch_size=2000)
