@@ -13,7 +13,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, FloatField, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from maillage.territories import reference
@@ -22,7 +22,7 @@ from . import policies, search
 from .enums import MINOR_PUBLICS, Public, TerritoryKind
 from .models import ExploitationForm, Network, NetworkMembership, Profile, ProfileLanguage, ProfilePublic, ProfileTerritory, Service
 
-DEFAULT_LIMIT = 50
+DEFAULT_LIMIT = 20  # one page of results
 
 
 @dataclass
@@ -54,7 +54,7 @@ class SearchResults:
 
 
 def with_relations(qs: QuerySet[Profile]) -> QuerySet[Profile]:
-    return qs.select_related("organisation").prefetch_related(
+    return qs.select_related("organisation").defer("search_text").prefetch_related(
         "territories",
         "publics",
         "languages",
@@ -74,25 +74,22 @@ def _code(value, model) -> str | None:
 
 def covers_departement_q(code: str) -> Q:
     """Profiles that work in a département: located there, listing it, listing
-    its région, or national."""
+    its région, or national. Uncorrelated `IN (subquery)` rather than
+    correlated EXISTS: both SQLite and PostgreSQL evaluate it once."""
     dep = reference.departement(code)
-    return (
-        Q(is_national=True)
-        | Q(departement=dep.code)
-        | Exists(ProfileTerritory.objects.filter(profile=OuterRef("pk"), kind=TerritoryKind.DEPARTEMENT, code=dep.code))
-        | Exists(ProfileTerritory.objects.filter(profile=OuterRef("pk"), kind=TerritoryKind.REGION, code=dep.region_code))
-    )
+    listed = ProfileTerritory.objects.filter(
+        Q(kind=TerritoryKind.DEPARTEMENT, code=dep.code) | Q(kind=TerritoryKind.REGION, code=dep.region_code)
+    ).values("profile_id")
+    return Q(is_national=True) | Q(departement=dep.code) | Q(pk__in=listed)
 
 
 def covers_region_q(code: str) -> Q:
     region = reference.region(code)
     deps = [d.code for d in reference.departements_of_region(region.code)]
-    return (
-        Q(is_national=True)
-        | Q(departement__in=deps)
-        | Exists(ProfileTerritory.objects.filter(profile=OuterRef("pk"), kind=TerritoryKind.REGION, code=region.code))
-        | Exists(ProfileTerritory.objects.filter(profile=OuterRef("pk"), kind=TerritoryKind.DEPARTEMENT, code__in=deps))
-    )
+    listed = ProfileTerritory.objects.filter(
+        Q(kind=TerritoryKind.REGION, code=region.code) | Q(kind=TerritoryKind.DEPARTEMENT, code__in=deps)
+    ).values("profile_id")
+    return Q(is_national=True) | Q(departement__in=deps) | Q(pk__in=listed)
 
 
 def filtered_profiles(
@@ -115,20 +112,20 @@ def filtered_profiles(
     if region:
         qs = qs.filter(covers_region_q(region))
     if code := _code(service, Service):
-        qs = qs.filter(Exists(Profile.services.through.objects.filter(profile_id=OuterRef("pk"), service__code=code)))
+        qs = qs.filter(pk__in=Profile.services.through.objects.filter(service__code=code).values("profile_id"))
     if code := _code(form, ExploitationForm):
-        qs = qs.filter(Exists(Profile.exploitation_forms.through.objects.filter(profile_id=OuterRef("pk"), exploitationform__code=code)))
+        qs = qs.filter(pk__in=Profile.exploitation_forms.through.objects.filter(exploitationform__code=code).values("profile_id"))
     if public:
-        qs = qs.filter(Exists(ProfilePublic.objects.filter(profile=OuterRef("pk"), code=public)))
+        qs = qs.filter(pk__in=ProfilePublic.objects.filter(code=public).values("profile_id"))
     if language:
-        qs = qs.filter(Exists(ProfileLanguage.objects.filter(profile=OuterRef("pk"), code=str(language).lower())))
+        qs = qs.filter(pk__in=ProfileLanguage.objects.filter(code=str(language).lower()).values("profile_id"))
     if accepts_minors is not None:
-        minors = Exists(ProfilePublic.objects.filter(profile=OuterRef("pk"), code__in=MINOR_PUBLICS))
+        minors = Q(pk__in=ProfilePublic.objects.filter(code__in=MINOR_PUBLICS).values("profile_id"))
         qs = qs.filter(minors if accepts_minors else ~minors)
     if has_capacity is not None:
         qs = qs.filter(capacity_places__gt=0) if has_capacity else qs.filter(Q(capacity_places__isnull=True) | Q(capacity_places=0))
     if slug := _code(network, Network):
-        qs = qs.filter(Exists(NetworkMembership.objects.filter(organisation_id=OuterRef("organisation_id"), network__slug=slug)))
+        qs = qs.filter(organisation_id__in=NetworkMembership.objects.filter(network__slug=slug).values("organisation_id"))
     return qs
 
 
@@ -182,29 +179,49 @@ def search_directory(
     for word in words:
         # Stored text is " tok1 tok2 ": " word" matches a word start.
         qs = qs.filter(search_text__contains=f" {word}")
-    candidates = list(qs.values_list("pk", "search_name", "search_text", "departement", "organisation__name"))
-
-    scored = []
-    for pk, search_name, search_text, dep, name in candidates:
-        score = 0.0
-        for word in words:
-            in_name = f" {word}" in search_name
-            whole = f" {word} " in (search_name if in_name else search_text)
-            score += (3.0 if in_name else 1.0) + (0.5 if whole else 0.0)
-        distance = None
-        if departement and dep and reference.is_departement_code(dep):
-            distance = reference.distance_km(departement, dep)
-        scored.append((-score, distance if distance is not None else math.inf, search.strip_accents(name), pk, score, distance))
-    scored.sort()
-    top = scored[: max(0, limit)]
-    profiles = {p.pk: p for p in with_relations(Profile.objects.filter(pk__in=[row[3] for row in top]))}
+    qs = qs.annotate(score=_score_expression(words))
+    if departement is None:
+        # No nearness to compute: rank and cut in the database.
+        total = qs.count()
+        top = [(pk, score, None) for pk, score in qs.order_by("-score", "search_name", "pk").values_list("pk", "score")[: max(0, limit)]]
+    else:
+        candidates = list(qs.values_list("pk", "score", "departement", "search_name"))
+        total = len(candidates)
+        ranked = []
+        for pk, score, dep, search_name in candidates:
+            distance = reference.distance_km(departement, dep) if dep and reference.is_departement_code(dep) else None
+            ranked.append((-score, math.inf if distance is None else distance, search_name, pk, distance))
+        ranked.sort()
+        top = [(row[3], -row[0], row[4]) for row in ranked[: max(0, limit)]]
+    profiles = {p.pk: p for p in with_relations(Profile.objects.filter(pk__in=[row[0] for row in top]))}
     context = _ReasonContext(words=words, departement=departement, region=region, service=_code(service, Service), form=_code(form, ExploitationForm),
                              public=public, language=language, accepts_minors=accepts_minors, has_capacity=has_capacity, network=_code(network, Network))
     results = []
-    for row in top:
-        profile = profiles[row[3]]
-        results.append(SearchResult(profile=profile, score=row[4], distance_km=row[5], reasons=context.reasons(profile), groups=policies.field_groups(viewer, profile)))
-    return SearchResults(results=results, total=len(candidates))
+    for pk, score, distance in top:
+        profile = profiles[pk]
+        results.append(SearchResult(profile=profile, score=float(score), distance_km=distance, reasons=context.reasons(profile), groups=policies.field_groups(viewer, profile)))
+    return SearchResults(results=results, total=total)
+
+
+def _score_expression(words: list[str]):
+    """Relevance computed by the database: a word in the name counts more
+    than elsewhere in the profile, a whole word more than a word start."""
+    if not words:
+        return Value(0.0, output_field=FloatField())
+    parts = [
+        Case(
+            When(search_name__contains=f" {word} ", then=Value(3.5)),
+            When(search_name__contains=f" {word}", then=Value(3.0)),
+            When(search_text__contains=f" {word} ", then=Value(1.5)),
+            default=Value(1.0),
+            output_field=FloatField(),
+        )
+        for word in words
+    ]
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
 
 
 @dataclass
