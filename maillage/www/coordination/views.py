@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.coordination import policies, selectors, services
+from maillage.coordination.enums import ActionStatus
 from maillage.coordination.ical import feed_ics
 from maillage.coordination.models import CalendarFeedToken, DossierStep, GroupDocument, MeetingInvitation
 from maillage.organisations.policies import active_memberships
@@ -366,13 +367,18 @@ def decision_forward(request, pk):
 # --- My actions ------------------------------------------------------------------
 
 
+def _status_choices():
+    # Evaluated once per request (in the active language), not once per row.
+    return [(value, str(label)) for value, label in ActionStatus.choices]
+
+
 @member_required
 def my_actions(request):
     form = f.ActionFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.my_actions(request.user, status=filters.get("status") or "open", scope=filters.get("scope") or "all", overdue_only=bool(filters.get("overdue")))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "coordination/my_actions.html", {"page_title": _("Mes actions"), "form": form, "page": page, "today": timezone.localdate(), "status_form": f.ActionStatusForm()})
+    return render(request, "coordination/my_actions.html", {"page_title": _("Mes actions"), "form": form, "page": page, "today": timezone.localdate(), "status_choices": _status_choices(), "open_statuses": ("open", "in_progress")})
 
 
 @member_required
