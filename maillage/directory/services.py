@@ -230,3 +230,35 @@ def import_profile(*, organisation, data: dict) -> Profile:
     profile, _created = Profile.objects.get_or_create(organisation=organisation)
     _write(profile, _clean_data(data))
     return profile
+
+
+def remind_stale_profiles(*, now=None) -> int:
+    """Notify the administrators of organisations whose profile was not
+    verified for over 6 months (issue 3). At most one reminder per profile
+    and per month (idempotency key); run daily by the scheduler."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    from maillage.notifications.services import notify
+    from maillage.organisations.models import Membership
+
+    from .enums import STALE_AFTER_DAYS
+
+    now = now or timezone.now()
+    limit = now - timedelta(days=STALE_AFTER_DAYS)
+    stale = Profile.objects.filter(organisation__is_active=True).filter(Q(last_verified_at__isnull=True) | Q(last_verified_at__lt=limit))
+    admins = Membership.objects.active().filter(is_admin=True, organisation__directory_profile__in=stale).select_related("organisation", "user")
+    sent = 0
+    for membership in admins:
+        organisation = membership.organisation
+        created = notify(
+            recipient=membership.user,
+            title=_("Fiche d'annuaire à vérifier : %(org)s") % {"org": organisation.display_name},
+            body=_("La fiche de votre organisation n'a pas été vérifiée depuis plus de 6 mois. Confirmez-la ou mettez-la à jour."),
+            link=f"/annuaire/{organisation.slug}/",
+            organisation=organisation,
+            idempotency_key=f"directory-stale:{organisation.pk}:{membership.user_id}:{now:%Y-%m}",
+        )
+        sent += created is not None
+    return sent

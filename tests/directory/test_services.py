@@ -42,3 +42,20 @@ def test_verify_resets_staleness(directory, org_admin):
     profile.refresh_from_db()
     assert not profile.is_stale
     assert AuditEvent.objects.filter(action="directory.profile_verified").count() == 1
+
+
+def test_stale_profile_admins_are_reminded_once_a_month(directory, org_admin, case_worker):
+    from django.core.management import call_command
+
+    from maillage.notifications.models import Notification
+
+    sent = services.remind_stale_profiles()
+    assert Notification.objects.filter(recipient=org_admin).count() == 1
+    assert not Notification.objects.filter(recipient=case_worker).exists()
+    assert sent >= 1
+    call_command("directory_remind_stale", stdout=__import__("io").StringIO())
+    assert Notification.objects.filter(recipient=org_admin).count() == 1
+    services.verify_profile(organisation=directory["paris"], acting_user=org_admin)
+    Notification.objects.all().delete()
+    services.remind_stale_profiles()
+    assert not Notification.objects.filter(recipient=org_admin).exists()
