@@ -28,8 +28,11 @@ from .models import (
     Comment,
     ConsultationRound,
     Hearing,
+    Indicator,
     InternalNote,
     Measure,
+    Measurement,
+    Milestone,
     Plan,
     PlanVersion,
     Position,
@@ -144,6 +147,56 @@ def set_sub_action_progress(*, sub_action: SubAction, progress, acting_user) -> 
         details={"sub_action": sub_action.pk, "progress": sub_action.progress},
     )
     return sub_action
+
+
+@transaction.atomic
+def add_sub_action(*, measure: Measure, title: str, weight: int | None = None, acting_user) -> SubAction:
+    _require_coordinator(acting_user)
+    if weight is not None and weight <= 0:
+        raise ValidationError(_("Le poids d'une action doit être un entier positif."))
+    sub_action = SubAction.objects.create(measure=measure, title=title, weight=weight)
+    recompute_progress(measure)
+    record(action="plans.subaction.create", actor=acting_user, target=measure, organisation=measure.plan.coordination, details={"sub_action": sub_action.pk})
+    return sub_action
+
+
+@transaction.atomic
+def add_milestone(*, measure: Measure, title: str, due_date, acting_user) -> Milestone:
+    _require_coordinator(acting_user)
+    milestone = Milestone.objects.create(measure=measure, title=title, due_date=due_date)
+    record(action="plans.milestone.create", actor=acting_user, target=measure, organisation=measure.plan.coordination, details={"milestone": milestone.pk})
+    return milestone
+
+
+@transaction.atomic
+def add_indicator(*, measure: Measure, acting_user, **fields) -> Indicator:
+    _require_coordinator(acting_user)
+    indicator = Indicator.objects.create(measure=measure, **fields)
+    record(action="plans.indicator.create", actor=acting_user, target=indicator, organisation=measure.plan.coordination)
+    return indicator
+
+
+@transaction.atomic
+def record_measurement(*, indicator: Indicator, value, date, departement: str = "", acting_user) -> Measurement:
+    """Entered by the responsible bodies (or the coordination); public once validated."""
+    measure = indicator.measure
+    if not (policies.can_manage_plans(acting_user) or policies.can_report_on(acting_user, measure)):
+        raise PermissionDenied
+    measurement = Measurement.objects.create(indicator=indicator, value=value, date=date, departement=departement, entered_by=acting_user)
+    record(action="plans.measurement.create", actor=acting_user, target=measurement, organisation=measure.plan.coordination)
+    return measurement
+
+
+@transaction.atomic
+def validate_measurement(*, measurement: Measurement, acting_user) -> Measurement:
+    _require_coordinator(acting_user)
+    if measurement.validated_at is not None:
+        raise ValidationError(_("Cette valeur a déjà été validée."))
+    measurement.validated_by = acting_user
+    measurement.validated_at = timezone.now()
+    measurement.save(update_fields=["validated_by", "validated_at"])
+    record(action="plans.measurement.validate", actor=acting_user, target=measurement, organisation=measurement.indicator.measure.plan.coordination)
+    return measurement
 
 
 # --- Lifecycle and versions ----------------------------------------------------------

@@ -195,3 +195,32 @@ def test_reminders_are_sent_once(draft_plan, open_round, coordinator, invited_or
     assert services.send_reporting_reminders() == 1
     assert services.send_reporting_reminders() == 0
     assert Notification.objects.filter(recipient=invited_member).count() == before + 1
+
+
+def test_indicators_measurements_entered_by_lead_and_validated(draft_plan, open_round, coordinator, invited_org, invited_member, outsider):
+    open_round.closes_at = timezone.now() - timedelta(seconds=1)
+    open_round.opens_at = open_round.closes_at - timedelta(days=1)
+    open_round.save()
+    services.transition_plan(plan=draft_plan, to=PlanStatus.ADOPTED, acting_user=coordinator)
+    m1 = measure(draft_plan, 1)
+    m1.lead = invited_org
+    m1.save()
+    indicator = services.add_indicator(measure=m1, name="Victimes orientées", unit="personnes", baseline_value=10, target_value=50, acting_user=coordinator)
+    with pytest.raises(PermissionDenied):
+        services.record_measurement(indicator=indicator, value=20, date=timezone.localdate(), acting_user=outsider)
+    value = services.record_measurement(indicator=indicator, value=20, date=timezone.localdate(), departement="93", acting_user=invited_member)
+    assert value.validated_at is None
+    services.validate_measurement(measurement=value, acting_user=coordinator)
+    with pytest.raises(ValidationError):
+        services.validate_measurement(measurement=value, acting_user=coordinator)
+    services.add_milestone(measure=m1, title="Circulaire publiée", due_date=timezone.localdate(), acting_user=coordinator)
+    services.add_sub_action(measure=m1, title="a", weight=1, acting_user=coordinator)
+    with pytest.raises(ValidationError):
+        services.add_sub_action(measure=m1, title="b", weight=0, acting_user=coordinator)
+
+
+def test_status_default_progress_when_no_sub_action(draft_plan):
+    m1 = measure(draft_plan, 1)
+    m1.status = MeasureStatus.objects.get(code="bien-avancee")
+    m1.save()
+    assert services.recompute_progress(m1) == 75
