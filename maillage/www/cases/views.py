@@ -119,9 +119,6 @@ def case_detail(request, pk):
         control_labels=[dict(enums.ControlMethod.choices).get(c, c) for c in case.control_methods],
         status_form=forms.StatusForm(),
         targets=_target_choices(case),
-        note_form=forms.NoteForm(),
-        task_form=forms.TaskForm(assignees=policies.assignable_users(case.organisation)),
-        document_form=forms.DocumentForm(),
         notes=case.notes.select_related("author")[:50],
         tasks=case.tasks.select_related("assignee")[:50],
         documents=case.documents.all()[:50],
@@ -185,7 +182,11 @@ def case_status(request, pk):
 # --- notes, tasks, documents --------------------------------------------------
 
 
-def _simple_post(request, case, form, action, success):
+def _simple_post(request, case, form, action, success, title=None):
+    """GET: the blank form on its own page (keeps the detail page light);
+    POST: call the service, or show the form again with French errors."""
+    if request.method == "GET":
+        return render(request, "cases/record_form.html", _case_context(request, case, form=form, title=title))
     if form.is_valid():
         try:
             action(form.cleaned_data)
@@ -199,17 +200,18 @@ def _simple_post(request, case, form, action, success):
     return render(request, "cases/record_form.html", _case_context(request, case, form=form, title=_("Corriger la saisie")), status=400)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def note_add(request, pk):
     case = _case_or_404(request, pk)
-    return _simple_post(request, case, forms.NoteForm(request.POST), lambda d: services.add_note(case=case, acting_user=request.user, text=d["text"], visibility=d["visibility"]), _("Note ajoutée."))
+    form = forms.NoteForm(request.POST or None)
+    return _simple_post(request, case, form, lambda d: services.add_note(case=case, acting_user=request.user, text=d["text"], visibility=d["visibility"]), _("Note ajoutée."), _("Ajouter une note"))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def task_add(request, pk):
     case = _case_or_404(request, pk)
-    form = forms.TaskForm(request.POST, assignees=policies.assignable_users(case.organisation))
-    return _simple_post(request, case, form, lambda d: services.add_task(case=case, acting_user=request.user, title=d["title"], due_on=d["due_on"], assignee=d["assignee"]), _("Tâche créée."))
+    form = forms.TaskForm(request.POST or None, assignees=policies.assignable_users(case.organisation))
+    return _simple_post(request, case, form, lambda d: services.add_task(case=case, acting_user=request.user, title=d["title"], due_on=d["due_on"], assignee=d["assignee"]), _("Tâche créée."), _("Ajouter une tâche"))
 
 
 @require_POST
@@ -221,11 +223,11 @@ def task_done(request, pk, task_id):
     return redirect("cases:detail", pk=case.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def document_add(request, pk):
     case = _case_or_404(request, pk)
-    form = forms.DocumentForm(request.POST, request.FILES)
-    return _simple_post(request, case, form, lambda d: services.add_document(case=case, acting_user=request.user, doc_type=d["doc_type"], upload=d["file"]), _("Document ajouté."))
+    form = forms.DocumentForm(request.POST or None, request.FILES or None)
+    return _simple_post(request, case, form, lambda d: services.add_document(case=case, acting_user=request.user, doc_type=d["doc_type"], upload=d["file"]), _("Document ajouté."), _("Déposer un document"))
 
 
 def document_download(request, pk, document_id):
