@@ -205,3 +205,36 @@ def test_menu_entry_for_anonymous_and_coordinator_panel(client, login, coordinat
     login(client, coordinator)
     page = client.get(reverse("home")).content.decode()
     assert open_round.title in page
+
+
+def test_coordinator_opens_round_for_a_network_with_per_axe_settings(client, login, coordinator, draft_plan, invited_org):
+    from maillage.directory.models import Network, NetworkMembership
+
+    services.freeze_version(plan=draft_plan, changelog="v1", acting_user=coordinator)
+    network = Network.objects.create(name="Collectif Ensemble contre la traite", slug="collectif", kind=Network._meta.get_field("kind").choices[0][0])
+    NetworkMembership.objects.create(network=network, organisation=invited_org)
+    login(client, coordinator)
+    p1, p2 = draft_plan.priorities.order_by("number")
+    response = client.post(
+        reverse("plans:round_create", args=[draft_plan.pk]),
+        {"title": "Consultation", "opens_at": "2026-01-01T09:00", "closes_at": "2025-12-01T09:00", "network": network.pk},
+    )
+    assert response.status_code == 200 and "La clôture doit suivre" in response.content.decode()
+    data = {
+        "title": "Consultation",
+        "opens_at": "2026-01-01T09:00",
+        "closes_at": "2030-12-01T09:00",
+        "network": network.pk,
+        f"p{p1.pk}_positions": "on",
+        f"p{p1.pk}_comments": "on",
+        f"p{p1.pk}_amendments": "on",
+        f"p{p2.pk}_positions": "on",
+    }
+    response = client.post(reverse("plans:round_create", args=[draft_plan.pk]), data)
+    assert response.status_code == 302
+    round_ = draft_plan.rounds.get()
+    assert list(round_.invited.all()) == [invited_org]
+    setting = round_.priority_settings.get(priority=p2)
+    assert setting.positions_enabled and not setting.comments_enabled and not setting.amendments_enabled
+    draft_plan.refresh_from_db()
+    assert draft_plan.status == PlanStatus.CONSULTATION

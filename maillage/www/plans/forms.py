@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from maillage.directory.models import Network
 from maillage.organisations.enums import OrganisationType
 from maillage.organisations.models import Organisation
 from maillage.plans.enums import AmendedField, Completion, Decision, Health, PositionValue, Recommendation, Stance
@@ -56,6 +57,7 @@ class RoundForm(forms.Form):
     opens_at = forms.DateTimeField(label=_("Ouverture"), widget=DATETIME)
     closes_at = forms.DateTimeField(label=_("Clôture"), widget=DATETIME)
     all_associations = forms.BooleanField(label=_("Inviter toutes les associations du réseau"), required=False)
+    network = forms.ModelChoiceField(label=_("Inviter tous les membres d'un réseau"), queryset=Network.objects.all(), required=False)
     invited = forms.ModelMultipleChoiceField(label=_("Organisations invitées"), queryset=Organisation.objects.filter(is_active=True), required=False)
 
     def __init__(self, *args, plan, **kwargs):
@@ -74,6 +76,8 @@ class RoundForm(forms.Form):
         invited = list(data.get("invited") or [])
         if data.get("all_associations"):
             invited += list(Organisation.objects.filter(is_active=True, type=OrganisationType.ASSOCIATION))
+        if data.get("network"):
+            invited += list(Organisation.objects.filter(is_active=True, network_memberships__network=data["network"]))
         if not invited:
             self.add_error("invited", _("Invitez au moins une organisation."))
         data["invited_all"] = {o.pk: o for o in invited}.values()
