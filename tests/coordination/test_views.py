@@ -67,6 +67,8 @@ def _pages(w):
         ("/coordination/dossiers/nouveau/", 200, 200, 200),
         (f"/coordination/dossiers/{w['dossier'].pk}/", 200, 404, 200),
         (f"/coordination/etapes/{w['dossier'].steps.first().pk}/", 403, 404, 200),
+        (f"/coordination/dossiers/{w['dossier'].pk}/documents/ajouter/", 403, 404, 200),
+        (f"/coordination/decisions/{w['decision'].pk}/", 403, 404, 200),
         ("/coordination/rendez-vous/", 200, 200, 200),
         ("/coordination/rendez-vous/nouveau/", 200, 200, 200),
         (f"/coordination/rendez-vous/{w['appointment'].pk}/", 200, 404, 200),
@@ -241,3 +243,37 @@ def test_digest_preference_toggle(client, login, world, plain_member):
     client.post("/coordination/recapitulatif/preference/", {"enabled": "0"})
     plain_member.refresh_from_db()
     assert plain_member.weekly_digest_enabled is False
+
+
+def _download_ok(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    response.close()
+
+
+def test_documents_upload_and_download_are_permission_checked(client, login, world, coordinator, plain_member, outsider):
+    login(client, coordinator)
+    response = client.post(f"/coordination/dossiers/{world['dossier'].pk}/documents/ajouter/", {"title": "Budget prévisionnel", "attachment": SimpleUploadedFile("b.pdf", PDF, content_type="application/pdf")})
+    assert response.status_code == 302
+    document = world["dossier"].documents.get()
+    _download_ok(client, f"/coordination/documents/{document.pk}/")
+    response = client.post(f"/coordination/groupes/{world['group'].pk}/documents/ajouter/", {"title": "Pas un PDF", "attachment": SimpleUploadedFile("b.pdf", b"hello", content_type="application/pdf")})
+    assert "n&#x27;est pas un PDF" in response.content.decode()
+    login(client, plain_member)  # the association supports the dossier
+    _download_ok(client, f"/coordination/documents/{document.pk}/")
+    login(client, outsider)
+    assert client.get(f"/coordination/documents/{document.pk}/").status_code == 404
+
+
+def test_link_meeting_to_dossier(client, login, world, coordinator):
+    login(client, coordinator)
+    client.post(f"/coordination/dossiers/{world['dossier'].pk}/reunions/lier/", {"meeting": world["past"].pk})
+    assert list(world["dossier"].meetings.all()) == [world["past"]]
+
+
+def test_decision_review(client, login, world, coordinator):
+    login(client, coordinator)
+    client.post(f"/coordination/decisions/{world['decision'].pk}/", {"status": "implemented", "review_on": ""})
+    world["decision"].refresh_from_db()
+    assert world["decision"].status == "implemented"

@@ -364,6 +364,21 @@ def decision_forward(request, pk):
     return redirect("coordination:group", pk=decision.group_id)
 
 
+@member_required
+@require_http_methods(["GET", "POST"])
+def decision_update(request, pk):
+    from maillage.coordination.models import Decision
+
+    decision = get_object_or_404(Decision.objects.filter(group__in=policies.groups_visible_to(request.user)).select_related("group"), pk=pk)
+    if not policies.can_manage_group(request.user, decision.group):
+        raise PermissionDenied
+    form = f.DecisionStatusForm(request.POST or None, initial={"status": decision.status, "review_on": decision.review_on})
+    if request.method == "POST" and form.is_valid() and _run(form, lambda: services.set_decision_status(decision=decision, acting_user=request.user, **form.cleaned_data)):
+        messages.success(request, _("Décision mise à jour."))
+        return redirect("coordination:group", pk=decision.group_id)
+    return _form_page(request, form, title=_("Réexaminer la décision"), intro=decision.statement, back="coordination:index", submit=_("Enregistrer"))
+
+
 # --- My actions ------------------------------------------------------------------
 
 
@@ -581,6 +596,7 @@ def dossier_detail(request, pk):
         {
             "page_title": dossier.title,
             "dossier": dossier,
+            "linkable_meetings": policies.meetings_visible_to(request.user).exclude(dossiers=dossier).order_by("-starts_at")[:50] if can_manage else [],
             "steps": dossier.steps.all(),
             "supporters": dossier.supporting_organisations.all(),
             "letters": policies.letters_visible_to(request.user).filter(dossier=dossier),
@@ -591,6 +607,36 @@ def dossier_detail(request, pk):
             "status_form": f.DossierStatusForm(initial={"status": dossier.status}),
         },
     )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def dossier_document_add(request, pk):
+    dossier = _dossier(request, pk)
+    if not policies.can_manage_dossier(request.user, dossier):
+        raise PermissionDenied
+    form = f.DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_document(acting_user=request.user, title=form.cleaned_data["title"], upload=form.cleaned_data["attachment"], dossier=dossier)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Document ajouté."))
+            return redirect("coordination:dossier", pk=dossier.pk)
+    return _form_page(request, form, title=_("Ajouter un document au dossier"), back="coordination:dossiers", submit=_("Ajouter"), multipart=True, warning=_("Un document ne contient jamais l'identité d'une victime."))
+
+
+@member_required
+@require_POST
+def dossier_link_meeting(request, pk):
+    dossier = _dossier(request, pk)
+    if not policies.can_manage_dossier(request.user, dossier):
+        raise PermissionDenied
+    meeting = get_object_or_404(policies.meetings_visible_to(request.user), pk=request.POST.get("meeting") or 0)
+    services.link_meeting_to_dossier(dossier=dossier, meeting=meeting, acting_user=request.user)
+    messages.success(request, _("Réunion liée au dossier."))
+    return redirect("coordination:dossier", pk=dossier.pk)
 
 
 @member_required
