@@ -13,6 +13,11 @@ from .conftest import measure
 pytestmark = pytest.mark.django_db
 
 
+def _answer(amendment, recommendation, decision, answer):
+    prefix = f"reponse-{amendment.pk}"
+    return {f"{prefix}-recommendation": recommendation, f"{prefix}-decision": decision, f"{prefix}-answer": answer}
+
+
 def _round_urls(round_, m):
     return [
         reverse("plans:round", args=[round_.pk]),
@@ -87,13 +92,11 @@ def test_plain_member_of_invited_org_gives_position_and_amendment_then_coordinat
     client.post(reverse("plans:comment", args=[open_round.pk, m1.pk]), {"stance": "against", "body": "Je ne suis pas d'accord"})
     client.logout()
     login(client, coordinator)
-    response = client.post(
-        reverse("plans:amendment_answer", args=[open_round.pk, amendment.pk]), {"recommendation": "accept", "decision": "rejected", "answer": ""}, follow=True
-    )
+    response = client.post(reverse("plans:amendment_answer", args=[open_round.pk, amendment.pk]), _answer(amendment, "accept", "rejected", ""), follow=True)
     assert "réponse motivée" in response.content.decode()
     client.post(
         reverse("plans:amendment_answer", args=[open_round.pk, amendment.pk]),
-        {"recommendation": "accept", "decision": "partially_accepted", "answer": "Retenu en partie."},
+        _answer(amendment, "accept", "partially_accepted", "Retenu en partie."),
     )
     client.post(reverse("plans:note", args=[open_round.pk]), {"body": "NOTE-INTERNE-SECRETE"})
     client.logout()

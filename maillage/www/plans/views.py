@@ -245,9 +245,13 @@ def round_measure(request, round_id, measure_id):
         "position_form": forms.PositionForm(initial={"value": position.value, "argument": position.argument} if position else None),
         "comment_form": forms.CommentForm(),
         "amendment_form": forms.AmendmentForm(initial={"version": round_.version.number}),
-        "answer_form": forms.AnswerForm() if is_coordination else None,
         **selectors.measure_discussion(round_, measure),
     }
+    if is_coordination:
+        # One prefixed form per amendment: field ids stay unique on the page.
+        context["amendments"] = list(context["amendments"])
+        for a in context["amendments"]:
+            a.answer_form = forms.AnswerForm(prefix=f"reponse-{a.pk}", initial={"recommendation": a.recommendation, "decision": a.decision, "answer": a.answer})
     return render(request, "plans/round_measure.html", context)
 
 
@@ -317,7 +321,7 @@ def amendment_answer(request, round_id, amendment_id):
     if not policies.can_manage_plans(request.user):
         raise Http404
     amendment_obj = get_object_or_404(Amendment, pk=amendment_id, round_id=round_id)
-    form = forms.AnswerForm(request.POST)
+    form = forms.AnswerForm(request.POST, prefix=f"reponse-{amendment_obj.pk}")
     if form.is_valid():
         try:
             services.answer_amendment(amendment=amendment_obj, acting_user=request.user, **form.cleaned_data)
