@@ -42,6 +42,7 @@ class SearchResult:
 class SearchResults:
     results: list[SearchResult]
     total: int
+    offset: int = 0
 
     def __iter__(self):
         return iter(self.results)
@@ -149,6 +150,7 @@ def search_directory(
     has_capacity: bool | None = None,
     network=None,
     limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
 ) -> SearchResults:
     """Ranked directory search, with the reasons each result matches.
 
@@ -183,7 +185,8 @@ def search_directory(
     if departement is None:
         # No nearness to compute: rank and cut in the database.
         total = qs.count()
-        top = [(pk, score, None) for pk, score in qs.order_by("-score", "search_name", "pk").values_list("pk", "score")[: max(0, limit)]]
+        page = qs.order_by("-score", "search_name", "pk").values_list("pk", "score")[max(0, offset) : max(0, offset) + max(0, limit)]
+        top = [(pk, score, None) for pk, score in page]
     else:
         candidates = list(qs.values_list("pk", "score", "departement", "search_name"))
         total = len(candidates)
@@ -192,7 +195,7 @@ def search_directory(
             distance = reference.distance_km(departement, dep) if dep and reference.is_departement_code(dep) else None
             ranked.append((-score, math.inf if distance is None else distance, search_name, pk, distance))
         ranked.sort()
-        top = [(row[3], -row[0], row[4]) for row in ranked[: max(0, limit)]]
+        top = [(row[3], -row[0], row[4]) for row in ranked[max(0, offset) : max(0, offset) + max(0, limit)]]
     profiles = {p.pk: p for p in with_relations(Profile.objects.filter(pk__in=[row[0] for row in top]))}
     context = _ReasonContext(words=words, departement=departement, region=region, service=_code(service, Service), form=_code(form, ExploitationForm),
                              public=public, language=language, accepts_minors=accepts_minors, has_capacity=has_capacity, network=_code(network, Network))
@@ -200,7 +203,7 @@ def search_directory(
     for pk, score, distance in top:
         profile = profiles[pk]
         results.append(SearchResult(profile=profile, score=float(score), distance_km=distance, reasons=context.reasons(profile), groups=policies.field_groups(viewer, profile)))
-    return SearchResults(results=results, total=total)
+    return SearchResults(results=results, total=total, offset=max(0, offset))
 
 
 def _score_expression(words: list[str]):
@@ -287,6 +290,26 @@ def _language_name(code: str) -> str:
         return reference.language_name(code)
     except (KeyError, ValueError):
         return code
+
+
+def territory_labels(profile: Profile) -> list[str]:
+    """Readable names of a profile's territories (« 75 – Paris », « Bretagne », « Roumanie »)."""
+    labels = []
+    for t in profile.territories.all():
+        try:
+            if t.kind == TerritoryKind.DEPARTEMENT:
+                labels.append(reference.departement(t.code).label)
+            elif t.kind == TerritoryKind.REGION:
+                labels.append(_("Région %(name)s") % {"name": reference.region(t.code).name})
+            else:
+                labels.append(reference.country_name(t.code))
+        except (KeyError, ValueError):
+            labels.append(t.code)
+    return labels
+
+
+def language_labels(profile: Profile) -> list[str]:
+    return [_language_name(lang.code) for lang in profile.languages.all()]
 
 
 def profile_for_slug(*, viewer, slug: str) -> Profile | None:

@@ -147,3 +147,30 @@ def test_coordinator_home_panel(rf, directory, coordinator, outsider):
     assert panel["title"] == "Couverture territoriale"
     html = render_to_string(panel["template"], {"panel": panel})
     assert "Services avec le plus de départements non couverts" in html
+
+
+def test_list_paginates(client, login, directory, outsider, services_by_code):
+    from tests.directory.conftest import make_profile
+    from tests.factories import OrganisationFactory
+
+    for i in range(25):
+        make_profile(OrganisationFactory(name=f"Zeta {i:02d}"), services=[services_by_code["outreach"]])
+    login(client, outsider)
+    first = client.get(reverse("directory_list"), {"service": "outreach"}).content.decode()
+    assert "Zeta 00" in first and "Zeta 24" not in first and "Page suivante" in first
+    second = client.get(reverse("directory_list"), {"service": "outreach", "page": "2"}).content.decode()
+    assert "Zeta 24" in second and "Zeta 00" not in second
+    assert client.get(reverse("directory_list"), {"page": "abc"}).status_code == 200
+
+
+def test_coverage_table_sorts_by_count(client, login, directory, outsider):
+    login(client, outsider)
+    html = client.get(reverse("directory_coverage"), {"service": "legal_aid", "tri": "nombre"}).content.decode()
+    body = html[html.index("<tbody>"):]
+    assert body.index("non couvert") < body.index("75 – Paris")
+
+
+def test_detail_shows_readable_territories_and_languages(client, directory):
+    html = client.get(reverse("directory_profile", args=[directory["paris"].slug])).content.decode()
+    assert "92 – Hauts-de-Seine" in html
+    assert "roumain" in html.lower()

@@ -25,18 +25,44 @@ def directory_list(request):
     viewer = policies.viewer_for(request.user)
     form = SearchForm(request.GET or None)
     results = None
+    offset = _page_offset(request)
     if form.is_bound and form.is_valid():
-        results = selectors.search_directory(viewer=viewer, **form.search_kwargs())
+        results = selectors.search_directory(viewer=viewer, offset=offset, **form.search_kwargs())
     elif not form.is_bound:
-        results = selectors.search_directory(viewer=viewer)
+        results = selectors.search_directory(viewer=viewer, offset=offset)
+    pages = _pagination(request, results)
     context = {
         "page_title": _("Annuaire du réseau"),
         "form": form,
         "results": results,
         "viewer": viewer,
         "can_import": policies.can_import(viewer),
+        **pages,
     }
     return render(request, "directory/list.html", context)
+
+
+def _page_offset(request) -> int:
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    return (min(max(page, 1), 500) - 1) * selectors.DEFAULT_LIMIT
+
+
+def _pagination(request, results) -> dict:
+    if results is None:
+        return {}
+    size = selectors.DEFAULT_LIMIT
+    page = results.offset // size + 1
+    last = max(1, -(-results.total // size))
+    params = request.GET.copy()
+
+    def url(n):
+        params["page"] = str(n)
+        return "?" + params.urlencode()
+
+    return {"page": page, "last_page": last, "previous_url": url(page - 1) if page > 1 else "", "next_url": url(page + 1) if page < last else ""}
 
 
 def _profile_or_404(request, slug, viewer):
@@ -59,7 +85,8 @@ def profile_detail(request, slug):
         "show_members": policies.MEMBERS in groups,
         "show_address": policies.can_see_street_address(viewer, profile),
         "can_edit": policies.can_edit_profile(viewer, profile.organisation),
-        "territories": list(profile.territories.all()),
+        "territories": selectors.territory_labels(profile),
+        "languages": selectors.language_labels(profile),
         "networks": [m.network for m in profile.organisation.network_memberships.all()],
     }
     return render(request, "directory/detail.html", context)
@@ -130,6 +157,15 @@ def coverage(request):
     label = _filters_label(filters)
     rows = selectors.coverage_rows(counts)
     uncovered = [row for row in rows if row.count == 0]
+    # Server-side sort (no script under the CSP): by code (default) or count.
+    sort = request.GET.get("tri", "code")
+    if sort == "nombre":
+        rows = sorted(rows, key=lambda r: (r.count, r.code))
+    params = request.GET.copy()
+    params["tri"] = "code"
+    sort_by_code_url = "?" + params.urlencode()
+    params["tri"] = "nombre"
+    sort_by_count_url = "?" + params.urlencode()
     svg = render_departement_map(
         counts,
         title=_("Couverture du territoire par département"),
@@ -142,6 +178,9 @@ def coverage(request):
         "map_svg": svg,
         "rows": rows,
         "uncovered": uncovered,
+        "sort": sort,
+        "sort_by_code_url": sort_by_code_url,
+        "sort_by_count_url": sort_by_count_url,
         "csv_url": reverse("directory_coverage_csv") + ("?" + request.GET.urlencode() if request.GET else ""),
     }
     return render(request, "directory/coverage.html", context)
