@@ -317,6 +317,16 @@ def profile_for_slug(*, viewer, slug: str) -> Profile | None:
     return with_relations(policies.profiles_visible_for(viewer).filter(organisation__slug=slug)).first()
 
 
+def organisation_without_profile(*, viewer, slug: str):
+    """An organisation the viewer administers that has no profile yet."""
+    from maillage.organisations.models import Organisation
+
+    viewer = policies.viewer_for(viewer)
+    if not viewer.admin_organisation_ids:
+        return None
+    return Organisation.objects.filter(pk__in=viewer.admin_organisation_ids, slug=slug, directory_profile__isnull=True, is_active=True).first()
+
+
 def visible_profiles(*, viewer) -> QuerySet[Profile]:
     return with_relations(policies.profiles_visible_for(policies.viewer_for(viewer))).order_by("organisation__name")
 

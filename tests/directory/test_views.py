@@ -174,3 +174,21 @@ def test_detail_shows_readable_territories_and_languages(client, directory):
     html = client.get(reverse("directory_profile", args=[directory["paris"].slug])).content.decode()
     assert "92 – Hauts-de-Seine" in html
     assert "roumain" in html.lower()
+
+
+def test_admin_of_organisation_without_profile_creates_it(client, login, member, other_organisation):
+    admin = member(admin=True, organisation=other_organisation).user
+    login(client, admin)
+    detail = reverse("directory_profile", args=[other_organisation.slug])
+    edit = reverse("directory_profile_edit", args=[other_organisation.slug])
+    assert client.get(detail).status_code == 302
+    assert client.get(edit).status_code == 200
+    assert client.post(edit, {"visibility": "members", "commune": "Lille", "departement": "59"}).status_code == 302
+    assert Profile.objects.get(organisation=other_organisation).commune == "Lille"
+    assert client.get(detail).status_code == 200
+
+
+def test_organisation_without_profile_is_404_for_others(client, login, other_organisation, plain_member):
+    login(client, plain_member)
+    assert client.get(reverse("directory_profile", args=[other_organisation.slug])).status_code == 404
+    assert client.get(reverse("directory_profile_edit", args=[other_organisation.slug])).status_code == 404

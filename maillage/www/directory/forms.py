@@ -95,8 +95,8 @@ class ProfileForm(forms.Form):
 
     @staticmethod
     def initial_for(profile) -> dict:
-        if profile is None:
-            return {}
+        if profile is None or profile.pk is None:
+            return {"visibility": "public", "departement": getattr(profile, "departement", "")}
         territories = list(profile.territories.all())
         initial = {name: getattr(profile, name) for name in ProfileForm.base_fields if hasattr(profile, name) and name not in ("services", "exploitation_forms", "publics", "languages")}
         initial.update(

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from maillage.directory import exports, importers, policies, selectors, services
 from maillage.directory.enums import Public
-from maillage.directory.models import ExploitationForm, Service
+from maillage.directory.models import ExploitationForm, Profile, Service
 from maillage.territories.map_svg import render_departement_map
 
 from .forms import CoverageForm, ImportForm, ProfileForm, SearchForm
@@ -65,18 +65,15 @@ def _pagination(request, results) -> dict:
     return {"page": page, "last_page": last, "previous_url": url(page - 1) if page > 1 else "", "next_url": url(page + 1) if page < last else ""}
 
 
-def _profile_or_404(request, slug, viewer):
-    profile = selectors.profile_for_slug(viewer=viewer, slug=slug)
-    if profile is None:
-        raise Http404
-    return profile
-
-
 @login_not_required
 @require_GET
 def profile_detail(request, slug):
     viewer = policies.viewer_for(request.user)
-    profile = _profile_or_404(request, slug, viewer)
+    profile = selectors.profile_for_slug(viewer=viewer, slug=slug)
+    if profile is None:
+        if selectors.organisation_without_profile(viewer=viewer, slug=slug) is not None:
+            return redirect("directory_profile_edit", slug=slug)
+        raise Http404
     groups = policies.field_groups(viewer, profile)
     context = {
         "page_title": profile.organisation.name,
@@ -93,9 +90,15 @@ def profile_detail(request, slug):
 
 
 def _editable_organisation(request, slug, viewer):
-    """Administrators of the organisation only; anyone else gets a 404."""
+    """Administrators of the organisation only; anyone else gets a 404. An
+    organisation without a profile yet gets a blank, unsaved one to fill in."""
     profile = selectors.profile_for_slug(viewer=viewer, slug=slug)
-    if profile is None or not policies.can_edit_profile(viewer, profile.organisation):
+    if profile is None:
+        organisation = selectors.organisation_without_profile(viewer=viewer, slug=slug)
+        if organisation is None:
+            raise Http404
+        profile = Profile(organisation=organisation, departement=organisation.departement)
+    if not policies.can_edit_profile(viewer, profile.organisation):
         raise Http404
     return profile
 
