@@ -1,0 +1,125 @@
+"""In a browser, a coordinator schedules a meeting, records its minutes and
+closes an action; every coordination page passes axe (WCAG 2.0/2.1 A and AA)
+without a JavaScript or CSP error. Uses the e2e server and browser fixtures
+(skipped when Debian's chromium is missing)."""
+
+import datetime as dt
+import os
+
+import pytest
+
+from tests.e2e import conftest as e2e
+from tests.e2e.conftest import CHROMIUM, check_axe, sign_in
+
+# The e2e fixtures (server with demo data, browser, page), shared with tests/e2e.
+live_app = e2e.live_app
+browser = e2e.browser
+page = e2e.page
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.xdist_group("e2e"),
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (make test installs it)"),
+]
+
+COORDINATOR = "coordination@demo.maillage.fr"
+
+
+def _ok(tab):
+    assert not tab.js_errors, tab.js_errors
+    check_axe(tab)
+
+
+def test_schedule_meeting_record_minutes_and_close_action(page, live_app):
+    base = live_app["base"]
+    sign_in(page, live_app, COORDINATOR)
+    page.goto(base + "/coordination/")
+    _ok(page)
+    page.get_by_role("link", name="Groupe de travail « Coordination des acteurs – focus mineurs »").click()
+    _ok(page)
+    page.get_by_role("link", name="Programmer une réunion").click()
+    _ok(page)
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    page.locator("input[name=title]").fill("Réunion de navigateur")
+    page.locator("input[name=starts_at]").fill(f"{yesterday:%Y-%m-%d}T10:00")
+    page.locator("input[name=ends_at]").fill(f"{yesterday:%Y-%m-%d}T09:00")
+    page.locator("input[name=place]").fill("Paris")
+    page.get_by_role("button", name="Programmer").click()
+    assert page.get_by_text("La fin de la réunion doit être postérieure à son début.").count() >= 1
+    _ok(page)
+    page.locator("input[name=ends_at]").fill(f"{yesterday:%Y-%m-%d}T12:00")
+    page.get_by_role("button", name="Programmer").click()
+    page.wait_for_url("**/coordination/reunions/*/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Réunion de navigateur"
+    _ok(page)
+    meeting_url = page.url
+
+    page.get_by_role("link", name="Ajouter un point").click()
+    page.locator("input[name=title]").fill("Tour de table")
+    page.get_by_role("button", name="Ajouter").click()
+    page.wait_for_url(meeting_url)
+
+    page.get_by_role("link", name="Action", exact=True).click()
+    _ok(page)
+    page.locator("input[name=title]").fill("Action du navigateur")
+    page.locator("select[name=owner_organisation]").select_option(index=1)
+    page.locator("input[name=due_on]").fill(f"{yesterday:%Y-%m-%d}")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(meeting_url)
+
+    page.get_by_role("link", name="Compte rendu").click()
+    _ok(page)
+    page.get_by_role("button", name="Générer le projet de compte rendu").click()
+    textarea = page.locator("textarea[name=text]")
+    assert "Tour de table" in textarea.input_value()
+    assert "Action du navigateur" in textarea.input_value()
+    _ok(page)
+    textarea.fill(textarea.input_value() + "\nRelu en séance.")
+    page.get_by_role("button", name="Enregistrer le projet").click()
+    page.wait_for_url(meeting_url)
+    page.get_by_role("link", name="Compte rendu").click()
+    page.get_by_role("button", name="Approuver le compte rendu").click()
+    page.wait_for_url(meeting_url)
+    assert page.get_by_text("Compte rendu approuvé").count() >= 1
+    _ok(page)
+
+
+def test_close_an_action_from_my_actions(page, live_app):
+    base = live_app["base"]
+    sign_in(page, live_app, COORDINATOR)
+    page.goto(base + "/coordination/mes-actions/")
+    _ok(page)
+    row = page.locator("tr", has_text="Diffuser le mandat du groupe aux préfectures")
+    row.locator("select[name=status]").select_option("done")
+    row.get_by_role("button", name="Mettre à jour").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Action mise à jour.").count() >= 1
+    assert page.locator("tr", has_text="Diffuser le mandat du groupe aux préfectures").count() == 0  # only open actions by default
+
+
+def test_coordination_pages_are_accessible(page, live_app):
+    base = live_app["base"]
+    sign_in(page, live_app, COORDINATOR)
+    for path in (
+        "/coordination/",
+        "/coordination/mes-actions/",
+        "/coordination/courrier/",
+        "/coordination/courrier/en-retard/",
+        "/coordination/courrier/nouveau/",
+        "/coordination/dossiers/",
+        "/coordination/rendez-vous/",
+        "/coordination/rendez-vous/nouveau/",
+        "/coordination/agendas/",
+        "/coordination/recapitulatif/",
+        "/coordination/groupes/nouveau/",
+    ):
+        response = page.goto(base + path)
+        assert response.status == 200, path
+        _ok(page)
+    for link in ("Courrier", "Dossiers de plaidoyer", "Rendez-vous"):
+        page.goto(base + "/coordination/")
+        page.get_by_role("link", name=link, exact=True).first.click()
+        first = page.locator("table tbody a").first
+        if first.count():
+            first.click()
+            _ok(page)
