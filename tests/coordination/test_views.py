@@ -277,3 +277,15 @@ def test_decision_review(client, login, world, coordinator):
     client.post(f"/coordination/decisions/{world['decision'].pk}/", {"status": "implemented", "review_on": ""})
     world["decision"].refresh_from_db()
     assert world["decision"].status == "implemented"
+
+
+def test_feed_reflects_updates_and_cancellations_despite_the_cache(client, world, coordinator, plain_member):
+    issued = services.issue_feed_token(acting_user=plain_member)
+    url = f"/coordination/agenda/{issued.token}.ics"
+    client.get(url)
+    services.update_meeting(meeting=world["meeting"], acting_user=coordinator, title="Titre modifié")
+    event = Calendar.from_ical(client.get(url).content).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == "Titre modifié" and event["SEQUENCE"] == 1
+    services.cancel_meeting(meeting=world["meeting"], acting_user=coordinator)
+    event = Calendar.from_ical(client.get(url).content).walk("VEVENT")[0]
+    assert event["STATUS"] == "CANCELLED" and event["SEQUENCE"] == 2

@@ -4,10 +4,12 @@ through maillage.coordination.services."""
 
 from __future__ import annotations
 
+import hashlib
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -451,7 +453,17 @@ def feed(request, token):
     if found is None:
         raise Http404
     name = found.group.name if found.group_id else _("Maillage — mes réunions")
-    response = HttpResponse(feed_ics(selectors.feed_meetings(found), name=name), content_type="text/calendar; charset=utf-8")
+    meetings = list(selectors.feed_meetings(found))
+    # Calendar applications poll the same feed every few minutes: the text is
+    # cached under a key made of what it shows (meetings, versions, statuses),
+    # so any change or loss of visibility gives a new key at once.
+    fingerprint = repr([name, found.pk, *((m.pk, m.sequence, m.status, m.updated_at.isoformat()) for m in meetings)])
+    key = "coordination-feed:" + hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = feed_ics(meetings, name=name)
+        cache.set(key, body, 300)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response
 
