@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
+from maillage.organisations.enums import OrganisationType
 from maillage.territories import reference
 
-from . import policies, selectors
+from . import policies
+from .enums import Public, TerritoryKind
+from .models import Profile, ProfileLanguage, ProfilePublic, ProfileTerritory
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,28 +39,52 @@ def headers() -> list[str]:
 
 
 def rows_for(viewer) -> list[list[str]]:
+    """Rows of the export. Built from `values()` queries (a fixed number) and
+    label dictionaries computed once: a 10,000-row export must not create
+    100,000 model instances or translate the same label 10,000 times."""
     viewer = policies.viewer_for(viewer)
+    visible = policies.profiles_visible_for(viewer)
+    ids = visible.values("pk")
+    by_profile: dict[str, dict[int, list[str]]] = {key: defaultdict(list) for key in ("departement", "region", "service", "form", "public", "language")}
+    region_names = {r.code: r.name for r in reference.regions()}
+    public_labels = {code: str(label) for code, label in Public.choices}
+    type_labels = {code: str(label) for code, label in OrganisationType.choices}
+    for pk, kind, code in ProfileTerritory.objects.filter(profile__in=ids).exclude(kind=TerritoryKind.COUNTRY).values_list("profile_id", "kind", "code"):
+        by_profile[kind][pk].append(code if kind == TerritoryKind.DEPARTEMENT else region_names.get(code, code))
+    for pk, label in Profile.services.through.objects.filter(profile__in=ids).order_by("service__order").values_list("profile_id", "service__label"):
+        by_profile["service"][pk].append(label)
+    for pk, label in Profile.exploitation_forms.through.objects.filter(profile__in=ids).order_by("exploitationform__order").values_list("profile_id", "exploitationform__label"):
+        by_profile["form"][pk].append(label)
+    for pk, code in ProfilePublic.objects.filter(profile__in=ids).values_list("profile_id", "code"):
+        by_profile["public"][pk].append(public_labels.get(code, code))
+    for pk, code in ProfileLanguage.objects.filter(profile__in=ids).values_list("profile_id", "code"):
+        by_profile["language"][pk].append(code)
+    yes, no = _("oui"), _("non")
+    fields = ("pk", "organisation_id", "organisation__name", "organisation__acronym", "organisation__type", "commune", "departement", "is_national",
+              "accepts_referrals", "public_phone", "public_email", "website", "opening_hours", "street_address", "address_confidential",
+              "capacity_places", "members_phone", "members_email")
     out = []
-    for profile in selectors.visible_profiles(viewer=viewer):
-        groups = policies.field_groups(viewer, profile)
-        members = policies.MEMBERS in groups
-        org = profile.organisation
-        territories = list(profile.territories.all())
+    for p in visible.order_by("organisation__name", "pk").values(*fields):
+        pk = p["pk"]
+        own = p["organisation_id"] in viewer.organisation_ids
+        members = viewer.is_member
+        confidential = own or p["organisation_id"] in viewer.acse_coordinated_ids
+        show_address = confidential if p["address_confidential"] else members
         row = [
-            org.name, org.acronym, org.get_type_display(), profile.commune, profile.departement,
-            _("oui") if profile.is_national else _("non"),
-            " | ".join(t.code for t in territories if t.kind == "departement"),
-            " | ".join(reference.region(t.code).name for t in territories if t.kind == "region" and reference.is_region_code(t.code)),
-            " | ".join(s.label for s in profile.services.all()),
-            " | ".join(f.label for f in profile.exploitation_forms.all()),
-            " | ".join(p.get_code_display() for p in profile.publics.all()),
-            " | ".join(lang.code for lang in profile.languages.all()),
-            _("oui") if profile.accepts_referrals else _("non"),
-            profile.public_phone, profile.public_email, profile.website, profile.opening_hours,
-            profile.street_address if policies.can_see_street_address(viewer, profile) else "",
-            ("" if profile.capacity_places is None else str(profile.capacity_places)) if members else "",
-            profile.members_phone if members else "",
-            profile.members_email if members else "",
+            p["organisation__name"], p["organisation__acronym"], type_labels.get(p["organisation__type"], p["organisation__type"]), p["commune"], p["departement"],
+            yes if p["is_national"] else no,
+            " | ".join(by_profile["departement"][pk]),
+            " | ".join(by_profile["region"][pk]),
+            " | ".join(by_profile["service"][pk]),
+            " | ".join(by_profile["form"][pk]),
+            " | ".join(by_profile["public"][pk]),
+            " | ".join(by_profile["language"][pk]),
+            yes if p["accepts_referrals"] else no,
+            p["public_phone"], p["public_email"], p["website"], p["opening_hours"],
+            p["street_address"] if show_address else "",
+            ("" if p["capacity_places"] is None else str(p["capacity_places"])) if members else "",
+            p["members_phone"] if members else "",
+            p["members_email"] if members else "",
         ]
         out.append([neutralise(cell) for cell in row])
     return out
