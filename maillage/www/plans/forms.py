@@ -145,3 +145,40 @@ class ReportForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Fichier XLSX d'avancement"), help_text=_("Le fichier exporté depuis cette page, modifié hors ligne."))
+
+
+class SubActionForm(forms.Form):
+    title = forms.CharField(label=_("Action"), max_length=250)
+    weight = forms.IntegerField(label=_("Poids (facultatif)"), min_value=1, max_value=1000, required=False)
+
+
+class SubActionProgressForm(forms.Form):
+    sub_action = forms.IntegerField(widget=forms.HiddenInput)
+    progress = forms.IntegerField(
+        label=_("Avancement (%)"),
+        min_value=0,
+        max_value=100,
+        error_messages={"max_value": _("L'avancement ne peut dépasser 100 %%."), "min_value": _("L'avancement ne peut être négatif.")},
+    )
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Jalon"), max_length=250)
+    due_date = forms.DateField(label=_("Date prévue"), widget=DATE)
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=_("Indicateur"), max_length=250)
+    unit = forms.CharField(label=_("Unité"), max_length=40)
+    baseline_value = forms.DecimalField(label=_("Valeur de référence"), max_digits=14, decimal_places=2, required=False)
+    baseline_date = forms.DateField(label=_("Date de référence"), widget=DATE, required=False)
+    target_value = forms.DecimalField(label=_("Cible"), max_digits=14, decimal_places=2, required=False)
+    target_date = forms.DateField(label=_("Date cible"), widget=DATE, required=False)
+    source = forms.CharField(label=_("Source"), max_length=250, required=False)
+    method = forms.CharField(label=_("Méthode de calcul"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MeasurementForm(forms.Form):
+    value = forms.DecimalField(label=_("Valeur"), max_digits=14, decimal_places=2)
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    departement = forms.CharField(label=_("Département (code INSEE, facultatif)"), max_length=3, required=False)

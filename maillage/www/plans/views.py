@@ -17,7 +17,7 @@ from maillage.core.models import AuditKind
 from maillage.plans import policies, reports, selectors, services, xlsx
 from maillage.plans.diff import compare_snapshots
 from maillage.plans.enums import PLAN_TRANSITIONS, PlanStatus
-from maillage.plans.models import Amendment, Comment, Measure, Plan, ProgressReport
+from maillage.plans.models import Amendment, Comment, Indicator, Measure, Measurement, Plan, ProgressReport, SubAction
 
 from . import forms
 
@@ -408,7 +408,12 @@ def report(request, measure_id):
         else:
             messages.success(request, _("Compte rendu transmis à la coordination pour validation."))
             return redirect("plans:reporting")
-    return render(request, "plans/form.html", {"page_title": _("Compte rendu : mesure %(n)s") % {"n": measure.number}, "measure": measure, "form": form})
+    indicators = [(ind, forms.MeasurementForm(prefix=f"indicateur-{ind.pk}")) for ind in measure.indicators.all()]
+    return render(
+        request,
+        "plans/report.html",
+        {"page_title": _("Compte rendu : mesure %(n)s") % {"n": measure.number}, "measure": measure, "form": form, "indicators": indicators},
+    )
 
 
 def reports_pending(request, pk):
@@ -452,3 +457,98 @@ def progress_import(request, pk):
             messages.success(request, _("%(n)s mesures mises à jour.") % {"n": count})
             return redirect("plans:detail", pk=plan.pk)
     return render(request, "plans/import.html", {"page_title": _("Importer l'avancement"), "plan": plan, "form": form, "errors": errors})
+
+
+FOLLOWUP_FORMS = {
+    "sub_action": forms.SubActionForm,
+    "progress": forms.SubActionProgressForm,
+    "milestone": forms.MilestoneForm,
+    "indicator": forms.IndicatorForm,
+}
+
+
+@require_http_methods(["GET", "POST"])
+def measure_followup(request, pk, measure_id):
+    """Coordination: sub-actions, milestones, indicators and measurements of one measure."""
+    plan = _managed_plan(request, pk)
+    measure = get_object_or_404(plan.measures.select_related("priority", "status"), pk=measure_id)
+    bound = {}
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        form_class = FOLLOWUP_FORMS.get(kind)
+        if form_class is None:
+            raise Http404
+        form = bound[kind] = form_class(request.POST, prefix=kind)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if kind == "sub_action":
+                    services.add_sub_action(measure=measure, title=d["title"], weight=d["weight"], acting_user=request.user)
+                elif kind == "progress":
+                    sub_action = get_object_or_404(SubAction, pk=d["sub_action"], measure=measure)
+                    services.set_sub_action_progress(sub_action=sub_action, progress=d["progress"], acting_user=request.user)
+                elif kind == "milestone":
+                    services.add_milestone(measure=measure, acting_user=request.user, **d)
+                else:
+                    services.add_indicator(measure=measure, acting_user=request.user, **d)
+            except ValidationError as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                messages.success(request, _("Enregistré."))
+                return redirect("plans:measure_followup", pk=plan.pk, measure_id=measure.pk)
+    context = {
+        "page_title": _("Suivi de la mesure %(n)s") % {"n": measure.number},
+        "plan": plan,
+        "measure": measure,
+        "sub_actions": measure.sub_actions.all(),
+        "milestones": measure.milestones.all(),
+        "indicators": measure.indicators.prefetch_related("measurements"),
+        "forms": {kind: bound.get(kind) or cls(prefix=kind) for kind, cls in FOLLOWUP_FORMS.items() if kind != "progress"},
+    }
+    return render(request, "plans/measure_followup.html", context)
+
+
+@require_POST
+def measurement_add(request, indicator_id):
+    """Responsible bodies (or the coordination) enter a value; public once validated."""
+    indicator = get_object_or_404(Indicator.objects.select_related("measure__plan"), pk=indicator_id)
+    measure = indicator.measure
+    if not (policies.can_manage_plans(request.user) or policies.can_report_on(request.user, measure)):
+        raise Http404
+    form = forms.MeasurementForm(request.POST, prefix=f"indicateur-{indicator.pk}")
+    if form.is_valid():
+        services.record_measurement(indicator=indicator, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Valeur enregistrée ; elle sera publiée après validation par la coordination."))
+    else:
+        messages.warning(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    if policies.can_manage_plans(request.user):
+        return redirect("plans:measure_followup", pk=measure.plan_id, measure_id=measure.pk)
+    return redirect("plans:report", measure_id=measure.pk)
+
+
+@require_POST
+def measurement_validate(request, pk, measurement_id):
+    plan = _managed_plan(request, pk)
+    measurement = get_object_or_404(Measurement.objects.select_related("indicator__measure"), pk=measurement_id, indicator__measure__plan=plan)
+    try:
+        services.validate_measurement(measurement=measurement, acting_user=request.user)
+    except ValidationError as exc:
+        messages.warning(request, _error_text(exc))
+    else:
+        messages.success(request, _("Valeur validée et publiée."))
+    return redirect("plans:measure_followup", pk=plan.pk, measure_id=measurement.indicator.measure_id)
+
+
+@require_POST
+def amendment_withdraw(request, round_id, amendment_id):
+    round_ = _round(request, round_id)
+    amendment_obj = get_object_or_404(Amendment, pk=amendment_id, round=round_)
+    try:
+        services.withdraw_amendment(amendment=amendment_obj, acting_user=request.user)
+    except PermissionDenied:
+        messages.warning(request, _("Seule l'organisation qui l'a proposé peut retirer cet amendement."))
+    except ValidationError as exc:
+        messages.warning(request, _error_text(exc))
+    else:
+        messages.success(request, _("Amendement retiré."))
+    return redirect("plans:round_measure", round_id=round_.pk, measure_id=amendment_obj.measure_id)
