@@ -1,0 +1,63 @@
+"""Browser test (Playwright + Debian Chromium + axe): a case worker creates a
+case, screens it and records a reflection period. Reuses the e2e fixtures
+(seeded live server)."""
+
+import datetime
+import os
+import re
+
+import pytest
+
+from tests.e2e.conftest import CHROMIUM, browser, check_axe, live_app, page, sign_in  # noqa: F401  (fixtures)
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.xdist_group("e2e"),
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (make test installs it)"),
+]
+
+CASE_WORKER = "accompagnement.passerelle-paris@demo.maillage.fr"
+
+
+def test_create_screen_and_record_reflection_period(page, live_app):  # noqa: F811
+    sign_in(page, live_app, CASE_WORKER)
+    page.goto(live_app["base"] + "/dossiers/")
+    assert page.get_by_role("table").count() == 1
+    check_axe(page)
+    page.get_by_role("link", name="Nouveau dossier").click()
+    check_axe(page)
+    page.get_by_label(re.compile("^Nom")).fill("Fictive")
+    page.get_by_label(re.compile("^Prénom")).fill("Personne")
+    page.get_by_label(re.compile("^Statut de l'âge")).select_option("documented_adult")
+    page.get_by_label(re.compile("^Année de naissance")).fill("1990")
+    page.get_by_label(re.compile("^Nationalités")).select_option(["NG"])
+    page.locator("label", has_text="Travail ou services forcés").click()
+    page.get_by_role("button", name="Créer le dossier").click()
+    assert "Personne traitée comme majeure" in page.content()
+    assert re.search(r"TEH-\d{4}-\d{6}", page.content())
+    check_axe(page)
+
+    page.get_by_role("link", name="Nouveau repérage").click()
+    assert "jeu AL" in page.content()
+    check_axe(page)
+    page.locator("label", has_text="Un acte est établi").click()
+    page.locator("label", has_text="Tromperie sur la nature de l'emploi").click()
+    page.locator("label", has_text="Tromperie sur le salaire").click()
+    page.get_by_role("button", name="Enregistrer le repérage").click()
+    assert "Résultat du repérage" in page.content()
+    assert "indices" in page.content()
+    check_axe(page)
+
+    page.get_by_role("link", name="Retour au dossier").click()
+    page.get_by_role("link", name="Délai de réflexion").first.click()
+    start = datetime.date.today()
+    page.get_by_label(re.compile("^Début")).fill(start.isoformat())
+    page.get_by_label(re.compile("^Fin")).fill((start + datetime.timedelta(days=10)).isoformat())
+    page.get_by_label(re.compile("^Statut")).select_option("granted")
+    page.get_by_role("button", name="Enregistrer").click()
+    assert "au moins 30 jours" in page.content()
+    check_axe(page)
+    page.get_by_label(re.compile("^Fin")).fill((start + datetime.timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="Enregistrer").click()
+    assert "Accordé" in page.content()
+    assert page.js_errors == []
