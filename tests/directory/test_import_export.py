@@ -157,3 +157,17 @@ def test_import_view_refuses_huge_and_wrong_files(client, login, coordinator):
     response = client.post(url, {"file": SimpleUploadedFile("l.csv", b"\x81\x8d\x8f\x90\x9d" * 10)})
     assert response.status_code == 200
     assert "Encodage non reconnu" in response.content.decode()
+
+
+def test_export_levels_match_the_policy(directory, outsider, acse_member, django_assert_max_num_queries):
+    anonymous = {row[0]: row for row in exports.rows_for(None)}
+    assert "Escale Marseille" not in anonymous and "Structure masquée" not in anonymous
+    assert anonymous["CHRS Le Phare"][17] == "" and anonymous["CHRS Le Phare"][18] == ""
+    with django_assert_max_num_queries(10):
+        member = {row[0]: row for row in exports.rows_for(outsider)}
+    assert "Escale Marseille" in member
+    assert member["CHRS Le Phare"][17] == ""  # confidential address
+    assert member["CHRS Le Phare"][18] == "2"
+    assert member[directory["paris"].name][17] == "1 rue Publique"
+    acse = {row[0]: row for row in exports.rows_for(acse_member)}
+    assert acse["CHRS Le Phare"][17] == "12 allée Secrète"
