@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from icalendar import Calendar
 
 from maillage.coordination import services
@@ -93,8 +95,8 @@ def test_every_page_by_role(client, login, world, plain_member, outsider, coordi
         assert response.status_code == expected[column], (url, response.status_code)
         if response.status_code == 200 and not url.endswith("piece-jointe/"):
             assert b"<h1" in response.content, url
-        if hasattr(response, "close"):
-            response.close()
+        if response.streaming:
+            _close(response)
 
 
 def test_person_without_membership_gets_404(client, login, world):
@@ -245,11 +247,22 @@ def test_digest_preference_toggle(client, login, world, plain_member):
     assert plain_member.weekly_digest_enabled is False
 
 
+def _close(response):
+    """Close a file response (its file handle) the way the test client does:
+    without the request_finished signal, which would close the database
+    connection in the middle of the test's transaction on PostgreSQL."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def _download_ok(client, url):
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    response.close()
+    _close(response)
 
 
 def test_documents_upload_and_download_are_permission_checked(client, login, world, coordinator, plain_member, outsider):
