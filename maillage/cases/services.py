@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -312,8 +312,35 @@ def change_status(*, case: Case, target: str, acting_user, authority: str = "", 
     case.save()
     label = dict(CaseStatus.choices)[target]
     _event(case, acting_user, EventKind.STATUS, _("Statut : %(status)s") % {"status": label})
+    if target == CaseStatus.PRESUMED and previous == CaseStatus.REPORTED:
+        _apply_reasonable_grounds(case, acting_user)
     _audit("case.status_changed", acting_user, case, details={"from": previous, "to": target, "reason": reason})
     return case
+
+
+# R-REASONABLE-GROUNDS (Warsaw art. 10.2, 12.1-2, 13): what presuming a victim sets in motion.
+REASONABLE_GROUNDS_ASSISTANCE = (
+    AssistanceCode.HOUSING, AssistanceCode.PSY, AssistanceCode.MATERIAL, AssistanceCode.MED_EMERG,
+    AssistanceCode.INTERP, AssistanceCode.INFO_RIGHTS, AssistanceCode.LEGAL_PROC,
+)
+
+
+def _apply_reasonable_grounds(case: Case, acting_user) -> None:
+    # Art. 10.2: no removal from the territory until identification is complete.
+    _event(case, acting_user, EventKind.STATUS, _("Alerte non-éloignement : aucune mesure d'éloignement tant que l'identification n'est pas terminée (art. 10.2)"))
+    # Art. 12.1-2: the assistance package is offered (consent recorded per measure, art. 12.7).
+    codes = list(REASONABLE_GROUNDS_ASSISTANCE) + ([AssistanceCode.EDU_CHILD] if case.treated_as_minor else [])
+    existing = set(AssistanceMeasure.objects.filter(case=case).values_list("code", flat=True))
+    AssistanceMeasure.objects.bulk_create(
+        [AssistanceMeasure(case=case, code=code, status=ConsentStatus.OFFERED, updated_by=acting_user) for code in codes if code not in existing]
+    )
+    _event(case, acting_user, EventKind.ASSISTANCE, _("Mesures d'assistance de l'article 12 proposées"))
+    # Art. 13 / CESEDA L425-1: a foreign national is offered the reflection period.
+    if any(code != "FR" for code in case.nationalities) or not case.nationalities:
+        Task.objects.create(
+            case=case, title=str(_("Proposer le délai de réflexion (art. 13, CESEDA L425-1)")), due_on=timezone.localdate() + timedelta(days=2),
+            assignee=acting_user, created_by=acting_user,
+        )
 
 
 # ---------------------------------------------------------------------------

@@ -135,3 +135,25 @@ def test_retention_period_is_configurable(make_case, case_worker, settings):
     settings.CASES_RETENTION_AFTER_CLOSURE_DAYS = 30
     with time_machine.travel(datetime.datetime(2025, 3, 1, 12, tzinfo=datetime.UTC), tick=False):
         assert services.anonymise_closed_cases().anonymised == [case.reference]
+
+
+def test_reasonable_grounds_offer_assistance_reflection_and_non_removal(case, case_worker):
+    """R-REASONABLE-GROUNDS (Warsaw art. 10.2, 12, 13)."""
+    from maillage.cases.models import CaseEvent, Task
+
+    services.change_status(case=case, target=CaseStatus.PRESUMED, acting_user=case_worker)
+    codes = set(AssistanceMeasure.objects.filter(case=case, status="offered").values_list("code", flat=True))
+    assert {"A-HOUSING", "A-PSY", "A-MED-EMERG", "A-INFO-RIGHTS"} <= codes and "A-EDU-CHILD" not in codes
+    assert CaseEvent.objects.filter(case=case, summary__contains="non-éloignement").exists()
+    assert Task.objects.filter(case=case, title__contains="délai de réflexion").exists()
+
+
+def test_reasonable_grounds_for_a_french_minor(make_case, case_worker):
+    from maillage.cases.models import Task
+
+    from .conftest import base_facts
+
+    minor = make_case(facts=base_facts(nationalities=["FR"], age_status="documented_minor", birth_year=2011), identity={"last_name": "W"})
+    services.change_status(case=minor, target=CaseStatus.PRESUMED, acting_user=case_worker)
+    assert AssistanceMeasure.objects.filter(case=minor, code="A-EDU-CHILD").exists()
+    assert not Task.objects.filter(case=minor).exists()
