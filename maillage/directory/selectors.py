@@ -177,7 +177,8 @@ def search_directory(
         has_capacity=has_capacity,
         network=network,
     )
-    words = search.tokens(text)
+    # At most ten words: each one is a LIKE filter.
+    words = search.tokens(text)[:10]
     for word in words:
         # Stored text is " tok1 tok2 ": " word" matches a word start.
         qs = qs.filter(search_text__contains=f" {word}")
