@@ -36,6 +36,12 @@ def _setup():
         org, _ = Organisation.objects.get_or_create(slug="bench-coordination", defaults={"name": "Coordination (bench)", "type": OrganisationType.COORDINATION, "territory_level": TerritoryLevel.NATIONAL})
         coordinator = User.objects.filter(email="bench.coordination@example.fr").first() or User.objects.create_user(email="bench.coordination@example.fr", password=None)
         Membership.objects.get_or_create(user=coordinator, organisation=org, defaults={"role": Role.COORDINATOR, "is_admin": True})
+        # Coordinators must have a second factor, or every page redirects to its set-up.
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        if not Authenticator.objects.filter(user=coordinator, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(coordinator, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     membership = Membership.objects.active().filter(user=coordinator).select_related("organisation").first()
     organisation = membership.organisation
     group = WorkingGroup.objects.filter(name=GROUP_NAME).first()

@@ -59,6 +59,21 @@ def my_actions(user, *, status: str = "open", scope: str = "all", overdue_only: 
     return qs.select_related("group", "meeting", "decision", "owner_user", "owner_organisation").order_by("due_on", "pk")
 
 
+def my_actions_page(user, *, page_number, per_page: int = 50, **filters):
+    """One page of "My actions", in two steps: the page's ids are chosen on
+    the action table alone (a top-N sort on its own columns), then only those
+    rows are fetched with their group, meeting, decision and owners. Joining
+    first would join every action a large organisation owes before sorting."""
+    from django.core.paginator import Paginator
+
+    ids = my_actions(user, **filters).select_related(None).values_list("pk", flat=True)
+    page = Paginator(ids, per_page).get_page(page_number)
+    wanted = list(page.object_list)
+    rows = ActionItem.objects.select_related("group", "meeting", "decision", "owner_user", "owner_organisation").in_bulk(wanted)
+    page.object_list = [rows[pk] for pk in wanted]
+    return page
+
+
 def letters_awaiting_reply(user) -> QuerySet[Letter]:
     return policies.letters_visible_to(user).filter(status__in=AWAITING_REPLY_STATUSES, reply_due_on__isnull=False).order_by("reply_due_on")
 

@@ -393,8 +393,13 @@ def _status_choices():
 def my_actions(request):
     form = f.ActionFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.my_actions(request.user, status=filters.get("status") or "open", scope=filters.get("scope") or "all", overdue_only=bool(filters.get("overdue")))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = selectors.my_actions_page(
+        request.user,
+        page_number=request.GET.get("page"),
+        status=filters.get("status") or "open",
+        scope=filters.get("scope") or "all",
+        overdue_only=bool(filters.get("overdue")),
+    )
     return render(request, "coordination/my_actions.html", {"page_title": _("Mes actions"), "form": form, "page": page, "today": timezone.localdate(), "status_choices": _status_choices(), "open_statuses": ("open", "in_progress")})
 
 
