@@ -121,6 +121,28 @@ def create_group(*, acting_user, name: str, lead_organisation, pilot=None, manda
 
 
 @transaction.atomic
+def update_group(*, group, acting_user, **fields) -> WorkingGroup:
+    """Mandate, focus, status, visibility and pilot; the pilot must belong to
+    the lead organisation and becomes (or stays) a pilot member."""
+    _require(policies.can_manage_group(acting_user, group))
+    allowed = {"name", "mandate", "focus", "status", "visibility", "pilot"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"Unknown group fields: {sorted(unknown)}")
+    pilot = fields.get("pilot")
+    if pilot is not None:
+        _check_membership(pilot, group.lead_organisation)
+    for name, value in fields.items():
+        setattr(group, name, value)
+    group.full_clean()
+    group.save()
+    if pilot is not None:
+        GroupMember.objects.update_or_create(group=group, user=pilot, defaults={"organisation": group.lead_organisation, "role": GroupRole.PILOT})
+    audit.record(action="coordination.group_updated", actor=acting_user, target=group, details={"fields": sorted(fields)})
+    return group
+
+
+@transaction.atomic
 def add_group_member(*, group, user, organisation, role: str, acting_user) -> GroupMember:
     _require(policies.can_manage_group(acting_user, group))
     _check_membership(user, organisation)

@@ -48,6 +48,7 @@ def _pages(w):
         ("/coordination/groupes/nouveau/", 403, 403, 200),
         (f"/coordination/groupes/{g}/", 200, 404, 200),
         (f"/coordination/groupes/{g}/membres/ajouter/", 403, 404, 200),
+        (f"/coordination/groupes/{g}/modifier/", 403, 404, 200),
         (f"/coordination/groupes/{g}/documents/ajouter/", 200, 404, 200),
         (f"/coordination/groupes/{g}/reunions/nouvelle/", 403, 404, 200),
         (f"/coordination/reunions/{m}/", 200, 404, 200),
@@ -302,3 +303,14 @@ def test_feed_reflects_updates_and_cancellations_despite_the_cache(client, world
     services.cancel_meeting(meeting=world["meeting"], acting_user=coordinator)
     event = Calendar.from_ical(client.get(url).content).walk("VEVENT")[0]
     assert event["STATUS"] == "CANCELLED" and event["SEQUENCE"] == 2
+
+
+def test_group_edit_closes_the_group_and_changes_visibility(client, login, world, coordinator, outsider):
+    login(client, coordinator)
+    group = world["group"]
+    response = client.post(f"/coordination/groupes/{group.pk}/modifier/", {"name": group.name, "mandate": "Nouveau mandat", "focus": "minors", "status": "closed", "visibility": "network", "pilot": coordinator.pk})
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert (group.status, group.visibility, group.mandate) == ("closed", "network", "Nouveau mandat")
+    login(client, outsider)
+    assert client.get(f"/coordination/groupes/{group.pk}/").status_code == 200  # now visible to the whole network

@@ -10,6 +10,7 @@ from maillage.coordination.enums import (
     DossierStatus,
     GroupFocus,
     GroupRole,
+    GroupStatus,
     GroupVisibility,
     InvitationResponse,
     LetterDirection,
@@ -63,6 +64,19 @@ class GroupForm(forms.Form):
         self.fields["lead_organisation"].queryset = _orgs()
         self.fields["pilot"].queryset = _people()
         self.fields["parent"].queryset = parents
+
+
+class GroupEditForm(forms.Form):
+    name = forms.CharField(label=_("Nom du groupe"), max_length=200)
+    mandate = forms.CharField(label=_("Mandat"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    focus = forms.ChoiceField(label=_("Thématique"), choices=GroupFocus.choices)
+    status = forms.ChoiceField(label=_("Statut"), choices=GroupStatus.choices)
+    visibility = forms.ChoiceField(label=_("Visibilité"), choices=GroupVisibility.choices, widget=forms.RadioSelect)
+    pilot = forms.ModelChoiceField(label=_("Pilote"), queryset=User.objects.none(), required=False, help_text=_("Membre de l'organisation cheffe de file."))
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pilot"].queryset = User.objects.filter(memberships__organisation=group.lead_organisation, memberships__is_active=True).distinct()
 
 
 class GroupMemberForm(forms.Form):

@@ -142,6 +142,20 @@ def group_detail(request, pk):
 
 @member_required
 @require_http_methods(["GET", "POST"])
+def group_edit(request, pk):
+    group = _managed_group(request, pk)
+    initial = {name: getattr(group, name) for name in ("name", "mandate", "focus", "status", "visibility", "pilot")}
+    form = f.GroupEditForm(request.POST or None, initial=initial, group=group)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if not (k == "pilot" and v is None)}
+        if _run(form, lambda: services.update_group(group=group, acting_user=request.user, **data)):
+            messages.success(request, _("Groupe de travail mis à jour."))
+            return redirect("coordination:group", pk=group.pk)
+    return _form_page(request, form, title=_("Modifier le groupe de travail"), back="coordination:index", submit=_("Enregistrer"))
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
 def group_member_add(request, pk):
     group = _managed_group(request, pk)
     form = f.GroupMemberForm(request.POST or None)
