@@ -15,6 +15,9 @@ from maillage.organisations.enums import Role
 
 from .factories import CoordinationFactory, MembershipFactory, OrganisationFactory, UserFactory
 
+# Browser-test fixtures (one server and one browser per worker, shared by all domains).
+pytest_plugins = ["tests.e2e.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _private_media(tmp_path, settings):

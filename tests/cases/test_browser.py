@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, browser, check_axe, live_app, page, sign_in  # noqa: F401  (fixtures)
+from tests.e2e.conftest import CHROMIUM, check_axe, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -19,7 +19,7 @@ pytestmark = [
 CASE_WORKER = "accompagnement.passerelle-paris@demo.maillage.fr"
 
 
-def test_create_screen_and_record_reflection_period(page, live_app):  # noqa: F811
+def test_create_screen_and_record_reflection_period(page, live_app):
     sign_in(page, live_app, CASE_WORKER)
     page.goto(live_app["base"] + "/dossiers/")
     assert page.get_by_role("table").count() == 1

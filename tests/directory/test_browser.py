@@ -6,12 +6,7 @@ import os
 
 import pytest
 
-from tests.e2e import conftest as e2e
 from tests.e2e.conftest import CHROMIUM, check_axe, sign_in
-
-live_app = e2e.live_app
-browser = e2e.browser
-page = e2e.page
 
 pytestmark = [
     pytest.mark.e2e,

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, browser, check_axe, live_app, page, sign_in  # noqa: F401  (fixtures)
+from tests.e2e.conftest import CHROMIUM, check_axe, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -19,7 +19,7 @@ MEMBER = "membre.passerelle-paris@demo.maillage.fr"
 COORDINATOR = "coordination@demo.maillage.fr"
 
 
-def test_public_plan_page_is_accessible_anonymously(page, live_app):  # noqa: F811
+def test_public_plan_page_is_accessible_anonymously(page, live_app):
     page.goto(live_app["base"] + "/plan/")
     assert "Plan d'action national contre la traite" in page.content()
     assert page.get_by_role("table").count() >= 3
@@ -27,7 +27,7 @@ def test_public_plan_page_is_accessible_anonymously(page, live_app):  # noqa: F8
     assert page.js_errors == []
 
 
-def test_association_position_amendment_and_coordination_answer(browser, live_app):  # noqa: F811
+def test_association_position_amendment_and_coordination_answer(browser, live_app):
     context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
     member_page = context.new_page()
     sign_in(member_page, live_app, MEMBER)
