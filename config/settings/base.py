@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "maillage.directory",
     "maillage.identification",
     "maillage.cases",
+    "maillage.referrals",
     "maillage.plans",
     "maillage.demo",
     "maillage.www",

@@ -21,7 +21,8 @@ from .models import Case
 
 # Parts of a case a partner may see once referrals exist (extension point).
 ALL_PARTS = frozenset({"identity", "facts", "notes_internal", "notes_shareable", "documents", "tasks", "screening", "rights", "privacy"})
-SHARED_PARTS = frozenset({"facts", "notes_shareable", "screening", "rights"})
+# Parts a referral may share (maillage.referrals.enums.SharedPart uses the same codes).
+SHARED_PARTS = frozenset({"identity", "facts", "notes_shareable", "documents", "screening", "rights"})
 
 
 def _owner_grants(user, organisation) -> Q | None:
@@ -32,9 +33,19 @@ def _owner_grants(user, organisation) -> Q | None:
     return Q(organisation_id__in=org_ids) if org_ids else None
 
 
+def _partner_case_worker(user, organisation) -> bool:
+    return organisation is not None and active_memberships(user).filter(role=Role.CASE_WORKER, organisation=organisation).exclude(organisation__type=OrganisationType.COORDINATION).exists()
+
+
 def _partner_grants(user, organisation) -> Q | None:
-    """Extension point for the referrals issue (accepted referral → shared parts)."""
-    return None
+    """Case workers of an organisation holding an accepted (or completed)
+    referral of the case reach it, limited to the shared parts (`parts_for`).
+    Active memberships only: a worker who leaves loses access at once."""
+    if not _partner_case_worker(user, organisation):
+        return None
+    from maillage.referrals.selectors import granted_case_ids
+
+    return Q(pk__in=granted_case_ids(organisation))
 
 
 def cases_visible_to(user, organisation) -> QuerySet[Case]:
@@ -57,7 +68,13 @@ def parts_for(user, case: Case) -> frozenset[str]:
     """Parts of `case` the user may see (owner case workers: everything)."""
     if _owner_grants(user, case.organisation) is not None:
         return ALL_PARTS
-    return frozenset()
+    from maillage.referrals.selectors import granted_parts
+
+    return frozenset(granted_parts(user, case)) & SHARED_PARTS
+
+
+def is_owner(user, case: Case) -> bool:
+    return _owner_grants(user, case.organisation) is not None
 
 
 def can_see_identity(user, case: Case) -> bool:

@@ -21,8 +21,11 @@ LIST_FIELDS = (
 
 
 def case_list(user, organisation, *, status: str = "", minors_only: bool = False, form: str = "") -> QuerySet[Case]:
-    """Reference and non-identifying columns only: no join to Person."""
-    qs = policies.cases_visible_to(user, organisation).only(*LIST_FIELDS)
+    """Reference and non-identifying columns only: no join to Person.
+    The organisation's own cases: cases reached as a partner (accepted
+    referral) are listed in the referrals inbox, since the list columns are
+    parts the sender may not have shared."""
+    qs = policies.cases_visible_to(user, organisation).filter(organisation=organisation).only(*LIST_FIELDS)
     if status in CaseStatus.values:
         qs = qs.filter(status=status)
     if minors_only:
@@ -62,9 +65,17 @@ def reflection_periods_ending(user, *, today: date | None = None) -> QuerySet[Re
     horizon = today + deadlines.REFLECTION_REMINDER_BEFORE_END.delta()
     visible = Case.objects.none()
     for membership in policies.active_memberships(user):
-        visible = visible | policies.cases_visible_to(user, membership.organisation)
+        visible = visible | policies.cases_visible_to(user, membership.organisation).filter(organisation=membership.organisation)
     return (
         ReflectionPeriod.objects.filter(status=ReflectionStatus.GRANTED, end__gte=today, end__lte=horizon, case__in=visible.values("id"))
         .select_related("case")
         .order_by("end")
     )
+
+
+def open_shared_document(user, case: Case, document):
+    """A partner's audited read of a document shared through a referral."""
+    if "documents" not in policies.parts_for(user, case) or document.case_id != case.pk:
+        return None
+    audit.record_read(action="case.document.downloaded", actor=user, target=case, target_label=case.reference, organisation=case.organisation, details={"as": "partner"})
+    return document.file.open("rb")

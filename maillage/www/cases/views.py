@@ -28,10 +28,17 @@ def _organisation(request):
     return membership.organisation if membership else None
 
 
-def _case_or_404(request, pk):
+def _case_or_404(request, pk, part="owner"):
+    """`part`: what the page shows. Partners reached through an accepted
+    referral open only the detail page and the parts shared with them
+    (data minimisation); every other page is for the owner (404 otherwise)."""
     case = selectors.case_for(request.user, _organisation(request), pk)
     if case is None:
         # Same answer whether the case exists elsewhere or not (R-PRIVACY).
+        raise Http404
+    if part == "owner" and not policies.can_edit(request.user, case):
+        raise Http404
+    if part not in (None, "owner") and part not in policies.parts_for(request.user, case):
         raise Http404
     return case
 
@@ -108,28 +115,36 @@ def case_create(request):
 
 
 def case_detail(request, pk):
-    case = _case_or_404(request, pk)
+    case = _case_or_404(request, pk, part=None)
     person = selectors.identity_for_display(request.user, case)  # writes the access log
+    parts = policies.parts_for(request.user, case)
+    owner = policies.can_edit(request.user, case)
+    none = case.events.none()
+    notes = case.notes.select_related("author")
+    if "notes_internal" not in parts:
+        notes = notes.filter(visibility=enums.NoteVisibility.SHAREABLE) if "notes_shareable" in parts else notes.none()
     context = _case_context(
         request,
         case,
         person=person,
+        parts=parts,
+        is_owner=owner,
         nationalities=[ref.citizenship_name(c) for c in case.nationalities if ref.is_citizenship_code(c)],
         languages=[ref.language_name(c) for c in case.languages if ref.is_language_code(c)],
         control_labels=[dict(enums.ControlMethod.choices).get(c, c) for c in case.control_methods],
         status_form=forms.StatusForm(),
         targets=_target_choices(case),
-        notes=case.notes.select_related("author")[:50],
-        tasks=case.tasks.select_related("assignee")[:50],
-        documents=case.documents.all()[:50],
-        events=case.events.select_related("actor")[:50],
-        screenings=Screening.objects.filter(case=case).select_related("indicator_set", "author")[:20],
-        rights=case.rights_information.all()[:20],
-        assistance=case.assistance_measures.all(),
-        reflection_periods=case.reflection_periods.all()[:20],
-        permits=case.residence_permits.all()[:20],
-        protections=case.protection_measures.all()[:20],
-        proceedings=case.proceedings.all()[:20],
+        notes=notes[:50],
+        tasks=case.tasks.select_related("assignee")[:50] if "tasks" in parts else none,
+        documents=case.documents.all()[:50] if "documents" in parts else none,
+        events=case.events.select_related("actor")[:50] if owner else none,
+        screenings=Screening.objects.filter(case=case).select_related("indicator_set", "author")[:20] if "screening" in parts else none,
+        rights=case.rights_information.all()[:20] if "rights" in parts else none,
+        assistance=case.assistance_measures.all() if "facts" in parts else none,
+        reflection_periods=case.reflection_periods.all()[:20] if "rights" in parts else none,
+        permits=case.residence_permits.all()[:20] if "rights" in parts else none,
+        protections=case.protection_measures.all()[:20] if "rights" in parts else none,
+        proceedings=case.proceedings.all()[:20] if "rights" in parts else none,
     )
     return render(request, "cases/detail.html", context)
 
@@ -231,9 +246,12 @@ def document_add(request, pk):
 
 
 def document_download(request, pk, document_id):
-    case = _case_or_404(request, pk)
+    case = _case_or_404(request, pk, part="documents")
     document = get_object_or_404(Document, case=case, pk=document_id)
-    handle = services.open_document(document=document, acting_user=request.user)
+    if policies.can_edit(request.user, case):
+        handle = services.open_document(document=document, acting_user=request.user)
+    else:
+        handle = selectors.open_shared_document(request.user, case, document)  # partner, audited
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(document.content_type, "bin")
     response = FileResponse(handle, content_type=document.content_type, as_attachment=True, filename=f"{case.reference}-{document.pk}.{extension}")
     response["X-Content-Type-Options"] = "nosniff"
@@ -266,7 +284,7 @@ def screening_new(request, pk):
 
 
 def screening_detail(request, pk, screening_id):
-    case = _case_or_404(request, pk)
+    case = _case_or_404(request, pk, part="screening")
     screening = get_object_or_404(Screening.objects.select_related("indicator_set", "author"), case=case, pk=screening_id)
     labels = {i.code: i for i in screening.indicator_set.indicators.all()}
     rows = []

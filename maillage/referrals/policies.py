@@ -1,0 +1,66 @@
+"""Who may see and act on referrals.
+
+Everything starts from active memberships (maillage.organisations.policies):
+a worker who leaves an organisation loses its referrals at once. A referral
+is visible to the case workers of the sending organisation, and to those of
+the recipient once it has been sent (never a draft). Anything else is a 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from maillage.cases import policies as case_policies
+from maillage.organisations.enums import OrganisationType, Role
+from maillage.organisations.policies import active_memberships
+
+from .enums import ReferralStatus
+from .models import Referral
+
+
+def acting_membership(user, organisation):
+    """The user's active case-worker membership in `organisation`, or None."""
+    if organisation is None:
+        return None
+    return (
+        active_memberships(user)
+        .filter(organisation=organisation, role=Role.CASE_WORKER)
+        .exclude(organisation__type=OrganisationType.COORDINATION)
+        .first()
+    )
+
+
+def referrals_visible_to(user, organisation) -> QuerySet[Referral]:
+    if acting_membership(user, organisation) is None:
+        return Referral.objects.none()
+    return Referral.objects.filter(Q(sender_organisation=organisation) | (Q(recipient_organisation=organisation) & ~Q(status=ReferralStatus.DRAFT)))
+
+
+def side(user, organisation, referral: Referral) -> str | None:
+    """'sender', 'recipient' or None, for the organisation the user acts for."""
+    if acting_membership(user, organisation) is None:
+        return None
+    if referral.sender_organisation_id == organisation.pk:
+        return "sender"
+    if referral.recipient_organisation_id == organisation.pk and referral.status != ReferralStatus.DRAFT:
+        return "recipient"
+    return None
+
+
+def can_refer(user, organisation, case) -> bool:
+    """Anyone who can open the case for this organisation may refer it on,
+    sharing at most the parts they see themselves."""
+    return acting_membership(user, organisation) is not None and case_policies.cases_visible_to(user, organisation).filter(pk=case.pk).exists()
+
+
+def can_override_consent(user, organisation) -> bool:
+    """Referring an adult without consent: administrators of the sending
+    organisation only (Primero: overriding consent is its own permission).
+    docs/domain/referrals.md, « Consentement »."""
+    membership = acting_membership(user, organisation)
+    return membership is not None and membership.is_admin
+
+
+def can_transfer(user, organisation, case) -> bool:
+    """Only the owner may hand the case over (a partner cannot give away what it does not own)."""
+    return acting_membership(user, organisation) is not None and case.organisation_id == organisation.pk and case_policies.is_owner(user, case)

@@ -1,0 +1,168 @@
+"""Reads of referrals. Every list starts from `policies.referrals_visible_to`,
+so no list can show a referral the detail page would refuse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maillage.organisations.enums import OrganisationType, Role
+from maillage.organisations.policies import active_memberships
+
+from . import policies, workflow
+from .enums import ReferralStatus
+from .models import Referral
+
+S = ReferralStatus
+
+# --- grants used by maillage.cases.policies ------------------------------------
+
+
+def granted_case_ids(organisation) -> QuerySet:
+    """Cases an organisation may open as a partner (accepted or completed referral)."""
+    return Referral.objects.filter(recipient_organisation=organisation, status__in=workflow.GRANTING_STATUSES).values("case_id")
+
+
+def granted_parts(user, case) -> set[str]:
+    """Union of the parts shared with the organisations where the user is an
+    active case worker (data minimisation: nothing else is readable)."""
+    org_ids = (
+        active_memberships(user).filter(role=Role.CASE_WORKER).exclude(organisation__type=OrganisationType.COORDINATION).values("organisation_id")
+    )
+    parts: set[str] = set()
+    for shared in Referral.objects.filter(case=case, recipient_organisation_id__in=org_ids, status__in=workflow.GRANTING_STATUSES).values_list("shared_parts", flat=True):
+        parts.update(shared)
+    return parts
+
+
+# --- inbox / outbox --------------------------------------------------------------
+
+GROUPS = {
+    "attente": _("En attente"),
+    "retard": _("En retard"),
+    "acceptees": _("Acceptées"),
+    "refusees": _("Refusées"),
+    "closes": _("Retirées, expirées, brouillons"),
+}
+
+
+def _group_q(group: str, now) -> Q | None:
+    return {
+        "attente": Q(status=S.SENT, answer_due_at__gte=now),
+        "retard": Q(status=S.SENT, answer_due_at__lt=now),
+        "acceptees": Q(status__in=[S.ACCEPTED, S.COMPLETED]),
+        "refusees": Q(status=S.DECLINED),
+        "closes": Q(status__in=[S.DRAFT, S.WITHDRAWN, S.EXPIRED]),
+    }.get(group)
+
+
+@dataclass
+class Box:
+    box: str  # "recues" or "envoyees"
+    group: str
+    counts: dict[str, int] = field(default_factory=dict)
+    referrals: QuerySet | None = None
+
+
+def box_for(user, organisation, *, box: str = "recues", group: str = "") -> Box:
+    now = timezone.now()
+    qs = policies.referrals_visible_to(user, organisation)
+    if box == "envoyees":
+        qs = qs.filter(sender_organisation=organisation)
+    else:
+        box = "recues"
+        qs = qs.filter(recipient_organisation=organisation)
+    counts = qs.aggregate(**{key: Count("pk", filter=_group_q(key, now)) for key in GROUPS})
+    listed = qs
+    if (q := _group_q(group, now)) is not None:
+        listed = listed.filter(q)
+    else:
+        group = ""
+    listed = listed.select_related("case", "sender_organisation", "recipient_organisation").only(
+        "id", "kind", "status", "service", "created_at", "sent_at", "answer_due_at", "decided_at",
+        "case__reference", "case__treated_as_minor", "sender_organisation__name", "recipient_organisation__name",
+    ).order_by("-created_at", "-id")
+    return Box(box=box, group=group, counts=counts, referrals=listed)
+
+
+def referral_for(user, organisation, pk) -> Referral | None:
+    return policies.referrals_visible_to(user, organisation).select_related("case", "sender_organisation", "recipient_organisation", "sender_user", "decided_by").filter(pk=pk).first()
+
+
+def referrals_for_case(user, organisation, case) -> QuerySet[Referral]:
+    return policies.referrals_visible_to(user, organisation).filter(case=case).select_related("sender_organisation", "recipient_organisation")
+
+
+def pending_count(user, organisation) -> int:
+    return policies.referrals_visible_to(user, organisation).filter(recipient_organisation=organisation, status=S.SENT).count()
+
+
+# --- suggested recipients ------------------------------------------------------
+
+# Services for which the person must be moved away from where they were
+# exploited or are in danger (R-ACSE distancing; rules.md §3.4, §3.5.5).
+DISTANCING_SERVICES = frozenset({"secure_accommodation", "emergency_accommodation"})
+
+
+@dataclass
+class Suggestion:
+    organisation: object
+    profile: object
+    reasons: list[str]
+    bonus: int = 0
+
+
+def suggest_recipients(*, user, organisation, case, service: str, danger_departements=(), text: str = "", limit: int = 10) -> list[Suggestion]:
+    """Directory search for `service`, then ranked on what fits the person:
+    languages spoken, forms of exploitation handled, places available; minors
+    only to organisations receiving minors. For accommodation, départements
+    where the person was exploited or is in danger are excluded."""
+    from maillage.directory.policies import MEMBERS
+    from maillage.directory.selectors import search_directory
+    from maillage.territories import reference as ref
+
+    distancing = service in DISTANCING_SERVICES
+    excluded = {d for d in [case.exploitation_departement, *danger_departements] if d} if distancing else set()
+    near = None if distancing or not organisation.departement else organisation.departement
+    results = search_directory(
+        viewer=user, text=text, service=service or None, departement=near,
+        accepts_minors=True if case.treated_as_minor else None, limit=max(limit * 4, 40),
+    )
+    wanted_languages = set(case.languages)
+    wanted_forms = set(case.exploitation_forms)
+    out: list[Suggestion] = []
+    for rank, result in enumerate(results):
+        profile = result.profile
+        if profile.organisation_id == organisation.pk or not profile.accepts_referrals or not profile.organisation.is_active:
+            continue
+        if profile.departement and profile.departement in excluded:
+            continue
+        reasons = list(result.reasons)
+        bonus = 0
+        spoken = wanted_languages & {lang.code for lang in profile.languages.all()}
+        if spoken:
+            bonus += 2 * len(spoken)
+            reasons.append(_("Parle : %(langs)s") % {"langs": ", ".join(ref.language_name(c) for c in sorted(spoken) if ref.is_language_code(c))})
+        handled = wanted_forms & {f.code for f in profile.exploitation_forms.all()}
+        if handled:
+            bonus += len(handled)
+            reasons.append(_("Accompagne les victimes de : %(forms)s") % {"forms": ", ".join(sorted(f.label for f in profile.exploitation_forms.all() if f.code in handled))})
+        if MEMBERS in result.groups and profile.capacity_places:  # capacity is members-only
+            bonus += 1
+            reasons.append(_("Places déclarées disponibles : %(n)s") % {"n": profile.capacity_places})
+        if case.treated_as_minor:
+            reasons.append(_("Reçoit des mineur·es"))
+        if excluded:
+            reasons.append(_("Éloignée des départements à éviter (%(deps)s)") % {"deps": ", ".join(sorted(excluded))})
+        out.append(Suggestion(organisation=profile.organisation, profile=profile, reasons=reasons, bonus=bonus * 1000 - rank))
+    out.sort(key=lambda s: -s.bonus)
+    return out[:limit]
+
+
+def service_labels() -> dict[str, str]:
+    from maillage.directory.models import Service
+
+    return dict(Service.objects.values_list("code", "label"))

@@ -1,0 +1,51 @@
+"""Referral state machine, as pure data.
+
+    draft → sent → accepted → completed
+            sent → declined (reason required) | withdrawn (sender) | expired (no answer)
+    draft → withdrawn (the sender drops a draft)
+
+Services refuse any pair not listed here; model check constraints hold the
+per-state invariants. Who may fire each action is in `ACTORS`.
+"""
+
+from __future__ import annotations
+
+from .enums import ReferralStatus as S
+
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.DRAFT, S.SENT): "send",
+    (S.DRAFT, S.WITHDRAWN): "withdraw",
+    (S.SENT, S.ACCEPTED): "accept",
+    (S.SENT, S.DECLINED): "decline",
+    (S.SENT, S.WITHDRAWN): "withdraw",
+    (S.SENT, S.EXPIRED): "expire",
+    (S.ACCEPTED, S.COMPLETED): "complete",
+}
+
+# Which side may fire an action: the sending or the receiving organisation,
+# or the system (scheduled task).
+ACTORS: dict[str, str] = {
+    "send": "sender",
+    "withdraw": "sender",
+    "accept": "recipient",
+    "decline": "recipient",
+    "expire": "system",
+    "complete": "recipient",
+}
+
+OPEN_STATUSES = frozenset({S.DRAFT, S.SENT})
+# Statuses in which the recipient may read the shared parts of the case.
+GRANTING_STATUSES = frozenset({S.ACCEPTED, S.COMPLETED})
+FINAL_STATUSES = frozenset({S.DECLINED, S.WITHDRAWN, S.EXPIRED, S.COMPLETED})
+
+
+def can_transition(status: str, target: str) -> bool:
+    return (status, target) in TRANSITIONS
+
+
+def action_for(status: str, target: str) -> str | None:
+    return TRANSITIONS.get((status, target))
+
+
+def targets_from(status: str) -> list[str]:
+    return [to for (frm, to) in TRANSITIONS if frm == status]

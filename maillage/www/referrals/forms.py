@@ -1,0 +1,90 @@
+"""Forms of the referral pages: they parse and label; rules (consent,
+minimisation, own organisation…) are checked by maillage.referrals.services,
+whose French messages are attached to the same field names."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from maillage.cases.enums import ExploitationForm, Sex
+from maillage.referrals import enums
+from maillage.referrals.services import AGE_BANDS
+from maillage.territories import reference as ref
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def service_choices():
+    from maillage.directory.models import Service
+
+    return [("", "—"), *Service.objects.order_by("order", "code").values_list("code", "label")]
+
+
+class SearchForm(forms.Form):
+    """GET form: which service, which départements to avoid, a name."""
+
+    service = forms.ChoiceField(label=_("Service demandé"), required=False)
+    eloigner = forms.CharField(
+        label=_("Départements où la personne est en danger (à éviter)"), required=False, max_length=60,
+        help_text=_("Codes séparés par des virgules, ex. 93, 75. Le département d'exploitation est toujours évité pour l'hébergement."),
+    )
+    nom = forms.CharField(label=_("Rechercher une autre organisation par son nom"), required=False, max_length=80)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = service_choices()
+
+    def danger_departements(self) -> list[str]:
+        raw = (self.cleaned_data.get("eloigner") or "") if self.is_valid() else ""
+        codes = [c.strip().upper() for c in raw.replace(";", ",").split(",") if c.strip()]
+        return [c for c in codes if ref.is_departement_code(c)]
+
+
+class ReferralForm(forms.Form):
+    recipient = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    service = forms.ChoiceField(label=_("Service demandé"))
+    kind = forms.ChoiceField(label=_("Type"), choices=enums.ReferralKind.choices, initial=enums.ReferralKind.REFERRAL, widget=forms.RadioSelect)
+    shared_parts = forms.MultipleChoiceField(
+        label=_("Parties du dossier partagées"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ne partagez que ce dont le destinataire a besoin. Il ne verra rien d'autre."),
+    )
+    consent_basis = forms.ChoiceField(label=_("Fondement de l'orientation"), choices=enums.ConsentBasis.choices, widget=forms.RadioSelect)
+    consent_on = forms.DateField(label=_("Date du consentement"), required=False, widget=DateInput())
+    consent_method = forms.ChoiceField(label=_("Consentement recueilli"), required=False, choices=[("", "—"), *enums.ConsentMethod.choices])
+    consent_scope = forms.CharField(label=_("Portée du consentement"), required=False, max_length=300, help_text=_("Organisation, service et informations auxquels la personne a consenti."))
+    override_reason = forms.CharField(
+        label=_("Motif écrit de l'orientation sans consentement"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Réservé aux administrateur·rices ; inscrit au journal. N'y mettez aucun élément d'identité."),
+    )
+    message = forms.CharField(label=_("Message au destinataire"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, visible_parts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = service_choices()
+        labels = dict(enums.SharedPart.choices)
+        self.fields["shared_parts"].choices = [(p, labels[p]) for p in enums.SharedPart.values if p in visible_parts]
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Motif du refus"), choices=[("", "—"), *enums.DeclineReason.choices])
+    comment = forms.CharField(label=_("Précisions"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnonymousNotificationForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Motif"), choices=enums.AnonymousReason.choices)
+    sex = forms.ChoiceField(label=_("Sexe"), required=False, choices=[("", "—"), *Sex.choices])
+    age_band = forms.ChoiceField(label=_("Tranche d'âge"), required=False, choices=[("", "—"), *[(b, b) for b in AGE_BANDS]])
+    nationality = forms.ChoiceField(label=_("Nationalité"), required=False)
+    exploitation_forms = forms.MultipleChoiceField(label=_("Formes d'exploitation"), required=False, choices=ExploitationForm.choices, widget=forms.CheckboxSelectMultiple)
+    exploitation_departement = forms.ChoiceField(label=_("Département d'exploitation"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nationality"].choices = [("", "—"), *ref.citizenship_choices()]
+        self.fields["exploitation_departement"].choices = [("", "—"), *ref.departement_choices()]

@@ -1,0 +1,168 @@
+"""Referral pages. Thin: reads through maillage.referrals.selectors (restricted
+querysets, anything else is a 404), writes through maillage.referrals.services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from maillage.cases import policies as case_policies
+from maillage.cases import selectors as case_selectors
+from maillage.organisations.models import Organisation
+from maillage.referrals import policies, selectors, services
+from maillage.referrals.enums import ConsentBasis, ReferralKind
+
+from . import forms
+
+
+def _organisation(request):
+    membership = request.membership  # lazy: may wrap None
+    return membership.organisation if membership else None
+
+
+def _require_worker(request):
+    organisation = _organisation(request)
+    if policies.acting_membership(request.user, organisation) is None:
+        raise Http404
+    return organisation
+
+
+def _attach_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def inbox(request):
+    organisation = _require_worker(request)
+    box = selectors.box_for(request.user, organisation, box=request.GET.get("boite", "recues"), group=request.GET.get("etat", ""))
+    page = Paginator(box.referrals, 50).get_page(request.GET.get("page"))
+    labels = selectors.service_labels()
+    for referral in page:
+        referral.service_label = labels.get(referral.service, referral.service)
+    groups = [(key, label, box.counts.get(key, 0)) for key, label in selectors.GROUPS.items()]
+    return render(request, "referrals/inbox.html", {"page_title": _("Orientations"), "box": box, "page": page, "groups": groups, "organisation": organisation})
+
+
+def _case_or_404(request, organisation, case_pk):
+    case = case_selectors.case_for(request.user, organisation, case_pk)
+    if case is None:
+        raise Http404
+    return case
+
+
+def case_referrals(request, case_pk):
+    organisation = _require_worker(request)
+    case = _case_or_404(request, organisation, case_pk)
+    referrals = list(selectors.referrals_for_case(request.user, organisation, case))
+    labels = selectors.service_labels()
+    for referral in referrals:
+        referral.service_label = labels.get(referral.service, referral.service)
+    return render(request, "referrals/case_referrals.html", {"page_title": _("Orientations du dossier %(ref)s") % {"ref": case.reference}, "case": case, "referrals": referrals})
+
+
+@require_http_methods(["GET", "POST"])
+def create(request, case_pk):
+    organisation = _require_worker(request)
+    case = _case_or_404(request, organisation, case_pk)
+    if not policies.can_refer(request.user, organisation, case):
+        raise Http404
+    visible_parts = case_policies.parts_for(request.user, case)
+    search = forms.SearchForm(request.GET or None)
+    service = search.cleaned_data.get("service", "") if search.is_valid() else ""
+    suggestions = []
+    if service or (search.is_valid() and search.cleaned_data.get("nom")):
+        suggestions = selectors.suggest_recipients(
+            user=request.user, organisation=organisation, case=case, service=service,
+            danger_departements=search.danger_departements(), text=search.cleaned_data.get("nom", ""),
+        )
+    initial = {"service": service, "consent_basis": ConsentBasis.MINOR_CHILD_PROTECTION if case.treated_as_minor else ConsentBasis.CONSENT}
+    form = forms.ReferralForm(request.POST or None, initial=initial, visible_parts=visible_parts)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        recipient = Organisation.objects.filter(pk=data["recipient"] or 0, is_active=True).first()
+        if recipient is None:
+            form.add_error(None, _("Choisissez l'organisation destinataire dans la liste des suggestions."))
+        else:
+            try:
+                referral = services.create_referral(
+                    case=case, organisation=organisation, acting_user=request.user, recipient=recipient, service=data["service"],
+                    shared_parts=data["shared_parts"], consent_basis=data["consent_basis"], kind=data["kind"], message=data["message"],
+                    consent_on=data["consent_on"], consent_method=data["consent_method"], consent_scope=data["consent_scope"],
+                    override_reason=data["override_reason"], send=request.POST.get("envoyer") == "1",
+                )
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+            except PermissionDenied:
+                raise Http404 from None
+            else:
+                messages.success(request, _("Orientation envoyée.") if referral.status == "sent" else _("Brouillon d'orientation enregistré."))
+                return redirect("referrals:detail", pk=referral.pk)
+    chosen = request.POST.get("recipient") or ""
+    return render(request, "referrals/create.html", {
+        "page_title": _("Orienter le dossier %(ref)s") % {"ref": case.reference}, "case": case, "search": search, "form": form,
+        "suggestions": suggestions, "chosen": chosen, "can_transfer": policies.can_transfer(request.user, organisation, case), "transfer": ReferralKind.TRANSFER,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def detail(request, pk):
+    organisation = _require_worker(request)
+    referral = selectors.referral_for(request.user, organisation, pk)
+    if referral is None:
+        raise Http404
+    side = policies.side(request.user, organisation, referral)
+    can_open_case = case_selectors.case_for(request.user, organisation, referral.case_id) is not None
+    return render(request, "referrals/detail.html", {
+        "page_title": referral.label, "referral": referral, "side": side, "events": referral.events.select_related("actor"),
+        "decline_form": forms.DeclineForm(), "can_open_case": can_open_case, "service_label": selectors.service_labels().get(referral.service),
+    })
+
+
+ACTIONS = {
+    "envoyer": ("sender", lambda r, o, u, p: services.send_referral(referral=r, organisation=o, acting_user=u), _lazy("Orientation envoyée.")),
+    "retirer": ("sender", lambda r, o, u, p: services.withdraw_referral(referral=r, organisation=o, acting_user=u), _lazy("Orientation retirée.")),
+    "accepter": ("recipient", lambda r, o, u, p: services.accept_referral(referral=r, organisation=o, acting_user=u), _lazy("Orientation acceptée.")),
+    "refuser": ("recipient", lambda r, o, u, p: services.decline_referral(referral=r, organisation=o, acting_user=u, reason=p.get("reason", ""), comment=p.get("comment", "")), _lazy("Orientation refusée.")),
+    "terminer": ("recipient", lambda r, o, u, p: services.complete_referral(referral=r, organisation=o, acting_user=u), _lazy("Service rendu : orientation terminée.")),
+}
+
+
+@require_POST
+def act(request, pk, action):
+    organisation = _require_worker(request)
+    referral = selectors.referral_for(request.user, organisation, pk)
+    spec = ACTIONS.get(action)
+    if referral is None or spec is None:
+        raise Http404
+    try:
+        spec[1](referral, organisation, request.user, request.POST)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, str(spec[2]))
+    return redirect("referrals:detail", pk=referral.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def anonymous_notification(request):
+    organisation = _require_worker(request)
+    form = forms.AnonymousNotificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_anonymous_notification(organisation=organisation, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("Signalement anonyme enregistré : seuls des éléments non identifiants ont été conservés."))
+            return redirect("referrals:inbox")
+    return render(request, "referrals/anonymous.html", {"page_title": _("Signalement anonyme"), "form": form})

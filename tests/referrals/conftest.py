@@ -1,0 +1,75 @@
+import datetime
+
+import pytest
+
+from maillage.cases import services as case_services
+from maillage.cases.enums import AgeStatus
+from maillage.organisations.enums import OrganisationType, Role
+from maillage.referrals import services
+from maillage.referrals.enums import ConsentBasis, ConsentMethod, SharedPart
+from tests.cases.conftest import base_facts, base_identity
+from tests.factories import MembershipFactory, OrganisationFactory
+
+
+@pytest.fixture
+def sender_org(organisation):
+    return organisation
+
+
+@pytest.fixture
+def sender(case_worker):
+    return case_worker
+
+
+@pytest.fixture
+def recipient_org(db):
+    return OrganisationFactory(name="Foyer Destinataire", slug="foyer-destinataire", type=OrganisationType.SHELTER, departement="13", region="93")
+
+
+@pytest.fixture
+def recipient(recipient_org):
+    return MembershipFactory(organisation=recipient_org, role=Role.CASE_WORKER).user
+
+
+@pytest.fixture
+def crip_org(db):
+    return OrganisationFactory(name="CRIP 93", slug="crip-93", type=OrganisationType.CHILD_PROTECTION, departement="93", region="11")
+
+
+@pytest.fixture
+def make_case(sender, sender_org):
+    def make(minor=False, **facts):
+        if minor:
+            facts.setdefault("age_status", AgeStatus.DOCUMENTED_MINOR)
+            facts.setdefault("birth_year", 2011)
+        return case_services.create_case(organisation=sender_org, acting_user=sender, facts=base_facts(**facts), identity=base_identity(), confirm_duplicate=True)
+
+    return make
+
+
+@pytest.fixture
+def case(make_case):
+    return make_case()
+
+
+CONSENT = {
+    "consent_basis": ConsentBasis.CONSENT,
+    "consent_on": datetime.date(2026, 1, 5),
+    "consent_method": ConsentMethod.ORAL_INTERPRETER,
+    "consent_scope": "Hébergement au foyer, identité et besoins partagés",
+}
+
+
+@pytest.fixture
+def refer(case, sender, sender_org, recipient_org):
+    """refer(**overrides) -> Referral (sent by default)."""
+
+    def make(**kw):
+        args = {
+            "case": case, "organisation": sender_org, "acting_user": sender, "recipient": recipient_org, "service": "secure_accommodation",
+            "shared_parts": [SharedPart.FACTS, SharedPart.NOTES_SHAREABLE], "send": True, **CONSENT,
+        }
+        args.update(kw)
+        return services.create_referral(**args)
+
+    return make
