@@ -42,7 +42,8 @@ def make_case(sender, sender_org):
         if minor:
             facts.setdefault("age_status", AgeStatus.DOCUMENTED_MINOR)
             facts.setdefault("birth_year", 2011)
-        return case_services.create_case(organisation=sender_org, acting_user=sender, facts=base_facts(**facts), identity=base_identity(), confirm_duplicate=True)
+        identity = base_identity(birth_date=f"{facts['birth_year']}-04-02") if "birth_year" in facts else base_identity()
+        return case_services.create_case(organisation=sender_org, acting_user=sender, facts=base_facts(**facts), identity=identity, confirm_duplicate=True)
 
     return make
 
