@@ -127,10 +127,12 @@ def suggest_recipients(*, user, organisation, case, service: str, danger_departe
     distancing = service in DISTANCING_SERVICES
     excluded = {d for d in [case.exploitation_departement, *danger_departements] if d} if distancing else set()
     near = None if distancing or not organisation.departement else organisation.departement
-    results = search_directory(
-        viewer=user, text=text, service=service or None, departement=near,
-        accepts_minors=True if case.treated_as_minor else None, limit=max(limit * 4, 40),
-    )
+    common = {"viewer": user, "text": text, "service": service or None, "accepts_minors": True if case.treated_as_minor else None, "limit": max(limit * 4, 40)}
+    results = list(search_directory(departement=near, **common))
+    if near and len(results) < limit:
+        # Nobody (or too few) working in the sender's département: widen to the whole network.
+        seen = {r.profile.pk for r in results}
+        results += [r for r in search_directory(**common) if r.profile.pk not in seen]
     wanted_languages = set(case.languages)
     wanted_forms = set(case.exploitation_forms)
     out: list[Suggestion] = []

@@ -107,7 +107,6 @@ def test_shared_documents_are_downloadable_and_logged(rich_case, refer, recipien
     response = client.get(reverse("cases:document_download", args=[rich_case.pk, rich_case.doc_id]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    response.close()
     assert AuditEvent.objects.filter(action="case.document.downloaded", actor=recipient).exists()
 
 

@@ -1,0 +1,69 @@
+"""Suggested recipients from the directory (issue 5, priority 4)."""
+
+import pytest
+
+from maillage.directory import services as directory_services
+from maillage.directory.models import ExploitationForm, Profile, ProfileLanguage, ProfilePublic, Service
+from maillage.organisations.enums import OrganisationType
+from maillage.referrals import selectors
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def shelter(name, dep, *, service="secure_accommodation", languages=(), forms=(), minors=False, capacity=None, accepts=True):
+    org = OrganisationFactory(name=name, type=OrganisationType.SHELTER, departement=dep)
+    profile = Profile.objects.create(organisation=org, departement=dep, accepts_referrals=accepts, visibility="members", capacity_places=capacity)
+    profile.services.add(Service.objects.get(code=service))
+    for code in forms:
+        profile.exploitation_forms.add(ExploitationForm.objects.get(code=code))
+    for code in languages:
+        ProfileLanguage.objects.create(profile=profile, code=code)
+    if minors:
+        ProfilePublic.objects.create(profile=profile, code="minors")
+    directory_services.refresh_search_text(profile)
+    return org
+
+
+def names(suggestions):
+    return [s.organisation.name for s in suggestions]
+
+
+def test_accommodation_excludes_exploitation_and_danger_departements(case, sender, sender_org):
+    # The case was exploited in 75 (tests.cases.conftest.base_facts).
+    shelter("Foyer Paris", "75")
+    shelter("Foyer Bobigny", "93")
+    shelter("Foyer Lyon", "69")
+    found = names(selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="secure_accommodation", danger_departements=["93"]))
+    assert found == ["Foyer Lyon"]
+    reasons = selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="secure_accommodation")[0].reasons
+    assert any("Éloignée" in r for r in reasons)
+
+
+def test_language_form_and_capacity_rank_first_with_reasons(case, sender, sender_org):
+    shelter("Foyer A", "69")
+    shelter("Foyer B", "33", languages=["en"], forms=["PROX"], capacity=2)
+    suggestions = selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="secure_accommodation")
+    assert names(suggestions)[0] == "Foyer B"
+    reasons = " | ".join(suggestions[0].reasons)
+    assert "Parle" in reasons and "Proxénétisme" in reasons and "Places déclarées disponibles : 2" in reasons
+    assert "Service : Hébergement sécurisé" in reasons or "Hébergement sécurisé" in reasons
+
+
+def test_minors_only_to_organisations_receiving_minors(make_case, sender, sender_org):
+    minor = make_case(minor=True)
+    shelter("Foyer adultes", "69")
+    shelter("Foyer enfance", "33", minors=True)
+    assert names(selectors.suggest_recipients(user=sender, organisation=sender_org, case=minor, service="secure_accommodation")) == ["Foyer enfance"]
+
+
+def test_own_organisation_and_closed_doors_are_not_suggested(case, sender, sender_org):
+    Profile.objects.create(organisation=sender_org, departement="69", accepts_referrals=True, visibility="members").services.add(Service.objects.get(code="legal_aid"))
+    shelter("Sans orientation", "69", service="legal_aid", accepts=False)
+    shelter("Juristes", "69", service="legal_aid")
+    assert names(selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="legal_aid")) == ["Juristes"]
+
+
+def test_any_organisation_can_be_found_by_name(case, sender, sender_org):
+    shelter("Maison Perdrix", "69", service="legal_aid")
+    assert names(selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="", text="perdrix")) == ["Maison Perdrix"]
