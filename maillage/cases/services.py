@@ -304,6 +304,10 @@ def change_status(*, case: Case, target: str, acting_user, authority: str = "", 
     elif target == CaseStatus.CLOSED:
         if reason not in ClosureReason.values:
             raise ValidationError({"reason": _("Choisissez un motif de clôture dans la liste.")})
+        # Minors' chain (rules.md §3.5): no closure while a mandatory step is open.
+        from maillage.referrals.pathways import check_minor_closure
+
+        check_minor_closure(case)
         case.closed_at, case.closure_reason, case.status_before_closure = now, reason, previous
     if previous == CaseStatus.CLOSED:
         case.closed_at, case.closure_reason = None, ""

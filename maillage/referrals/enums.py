@@ -59,3 +59,65 @@ class AnonymousReason(models.TextChoices):
     REFUSED_REFERRAL = "refused_referral", _("La personne refuse d'être orientée")
     REFUSED_IDENTIFICATION = "refused_identification", _("La personne refuse d'être identifiée")
     LOST_CONTACT = "lost_contact", _("Contact perdu avant l'orientation")
+
+
+class AcseStatus(models.TextChoices):
+    """Ac.Sé pathway (rules.md §3.4)."""
+
+    REQUESTED = "requested", _("Demande reçue")
+    ASSESSMENT = "assessment", _("Évaluation du danger")
+    PLACE_SEARCH = "place_search", _("Recherche d'une place")
+    PLACE_FOUND = "place_found", _("Place trouvée")
+    TRANSFER = "transfer", _("Transfert en cours")
+    HOSTED = "hosted", _("Hébergée")
+    EXITED = "exited", _("Sortie du dispositif")
+    REFUSED = "refused", _("Refusée")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+class MinorStepKind(models.TextChoices):
+    """Mandatory steps of the minors' chain (rules.md §3.5); deadlines and
+    sources are data in deadlines.MINOR_STEPS."""
+
+    SIGNALEMENT_PARQUET = "signalement_parquet", _("Signalement au procureur de la République")
+    IP_CRIP = "ip_crip", _("Information préoccupante / copie à la CRIP")
+    LEGAL_REPRESENTATION = "legal_representation", _("Vérification de la représentation légale")
+    AAH_REQUEST = "aah_request", _("Demande de désignation d'un administrateur ad hoc")
+    EMERGENCY_RECEPTION = "emergency_reception", _("Accueil provisoire d'urgence")
+    PROSECUTOR_INFORMED = "prosecutor_informed", _("Procureur informé de l'accueil provisoire")
+    GUARDIAN = "guardian", _("Désignation d'un tuteur ou représentant")
+    PLACEMENT = "placement", _("Placement, de préférence loin du lieu d'exploitation")
+    BEST_INTERESTS = "best_interests", _("Évaluation de l'intérêt supérieur de l'enfant")
+    FAMILY_TRACING = "family_tracing", _("Recherche de la famille")
+
+
+class BestInterestsConclusion(models.TextChoices):
+    RETURN_IN_INTEREST = "return_in_interest", _("Le retour est dans l'intérêt supérieur de l'enfant")
+    RETURN_NOT_IN_INTEREST = "return_not_in_interest", _("Le retour n'est pas dans l'intérêt supérieur de l'enfant")
+    FAMILY_CONTACT_OK = "family_contact_ok", _("Le contact avec la famille est dans l'intérêt de l'enfant")
+    FAMILY_CONTACT_NOT_OK = "family_contact_not_ok", _("Le contact avec la famille n'est pas dans l'intérêt de l'enfant")
+
+
+class ReturnPlanStatus(models.TextChoices):
+    DRAFT = "draft", _("En préparation")
+    APPROVED = "approved", _("Validé")
+    CANCELLED = "cancelled", _("Abandonné")
+
+
+class ExchangePurpose(models.TextChoices):
+    """Warsaw Convention arts. 33–34 (rules.md §2)."""
+
+    DANGER_33_1 = "danger_33_1", _("Danger immédiat pour une personne protégée (art. 33.1)")
+    MISSING_CHILD_33_2 = "missing_child_33_2", _("Recherche d'un enfant disparu (art. 33.2)")
+    RESULT_34_1 = "result_34_1", _("Résultat d'une demande (art. 34.1)")
+    SPONTANEOUS_34_2 = "spontaneous_34_2", _("Information spontanée (art. 34.2)")
+    RIGHTS_34_4 = "rights_34_4", _("Information pour les arts. 13, 14 et 16, sur demande (art. 34.4)")
+
+
+class ExchangeChannel(models.TextChoices):
+    INTERPOL = "interpol", _("Interpol")
+    EUROPOL = "europol", _("Europol")
+    EUROJUST = "eurojust", _("Eurojust")
+    LIAISON_MAGISTRATE = "liaison_magistrate", _("Magistrat de liaison")
+    CONSULATE = "consulate", _("Consulat")
+    NGO_NETWORK = "ngo_network", _("Réseau associatif")

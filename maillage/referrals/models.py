@@ -17,7 +17,20 @@ from django.utils.translation import gettext_lazy as _
 from maillage.cases.models import CodeListField
 from maillage.core.encryption import EncryptedTextField
 
-from .enums import AnonymousReason, ConsentBasis, ConsentMethod, DeclineReason, ReferralKind, ReferralStatus
+from .enums import (
+    AcseStatus,
+    AnonymousReason,
+    BestInterestsConclusion,
+    ConsentBasis,
+    ConsentMethod,
+    DeclineReason,
+    ExchangeChannel,
+    ExchangePurpose,
+    MinorStepKind,
+    ReferralKind,
+    ReferralStatus,
+    ReturnPlanStatus,
+)
 
 
 class Referral(models.Model):
@@ -136,3 +149,131 @@ class AnonymousNotification(models.Model):
 
     def __str__(self) -> str:
         return f"AnonymousNotification {self.pk}"
+
+
+class AcsePlacement(models.Model):
+    """Ac.Sé national safe accommodation (rules.md §3.4, R-ACSE): adults only,
+    consent mandatory. The host and its location are visible only to the Ac.Sé
+    coordination and the host (Warsaw art. 11); the referring organisation
+    sees « hébergée dans un centre partenaire »."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="acse_placements")
+    referring_organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    coordination = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="acse_requests")
+    status = models.CharField(_("statut"), max_length=16, choices=AcseStatus.choices, default=AcseStatus.REQUESTED)
+    consent_on = models.DateField(_("date du consentement"))
+    consent_method = models.CharField(_("consentement recueilli"), max_length=20, choices=ConsentMethod.choices)
+    danger_departements = CodeListField(_("départements où la personne est en danger"))
+    danger_assessment = EncryptedTextField(_("évaluation du danger"), blank=True)
+    host = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="acse_hosted")
+    arrived_on = models.DateField(null=True, blank=True)
+    exited_on = models.DateField(null=True, blank=True)
+    closing_reason = models.CharField(_("motif"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=[s.value for s in AcseStatus]), name="acse_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["place_found", "transfer", "hosted", "exited"]) | Q(host__isnull=False), name="acse_host_once_found"
+            ),
+            models.CheckConstraint(condition=~Q(status__in=["refused", "cancelled"]) | ~Q(closing_reason=""), name="acse_refusal_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"AcsePlacement {self.pk}"
+
+
+class MinorStep(models.Model):
+    """One mandatory step of the minors' chain (rules.md §3.5). Definitions,
+    deadlines and legal sources are data (deadlines.MINOR_STEPS)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="minor_steps")
+    kind = models.CharField(_("étape"), max_length=24, choices=MinorStepKind.choices)
+    sequence = models.PositiveSmallIntegerField(default=0)  # renewals of the emergency reception (R-MNA)
+    owner_organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    legal_source = models.CharField(max_length=200)
+    due_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    conclusion = models.CharField(_("conclusion"), max_length=24, choices=BestInterestsConclusion.choices, blank=True)
+    note = models.CharField(_("précisions"), max_length=300, blank=True)
+    waived_reason = models.CharField(_("motif documenté de levée"), max_length=300, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["done_at", "due_at"], name="minor_step_open_due_idx")]
+        constraints = [models.UniqueConstraint(fields=["case", "kind", "sequence"], name="minor_step_unique")]
+
+    def __str__(self) -> str:
+        return f"MinorStep {self.kind} {self.case_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None and not self.waived_reason
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at < timezone.now()
+
+
+class ReturnPlan(models.Model):
+    """Warsaw art. 16 (R-RETURN): preferably voluntary; risk and security
+    assessment; contacts of the receiving structures (16.6). For a child,
+    approval needs a best-interests assessment in favour of return (16.7)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="return_plans")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    destination_country = models.CharField(_("pays de retour"), max_length=2)
+    voluntary = models.BooleanField(_("retour volontaire"), default=True)
+    non_voluntary_justification = models.CharField(_("justification d'un retour non volontaire"), max_length=500, blank=True)
+    risk_assessment = EncryptedTextField(_("évaluation des risques et de la sécurité"), blank=True)
+    receiving_structures = EncryptedTextField(_("contacts des structures d'accueil dans le pays de retour"), blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=ReturnPlanStatus.choices, default=ReturnPlanStatus.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(voluntary=True) | ~Q(non_voluntary_justification=""), name="return_non_voluntary_justified"),
+            models.CheckConstraint(condition=~Q(status="approved") | Q(approved_at__isnull=False), name="return_approved_has_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ReturnPlan {self.pk}"
+
+
+class InternationalExchange(models.Model):
+    """Cross-border cooperation (Warsaw arts. 32–34, R-INTL-URGENT)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="international_exchanges")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    counterpart = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(_("objet"), max_length=24, choices=ExchangePurpose.choices)
+    channel = models.CharField(_("canal"), max_length=24, choices=ExchangeChannel.choices)
+    legal_basis = models.CharField(_("base légale"), max_length=300)
+    shared_parts = CodeListField(_("parties transmises"))
+    conditions = models.CharField(_("conditions posées (art. 34.3)"), max_length=500, blank=True)
+    urgent = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(default=timezone.now)
+    answer_due_on = models.DateField(_("réponse attendue le"), null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(legal_basis=""), name="exchange_has_legal_basis"),
+            models.CheckConstraint(condition=~Q(purpose="danger_33_1") | Q(urgent=True), name="exchange_danger_is_urgent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"InternationalExchange {self.pk}"

@@ -64,3 +64,23 @@ def can_override_consent(user, organisation) -> bool:
 def can_transfer(user, organisation, case) -> bool:
     """Only the owner may hand the case over (a partner cannot give away what it does not own)."""
     return acting_membership(user, organisation) is not None and case.organisation_id == organisation.pk and case_policies.is_owner(user, case)
+
+
+# --- Ac.Sé (rules.md §3.4; Warsaw art. 11) -------------------------------------
+
+
+def acse_visible_to(user, organisation):
+    """Placements seen by the referring organisation, the Ac.Sé coordination
+    and the host."""
+    from .models import AcsePlacement
+
+    if acting_membership(user, organisation) is None:
+        return AcsePlacement.objects.none()
+    return AcsePlacement.objects.filter(Q(referring_organisation=organisation) | Q(coordination=organisation) | Q(host=organisation))
+
+
+def can_see_acse_host(user, organisation, placement) -> bool:
+    """Only the Ac.Sé coordination and the host know where the person is."""
+    if acting_membership(user, organisation) is None:
+        return False
+    return organisation.pk == placement.coordination_id or (placement.host_id is not None and organisation.pk == placement.host_id)

@@ -168,3 +168,26 @@ def service_labels() -> dict[str, str]:
     from maillage.directory.models import Service
 
     return dict(Service.objects.values_list("code", "label"))
+
+
+# --- Ac.Sé, minors' chain -----------------------------------------------------------
+
+
+def acse_host_label(user, organisation, placement) -> str:
+    """The host for the coordination and the host; a neutral phrase for the
+    referring organisation (R-ACSE: host location confidential)."""
+    if placement.host_id is None:
+        return ""
+    if policies.can_see_acse_host(user, organisation, placement):
+        return placement.host.name
+    return str(_("Hébergée dans un centre partenaire"))
+
+
+def minor_steps_for(user, organisation, case):
+    from maillage.cases import policies as case_policies
+
+    from .models import MinorStep
+
+    if not case_policies.can_edit(user, case) or case.organisation_id != getattr(organisation, "pk", None):
+        return MinorStep.objects.none()
+    return MinorStep.objects.filter(case=case).order_by("due_at", "kind", "sequence")
