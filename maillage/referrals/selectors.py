@@ -191,3 +191,54 @@ def minor_steps_for(user, organisation, case):
     if not case_policies.can_edit(user, case) or case.organisation_id != getattr(organisation, "pk", None):
         return MinorStep.objects.none()
     return MinorStep.objects.filter(case=case).order_by("due_at", "kind", "sequence")
+
+
+# --- coordination view (aggregates only) -----------------------------------------------
+
+SMALL_COUNT = 5
+
+
+def small(n: int) -> str:
+    """Counts below 5 are shown as « < 5 » (statistical disclosure control)."""
+    return "< 5" if 0 < n < SMALL_COUNT else str(n)
+
+
+def coordination_figures(*, now=None) -> dict:
+    """Counts only, never a reference or a name (R-PRIVACY, R-STATS)."""
+    from django.db.models import Avg, DurationField, ExpressionWrapper, F
+
+    from .enums import MinorStepKind
+    from .models import MinorStep
+
+    now = now or timezone.now()
+    labels = service_labels()
+    by_service = []
+    rows = Referral.objects.exclude(status=S.DRAFT).values("service").annotate(
+        total=Count("pk"),
+        accepted=Count("pk", filter=Q(status__in=[S.ACCEPTED, S.COMPLETED])),
+        declined=Count("pk", filter=Q(status=S.DECLINED)),
+        expired=Count("pk", filter=Q(status=S.EXPIRED)),
+        waiting=Count("pk", filter=Q(status=S.SENT)),
+        answer=Avg(ExpressionWrapper(F("decided_at") - F("sent_at"), output_field=DurationField()), filter=Q(decided_at__isnull=False, sent_at__isnull=False)),
+    ).order_by("service")
+    for row in rows:
+        answered = row["accepted"] + row["declined"]
+        by_service.append({
+            "service": labels.get(row["service"], row["service"]),
+            "total": small(row["total"]), "accepted": small(row["accepted"]), "declined": small(row["declined"]),
+            "expired": small(row["expired"]), "waiting": small(row["waiting"]),
+            "rate": f"{round(100 * row['accepted'] / answered)} %" if answered >= SMALL_COUNT else "—",
+            "answer_days": f"{row['answer'].total_seconds() / 86400:.1f}" if row["answer"] is not None and answered >= SMALL_COUNT else "—",
+        })
+    by_territory = [
+        {"departement": row["recipient_organisation__departement"] or "—", "total": small(row["total"]), "accepted": small(row["accepted"])}
+        for row in Referral.objects.exclude(status=S.DRAFT).values("recipient_organisation__departement").annotate(
+            total=Count("pk"), accepted=Count("pk", filter=Q(status__in=[S.ACCEPTED, S.COMPLETED]))
+        ).order_by("recipient_organisation__departement")
+    ]
+    step_labels = dict(MinorStepKind.choices)
+    overdue_steps = [
+        {"kind": step_labels.get(row["kind"], row["kind"]), "count": small(row["n"])}
+        for row in MinorStep.objects.filter(done_at__isnull=True, waived_reason="", due_at__lt=now).values("kind").annotate(n=Count("pk")).order_by("kind")
+    ]
+    return {"by_service": by_service, "by_territory": by_territory, "overdue_steps": overdue_steps}

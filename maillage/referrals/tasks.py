@@ -2,6 +2,7 @@
 
 from django.tasks import task
 
+from .pathways import escalate_overdue_steps
 from .services import expire_and_remind
 
 
@@ -9,3 +10,9 @@ from .services import expire_and_remind
 def sweep_referrals() -> dict:
     report = expire_and_remind()
     return {"expired": report.expired, "reminded": report.reminded}
+
+
+@task()
+def escalate_minor_steps() -> dict:
+    report = escalate_overdue_steps()
+    return {"escalated": report.escalated, "chains_started": report.chains_started}

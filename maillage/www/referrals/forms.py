@@ -88,3 +88,64 @@ class AnonymousNotificationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["nationality"].choices = [("", "—"), *ref.citizenship_choices()]
         self.fields["exploitation_departement"].choices = [("", "—"), *ref.departement_choices()]
+
+
+class StartChainForm(forms.Form):
+    unaccompanied = forms.BooleanField(label=_("Mineur·e non accompagné·e (MNA)"), required=False, help_text=_("Ajoute l'accueil provisoire d'urgence, l'information du procureur et la désignation d'un tuteur."))
+
+
+class StepForm(forms.Form):
+    conclusion = forms.ChoiceField(label=_("Conclusion (évaluation de l'intérêt supérieur)"), required=False, choices=[("", "—"), *enums.BestInterestsConclusion.choices])
+    representatives_failing = forms.BooleanField(label=_("Représentants légaux absents, impliqués ou défaillants (demander un administrateur ad hoc)"), required=False)
+    note = forms.CharField(label=_("Précisions"), required=False, max_length=300)
+
+
+class WaiveForm(forms.Form):
+    reason = forms.CharField(label=_("Motif documenté de la levée de l'étape"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AcseRequestForm(forms.Form):
+    consent_on = forms.DateField(label=_("Date du consentement de la personne"), widget=DateInput())
+    consent_method = forms.ChoiceField(label=_("Consentement recueilli"), choices=[("", "—"), *enums.ConsentMethod.choices])
+    danger_departements = forms.CharField(label=_("Départements où la personne est en danger"), required=False, max_length=60, help_text=_("Codes séparés par des virgules ; le département d'exploitation est ajouté d'office."))
+
+    def departements(self) -> list[str]:
+        raw = self.cleaned_data.get("danger_departements") or ""
+        return [c.strip().upper() for c in raw.replace(";", ",").split(",") if c.strip()]
+
+
+class AcseStepForm(forms.Form):
+    target = forms.ChoiceField(label=_("Étape suivante"), choices=enums.AcseStatus.choices)
+    host = forms.IntegerField(label=_("Centre partenaire (identifiant)"), required=False)
+    assessment = forms.CharField(label=_("Évaluation du danger"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Motif (refus ou annulation)"), required=False, max_length=300)
+
+
+class ReturnPlanForm(forms.Form):
+    destination_country = forms.ChoiceField(label=_("Pays de retour"))
+    voluntary = forms.BooleanField(label=_("Retour volontaire"), required=False, initial=True)
+    non_voluntary_justification = forms.CharField(label=_("Justification d'un retour non volontaire"), required=False, max_length=500)
+    risk_assessment = forms.CharField(label=_("Évaluation des risques et de la sécurité"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    receiving_structures = forms.CharField(label=_("Contacts des structures d'accueil (art. 16.6)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["destination_country"].choices = [("", "—"), *ref.country_choices()]
+
+
+class ExchangeForm(forms.Form):
+    counterpart = forms.ModelChoiceField(label=_("Homologue étranger"), queryset=None)
+    purpose = forms.ChoiceField(label=_("Objet"), choices=enums.ExchangePurpose.choices)
+    channel = forms.ChoiceField(label=_("Canal"), choices=enums.ExchangeChannel.choices)
+    legal_basis = forms.CharField(label=_("Base légale"), required=False, max_length=300)
+    shared_parts = forms.MultipleChoiceField(label=_("Parties transmises"), required=False, widget=forms.CheckboxSelectMultiple)
+    conditions = forms.CharField(label=_("Conditions posées (art. 34.3)"), required=False, max_length=500)
+
+    def __init__(self, *args, visible_parts=(), **kwargs):
+        from maillage.organisations.enums import OrganisationType
+        from maillage.organisations.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["counterpart"].queryset = Organisation.objects.filter(type=OrganisationType.FOREIGN_COUNTERPART, is_active=True).order_by("name")
+        labels = dict(enums.SharedPart.choices)
+        self.fields["shared_parts"].choices = [(p, labels[p]) for p in enums.SharedPart.values if p in visible_parts]

@@ -29,3 +29,12 @@ def _pending_panel(request):
 
 register_menu(MenuEntry(key="referrals", label=_("Orientations"), url_name="referrals:inbox", visible=_can_use, order=25))
 register_panel("referrals_pending", _pending_panel, order=25)
+
+
+def _is_coordinator(request) -> bool:
+    from maillage.organisations.policies import is_coordinator
+
+    return is_coordinator(request.user)
+
+
+register_menu(MenuEntry(key="referrals_coordination", label=_("Orientations (national)"), url_name="referrals:coordination", visible=_is_coordinator, order=26))

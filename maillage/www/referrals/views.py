@@ -167,3 +167,147 @@ def anonymous_notification(request):
             messages.success(request, _("Signalement anonyme enregistré : seuls des éléments non identifiants ont été conservés."))
             return redirect("referrals:inbox")
     return render(request, "referrals/anonymous.html", {"page_title": _("Signalement anonyme"), "form": form})
+
+
+# --- minors' chain, return plans, cross-border exchanges ------------------------------------
+
+
+def _owned_case_or_404(request, organisation, case_pk):
+    case = _case_or_404(request, organisation, case_pk)
+    if not case_policies.can_edit(request.user, case) or case.organisation_id != organisation.pk:
+        raise Http404
+    return case
+
+
+@require_http_methods(["GET", "POST"])
+def minors(request, case_pk):
+    """The pathways page of a case: minors' chain, return plans, exchanges."""
+    from maillage.referrals import pathways
+    from maillage.referrals.models import InternationalExchange, MinorStep, ReturnPlan
+
+    organisation = _require_worker(request)
+    case = _owned_case_or_404(request, organisation, case_pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "demarrer":
+                form = forms.StartChainForm(request.POST)
+                form.is_valid()
+                pathways.start_minor_chain(case=case, acting_user=request.user, organisation=organisation, unaccompanied=form.cleaned_data.get("unaccompanied", False))
+            elif action in ("terminer", "lever"):
+                step = MinorStep.objects.filter(case=case, pk=request.POST.get("step") or 0).first()
+                if step is None:
+                    raise Http404
+                if action == "terminer":
+                    form = forms.StepForm(request.POST)
+                    form.is_valid()
+                    pathways.complete_step(step=step, organisation=organisation, acting_user=request.user, **form.cleaned_data)
+                else:
+                    pathways.waive_step(step=step, organisation=organisation, acting_user=request.user, reason=request.POST.get("reason", ""))
+            elif action == "prolonger":
+                pathways.renew_emergency_reception(case=case, organisation=organisation, acting_user=request.user)
+            elif action == "retour":
+                form = forms.ReturnPlanForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(_("Plan de retour : vérifiez le pays de retour."))
+                pathways.create_return_plan(case=case, organisation=organisation, acting_user=request.user, **form.cleaned_data)
+            elif action == "valider-retour":
+                plan = ReturnPlan.objects.filter(case=case, pk=request.POST.get("plan") or 0).first()
+                if plan is None:
+                    raise Http404
+                pathways.approve_return_plan(plan=plan, organisation=organisation, acting_user=request.user)
+            elif action == "echange":
+                form = forms.ExchangeForm(request.POST, visible_parts=case_policies.parts_for(request.user, case))
+                if not form.is_valid():
+                    raise ValidationError(_("Échange international : vérifiez l'homologue, l'objet et le canal."))
+                pathways.record_exchange(case=case, organisation=organisation, acting_user=request.user, **form.cleaned_data)
+            else:
+                raise Http404
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Enregistré."))
+        return redirect("referrals:minors", case_pk=case.pk)
+    steps = list(selectors.minor_steps_for(request.user, organisation, case))
+    return render(request, "referrals/minors.html", {
+        "page_title": _("Parcours de protection du dossier %(ref)s") % {"ref": case.reference}, "case": case, "steps": steps,
+        "start_form": forms.StartChainForm(), "step_form": forms.StepForm(), "return_form": forms.ReturnPlanForm(),
+        "exchange_form": forms.ExchangeForm(visible_parts=case_policies.parts_for(request.user, case)),
+        "plans": ReturnPlan.objects.filter(case=case).order_by("-created_at"),
+        "exchanges": InternationalExchange.objects.filter(case=case).select_related("counterpart"),
+    })
+
+
+# --- Ac.Sé ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def acse_request(request, case_pk):
+    from maillage.referrals import pathways
+
+    organisation = _require_worker(request)
+    case = _owned_case_or_404(request, organisation, case_pk)
+    form = forms.AcseRequestForm(request.POST or None)
+    refusal = pathways.ACSE_MINOR_REFUSAL if case.treated_as_minor else ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement = pathways.request_acse(case=case, organisation=organisation, acting_user=request.user, consent_on=form.cleaned_data["consent_on"],
+                                              consent_method=form.cleaned_data["consent_method"], danger_departements=form.departements())
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Demande transmise à la coordination Ac.Sé."))
+            return redirect("referrals:acse_detail", pk=placement.pk)
+    return render(request, "referrals/acse_request.html", {"page_title": _("Demande Ac.Sé"), "case": case, "form": form, "refusal": refusal},
+                  status=400 if request.method == "POST" else 200)
+
+
+def acse_list(request):
+    organisation = _require_worker(request)
+    placements = list(policies.acse_visible_to(request.user, organisation).select_related("case", "host", "referring_organisation")[:200])
+    for p in placements:
+        p.host_label = selectors.acse_host_label(request.user, organisation, p)
+    return render(request, "referrals/acse_list.html", {"page_title": _("Ac.Sé"), "placements": placements})
+
+
+@require_http_methods(["GET", "POST"])
+def acse_detail(request, pk):
+    from maillage.referrals import pathways
+
+    organisation = _require_worker(request)
+    placement = policies.acse_visible_to(request.user, organisation).select_related("case", "host", "referring_organisation", "coordination").filter(pk=pk).first()
+    if placement is None:
+        raise Http404
+    form = forms.AcseStepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        host = Organisation.objects.filter(pk=data["host"] or 0).first()
+        try:
+            pathways.advance_acse(placement=placement, organisation=organisation, acting_user=request.user, target=data["target"], host=host, assessment=data["assessment"], reason=data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Étape enregistrée."))
+        return redirect("referrals:acse_detail", pk=placement.pk)
+    is_coordination = organisation.pk == placement.coordination_id
+    return render(request, "referrals/acse_detail.html", {
+        "page_title": _("Demande Ac.Sé"), "placement": placement, "form": form, "host_label": selectors.acse_host_label(request.user, organisation, placement),
+        "can_see_assessment": is_coordination, "can_act": is_coordination or organisation.pk in (placement.host_id, placement.referring_organisation_id),
+    })
+
+
+# --- coordination (aggregates only) -------------------------------------------------------------
+
+
+def coordination(request):
+    from maillage.organisations.policies import is_coordinator
+
+    if not is_coordinator(request.user):
+        raise Http404
+    return render(request, "referrals/coordination.html", {"page_title": _("Orientations : vue nationale"), **selectors.coordination_figures()})

@@ -1,0 +1,117 @@
+"""Pages of the pathways: minors' chain, Ac.Sé, coordination view."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from maillage.directory.models import Profile
+from maillage.organisations.enums import OrganisationType, Role
+from maillage.referrals import pathways, services
+from maillage.referrals.enums import AcseStatus
+from maillage.referrals.models import MinorStep
+from tests.factories import MembershipFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_minors_page_permissions_and_start(client, login, make_case, sender, outsider, coordinator, refer, recipient, recipient_org):
+    minor = make_case(minor=True)
+    url = reverse("referrals:minors", args=[minor.pk])
+    assert client.get(url).status_code == 302  # anonymous → login
+    for user in (outsider, coordinator):
+        login(client, user)
+        assert client.get(url).status_code == 404
+    # A partner holding an accepted referral does not run the owner's chain.
+    from maillage.referrals.enums import ConsentBasis
+
+    crip = OrganisationFactory(type=OrganisationType.CHILD_PROTECTION, slug="crip-x")
+    crip_worker = MembershipFactory(organisation=crip, role=Role.CASE_WORKER).user
+    referral = refer(case=minor, recipient=crip, service="social_support", consent_basis=ConsentBasis.MINOR_CHILD_PROTECTION, consent_on=None, consent_method="", consent_scope="")
+    services.accept_referral(referral=referral, organisation=crip, acting_user=crip_worker)
+    login(client, crip_worker)
+    assert client.get(url).status_code == 404
+    login(client, sender)
+    assert "Créer les étapes obligatoires" in client.get(url).content.decode()
+    client.post(url, {"action": "demarrer", "unaccompanied": "on"})
+    html = client.get(url).content.decode()
+    assert "Signalement au procureur" in html and "CPP art. 40" in html and "Accueil provisoire d&#x27;urgence" in html
+
+
+def test_closing_a_minor_case_from_the_case_page_shows_why_not(client, login, make_case, sender, sender_org):
+    minor = make_case(minor=True)
+    pathways.start_minor_chain(case=minor, acting_user=sender, organisation=sender_org)
+    login(client, sender)
+    response = client.post(reverse("cases:status", args=[minor.pk]), {"target": "closed", "reason": "referred"}, follow=True)
+    assert response.status_code == 200 and "ne peut pas être clos" in response.content.decode()
+
+
+def test_waive_from_the_page_needs_a_reason(client, login, make_case, sender, sender_org):
+    minor = make_case(minor=True)
+    step = pathways.start_minor_chain(case=minor, acting_user=sender, organisation=sender_org)[0]
+    login(client, sender)
+    response = client.post(reverse("referrals:minors", args=[minor.pk]), {"action": "lever", "step": step.pk, "reason": "non"}, follow=True)
+    assert "Documentez" in response.content.decode()
+    assert MinorStep.objects.get(pk=step.pk).waived_reason == ""
+
+
+def test_acse_request_page_refuses_a_minor_with_an_explanation(client, login, make_case, sender):
+    login(client, sender)
+    html = client.get(reverse("referrals:acse_request", args=[make_case(minor=True).pk])).content.decode()
+    assert "uniquement des personnes majeures" in html
+
+
+def test_acse_pages_hide_the_host_from_the_referrer(client, login, case, sender, sender_org, outsider):
+    coord = OrganisationFactory(name="Coordination Ac.Sé", slug="acse-c", type=OrganisationType.ACSE_COORDINATION)
+    coord_worker = MembershipFactory(organisation=coord, role=Role.CASE_WORKER).user
+    host = OrganisationFactory(name="Refuge Confidentiel Montagne", slug="refuge", type=OrganisationType.SHELTER, departement="05")
+    Profile.objects.create(organisation=host, departement="05", address_confidential=True)
+    host_worker = MembershipFactory(organisation=host, role=Role.CASE_WORKER).user
+    login(client, sender)
+    response = client.post(reverse("referrals:acse_request", args=[case.pk]), {"consent_on": "2026-01-05", "consent_method": "written", "danger_departements": "93"})
+    assert response.status_code == 302
+    placement = case.acse_placements.get()
+    for target in (AcseStatus.ASSESSMENT, AcseStatus.PLACE_SEARCH):
+        pathways.advance_acse(placement=placement, organisation=coord, acting_user=coord_worker, target=target, assessment="Menaces du réseau à Paris")
+    login(client, coord_worker)
+    client.post(reverse("referrals:acse_detail", args=[placement.pk]), {"target": "place_found", "host": host.pk})
+    placement.refresh_from_db()
+    assert placement.status == AcseStatus.PLACE_FOUND
+    url = reverse("referrals:acse_detail", args=[placement.pk])
+    html = client.get(url).content.decode()
+    assert "Refuge Confidentiel Montagne" in html and "Menaces du réseau" in html
+    login(client, sender)
+    for page in (url, reverse("referrals:acse_list")):
+        html = client.get(page).content.decode()
+        assert "Refuge Confidentiel Montagne" not in html and "Hébergée dans un centre partenaire" in html
+    assert "Menaces du réseau" not in client.get(url).content.decode()
+    login(client, host_worker)
+    assert "Refuge Confidentiel Montagne" in client.get(url).content.decode()
+    login(client, outsider)
+    assert client.get(url).status_code == 404
+
+
+def test_coordination_view_counts_only_with_small_counts(client, login, coordinator, case_worker, refer, case):
+    refer()
+    login(client, case_worker)
+    assert client.get(reverse("referrals:coordination")).status_code == 404
+    login(client, coordinator)
+    html = client.get(reverse("referrals:coordination")).content.decode()
+    assert "Hébergement sécurisé" in html and "&lt; 5" in html
+    assert case.reference not in html and "Okafor" not in html
+    assert client.get(reverse("referrals:inbox")).status_code == 404
+
+
+def test_coordination_view_requires_login(client):
+    assert client.get(reverse("referrals:coordination")).status_code == 302
+
+
+def test_exchange_from_the_page(client, login, case, sender):
+    counterpart = OrganisationFactory(name="NAPTIP", slug="naptip-x", type=OrganisationType.FOREIGN_COUNTERPART, country="NG", departement="", region="", territory_level="foreign")
+    login(client, sender)
+    url = reverse("referrals:minors", args=[case.pk])
+    response = client.post(url, {"action": "echange", "counterpart": counterpart.pk, "purpose": "rights_34_4", "channel": "consulate", "legal_basis": ""}, follow=True)
+    assert "base légale" in response.content.decode()
+    client.post(url, {"action": "echange", "counterpart": counterpart.pk, "purpose": "rights_34_4", "channel": "consulate", "legal_basis": "Art. 34.4", "shared_parts": ["facts"]})
+    assert case.international_exchanges.count() == 1
+    assert datetime.date.today() <= case.international_exchanges.get().answer_due_on
