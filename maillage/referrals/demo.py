@@ -23,7 +23,7 @@ from maillage.organisations.models import Membership, Organisation
 
 from . import pathways, services
 from .enums import AcseStatus, ConsentBasis, ConsentMethod, DeclineReason, ReferralKind, ReferralStatus
-from .models import AcsePlacement, AnonymousNotification, InternationalExchange, MinorStep, Referral
+from .models import AcsePlacement, InternationalExchange, MinorStep, Referral
 
 NATIONAL_REFERRALS = 150_000
 SERVICES = ["secure_accommodation", "emergency_accommodation", "psychological_support", "legal_aid", "medical_care", "social_support", "residence_procedures", "interpretation"]
