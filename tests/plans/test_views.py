@@ -190,7 +190,11 @@ def test_coordinator_creates_plan_and_bad_input_gives_french_messages(client, lo
     assert response.status_code == 200 and "doit suivre son début" in response.content.decode()
     response = client.post(reverse("plans:manage"), {"title": "Plan 2027", "period_start": "2027-01-01", "period_end": "2029-12-31"})
     assert response.status_code == 302
-    response = client.post(reverse("plans:transition", args=[1]), {"to": "closed"}, follow=True)
+    from maillage.plans.models import Plan
+
+    # Primary keys are not reset between tests on PostgreSQL: look the plan up.
+    plan = Plan.objects.get(title="Plan 2027")
+    response = client.post(reverse("plans:transition", args=[plan.pk]), {"to": "closed"}, follow=True)
     assert response.status_code == 200
 
 
