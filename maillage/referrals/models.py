@@ -71,6 +71,8 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["recipient_organisation", "status", "-created_at"], name="ref_recipient_status_idx"),
             models.Index(fields=["sender_organisation", "status", "-created_at"], name="ref_sender_status_idx"),
+            models.Index(fields=["recipient_organisation", "-created_at", "-id"], name="ref_recipient_created_idx"),
+            models.Index(fields=["sender_organisation", "-created_at", "-id"], name="ref_sender_created_idx"),
             models.Index(fields=["status", "answer_due_at"], name="ref_status_due_idx"),
             models.Index(fields=["case", "status"], name="ref_case_status_idx"),
         ]

@@ -69,12 +69,15 @@ class Box:
 
 def box_for(user, organisation, *, box: str = "recues", group: str = "") -> Box:
     now = timezone.now()
-    qs = policies.referrals_visible_to(user, organisation)
-    if box == "envoyees":
-        qs = qs.filter(sender_organisation=organisation)
+    # Same rows as policies.referrals_visible_to, written per box so that
+    # each query uses its (organisation, created_at) index instead of an OR.
+    if policies.acting_membership(user, organisation) is None:
+        qs = Referral.objects.none()
+    elif box == "envoyees":
+        qs = Referral.objects.filter(sender_organisation=organisation)
     else:
         box = "recues"
-        qs = qs.filter(recipient_organisation=organisation)
+        qs = Referral.objects.filter(recipient_organisation=organisation).exclude(status=S.DRAFT)
     counts = qs.aggregate(**{key: Count("pk", filter=_group_q(key, now)) for key in GROUPS})
     listed = qs
     if (q := _group_q(group, now)) is not None:
@@ -138,11 +141,15 @@ def suggest_recipients(*, user, organisation, case, service: str, danger_departe
     out: list[Suggestion] = []
     for rank, result in enumerate(results):
         profile = result.profile
-        if profile.organisation_id == organisation.pk or not profile.accepts_referrals or not profile.organisation.is_active:
+        if profile.organisation_id == organisation.pk or not profile.organisation.is_active:
             continue
+        if not profile.accepts_referrals and not text:
+            continue  # suggestions: only organisations that take referrals; a name search finds anyone
         if profile.departement and profile.departement in excluded:
             continue
         reasons = list(result.reasons)
+        if not profile.accepts_referrals:
+            reasons.append(_("N'indique pas recevoir d'orientations dans l'annuaire : prenez contact avant d'envoyer"))
         bonus = 0
         spoken = wanted_languages & {lang.code for lang in profile.languages.all()}
         if spoken:
@@ -155,8 +162,6 @@ def suggest_recipients(*, user, organisation, case, service: str, danger_departe
         if MEMBERS in result.groups and profile.capacity_places:  # capacity is members-only
             bonus += 1
             reasons.append(_("Places déclarées disponibles : %(n)s") % {"n": profile.capacity_places})
-        if case.treated_as_minor:
-            reasons.append(_("Reçoit des mineur·es"))
         if excluded:
             reasons.append(_("Éloignée des départements à éviter (%(deps)s)") % {"deps": ", ".join(sorted(excluded))})
         out.append(Suggestion(organisation=profile.organisation, profile=profile, reasons=reasons, bonus=bonus * 1000 - rank))

@@ -77,7 +77,7 @@ def create(request, case_pk):
     if not policies.can_refer(request.user, organisation, case):
         raise Http404
     visible_parts = case_policies.parts_for(request.user, case)
-    search = forms.SearchForm(request.GET or None)
+    search = forms.SearchForm(request.GET or None, auto_id="recherche-%s")
     service = search.cleaned_data.get("service", "") if search.is_valid() else ""
     suggestions = []
     if service or (search.is_valid() and search.cleaned_data.get("nom")):
