@@ -55,3 +55,30 @@ def test_refer_a_case_and_accept_it_from_the_other_organisation(page, live_app):
     assert "vous ne voyez que les parties partagées" in page.content()
     assert "Identité non accessible" in page.content()
     check_axe(page)
+
+
+def test_pathway_and_coordination_pages_pass_axe(page, live_app):
+    sign_in(page, live_app, SENDER)
+    page.goto(live_app["base"] + "/dossiers/?mineurs=1")
+    page.locator("table tbody a").first.click()
+    page.get_by_role("link", name=re.compile("Parcours mineur")).click()
+    assert "Parcours mineur" in page.content()
+    check_axe(page)
+    page.goto(live_app["base"] + "/orientations/acse/")
+    assert "Hébergée dans un centre partenaire" in page.content()
+    check_axe(page)
+    page.goto(live_app["base"] + "/orientations/signalement-anonyme/")
+    check_axe(page)
+
+    page.context.clear_cookies()
+    sign_in(page, live_app, "coordination.acse@demo.maillage.fr")
+    page.goto(live_app["base"] + "/orientations/acse/")
+    page.locator("table tbody a").first.click()
+    assert "Hébergée dans un centre partenaire" not in page.content()
+    check_axe(page)
+
+    page.context.clear_cookies()
+    sign_in(page, live_app, "coordination@demo.maillage.fr")
+    page.goto(live_app["base"] + "/orientations/coordination/")
+    assert "Orientations par service demandé" in page.content()
+    check_axe(page)
