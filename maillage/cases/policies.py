@@ -4,10 +4,10 @@ One object answers both questions (Wagtail-style policy): `cases_visible_to`
 returns the restricted queryset every view starts from, so lists and detail
 pages cannot leak; anything outside it is a 404 for the caller.
 
-Today only case workers of the owning organisation reach a case
-(R-PRIVACY, Warsaw art. 11: need to know). The referrals issue will add
-partners holding an accepted referral through `_partner_grants()`, limited to
-the parts listed in `SHARED_PARTS`.
+Case workers of the owning organisation reach a case (R-PRIVACY, Warsaw
+art. 11: need to know); partners holding an accepted referral reach it
+through `_partner_grants()`, limited to the parts the sender shared among
+`SHARED_PARTS` (docs/domain/referrals.md).
 """
 
 from __future__ import annotations
