@@ -45,7 +45,10 @@ def _attach_errors(form, exc: ValidationError) -> None:
 def inbox(request):
     organisation = _require_worker(request)
     box = selectors.box_for(request.user, organisation, box=request.GET.get("boite", "recues"), group=request.GET.get("etat", ""))
-    page = Paginator(box.referrals, 50).get_page(request.GET.get("page"))
+    paginator = Paginator(box.referrals, 50)
+    # The groups partition the box: the per-group counts already give the total (one query less).
+    paginator.count = box.counts.get(box.group, 0) if box.group else sum(box.counts.values())
+    page = paginator.get_page(request.GET.get("page"))
     labels = selectors.service_labels()
     for referral in page:
         referral.service_label = labels.get(referral.service, referral.service)
