@@ -14,6 +14,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# PostgreSQL text-search configuration created by migration 0003
+# (French stemming after unaccent).
+PG_CONFIG = "maillage_fr"
+
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "’": "'"})
 _WORD_RE = re.compile(r"[a-z0-9]+")
 # Elided articles and very common words carry no meaning in a search.

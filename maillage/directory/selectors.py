@@ -13,7 +13,9 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Case, FloatField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.expressions import Expression
 from django.utils.translation import gettext as _
 
 from maillage.territories import reference
@@ -105,6 +107,7 @@ def filtered_profiles(
     accepts_minors=None,
     has_capacity=None,
     network=None,
+    country=None,
 ) -> QuerySet[Profile]:
     viewer = policies.viewer_for(viewer)
     qs = policies.profiles_visible_for(viewer)
@@ -125,6 +128,8 @@ def filtered_profiles(
         qs = qs.filter(minors if accepts_minors else ~minors)
     if has_capacity is not None:
         qs = qs.filter(capacity_places__gt=0) if has_capacity else qs.filter(Q(capacity_places__isnull=True) | Q(capacity_places=0))
+    if country:
+        qs = qs.filter(pk__in=ProfileTerritory.objects.filter(kind=TerritoryKind.COUNTRY, code=country).values("profile_id"))
     if slug := _code(network, Network):
         qs = qs.filter(organisation_id__in=NetworkMembership.objects.filter(network__slug=slug).values("organisation_id"))
     return qs
@@ -134,6 +139,11 @@ def _normalise_departement(value) -> str | None:
     if not value:
         return None
     return reference.normalise_departement_code(value)
+
+
+def _normalise_country(value) -> str:
+    """Canonical ISO 3166-1 alpha-2 code; UnknownTerritoryError otherwise."""
+    return reference.country(str(value)).code
 
 
 def search_directory(
@@ -149,6 +159,7 @@ def search_directory(
     accepts_minors: bool | None = None,
     has_capacity: bool | None = None,
     network=None,
+    country=None,
     limit: int = DEFAULT_LIMIT,
     offset: int = 0,
 ) -> SearchResults:
@@ -157,14 +168,17 @@ def search_directory(
     Ranking: relevance of the words (a word in the name counts more than in
     the rest of the profile, a whole word more than a prefix), then nearness
     of the organisation's département to `departement` (distance between
-    centroids), then name. Used by the directory page and, later, to suggest
+    centroids), then name. `country` keeps organisations intervening in
+    that foreign country (ISO 3166-1 alpha-2). Used by the directory page and, later, to suggest
     recipients of a referral. Raises UnknownTerritoryError (a ValueError) on
-    an unknown département or région code.
+    an unknown département, région or country code.
     """
     viewer = policies.viewer_for(viewer)
     departement = _normalise_departement(departement)
     if region:
         region = reference.region(region).code
+    if country:
+        country = _normalise_country(country)
     qs = filtered_profiles(
         viewer=viewer,
         departement=departement,
@@ -176,13 +190,11 @@ def search_directory(
         accepts_minors=accepts_minors,
         has_capacity=has_capacity,
         network=network,
+        country=country,
     )
-    # At most ten words: each one is a LIKE filter.
+    # At most ten words.
     words = search.tokens(text)[:10]
-    for word in words:
-        # Stored text is " tok1 tok2 ": " word" matches a word start.
-        qs = qs.filter(search_text__contains=f" {word}")
-    qs = qs.annotate(score=_score_expression(words))
+    qs = _match_words(qs, words)
     if departement is None:
         # No nearness to compute: rank and cut in the database.
         total = qs.count()
@@ -199,12 +211,53 @@ def search_directory(
         top = [(row[3], -row[0], row[4]) for row in ranked[max(0, offset) : max(0, offset) + max(0, limit)]]
     profiles = {p.pk: p for p in with_relations(Profile.objects.filter(pk__in=[row[0] for row in top]))}
     context = _ReasonContext(words=words, departement=departement, region=region, service=_code(service, Service), form=_code(form, ExploitationForm),
-                             public=public, language=language, accepts_minors=accepts_minors, has_capacity=has_capacity, network=_code(network, Network))
+                             public=public, language=language, accepts_minors=accepts_minors, has_capacity=has_capacity, network=_code(network, Network), country=country)
     results = []
     for pk, score, distance in top:
         profile = profiles[pk]
         results.append(SearchResult(profile=profile, score=float(score), distance_km=distance, reasons=context.reasons(profile), groups=policies.field_groups(viewer, profile)))
     return SearchResults(results=results, total=total, offset=max(0, offset))
+
+
+class _SearchVectorColumn(Expression):
+    """`directory_profile.search_vector`, the PostgreSQL generated column of
+    migration 0003 (not a model field, so not a plain F())."""
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name(alias)}.{connection.ops.quote_name('search_vector')}", []
+
+
+def uses_full_text_search() -> bool:
+    """PostgreSQL full-text search (migration 0003) or the portable path."""
+    return connection.vendor == "postgresql"
+
+
+def _match_words(qs: QuerySet[Profile], words: list[str]) -> QuerySet[Profile]:
+    """Keep profiles matching every word and annotate `score` (relevance).
+
+    PostgreSQL: the stored `search_vector` column (French stemming after
+    `unaccent`, name weighted A) against a prefix tsquery, ranked by
+    `ts_rank`; the GIN index serves the match. SQLite: the normalised tokens
+    with word-start `LIKE` and a `CASE` score. The query tokens are the
+    normalised words in both cases, so accents, ligatures and plurals behave
+    the same; PostgreSQL's stemmer also conflates a few more forms
+    (« accompagner » / « accompagnement »)."""
+    if not words:
+        return qs.annotate(score=Value(0.0, output_field=FloatField()))
+    if uses_full_text_search():
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+
+        # Column added by migration 0003 (not a model field: generated by
+        # PostgreSQL from search_name and search_text).
+        vector = _SearchVectorColumn(output_field=SearchVectorField())
+        # Tokens are [a-z0-9]+ only (search.tokens), safe in a raw tsquery.
+        query = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=search.PG_CONFIG)
+        return qs.alias(search_vector=vector).filter(search_vector=query).annotate(score=SearchRank(vector, query, weights=[0.1, 0.2, 0.4, 1.0]))
+    for word in words:
+        # Stored text is " tok1 tok2 ": " word" matches a word start.
+        qs = qs.filter(search_text__contains=f" {word}")
+    return qs.annotate(score=_score_expression(words))
 
 
 def _score_expression(words: list[str]):
@@ -240,6 +293,7 @@ class _ReasonContext:
     accepts_minors: bool | None
     has_capacity: bool | None
     network: str | None
+    country: str | None = None
 
     def reasons(self, profile: Profile) -> list[str]:
         out = []
@@ -266,6 +320,8 @@ class _ReasonContext:
                 out.append(_("Intervient sur tout le territoire national"))
             else:
                 out.append(_("Intervient dans la région %(region)s") % {"region": reference.region(self.region).name})
+        if self.country:
+            out.append(_("Intervient dans le pays : %(name)s") % {"name": _country_name(self.country)})
         if self.service:
             label = next((s.label for s in profile.services.all() if s.code == self.service), self.service)
             out.append(_("Service : %(label)s") % {"label": label})
@@ -289,6 +345,13 @@ class _ReasonContext:
 def _language_name(code: str) -> str:
     try:
         return reference.language_name(code)
+    except (KeyError, ValueError):
+        return code
+
+
+def _country_name(code: str) -> str:
+    try:
+        return reference.country_name(code)
     except (KeyError, ValueError):
         return code
 

@@ -71,6 +71,93 @@ def test_filters(directory, outsider):
     assert "Public : Femmes" in results[0].reasons
 
 
+def test_same_relevance_on_both_backends_accents_plurals_stems(directory, outsider):
+    # Stored: « Hébergements sécurisés pour mineurs » (Lyon's description).
+    assert names(search_directory(viewer=outsider, text="hébergement")) == names(search_directory(viewer=outsider, text="HEBERGEMENTS"))
+    assert "foyer-hirondelles" in names(search_directory(viewer=outsider, text="hébergement"))
+    assert "foyer-hirondelles" in names(search_directory(viewer=outsider, text="mineur"))
+    assert names(search_directory(viewer=outsider, text="hirondelle foyers")) == ["foyer-hirondelles"]
+    # Word start: « proxén » finds « proxénétisme ».
+    assert names(search_directory(viewer=outsider, text="proxén")) == [directory["paris"].slug]
+    # Every word must match.
+    assert names(search_directory(viewer=outsider, text="hirondelle marseille")) == []
+    # A word in the name ranks first, and both results get a score.
+    results = search_directory(viewer=outsider, text="escale hebergement")
+    assert names(results) == ["escale-marseille"]
+    assert results[0].score > 0
+
+
+def test_name_match_outranks_description_match(directory, outsider, services_by_code):
+    from tests.directory.conftest import make_profile
+    from tests.factories import OrganisationFactory
+
+    make_profile(OrganisationFactory(name="Association Boussole", slug="boussole", departement="33"), description="Accompagnement")
+    make_profile(OrganisationFactory(name="Relais Sud", slug="relais-sud", departement="33"), description="Une boussole pour les victimes")
+    assert names(search_directory(viewer=outsider, text="boussoles")) == ["boussole", "relais-sud"]
+
+
+def test_backend_specific_matching(directory, outsider, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from maillage.directory.selectors import uses_full_text_search
+
+    with CaptureQueriesContext(connection) as ctx:
+        search_directory(viewer=outsider, text="hébergement")
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    if connection.vendor == "postgresql":
+        assert uses_full_text_search()
+        assert "@@" in sql and "maillage_fr" in sql and "ts_rank" in sql
+    else:
+        assert not uses_full_text_search()
+        assert "LIKE" in sql
+
+
+@pytest.mark.postgres
+def test_postgres_text_search_configuration_uses_unaccent(directory):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_tsvector('maillage_fr', 'Hébergements sécurisés')::text, to_tsquery('maillage_fr', 'hebergement')::text")
+        vector, query = cursor.fetchone()
+    assert "heberg" in vector and "heberg" in query
+
+
+def test_missing_unaccent_privilege_gives_dba_instructions():
+    import importlib
+
+    from django.db import ProgrammingError
+
+    migration = importlib.import_module("maillage.directory.migrations.0003_postgres_full_text")
+
+    class Cursor:
+        def execute(self, sql, params=None):
+            if sql.startswith("CREATE EXTENSION"):
+                raise ProgrammingError("permission denied to create extension \"unaccent\"")
+
+        def fetchone(self):
+            return None
+
+    with pytest.raises(RuntimeError, match="CREATE EXTENSION IF NOT EXISTS unaccent"):
+        migration.create_extension(Cursor())
+
+
+def test_country_filter(directory, outsider):
+    from tests.directory.conftest import make_profile
+    from tests.factories import OrganisationFactory
+
+    make_profile(OrganisationFactory(name="Pont Roumanie", slug="pont-roumanie", departement="75"), countries=["RO", "BG"])
+    results = search_directory(viewer=outsider, country="ro")
+    assert names(results) == ["pont-roumanie"]
+    assert "Intervient dans le pays : Roumanie" in results[0].reasons
+    assert names(search_directory(viewer=outsider, country="BG", text="pont")) == ["pont-roumanie"]
+    assert names(search_directory(viewer=outsider, country="NG")) == []
+    with pytest.raises(UnknownTerritoryError):
+        search_directory(viewer=outsider, country="QQ")
+
+
 def test_unknown_departement_raises_value_error(directory):
     with pytest.raises(UnknownTerritoryError):
         search_directory(viewer=None, departement="999")

@@ -20,6 +20,7 @@ class SearchForm(forms.Form):
     public = forms.ChoiceField(label=_("Public"), required=False, choices=_blank(Public.choices))
     language = forms.ChoiceField(label=_("Langue parlée"), required=False)
     network = forms.ChoiceField(label=_("Réseau"), required=False)
+    country = forms.ChoiceField(label=_("Pays étranger d'intervention"), required=False)
     accepts_minors = forms.BooleanField(label=_("Accueille des mineur·es"), required=False)
     has_capacity = forms.BooleanField(label=_("Places disponibles"), required=False)
 
@@ -31,6 +32,7 @@ class SearchForm(forms.Form):
         self.fields["form"].choices = _blank([(f.code, f.label) for f in ExploitationForm.objects.all()], _("Toutes"))
         self.fields["language"].choices = _blank(reference.language_choices(), _("Toutes"))
         self.fields["network"].choices = _blank([(n.slug, n.name) for n in Network.objects.all()])
+        self.fields["country"].choices = _blank([(c, n) for c, n in reference.country_choices() if c != "FR"])
 
     def search_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -43,6 +45,7 @@ class SearchForm(forms.Form):
             "public": data.get("public") or None,
             "language": data.get("language") or None,
             "network": data.get("network") or None,
+            "country": data.get("country") or None,
             "accepts_minors": True if data.get("accepts_minors") else None,
             "has_capacity": True if data.get("has_capacity") else None,
         }
