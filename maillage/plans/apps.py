@@ -9,3 +9,9 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         # Menu entry and home panel live with the web layer of the feature.
         from maillage.www.plans import registry  # noqa: F401
+
+        # Coordination extension point: a working-group decision can be
+        # forwarded into the plan (maillage/plans/forwarding.py).
+        from .forwarding import register
+
+        register()

@@ -109,6 +109,11 @@ class Measure(models.Model):
     health = models.CharField(_("état de santé"), max_length=12, choices=Health.choices, default=Health.ON_TRACK)
     completion = models.CharField(_("niveau d'achèvement (OGP)"), max_length=12, choices=Completion.choices, default=Completion.NO_EVIDENCE)
     progress_updated_at = models.DateTimeField(null=True, blank=True)
+    # A measure proposed by forwarding a working-group decision (coordination
+    # extension point, see maillage/plans/forwarding.py) keeps its origin.
+    origin_decision = models.ForeignKey(
+        "coordination.Decision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("décision d'origine")
+    )
 
     class Meta:
         ordering = ["plan", "number"]
@@ -312,6 +317,10 @@ class Amendment(models.Model):
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when the amendment comes from a forwarded working-group decision.
+    origin_decision = models.ForeignKey(
+        "coordination.Decision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("décision d'origine")
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]

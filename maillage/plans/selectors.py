@@ -85,7 +85,9 @@ def measure_discussion(round_: ConsultationRound, measure: Measure) -> dict:
     def walk(parent_id):
         return [{"comment": c, "replies": walk(c.pk)} for c in children.get(parent_id, [])]
 
-    amendments = Amendment.objects.filter(round=round_, measure=measure).select_related("organisation", "version")
+    amendments = Amendment.objects.filter(round=round_, measure=measure).select_related(
+        "organisation", "version", "origin_decision__meeting", "origin_decision__group"
+    )
     return {"threads": walk(None), "amendments": amendments}
 
 

@@ -136,6 +136,7 @@ def set_sub_action_progress(*, sub_action: SubAction, progress, acting_user) -> 
     measure = sub_action.measure
     if not (policies.can_manage_plans(acting_user) or policies.can_report_on(acting_user, measure)):
         raise PermissionDenied
+    _require_not_closed(measure.plan_id)
     sub_action.progress = _check_percent(progress)
     sub_action.save(update_fields=["progress"])
     recompute_progress(measure)
@@ -152,8 +153,8 @@ def set_sub_action_progress(*, sub_action: SubAction, progress, acting_user) -> 
 @transaction.atomic
 def add_sub_action(*, measure: Measure, title: str, weight: int | None = None, acting_user) -> SubAction:
     _require_coordinator(acting_user)
-    if weight is not None and weight <= 0:
-        raise ValidationError(_("Le poids d'une action doit être un entier positif."))
+    _require_not_closed(measure.plan_id)
+    _check_weight(weight)
     sub_action = SubAction.objects.create(measure=measure, title=title, weight=weight)
     recompute_progress(measure)
     record(action="plans.subaction.create", actor=acting_user, target=measure, organisation=measure.plan.coordination, details={"sub_action": sub_action.pk})
@@ -163,6 +164,7 @@ def add_sub_action(*, measure: Measure, title: str, weight: int | None = None, a
 @transaction.atomic
 def add_milestone(*, measure: Measure, title: str, due_date, acting_user) -> Milestone:
     _require_coordinator(acting_user)
+    _require_not_closed(measure.plan_id)
     milestone = Milestone.objects.create(measure=measure, title=title, due_date=due_date)
     record(action="plans.milestone.create", actor=acting_user, target=measure, organisation=measure.plan.coordination, details={"milestone": milestone.pk})
     return milestone
@@ -171,6 +173,7 @@ def add_milestone(*, measure: Measure, title: str, due_date, acting_user) -> Mil
 @transaction.atomic
 def add_indicator(*, measure: Measure, acting_user, **fields) -> Indicator:
     _require_coordinator(acting_user)
+    _require_not_closed(measure.plan_id)
     indicator = Indicator.objects.create(measure=measure, **fields)
     record(action="plans.indicator.create", actor=acting_user, target=indicator, organisation=measure.plan.coordination)
     return indicator
@@ -197,6 +200,166 @@ def validate_measurement(*, measurement: Measurement, acting_user) -> Measuremen
     measurement.save(update_fields=["validated_by", "validated_at"])
     record(action="plans.measurement.validate", actor=acting_user, target=measurement, organisation=measurement.indicator.measure.plan.coordination)
     return measurement
+
+
+# --- Editing the follow-up (sub-actions, milestones, indicators) -------------------
+
+
+def _require_not_closed(plan_id: int) -> None:
+    """The follow-up of a closed plan is history: it is no longer edited."""
+    if Plan.objects.filter(pk=plan_id).values_list("status", flat=True).first() == PlanStatus.CLOSED:
+        raise ValidationError(_("Le plan est clos : son suivi (actions, jalons, indicateurs) ne peut plus être modifié."))
+
+
+def _check_weight(weight) -> int | None:
+    if weight is not None and weight <= 0:
+        raise ValidationError(_("Le poids d'une action doit être un entier positif."))
+    return weight
+
+
+@transaction.atomic
+def update_sub_action(*, sub_action: SubAction, title: str, weight: int | None = None, acting_user) -> SubAction:
+    _require_coordinator(acting_user)
+    sub_action = SubAction.objects.select_for_update().select_related("measure__plan", "measure__status").get(pk=sub_action.pk)
+    measure = sub_action.measure
+    _require_not_closed(measure.plan_id)
+    if not title.strip():
+        raise ValidationError(_("Donnez un intitulé à l'action."))
+    before = {"title": sub_action.title, "weight": sub_action.weight}
+    sub_action.title, sub_action.weight = title, _check_weight(weight)
+    sub_action.save(update_fields=["title", "weight"])
+    progress = recompute_progress(measure)
+    record(
+        action="plans.subaction.update",
+        actor=acting_user,
+        target=measure,
+        organisation=measure.plan.coordination,
+        details={"sub_action": sub_action.pk, "before": before, "after": {"title": title, "weight": sub_action.weight}, "measure_progress": progress},
+    )
+    return sub_action
+
+
+@transaction.atomic
+def delete_sub_action(*, sub_action: SubAction, acting_user) -> Measure:
+    """Delete a sub-action and roll the measure's progress up again from the others."""
+    _require_coordinator(acting_user)
+    sub_action = SubAction.objects.select_for_update().select_related("measure__plan", "measure__status").get(pk=sub_action.pk)
+    measure = sub_action.measure
+    _require_not_closed(measure.plan_id)
+    details = {"sub_action": sub_action.pk, "title": sub_action.title, "weight": sub_action.weight, "progress": sub_action.progress}
+    sub_action.delete()
+    details["measure_progress"] = recompute_progress(measure)
+    record(action="plans.subaction.delete", actor=acting_user, target=measure, organisation=measure.plan.coordination, details=details)
+    return measure
+
+
+@transaction.atomic
+def update_milestone(*, milestone: Milestone, title: str, due_date, acting_user) -> Milestone:
+    _require_coordinator(acting_user)
+    milestone = Milestone.objects.select_for_update().select_related("measure__plan").get(pk=milestone.pk)
+    _require_not_closed(milestone.measure.plan_id)
+    if not title.strip():
+        raise ValidationError(_("Donnez un intitulé au jalon."))
+    before = {"title": milestone.title, "due_date": milestone.due_date.isoformat()}
+    milestone.title, milestone.due_date = title, due_date
+    milestone.save(update_fields=["title", "due_date"])
+    record(
+        action="plans.milestone.update",
+        actor=acting_user,
+        target=milestone.measure,
+        organisation=milestone.measure.plan.coordination,
+        details={"milestone": milestone.pk, "before": before, "after": {"title": title, "due_date": due_date.isoformat()}},
+    )
+    return milestone
+
+
+@transaction.atomic
+def delete_milestone(*, milestone: Milestone, acting_user) -> Measure:
+    _require_coordinator(acting_user)
+    milestone = Milestone.objects.select_for_update().select_related("measure__plan").get(pk=milestone.pk)
+    measure = milestone.measure
+    _require_not_closed(measure.plan_id)
+    details = {"milestone": milestone.pk, "title": milestone.title, "due_date": milestone.due_date.isoformat()}
+    milestone.delete()
+    record(action="plans.milestone.delete", actor=acting_user, target=measure, organisation=measure.plan.coordination, details=details)
+    return measure
+
+
+@transaction.atomic
+def set_milestone_reached(*, milestone: Milestone, reached_on, acting_user) -> Milestone:
+    """Mark a milestone reached on a date (or not reached, with None).
+
+    Like sub-action progress, this is follow-up information: the coordination
+    and the members of the measure's lead or co-lead organisations may record it."""
+    milestone = Milestone.objects.select_for_update().select_related("measure__plan").get(pk=milestone.pk)
+    measure = milestone.measure
+    if not (policies.can_manage_plans(acting_user) or policies.can_report_on(acting_user, measure)):
+        raise PermissionDenied
+    _require_not_closed(measure.plan_id)
+    if reached_on is not None and reached_on > timezone.localdate():
+        raise ValidationError(_("La date à laquelle le jalon a été atteint ne peut pas être dans le futur."))
+    previous = milestone.reached_on
+    milestone.reached_on = reached_on
+    milestone.save(update_fields=["reached_on"])
+    record(
+        action="plans.milestone.reached" if reached_on else "plans.milestone.unreached",
+        actor=acting_user,
+        target=measure,
+        organisation=measure.plan.coordination,
+        details={
+            "milestone": milestone.pk,
+            "before": previous.isoformat() if previous else None,
+            "reached_on": reached_on.isoformat() if reached_on else None,
+        },
+    )
+    return milestone
+
+
+INDICATOR_FIELDS = ("name", "unit", "baseline_value", "baseline_date", "target_value", "target_date", "source", "method")
+
+
+def _jsonable(value):
+    return value if value is None or isinstance(value, (str, int)) else str(value)
+
+
+@transaction.atomic
+def update_indicator(*, indicator: Indicator, acting_user, **fields) -> Indicator:
+    _require_coordinator(acting_user)
+    indicator = Indicator.objects.select_for_update().select_related("measure__plan").get(pk=indicator.pk)
+    _require_not_closed(indicator.measure.plan_id)
+    unknown = set(fields) - set(INDICATOR_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown indicator fields: {sorted(unknown)}")
+    if not (fields.get("name", indicator.name) or "").strip():
+        raise ValidationError(_("Donnez un nom à l'indicateur."))
+    changes = {}
+    for key, value in fields.items():
+        if getattr(indicator, key) != value:
+            changes[key] = {"before": _jsonable(getattr(indicator, key)), "after": _jsonable(value)}
+            setattr(indicator, key, value)
+    indicator.save()
+    record(action="plans.indicator.update", actor=acting_user, target=indicator, organisation=indicator.measure.plan.coordination, details={"changes": changes})
+    return indicator
+
+
+@transaction.atomic
+def delete_indicator(*, indicator: Indicator, acting_user) -> Measure:
+    """Refused once a value has been validated: published figures stay traceable.
+    Values still awaiting validation are deleted with the indicator."""
+    _require_coordinator(acting_user)
+    indicator = Indicator.objects.select_for_update().select_related("measure__plan").get(pk=indicator.pk)
+    measure = indicator.measure
+    _require_not_closed(measure.plan_id)
+    validated = indicator.measurements.filter(validated_at__isnull=False).count()
+    if validated:
+        raise ValidationError(
+            _("L'indicateur « %(name)s » a %(n)s valeur(s) validée(s) et publiée(s) : il ne peut pas être supprimé. Modifiez-le plutôt (nom, méthode, cible).")
+            % {"name": indicator.name, "n": validated}
+        )
+    details = {"indicator": indicator.pk, "indicator_label": indicator.name, "pending_values_deleted": indicator.measurements.count()}
+    indicator.delete()
+    record(action="plans.indicator.delete", actor=acting_user, target=measure, organisation=measure.plan.coordination, details=details)
+    return measure
 
 
 # --- Lifecycle and versions ----------------------------------------------------------

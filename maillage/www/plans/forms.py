@@ -167,6 +167,10 @@ class MilestoneForm(forms.Form):
     due_date = forms.DateField(label=_("Date prévue"), widget=DATE)
 
 
+class MilestoneReachedForm(forms.Form):
+    reached_on = forms.DateField(label=_("Atteint le"), widget=DATE)
+
+
 class IndicatorForm(forms.Form):
     name = forms.CharField(label=_("Indicateur"), max_length=250)
     unit = forms.CharField(label=_("Unité"), max_length=40)

@@ -6,10 +6,12 @@ round or a plan in preparation exists)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.core.audit import record
@@ -17,7 +19,7 @@ from maillage.core.models import AuditKind
 from maillage.plans import policies, reports, selectors, services, xlsx
 from maillage.plans.diff import compare_snapshots
 from maillage.plans.enums import PLAN_TRANSITIONS, PlanStatus
-from maillage.plans.models import Amendment, Comment, Indicator, Measure, Measurement, Plan, ProgressReport, SubAction
+from maillage.plans.models import Amendment, Comment, Indicator, Measure, Measurement, Milestone, Plan, ProgressReport, SubAction
 
 from . import forms
 
@@ -74,7 +76,9 @@ def plan_detail(request, pk):
     context = {
         "page_title": plan.title,
         "plan": plan,
-        "priorities": plan.priorities.prefetch_related("measures__lead").order_by("number"),
+        "priorities": plan.priorities.prefetch_related(
+            Prefetch("measures", queryset=Measure.objects.select_related("lead", "origin_decision__meeting", "origin_decision__group"))
+        ).order_by("number"),
         "versions": plan.versions.order_by("-number"),
         "rounds": plan.rounds.all(),
         "transitions": [(s, PlanStatus(s).label) for s in sorted(PLAN_TRANSITIONS[plan.status])],
@@ -412,7 +416,15 @@ def report(request, measure_id):
     return render(
         request,
         "plans/report.html",
-        {"page_title": _("Compte rendu : mesure %(n)s") % {"n": measure.number}, "measure": measure, "form": form, "indicators": indicators},
+        {
+            "page_title": _("Compte rendu : mesure %(n)s") % {"n": measure.number},
+            "measure": measure,
+            "form": form,
+            "indicators": indicators,
+            "milestones": measure.milestones.all(),
+            "can_mark_milestones": policies.can_report_on(request.user, measure),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -504,8 +516,120 @@ def measure_followup(request, pk, measure_id):
         "milestones": measure.milestones.all(),
         "indicators": measure.indicators.prefetch_related("measurements"),
         "forms": {kind: bound.get(kind) or cls(prefix=kind) for kind, cls in FOLLOWUP_FORMS.items() if kind != "progress"},
+        "can_edit": plan.status != PlanStatus.CLOSED,
+        "today": timezone.localdate(),
     }
     return render(request, "plans/measure_followup.html", context)
+
+
+# Editing and deleting follow-up items: one URL segment per kind, each with its
+# model, form, fields, services and French labels.
+FOLLOWUP_ITEMS = {
+    "actions": {
+        "model": SubAction,
+        "form": forms.SubActionForm,
+        "fields": ("title", "weight"),
+        "update": lambda obj, user, d: services.update_sub_action(sub_action=obj, acting_user=user, **d),
+        "delete": lambda obj, user: services.delete_sub_action(sub_action=obj, acting_user=user),
+        "title": gettext_lazy("Modifier l'action"),
+        "delete_label": gettext_lazy("Supprimer l'action"),
+        "delete_help": gettext_lazy("L'avancement de la mesure sera recalculé à partir des actions restantes."),
+        "deleted": gettext_lazy("Action supprimée ; avancement de la mesure recalculé."),
+    },
+    "jalons": {
+        "model": Milestone,
+        "form": forms.MilestoneForm,
+        "fields": ("title", "due_date"),
+        "update": lambda obj, user, d: services.update_milestone(milestone=obj, acting_user=user, **d),
+        "delete": lambda obj, user: services.delete_milestone(milestone=obj, acting_user=user),
+        "title": gettext_lazy("Modifier le jalon"),
+        "delete_label": gettext_lazy("Supprimer le jalon"),
+        "delete_help": "",
+        "deleted": gettext_lazy("Jalon supprimé."),
+    },
+    "indicateurs": {
+        "model": Indicator,
+        "form": forms.IndicatorForm,
+        "fields": services.INDICATOR_FIELDS,
+        "update": lambda obj, user, d: services.update_indicator(indicator=obj, acting_user=user, **d),
+        "delete": lambda obj, user: services.delete_indicator(indicator=obj, acting_user=user),
+        "title": gettext_lazy("Modifier l'indicateur"),
+        "delete_label": gettext_lazy("Supprimer l'indicateur"),
+        "delete_help": gettext_lazy("Impossible une fois une valeur validée ; les valeurs en attente de validation sont supprimées avec lui."),
+        "deleted": gettext_lazy("Indicateur supprimé."),
+    },
+}
+
+
+def _followup_item(request, pk, kind, item_id):
+    plan = _managed_plan(request, pk)
+    spec = FOLLOWUP_ITEMS.get(kind)
+    if spec is None:
+        raise Http404
+    obj = get_object_or_404(spec["model"].objects.select_related("measure"), pk=item_id, measure__plan=plan)
+    return plan, spec, obj
+
+
+@require_http_methods(["GET", "POST"])
+def followup_item_edit(request, pk, kind, item_id):
+    plan, spec, obj = _followup_item(request, pk, kind, item_id)
+    initial = {f: getattr(obj, f) for f in spec["fields"]}
+    form = spec["form"](request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            spec["update"](obj, request.user, form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("Modifications enregistrées."))
+            return redirect("plans:measure_followup", pk=plan.pk, measure_id=obj.measure_id)
+    context = {
+        "page_title": spec["title"],
+        "plan": plan,
+        "measure": obj.measure,
+        "form": form,
+        "kind": kind,
+        "item": obj,
+        "spec": spec,
+        "can_edit": plan.status != PlanStatus.CLOSED,
+    }
+    return render(request, "plans/followup_item.html", context)
+
+
+@require_POST
+def followup_item_delete(request, pk, kind, item_id):
+    plan, spec, obj = _followup_item(request, pk, kind, item_id)
+    measure_id = obj.measure_id
+    try:
+        spec["delete"](obj, request.user)
+    except ValidationError as exc:
+        messages.warning(request, _error_text(exc))
+    else:
+        messages.success(request, spec["deleted"])
+    return redirect("plans:measure_followup", pk=plan.pk, measure_id=measure_id)
+
+
+@require_POST
+def milestone_reached(request, milestone_id):
+    """The coordination, or a member of the lead or a co-lead organisation, records the date a milestone was reached."""
+    milestone = get_object_or_404(Milestone.objects.select_related("measure__plan"), pk=milestone_id)
+    measure = milestone.measure
+    is_coordination = policies.can_manage_plans(request.user)
+    if not (is_coordination or policies.can_report_on(request.user, measure)):
+        raise Http404
+    form = forms.MilestoneReachedForm(request.POST, prefix=f"jalon-{milestone.pk}")
+    if form.is_valid():
+        try:
+            services.set_milestone_reached(milestone=milestone, reached_on=form.cleaned_data["reached_on"], acting_user=request.user)
+        except ValidationError as exc:
+            messages.warning(request, _error_text(exc))
+        else:
+            messages.success(request, _("Jalon « %(t)s » marqué comme atteint.") % {"t": milestone.title})
+    else:
+        messages.warning(request, _("Indiquez la date à laquelle le jalon a été atteint."))
+    if is_coordination:
+        return redirect("plans:measure_followup", pk=measure.plan_id, measure_id=measure.pk)
+    return redirect("plans:report", measure_id=measure.pk)
 
 
 @require_POST
