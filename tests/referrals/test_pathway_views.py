@@ -115,3 +115,29 @@ def test_exchange_from_the_page(client, login, case, sender):
     client.post(url, {"action": "echange", "counterpart": counterpart.pk, "purpose": "rights_34_4", "channel": "consulate", "legal_basis": "Art. 34.4", "shared_parts": ["facts"]})
     assert case.international_exchanges.count() == 1
     assert datetime.date.today() <= case.international_exchanges.get().answer_due_on
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider", "coordinator", "plain_member"])
+def test_pathway_pages_are_closed_to_others(client, login, who, request, case, sender, sender_org):
+    coord = OrganisationFactory(name="Coordination Ac.Sé", slug="acse-p", type=OrganisationType.ACSE_COORDINATION)
+    placement = pathways.request_acse(case=case, organisation=sender_org, acting_user=sender, consent_on=datetime.date(2026, 1, 5), consent_method="oral", coordination=coord)
+    urls = [
+        ("get", reverse("referrals:minors", args=[case.pk])),
+        ("post", reverse("referrals:minors", args=[case.pk])),
+        ("get", reverse("referrals:acse_request", args=[case.pk])),
+        ("get", reverse("referrals:acse_detail", args=[placement.pk])),
+        ("post", reverse("referrals:acse_detail", args=[placement.pk])),
+    ]
+    if who != "anonymous":
+        login(client, request.getfixturevalue(who))
+    for method, url in urls:
+        response = getattr(client, method)(url)
+        if who == "anonymous":
+            assert response.status_code == 302 and "/comptes/" in response["Location"], url
+        else:
+            assert response.status_code == 404, (who, url)
+    listing = client.get(reverse("referrals:acse_list"))
+    if who == "outsider":  # a case worker elsewhere: an empty list
+        assert listing.status_code == 200 and case.reference not in listing.content.decode()
+    elif who != "anonymous":
+        assert listing.status_code == 404

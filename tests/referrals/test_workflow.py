@@ -178,3 +178,36 @@ def test_closed_case_cannot_be_referred(refer, case, sender):
     with pytest.raises(ValidationError) as exc:
         refer()
     assert "clos" in messages(exc)
+
+
+def test_complete_only_after_acceptance(refer, recipient, recipient_org):
+    referral = refer()
+    with pytest.raises(ValidationError) as exc:
+        services.complete_referral(referral=referral, organisation=recipient_org, acting_user=recipient)
+    assert "attend la réponse" in messages(exc)
+
+
+def test_expired_referral_cannot_be_accepted(refer, recipient, recipient_org):
+    referral = refer()
+    Referral.objects.filter(pk=referral.pk).update(answer_due_at=timezone.now() - timezone.timedelta(minutes=1))
+    services.expire_and_remind()
+    with pytest.raises(ValidationError) as exc:
+        services.accept_referral(referral=referral, organisation=recipient_org, acting_user=recipient)
+    assert "expiré" in messages(exc)
+
+
+def test_sending_twice_is_refused(refer, sender, sender_org):
+    referral = refer()
+    with pytest.raises(ValidationError):
+        services.send_referral(referral=referral, organisation=sender_org, acting_user=sender)
+
+
+def test_coordination_body_cannot_receive(refer, coordination):
+    with pytest.raises(ValidationError) as exc:
+        refer(recipient=coordination)
+    assert "coordination" in messages(exc)
+
+
+def test_sharing_an_unknown_part_is_refused(refer):
+    with pytest.raises(ValidationError):
+        refer(shared_parts=["everything"])
