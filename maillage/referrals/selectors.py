@@ -246,4 +246,12 @@ def coordination_figures(*, now=None) -> dict:
         {"kind": step_labels.get(row["kind"], row["kind"]), "count": small(row["n"])}
         for row in MinorStep.objects.filter(done_at__isnull=True, waived_reason="", due_at__lt=now).values("kind").annotate(n=Count("pk")).order_by("kind")
     ]
-    return {"by_service": by_service, "by_territory": by_territory, "overdue_steps": overdue_steps}
+    from .models import AnonymousNotification
+
+    # UK « duty to notify »: refusals still count nationally.
+    anonymous = AnonymousNotification.objects.values("reason").annotate(n=Count("pk")).order_by("reason")
+    from .enums import AnonymousReason
+
+    reasons = dict(AnonymousReason.choices)
+    anonymous_rows = [{"reason": reasons.get(r["reason"], r["reason"]), "count": small(r["n"])} for r in anonymous]
+    return {"by_service": by_service, "by_territory": by_territory, "overdue_steps": overdue_steps, "anonymous": anonymous_rows}

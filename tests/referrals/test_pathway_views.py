@@ -141,3 +141,26 @@ def test_pathway_pages_are_closed_to_others(client, login, who, request, case, s
         assert listing.status_code == 200 and case.reference not in listing.content.decode()
     elif who != "anonymous":
         assert listing.status_code == 404
+
+
+def test_case_page_shows_the_chain_at_a_glance_to_the_owner_only(client, login, make_case, sender, sender_org, refer, crip_org):
+    from maillage.referrals.enums import ConsentBasis
+
+    minor = make_case(minor=True)
+    pathways.start_minor_chain(case=minor, acting_user=sender, organisation=sender_org)
+    login(client, sender)
+    html = client.get(reverse("cases:detail", args=[minor.pk])).content.decode()
+    assert "étapes obligatoires du parcours mineur ouvertes" in html and "prochaine" in html
+    crip_worker = MembershipFactory(organisation=crip_org, role=Role.CASE_WORKER).user
+    referral = refer(case=minor, recipient=crip_org, service="social_support", consent_basis=ConsentBasis.MINOR_CHILD_PROTECTION, consent_on=None, consent_method="", consent_scope="")
+    services.accept_referral(referral=referral, organisation=crip_org, acting_user=crip_worker)
+    login(client, crip_worker)
+    html = client.get(reverse("cases:detail", args=[minor.pk])).content.decode()
+    assert "parcours mineur ouvertes" not in html
+
+
+def test_coordination_view_counts_anonymous_notifications(client, login, coordinator, sender, sender_org):
+    services.record_anonymous_notification(organisation=sender_org, acting_user=sender, reason="refused_referral", age_band="25-34")
+    login(client, coordinator)
+    html = client.get(reverse("referrals:coordination")).content.decode()
+    assert "La personne refuse d&#x27;être orientée" in html and "&lt; 5" in html
