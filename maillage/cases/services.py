@@ -26,7 +26,7 @@ from maillage.identification import screening as engine
 from maillage.identification.models import IndicatorSetVersion, Screening
 from maillage.territories import reference as ref
 
-from . import deadlines, policies, workflow
+from . import deadlines, hooks, policies, workflow
 from .enums import (
     SEXUAL_FORMS,
     AgeStatus,
@@ -239,6 +239,8 @@ def create_case(*, organisation, acting_user, facts: dict, identity: dict, confi
     Person.objects.create(case=case, lookup_birth_year=case.birth_year, **{k: identity.get(k) or "" for k in IDENTITY_FIELDS})
     _event(case, acting_user, EventKind.CREATED, _("Dossier créé"))
     _audit("case.created", acting_user, case, details={"duplicate_confirmed": bool(confirm_duplicate)})
+    if case.treated_as_minor:
+        hooks.case_became_minor(case=case, acting_user=acting_user)
     return case
 
 
@@ -247,6 +249,7 @@ def update_case(*, case: Case, acting_user, facts: dict, identity: dict | None =
     """Edit facts and, when given, identity (also the GDPR rectification path)."""
     _require(policies.can_edit(acting_user, case))
     case = Case.objects.select_for_update().get(pk=case.pk)
+    was_minor = case.treated_as_minor
     validate_facts(facts, identity)
     facts = _normalise_facts(facts, identity)
     changed = [k for k in FACT_FIELDS if k in facts and getattr(case, k) != facts[k]]
@@ -267,6 +270,8 @@ def update_case(*, case: Case, acting_user, facts: dict, identity: dict | None =
         _event(case, acting_user, EventKind.EDITED, _("Dossier modifié"))
         # Field *names* only, never values (audit details carry no identity).
         _audit("case.updated", acting_user, case, details={"facts": changed, "identity_fields_changed": len(identity_changed)})
+    if case.treated_as_minor and not was_minor:
+        hooks.case_became_minor(case=case, acting_user=acting_user)
     return case
 
 

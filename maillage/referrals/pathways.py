@@ -208,6 +208,13 @@ def start_minor_chain(*, case: Case, acting_user=None, organisation=None, unacco
     return steps
 
 
+def start_chain_for_new_minor(*, case: Case, acting_user) -> list[MinorStep]:
+    """Hook called by the case services when a case becomes treated as a
+    minor (maillage.cases.hooks). The MNA steps are added from the minors'
+    page when the child is known to be unaccompanied."""
+    return start_minor_chain(case=case, acting_user=acting_user, organisation=case.organisation)
+
+
 def ensure_minor_chains(*, now: datetime | None = None) -> int:
     """Scheduled: every open case treated as a minor gets its chain (idempotent)."""
     started = 0

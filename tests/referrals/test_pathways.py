@@ -100,7 +100,23 @@ T0 = timezone.make_aware(datetime.datetime(2026, 4, 1, 10, 0))
 
 @pytest.fixture
 def minor(make_case):
-    return make_case(minor=True)
+    # Created at T0: the case services start the chain at once (cases.hooks).
+    with time_machine.travel(T0, tick=False):
+        return make_case(minor=True)
+
+
+def test_the_chain_starts_when_a_case_becomes_treated_as_a_minor(make_case, sender, sender_org):
+    minor_case = make_case(minor=True)
+    kinds = set(MinorStep.objects.filter(case=minor_case).values_list("kind", flat=True))
+    assert {K.SIGNALEMENT_PARQUET, K.IP_CRIP, K.LEGAL_REPRESENTATION} <= kinds
+    adult = make_case()
+    assert not MinorStep.objects.filter(case=adult).exists()
+    # An adult whose age is later disputed becomes treated as a minor (R-AGE).
+    from maillage.cases.enums import AgeStatus
+
+    case_services.update_case(case=adult, acting_user=sender, facts={"age_status": AgeStatus.DECLARED_MINOR_UNVERIFIED})
+    adult.refresh_from_db()
+    assert adult.treated_as_minor and MinorStep.objects.filter(case=adult, kind=K.SIGNALEMENT_PARQUET).exists()
 
 
 def test_chain_steps_and_deadlines_from_data(minor, sender, sender_org):
@@ -128,6 +144,7 @@ def test_adult_case_has_no_chain(case, sender, sender_org):
 
 def test_deadline_is_a_setting(minor, sender, sender_org, settings):
     settings.MINORS_SIGNALEMENT_HOURS = 4
+    MinorStep.objects.filter(case=minor).delete()
     steps = {s.kind: s for s in pathways.start_minor_chain(case=minor, acting_user=sender, organisation=sender_org, now=T0)}
     assert steps[K.SIGNALEMENT_PARQUET].due_at == T0 + datetime.timedelta(hours=4)
 
@@ -181,6 +198,8 @@ def test_overdue_steps_escalate_once_to_the_admin(minor, sender, sender_org, dja
 
 
 def test_scheduled_sweep_starts_missing_chains(minor):
+    # A case that became a minor outside the services (e.g. bulk import).
+    MinorStep.objects.filter(case=minor).delete()
     report = pathways.escalate_overdue_steps()
     assert report.chains_started == 1 and MinorStep.objects.filter(case=minor).exists()
 

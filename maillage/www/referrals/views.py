@@ -186,6 +186,7 @@ def _owned_case_or_404(request, organisation, case_pk):
 def minors(request, case_pk):
     """The pathways page of a case: minors' chain, return plans, exchanges."""
     from maillage.referrals import pathways
+    from maillage.referrals.enums import MinorStepKind
     from maillage.referrals.models import InternationalExchange, MinorStep, ReturnPlan
 
     organisation = _require_worker(request)
@@ -236,6 +237,7 @@ def minors(request, case_pk):
     steps = list(selectors.minor_steps_for(request.user, organisation, case))
     return render(request, "referrals/minors.html", {
         "page_title": _("Parcours de protection du dossier %(ref)s") % {"ref": case.reference}, "case": case, "steps": steps,
+        "has_emergency_reception": any(s.kind == MinorStepKind.EMERGENCY_RECEPTION for s in steps),
         "start_form": forms.StartChainForm(), "step_form": forms.StepForm(), "return_form": forms.ReturnPlanForm(),
         "exchange_form": forms.ExchangeForm(visible_parts=case_policies.parts_for(request.user, case)),
         "plans": ReturnPlan.objects.filter(case=case).order_by("-created_at"),

@@ -1,0 +1,24 @@
+"""Extension points other domains register into (from their AppConfig.ready()).
+
+The case file does not import the referrals domain (which depends on it);
+instead referrals registers what must happen when a case becomes treated as a
+minor: the mandatory child-protection steps are created at once (issue 5,
+R-CHILD-CRIP, R-MNA), not left to a person's memory or to the next sweep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+_on_treated_as_minor: list[Callable] = []
+
+
+def register_on_treated_as_minor(func: Callable) -> None:
+    """`func(case=..., acting_user=...)`, called inside the service transaction."""
+    if func not in _on_treated_as_minor:
+        _on_treated_as_minor.append(func)
+
+
+def case_became_minor(*, case, acting_user) -> None:
+    for func in _on_treated_as_minor:
+        func(case=case, acting_user=acting_user)
