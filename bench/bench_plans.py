@@ -7,27 +7,44 @@
   counted per measure); no target, for information.
 - plan.report_pdf.seconds: the consultation report in PDF for that round; target 10 s.
 
-The data is created inside a transaction rolled back at the end, so the
-benchmark leaves the national database as it found it. Django's test client
-runs in the same thread and connection, so it sees the uncommitted rows; the
-signals that close connections between requests are detached meanwhile (as
-Django's TestCase does).
+Data: the plan that `seed_demo --size national` creates
+(maillage.plans.demo.NATIONAL_PLAN_TITLE, the one /plan/ shows). When the
+database was not seeded at that size, the same plan is built with
+`build_bulk_plan` inside a transaction rolled back at the end, so the
+benchmark leaves the database as it found it. Django's test client runs in the
+same thread and connection, so it sees the uncommitted rows; the signals that
+close connections between requests are detached meanwhile (as Django's
+TestCase does).
 """
 
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 from bench.common import p95_ms, result
 
-MEASURES = 100
-PRIORITIES = 5
-ORGS = 10  # 10 organisations × 100 measures = 1,000 positions
+ORGS = 10
 
 
 class _Rollback(Exception):
     pass
+
+
+def _seeded():
+    """(coordinator, round) of the seeded national plan, or None."""
+    from maillage.organisations.models import Membership
+    from maillage.plans.demo import NATIONAL_PLAN_TITLE
+    from maillage.plans.models import Plan
+
+    plan = Plan.objects.filter(title=NATIONAL_PLAN_TITLE).first()
+    round_ = plan.rounds.first() if plan else None
+    if round_ is None:
+        return None
+    membership = Membership.objects.active().filter(organisation=plan.coordination, role="coordinator").select_related("user").first()
+    if membership is None:
+        return None
+    return membership.user, round_
 
 
 def _build():
@@ -37,9 +54,7 @@ def _build():
 
     from maillage.organisations.enums import OrganisationType, Role, TerritoryLevel
     from maillage.organisations.models import Membership, Organisation
-    from maillage.plans import services
-    from maillage.plans.enums import PlanStatus
-    from maillage.plans.models import Amendment, Comment, ConsultationRound, Indicator, Measure, Measurement, Plan, PlanVersion, Position, Priority
+    from maillage.plans.demo import build_bulk_plan
 
     User = get_user_model()
     coordination, _ = Organisation.objects.get_or_create(
@@ -58,85 +73,15 @@ def _build():
         Membership.objects.create(user=user, organisation=org, role=Role.MEMBER)
         orgs.append(org)
         authors.append(user)
-    plan = Plan.objects.create(title="Plan national (benchmark)", period_start=date(2027, 1, 1), period_end=date(2030, 12, 31), coordination=coordination)
-    priorities = Priority.objects.bulk_create([Priority(plan=plan, number=n + 1, title=f"Axe de mesure {n + 1}") for n in range(PRIORITIES)])
-    Measure.objects.bulk_create(
-        [
-            Measure(
-                plan=plan,
-                priority=priorities[n % PRIORITIES],
-                number=n + 1,
-                title=f"Mesure de mesure n° {n + 1}",
-                description="Texte " * 40,
-                lead=orgs[n % ORGS],
-                progress=n % 101,
-                progress_updated_at=timezone.now(),
-            )
-            for n in range(MEASURES)
-        ]
+    # Adopted "in the future" so that it is the plan /plan/ shows during the run.
+    _plan, round_ = build_bulk_plan(
+        title="Plan national (benchmark)",
+        coordination=coordination,
+        coordinator=coordinator,
+        orgs=orgs,
+        authors=authors,
+        adopted_at=timezone.now() + timedelta(days=3650),
     )
-    measures = list(plan.measures.order_by("number"))
-    version = PlanVersion.objects.create(plan=plan, number=1, snapshot=services.snapshot_of(plan), created_by=coordinator)
-    now = timezone.now()
-    round_ = ConsultationRound.objects.create(
-        plan=plan,
-        version=version,
-        title="Consultation (benchmark)",
-        opens_at=now - timedelta(days=60),
-        closes_at=now - timedelta(days=30),
-        created_by=coordinator,
-    )
-    round_.invited.set(orgs)
-    Position.objects.bulk_create(
-        [
-            Position(
-                round=round_,
-                organisation=orgs[o],
-                measure=m,
-                value=("agree", "mixed", "disagree")[(o + m.number) % 3],
-                argument="Argument " * 10,
-                author=authors[o],
-            )
-            for o in range(ORGS)
-            for m in measures
-        ]
-    )
-    Comment.objects.bulk_create(
-        [
-            Comment(
-                round=round_, measure=measures[i % MEASURES], organisation=orgs[i % ORGS], author=authors[i % ORGS], stance="neutral", body="Commentaire " * 15
-            )
-            for i in range(600)
-        ]
-    )
-    Amendment.objects.bulk_create(
-        [
-            Amendment(
-                round=round_,
-                version=version,
-                measure=measures[i % MEASURES],
-                organisation=orgs[i % ORGS],
-                author=authors[i % ORGS],
-                field="title",
-                proposed_text="Rédaction " * 12,
-                rationale="Motif " * 12,
-                decision="rejected",
-                answer="Réponse " * 8,
-            )
-            for i in range(400)
-        ]
-    )
-    indicators = Indicator.objects.bulk_create(
-        [Indicator(measure=m, name=f"Indicateur {m.number}", unit="nombre", baseline_value=10, target_value=100) for m in measures]
-    )
-    Measurement.objects.bulk_create(
-        [
-            Measurement(indicator=ind, value=j * 10, date=date(2027 + j, 1, 1), entered_by=coordinator, validated_by=coordinator, validated_at=now)
-            for ind in indicators
-            for j in range(3)
-        ]
-    )
-    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.IN_IMPLEMENTATION, adopted_version=version, adopted_at=now + timedelta(days=3650))
     return coordinator, round_
 
 
@@ -150,12 +95,14 @@ def run(ctx) -> list[dict]:
     signals.request_finished.disconnect(close_old_connections)
     try:
         with transaction.atomic():
-            coordinator, round_ = _build()
+            seeded = _seeded()
+            coordinator, round_ = seeded or _build()
+            expected = round_.plan.title.encode()
             anonymous = Client()
 
             def public_page():
                 response = anonymous.get("/plan/")
-                assert response.status_code == 200 and b"Plan national (benchmark)" in response.content
+                assert response.status_code == 200 and expected in response.content
 
             rows.append(result("plan.page.p95_ms", p95_ms(public_page, repeat=60, warmup=5), "ms", 200, "lower"))
             coord_client = ctx.client_for(coordinator)

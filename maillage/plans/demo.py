@@ -10,6 +10,11 @@
    from several (fictional) associations and the coordination's answers, then
    adoption and implementation updates.
 2. A second plan in draft with an open consultation.
+3. With `--size national` only: a benchmark-size plan (100 measures in 5 axes,
+   a closed round with 2,000 contributions from up to 10 associations, 100
+   indicators with 300 validated values), in implementation and adopted last,
+   so that it is the one /plan/ shows. Built in bulk (`build_bulk_plan`, also
+   used by bench/bench_plans.py when the database was not seeded at that size).
 
 Idempotent: a plan already present (same title) is left untouched.
 """
@@ -23,12 +28,19 @@ from django.utils import timezone
 
 from maillage.demo.registry import SeedContext, register
 from maillage.organisations.demo import ensure_demo_user
-from maillage.organisations.enums import Role
-from maillage.organisations.models import Membership
+from maillage.organisations.enums import OrganisationType, Role
+from maillage.organisations.models import Membership, Organisation
 
 from . import services
 from .enums import Completion, Decision, Health, PlanStatus, Recommendation
-from .models import Indicator, Measure, Measurement, MeasureStatus, Plan
+from .models import Amendment, Comment, ConsultationRound, Indicator, Measure, Measurement, MeasureStatus, Plan, PlanVersion, Position, Priority
+
+NATIONAL_PLAN_TITLE = "Plan national – volume national (données de test de charge)"
+BULK_MEASURES = 100
+BULK_PRIORITIES = 5
+BULK_ORGS = 10  # at most: 10 organisations × 100 measures = 1,000 positions
+BULK_CONTRIBUTIONS = 2000  # positions + comments + amendments (comments fill up to it)
+BULK_AMENDMENTS = 400
 
 FIRST_PLAN_TITLE = "Plan d'action national contre la traite des êtres humains 2014–2016 (modèle de démonstration)"
 DRAFT_PLAN_TITLE = "Projet de plan national de lutte contre l'exploitation et la traite 2027–2030 (démonstration)"
@@ -342,6 +354,128 @@ def _draft_plan(ctx: SeedContext, coordinator, contributors) -> None:
     )
 
 
+def build_bulk_plan(*, title: str, coordination, coordinator, orgs, authors, adopted_at=None) -> tuple[Plan, ConsultationRound]:
+    """A plan of 100 measures whose closed round received 2,000 contributions,
+    with 100 indicators and 300 validated values, in implementation. Bulk
+    inserts (no services, no audit, no notification), consistent with every
+    check constraint. `orgs` and `authors` are parallel lists (author i is a
+    member of organisation i)."""
+    now = timezone.now()
+    n_orgs = len(orgs)
+    if not 1 <= n_orgs <= BULK_ORGS:
+        raise ValueError(f"build_bulk_plan needs 1 to {BULK_ORGS} organisations")
+    plan = Plan.objects.create(title=title, period_start=date(2027, 1, 1), period_end=date(2030, 12, 31), coordination=coordination)
+    priorities = Priority.objects.bulk_create([Priority(plan=plan, number=n + 1, title=f"Axe {n + 1} (volume national)") for n in range(BULK_PRIORITIES)])
+    Measure.objects.bulk_create(
+        [
+            Measure(
+                plan=plan,
+                priority=priorities[n % BULK_PRIORITIES],
+                number=n + 1,
+                title=f"Mesure de volume n° {n + 1}",
+                description="Texte de la mesure. " * 20,
+                lead=orgs[n % n_orgs],
+                progress=n % 101,
+                progress_updated_at=now,
+            )
+            for n in range(BULK_MEASURES)
+        ]
+    )
+    measures = list(plan.measures.order_by("number"))
+    version = PlanVersion.objects.create(plan=plan, number=1, changelog="Version consultée", snapshot=services.snapshot_of(plan), created_by=coordinator)
+    round_ = ConsultationRound.objects.create(
+        plan=plan,
+        version=version,
+        title="Consultation (volume national)",
+        opens_at=now - timedelta(days=60),
+        closes_at=now - timedelta(days=30),
+        created_by=coordinator,
+    )
+    round_.invited.set(orgs)
+    Position.objects.bulk_create(
+        [
+            Position(
+                round=round_,
+                organisation=orgs[o],
+                measure=m,
+                value=("agree", "mixed", "disagree")[(o + m.number) % 3],
+                argument="Argument " * 10,
+                author=authors[o],
+            )
+            for o in range(n_orgs)
+            for m in measures
+        ]
+    )
+    Comment.objects.bulk_create(
+        [
+            Comment(
+                round=round_,
+                measure=measures[i % BULK_MEASURES],
+                organisation=orgs[i % n_orgs],
+                author=authors[i % n_orgs],
+                stance="neutral",
+                body="Commentaire " * 15,
+            )
+            for i in range(BULK_CONTRIBUTIONS - BULK_AMENDMENTS - n_orgs * BULK_MEASURES)
+        ]
+    )
+    Amendment.objects.bulk_create(
+        [
+            Amendment(
+                round=round_,
+                version=version,
+                measure=measures[i % BULK_MEASURES],
+                organisation=orgs[i % n_orgs],
+                author=authors[i % n_orgs],
+                field="title",
+                proposed_text="Rédaction " * 12,
+                rationale="Motif " * 12,
+                decision="rejected",
+                answer="Réponse " * 8,
+            )
+            for i in range(BULK_AMENDMENTS)
+        ]
+    )
+    indicators = Indicator.objects.bulk_create(
+        [Indicator(measure=m, name=f"Indicateur {m.number}", unit="nombre", baseline_value=10, target_value=100) for m in measures]
+    )
+    Measurement.objects.bulk_create(
+        [
+            Measurement(indicator=ind, value=j * 10, date=date(2027 + j, 1, 1), entered_by=coordinator, validated_by=coordinator, validated_at=now)
+            for ind in indicators
+            for j in range(3)
+        ]
+    )
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.IN_IMPLEMENTATION, adopted_version=version, adopted_at=adopted_at or now)
+    plan.refresh_from_db()
+    return plan, round_
+
+
+def _national_plan(ctx: SeedContext, coordinator) -> None:
+    memberships = (
+        Membership.objects.active()
+        .filter(organisation__type=OrganisationType.ASSOCIATION, organisation__is_active=True)
+        .select_related("organisation", "user")
+        .order_by("organisation_id", "pk")
+    )
+    orgs, authors, seen = [], [], set()
+    for membership in memberships.iterator():
+        if membership.organisation_id in seen:
+            continue
+        seen.add(membership.organisation_id)
+        orgs.append(membership.organisation)
+        authors.append(membership.user)
+        if len(orgs) == BULK_ORGS:
+            break
+    if not orgs:
+        ctx.log("  plans: no association with a member, national plan skipped")
+        return
+    coordination = services._coordination_of(coordinator) or Organisation.objects.filter(type=OrganisationType.COORDINATION).first()
+    # Adopted after the demo plans: it is the plan /plan/ shows in a national-size database.
+    build_bulk_plan(title=NATIONAL_PLAN_TITLE, coordination=coordination, coordinator=coordinator, orgs=orgs, authors=authors)
+    ctx.log(f"  plans: national plan, {BULK_MEASURES} measures, 2,000 contributions (bulk)")
+
+
 @register("plans", order=40)
 def seed_plans(ctx: SeedContext) -> None:
     coordinator = _coordinator(ctx)
@@ -351,4 +485,7 @@ def seed_plans(ctx: SeedContext) -> None:
             _first_plan(ctx, coordinator, contributors)
         if not Plan.objects.filter(title=DRAFT_PLAN_TITLE).exists():
             _draft_plan(ctx, coordinator, contributors)
+    if ctx.national and not Plan.objects.filter(title=NATIONAL_PLAN_TITLE).exists():
+        with transaction.atomic():
+            _national_plan(ctx, coordinator)
     ctx.log(f"  {Plan.objects.count()} plans, {Measure.objects.count()} mesures")

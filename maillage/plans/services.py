@@ -220,7 +220,7 @@ def _check_weight(weight) -> int | None:
 @transaction.atomic
 def update_sub_action(*, sub_action: SubAction, title: str, weight: int | None = None, acting_user) -> SubAction:
     _require_coordinator(acting_user)
-    sub_action = SubAction.objects.select_for_update().select_related("measure__plan", "measure__status").get(pk=sub_action.pk)
+    sub_action = SubAction.objects.select_for_update(of=("self",)).select_related("measure__plan", "measure__status").get(pk=sub_action.pk)
     measure = sub_action.measure
     _require_not_closed(measure.plan_id)
     if not title.strip():
@@ -243,7 +243,7 @@ def update_sub_action(*, sub_action: SubAction, title: str, weight: int | None =
 def delete_sub_action(*, sub_action: SubAction, acting_user) -> Measure:
     """Delete a sub-action and roll the measure's progress up again from the others."""
     _require_coordinator(acting_user)
-    sub_action = SubAction.objects.select_for_update().select_related("measure__plan", "measure__status").get(pk=sub_action.pk)
+    sub_action = SubAction.objects.select_for_update(of=("self",)).select_related("measure__plan", "measure__status").get(pk=sub_action.pk)
     measure = sub_action.measure
     _require_not_closed(measure.plan_id)
     details = {"sub_action": sub_action.pk, "title": sub_action.title, "weight": sub_action.weight, "progress": sub_action.progress}
@@ -256,7 +256,7 @@ def delete_sub_action(*, sub_action: SubAction, acting_user) -> Measure:
 @transaction.atomic
 def update_milestone(*, milestone: Milestone, title: str, due_date, acting_user) -> Milestone:
     _require_coordinator(acting_user)
-    milestone = Milestone.objects.select_for_update().select_related("measure__plan").get(pk=milestone.pk)
+    milestone = Milestone.objects.select_for_update(of=("self",)).select_related("measure__plan").get(pk=milestone.pk)
     _require_not_closed(milestone.measure.plan_id)
     if not title.strip():
         raise ValidationError(_("Donnez un intitulé au jalon."))
@@ -276,7 +276,7 @@ def update_milestone(*, milestone: Milestone, title: str, due_date, acting_user)
 @transaction.atomic
 def delete_milestone(*, milestone: Milestone, acting_user) -> Measure:
     _require_coordinator(acting_user)
-    milestone = Milestone.objects.select_for_update().select_related("measure__plan").get(pk=milestone.pk)
+    milestone = Milestone.objects.select_for_update(of=("self",)).select_related("measure__plan").get(pk=milestone.pk)
     measure = milestone.measure
     _require_not_closed(measure.plan_id)
     details = {"milestone": milestone.pk, "title": milestone.title, "due_date": milestone.due_date.isoformat()}
@@ -291,7 +291,7 @@ def set_milestone_reached(*, milestone: Milestone, reached_on, acting_user) -> M
 
     Like sub-action progress, this is follow-up information: the coordination
     and the members of the measure's lead or co-lead organisations may record it."""
-    milestone = Milestone.objects.select_for_update().select_related("measure__plan").get(pk=milestone.pk)
+    milestone = Milestone.objects.select_for_update(of=("self",)).select_related("measure__plan").get(pk=milestone.pk)
     measure = milestone.measure
     if not (policies.can_manage_plans(acting_user) or policies.can_report_on(acting_user, measure)):
         raise PermissionDenied
@@ -325,7 +325,7 @@ def _jsonable(value):
 @transaction.atomic
 def update_indicator(*, indicator: Indicator, acting_user, **fields) -> Indicator:
     _require_coordinator(acting_user)
-    indicator = Indicator.objects.select_for_update().select_related("measure__plan").get(pk=indicator.pk)
+    indicator = Indicator.objects.select_for_update(of=("self",)).select_related("measure__plan").get(pk=indicator.pk)
     _require_not_closed(indicator.measure.plan_id)
     unknown = set(fields) - set(INDICATOR_FIELDS)
     if unknown:
@@ -347,7 +347,7 @@ def delete_indicator(*, indicator: Indicator, acting_user) -> Measure:
     """Refused once a value has been validated: published figures stay traceable.
     Values still awaiting validation are deleted with the indicator."""
     _require_coordinator(acting_user)
-    indicator = Indicator.objects.select_for_update().select_related("measure__plan").get(pk=indicator.pk)
+    indicator = Indicator.objects.select_for_update(of=("self",)).select_related("measure__plan").get(pk=indicator.pk)
     measure = indicator.measure
     _require_not_closed(measure.plan_id)
     validated = indicator.measurements.filter(validated_at__isnull=False).count()

@@ -38,3 +38,28 @@ def test_demo_plans_are_realistic_and_idempotent(client):
     assert (Plan.objects.count(), Measure.objects.count(), Position.objects.count()) == counts
     page = client.get("/plan/").content.decode()
     assert "mesure illustrative" in page and "Dernière mise à jour" in page
+
+
+def test_national_size_adds_a_benchmark_plan_shown_on_the_public_page(client):
+    from maillage.plans.demo import NATIONAL_PLAN_TITLE
+    from maillage.plans.models import Indicator, Measurement
+
+    autodiscover_modules("demo")
+    national = SeedContext(size="demo", rng=random.Random(1), stdout=io.StringIO())
+    funcs = dict(seeders())
+    funcs["organisations et comptes"](national)  # the 10,000 national organisations are not needed here
+    national.size = "national"
+    funcs["plans"](national)
+    plan = Plan.objects.get(title=NATIONAL_PLAN_TITLE)
+    assert plan.status == PlanStatus.IN_IMPLEMENTATION and plan.adopted_version is not None
+    assert plan.measures.count() == 100 and plan.priorities.count() == 5
+    round_ = plan.rounds.get()
+    contributions = (
+        Position.objects.filter(round=round_).count() + Comment.objects.filter(round=round_).count() + Amendment.objects.filter(round=round_).count()
+    )
+    assert contributions == 2000
+    assert Indicator.objects.filter(measure__plan=plan).count() == 100
+    assert Measurement.objects.filter(indicator__measure__plan=plan, validated_at__isnull=False).count() == 300
+    funcs["plans"](national)  # idempotent
+    assert Plan.objects.filter(title=NATIONAL_PLAN_TITLE).count() == 1
+    assert NATIONAL_PLAN_TITLE in client.get("/plan/").content.decode()
