@@ -69,7 +69,9 @@ def test_decision_review_date_brings_it_back(group, coordinator):
     assert decision in selectors.decisions_due_for_review(coordinator)
 
 
-def test_forwarding_to_the_plan_without_plan_module_is_refused_in_french(group, coordinator):
+def test_forwarding_to_the_plan_without_plan_module_is_refused_in_french(group, coordinator, monkeypatch):
+    # No forwarder registered (the plans app registers one from its ready()).
+    monkeypatch.setattr(services, "PLAN_FORWARDERS", [])
     decision = services.record_decision(acting_user=coordinator, group=group, statement="Mesure proposée")
     with pytest.raises(ValidationError) as exc:
         services.forward_decision_to_plan(decision=decision, acting_user=coordinator)
