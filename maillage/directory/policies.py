@@ -116,3 +116,40 @@ def can_view_coverage(viewer: Viewer) -> bool:
 
 def is_coordinator(user) -> bool:
     return org_policies.is_coordinator(user)
+
+
+# --- Networks ------------------------------------------------------------------
+#
+# Everyone may list the networks; a network's member organisations are shown
+# per the profile visibility above. Managing a network (editing it, adding or
+# removing member organisations and coordinators) is for the coordinators of
+# the national coordination body, and for the administrators of an
+# organisation that coordinates the network. Creating one: coordination body.
+
+
+def can_create_network(viewer: Viewer) -> bool:
+    return viewer.is_coordinator
+
+
+def network_coordinator_ids(network) -> frozenset[int]:
+    return frozenset(NetworkMembership.objects.filter(network=network, is_coordinator=True).values_list("organisation_id", flat=True))
+
+
+def managing_organisation_ids(viewer: Viewer, network, coordinator_ids: frozenset[int] | None = None) -> frozenset[int]:
+    """The viewer's organisations (administered) that coordinate `network`."""
+    if coordinator_ids is None:
+        coordinator_ids = network_coordinator_ids(network)
+    return viewer.admin_organisation_ids & coordinator_ids
+
+
+def can_manage_network(viewer: Viewer, network, coordinator_ids: frozenset[int] | None = None) -> bool:
+    if viewer.is_coordinator:
+        return True
+    return bool(managing_organisation_ids(viewer, network, coordinator_ids))
+
+
+def may_coordinate(network_kind: str, organisation) -> bool:
+    """Coordinating an Ac.Sé network reveals its shelters' confidential
+    addresses (field_groups above), so only an Ac.Sé coordination may be a
+    coordinator of one; not even the national coordination body."""
+    return network_kind != NetworkKind.ACSE or organisation.type == OrganisationType.ACSE_COORDINATION

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, FloatField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, FloatField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.expressions import Expression
 from django.utils.translation import gettext as _
 
@@ -459,3 +459,39 @@ def services_with_most_uncovered(*, limit: int = 5) -> list[dict]:
     ]
     rows.sort(key=lambda r: (-r["uncovered"], r["service"].order))
     return rows[:limit]
+
+
+# --- Networks ------------------------------------------------------------------
+
+
+def networks_with_counts(*, viewer) -> QuerySet[Network]:
+    """All networks, each annotated with `visible_members`: its member
+    organisations whose profile the viewer may see."""
+    viewer = policies.viewer_for(viewer)
+    visible = policies.profiles_visible_for(viewer).values("organisation_id")
+    return Network.objects.annotate(visible_members=Count("memberships", filter=Q(memberships__organisation_id__in=visible))).order_by("name")
+
+
+def network_for_slug(slug: str) -> Network | None:
+    return Network.objects.filter(slug=slug).first()
+
+
+@dataclass(frozen=True)
+class NetworkMemberRow:
+    membership: NetworkMembership
+    profile_visible: bool
+
+    @property
+    def organisation(self):
+        return self.membership.organisation
+
+
+def network_members(*, viewer, network: Network, include_hidden: bool = False) -> list[NetworkMemberRow]:
+    """Member organisations of a network, coordinators first. Only those
+    whose profile the viewer may see, unless `include_hidden` (the network's
+    managers, who must see whom they manage: names only, no profile link)."""
+    viewer = policies.viewer_for(viewer)
+    visible_ids = set(policies.profiles_visible_for(viewer).filter(organisation__network_memberships__network=network).values_list("organisation_id", flat=True))
+    memberships = NetworkMembership.objects.filter(network=network).select_related("organisation").order_by("-is_coordinator", "organisation__name")
+    rows = [NetworkMemberRow(m, m.organisation_id in visible_ids) for m in memberships]
+    return rows if include_hidden else [row for row in rows if row.profile_visible]

@@ -16,7 +16,7 @@ from maillage.territories import reference
 
 from . import policies, search
 from .enums import Public, TerritoryKind
-from .models import Profile, ProfileLanguage, ProfilePublic, ProfileTerritory
+from .models import Network, NetworkMembership, Profile, ProfileLanguage, ProfilePublic, ProfileTerritory
 
 # Plain fields an administrator may edit (the rest is computed).
 EDITABLE_FIELDS = (
@@ -262,3 +262,164 @@ def remind_stale_profiles(*, now=None) -> int:
         )
         sent += created is not None
     return sent
+
+
+# --- Networks ------------------------------------------------------------------
+
+NETWORK_FIELDS = ("name", "slug", "kind", "description", "departement", "country")
+
+
+def _clean_network(data: dict, *, network: Network | None) -> dict:
+    from django.utils.text import slugify
+
+    from .enums import NetworkKind
+
+    data = {key: data[key] for key in NETWORK_FIELDS if key in data}
+    errors: dict[str, list[str]] = {}
+    data["name"] = (data.get("name") or (network.name if network else "")).strip()
+    if not data["name"]:
+        errors["name"] = [_("Indiquez le nom du réseau.")]
+    data["slug"] = slugify(data.get("slug") or (network.slug if network else "") or data["name"])[:80]
+    if data["slug"] and Network.objects.filter(slug=data["slug"]).exclude(pk=getattr(network, "pk", None)).exists():
+        errors["slug"] = [_("Cet identifiant est déjà utilisé par un autre réseau.")]
+    kind = data.get("kind") or (network.kind if network else "")
+    if kind not in NetworkKind.values:
+        errors["kind"] = [_("Type de réseau inconnu.")]
+    if data.get("departement"):
+        try:
+            data["departement"] = reference.normalise_departement_code(data["departement"])
+        except (ValueError, KeyError):
+            errors["departement"] = [_("Département inconnu : %(code)s") % {"code": data["departement"]}]
+    if data.get("country"):
+        code = str(data["country"]).strip().upper()
+        if reference.is_country_code(code):
+            data["country"] = code
+        else:
+            errors["country"] = [_("Pays inconnu : %(code)s") % {"code": data["country"]}]
+    if network is not None and kind == NetworkKind.ACSE and network.kind != NetworkKind.ACSE:
+        coordinators = NetworkMembership.objects.filter(network=network, is_coordinator=True).select_related("organisation")
+        if any(not policies.may_coordinate(kind, m.organisation) for m in coordinators):
+            errors["kind"] = [_("Un réseau Ac.Sé ne peut être coordonné que par une coordination Ac.Sé : retirez d'abord les autres coordinations.")]
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _network_audit(action: str, *, network: Network, acting_user, viewer, organisation=None, details: dict | None = None) -> None:
+    acting = sorted(policies.managing_organisation_ids(viewer, network))
+    acting_organisation = None
+    if acting:
+        from maillage.organisations.models import Organisation
+
+        acting_organisation = Organisation.objects.filter(pk=acting[0]).first()
+    audit.record(
+        action=action,
+        actor=acting_user,
+        target=network,
+        organisation=organisation,
+        acting_organisation=acting_organisation,
+        details={"network": network.slug, **(details or {})},
+    )
+
+
+def create_network(*, data: dict, acting_user) -> Network:
+    """A new network (coordinators of the coordination body only)."""
+    viewer = policies.viewer_for(acting_user)
+    if not policies.can_create_network(viewer):
+        raise PermissionDenied
+    data = _clean_network(data, network=None)
+    with transaction.atomic():
+        network = Network(**data)
+        network.full_clean()
+        network.save()
+        _network_audit("directory.network_created", network=network, acting_user=acting_user, viewer=viewer, details={"kind": network.kind})
+    return network
+
+
+def update_network(*, network: Network, data: dict, acting_user) -> Network:
+    """Edit a network; the audit row lists the changed fields' names."""
+    viewer = policies.viewer_for(acting_user)
+    with transaction.atomic():
+        network = Network.objects.select_for_update().get(pk=network.pk)
+        if not policies.can_manage_network(viewer, network):
+            raise PermissionDenied
+        data = _clean_network(data, network=network)
+        changed = sorted(key for key, value in data.items() if getattr(network, key) != value)
+        for key, value in data.items():
+            setattr(network, key, value)
+        network.full_clean()
+        network.save()
+        _network_audit("directory.network_updated", network=network, acting_user=acting_user, viewer=viewer, details={"fields": changed})
+    return network
+
+
+def _check_coordinator(network: Network, organisation) -> None:
+    if not policies.may_coordinate(network.kind, organisation):
+        raise ValidationError({"is_coordinator": [_("Seule une coordination Ac.Sé peut coordonner un réseau Ac.Sé.")]})
+
+
+def _check_keeps_a_coordinator(network: Network, organisation, viewer) -> None:
+    """A network coordinator may not leave the network without coordination
+    (only the coordination body could then manage it)."""
+    if viewer.is_coordinator:
+        return
+    others = NetworkMembership.objects.filter(network=network, is_coordinator=True).exclude(organisation=organisation)
+    if not others.exists():
+        raise ValidationError(_("Le réseau doit garder au moins une organisation coordinatrice."))
+
+
+def add_network_member(*, network: Network, organisation, is_coordinator: bool = False, acting_user) -> NetworkMembership:
+    viewer = policies.viewer_for(acting_user)
+    with transaction.atomic():
+        network = Network.objects.select_for_update().get(pk=network.pk)
+        if not policies.can_manage_network(viewer, network):
+            raise PermissionDenied
+        if not organisation.is_active:
+            raise ValidationError({"organisation": [_("Cette organisation n'est plus active.")]})
+        if NetworkMembership.objects.filter(network=network, organisation=organisation).exists():
+            raise ValidationError({"organisation": [_("Cette organisation est déjà membre du réseau.")]})
+        if is_coordinator:
+            _check_coordinator(network, organisation)
+        membership = NetworkMembership.objects.create(network=network, organisation=organisation, is_coordinator=is_coordinator)
+        _network_audit("directory.network_member_added", network=network, acting_user=acting_user, viewer=viewer, organisation=organisation,
+                       details={"is_coordinator": is_coordinator})
+    return membership
+
+
+def remove_network_member(*, network: Network, organisation, acting_user) -> None:
+    viewer = policies.viewer_for(acting_user)
+    with transaction.atomic():
+        network = Network.objects.select_for_update().get(pk=network.pk)
+        if not policies.can_manage_network(viewer, network):
+            raise PermissionDenied
+        membership = NetworkMembership.objects.filter(network=network, organisation=organisation).first()
+        if membership is None:
+            raise ValidationError(_("Cette organisation n'est pas membre du réseau."))
+        if membership.is_coordinator:
+            _check_keeps_a_coordinator(network, organisation, viewer)
+        # Audit before the delete: the acting organisation may be the one leaving.
+        _network_audit("directory.network_member_removed", network=network, acting_user=acting_user, viewer=viewer, organisation=organisation,
+                       details={"was_coordinator": membership.is_coordinator})
+        membership.delete()
+
+
+def set_network_coordinator(*, network: Network, organisation, is_coordinator: bool, acting_user) -> NetworkMembership:
+    viewer = policies.viewer_for(acting_user)
+    with transaction.atomic():
+        network = Network.objects.select_for_update().get(pk=network.pk)
+        if not policies.can_manage_network(viewer, network):
+            raise PermissionDenied
+        membership = NetworkMembership.objects.select_for_update().filter(network=network, organisation=organisation).first()
+        if membership is None:
+            raise ValidationError(_("Cette organisation n'est pas membre du réseau."))
+        if membership.is_coordinator == is_coordinator:
+            return membership
+        if is_coordinator:
+            _check_coordinator(network, organisation)
+        else:
+            _check_keeps_a_coordinator(network, organisation, viewer)
+        _network_audit("directory.network_coordinator_changed", network=network, acting_user=acting_user, viewer=viewer, organisation=organisation,
+                       details={"is_coordinator": is_coordinator})
+        membership.is_coordinator = is_coordinator
+        membership.save(update_fields=["is_coordinator"])
+    return membership

@@ -48,3 +48,20 @@ def test_coverage_map_and_profile_edit(page, live_app):
     page.get_by_role("button", name="Enregistrer").click()
     assert page.locator(".fr-message--error").count() >= 1
     _ok(page)
+
+
+def test_network_pages(page, live_app):
+    base = live_app["base"]
+    page.goto(base + "/annuaire/reseaux/")
+    _ok(page)
+    page.get_by_role("link", name="Collectif « Ensemble contre la traite »").click()
+    _ok(page)
+    assert page.get_by_role("button", name="Retirer du réseau").count() == 0
+    sign_in(page, live_app, COORDINATOR)
+    page.goto(base + "/annuaire/reseaux/ensemble-contre-la-traite/")
+    _ok(page)
+    assert page.get_by_role("button", name="Ajouter au réseau").count() == 1
+    page.get_by_role("link", name="Modifier le réseau").click()
+    _ok(page)
+    page.goto(base + "/annuaire/reseaux/nouveau/")
+    _ok(page)

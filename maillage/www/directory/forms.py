@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maillage.directory.enums import Public, Visibility
+from maillage.directory.enums import NetworkKind, Public, Visibility
 from maillage.directory.importers import MAX_IMPORT_BYTES
 from maillage.directory.models import ExploitationForm, Network, Service
 from maillage.territories import reference
@@ -127,3 +127,34 @@ class ImportForm(forms.Form):
         if not name.endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Format non pris en charge : seuls les fichiers .csv et .xlsx sont acceptés."))
         return upload
+
+
+class NetworkForm(forms.Form):
+    name = forms.CharField(label=_("Nom du réseau"), max_length=200)
+    slug = forms.SlugField(label=_("Identifiant (adresse de la page)"), required=False, max_length=80, help_text=_("Lettres minuscules, chiffres et tirets ; déduit du nom s'il est vide"))
+    kind = forms.ChoiceField(label=_("Type de réseau"), choices=NetworkKind.choices)
+    description = forms.CharField(label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    departement = forms.ChoiceField(label=_("Département (comité départemental)"), required=False)
+    country = forms.ChoiceField(label=_("Pays (réseau d'homologues étrangers)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = _blank(reference.departement_choices(), "—")
+        self.fields["country"].choices = _blank([(c, n) for c, n in reference.country_choices() if c != "FR"], "—")
+
+    @staticmethod
+    def initial_for(network) -> dict:
+        if network is None:
+            return {}
+        return {name: getattr(network, name) for name in ("name", "slug", "kind", "description", "departement", "country")}
+
+
+class NetworkMemberForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation à ajouter"), queryset=None)
+    is_coordinator = forms.BooleanField(label=_("Coordonne le réseau"), required=False)
+
+    def __init__(self, *args, network, **kwargs):
+        from maillage.organisations.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(is_active=True).exclude(network_memberships__network=network).order_by("name")

@@ -15,7 +15,7 @@ from maillage.directory.enums import Public
 from maillage.directory.models import ExploitationForm, Profile, Service
 from maillage.territories.map_svg import render_departement_map
 
-from .forms import CoverageForm, ImportForm, ProfileForm, SearchForm
+from .forms import CoverageForm, ImportForm, NetworkForm, NetworkMemberForm, ProfileForm, SearchForm
 
 
 @login_not_required
@@ -239,3 +239,150 @@ def import_view(request):
             form.add_error("file", str(exc))
             report = None
     return render(request, "directory/import.html", {"page_title": _("Importer des organisations"), "form": form, "report": report})
+
+
+# --- Networks ------------------------------------------------------------------
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_not_required
+@require_GET
+def network_list(request):
+    viewer = policies.viewer_for(request.user)
+    context = {
+        "page_title": _("Réseaux"),
+        "networks": selectors.networks_with_counts(viewer=viewer),
+        "can_create": policies.can_create_network(viewer),
+    }
+    return render(request, "directory/network_list.html", context)
+
+
+@login_not_required
+@require_GET
+def network_detail(request, slug):
+    viewer = policies.viewer_for(request.user)
+    network = selectors.network_for_slug(slug)
+    if network is None:
+        raise Http404
+    can_manage = policies.can_manage_network(viewer, network)
+    context = {
+        "page_title": network.name,
+        "network": network,
+        "members": selectors.network_members(viewer=viewer, network=network, include_hidden=can_manage),
+        "can_manage": can_manage,
+        "member_form": NetworkMemberForm(network=network) if can_manage else None,
+    }
+    return render(request, "directory/network_detail.html", context)
+
+
+def _managed_network(request, slug):
+    """The network if the user may manage it; 404 otherwise (as for profiles)."""
+    viewer = policies.viewer_for(request.user)
+    network = selectors.network_for_slug(slug)
+    if network is None or not policies.can_manage_network(viewer, network):
+        raise Http404
+    return network
+
+
+@require_http_methods(["GET", "POST"])
+def network_create(request):
+    if not policies.can_create_network(policies.viewer_for(request.user)):
+        raise Http404
+    form = NetworkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            network = services.create_network(data=form.cleaned_data, acting_user=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Le réseau a été créé. Ajoutez-y ses organisations membres et coordinatrices."))
+            return redirect("directory_network", slug=network.slug)
+    return render(request, "directory/network_form.html", {"page_title": _("Créer un réseau"), "form": form, "network": None})
+
+
+@require_http_methods(["GET", "POST"])
+def network_edit(request, slug):
+    network = _managed_network(request, slug)
+    form = NetworkForm(request.POST or None, initial=NetworkForm.initial_for(network))
+    if request.method == "POST" and form.is_valid():
+        try:
+            network = services.update_network(network=network, data=form.cleaned_data, acting_user=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Le réseau a été mis à jour."))
+            return redirect("directory_network", slug=network.slug)
+    return render(request, "directory/network_form.html", {"page_title": _("Modifier le réseau"), "form": form, "network": network})
+
+
+@require_POST
+def network_member_add(request, slug):
+    network = _managed_network(request, slug)
+    form = NetworkMemberForm(request.POST, network=network)
+    if form.is_valid():
+        try:
+            services.add_network_member(network=network, organisation=form.cleaned_data["organisation"], is_coordinator=form.cleaned_data["is_coordinator"],
+                                        acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("%(org)s a été ajoutée au réseau.") % {"org": form.cleaned_data["organisation"].name})
+    else:
+        messages.error(request, _("Choisissez une organisation active qui n'est pas encore membre du réseau."))
+    return redirect("directory_network", slug=network.slug)
+
+
+def _member_organisation(network, organisation_id):
+    membership = network.memberships.select_related("organisation").filter(organisation_id=organisation_id).first()
+    if membership is None:
+        raise Http404
+    return membership.organisation
+
+
+@require_POST
+def network_member_remove(request, slug, organisation_id):
+    network = _managed_network(request, slug)
+    organisation = _member_organisation(network, organisation_id)
+    try:
+        services.remove_network_member(network=network, organisation=organisation, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, _("%(org)s a été retirée du réseau.") % {"org": organisation.name})
+    if not policies.can_manage_network(policies.viewer_for(request.user), network):
+        return redirect("directory_networks")
+    return redirect("directory_network", slug=network.slug)
+
+
+@require_POST
+def network_member_coordinator(request, slug, organisation_id):
+    network = _managed_network(request, slug)
+    organisation = _member_organisation(network, organisation_id)
+    is_coordinator = request.POST.get("is_coordinator") == "1"
+    try:
+        services.set_network_coordinator(network=network, organisation=organisation, is_coordinator=is_coordinator, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        if is_coordinator:
+            messages.success(request, _("%(org)s coordonne désormais le réseau.") % {"org": organisation.name})
+        else:
+            messages.success(request, _("%(org)s ne coordonne plus le réseau.") % {"org": organisation.name})
+    return redirect("directory_network", slug=network.slug)

@@ -1,0 +1,176 @@
+"""Network pages and services: who may see and manage a network (issue 3)."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from maillage.core.models import AuditEvent
+from maillage.directory import services
+from maillage.directory.enums import NetworkKind
+from maillage.directory.models import Network, NetworkMembership
+from maillage.organisations.enums import Role
+from tests.factories import MembershipFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+WHO = ["anonymous", "plain_member", "network_coordinator", "coordinator", "outsider"]
+
+
+@pytest.fixture
+def collective(directory):
+    """« Ensemble contre la traite », coordinated by its own collective
+    organisation; members with public, members-only and hidden profiles."""
+    network = Network.objects.create(name="Ensemble contre la traite", slug="ensemble", kind=NetworkKind.COLLECTIVE)
+    lead = OrganisationFactory(name="Collectif coordination", slug="collectif-coordination")
+    NetworkMembership.objects.create(network=network, organisation=lead, is_coordinator=True)
+    for key in ("paris", "lyon", "marseille", "hidden"):
+        NetworkMembership.objects.create(network=network, organisation=directory[key])
+    return {"network": network, "lead": lead}
+
+
+@pytest.fixture
+def network_coordinator(collective):
+    return MembershipFactory(organisation=collective["lead"], role=Role.CASE_WORKER, is_admin=True).user
+
+
+def _login_as(client, login, request, who):
+    if who == "anonymous":
+        return None
+    user = request.getfixturevalue(who)
+    login(client, user)
+    return user
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_network_list_and_detail_follow_profile_visibility(client, login, request, collective, who):
+    _login_as(client, login, request, who)
+    html = client.get(reverse("directory_networks")).content.decode()
+    assert "Ensemble contre la traite" in html and "Réseau Ac.Sé" in html
+    response = client.get(reverse("directory_network", args=["ensemble"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Foyer Les Hirondelles" in html
+    manager = who in ("network_coordinator", "coordinator")
+    # Members-only profile: signed-in members only.
+    assert ("Escale Marseille" in html) == (who != "anonymous")
+    # Hidden profile: only the managers see the name (no link, to manage it).
+    assert ("Structure masquée" in html) == manager
+    assert ("Retirer du réseau" in html) == manager
+    assert ("Modifier le réseau" in html) == manager
+
+
+def test_member_count_counts_visible_profiles(client, collective):
+    html = client.get(reverse("directory_networks")).content.decode()
+    # Anonymous: Paris, Lyon (public); not Marseille (members), the hidden one or the lead (no profile).
+    assert "<td>2</td>" in html
+
+
+@pytest.mark.parametrize("who,status", [("anonymous", 302), ("plain_member", 404), ("network_coordinator", 404), ("coordinator", 200), ("outsider", 404)])
+def test_create_network_permissions(client, login, request, collective, who, status):
+    _login_as(client, login, request, who)
+    assert client.get(reverse("directory_network_create")).status_code == status
+    response = client.post(reverse("directory_network_create"), {"name": "Comité 93", "kind": NetworkKind.DEPARTEMENTAL_COMMITTEE, "departement": "93"})
+    assert response.status_code == (302 if status == 200 else status)
+    assert Network.objects.filter(slug="comite-93").exists() == (status == 200)
+    if status == 200:
+        assert AuditEvent.objects.filter(action="directory.network_created", details__network="comite-93").exists()
+
+
+@pytest.mark.parametrize("who,status", [("anonymous", 302), ("plain_member", 404), ("network_coordinator", 200), ("coordinator", 200), ("outsider", 404)])
+def test_edit_network_permissions(client, login, request, collective, who, status):
+    _login_as(client, login, request, who)
+    url = reverse("directory_network_edit", args=["ensemble"])
+    assert client.get(url).status_code == status
+    response = client.post(url, {"name": "Ensemble contre la traite des êtres humains", "slug": "ensemble", "kind": NetworkKind.COLLECTIVE})
+    assert response.status_code == (302 if status == 200 else status)
+    network = Network.objects.get(slug="ensemble")
+    assert (network.name == "Ensemble contre la traite des êtres humains") == (status == 200)
+    if status == 200:
+        event = AuditEvent.objects.get(action="directory.network_updated")
+        assert event.details["fields"] == ["name"]
+
+
+@pytest.mark.parametrize("who,allowed", [("anonymous", False), ("plain_member", False), ("network_coordinator", True), ("coordinator", True), ("outsider", False)])
+def test_member_management_permissions(client, login, request, directory, collective, who, allowed):
+    user = _login_as(client, login, request, who)
+    network = collective["network"]
+    newcomer = directory["shelter"]
+    add = client.post(reverse("directory_network_member_add", args=["ensemble"]), {"organisation": newcomer.pk})
+    assert NetworkMembership.objects.filter(network=network, organisation=newcomer).exists() == allowed
+    promote = client.post(reverse("directory_network_member_coordinator", args=["ensemble", directory["paris"].pk]), {"is_coordinator": "1"})
+    assert NetworkMembership.objects.get(network=network, organisation=directory["paris"]).is_coordinator == allowed
+    remove = client.post(reverse("directory_network_member_remove", args=["ensemble", directory["lyon"].pk]))
+    assert NetworkMembership.objects.filter(network=network, organisation=directory["lyon"]).exists() != allowed
+    expected = 302 if allowed or who == "anonymous" else 404
+    assert {add.status_code, promote.status_code, remove.status_code} == {expected}
+    actions = set(AuditEvent.objects.filter(action__startswith="directory.network_").values_list("action", flat=True))
+    if allowed:
+        assert actions == {"directory.network_member_added", "directory.network_coordinator_changed", "directory.network_member_removed"}
+        event = AuditEvent.objects.get(action="directory.network_member_removed")
+        assert event.actor == user and event.organisation == directory["lyon"]
+    else:
+        assert actions == set()
+
+
+def test_case_worker_of_the_coordinating_organisation_is_not_a_manager(client, login, collective):
+    user = MembershipFactory(organisation=collective["lead"], role=Role.CASE_WORKER, is_admin=False).user
+    login(client, user)
+    assert client.get(reverse("directory_network_edit", args=["ensemble"])).status_code == 404
+
+
+def test_network_coordinator_cannot_leave_network_without_coordination(collective, network_coordinator, coordinator):
+    network, lead = collective["network"], collective["lead"]
+    with pytest.raises(ValidationError):
+        services.remove_network_member(network=network, organisation=lead, acting_user=network_coordinator)
+    with pytest.raises(ValidationError):
+        services.set_network_coordinator(network=network, organisation=lead, is_coordinator=False, acting_user=network_coordinator)
+    # The coordination body may (it still manages every network).
+    services.remove_network_member(network=network, organisation=lead, acting_user=coordinator)
+    assert not network.memberships.filter(is_coordinator=True).exists()
+
+
+def test_only_an_acse_coordination_may_coordinate_an_acse_network(directory, coordinator, collective):
+    network = directory["network"]  # Réseau Ac.Sé, coordinated by the Ac.Sé coordination
+    body = coordinator.memberships.first().organisation
+    # The coordination body manages the network but cannot make itself a
+    # coordinator: that would reveal the shelters' confidential addresses.
+    with pytest.raises(ValidationError):
+        services.add_network_member(network=network, organisation=body, is_coordinator=True, acting_user=coordinator)
+    services.add_network_member(network=network, organisation=body, is_coordinator=False, acting_user=coordinator)
+    with pytest.raises(ValidationError):
+        services.set_network_coordinator(network=network, organisation=body, is_coordinator=True, acting_user=coordinator)
+    # Nor turn a network it coordinates into an Ac.Sé network.
+    with pytest.raises(ValidationError):
+        services.update_network(network=collective["network"], data={"name": "Ensemble", "kind": NetworkKind.ACSE}, acting_user=coordinator)
+
+
+def test_services_refuse_non_managers(collective, directory, outsider):
+    with pytest.raises(PermissionDenied):
+        services.create_network(data={"name": "X", "kind": NetworkKind.OTHER}, acting_user=outsider)
+    with pytest.raises(PermissionDenied):
+        services.add_network_member(network=collective["network"], organisation=directory["shelter"], acting_user=outsider)
+    assert not AuditEvent.objects.filter(action__startswith="directory.network_").exists()
+
+
+def test_network_form_errors_in_french(client, login, collective, coordinator):
+    login(client, coordinator)
+    response = client.post(reverse("directory_network_create"), {"name": "Doublon", "slug": "ensemble", "kind": NetworkKind.OTHER})
+    assert response.status_code == 200
+    assert "déjà utilisé" in response.content.decode()
+
+
+def test_network_detail_query_count(client, login, collective, coordinator, django_assert_max_num_queries):
+    login(client, coordinator)
+    for i in range(10):
+        NetworkMembership.objects.create(network=collective["network"], organisation=OrganisationFactory(name=f"Membre {i}"))
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("directory_network", args=["ensemble"])).status_code == 200
+
+
+def test_search_form_filters_by_country(client, directory):
+    from tests.directory.conftest import make_profile
+
+    make_profile(OrganisationFactory(name="Pont Roumanie", slug="pont-roumanie", departement="75"), countries=["RO"])
+    html = client.get(reverse("directory_list"), {"country": "RO"}).content.decode()
+    assert "Pont Roumanie" in html and "Foyer Les Hirondelles" not in html
+    assert "Intervient dans le pays : Roumanie" in html
