@@ -3,7 +3,9 @@ over the national data set (10,000 organisations, `seed_demo --size national`).
 
 Both measure the domain functions the pages call (selector + SVG render),
 with the viewer computed once as the views do; queries vary so a cache of a
-single query plan or result does not flatter the figure.
+single query plan or result does not flatter the figure. On PostgreSQL the
+word search is full-text (migration directory.0003, `maillage_fr` with
+unaccent, GIN index); on SQLite the portable normalised-token match.
 """
 
 from __future__ import annotations
