@@ -38,6 +38,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
 
+# Sessions read from the cache, written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
 else:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import models
 
-from . import context
+from . import context, freshness
 from .models import AuditEvent, AuditKind
 
 # Keys that must never be written into `details` (they would carry identity).
@@ -59,6 +59,11 @@ def record(
         event.path = ctx.path[:300]
         event.ip_address = ctx.ip_address
     event.save()
+    if kind != AuditKind.READ:
+        # Cached pages (the home page) showing these organisations' data are stale now.
+        freshness.bump("org", event.organisation_id)
+        freshness.bump("org", event.acting_organisation_id)
+        freshness.bump("user", event.actor_id)
     return event
 
 

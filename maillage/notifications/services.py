@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
+from maillage.core import freshness
+
 from .models import Notification, OutboundEmail
 
 
@@ -26,8 +28,18 @@ def send_email(*, to: str, subject: str, template: str, context: dict, idempoten
 def notify(*, recipient, title: str, body: str = "", link: str = "", organisation=None, idempotency_key: str = "") -> Notification | None:
     try:
         with transaction.atomic():
-            return Notification.objects.create(
+            notification = Notification.objects.create(
                 recipient=recipient, title=title, body=body, link=link, organisation=organisation, idempotency_key=idempotency_key
             )
     except IntegrityError:
         return None
+    freshness.bump("user", recipient.pk)
+    return notification
+
+
+def mark_all_read(*, user) -> int:
+    from django.utils import timezone
+
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    freshness.bump("user", user.pk)
+    return count

@@ -21,7 +21,7 @@ ANONYMOUS_PAGES = {
     "account_reset_password",
 }
 # Public pages of other domains (issue 3: the public part of the annuaire).
-DOMAIN_PUBLIC_PAGES = {"directory_list"}
+DOMAIN_PUBLIC_PAGES = {"directory_list", "directory_networks"}
 ANONYMOUS_PAGES |= DOMAIN_PUBLIC_PAGES
 # Anonymous actions (POST only, they redirect): the language switcher of the
 # header, shown on the login page.

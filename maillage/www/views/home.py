@@ -1,11 +1,38 @@
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from maillage.core import freshness
 from maillage.notifications.selectors import notifications_for
+from maillage.notifications.services import mark_all_read
 
 from ..navigation import panels_for
+
+# The panels query every domain (tasks, referrals, meetings…): their rendered
+# HTML is cached per person, active organisation and language, keyed on the
+# freshness versions bumped by every audited write and notification, so a
+# change shows at once; the TTL bounds what time alone changes (overdue).
+HOME_PANELS_TTL = 60
+
+
+def _panels_html(request) -> str:
+    membership = request.membership
+    org_id = membership.organisation_id if membership else None
+    key = "maillage:home:{user}:{membership}:{lang}:{versions}".format(
+        user=request.user.pk,
+        membership=membership.pk if membership else 0,
+        lang=get_language(),
+        versions=freshness.versions(("user", request.user.pk), ("org", org_id)),
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("home/_panels.html", {"panels": panels_for(request)}, request=request)
+        cache.set(key, html, HOME_PANELS_TTL)
+    return html
 
 
 def home(request):
@@ -13,7 +40,7 @@ def home(request):
     return render(
         request,
         "home.html",
-        {"page_title": "Accueil", "panels": panels_for(request), "membership": request.membership},
+        {"page_title": _("Accueil"), "panels_html": _panels_html(request), "membership": request.membership},
     )
 
 
@@ -21,7 +48,7 @@ def home(request):
 def notifications(request):
     qs = notifications_for(request.user)
     if request.method == "POST":
-        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
+        mark_all_read(user=request.user)
         return redirect("notifications")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page_title": "Notifications", "page": page})
