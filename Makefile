@@ -43,8 +43,8 @@ test: install browser
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/djlint templates maillage --lint
+	$(VENV)/bin/djlint templates --lint
+	$(MANAGE) makemigrations --check --dry-run
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -264,7 +264,7 @@ def _simplify_ring(ring: Sequence[Point]) -> list[Point]:
         key=lambda i: (deduped[i][0] - x0) ** 2 + (deduped[i][1] - y0) ** 2,
     )
     head = _rdp(deduped[: far + 1], _SIMPLIFY_TOLERANCE)
-    tail = _rdp(deduped[far:] + [deduped[0]], _SIMPLIFY_TOLERANCE)
+    tail = _rdp([*deduped[far:], deduped[0]], _SIMPLIFY_TOLERANCE)
     return head + tail[1:-1]
 
 
