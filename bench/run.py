@@ -205,6 +205,7 @@ def web_benchmarks(vendor: str, url: str) -> list[dict]:
             if m["errors"]:
                 print(f"[web] {path}: {m['errors']} errors", file=sys.stderr)
             rows += [
+                {"name": f"web.{key}.errors", "value": m["errors"], "unit": "responses", "target": 0, "better": "lower"},
                 {"name": f"web.{key}.rps", "value": m["rps"], "unit": "req/s", "target": None, "better": "higher"},
                 {"name": f"web.{key}.p50_ms", "value": m["p50"], "unit": "ms", "target": None, "better": "lower"},
                 {"name": f"web.{key}.p95_ms", "value": m["p95"], "unit": "ms", "target": None, "better": "lower"},
@@ -242,6 +243,7 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--inprocess", choices=["sqlite", "postgresql"])
     parser.add_argument("--skip-web", action="store_true")
+    parser.add_argument("--web-only", action="store_true", help="only the HTTP load test (data already seeded)")
     args = parser.parse_args()
     if args.inprocess:
         inprocess(args.inprocess)
@@ -251,6 +253,8 @@ def main() -> None:
     results = []
     for vendor, url in urls.items():
         seed(vendor, url, reseed=args.reseed)
+        if args.web_only:
+            continue
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.bench", "DATABASE_URL": url, "MAILLAGE_VAR_DIR": str(VAR)}
         proc = subprocess.run([PY, str(Path(__file__)), "--inprocess", vendor], env=env, cwd=ROOT, capture_output=True, text=True)
         if proc.returncode != 0:
