@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from maillage.organisations.middleware import request_memberships
 from maillage.organisations.policies import requires_second_factor
 
 from . import mfa
@@ -48,15 +49,20 @@ class RequireSecondFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not request.path.startswith(_MFA_EXEMPT_PREFIXES) and requires_second_factor(user):
+        if (
+            user.is_authenticated
+            and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
+            and requires_second_factor(user, request_memberships(request))
+            # A session that used its second factor needs no further query.
+            and not mfa.session_used_second_factor(request)
+        ):
             if not mfa.has_totp(user):
                 messages.warning(
                     request,
                     _("Votre rôle donne accès à des données de victimes : activez la double authentification pour continuer."),
                 )
                 return redirect("mfa_activate_totp")
-            if not mfa.session_used_second_factor(request):
-                logout(request)
-                messages.error(request, _("Cette session n'a pas utilisé de second facteur. Reconnectez-vous avec votre code."))
-                return redirect("account_login")
+            logout(request)
+            messages.error(request, _("Cette session n'a pas utilisé de second facteur. Reconnectez-vous avec votre code."))
+            return redirect("account_login")
         return self.get_response(request)

@@ -5,11 +5,21 @@ from .policies import active_memberships
 SESSION_ACTIVE_MEMBERSHIP = "maillage.active_membership"
 
 
+def request_memberships(request) -> list:
+    """The user's active memberships, read once per request (the second-factor
+    middleware and the active-organisation middleware both need them)."""
+    cached = getattr(request, "_maillage_memberships", None)
+    if cached is None:
+        cached = list(active_memberships(request.user).order_by("organisation__name"))
+        request._maillage_memberships = cached
+    return cached
+
+
 def get_active_membership(request):
     """The organisation the user acts for now (a person may belong to several)."""
     if not request.user.is_authenticated:
         return None
-    memberships = list(active_memberships(request.user).order_by("organisation__name"))
+    memberships = request_memberships(request)
     if not memberships:
         return None
     wanted = request.session.get(SESSION_ACTIVE_MEMBERSHIP)

@@ -36,11 +36,14 @@ def can_read_victim_data(user, organisation=None) -> bool:
     return qs.exists()
 
 
-def requires_second_factor(user) -> bool:
+def requires_second_factor(user, memberships=None) -> bool:
     """A second factor is mandatory for anyone who reads victims' data, and
     for administrators and coordinators (they grant such access or see the
-    national picture)."""
-    return any(m.role in (Role.CASE_WORKER, Role.COORDINATOR) or m.is_admin for m in active_memberships(user))
+    national picture). `memberships`: the user's active memberships when the
+    caller already has them (one query per request, see the middleware)."""
+    if memberships is None:
+        memberships = active_memberships(user)
+    return any(m.role in (Role.CASE_WORKER, Role.COORDINATOR) or m.is_admin for m in memberships)
 
 
 def is_coordinator(user) -> bool:
