@@ -7,7 +7,7 @@ from maillage.cases import services
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_reference_allocation_is_unique_under_concurrency():
     """Four writers at once never share a reference (row lock on the year's
     counter). Needs PostgreSQL: SQLite's in-memory test database has one writer."""

@@ -33,7 +33,7 @@ def test_two_letters_registered_one_after_the_other_get_different_numbers(coordi
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_letters_registered_at_once_get_different_numbers(coordinator, organisation):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")

@@ -99,14 +99,14 @@ def test_failed_login_keeps_no_attempted_email(client, case_worker):
     assert case_worker.email not in str(event.details) + event.object_label + event.actor_label
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_transactional_tests_can_reset_the_database(org_admin, organisation):
     # Live-server and transaction tests flush the tables between tests; the
     # append-only triggers must not make that flush fail.
     _one_event(org_admin, organisation)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_append_only_still_holds_after_a_flush(org_admin, organisation):
     from django.core.management import call_command
 

@@ -10,7 +10,7 @@ from maillage.referrals.models import Referral
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_accepts_exactly_one_wins(refer, recipient, recipient_org):
     """Six case workers accept at once: the conditional UPDATE lets exactly
     one through; the others get the French « déjà été acceptée » message."""
