@@ -267,15 +267,32 @@ class InternationalExchange(models.Model):
     urgent = models.BooleanField(default=False)
     sent_at = models.DateTimeField(default=timezone.now)
     answer_due_on = models.DateField(_("réponse attendue le"), null=True, blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)  # when the answer was recorded
+    # Warsaw art. 34.1: the foreign counterpart's answer. Never identity: the summary is a free text shown on the case.
+    answered_on = models.DateField(_("réponse reçue le"), null=True, blank=True)
+    answer_summary = models.CharField(
+        _("résumé de la réponse"), max_length=1000, blank=True,
+        help_text=_("Résumez la réponse sans y inscrire l'identité de la personne (nom, date de naissance, documents) : elle figure déjà au dossier."),
+    )
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-sent_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=~Q(legal_basis=""), name="exchange_has_legal_basis"),
+            models.CheckConstraint(condition=Q(answered_at__isnull=True, answered_on__isnull=True) | Q(answered_at__isnull=False, answered_on__isnull=False),
+                                   name="exchange_answer_has_date"),
             models.CheckConstraint(condition=~Q(purpose="danger_33_1") | Q(urgent=True), name="exchange_danger_is_urgent"),
         ]
 
     def __str__(self) -> str:
         return f"InternationalExchange {self.pk}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.answered_at is None and self.answer_due_on is not None and self.answer_due_on < timezone.localdate()

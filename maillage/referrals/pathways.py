@@ -306,6 +306,7 @@ def check_minor_closure(case: Case) -> None:
 class EscalationReport:
     escalated: int = 0
     chains_started: int = 0
+    exchanges_escalated: int = 0
 
 
 def escalate_overdue_steps(*, now: datetime | None = None) -> EscalationReport:
@@ -325,6 +326,7 @@ def escalate_overdue_steps(*, now: datetime | None = None) -> EscalationReport:
                           organisation=step.owner_organisation, reference=step.case.reference)
             audit.record(action="minors.step_escalated", actor=None, target=step, target_label=step.case.reference, organisation=step.owner_organisation, details={"kind": step.kind})
             report.escalated += 1
+    report.exchanges_escalated = escalate_overdue_exchanges(now=now)
     return report
 
 
@@ -417,3 +419,63 @@ def record_exchange(*, case: Case, organisation, acting_user, counterpart: Organ
         _notify_users(admins_of(organisation), title=_("URGENT : danger immédiat signalé à l'étranger (dossier %(ref)s)") % {"ref": case.reference},
                       link=f"/dossiers/{case.pk}/", key=f"exchange-{exchange.pk}-urgent", organisation=organisation, reference=case.reference)
     return exchange
+
+
+ANSWER_SUMMARY_MAX = 1000
+
+
+@transaction.atomic
+def record_exchange_answer(*, exchange: InternationalExchange, organisation, acting_user, answered_on: date | None, summary: str) -> InternationalExchange:
+    """Warsaw art. 34.1: the foreign counterpart's answer, recorded once by the
+    owner organisation's case workers. The summary carries no identity."""
+    _require_owner(acting_user, organisation, exchange.case)
+    if exchange.organisation_id != organisation.pk:
+        raise PermissionDenied
+    # Lock the row: two workers recording the same answer at once, only one wins.
+    exchange = InternationalExchange.objects.select_for_update().select_related("case", "counterpart").get(pk=exchange.pk)
+    errors = {}
+    if exchange.answered_at is not None:
+        errors["__all__"] = _("La réponse de cet homologue a déjà été enregistrée le %(date)s.") % {"date": exchange.answered_on.strftime("%d/%m/%Y")}
+    sent_on = timezone.localdate(exchange.sent_at)
+    if answered_on is None:
+        errors["answered_on"] = _("Indiquez la date de réception de la réponse.")
+    elif answered_on < sent_on:
+        errors["answered_on"] = _("La réponse ne peut pas être antérieure à l'envoi de l'échange (%(date)s).") % {"date": sent_on.strftime("%d/%m/%Y")}
+    elif answered_on > timezone.localdate():
+        errors["answered_on"] = _("La date de réception de la réponse ne peut pas être dans le futur.")
+    summary = (summary or "").strip()
+    if not summary:
+        errors["summary"] = _("Résumez la réponse reçue (sans identité).")
+    elif len(summary) > ANSWER_SUMMARY_MAX:
+        errors["summary"] = _("Le résumé ne peut pas dépasser %(n)d caractères.") % {"n": ANSWER_SUMMARY_MAX}
+    if errors:
+        raise ValidationError(errors)
+    exchange.answered_on, exchange.answer_summary, exchange.answered_by, exchange.answered_at = answered_on, summary, acting_user, timezone.now()
+    exchange.save(update_fields=["answered_on", "answer_summary", "answered_by", "answered_at"])
+    # The summary itself stays out of the audit trail (it is free text); the audit says who, when, how late.
+    late_days = (answered_on - exchange.answer_due_on).days if exchange.answer_due_on and answered_on > exchange.answer_due_on else 0
+    _audit("international.exchange_answered", acting_user, exchange, case=exchange.case, organisation=organisation,
+           details={"purpose": exchange.purpose, "country": exchange.counterpart.country, "answered_on": answered_on.isoformat(), "late_days": late_days})
+    return exchange
+
+
+def escalate_overdue_exchanges(*, now: datetime | None = None) -> int:
+    """Unanswered exchanges past their answer due date are escalated once to the
+    administrators of the sending organisation (conditional update, idempotent).
+    Urgent exchanges were escalated when sent and are not escalated again."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rows = InternationalExchange.objects.filter(answered_at__isnull=True, escalated_at__isnull=True, answer_due_on__lt=today).values_list("pk", flat=True)
+    count = 0
+    for pk in list(rows):
+        with transaction.atomic():
+            if InternationalExchange.objects.filter(pk=pk, answered_at__isnull=True, escalated_at__isnull=True).update(escalated_at=now) != 1:
+                continue
+            exchange = InternationalExchange.objects.select_related("case", "organisation", "counterpart").get(pk=pk)
+            title = _("Échange international sans réponse après l'échéance : %(counterpart)s (dossier %(ref)s)") % {"counterpart": exchange.counterpart.name, "ref": exchange.case.reference}
+            _notify_users(admins_of(exchange.organisation), title=title, link=f"/orientations/mineurs/{exchange.case_id}/", key=f"exchange-{pk}-overdue",
+                          organisation=exchange.organisation, reference=exchange.case.reference)
+            audit.record(action="international.exchange_escalated", actor=None, target=exchange, target_label=exchange.case.reference, organisation=exchange.organisation,
+                         details={"purpose": exchange.purpose, "due_on": exchange.answer_due_on.isoformat()})
+            count += 1
+    return count

@@ -166,3 +166,28 @@ def test_coordination_view_counts_anonymous_notifications(client, login, coordin
     login(client, coordinator)
     html = client.get(reverse("referrals:coordination")).content.decode()
     assert "La personne refuse d&#x27;être orientée" in html and "&lt; 5" in html
+
+
+def test_exchange_answer_from_the_page(client, login, case, sender, outsider):
+    import time_machine
+    from django.utils import timezone
+
+    counterpart = OrganisationFactory(name="NAPTIP", slug="naptip-y", type=OrganisationType.FOREIGN_COUNTERPART, country="NG", departement="", region="", territory_level="foreign")
+    t0 = timezone.make_aware(datetime.datetime(2026, 4, 1, 10, 0))
+    with time_machine.travel(t0, tick=False):
+        exchange = pathways.record_exchange(case=case, organisation=case.organisation, acting_user=sender, counterpart=counterpart, purpose="rights_34_4",
+                                            channel="consulate", legal_basis="Art. 34.4", shared_parts=["facts"])
+    url = reverse("referrals:minors", args=[case.pk])
+    with time_machine.travel(t0 + datetime.timedelta(days=10), tick=False):
+        login(client, sender)
+        html = client.get(url).content.decode()
+        assert "réponse en retard" in html and "Sans identité" in html and 'value="reponse-echange"' in html
+        response = client.post(url, {"action": "reponse-echange", "exchange": exchange.pk, "answered_on": "2026-03-30", "summary": "Réponse"}, follow=True)
+        assert "antérieure à l&#x27;envoi" in response.content.decode()
+        client.post(url, {"action": "reponse-echange", "exchange": exchange.pk, "answered_on": "2026-04-09", "summary": "Statut de victime reconnu au Nigeria"})
+        html = client.get(url).content.decode()
+        assert "réponse reçue" in html and "09/04/2026" in html and "Statut de victime reconnu au Nigeria" in html
+        assert "réponse en retard" not in html and 'value="reponse-echange"' not in html
+        # Another organisation's worker cannot even reach the page, nor answer by posting.
+        login(client, outsider)
+        assert client.post(url, {"action": "reponse-echange", "exchange": exchange.pk, "answered_on": "2026-04-09", "summary": "x"}).status_code == 404

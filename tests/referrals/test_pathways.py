@@ -292,3 +292,79 @@ def test_exchange_shares_only_what_the_sender_sees(case, sender, sender_org, cou
     services.accept_referral(referral=refer(shared_parts=["facts"]), organisation=recipient_org, acting_user=recipient)
     with pytest.raises(PermissionDenied):  # partners do not speak abroad for the owner
         pathways.record_exchange(case=case, organisation=recipient_org, acting_user=recipient, counterpart=counterpart, purpose="rights_34_4", channel="consulate", legal_basis="Art. 34.4", shared_parts=["facts"])
+
+
+# --- answers of the foreign counterpart (Warsaw art. 34.1) ----------------------------------
+
+
+def _routine_exchange(case, sender, sender_org, counterpart):
+    return pathways.record_exchange(case=case, organisation=sender_org, acting_user=sender, counterpart=counterpart, purpose="rights_34_4", channel="consulate",
+                                    legal_basis="Art. 34.4", shared_parts=["facts"])
+
+
+def test_exchange_answer_is_recorded_once_and_audited(case, sender, sender_org, counterpart):
+    from maillage.core.models import AuditEvent
+
+    with time_machine.travel(T0, tick=False):
+        exchange = _routine_exchange(case, sender, sender_org, counterpart)
+    with time_machine.travel(T0 + datetime.timedelta(days=3), tick=False):
+        answered = pathways.record_exchange_answer(exchange=exchange, organisation=sender_org, acting_user=sender, answered_on=datetime.date(2026, 4, 3),
+                                                   summary="  Droits au séjour confirmés par le ministère.  ")
+        assert answered.answered_on == datetime.date(2026, 4, 3) and answered.answer_summary == "Droits au séjour confirmés par le ministère."
+        assert answered.answered_by == sender and answered.is_answered and not answered.is_overdue
+        event = AuditEvent.objects.get(action="international.exchange_answered")
+        assert "Droits" not in str(event.details)  # the free text stays out of the audit trail
+        with pytest.raises(ValidationError) as exc:
+            pathways.record_exchange_answer(exchange=exchange, organisation=sender_org, acting_user=sender, answered_on=datetime.date(2026, 4, 4), summary="Autre réponse")
+        assert "déjà été enregistrée" in msgs(exc)
+    exchange.refresh_from_db()
+    assert exchange.answer_summary == "Droits au séjour confirmés par le ministère."
+
+
+def test_exchange_answer_refusals(case, sender, sender_org, counterpart):
+    with time_machine.travel(T0, tick=False):
+        exchange = _routine_exchange(case, sender, sender_org, counterpart)
+    with time_machine.travel(T0 + datetime.timedelta(days=3), tick=False):
+        for answered_on, summary, expected in [
+            (datetime.date(2026, 3, 31), "Réponse", "antérieure à l'envoi"),
+            (datetime.date(2026, 4, 10), "Réponse", "futur"),
+            (None, "Réponse", "date de réception"),
+            (datetime.date(2026, 4, 2), "   ", "Résumez la réponse"),
+        ]:
+            with pytest.raises(ValidationError) as exc:
+                pathways.record_exchange_answer(exchange=exchange, organisation=sender_org, acting_user=sender, answered_on=answered_on, summary=summary)
+            assert expected in msgs(exc)
+    exchange.refresh_from_db()
+    assert exchange.answered_at is None and exchange.answered_on is None
+
+
+def test_exchange_answer_only_by_the_owner(case, sender, sender_org, counterpart, outsider, other_organisation, refer, recipient, recipient_org):
+    from maillage.referrals import services
+
+    exchange = _routine_exchange(case, sender, sender_org, counterpart)
+    services.accept_referral(referral=refer(shared_parts=["facts"]), organisation=recipient_org, acting_user=recipient)
+    plain = MembershipFactory(organisation=sender_org, role=Role.MEMBER).user
+    for user, org in [(outsider, other_organisation), (recipient, recipient_org), (outsider, sender_org), (plain, sender_org)]:
+        with pytest.raises(PermissionDenied):
+            pathways.record_exchange_answer(exchange=exchange, organisation=org, acting_user=user, answered_on=timezone.localdate(), summary="Réponse")
+    exchange.refresh_from_db()
+    assert exchange.answered_at is None
+
+
+def test_overdue_unanswered_exchanges_escalate_once(case, sender, sender_org, counterpart, django_capture_on_commit_callbacks):
+    admin = MembershipFactory(organisation=sender_org, role=Role.CASE_WORKER, is_admin=True).user
+    with time_machine.travel(T0, tick=False):
+        late = _routine_exchange(case, sender, sender_org, counterpart)  # due T0 + 7 days
+        answered = _routine_exchange(case, sender, sender_org, counterpart)
+        pathways.record_exchange_answer(exchange=answered, organisation=sender_org, acting_user=sender, answered_on=T0.date(), summary="Réponse reçue")
+        pathways.record_exchange(case=case, organisation=sender_org, acting_user=sender, counterpart=counterpart, purpose="spontaneous_34_2", channel="consulate",
+                                 legal_basis="Art. 34.2", shared_parts=[])  # no answer expected
+    with time_machine.travel(T0 + datetime.timedelta(days=7), tick=False):
+        assert pathways.escalate_overdue_steps().exchanges_escalated == 0
+    with time_machine.travel(T0 + datetime.timedelta(days=8), tick=False), django_capture_on_commit_callbacks(execute=True):
+        late.refresh_from_db()
+        assert late.is_overdue
+        assert pathways.escalate_overdue_steps().exchanges_escalated == 1
+        assert pathways.escalate_overdue_steps().exchanges_escalated == 0  # idempotent
+    note = Notification.objects.get(recipient=admin)
+    assert "sans réponse" in note.title and case.reference in note.title

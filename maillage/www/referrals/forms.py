@@ -149,3 +149,13 @@ class ExchangeForm(forms.Form):
         self.fields["counterpart"].queryset = Organisation.objects.filter(type=OrganisationType.FOREIGN_COUNTERPART, is_active=True).order_by("name")
         labels = dict(enums.SharedPart.choices)
         self.fields["shared_parts"].choices = [(p, labels[p]) for p in enums.SharedPart.values if p in visible_parts]
+
+
+class ExchangeAnswerForm(forms.Form):
+    """Warsaw art. 34.1: the foreign counterpart's answer."""
+
+    answered_on = forms.DateField(label=_("Réponse reçue le"), widget=DateInput())
+    summary = forms.CharField(
+        label=_("Résumé de la réponse"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Sans identité : ni nom, ni date de naissance, ni numéro de document. L'identité figure déjà au dossier."),
+    )

@@ -225,6 +225,14 @@ def minors(request, case_pk):
                 if not form.is_valid():
                     raise ValidationError(_("Échange international : vérifiez l'homologue, l'objet et le canal."))
                 pathways.record_exchange(case=case, organisation=organisation, acting_user=request.user, **form.cleaned_data)
+            elif action == "reponse-echange":
+                exchange = InternationalExchange.objects.filter(case=case, pk=request.POST.get("exchange") or 0).first()
+                if exchange is None:
+                    raise Http404
+                form = forms.ExchangeAnswerForm(request.POST)
+                form.is_valid()
+                pathways.record_exchange_answer(exchange=exchange, organisation=organisation, acting_user=request.user,
+                                                answered_on=form.cleaned_data.get("answered_on"), summary=request.POST.get("summary", ""))
             else:
                 raise Http404
         except ValidationError as exc:
@@ -242,6 +250,7 @@ def minors(request, case_pk):
         "exchange_form": forms.ExchangeForm(visible_parts=case_policies.parts_for(request.user, case)),
         "plans": ReturnPlan.objects.filter(case=case).order_by("-created_at"),
         "exchanges": InternationalExchange.objects.filter(case=case).select_related("counterpart"),
+        "answer_form": forms.ExchangeAnswerForm(),
     })
 
 
