@@ -60,7 +60,10 @@ def test_network_pages(page, live_app):
     sign_in(page, live_app, COORDINATOR)
     page.goto(base + "/annuaire/reseaux/ensemble-contre-la-traite/")
     _ok(page)
-    assert page.get_by_role("button", name="Ajouter au réseau").count() == 1
+    assert page.get_by_role("searchbox", name="Rechercher une organisation").count() == 1
+    page.get_by_role("searchbox", name="Rechercher une organisation").fill("foyer")
+    page.get_by_role("button", name="Rechercher", exact=True).click()
+    _ok(page)
     page.get_by_role("link", name="Modifier le réseau").click()
     _ok(page)
     page.goto(base + "/annuaire/reseaux/nouveau/")

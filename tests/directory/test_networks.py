@@ -174,3 +174,51 @@ def test_search_form_filters_by_country(client, directory):
     html = client.get(reverse("directory_list"), {"country": "RO"}).content.decode()
     assert "Pont Roumanie" in html and "Foyer Les Hirondelles" not in html
     assert "Intervient dans le pays : Roumanie" in html
+
+
+# --- adding members by search (10,000 organisations do not fit in a dropdown) -------------
+
+
+def test_manager_searches_organisations_to_add_by_name_acronym_or_siret(client, login, directory, collective, network_coordinator):
+    from maillage.organisations.models import Organisation
+
+    login(client, network_coordinator)
+    url = reverse("directory_network", args=["ensemble"])
+    OrganisationFactory(name="Amicale du Nid Rouen", acronym="ANR", slug="nid-rouen", siret="77567227200033")
+    OrganisationFactory(name="Amicale du Nid fermée", slug="nid-ferme", is_active=False)
+    html = client.get(url).content.decode()
+    # No list of every organisation on the page, only the search field.
+    assert "<select" not in html and 'name="q"' in html and "Amicale du Nid Rouen" not in html
+    html = client.get(url, {"q": "amicale du nid"}).content.decode()
+    assert "Amicale du Nid Rouen" in html and "Amicale du Nid fermée" not in html and ">Ajouter<" in html
+    assert "Amicale du Nid Rouen" in client.get(url, {"q": "ANR"}).content.decode()
+    assert "Amicale du Nid Rouen" in client.get(url, {"q": "775 672 272"}).content.decode()
+    # Members are not offered again.
+    paris = directory["paris"]
+    assert f'name="organisation" value="{paris.pk}"' not in client.get(url, {"q": paris.name}).content.decode()
+    # At most 20 results, with a hint to refine.
+    Organisation.objects.bulk_create([Organisation(name=f"Relais Solidarité {i:02d}", slug=f"relais-{i}", type=directory["shelter"].type,
+                                                   territory_level=directory["shelter"].territory_level, departement="75", region="11") for i in range(25)])
+    html = client.get(url, {"q": "Relais Solidarité"}).content.decode()
+    assert html.count('name="organisation"') == 20 and "précisez la recherche" in html
+
+
+def test_add_from_search_results_is_audited_and_keeps_the_search(client, login, directory, collective, network_coordinator):
+    login(client, network_coordinator)
+    newcomer = directory["shelter"]
+    response = client.post(reverse("directory_network_member_add", args=["ensemble"]), {"organisation": newcomer.pk, "q": "foyer"})
+    assert response.status_code == 302 and response["Location"].endswith("/?q=foyer")
+    assert NetworkMembership.objects.filter(network=collective["network"], organisation=newcomer, is_coordinator=False).exists()
+    event = AuditEvent.objects.get(action="directory.network_member_added")
+    assert event.actor == network_coordinator
+    # Adding it twice is refused with a message, nothing changes.
+    html = client.post(reverse("directory_network_member_add", args=["ensemble"]), {"organisation": newcomer.pk}, follow=True).content.decode()
+    assert "pas encore membre" in html
+    assert AuditEvent.objects.filter(action="directory.network_member_added").count() == 1
+
+
+@pytest.mark.parametrize("who", ["anonymous", "plain_member", "outsider"])
+def test_only_managers_see_the_search(client, login, request, directory, collective, who):
+    _login_as(client, login, request, who)
+    html = client.get(reverse("directory_network", args=["ensemble"]), {"q": directory["shelter"].name}).content.decode()
+    assert 'name="q"' not in html and 'name="organisation"' not in html

@@ -149,6 +149,37 @@ class NetworkForm(forms.Form):
         return {name: getattr(network, name) for name in ("name", "slug", "kind", "description", "departement", "country")}
 
 
+NETWORK_CANDIDATES_LIMIT = 20
+
+
+class NetworkCandidateSearchForm(forms.Form):
+    """GET search of organisations to add to a network (name, acronym or SIRET):
+    10,000 organisations do not fit in a dropdown."""
+
+    q = forms.CharField(label=_("Rechercher une organisation"), required=False, max_length=100,
+                        help_text=_("Nom, sigle ou numéro SIRET (2 caractères au moins)."))
+
+    def candidates(self, network) -> tuple[list, bool]:
+        """At most NETWORK_CANDIDATES_LIMIT active organisations not yet members, and
+        whether there were more."""
+        from django.db.models import Q
+
+        from maillage.organisations.models import Organisation
+
+        if not self.is_valid():
+            return [], False
+        q = " ".join(self.cleaned_data["q"].split())
+        if len(q) < 2:
+            return [], False
+        match = Q(name__icontains=q) | Q(acronym__icontains=q)
+        digits = q.replace(" ", "")
+        if digits.isdigit():
+            match |= Q(siret__startswith=digits)
+        rows = list(Organisation.objects.filter(match, is_active=True).exclude(network_memberships__network=network)
+                    .order_by("name", "pk").only("pk", "name", "acronym", "siret", "departement", "country")[: NETWORK_CANDIDATES_LIMIT + 1])
+        return rows[:NETWORK_CANDIDATES_LIMIT], len(rows) > NETWORK_CANDIDATES_LIMIT
+
+
 class NetworkMemberForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation à ajouter"), queryset=None)
     is_coordinator = forms.BooleanField(label=_("Coordonne le réseau"), required=False)

@@ -1,6 +1,8 @@
 """Directory pages. Thin: reads go through maillage.directory.selectors and
 policies, writes through services/importers (style.md)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +17,7 @@ from maillage.directory.enums import Public
 from maillage.directory.models import ExploitationForm, Profile, Service
 from maillage.territories.map_svg import render_departement_map
 
-from .forms import CoverageForm, ImportForm, NetworkForm, NetworkMemberForm, ProfileForm, SearchForm
+from .forms import CoverageForm, ImportForm, NetworkCandidateSearchForm, NetworkForm, NetworkMemberForm, ProfileForm, SearchForm
 
 
 @login_not_required
@@ -277,8 +279,13 @@ def network_detail(request, slug):
         "network": network,
         "members": selectors.network_members(viewer=viewer, network=network, include_hidden=can_manage),
         "can_manage": can_manage,
-        "member_form": NetworkMemberForm(network=network) if can_manage else None,
     }
+    if can_manage:
+        # Managers search the organisations to add (name, acronym, SIRET): no list of every organisation.
+        search = NetworkCandidateSearchForm(request.GET or None)
+        candidates, more = search.candidates(network)
+        context.update({"candidate_search": search, "candidates": candidates, "more_candidates": more,
+                        "searched": bool(search.is_bound and search.is_valid() and len(search.cleaned_data["q"].strip()) >= 2)})
     return render(request, "directory/network_detail.html", context)
 
 
@@ -342,7 +349,9 @@ def network_member_add(request, slug):
             messages.success(request, _("%(org)s a été ajoutée au réseau.") % {"org": form.cleaned_data["organisation"].name})
     else:
         messages.error(request, _("Choisissez une organisation active qui n'est pas encore membre du réseau."))
-    return redirect("directory_network", slug=network.slug)
+    target = reverse("directory_network", args=[network.slug])
+    q = (request.POST.get("q") or "").strip()[:100]
+    return redirect(f"{target}?{urlencode({'q': q})}" if q else target)
 
 
 def _member_organisation(network, organisation_id):
