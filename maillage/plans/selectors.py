@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 
 from maillage.organisations.enums import OrganisationType
 
 from . import policies
-from .enums import PositionValue
+from .enums import MAX_COMMENT_DEPTH, Decision, PositionValue
 from .models import Amendment, Comment, ConsultationRound, Indicator, Measure, Measurement, Plan, Position, ProgressReport
 from .rollup import mean_progress
 
@@ -49,21 +49,50 @@ def plan_overview(plan: Plan) -> dict:
     }
 
 
-def round_measures(round_: ConsultationRound):
-    """Measures of the consulted version, with counts for the round page."""
-    ids = round_.version.measure_ids()
-    return (
-        Measure.objects.filter(pk__in=ids)
-        .select_related("priority")
-        .annotate(n_positions=Count("positions", filter=_round_filter("positions", round_), distinct=True))
-        .order_by("number")
-    )
+ANSWERED_DECISIONS = (Decision.ACCEPTED, Decision.PARTIALLY_ACCEPTED, Decision.REJECTED)
 
 
-def _round_filter(rel: str, round_):
-    from django.db.models import Q
+def round_measures(round_: ConsultationRound, *, with_counts: bool = False) -> list[Measure]:
+    """Measures of the consulted version, ordered by number. With `with_counts`
+    (the coordination's round page) each measure carries `position_counts`
+    (one number per PositionValue, in that order), `n_positions`, `n_comments`,
+    `n_amendments_pending` and `n_amendments_answered`, computed by three
+    grouped aggregate queries whatever the number of contributions (separate
+    queries, not joins on one: joining positions, comments and amendments
+    would multiply the rows)."""
+    measures = list(Measure.objects.filter(pk__in=round_.version.measure_ids()).select_related("priority").order_by("number"))
+    if not with_counts:
+        return measures
+    values = list(PositionValue)
+    positions = {
+        row["measure_id"]: row
+        for row in Position.objects.filter(round=round_)
+        .values("measure_id")
+        .annotate(**{f"n_{v.value}": Count("pk", filter=Q(value=v)) for v in values})
+        .order_by()
+    }
+    comments = dict(Comment.objects.filter(round=round_).values("measure_id").annotate(n=Count("pk")).order_by().values_list("measure_id", "n"))
+    amendments = {
+        row["measure_id"]: row
+        for row in Amendment.objects.filter(round=round_)
+        .values("measure_id")
+        .annotate(pending=Count("pk", filter=Q(decision=Decision.PENDING)), answered=Count("pk", filter=Q(decision__in=ANSWERED_DECISIONS)))
+        .order_by()
+    }
+    for m in measures:
+        row = positions.get(m.pk, {})
+        m.position_counts = [row.get(f"n_{v.value}", 0) for v in values]
+        m.n_positions = sum(m.position_counts)
+        m.n_comments = comments.get(m.pk, 0)
+        a = amendments.get(m.pk, {})
+        m.n_amendments_pending = a.get("pending", 0)
+        m.n_amendments_answered = a.get("answered", 0)
+    return measures
 
-    return Q(**{f"{rel}__round": round_})
+
+def pending_amendments(round_: ConsultationRound):
+    """Amendments of the round awaiting the coordination's answer, oldest first."""
+    return Amendment.objects.filter(round=round_, decision=Decision.PENDING).select_related("organisation", "measure").order_by("created_at", "pk")
 
 
 def visible_positions(user, round_: ConsultationRound, organisation=None):
@@ -76,19 +105,35 @@ def visible_positions(user, round_: ConsultationRound, organisation=None):
     return qs.filter(organisation=organisation)
 
 
-def measure_discussion(round_: ConsultationRound, measure: Measure) -> dict:
-    comments = list(Comment.objects.filter(round=round_, measure=measure).select_related("organisation", "author"))
+def measure_root_comments(round_: ConsultationRound, measure: Measure):
+    """Top-level comments of a measure (the threads), oldest first: what the measure page paginates."""
+    return Comment.objects.filter(round=round_, measure=measure, parent__isnull=True).select_related("organisation", "author")
+
+
+def comment_threads(roots) -> list[dict]:
+    """The threads under `roots` ({"comment", "replies"} nodes): one query per
+    reply level (at most MAX_COMMENT_DEPTH - 1), whatever the number of threads."""
+    roots = list(roots)
     children = defaultdict(list)
-    for c in comments:
-        children[c.parent_id].append(c)
+    level = [c.pk for c in roots]
+    for _depth in range(MAX_COMMENT_DEPTH - 1):
+        if not level:
+            break
+        replies = list(Comment.objects.filter(parent_id__in=level).select_related("organisation", "author"))
+        for c in replies:
+            children[c.parent_id].append(c)
+        level = [c.pk for c in replies]
 
-    def walk(parent_id):
-        return [{"comment": c, "replies": walk(c.pk)} for c in children.get(parent_id, [])]
+    def walk(comment):
+        return {"comment": comment, "replies": [walk(c) for c in children.get(comment.pk, [])]}
 
-    amendments = Amendment.objects.filter(round=round_, measure=measure).select_related(
+    return [walk(c) for c in roots]
+
+
+def measure_amendments(round_: ConsultationRound, measure: Measure):
+    return Amendment.objects.filter(round=round_, measure=measure).select_related(
         "organisation", "version", "origin_decision__meeting", "origin_decision__group"
     )
-    return {"threads": walk(None), "amendments": amendments}
 
 
 def synthesis(round_: ConsultationRound) -> dict:

@@ -6,6 +6,7 @@ round or a plan in preparation exists)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +19,7 @@ from maillage.core.audit import record
 from maillage.core.models import AuditKind
 from maillage.plans import policies, reports, selectors, services, xlsx
 from maillage.plans.diff import compare_snapshots
-from maillage.plans.enums import PLAN_TRANSITIONS, PlanStatus
+from maillage.plans.enums import PLAN_TRANSITIONS, PlanStatus, PositionValue
 from maillage.plans.models import Amendment, Comment, Indicator, Measure, Measurement, Milestone, Plan, ProgressReport, SubAction
 
 from . import forms
@@ -201,12 +202,26 @@ def rounds(request):
     return render(request, "plans/rounds.html", {"page_title": _("Consultations sur le plan national"), "rounds": visible})
 
 
+PER_PAGE_POSITIONS = 25
+PER_PAGE_AMENDMENTS = 10
+PER_PAGE_THREADS = 20
+PER_PAGE_PENDING = 20
+
+
+def _page(request, items, per_page, list_name=None):
+    """One page of `items`. A page holding several paginated lists names the
+    list the `page` parameter applies to (`?liste=…&page=N`, the query given to
+    includes/pagination.html); the other lists show their first page."""
+    number = request.GET.get("page") if list_name is None or request.GET.get("liste") == list_name else 1
+    return Paginator(items, per_page).get_page(number)
+
+
 def round_detail(request, round_id):
     round_ = _round(request, round_id)
     org = policies.contributing_organisation(request.user, round_, preferred=getattr(request.membership, "organisation", None))
     is_coordination = policies.can_manage_plans(request.user)
     own = {p.measure_id: p for p in selectors.visible_positions(request.user, round_, org)} if org else {}
-    measures = list(selectors.round_measures(round_))
+    measures = selectors.round_measures(round_, with_counts=is_coordination)
     for m in measures:
         m.own_position = own.get(m.pk)
     context = {
@@ -214,10 +229,11 @@ def round_detail(request, round_id):
         "round": round_,
         "organisation": org,
         "measures": measures,
+        "position_values": PositionValue.choices,
         "is_coordination": is_coordination,
+        "pending_page": _page(request, selectors.pending_amendments(round_), PER_PAGE_PENDING) if is_coordination else None,
         "notes": round_.internal_notes.select_related("author") if is_coordination else None,
         "note_form": forms.NoteForm() if is_coordination else None,
-        "hearing_form": forms.HearingForm() if is_coordination else None,
         "hearings": round_.hearings.select_related("organisation"),
     }
     return render(request, "plans/round.html", context)
@@ -231,6 +247,13 @@ def round_measure(request, round_id, measure_id):
     snapshot = next(m for m in round_.version.snapshot["measures"] if m["id"] == measure.pk)
     setting = round_.priority_settings.filter(priority_id=measure.priority_id).first()
     can_contribute = org is not None and round_.is_open()
+    positions_page = None
+    if is_coordination:
+        positions_page = _page(
+            request, selectors.visible_positions(request.user, round_).filter(measure=measure).order_by("created_at", "pk"), PER_PAGE_POSITIONS, "positions"
+        )
+    amendments_page = _page(request, selectors.measure_amendments(round_, measure), PER_PAGE_AMENDMENTS, "amendements")
+    threads_page = _page(request, selectors.measure_root_comments(round_, measure), PER_PAGE_THREADS, "commentaires")
     context = {
         "can_contribute": can_contribute,
         "can_position": can_contribute and (setting is None or setting.positions_enabled),
@@ -245,16 +268,17 @@ def round_measure(request, round_id, measure_id):
         "setting": setting,
         "is_coordination": is_coordination,
         "position": position,
-        "positions": selectors.visible_positions(request.user, round_).filter(measure=measure) if is_coordination else None,
+        "positions": positions_page,
         "position_form": forms.PositionForm(initial={"value": position.value, "argument": position.argument} if position else None),
         "comment_form": forms.CommentForm(),
         "amendment_form": forms.AmendmentForm(initial={"version": round_.version.number}),
-        **selectors.measure_discussion(round_, measure),
+        "amendments": amendments_page,
+        "threads": selectors.comment_threads(threads_page.object_list),
+        "threads_page": threads_page,
     }
     if is_coordination:
         # One prefixed form per amendment: field ids stay unique on the page.
-        context["amendments"] = list(context["amendments"])
-        for a in context["amendments"]:
+        for a in amendments_page:
             a.answer_form = forms.AnswerForm(prefix=f"reponse-{a.pk}", initial={"recommendation": a.recommendation, "decision": a.decision, "answer": a.answer})
     return render(request, "plans/round_measure.html", context)
 
@@ -352,18 +376,19 @@ def internal_note(request, round_id):
     return redirect("plans:round", round_id=round_.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def hearing(request, round_id):
+    """Its own page: the organisation list (every active organisation, 10,000 at
+    national size) would weigh 600 kB on the round page."""
     if not policies.can_manage_plans(request.user):
         raise Http404
     round_ = _round(request, round_id)
-    form = forms.HearingForm(request.POST)
-    if form.is_valid():
+    form = forms.HearingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         services.record_hearing(round=round_, acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Audition enregistrée."))
-    else:
-        messages.warning(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("plans:round", round_id=round_.pk)
+        return redirect("plans:round", round_id=round_.pk)
+    return render(request, "plans/form.html", {"page_title": _("Enregistrer une audition"), "back_round": round_, "form": form})
 
 
 def _synthesis_round(request, round_id):
