@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from maillage.core import audit
 from maillage.core.encryption import lookup_hash
 from maillage.core.models import AuditKind
+from maillage.core.sequences import next_in_year
 from maillage.identification import screening as engine
 from maillage.identification.models import IndicatorSetVersion, Screening
 from maillage.territories import reference as ref
@@ -103,12 +104,7 @@ def allocate_reference(*, year: int | None = None) -> str:
     two concurrent creations never get the same number (and the unique
     constraint on Case.reference is the last line of defence)."""
     year = year or timezone.localdate().year
-    with transaction.atomic():
-        ReferenceCounter.objects.get_or_create(year=year)
-        counter = ReferenceCounter.objects.select_for_update().get(year=year)
-        counter.last += 1
-        counter.save(update_fields=["last"])
-    return f"TEH-{year}-{counter.last:06d}"
+    return f"TEH-{year}-{next_in_year(ReferenceCounter, year, field='last'):06d}"
 
 
 def _parse_iso_date(value: str) -> date | None:

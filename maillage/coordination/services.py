@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.core import audit
+from maillage.core.sequences import next_in_year
 from maillage.notifications.services import notify, send_email
 from maillage.organisations.policies import active_memberships
 
@@ -524,17 +525,9 @@ def revoke_feed_token(*, feed, acting_user) -> CalendarFeedToken:
 
 
 def _next_number(year: int) -> int:
-    """Allocate the next chronological number of the year.
-
-    The counter row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite
-    serialises writers with BEGIN IMMEDIATE), so two letters registered at
-    the same moment can never get the same number; the unique constraint on
-    (year, number) is the last line of defence."""
-    LetterCounter.objects.get_or_create(year=year)
-    counter = LetterCounter.objects.select_for_update().get(year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+    """Allocate the next chronological number of the year (maillage.core.sequences;
+    the unique constraint on (year, number) is the last line of defence)."""
+    return next_in_year(LetterCounter, year, field="last_number")
 
 
 @transaction.atomic
