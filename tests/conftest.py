@@ -26,6 +26,19 @@ def _private_media(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def _french_by_default():
+    """Each test starts in the default language. A request served by the test
+    client leaves its language active in the thread (LocaleMiddleware does not
+    deactivate it), so a test that switched to English would otherwise turn
+    the French messages of later service-level tests into English ones."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
