@@ -43,6 +43,7 @@ def test_coverage_map_and_profile_edit(page, live_app):
     _ok(page)
     assert page.get_by_text("rue de l'Exemple").count() >= 1  # the shelter sees its own address
     page.get_by_role("link", name="Modifier la fiche").click()
+    page.wait_for_url("**/modifier/")
     _ok(page)
     page.locator("input[name=capacity_places]").fill("-1")
     page.get_by_role("button", name="Enregistrer").click()

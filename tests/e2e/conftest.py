@@ -67,5 +67,19 @@ def sign_in(page, live_app, email: str) -> None:
 def check_axe(page) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options=AXE_OPTIONS)
+    from playwright.sync_api import Error as PlaywrightError
+
+    # A click that navigates returns once the navigation has started, not
+    # when the new document exists: wait for it to load, and run axe again
+    # if the document was replaced while axe was walking it.
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = Axe().run(page, options=AXE_OPTIONS)
+            break
+        except PlaywrightError as error:
+            transient = "documentElement" in str(error) or "context was destroyed" in str(error)
+            if not transient or attempt == 2:
+                raise
+            page.wait_for_timeout(200)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
