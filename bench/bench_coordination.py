@@ -33,8 +33,13 @@ def _setup():
     User = get_user_model()
     coordinator = User.objects.filter(email="coordination@demo.maillage.fr").first()
     if coordinator is None:
-        org, _ = Organisation.objects.get_or_create(slug="bench-coordination", defaults={"name": "Coordination (bench)", "type": OrganisationType.COORDINATION, "territory_level": TerritoryLevel.NATIONAL})
-        coordinator = User.objects.filter(email="bench.coordination@example.fr").first() or User.objects.create_user(email="bench.coordination@example.fr", password=None)
+        org, _ = Organisation.objects.get_or_create(
+            slug="bench-coordination",
+            defaults={"name": "Coordination (bench)", "type": OrganisationType.COORDINATION, "territory_level": TerritoryLevel.NATIONAL},
+        )
+        coordinator = User.objects.filter(email="bench.coordination@example.fr").first() or User.objects.create_user(
+            email="bench.coordination@example.fr", password=None
+        )
         Membership.objects.get_or_create(user=coordinator, organisation=org, defaults={"role": Role.COORDINATOR, "is_admin": True})
         # Coordinators must have a second factor, or every page redirects to its set-up.
         from allauth.mfa.models import Authenticator
@@ -70,7 +75,15 @@ def _setup():
         if Meeting.objects.filter(group=group).count() < MEETINGS:
             start = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(days=60)
             for i in range(MEETINGS):
-                meeting = Meeting.objects.create(group=group, title=f"Réunion de mesure {i}", starts_at=start + dt.timedelta(days=3 * i), ends_at=start + dt.timedelta(days=3 * i, hours=2), place="Paris", organiser=coordinator, organiser_organisation=organisation)
+                meeting = Meeting.objects.create(
+                    group=group,
+                    title=f"Réunion de mesure {i}",
+                    starts_at=start + dt.timedelta(days=3 * i),
+                    ends_at=start + dt.timedelta(days=3 * i, hours=2),
+                    place="Paris",
+                    organiser=coordinator,
+                    organiser_organisation=organisation,
+                )
                 MeetingInvitation.objects.create(meeting=meeting, user=coordinator, organisation=organisation)
     issued = services.issue_feed_token(acting_user=coordinator)
     return coordinator, issued.token

@@ -49,7 +49,9 @@ def run(ctx) -> list[dict]:
         services = cycle(SERVICES)
 
         def suggest():
-            return selectors.suggest_recipients(user=sender.user, organisation=sender.organisation, case=next(cases), service=next(services), danger_departements=["93"])
+            return selectors.suggest_recipients(
+                user=sender.user, organisation=sender.organisation, case=next(cases), service=next(services), danger_departements=["93"]
+            )
 
         out.append(result("referrals.suggestions.p95_ms", p95_ms(suggest, repeat=60, warmup=5), "ms", 150, "lower"))
     return out
