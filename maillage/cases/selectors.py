@@ -48,8 +48,17 @@ def identity_for_display(user, case: Case, *, purpose: str = "case.identity.view
     person = Person.objects.filter(case=case).first()
     if person is None:
         return None
-    audit.record_read(action=purpose, actor=user, target=case, target_label=case.reference, organisation=case.organisation, acting_organisation=acting_organisation)
+    _record_read(user, case, action=purpose, acting_organisation=acting_organisation)
     return person
+
+
+def _record_read(user, case: Case, *, action: str, acting_organisation=None, details=None) -> None:
+    # An Ac.Sé host's reads are journaled without naming the host to the case owner (R-ACSE, docs/domain/referrals.md).
+    from maillage.referrals.pathways import record_acse_host_read
+
+    if record_acse_host_read(user=user, case=case, action=action, details=details):
+        return
+    audit.record_read(action=action, actor=user, target=case, target_label=case.reference, organisation=case.organisation, acting_organisation=acting_organisation, details=details)
 
 
 def tasks_due_for(user, *, horizon_days: int | None = None) -> QuerySet[Task]:
@@ -77,5 +86,5 @@ def open_shared_document(user, case: Case, document):
     """A partner's audited read of a document shared through a referral."""
     if "documents" not in policies.parts_for(user, case) or document.case_id != case.pk:
         return None
-    audit.record_read(action="case.document.downloaded", actor=user, target=case, target_label=case.reference, organisation=case.organisation, details={"as": "partner"})
+    _record_read(user, case, action="case.document.downloaded", details={"as": "partner"})
     return document.file.open("rb")

@@ -123,7 +123,8 @@ def _seed_acse(ctx, orgs, passerelle, sender) -> None:
         return
     with transaction.atomic():
         placement = pathways.request_acse(case=adults[0], organisation=passerelle, acting_user=sender, consent_on=datetime.date(2026, 1, 10),
-                                          consent_method=ConsentMethod.WRITTEN, danger_departements=["93"], coordination=coordination)
+                                          consent_method=ConsentMethod.WRITTEN, danger_departements=["93"], coordination=coordination,
+                                          shared_parts=["identity", "facts"])
         for target in (AcseStatus.ASSESSMENT, AcseStatus.PLACE_SEARCH, AcseStatus.PLACE_FOUND, AcseStatus.TRANSFER):
             placement = pathways.advance_acse(placement=placement, organisation=coordination, acting_user=coordinator_worker, target=target, host=host,
                                               assessment="Menaces répétées du réseau en Île-de-France ; éloignement nécessaire (fictif).")

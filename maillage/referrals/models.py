@@ -157,7 +157,9 @@ class AcsePlacement(models.Model):
     """Ac.Sé national safe accommodation (rules.md §3.4, R-ACSE): adults only,
     consent mandatory. The host and its location are visible only to the Ac.Sé
     coordination and the host (Warsaw art. 11); the referring organisation
-    sees « hébergée dans un centre partenaire »."""
+    sees « hébergée dans un centre partenaire ». While the placement is in
+    `workflow.ACSE_HOST_ACCESS_STATUSES` the host reads `shared_parts` of the
+    case like a partner holding an accepted referral (selectors.granted_*)."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="acse_placements")
     referring_organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
@@ -169,6 +171,9 @@ class AcsePlacement(models.Model):
     danger_departements = CodeListField(_("départements où la personne est en danger"))
     danger_assessment = EncryptedTextField(_("évaluation du danger"), blank=True)
     host = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="acse_hosted")
+    # Parts of the case the person consented, with the request, to pass on to the
+    # host (same codes as Referral.shared_parts; read through cases.policies).
+    shared_parts = CodeListField(_("parties transmises au centre d'accueil"))
     arrived_on = models.DateField(null=True, blank=True)
     exited_on = models.DateField(null=True, blank=True)
     closing_reason = models.CharField(_("motif"), max_length=300, blank=True)
@@ -187,6 +192,12 @@ class AcsePlacement(models.Model):
 
     def __str__(self) -> str:
         return f"AcsePlacement {self.pk}"
+
+    def shared_part_labels(self) -> list[str]:
+        from .enums import SharedPart
+
+        labels = dict(SharedPart.choices)
+        return [str(labels.get(p, p)) for p in self.shared_parts]
 
 
 class MinorStep(models.Model):

@@ -21,11 +21,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from maillage.cases import policies as case_policies
 from maillage.cases.models import Case
 from maillage.core import audit
+from maillage.core.models import AuditKind
 from maillage.organisations.enums import OrganisationType
 from maillage.organisations.models import Membership, Organisation
 from maillage.territories import reference as ref
 
-from . import deadlines, policies
+from . import deadlines, policies, workflow
 from .enums import AcseStatus, BestInterestsConclusion, ConsentMethod, ExchangeChannel, ExchangePurpose, MinorStepKind, ReturnPlanStatus, SharedPart
 from .models import AcsePlacement, InternationalExchange, MinorStep, ReturnPlan
 from .services import case_workers_of
@@ -89,7 +90,11 @@ def acse_coordination() -> Organisation | None:
 
 
 @transaction.atomic
-def request_acse(*, case: Case, organisation, acting_user, consent_on: date | None, consent_method: str, danger_departements=(), coordination: Organisation | None = None) -> AcsePlacement:
+def request_acse(*, case: Case, organisation, acting_user, consent_on: date | None, consent_method: str, danger_departements=(), coordination: Organisation | None = None,
+                 shared_parts=()) -> AcsePlacement:
+    """`shared_parts`: what the person consented, with the request, to pass on
+    to the host once a place is found (among `workflow.ACSE_HOST_PARTS` and the
+    parts the requester sees). Nothing by default."""
     _require_owner(acting_user, organisation, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     errors: dict[str, str] = {}
@@ -110,13 +115,18 @@ def request_acse(*, case: Case, organisation, acting_user, consent_on: date | No
         errors["__all__"] = _("Aucune coordination Ac.Sé n'est enregistrée dans le réseau.")
     if AcsePlacement.objects.filter(case=case).exclude(status__in=[A.EXITED, A.REFUSED, A.CANCELLED]).exists():
         errors["__all__"] = _("Une demande Ac.Sé est déjà en cours pour ce dossier.")
+    parts = list(dict.fromkeys(shared_parts or []))
+    visible = case_policies.parts_for(acting_user, case)
+    if any(p not in workflow.ACSE_HOST_PARTS or p not in visible for p in parts):
+        # Warsaw art. 11: a shelter receives what it needs to welcome the person, nothing more.
+        errors["shared_parts"] = _("Le centre d'accueil ne peut recevoir que l'identité, les besoins et faits, la situation juridique et les notes partageables.")
     if errors:
         raise ValidationError(errors)
     placement = AcsePlacement.objects.create(
         case=case, referring_organisation=organisation, requested_by=acting_user, coordination=coordination, consent_on=consent_on, consent_method=consent_method,
-        danger_departements=sorted(set(deps + ([case.exploitation_departement] if case.exploitation_departement else []))),
+        danger_departements=sorted(set(deps + ([case.exploitation_departement] if case.exploitation_departement else []))), shared_parts=parts,
     )
-    _audit("acse.requested", acting_user, placement, case=case, organisation=organisation)
+    _audit("acse.requested", acting_user, placement, case=case, organisation=organisation, details={"parts": parts})
     _notify_users(case_workers_of(coordination), title=_("Nouvelle demande Ac.Sé (dossier %(ref)s)") % {"ref": case.reference}, link=f"/orientations/acse/{placement.pk}/",
                   key=f"acse-{placement.pk}-requested", organisation=coordination, reference=case.reference)
     return placement
@@ -134,6 +144,51 @@ def _acse_role(acting_user, organisation, placement: AcsePlacement) -> str | Non
     return None
 
 
+def _validate_host(placement: AcsePlacement, host: Organisation | None) -> None:
+    if host is None or not host.is_active or host.pk in (placement.referring_organisation_id, placement.coordination_id):
+        raise ValidationError({"host": _("Choisissez le centre partenaire qui accueille la personne.")})
+    from maillage.directory.models import Profile
+
+    host_dep = Profile.objects.filter(organisation=host).values_list("departement", flat=True).first() or host.departement
+    if host_dep and host_dep in placement.danger_departements:
+        # R-ACSE: the place must be away from the exploitation area / danger.
+        raise ValidationError({"host": _("Ce centre est situé dans un département où la personne est en danger : choisissez une place éloignée.")})
+
+
+def _audit_without_host(action: str, *, actor, target, placement: AcsePlacement, host: Organisation, acting_organisation, actor_is_host: bool,
+                        kind: str = AuditKind.WRITE, details: dict | None = None) -> None:
+    """R-ACSE: the host's identity and location stay unknown to the case owner
+    (the referring organisation), whose journal shows every row about its
+    cases. So two rows: the owner's journal says what happened, without the
+    host and, when the host's staff acted, without the person or the
+    organisation; the host's own journal keeps who did it. Both rows carry the
+    same request id, so the DPO can join them."""
+    case = placement.case
+    details = {**(details or {}), "placement": placement.pk}
+    audit.record(action=action, actor=None if actor_is_host else actor, kind=kind, target=target, target_label=case.reference, organisation=case.organisation,
+                 acting_organisation=None if actor_is_host else acting_organisation, details={**details, "by": "acse_host" if actor_is_host else "acse"})
+    audit.record(action=action, actor=actor, kind=kind, target=target, target_label=case.reference, organisation=host, acting_organisation=acting_organisation,
+                 details={**details, "host": host.pk})
+
+
+def _open_host_access(placement: AcsePlacement, *, actor, organisation) -> None:
+    _audit_without_host("acse.host_access_granted", actor=actor, target=placement, placement=placement, host=placement.host, acting_organisation=organisation,
+                        actor_is_host=False, details={"parts": list(placement.shared_parts)})
+    stamp = int(placement.updated_at.timestamp())
+    # Reference and link only: never the person, never the referring organisation's notes.
+    _notify_users(case_workers_of(placement.host), title=_("Accueil Ac.Sé : le dossier %(ref)s est partagé avec votre organisation") % {"ref": placement.case.reference},
+                  link=f"/orientations/acse/{placement.pk}/", key=f"acse-{placement.pk}-host-{placement.host_id}-granted-{stamp}",
+                  organisation=placement.host, reference=placement.case.reference)
+
+
+def _close_host_access(placement: AcsePlacement, host: Organisation, *, actor, organisation, reason: str, actor_is_host: bool = False) -> None:
+    _audit_without_host("acse.host_access_ended", actor=actor, target=placement, placement=placement, host=host, acting_organisation=organisation,
+                        actor_is_host=actor_is_host, details={"reason": reason})
+    stamp = int(placement.updated_at.timestamp())
+    _notify_users(case_workers_of(host), title=_("Accueil Ac.Sé terminé : votre accès au dossier %(ref)s est fermé") % {"ref": placement.case.reference},
+                  link="/orientations/acse/", key=f"acse-{placement.pk}-host-{host.pk}-ended-{stamp}", organisation=host, reference=placement.case.reference)
+
+
 @transaction.atomic
 def advance_acse(*, placement: AcsePlacement, organisation, acting_user, target: str, host: Organisation | None = None, assessment: str = "", reason: str = "", on: date | None = None) -> AcsePlacement:
     placement = AcsePlacement.objects.select_for_update().select_related("case").get(pk=placement.pk)
@@ -145,19 +200,14 @@ def advance_acse(*, placement: AcsePlacement, organisation, acting_user, target:
         raise ValidationError({"status": _("Étape impossible depuis « %(s)s ».") % {"s": placement.get_status_display()}})
     if role not in allowed:
         raise PermissionDenied
+    had_access = placement.status in workflow.ACSE_HOST_ACCESS_STATUSES
+    previous_host = placement.host
     now = timezone.now()
     fields = {"status": target, "updated_at": now}
     if target == A.PLACE_SEARCH and assessment.strip():
         fields["danger_assessment"] = assessment.strip()
     if target == A.PLACE_FOUND:
-        if host is None or not host.is_active or host.pk in (placement.referring_organisation_id, placement.coordination_id):
-            raise ValidationError({"host": _("Choisissez le centre partenaire qui accueille la personne.")})
-        from maillage.directory.models import Profile
-
-        host_dep = Profile.objects.filter(organisation=host).values_list("departement", flat=True).first() or host.departement
-        if host_dep and host_dep in placement.danger_departements:
-            # R-ACSE: the place must be away from the exploitation area / danger.
-            raise ValidationError({"host": _("Ce centre est situé dans un département où la personne est en danger : choisissez une place éloignée.")})
+        _validate_host(placement, host)
         fields["host"] = host
     if target == A.HOSTED:
         fields["arrived_on"] = on or timezone.localdate()
@@ -170,9 +220,59 @@ def advance_acse(*, placement: AcsePlacement, organisation, acting_user, target:
     for key, value in fields.items():
         setattr(placement, key, value)
     placement.save()
-    # The journal names the step only: never the host (its location is confidential).
-    _audit("acse.status_changed", acting_user, placement, case=placement.case, organisation=organisation, details={"to": target})
+    # The journal names the step only: never the host (its location is confidential),
+    # nor, when the host's staff acted, who acted (_audit_without_host).
+    is_host = role == "host"
+    if is_host:
+        _audit_without_host("acse.status_changed", actor=acting_user, target=placement, placement=placement, host=placement.host, acting_organisation=organisation,
+                            actor_is_host=True, details={"to": target})
+    else:
+        _audit("acse.status_changed", acting_user, placement, case=placement.case, organisation=organisation, details={"to": target})
+    has_access = target in workflow.ACSE_HOST_ACCESS_STATUSES
+    if has_access and not had_access:
+        _open_host_access(placement, actor=acting_user, organisation=organisation)
+    elif had_access and not has_access:
+        _close_host_access(placement, previous_host, actor=acting_user, organisation=organisation, reason=target, actor_is_host=is_host)
     return placement
+
+
+@transaction.atomic
+def change_acse_host(*, placement: AcsePlacement, organisation, acting_user, host: Organisation | None) -> AcsePlacement:
+    """The coordination moves the person to another centre (place lost, safety):
+    the former host loses the access at once, the new one gets the same shared
+    parts; the placement returns to « place trouvée » (a new transfer follows)."""
+    placement = AcsePlacement.objects.select_for_update().select_related("case", "host").get(pk=placement.pk)
+    if _acse_role(acting_user, organisation, placement) != "coordination":
+        raise PermissionDenied
+    if placement.status not in workflow.ACSE_HOST_ACCESS_STATUSES:
+        raise ValidationError({"status": _("Le centre d'accueil ne peut être changé qu'entre la place trouvée et la sortie du dispositif.")})
+    if host is not None and host.pk == placement.host_id:
+        raise ValidationError({"host": _("Choisissez un autre centre partenaire que le centre actuel.")})
+    _validate_host(placement, host)
+    previous_host = placement.host
+    placement.host, placement.status, placement.arrived_on, placement.updated_at = host, A.PLACE_FOUND, None, timezone.now()
+    placement.save()
+    _audit("acse.status_changed", acting_user, placement, case=placement.case, organisation=organisation, details={"to": A.PLACE_FOUND, "host_changed": True})
+    _close_host_access(placement, previous_host, actor=acting_user, organisation=organisation, reason="host_changed")
+    _open_host_access(placement, actor=acting_user, organisation=organisation)
+    return placement
+
+
+def record_acse_host_read(*, user, case: Case, action: str, details: dict | None = None) -> bool:
+    """Called by maillage.cases.selectors for every read of identifying data:
+    when the reader reads as the Ac.Sé host (not as the owner), the read is
+    journaled like any other but without naming the host to the owner
+    (`_audit_without_host`). Returns False when the read is an ordinary one."""
+    from .selectors import acse_hosting_placement
+
+    if case_policies.is_owner(user, case):
+        return False
+    placement = acse_hosting_placement(user, case)
+    if placement is None:
+        return False
+    _audit_without_host(action, actor=user, target=case, placement=placement, host=placement.host, acting_organisation=placement.host, actor_is_host=True,
+                        kind=AuditKind.READ, details={**(details or {}), "as": "acse_host"})
+    return True
 
 
 # ---------------------------------------------------------------------------

@@ -22,20 +22,50 @@ S = ReferralStatus
 
 
 def granted_case_ids(organisation) -> QuerySet:
-    """Cases an organisation may open as a partner (accepted or completed referral)."""
-    return Referral.objects.filter(recipient_organisation=organisation, status__in=workflow.GRANTING_STATUSES).values("case_id")
+    """Cases an organisation may open as a partner: an accepted or completed
+    referral, or the host of an Ac.Sé placement between « place trouvée » and
+    the exit (derived from the placement's current host and status, so a
+    changed host, an exit or a cancellation removes the access at once)."""
+    from maillage.cases.models import Case
+
+    from .models import AcsePlacement
+
+    referred = Referral.objects.filter(recipient_organisation=organisation, status__in=workflow.GRANTING_STATUSES).values("case_id")
+    hosted = AcsePlacement.objects.filter(host=organisation, status__in=workflow.ACSE_HOST_ACCESS_STATUSES).values("case_id")
+    return Case.objects.filter(Q(pk__in=referred) | Q(pk__in=hosted)).values("pk")
+
+
+def _case_worker_org_ids(user):
+    return active_memberships(user).filter(role=Role.CASE_WORKER).exclude(organisation__type=OrganisationType.COORDINATION).values("organisation_id")
 
 
 def granted_parts(user, case) -> set[str]:
     """Union of the parts shared with the organisations where the user is an
-    active case worker (data minimisation: nothing else is readable)."""
-    org_ids = (
-        active_memberships(user).filter(role=Role.CASE_WORKER).exclude(organisation__type=OrganisationType.COORDINATION).values("organisation_id")
-    )
+    active case worker (data minimisation: nothing else is readable), through
+    referrals and Ac.Sé hosting alike."""
+    from .models import AcsePlacement
+
+    org_ids = _case_worker_org_ids(user)
     parts: set[str] = set()
     for shared in Referral.objects.filter(case=case, recipient_organisation_id__in=org_ids, status__in=workflow.GRANTING_STATUSES).values_list("shared_parts", flat=True):
         parts.update(shared)
+    for shared in AcsePlacement.objects.filter(case=case, host_id__in=org_ids, status__in=workflow.ACSE_HOST_ACCESS_STATUSES).values_list("shared_parts", flat=True):
+        parts.update(shared)
     return parts
+
+
+def acse_hosting_placement(user, case):
+    """The open Ac.Sé placement through which the user reads `case` as a host
+    (an active case worker of its current host), or None. Used to journal the
+    host's reads without naming it to the case owner."""
+    from .models import AcsePlacement
+
+    return (
+        AcsePlacement.objects.filter(case=case, host_id__in=_case_worker_org_ids(user), status__in=workflow.ACSE_HOST_ACCESS_STATUSES)
+        .select_related("host", "case")
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 # --- inbox / outbox --------------------------------------------------------------

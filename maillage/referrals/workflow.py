@@ -10,7 +10,9 @@ per-state invariants. Who may fire each action is in `ACTORS`.
 
 from __future__ import annotations
 
+from .enums import AcseStatus as A
 from .enums import ReferralStatus as S
+from .enums import SharedPart as P
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     (S.DRAFT, S.SENT): "send",
@@ -49,3 +51,16 @@ def action_for(status: str, target: str) -> str | None:
 
 def targets_from(status: str) -> list[str]:
     return [to for (frm, to) in TRANSITIONS if frm == status]
+
+
+# --- Ac.Sé host access (docs/domain/referrals.md, « Ac.Sé: the host's access ») ---
+
+# The recorded host reads the shared parts of the case from the moment the
+# place is found (it prepares the reception: languages, needs) until the exit,
+# a refusal or a cancellation; changing the host moves the access at once.
+ACSE_HOST_ACCESS_STATUSES = frozenset({A.PLACE_FOUND, A.TRANSFER, A.HOSTED})
+# What a shelter may receive to welcome the person (Warsaw art. 11: need to
+# know). Screenings and documents are not offered: a shelter does not need them
+# to receive the person, an ordinary referral can share them later.
+ACSE_HOST_PARTS = (P.IDENTITY, P.FACTS, P.RIGHTS, P.NOTES_SHAREABLE)
+ACSE_HOST_DEFAULT_PARTS = (P.IDENTITY, P.FACTS)

@@ -108,14 +108,29 @@ class AcseRequestForm(forms.Form):
     consent_on = forms.DateField(label=_("Date du consentement de la personne"), widget=DateInput())
     consent_method = forms.ChoiceField(label=_("Consentement recueilli"), choices=[("", "—"), *enums.ConsentMethod.choices])
     danger_departements = forms.CharField(label=_("Départements où la personne est en danger"), required=False, max_length=60, help_text=_("Codes séparés par des virgules ; le département d'exploitation est ajouté d'office."))
+    shared_parts = forms.MultipleChoiceField(
+        label=_("Parties du dossier transmises au centre qui accueillera la personne"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Uniquement ce à quoi la personne a consenti et ce dont le centre a besoin pour l'accueillir. Le centre y accède de la place trouvée jusqu'à la sortie ; il ne voit rien d'autre."),
+    )
+
+    def __init__(self, *args, visible_parts=(), **kwargs):
+        from maillage.referrals import workflow
+
+        super().__init__(*args, **kwargs)
+        labels = dict(enums.SharedPart.choices)
+        self.fields["shared_parts"].choices = [(p, labels[p]) for p in workflow.ACSE_HOST_PARTS if p in visible_parts]
+        self.fields["shared_parts"].initial = [p for p in workflow.ACSE_HOST_DEFAULT_PARTS if p in visible_parts]
 
     def departements(self) -> list[str]:
         raw = self.cleaned_data.get("danger_departements") or ""
         return [c.strip().upper() for c in raw.replace(";", ",").split(",") if c.strip()]
 
 
+CHANGE_HOST = "change_host"
+
+
 class AcseStepForm(forms.Form):
-    target = forms.ChoiceField(label=_("Étape suivante"), choices=enums.AcseStatus.choices)
+    target = forms.ChoiceField(label=_("Étape suivante"), choices=[*enums.AcseStatus.choices, (CHANGE_HOST, _("Changer de centre d'accueil (coordination)"))])
     host = forms.IntegerField(label=_("Centre partenaire (identifiant)"), required=False)
     assessment = forms.CharField(label=_("Évaluation du danger"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     reason = forms.CharField(label=_("Motif (refus ou annulation)"), required=False, max_length=300)

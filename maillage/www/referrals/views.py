@@ -263,12 +263,13 @@ def acse_request(request, case_pk):
 
     organisation = _require_worker(request)
     case = _owned_case_or_404(request, organisation, case_pk)
-    form = forms.AcseRequestForm(request.POST or None)
+    form = forms.AcseRequestForm(request.POST or None, visible_parts=case_policies.parts_for(request.user, case))
     refusal = pathways.ACSE_MINOR_REFUSAL if case.treated_as_minor else ""
     if request.method == "POST" and form.is_valid():
         try:
             placement = pathways.request_acse(case=case, organisation=organisation, acting_user=request.user, consent_on=form.cleaned_data["consent_on"],
-                                              consent_method=form.cleaned_data["consent_method"], danger_departements=form.departements())
+                                              consent_method=form.cleaned_data["consent_method"], danger_departements=form.departements(),
+                                              shared_parts=form.cleaned_data["shared_parts"])
         except ValidationError as exc:
             _attach_errors(form, exc)
         except PermissionDenied:
@@ -301,7 +302,10 @@ def acse_detail(request, pk):
         data = form.cleaned_data
         host = Organisation.objects.filter(pk=data["host"] or 0).first()
         try:
-            pathways.advance_acse(placement=placement, organisation=organisation, acting_user=request.user, target=data["target"], host=host, assessment=data["assessment"], reason=data["reason"])
+            if data["target"] == forms.CHANGE_HOST:
+                pathways.change_acse_host(placement=placement, organisation=organisation, acting_user=request.user, host=host)
+            else:
+                pathways.advance_acse(placement=placement, organisation=organisation, acting_user=request.user, target=data["target"], host=host, assessment=data["assessment"], reason=data["reason"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except PermissionDenied:
@@ -310,9 +314,13 @@ def acse_detail(request, pk):
             messages.success(request, _("Étape enregistrée."))
         return redirect("referrals:acse_detail", pk=placement.pk)
     is_coordination = organisation.pk == placement.coordination_id
+    # The host opens the case (shared parts only) through the ordinary case page while its access lasts.
+    is_host = placement.host_id is not None and organisation.pk == placement.host_id
+    can_open_case = is_host and case_selectors.case_for(request.user, organisation, placement.case_id) is not None
     return render(request, "referrals/acse_detail.html", {
         "page_title": _("Demande Ac.Sé"), "placement": placement, "form": form, "host_label": selectors.acse_host_label(request.user, organisation, placement),
         "can_see_assessment": is_coordination, "can_act": is_coordination or organisation.pk in (placement.host_id, placement.referring_organisation_id),
+        "shared_part_labels": placement.shared_part_labels(), "is_host": is_host, "can_open_case": can_open_case,
     })
 
 
