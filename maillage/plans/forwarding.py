@@ -11,7 +11,8 @@ What forwarding creates, in this order:
    in the version under an *open* consultation round: an **amendment** to that
    measure's description in that round;
 2. otherwise, in the most recent plan **in draft**: a **proposed measure**
-   (last axe, next free number) whose text is the decision;
+   (last axe, next number after those of the draft and of its frozen
+   versions) whose text is the decision;
 3. otherwise, a French refusal that the coordination page shows as a notice.
 
 Either keeps its origin (`origin_decision`, hence the meeting and the working
@@ -79,6 +80,14 @@ def _has_open_round() -> bool:
     return ConsultationRound.objects.filter(plan__status=PlanStatus.CONSULTATION, opens_at__lte=now, closes_at__gt=now).exists()
 
 
+def _next_free_number(plan: Plan) -> int:
+    """After the highest number of the draft *and* of its frozen versions: a
+    deleted measure's number, once cited in a version, is not handed out again."""
+    current = plan.measures.aggregate(n=Max("number"))["n"] or 0
+    frozen = max((m["number"] for v in plan.versions.only("snapshot") for m in v.snapshot.get("measures", [])), default=0)
+    return max(current, frozen) + 1
+
+
 @transaction.atomic
 def forward_decision(*, decision, acting_user) -> str:
     if not policies.can_manage_plans(acting_user):
@@ -129,7 +138,7 @@ def forward_decision(*, decision, acting_user) -> str:
     priority = plan.priorities.order_by("-number").first()
     if priority is None:
         raise ValidationError(_("Le projet de plan « %(p)s » n'a encore aucun axe : ajoutez-en un avant de lui transmettre des décisions.") % {"p": plan.title})
-    number = (plan.measures.aggregate(n=Max("number"))["n"] or 0) + 1
+    number = _next_free_number(plan)
     first_line = decision.statement.strip().splitlines()[0]
     measure = Measure.objects.create(
         plan=plan,

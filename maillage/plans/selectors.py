@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
+from maillage.directory.models import NetworkMembership
 from maillage.organisations.enums import OrganisationType
+from maillage.organisations.models import Organisation
 
 from . import policies
 from .enums import MAX_COMMENT_DEPTH, Decision, PositionValue
@@ -170,6 +172,25 @@ def synthesis(round_: ConsultationRound) -> dict:
         "n_comments": comments.count(),
         "n_amendments": amendments.count(),
     }
+
+
+def hearing_organisations(round_: ConsultationRound) -> QuerySet[Organisation]:
+    """Who may be heard in this round (« le collectif sera entendu »): the active
+    organisations invited to it, and the organisations that coordinate a
+    directory network one of whose members is invited (a collective speaks for
+    its members even when the round invited them one by one). One query with
+    subqueries, whatever the size of the directory; `is_invited` tells the
+    two apart for display."""
+    invited = round_.invited.values("pk")
+    heads = NetworkMembership.objects.filter(
+        is_coordinator=True, network__in=NetworkMembership.objects.filter(organisation__in=invited).values("network")
+    ).values("organisation")
+    return (
+        Organisation.objects.filter(is_active=True)
+        .filter(Q(pk__in=invited) | Q(pk__in=heads))
+        .annotate(is_invited=Exists(round_.invited.through.objects.filter(consultationround=round_, organisation=OuterRef("pk"))))
+        .order_by("name", "pk")
+    )
 
 
 def pending_reports(user, plan: Plan | None = None):

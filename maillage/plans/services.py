@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +43,7 @@ from .models import (
     SubAction,
 )
 from .rollup import weighted_progress
+from .selectors import hearing_organisations
 
 
 def _require_coordinator(user) -> None:
@@ -116,6 +118,74 @@ def save_measure(*, plan: Plan, measure: Measure | None = None, acting_user, co_
     measure.partners.set(partners)
     record(action="plans.measure.create" if creating else "plans.measure.update", actor=acting_user, target=measure, organisation=plan.coordination)
     return measure
+
+
+def measure_dependents(measure: Measure) -> dict[str, int]:
+    """What deleting this measure would touch: its follow-up (deleted with it)
+    and the consultation contributions it received (which forbid deleting it)."""
+    return {
+        "sub_actions": measure.sub_actions.count(),
+        "milestones": measure.milestones.count(),
+        "indicators": measure.indicators.count(),
+        "measurements": Measurement.objects.filter(indicator__measure=measure).count(),
+        "reports": measure.reports.count(),
+        "contributions": (
+            measure.positions.count()
+            + measure.comments.count()
+            + measure.amendments.count()
+            + InternalNote.objects.filter(Q(measure=measure) | Q(amendment__measure=measure)).count()
+        ),
+    }
+
+
+def measure_deletion_refusal(*, plan: Plan, measure: Measure, dependents: dict[str, int]) -> str | None:
+    """The French reason why this measure cannot be deleted, or None (also shown
+    on the confirmation page, so the refusal is explained before any click)."""
+    if plan.status != PlanStatus.DRAFT:
+        return _("Une mesure ne peut être supprimée que tant que le plan est à l'état de projet (statut actuel : « %(s)s »).") % {
+            "s": plan.get_status_display()
+        }
+    if dependents["contributions"]:
+        return _(
+            "La mesure %(n)s a reçu %(c)s contribution(s) lors d'une consultation (positions, commentaires, amendements ou notes) : "
+            "elle ne peut pas être supprimée, car ces contributions et les réponses de la coordination doivent rester consultables. "
+            "Reformulez-la plutôt."
+        ) % {"n": measure.number, "c": dependents["contributions"]}
+    return None
+
+
+@transaction.atomic
+def delete_measure(*, measure: Measure, acting_user) -> Plan:
+    """Delete a measure of a draft plan, e.g. a proposal forwarded from a working
+    group that the coordination drops rather than rewords.
+
+    - Draft only (like every edit of the text), read from the locked plan row.
+    - Refused when the measure received contributions in a consultation round
+      (positions, comments, amendments, internal notes): they and the answers
+      to them stay readable on the round's pages; reword the measure instead.
+    - Its follow-up (sub-actions, milestones, indicators and their values,
+      progress reports) goes with it.
+    - Frozen versions are snapshots and keep it; the remaining measures are not
+      renumbered (numbers are references people cite)."""
+    _require_coordinator(acting_user)
+    plan = Plan.objects.select_for_update().get(pk=measure.plan_id)
+    measure = Measure.objects.select_for_update(of=("self",)).select_related("priority").get(pk=measure.pk)
+    dependents = measure_dependents(measure)
+    refusal = measure_deletion_refusal(plan=plan, measure=measure, dependents=dependents)
+    if refusal:
+        raise ValidationError(refusal)
+    details = {
+        "measure": measure.pk,
+        "number": measure.number,
+        "title": measure.title,
+        "priority_number": measure.priority.number,
+        "origin_decision": measure.origin_decision_id,
+        "in_versions": [v.number for v in plan.versions.order_by("number") if measure.pk in v.measure_ids()],
+        **{f"{key}_deleted": n for key, n in dependents.items() if key != "contributions"},
+    }
+    measure.delete()
+    record(action="plans.measure.delete", actor=acting_user, target=plan, organisation=plan.coordination, details=details)
+    return plan
 
 
 def recompute_progress(measure: Measure) -> int:
@@ -643,6 +713,11 @@ def add_internal_note(*, round: ConsultationRound, body: str, acting_user, measu
 @transaction.atomic
 def record_hearing(*, round: ConsultationRound, organisation, date, participants: str, summary: str, acting_user) -> Hearing:
     _require_coordinator(acting_user)
+    if not hearing_organisations(round).filter(pk=organisation.pk).exists():
+        raise ValidationError(
+            _("« %(o)s » n'est ni invitée à cette consultation ni coordinatrice d'un réseau dont un membre est invité : elle ne peut pas y être entendue.")
+            % {"o": organisation}
+        )
     hearing = Hearing.objects.create(round=round, organisation=organisation, date=date, participants=participants, summary=summary, recorded_by=acting_user)
     record(action="plans.hearing.create", actor=acting_user, target=hearing, target_label=str(organisation), organisation=round.plan.coordination)
     return hearing

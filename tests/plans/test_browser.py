@@ -67,3 +67,23 @@ def test_association_position_amendment_and_coordination_answer(browser, live_ap
     member_page.goto(measure_url)
     assert "Retenu : la mesure visera les plateformes." in member_page.content()
     context.close()
+
+
+def test_coordination_records_a_hearing_from_the_invited_organisations(browser, live_app):
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+    page = context.new_page()
+    sign_in(page, live_app, COORDINATOR)
+    page.goto(live_app["base"] + "/plan/consultations/")
+    page.get_by_role("link", name=re.compile("Consultation ouverte sur le projet")).click()
+    page.get_by_role("link", name="Enregistrer une audition").click()
+    check_axe(page)
+    select = page.get_by_label("Organisation entendue")
+    options = select.locator("option")
+    assert 1 < options.count() < 100  # the invited organisations, not the whole directory
+    select.select_option(index=1)
+    page.get_by_label("Date").fill("2026-03-02")
+    page.get_by_label("Participants").fill("Deux représentantes")
+    page.get_by_label("Compte rendu").fill("Le collectif a été entendu.")
+    page.get_by_role("button", name="Enregistrer").click()
+    assert "Audition enregistrée" in page.content()
+    context.close()

@@ -122,11 +122,39 @@ class NoteForm(forms.Form):
     body = forms.CharField(label=_("Note interne (visible de la seule coordination)"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class HearingSearchForm(forms.Form):
+    """GET form of the hearing page when too many organisations may be heard to list them all."""
+
+    nom = forms.CharField(label=_("Rechercher une organisation par son nom ou son sigle"), required=False, max_length=80)
+
+
 class HearingForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation entendue"), queryset=Organisation.objects.filter(is_active=True))
+    """`organisations` (a queryset) is what the choice is validated against —
+    one query by id, whatever its size; `shown` is the list the select offers."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation entendue"),
+        queryset=Organisation.objects.none(),
+        help_text=_("Les organisations invitées à la consultation et les coordinations des réseaux dont elles sont membres."),
+        error_messages={
+            "invalid_choice": _("Choisissez une organisation invitée à cette consultation, ou la coordination d'un réseau dont un membre est invité.")
+        },
+    )
     date = forms.DateField(label=_("Date"), widget=DATE)
     participants = forms.CharField(label=_("Participants"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     summary = forms.CharField(label=_("Compte rendu"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, organisations, shown, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.queryset = organisations
+        invited = [(o.pk, field.label_from_instance(o)) for o in shown if o.is_invited]
+        heads = [(o.pk, field.label_from_instance(o)) for o in shown if not o.is_invited]
+        if heads:
+            groups = [(label, items) for label, items in ((_("Organisations invitées"), invited), (_("Coordinations de réseau"), heads)) if items]
+            field.choices = [("", "---------"), *groups]
+        else:
+            field.choices = [("", "---------"), *invited]
 
 
 class ReportForm(forms.Form):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("gestion/<int:pk>/axes/ajouter/", views.priority_create, name="priority_create"),
     path("gestion/<int:pk>/mesures/ajouter/", views.measure_edit, name="measure_create"),
     path("gestion/<int:pk>/mesures/<int:measure_id>/", views.measure_edit, name="measure_edit"),
+    path("gestion/<int:pk>/mesures/<int:measure_id>/supprimer/", views.measure_delete, name="measure_delete"),
     path("gestion/<int:pk>/mesures/<int:measure_id>/suivi/", views.measure_followup, name="measure_followup"),
     path("gestion/<int:pk>/suivi/<slug:kind>/<int:item_id>/", views.followup_item_edit, name="followup_item_edit"),
     path("gestion/<int:pk>/suivi/<slug:kind>/<int:item_id>/supprimer/", views.followup_item_delete, name="followup_item_delete"),

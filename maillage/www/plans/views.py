@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -151,7 +151,42 @@ def measure_edit(request, pk, measure_id=None):
         else:
             return redirect("plans:detail", pk=plan.pk)
     title = _("Modifier la mesure") if measure else _("Ajouter une mesure")
-    return render(request, "plans/form.html", {"page_title": title, "plan": plan, "form": form})
+    context = {
+        "page_title": title,
+        "plan": plan,
+        "form": form,
+        "measure": measure,
+        "can_delete_measure": measure is not None and plan.status == PlanStatus.DRAFT,
+    }
+    return render(request, "plans/form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def measure_delete(request, pk, measure_id):
+    """Confirmation page (GET) then deletion (POST) of a measure of a draft.
+    The page explains a refusal (plan no longer a draft, contributions received)
+    instead of offering the button."""
+    plan = _managed_plan(request, pk)
+    measure = get_object_or_404(plan.measures.select_related("priority", "origin_decision__meeting", "origin_decision__group"), pk=measure_id)
+    if request.method == "POST":
+        try:
+            services.delete_measure(measure=measure, acting_user=request.user)
+        except ValidationError as exc:
+            messages.warning(request, _error_text(exc))
+            return redirect("plans:measure_delete", pk=plan.pk, measure_id=measure.pk)
+        messages.success(request, _("Mesure %(n)s « %(t)s » supprimée.") % {"n": measure.number, "t": measure.title})
+        return redirect("plans:detail", pk=plan.pk)
+    dependents = services.measure_dependents(measure)
+    context = {
+        "page_title": _("Supprimer la mesure %(n)s") % {"n": measure.number},
+        "plan": plan,
+        "measure": measure,
+        "dependents": dependents,
+        "has_followup": any(n for key, n in dependents.items() if key != "contributions"),
+        "refusal": services.measure_deletion_refusal(plan=plan, measure=measure, dependents=dependents),
+        "versions": [v.number for v in plan.versions.order_by("number") if measure.pk in v.measure_ids()],
+    }
+    return render(request, "plans/measure_delete.html", context)
 
 
 def compare(request, pk):
@@ -376,19 +411,51 @@ def internal_note(request, round_id):
     return redirect("plans:round", round_id=round_.pk)
 
 
+HEARING_CHOICES_MAX = 200
+
+
 @require_http_methods(["GET", "POST"])
 def hearing(request, round_id):
-    """Its own page: the organisation list (every active organisation, 10,000 at
-    national size) would weigh 600 kB on the round page."""
+    """Its own page, offering only the organisations that may be heard in this
+    round (selectors.hearing_organisations), not the whole directory. When they
+    are more than HEARING_CHOICES_MAX (a round inviting every association), a
+    search by name narrows the list; the choice is validated against all of
+    them. A constant number of queries whatever their number."""
     if not policies.can_manage_plans(request.user):
         raise Http404
     round_ = _round(request, round_id)
-    form = forms.HearingForm(request.POST or None)
+    allowed = selectors.hearing_organisations(round_)
+    total = allowed.count()
+    search = forms.HearingSearchForm(request.GET or None, auto_id="recherche-%s")
+    text = search.cleaned_data.get("nom", "").strip() if search.is_valid() else ""
+    candidates = allowed.filter(Q(name__icontains=text) | Q(acronym__icontains=text)) if text else allowed
+    shown = list(candidates[: HEARING_CHOICES_MAX + 1])
+    truncated = len(shown) > HEARING_CHOICES_MAX
+    shown = shown[:HEARING_CHOICES_MAX]
+    chosen = request.POST.get("organisation", "")
+    if chosen.isdigit() and int(chosen) not in {o.pk for o in shown}:
+        # Keep the organisation chosen before an error on another field selectable.
+        shown += list(allowed.filter(pk=int(chosen)))
+    form = forms.HearingForm(request.POST or None, organisations=allowed, shown=shown)
     if request.method == "POST" and form.is_valid():
-        services.record_hearing(round=round_, acting_user=request.user, **form.cleaned_data)
-        messages.success(request, _("Audition enregistrée."))
-        return redirect("plans:round", round_id=round_.pk)
-    return render(request, "plans/form.html", {"page_title": _("Enregistrer une audition"), "back_round": round_, "form": form})
+        try:
+            services.record_hearing(round=round_, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("organisation", _error_text(exc))
+        else:
+            messages.success(request, _("Audition enregistrée."))
+            return redirect("plans:round", round_id=round_.pk)
+    context = {
+        "page_title": _("Enregistrer une audition"),
+        "round": round_,
+        "form": form,
+        "search": search if total > HEARING_CHOICES_MAX else None,
+        "total": total,
+        "truncated": truncated,
+        "no_match": bool(text) and not shown,
+        "choices_max": HEARING_CHOICES_MAX,
+    }
+    return render(request, "plans/hearing.html", context)
 
 
 def _synthesis_round(request, round_id):
