@@ -133,7 +133,13 @@ class AcseStepForm(forms.Form):
     target = forms.ChoiceField(label=_("Étape suivante"), choices=[*enums.AcseStatus.choices, (CHANGE_HOST, _("Changer de centre d'accueil (coordination)"))])
     host = forms.IntegerField(label=_("Centre partenaire (identifiant)"), required=False)
     assessment = forms.CharField(label=_("Évaluation du danger"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    reason = forms.CharField(label=_("Motif (refus ou annulation)"), required=False, max_length=300)
+    reason = forms.CharField(
+        label=_("Motif (refus ou annulation)"),
+        required=False,
+        max_length=300,
+        # The referring organisation reads the reason; the host stays hidden from it (R-ACSE).
+        help_text=_("Lu par l'organisation qui oriente : ne nommez ni le centre d'accueil ni son lieu."),
+    )
 
 
 class ReturnPlanForm(forms.Form):
