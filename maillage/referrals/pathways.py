@@ -241,7 +241,7 @@ def change_acse_host(*, placement: AcsePlacement, organisation, acting_user, hos
     """The coordination moves the person to another centre (place lost, safety):
     the former host loses the access at once, the new one gets the same shared
     parts; the placement returns to « place trouvée » (a new transfer follows)."""
-    placement = AcsePlacement.objects.select_for_update().select_related("case", "host").get(pk=placement.pk)
+    placement = AcsePlacement.objects.select_for_update(of=("self",)).select_related("case", "host").get(pk=placement.pk)
     if _acse_role(acting_user, organisation, placement) != "coordination":
         raise PermissionDenied
     if placement.status not in workflow.ACSE_HOST_ACCESS_STATUSES:
