@@ -66,7 +66,6 @@ def sign_in(page, live_app, email: str) -> None:
 
 def check_axe(page) -> None:
     from axe_playwright_python.sync_playwright import Axe
-
     from playwright.sync_api import Error as PlaywrightError
 
     # A click that navigates returns once the navigation has started, not
