@@ -7,6 +7,11 @@ ligatures spelled out, and a light French plural stemming (trailing s/x,
 « -aux » → « -al »). A full stemmer (Snowball) would conflate too much for
 proper names; this is enough for « foyers » / « foyer », « hébergement » /
 « hebergements », « médicaux » / « médical ».
+
+Dotted abbreviations (« Ac.Sé », « C.H.R.S. ») are also stored joined
+(« acse », « chrs »), so « ACSE » finds « Ac.Sé »; in a query a dotted
+abbreviation gives only its joined form (`query_tokens`), so « A.N.R. » finds
+« ANR » as well as « A.N.R. ».
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import unicodedata
 PG_CONFIG = "maillage_fr"
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "’": "'"})
-_WORD_RE = re.compile(r"[a-z0-9]+")
+# A word, or alphanumeric runs joined by dots (« ac.se », « c.h.r.s »).
+_WORD_RE = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*")
 # Elided articles and very common words carry no meaning in a search.
 STOP_WORDS = frozenset(
     ["a", "au", "aux", "avec", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou", "par", "pour", "sur", "un", "une", "dans", "qui", "que"]
@@ -42,14 +48,36 @@ def stem(word: str) -> str:
     return word
 
 
-def tokens(text: str) -> list[str]:
-    """Normalised, stemmed, deduplicated words of a text (order kept)."""
+def _words(text: str, *, query: bool) -> list[str]:
+    words: list[str] = []
+    for run in _WORD_RE.findall(strip_accents(text or "")):
+        parts = run.split(".")
+        if len(parts) > 1 and not query:
+            words.extend(parts)
+        words.append("".join(parts))
+    return words
+
+
+def _stemmed(words: list[str]) -> list[str]:
     seen: dict[str, None] = {}
-    for word in _WORD_RE.findall(strip_accents(text or "")):
+    for word in words:
         if word in STOP_WORDS:
             continue
         seen.setdefault(stem(word), None)
     return list(seen)
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised, stemmed, deduplicated words of a text (order kept), as
+    stored: a dotted abbreviation gives its parts and its joined form."""
+    return _stemmed(_words(text, query=False))
+
+
+def query_tokens(text: str) -> list[str]:
+    """The words of a search query: as `tokens`, but a dotted abbreviation
+    gives only its joined form (stored text always has it, whichever way the
+    abbreviation was written)."""
+    return _stemmed(_words(text, query=True))
 
 
 def normalise(*parts: str) -> str:

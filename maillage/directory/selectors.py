@@ -9,6 +9,7 @@ prefetched (a fixed number of queries).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -57,13 +58,17 @@ class SearchResults:
 
 
 def with_relations(qs: QuerySet[Profile]) -> QuerySet[Profile]:
-    return qs.select_related("organisation").defer("search_text").prefetch_related(
-        "territories",
-        "publics",
-        "languages",
-        "services",
-        "exploitation_forms",
-        Prefetch("organisation__network_memberships", queryset=NetworkMembership.objects.select_related("network")),
+    return (
+        qs.select_related("organisation")
+        .defer("search_text")
+        .prefetch_related(
+            "territories",
+            "publics",
+            "languages",
+            "services",
+            "exploitation_forms",
+            Prefetch("organisation__network_memberships", queryset=NetworkMembership.objects.select_related("network")),
+        )
     )
 
 
@@ -80,18 +85,18 @@ def covers_departement_q(code: str) -> Q:
     its région, or national. Uncorrelated `IN (subquery)` rather than
     correlated EXISTS: both SQLite and PostgreSQL evaluate it once."""
     dep = reference.departement(code)
-    listed = ProfileTerritory.objects.filter(
-        Q(kind=TerritoryKind.DEPARTEMENT, code=dep.code) | Q(kind=TerritoryKind.REGION, code=dep.region_code)
-    ).values("profile_id")
+    listed = ProfileTerritory.objects.filter(Q(kind=TerritoryKind.DEPARTEMENT, code=dep.code) | Q(kind=TerritoryKind.REGION, code=dep.region_code)).values(
+        "profile_id"
+    )
     return Q(is_national=True) | Q(departement=dep.code) | Q(pk__in=listed)
 
 
 def covers_region_q(code: str) -> Q:
     region = reference.region(code)
     deps = [d.code for d in reference.departements_of_region(region.code)]
-    listed = ProfileTerritory.objects.filter(
-        Q(kind=TerritoryKind.REGION, code=region.code) | Q(kind=TerritoryKind.DEPARTEMENT, code__in=deps)
-    ).values("profile_id")
+    listed = ProfileTerritory.objects.filter(Q(kind=TerritoryKind.REGION, code=region.code) | Q(kind=TerritoryKind.DEPARTEMENT, code__in=deps)).values(
+        "profile_id"
+    )
     return Q(is_national=True) | Q(departement__in=deps) | Q(pk__in=listed)
 
 
@@ -193,7 +198,7 @@ def search_directory(
         country=country,
     )
     # At most ten words.
-    words = search.tokens(text)[:10]
+    words = search.query_tokens(text)[:10]
     qs = _match_words(qs, words)
     if departement is None:
         # No nearness to compute: rank and cut in the database.
@@ -210,12 +215,27 @@ def search_directory(
         ranked.sort()
         top = [(row[3], -row[0], row[4]) for row in ranked[max(0, offset) : max(0, offset) + max(0, limit)]]
     profiles = {p.pk: p for p in with_relations(Profile.objects.filter(pk__in=[row[0] for row in top]))}
-    context = _ReasonContext(words=words, departement=departement, region=region, service=_code(service, Service), form=_code(form, ExploitationForm),
-                             public=public, language=language, accepts_minors=accepts_minors, has_capacity=has_capacity, network=_code(network, Network), country=country)
+    context = _ReasonContext(
+        words=words,
+        departement=departement,
+        region=region,
+        service=_code(service, Service),
+        form=_code(form, ExploitationForm),
+        public=public,
+        language=language,
+        accepts_minors=accepts_minors,
+        has_capacity=has_capacity,
+        network=_code(network, Network),
+        country=country,
+    )
     results = []
     for pk, score, distance in top:
         profile = profiles[pk]
-        results.append(SearchResult(profile=profile, score=float(score), distance_km=distance, reasons=context.reasons(profile), groups=policies.field_groups(viewer, profile)))
+        results.append(
+            SearchResult(
+                profile=profile, score=float(score), distance_km=distance, reasons=context.reasons(profile), groups=policies.field_groups(viewer, profile)
+            )
+        )
     return SearchResults(results=results, total=total, offset=max(0, offset))
 
 
@@ -453,10 +473,7 @@ def services_with_most_uncovered(*, limit: int = 5) -> list[dict]:
     for profile_id, service_id in through.values_list("profile_id", "service_id"):
         deps = covered.get(profile_id, set())
         per_service[service_id].update(all_codes if deps is None else deps)
-    rows = [
-        {"service": service, "uncovered": len(all_codes - per_service.get(service.pk, set()))}
-        for service in Service.objects.all()
-    ]
+    rows = [{"service": service, "uncovered": len(all_codes - per_service.get(service.pk, set()))} for service in Service.objects.all()]
     rows.sort(key=lambda r: (-r["uncovered"], r["service"].order))
     return rows[:limit]
 
@@ -491,7 +508,108 @@ def network_members(*, viewer, network: Network, include_hidden: bool = False) -
     whose profile the viewer may see, unless `include_hidden` (the network's
     managers, who must see whom they manage: names only, no profile link)."""
     viewer = policies.viewer_for(viewer)
-    visible_ids = set(policies.profiles_visible_for(viewer).filter(organisation__network_memberships__network=network).values_list("organisation_id", flat=True))
+    visible_ids = set(
+        policies.profiles_visible_for(viewer).filter(organisation__network_memberships__network=network).values_list("organisation_id", flat=True)
+    )
     memberships = NetworkMembership.objects.filter(network=network).select_related("organisation").order_by("-is_coordinator", "organisation__name")
     rows = [NetworkMemberRow(m, m.organisation_id in visible_ids) for m in memberships]
     return rows if include_hidden else [row for row in rows if row.profile_visible]
+
+
+# --- Organisations to add to a network ---------------------------------------------
+
+# SQLite function registered by apps.DirectoryConfig on every connection:
+# search.normalise(name, acronym), the text stored in Profile.search_name.
+SQLITE_NAME_FUNCTION = "maillage_search_name"
+MAX_QUERY_WORDS = 10
+
+
+@functools.lru_cache(maxsize=20_000)
+def sqlite_search_name(name: str | None, acronym: str | None) -> str:
+    # Cached: SQLite calls it once per organisation without a profile and per
+    # query word, for every search.
+    return search.normalise(name or "", acronym or "")
+
+
+def _live_name_text(pg: bool):
+    """Normalised name and acronym of an organisation computed by the
+    database, for organisations without a profile (no stored column: the
+    organisations table belongs to the organisations package).
+
+    SQLite: search.normalise itself (a registered function). PostgreSQL:
+    `unaccent`, lower case, and the dotted abbreviations joined again
+    (« ac.se » → « acse »), fed to the `maillage_fr` configuration like the
+    stored column."""
+    from django.db.models import CharField, F, Func, TextField
+    from django.db.models.functions import Concat, Lower
+
+    if not pg:
+        return Func(F("name"), F("acronym"), function=SQLITE_NAME_FUNCTION, output_field=CharField())
+    plain = Lower(Func(Concat(F("name"), Value(" "), F("acronym"), output_field=TextField()), function="unaccent", output_field=TextField()))
+    joined = Func(plain, Value(r"(?<=[a-z0-9])\.(?=[a-z0-9])"), Value(""), Value("g"), function="regexp_replace", output_field=TextField())
+    return Concat(plain, Value(" "), joined, output_field=TextField())
+
+
+def organisations_matching(qs, text: str, *, also: Q | None = None):
+    """Organisations of `qs` (or matching `also`) whose name or acronym matches `text` the way the
+    directory search matches words: accents, case and plurals ignored, every
+    query word must start a word of the name or acronym (« eglise » finds
+    « Église Saint-Paul », « ACSE » finds « Ac.Sé »).
+
+    - Organisations with a profile: the stored `Profile.search_name`
+      (normalise(name, acronym)); on PostgreSQL through the GIN-indexed
+      `search_vector`, restricted to its name part (weight A).
+    - Organisations without a profile: the same normalisation computed by
+      the database (see `_live_name_text`), evaluated only for those rows.
+    - The phrase as typed, anywhere in the name or acronym (the behaviour
+      before normalisation; also finds an organisation renamed since its
+      profile was last written).
+
+    One query whatever the number of organisations: the profile match is an
+    uncorrelated subquery."""
+    phrase = " ".join((text or "").split())
+    raw = Q(name__icontains=phrase) | Q(acronym__icontains=phrase)
+    if also is not None:
+        raw |= also
+    words = search.query_tokens(phrase)[:MAX_QUERY_WORDS]
+    if not words:
+        return qs.filter(raw)
+    pg = uses_full_text_search()
+    if pg:
+        from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
+
+        # Tokens are [a-z0-9]+ only (search.query_tokens), safe in a raw tsquery;
+        # « :*A »: a word start in the name part (weight A) of the stored vector.
+        in_name = SearchQuery(" & ".join(f"{word}:*A" for word in words), search_type="raw", config=search.PG_CONFIG)
+        profiles = Profile.objects.alias(search_vector=_SearchVectorColumn(output_field=SearchVectorField())).filter(search_vector=in_name)
+        query = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=search.PG_CONFIG)
+        qs = qs.alias(live_name=SearchVector(_live_name_text(pg=True), config=search.PG_CONFIG))
+        live = Q(live_name=query)
+    else:
+        profiles = Profile.objects.all()
+        for word in words:
+            # Stored text is " tok1 tok2 ": " word" matches a word start.
+            profiles = profiles.filter(search_name__contains=f" {word}")
+        qs = qs.alias(live_name=_live_name_text(pg=False))
+        live = Q()
+        for word in words:
+            live &= Q(live_name__contains=f" {word}")
+    # Written so that the costly normalisation is evaluated only for
+    # organisations without a profile: the cheap hashed `NOT IN` comes first
+    # in its AND (a LEFT JOIN … IS NULL would let PostgreSQL push the
+    # normalisation down to every row of the organisation scan).
+    no_profile = ~Q(pk__in=Profile.objects.values("organisation_id")) & live
+    return qs.filter(Q(pk__in=profiles.values("organisation_id")) | no_profile | raw)
+
+
+def network_candidates(*, network: Network, text: str, limit: int) -> tuple[list, bool]:
+    """At most `limit` active organisations not yet members of `network`
+    matching `text` (name or acronym as in `organisations_matching`, or the
+    beginning of a SIRET), by name; and whether there were more."""
+    from maillage.organisations.models import Organisation
+
+    qs = Organisation.objects.filter(is_active=True).exclude(network_memberships__network=network)
+    digits = "".join((text or "").split())
+    matched = organisations_matching(qs, text, also=Q(siret__startswith=digits) if digits.isdigit() else None)
+    rows = list(matched.order_by("name", "pk").only("pk", "name", "acronym", "siret", "departement", "country")[: limit + 1])
+    return rows[:limit], len(rows) > limit

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from maillage.directory import search
 from maillage.directory.selectors import search_directory
@@ -135,7 +137,7 @@ def test_missing_unaccent_privilege_gives_dba_instructions():
     class Cursor:
         def execute(self, sql, params=None):
             if sql.startswith("CREATE EXTENSION"):
-                raise ProgrammingError("permission denied to create extension \"unaccent\"")
+                raise ProgrammingError('permission denied to create extension "unaccent"')
 
         def fetchone(self):
             return None
@@ -168,3 +170,40 @@ def test_query_count_is_constant(directory, outsider, django_assert_max_num_quer
         results = search_directory(viewer=outsider, text="hebergement", departement="75", service="secure_accommodation")
         for r in results:
             r.reasons, list(r.profile.services.all()), r.profile.organisation.name
+
+
+# --- properties of the normalisation (hypothesis) -----------------------------------------
+
+FRENCH_LETTERS = "abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûüÿœæ"
+french_text = st.text(alphabet=FRENCH_LETTERS + FRENCH_LETTERS.upper() + "0123456789 .-'’", max_size=60)
+ascii_word = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=12)
+
+
+@given(french_text)
+def test_a_text_always_finds_itself(text):
+    stored = search.normalise(text)
+    assert all(f" {word}" in stored for word in search.query_tokens(text))
+
+
+@given(french_text)
+def test_case_and_accents_do_not_matter(text):
+    assert search.normalise(text.upper()) == search.normalise(text.lower()) == search.normalise(search.strip_accents(text))
+    assert search.query_tokens(text.upper()) == search.query_tokens(search.strip_accents(text))
+
+
+@given(ascii_word.filter(lambda w: w[-1] not in "sxui"))
+def test_plural_in_s_has_the_singular_stem(word):
+    assert search.stem(word + "s") == search.stem(word)
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=10).map(lambda w: w + "al"))
+def test_plural_in_aux_has_the_singular_stem(word):
+    assert search.stem(word[:-2] + "aux") == search.stem(word)
+
+
+@given(st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyzéè0123456789", min_size=1, max_size=3), min_size=2, max_size=5))
+def test_dotted_abbreviation_and_its_joined_form_find_each_other(parts):
+    dotted, joined = ".".join(parts), "".join(parts)
+    assert all(f" {word}" in search.normalise(dotted) for word in search.query_tokens(joined))
+    assert all(f" {word}" in search.normalise(joined) for word in search.query_tokens(dotted))
+    assert all(f" {word}" in search.normalise(dotted.upper() + ".") for word in search.query_tokens(dotted))

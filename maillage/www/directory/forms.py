@@ -67,13 +67,20 @@ class ProfileForm(forms.Form):
     description = forms.CharField(label=_("Présentation"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
     commune = forms.CharField(label=_("Commune"), required=False, max_length=120)
     departement = forms.ChoiceField(label=_("Département d'implantation"), required=False)
-    street_address = forms.CharField(label=_("Adresse"), required=False, max_length=300, help_text=_("Visible des membres du réseau, ou seulement de la coordination Ac.Sé si elle est confidentielle"))
+    street_address = forms.CharField(
+        label=_("Adresse"),
+        required=False,
+        max_length=300,
+        help_text=_("Visible des membres du réseau, ou seulement de la coordination Ac.Sé si elle est confidentielle"),
+    )
     address_confidential = forms.BooleanField(label=_("Adresse confidentielle (structure d'hébergement Ac.Sé)"), required=False)
     is_national = forms.BooleanField(label=_("Intervient sur tout le territoire national"), required=False)
     departements = forms.MultipleChoiceField(label=_("Départements d'intervention"), required=False)
     regions = forms.MultipleChoiceField(label=_("Régions d'intervention"), required=False, widget=forms.CheckboxSelectMultiple)
     countries = forms.MultipleChoiceField(label=_("Pays étrangers d'intervention"), required=False)
-    exploitation_forms = forms.ModelMultipleChoiceField(label=_("Formes d'exploitation prises en charge"), required=False, queryset=ExploitationForm.objects.all(), widget=forms.CheckboxSelectMultiple)
+    exploitation_forms = forms.ModelMultipleChoiceField(
+        label=_("Formes d'exploitation prises en charge"), required=False, queryset=ExploitationForm.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
     publics = forms.MultipleChoiceField(label=_("Publics accueillis"), required=False, choices=Public.choices, widget=forms.CheckboxSelectMultiple)
     languages = forms.MultipleChoiceField(label=_("Langues parlées"), required=False)
     services = forms.ModelMultipleChoiceField(label=_("Services proposés"), required=False, queryset=Service.objects.all(), widget=forms.CheckboxSelectMultiple)
@@ -86,7 +93,9 @@ class ProfileForm(forms.Form):
     website = forms.URLField(label=_("Site internet"), required=False, assume_scheme="https")
     members_phone = forms.CharField(label=_("Ligne directe (membres du réseau)"), required=False, max_length=30)
     members_email = forms.EmailField(label=_("Courriel direct (membres du réseau)"), required=False)
-    referral_procedure = forms.CharField(label=_("Procédure d'orientation (membres du réseau)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    referral_procedure = forms.CharField(
+        label=_("Procédure d'orientation (membres du réseau)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,7 +110,11 @@ class ProfileForm(forms.Form):
         if profile is None or profile.pk is None:
             return {"visibility": "public", "departement": getattr(profile, "departement", "")}
         territories = list(profile.territories.all())
-        initial = {name: getattr(profile, name) for name in ProfileForm.base_fields if hasattr(profile, name) and name not in ("services", "exploitation_forms", "publics", "languages")}
+        initial = {
+            name: getattr(profile, name)
+            for name in ProfileForm.base_fields
+            if hasattr(profile, name) and name not in ("services", "exploitation_forms", "publics", "languages")
+        }
         initial.update(
             departements=[t.code for t in territories if t.kind == "departement"],
             regions=[t.code for t in territories if t.kind == "region"],
@@ -115,7 +128,11 @@ class ProfileForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Fichier CSV ou XLSX"), help_text=_("Taille maximale : %(size)s Mo. Encodages acceptés : UTF-8 (avec ou sans BOM), Windows-1252.") % {"size": MAX_IMPORT_BYTES // (1024 * 1024)})
+    file = forms.FileField(
+        label=_("Fichier CSV ou XLSX"),
+        help_text=_("Taille maximale : %(size)s Mo. Encodages acceptés : UTF-8 (avec ou sans BOM), Windows-1252.")
+        % {"size": MAX_IMPORT_BYTES // (1024 * 1024)},
+    )
     only_valid = forms.BooleanField(label=_("Importer seulement les lignes valides"), required=False)
     confirm = forms.BooleanField(label=_("Importer (sinon : aperçu sans enregistrement)"), required=False)
 
@@ -131,7 +148,12 @@ class ImportForm(forms.Form):
 
 class NetworkForm(forms.Form):
     name = forms.CharField(label=_("Nom du réseau"), max_length=200)
-    slug = forms.SlugField(label=_("Identifiant (adresse de la page)"), required=False, max_length=80, help_text=_("Lettres minuscules, chiffres et tirets ; déduit du nom s'il est vide"))
+    slug = forms.SlugField(
+        label=_("Identifiant (adresse de la page)"),
+        required=False,
+        max_length=80,
+        help_text=_("Lettres minuscules, chiffres et tirets ; déduit du nom s'il est vide"),
+    )
     kind = forms.ChoiceField(label=_("Type de réseau"), choices=NetworkKind.choices)
     description = forms.CharField(label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
     departement = forms.ChoiceField(label=_("Département (comité départemental)"), required=False)
@@ -156,28 +178,22 @@ class NetworkCandidateSearchForm(forms.Form):
     """GET search of organisations to add to a network (name, acronym or SIRET):
     10,000 organisations do not fit in a dropdown."""
 
-    q = forms.CharField(label=_("Rechercher une organisation"), required=False, max_length=100,
-                        help_text=_("Nom, sigle ou numéro SIRET (2 caractères au moins)."))
+    q = forms.CharField(
+        label=_("Rechercher une organisation"), required=False, max_length=100, help_text=_("Nom, sigle ou numéro SIRET (2 caractères au moins).")
+    )
 
     def candidates(self, network) -> tuple[list, bool]:
         """At most NETWORK_CANDIDATES_LIMIT active organisations not yet members, and
-        whether there were more."""
-        from django.db.models import Q
-
-        from maillage.organisations.models import Organisation
+        whether there were more (accents, case and plurals ignored, see
+        selectors.organisations_matching)."""
+        from maillage.directory import selectors
 
         if not self.is_valid():
             return [], False
         q = " ".join(self.cleaned_data["q"].split())
         if len(q) < 2:
             return [], False
-        match = Q(name__icontains=q) | Q(acronym__icontains=q)
-        digits = q.replace(" ", "")
-        if digits.isdigit():
-            match |= Q(siret__startswith=digits)
-        rows = list(Organisation.objects.filter(match, is_active=True).exclude(network_memberships__network=network)
-                    .order_by("name", "pk").only("pk", "name", "acronym", "siret", "departement", "country")[: NETWORK_CANDIDATES_LIMIT + 1])
-        return rows[:NETWORK_CANDIDATES_LIMIT], len(rows) > NETWORK_CANDIDATES_LIMIT
+        return selectors.network_candidates(network=network, text=q, limit=NETWORK_CANDIDATES_LIMIT)
 
 
 class NetworkMemberForm(forms.Form):
