@@ -72,7 +72,14 @@ def seed_coordination(ctx: SeedContext) -> None:
     )
     for user, organisation, role in people:
         services.add_group_member(group=group, user=user, organisation=organisation, role=role, acting_user=coordinator)
-    services.create_group(acting_user=coordinator, name="Sous-groupe « Mineurs contraints à commettre des délits »", focus=GroupFocus.CRIMINAL, lead_organisation=miprof, parent=group, visibility=GroupVisibility.MEMBERS)
+    services.create_group(
+        acting_user=coordinator,
+        name="Sous-groupe « Mineurs contraints à commettre des délits »",
+        focus=GroupFocus.CRIMINAL,
+        lead_organisation=miprof,
+        parent=group,
+        visibility=GroupVisibility.MEMBERS,
+    )
 
     today = timezone.localdate()
     admin_paris = _user("admin.passerelle-paris@demo.maillage.fr")
@@ -81,10 +88,24 @@ def seed_coordination(ctx: SeedContext) -> None:
     # Two past meetings with attendance, decisions, actions and approved minutes.
     past_specs = [
         (today - dt.timedelta(days=63), "Réunion d'installation du groupe", ["Tour de table des membres", "Mandat et méthode de travail", "Calendrier"]),
-        (today - dt.timedelta(days=21), "Repérage et mise à l'abri des mineurs", ["Retour sur les actions", "Fiche réflexe de repérage", "Places d'hébergement sécurisé"]),
+        (
+            today - dt.timedelta(days=21),
+            "Repérage et mise à l'abri des mineurs",
+            ["Retour sur les actions", "Fiche réflexe de repérage", "Places d'hébergement sécurisé"],
+        ),
     ]
     for index, (day, title, items) in enumerate(past_specs):
-        meeting = services.schedule_meeting(acting_user=coordinator, group=group, title=title, starts_at=_at(day, 14), ends_at=_at(day, 17), mode="hybrid", place="MIPROF, 14 avenue Duquesne, Paris", video_url="https://webconf.example.gouv.fr/groupe-mineurs", organiser_organisation=miprof)
+        meeting = services.schedule_meeting(
+            acting_user=coordinator,
+            group=group,
+            title=title,
+            starts_at=_at(day, 14),
+            ends_at=_at(day, 17),
+            mode="hybrid",
+            place="MIPROF, 14 avenue Duquesne, Paris",
+            video_url="https://webconf.example.gouv.fr/groupe-mineurs",
+            organiser_organisation=miprof,
+        )
         for position, item in enumerate(items):
             parent = services.add_agenda_item(meeting=meeting, acting_user=coordinator, title=item, duration_minutes=30 + 15 * position)
             if position == 1:
@@ -92,24 +113,82 @@ def seed_coordination(ctx: SeedContext) -> None:
         services.invite_group_members(meeting=meeting, acting_user=coordinator)
         invitations = list(meeting.invitations.all())
         for invitation in invitations:
-            MeetingInvitation.objects.filter(pk=invitation.pk).update(response=InvitationResponse.ACCEPTED, responded_at=meeting.starts_at - dt.timedelta(days=3))
+            MeetingInvitation.objects.filter(pk=invitation.pk).update(
+                response=InvitationResponse.ACCEPTED, responded_at=meeting.starts_at - dt.timedelta(days=3)
+            )
         present = [i.user_id for i in invitations][: max(1, len(invitations) - 1)]
-        services.record_attendance(meeting=meeting, acting_user=coordinator, present_user_ids=present, organisation_ids={i.organisation_id for i in invitations if i.organisation_id})
+        services.record_attendance(
+            meeting=meeting, acting_user=coordinator, present_user_ids=present, organisation_ids={i.organisation_id for i in invitations if i.organisation_id}
+        )
         if index == 0:
-            decision = services.record_decision(acting_user=coordinator, meeting=meeting, statement="Le groupe se réunit toutes les six semaines, en format hybride.", review_on=today - dt.timedelta(days=2))
-            services.create_action(acting_user=coordinator, meeting=meeting, decision=decision, title="Recenser les référents mineurs de chaque organisation membre", owner_organisation=collective, due_on=today - dt.timedelta(days=30))
-            services.create_action(acting_user=coordinator, meeting=meeting, title="Diffuser le mandat du groupe aux préfectures", owner_user=coordinator, due_on=today - dt.timedelta(days=40))
+            decision = services.record_decision(
+                acting_user=coordinator,
+                meeting=meeting,
+                statement="Le groupe se réunit toutes les six semaines, en format hybride.",
+                review_on=today - dt.timedelta(days=2),
+            )
+            services.create_action(
+                acting_user=coordinator,
+                meeting=meeting,
+                decision=decision,
+                title="Recenser les référents mineurs de chaque organisation membre",
+                owner_organisation=collective,
+                due_on=today - dt.timedelta(days=30),
+            )
+            services.create_action(
+                acting_user=coordinator,
+                meeting=meeting,
+                title="Diffuser le mandat du groupe aux préfectures",
+                owner_user=coordinator,
+                due_on=today - dt.timedelta(days=40),
+            )
         else:
-            decision = services.record_decision(acting_user=coordinator, meeting=meeting, statement="Rédiger une fiche réflexe de repérage des mineurs victimes, commune à tous les acteurs.", review_on=today + dt.timedelta(days=60))
-            services.create_action(acting_user=coordinator, meeting=meeting, decision=decision, title="Premier projet de fiche réflexe", owner_user=admin_paris or coordinator, due_on=today - dt.timedelta(days=3))
-            services.create_action(acting_user=coordinator, meeting=meeting, decision=decision, title="Relecture juridique de la fiche réflexe", owner_organisation=orgs["parquet-paris"], due_on=today + dt.timedelta(days=10))
-            services.create_action(acting_user=coordinator, meeting=meeting, title="Recenser les places d'hébergement sécurisé pour mineurs", owner_user=crip or coordinator, due_on=today + dt.timedelta(days=20))
+            decision = services.record_decision(
+                acting_user=coordinator,
+                meeting=meeting,
+                statement="Rédiger une fiche réflexe de repérage des mineurs victimes, commune à tous les acteurs.",
+                review_on=today + dt.timedelta(days=60),
+            )
+            services.create_action(
+                acting_user=coordinator,
+                meeting=meeting,
+                decision=decision,
+                title="Premier projet de fiche réflexe",
+                owner_user=admin_paris or coordinator,
+                due_on=today - dt.timedelta(days=3),
+            )
+            services.create_action(
+                acting_user=coordinator,
+                meeting=meeting,
+                decision=decision,
+                title="Relecture juridique de la fiche réflexe",
+                owner_organisation=orgs["parquet-paris"],
+                due_on=today + dt.timedelta(days=10),
+            )
+            services.create_action(
+                acting_user=coordinator,
+                meeting=meeting,
+                title="Recenser les places d'hébergement sécurisé pour mineurs",
+                owner_user=crip or coordinator,
+                due_on=today + dt.timedelta(days=20),
+            )
         services.draft_minutes(meeting=meeting, acting_user=coordinator)
         services.approve_minutes(meeting=meeting, acting_user=coordinator)
 
-    upcoming = services.schedule_meeting(acting_user=coordinator, group=group, title="Validation de la fiche réflexe mineurs", starts_at=_at(today + dt.timedelta(days=21), 10), ends_at=_at(today + dt.timedelta(days=21), 12, 30), mode="online", video_url="https://webconf.example.gouv.fr/groupe-mineurs", organiser_organisation=miprof)
+    upcoming = services.schedule_meeting(
+        acting_user=coordinator,
+        group=group,
+        title="Validation de la fiche réflexe mineurs",
+        starts_at=_at(today + dt.timedelta(days=21), 10),
+        ends_at=_at(today + dt.timedelta(days=21), 12, 30),
+        mode="online",
+        video_url="https://webconf.example.gouv.fr/groupe-mineurs",
+        organiser_organisation=miprof,
+    )
     services.add_agenda_item(meeting=upcoming, acting_user=coordinator, title="Présentation du projet de fiche", duration_minutes=45, presenter=admin_paris)
-    services.add_agenda_item(meeting=upcoming, acting_user=coordinator, title="Articulation avec le plan d'action national", duration_minutes=30, link_url="/plan/")
+    services.add_agenda_item(
+        meeting=upcoming, acting_user=coordinator, title="Articulation avec le plan d'action national", duration_minutes=30, link_url="/plan/"
+    )
     services.invite_group_members(meeting=upcoming, acting_user=coordinator)
 
     # The letters of 7 and 24 May 2013 (real dates; summaries are ours).

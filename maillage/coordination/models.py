@@ -195,8 +195,12 @@ class ActionItem(models.Model):
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
     decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
     title = models.CharField(_("action"), max_length=300)
-    owner_user = models.ForeignKey(USER, verbose_name=_("responsable (personne)"), null=True, blank=True, on_delete=models.PROTECT, related_name="owned_actions")
-    owner_organisation = models.ForeignKey(ORG, verbose_name=_("responsable (organisation)"), null=True, blank=True, on_delete=models.PROTECT, related_name="owned_actions")
+    owner_user = models.ForeignKey(
+        USER, verbose_name=_("responsable (personne)"), null=True, blank=True, on_delete=models.PROTECT, related_name="owned_actions"
+    )
+    owner_organisation = models.ForeignKey(
+        ORG, verbose_name=_("responsable (organisation)"), null=True, blank=True, on_delete=models.PROTECT, related_name="owned_actions"
+    )
     due_on = models.DateField(_("échéance"))
     status = models.CharField(_("statut"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -293,7 +297,9 @@ class Letter(models.Model):
     received_on = models.DateField(_("date de réception ou d'envoi"))
     sender_organisation = models.ForeignKey(ORG, verbose_name=_("organisation expéditrice"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     sender_person = models.CharField(_("signataire"), max_length=200, blank=True)
-    recipient_organisation = models.ForeignKey(ORG, verbose_name=_("organisation destinataire"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recipient_organisation = models.ForeignKey(
+        ORG, verbose_name=_("organisation destinataire"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recipient_person = models.CharField(_("destinataire"), max_length=200, blank=True)
     subject = models.CharField(_("objet"), max_length=300)
     summary = models.TextField(_("résumé"), blank=True)

@@ -83,7 +83,9 @@ def overdue_letters(user, *, today: date | None = None) -> QuerySet[Letter]:
     return letters_awaiting_reply(user).filter(reply_due_on__lt=today).select_related("sender_organisation", "assignee")
 
 
-def search_letters(user, *, words: str = "", organisation_id: int | None = None, start: date | None = None, end: date | None = None, status: str = "", direction: str = "") -> QuerySet[Letter]:
+def search_letters(
+    user, *, words: str = "", organisation_id: int | None = None, start: date | None = None, end: date | None = None, status: str = "", direction: str = ""
+) -> QuerySet[Letter]:
     qs = policies.letters_visible_to(user).select_related("sender_organisation", "recipient_organisation", "assignee")
     for word in words.split()[:8]:
         qs = qs.filter(Q(subject__icontains=word) | Q(summary__icontains=word) | Q(sender_person__icontains=word) | Q(recipient_person__icontains=word))
@@ -126,7 +128,9 @@ def digest_for(user, *, today: date | None = None) -> dict:
     return {
         "meetings": list(upcoming_meetings(user).filter(starts_at__date__lte=week)[:20]),
         "actions": list(my_actions(user).filter(due_on__lte=week)[:30]),
-        "letters": list(letters_awaiting_reply(user).filter(Q(assignee=user) | Q(assignee__isnull=True) if policies.is_coordination_body(user) else Q(pk__in=[]))[:20]),
+        "letters": list(
+            letters_awaiting_reply(user).filter(Q(assignee=user) | Q(assignee__isnull=True) if policies.is_coordination_body(user) else Q(pk__in=[]))[:20]
+        ),
     }
 
 
@@ -137,4 +141,8 @@ def coordination_people():
     from maillage.organisations.enums import OrganisationType
 
     User = get_user_model()
-    return User.objects.filter(is_active=True, memberships__is_active=True, memberships__organisation__type=OrganisationType.COORDINATION).distinct().order_by("last_name", "email")
+    return (
+        User.objects.filter(is_active=True, memberships__is_active=True, memberships__organisation__type=OrganisationType.COORDINATION)
+        .distinct()
+        .order_by("last_name", "email")
+    )

@@ -108,11 +108,15 @@ def _check_membership(user, organisation) -> None:
 
 
 @transaction.atomic
-def create_group(*, acting_user, name: str, lead_organisation, pilot=None, mandate: str = "", focus: str = "general", visibility: str = "members", parent=None) -> WorkingGroup:
+def create_group(
+    *, acting_user, name: str, lead_organisation, pilot=None, mandate: str = "", focus: str = "general", visibility: str = "members", parent=None
+) -> WorkingGroup:
     _require(policies.can_create_group(acting_user))
     if pilot is not None:
         _check_membership(pilot, lead_organisation)
-    group = WorkingGroup(name=name, mandate=mandate, focus=focus, visibility=visibility, lead_organisation=lead_organisation, pilot=pilot, parent=parent, created_by=acting_user)
+    group = WorkingGroup(
+        name=name, mandate=mandate, focus=focus, visibility=visibility, lead_organisation=lead_organisation, pilot=pilot, parent=parent, created_by=acting_user
+    )
     group.full_clean()
     group.save()
     if pilot is not None:
@@ -152,7 +156,9 @@ def add_group_member(*, group, user, organisation, role: str, acting_user) -> Gr
     if GroupMember.objects.filter(group=group, user=user).exists():
         raise ValidationError({"user": _("Cette personne fait déjà partie du groupe.")})
     member = GroupMember.objects.create(group=group, user=user, organisation=organisation, role=role)
-    audit.record(action="coordination.group_member_added", actor=acting_user, target=group, organisation=organisation, details={"role": role, "user_id": user.pk})
+    audit.record(
+        action="coordination.group_member_added", actor=acting_user, target=group, organisation=organisation, details={"role": role, "user_id": user.pk}
+    )
     return member
 
 
@@ -191,15 +197,29 @@ def _check_place(mode: str, place: str, video_url: str) -> None:
 
 
 @transaction.atomic
-def schedule_meeting(*, acting_user, title: str, starts_at, ends_at, group=None, mode: str = "in_person", place: str = "", video_url: str = "", organiser_organisation=None) -> Meeting:
+def schedule_meeting(
+    *, acting_user, title: str, starts_at, ends_at, group=None, mode: str = "in_person", place: str = "", video_url: str = "", organiser_organisation=None
+) -> Meeting:
     if group is not None:
         _require(policies.can_manage_group(acting_user, group))
     _check_times(starts_at, ends_at)
     _check_place(mode, place, video_url)
-    meeting = Meeting(group=group, title=title, starts_at=starts_at, ends_at=ends_at, mode=mode, place=place, video_url=video_url, organiser=acting_user, organiser_organisation=organiser_organisation)
+    meeting = Meeting(
+        group=group,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        mode=mode,
+        place=place,
+        video_url=video_url,
+        organiser=acting_user,
+        organiser_organisation=organiser_organisation,
+    )
     meeting.full_clean()
     meeting.save()
-    audit.record(action="coordination.meeting_scheduled", actor=acting_user, target=meeting, organisation=group.lead_organisation if group else organiser_organisation)
+    audit.record(
+        action="coordination.meeting_scheduled", actor=acting_user, target=meeting, organisation=group.lead_organisation if group else organiser_organisation
+    )
     return meeting
 
 
@@ -209,7 +229,9 @@ def add_agenda_item(*, meeting, acting_user, title: str, duration_minutes: int |
     if parent is not None and parent.meeting_id != meeting.pk:
         raise ValidationError({"parent": _("Le point parent appartient à une autre réunion.")})
     position = meeting.agenda_items.filter(parent=parent).count() + 1
-    item = AgendaItem.objects.create(meeting=meeting, parent=parent, position=position, title=title, duration_minutes=duration_minutes, presenter=presenter, link_url=link_url)
+    item = AgendaItem.objects.create(
+        meeting=meeting, parent=parent, position=position, title=title, duration_minutes=duration_minutes, presenter=presenter, link_url=link_url
+    )
     audit.record(action="coordination.agenda_item_added", actor=acting_user, target=meeting)
     return item
 
@@ -252,7 +274,12 @@ def invite(*, meeting, user, acting_user, organisation=None, check_permission: b
         organisation = membership.organisation if membership else None
     invitation = MeetingInvitation.objects.create(meeting=meeting, user=user, organisation=organisation)
     _send_calendar(meeting, invitation, method="REQUEST")
-    notify(recipient=user, title=_("Invitation : %(title)s") % {"title": meeting.title}, link=f"/coordination/reunions/{meeting.pk}/", idempotency_key=f"meeting-{meeting.pk}-invite")
+    notify(
+        recipient=user,
+        title=_("Invitation : %(title)s") % {"title": meeting.title},
+        link=f"/coordination/reunions/{meeting.pk}/",
+        idempotency_key=f"meeting-{meeting.pk}-invite",
+    )
     audit.record(action="coordination.meeting_invitation_sent", actor=acting_user, target=meeting, details={"user_id": user.pk})
     return invitation
 
@@ -469,9 +496,23 @@ def create_action(*, acting_user, title: str, due_on: date, owner_user=None, own
         raise ValidationError({"owner_user": _("Indiquez qui porte l'action : une personne ou une organisation.")})
     if due_on is None:
         raise ValidationError({"due_on": _("Indiquez une échéance.")})
-    action = ActionItem.objects.create(group=group, meeting=meeting, decision=decision, title=title, due_on=due_on, owner_user=owner_user, owner_organisation=owner_organisation, created_by=acting_user)
+    action = ActionItem.objects.create(
+        group=group,
+        meeting=meeting,
+        decision=decision,
+        title=title,
+        due_on=due_on,
+        owner_user=owner_user,
+        owner_organisation=owner_organisation,
+        created_by=acting_user,
+    )
     if owner_user is not None:
-        notify(recipient=owner_user, title=_("Nouvelle action : %(title)s") % {"title": title}, link="/coordination/mes-actions/", idempotency_key=f"action-{action.pk}-assigned")
+        notify(
+            recipient=owner_user,
+            title=_("Nouvelle action : %(title)s") % {"title": title},
+            link="/coordination/mes-actions/",
+            idempotency_key=f"action-{action.pk}-assigned",
+        )
     audit.record(action="coordination.action_created", actor=acting_user, target=action, organisation=owner_organisation)
     return action
 
@@ -596,7 +637,12 @@ def register_letter(
         in_reply_to.status = LetterStatus.ANSWERED
         in_reply_to.save(update_fields=["status"])
     if assignee is not None:
-        notify(recipient=assignee, title=_("Courrier %(ref)s à traiter") % {"ref": letter.reference}, link=f"/coordination/courrier/{letter.pk}/", idempotency_key=f"letter-{letter.pk}-assigned-{assignee.pk}")
+        notify(
+            recipient=assignee,
+            title=_("Courrier %(ref)s à traiter") % {"ref": letter.reference},
+            link=f"/coordination/courrier/{letter.pk}/",
+            idempotency_key=f"letter-{letter.pk}-assigned-{assignee.pk}",
+        )
     audit.record(action="coordination.letter_registered", actor=acting_user, target=letter, target_label=letter.reference, details={"direction": direction})
     return letter
 
@@ -609,10 +655,17 @@ def update_letter(*, letter, acting_user, status: str | None = None, assignee=No
         letter.assignee = assignee
         if letter.status == LetterStatus.RECEIVED and status is None:
             status = LetterStatus.ASSIGNED
-        notify(recipient=assignee, title=_("Courrier %(ref)s à traiter") % {"ref": letter.reference}, link=f"/coordination/courrier/{letter.pk}/", idempotency_key=f"letter-{letter.pk}-assigned-{assignee.pk}")
+        notify(
+            recipient=assignee,
+            title=_("Courrier %(ref)s à traiter") % {"ref": letter.reference},
+            link=f"/coordination/courrier/{letter.pk}/",
+            idempotency_key=f"letter-{letter.pk}-assigned-{assignee.pk}",
+        )
     if status is not None and status != letter.status:
         if status not in LETTER_TRANSITIONS.get(LetterStatus(letter.status), set()):
-            raise ValidationError({"status": _("Passage de « %(a)s » à « %(b)s » impossible.") % {"a": letter.get_status_display(), "b": LetterStatus(status).label}})
+            raise ValidationError(
+                {"status": _("Passage de « %(a)s » à « %(b)s » impossible.") % {"a": letter.get_status_display(), "b": LetterStatus(status).label}}
+            )
         letter.status = status
     letter.save(update_fields=["assignee", "status"])
     audit.record(action="coordination.letter_updated", actor=acting_user, target=letter, target_label=letter.reference, details={"status": letter.status})
@@ -624,13 +677,18 @@ def update_letter(*, letter, acting_user, status: str | None = None, assignee=No
 
 @transaction.atomic
 def create_dossier(*, acting_user, title: str, kind: str, lead_organisation, summary: str = "", supporting_organisations: Iterable = ()) -> AdvocacyDossier:
-    _require(policies.can_create_dossier(acting_user) and (policies.is_coordination_body(acting_user) or lead_organisation.pk in policies.organisation_ids(acting_user)))
+    _require(
+        policies.can_create_dossier(acting_user)
+        and (policies.is_coordination_body(acting_user) or lead_organisation.pk in policies.organisation_ids(acting_user))
+    )
     if kind not in DossierKind.values:
         raise ValidationError({"kind": _("Type de dossier inconnu.")})
     dossier = AdvocacyDossier.objects.create(title=title, kind=kind, lead_organisation=lead_organisation, summary=summary, created_by=acting_user)
     dossier.supporting_organisations.set(list(supporting_organisations))
     if kind == DossierKind.NATIONAL_CAUSE:
-        DossierStep.objects.bulk_create(DossierStep(dossier=dossier, position=index, label=str(label)) for index, label in enumerate(NATIONAL_CAUSE_STEPS, start=1))
+        DossierStep.objects.bulk_create(
+            DossierStep(dossier=dossier, position=index, label=str(label)) for index, label in enumerate(NATIONAL_CAUSE_STEPS, start=1)
+        )
     audit.record(action="coordination.dossier_created", actor=acting_user, target=dossier, organisation=lead_organisation)
     return dossier
 
@@ -676,7 +734,17 @@ def link_meeting_to_dossier(*, dossier, meeting, acting_user) -> None:
 
 
 @transaction.atomic
-def propose_appointment(*, acting_user, proposer_organisation, target_organisation, subject: str, slots: list[tuple[datetime, datetime]], message: str = "", mode: str = "in_person", place: str = "") -> Appointment:
+def propose_appointment(
+    *,
+    acting_user,
+    proposer_organisation,
+    target_organisation,
+    subject: str,
+    slots: list[tuple[datetime, datetime]],
+    message: str = "",
+    mode: str = "in_person",
+    place: str = "",
+) -> Appointment:
     _require(proposer_organisation.pk in policies.organisation_ids(acting_user))
     if target_organisation == proposer_organisation:
         raise ValidationError({"target_organisation": _("Choisissez une autre organisation que la vôtre.")})
@@ -688,10 +756,24 @@ def propose_appointment(*, acting_user, proposer_organisation, target_organisati
             raise ValidationError({"slot1_start": _("Chaque créneau doit finir après avoir commencé.")})
         if start <= timezone.now():
             raise ValidationError({"slot1_start": _("Les créneaux proposés doivent être dans le futur.")})
-    appointment = Appointment.objects.create(proposer=acting_user, proposer_organisation=proposer_organisation, target_organisation=target_organisation, subject=subject, message=message, mode=mode, place=place)
+    appointment = Appointment.objects.create(
+        proposer=acting_user,
+        proposer_organisation=proposer_organisation,
+        target_organisation=target_organisation,
+        subject=subject,
+        message=message,
+        mode=mode,
+        place=place,
+    )
     AppointmentSlot.objects.bulk_create(AppointmentSlot(appointment=appointment, starts_at=start, ends_at=end) for start, end in slots)
     for membership in target_organisation.memberships.active().filter(is_admin=True).select_related("user"):
-        notify(recipient=membership.user, title=_("Rendez-vous proposé : %(subject)s") % {"subject": subject}, link=f"/coordination/rendez-vous/{appointment.pk}/", organisation=target_organisation, idempotency_key=f"appointment-{appointment.pk}-proposed")
+        notify(
+            recipient=membership.user,
+            title=_("Rendez-vous proposé : %(subject)s") % {"subject": subject},
+            link=f"/coordination/rendez-vous/{appointment.pk}/",
+            organisation=target_organisation,
+            idempotency_key=f"appointment-{appointment.pk}-proposed",
+        )
         send_email(
             to=membership.user.email,
             subject=_("Rendez-vous proposé : %(subject)s") % {"subject": subject},

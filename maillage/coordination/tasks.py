@@ -65,15 +65,24 @@ def send_reminders(*, today: date | None = None) -> int:
         actions = ActionItem.objects.filter(status__in=OPEN_ACTION_STATUSES, due_on__lte=soon).select_related("owner_user")
         for action in actions:
             if action.due_on >= today:
-                key, title = f"action-{action.pk}-due-{action.due_on}", _("Action à échéance le %(d)s : %(t)s") % {"d": action.due_on.strftime("%d/%m/%Y"), "t": action.title}
+                key, title = (
+                    f"action-{action.pk}-due-{action.due_on}",
+                    _("Action à échéance le %(d)s : %(t)s") % {"d": action.due_on.strftime("%d/%m/%Y"), "t": action.title},
+                )
             else:
-                key, title = f"action-{action.pk}-overdue-{iso_year}w{iso_week}", _("Action en retard (échéance %(d)s) : %(t)s") % {"d": action.due_on.strftime("%d/%m/%Y"), "t": action.title}
+                key, title = (
+                    f"action-{action.pk}-overdue-{iso_year}w{iso_week}",
+                    _("Action en retard (échéance %(d)s) : %(t)s") % {"d": action.due_on.strftime("%d/%m/%Y"), "t": action.title},
+                )
             for user in _action_recipients(action):
                 sent += _remind(user, key=key, title=title, link="/coordination/mes-actions/")
         letters = Letter.objects.filter(status__in=AWAITING_REPLY_STATUSES, reply_due_on__lte=soon).select_related("assignee")
         for letter in letters:
             if letter.reply_due_on >= today:
-                key, title = f"letter-{letter.pk}-due-{letter.reply_due_on}", _("Courrier %(r)s : réponse attendue le %(d)s") % {"r": letter.reference, "d": letter.reply_due_on.strftime("%d/%m/%Y")}
+                key, title = (
+                    f"letter-{letter.pk}-due-{letter.reply_due_on}",
+                    _("Courrier %(r)s : réponse attendue le %(d)s") % {"r": letter.reference, "d": letter.reply_due_on.strftime("%d/%m/%Y")},
+                )
             else:
                 key, title = f"letter-{letter.pk}-overdue-{iso_year}w{iso_week}", _("Courrier %(r)s : réponse en retard") % {"r": letter.reference}
             for user in _letter_recipients(letter):

@@ -85,7 +85,9 @@ class GroupMemberForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = Membership.objects.active().select_related("user", "organisation").order_by("organisation__name", "user__last_name")
+        self.fields["membership"].queryset = (
+            Membership.objects.active().select_related("user", "organisation").order_by("organisation__name", "user__last_name")
+        )
 
 
 class DocumentForm(forms.Form):
@@ -139,7 +141,9 @@ class ResponseForm(forms.Form):
 
 class AttendanceForm(forms.Form):
     present = forms.MultipleChoiceField(label=_("Personnes présentes"), required=False, widget=forms.CheckboxSelectMultiple)
-    organisations = forms.ModelMultipleChoiceField(label=_("Organisations présentes"), queryset=Organisation.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisations présentes"), queryset=Organisation.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,7 +161,9 @@ class MinutesForm(forms.Form):
 
 class DecisionForm(forms.Form):
     statement = forms.CharField(label=_("Décision ou recommandation"), widget=forms.Textarea(attrs={"rows": 3}))
-    review_on = forms.DateField(label=_("Date de réexamen"), required=False, widget=DateInput(), help_text=_("La décision reviendra sur la page du groupe à cette date."))
+    review_on = forms.DateField(
+        label=_("Date de réexamen"), required=False, widget=DateInput(), help_text=_("La décision reviendra sur la page du groupe à cette date.")
+    )
 
 
 class DecisionStatusForm(forms.Form):
@@ -191,7 +197,11 @@ class ActionStatusForm(forms.Form):
 
 class ActionFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Statut"), required=False, choices=[("open", _("À faire ou en cours")), ("done", _("Faites")), ("all", _("Toutes"))])
-    scope = forms.ChoiceField(label=_("Responsable"), required=False, choices=[("all", _("Moi ou mon organisation")), ("me", _("Moi personnellement")), ("organisation", _("Mon organisation"))])
+    scope = forms.ChoiceField(
+        label=_("Responsable"),
+        required=False,
+        choices=[("all", _("Moi ou mon organisation")), ("me", _("Moi personnellement")), ("organisation", _("Mon organisation"))],
+    )
     overdue = forms.BooleanField(label=_("En retard seulement"), required=False)
 
 
@@ -205,9 +215,15 @@ class LetterForm(forms.Form):
     recipient_person = forms.CharField(label=_("Destinataire (fonction ou nom)"), max_length=200, required=False)
     subject = forms.CharField(label=_("Objet"), max_length=300)
     summary = forms.CharField(label=_("Résumé"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    attachment = forms.FileField(label=_("Courrier numérisé (PDF)"), required=False, help_text=_("PDF uniquement, 10 Mo au plus. Un courrier ne doit jamais contenir l'identité d'une victime."))
+    attachment = forms.FileField(
+        label=_("Courrier numérisé (PDF)"),
+        required=False,
+        help_text=_("PDF uniquement, 10 Mo au plus. Un courrier ne doit jamais contenir l'identité d'une victime."),
+    )
     expects_reply = forms.BooleanField(label=_("Une réponse est attendue"), required=False, initial=True)
-    reply_due_on = forms.DateField(label=_("Réponse attendue avant le"), widget=DateInput(), required=False, help_text=_("Par défaut, 30 jours après la réception."))
+    reply_due_on = forms.DateField(
+        label=_("Réponse attendue avant le"), widget=DateInput(), required=False, help_text=_("Par défaut, 30 jours après la réception.")
+    )
     assignee = forms.ModelChoiceField(label=_("Attribué à"), queryset=User.objects.none(), required=False)
     in_reply_to = forms.ModelChoiceField(label=_("En réponse au courrier"), queryset=None, required=False)
     group = forms.ModelChoiceField(label=_("Groupe de travail"), queryset=None, required=False)

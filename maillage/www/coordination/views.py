@@ -36,7 +36,11 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 def _form_page(request, form, *, title: str, back: str, submit: str, intro: str = "", multipart: bool = False, warning: str = ""):
-    return render(request, "coordination/form.html", {"page_title": title, "form": form, "back": back, "submit": submit, "intro": intro, "multipart": multipart, "warning": warning})
+    return render(
+        request,
+        "coordination/form.html",
+        {"page_title": title, "form": form, "back": back, "submit": submit, "intro": intro, "multipart": multipart, "warning": warning},
+    )
 
 
 def _run(form, call):
@@ -161,7 +165,12 @@ def group_member_add(request, pk):
     form = f.GroupMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         membership = form.cleaned_data["membership"]
-        if _run(form, lambda: services.add_group_member(group=group, user=membership.user, organisation=membership.organisation, role=form.cleaned_data["role"], acting_user=request.user)):
+        if _run(
+            form,
+            lambda: services.add_group_member(
+                group=group, user=membership.user, organisation=membership.organisation, role=form.cleaned_data["role"], acting_user=request.user
+            ),
+        ):
             messages.success(request, _("Membre ajouté au groupe."))
             return redirect("coordination:group", pk=group.pk)
     return _form_page(request, form, title=_("Ajouter un membre à « %(g)s »") % {"g": group.name}, back="coordination:index", submit=_("Ajouter"))
@@ -180,7 +189,15 @@ def group_document_add(request, pk):
         else:
             messages.success(request, _("Document ajouté."))
             return redirect("coordination:group", pk=group.pk)
-    return _form_page(request, form, title=_("Ajouter un document"), back="coordination:index", submit=_("Ajouter"), multipart=True, warning=_("Un document ne contient jamais l'identité d'une victime."))
+    return _form_page(
+        request,
+        form,
+        title=_("Ajouter un document"),
+        back="coordination:index",
+        submit=_("Ajouter"),
+        multipart=True,
+        warning=_("Un document ne contient jamais l'identité d'une victime."),
+    )
 
 
 @member_required
@@ -202,7 +219,9 @@ def meeting_create(request, group_pk):
     group = _managed_group(request, group_pk)
     form = f.MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        meeting = _run(form, lambda: services.schedule_meeting(acting_user=request.user, group=group, organiser_organisation=group.lead_organisation, **form.cleaned_data))
+        meeting = _run(
+            form, lambda: services.schedule_meeting(acting_user=request.user, group=group, organiser_organisation=group.lead_organisation, **form.cleaned_data)
+        )
         if meeting:
             messages.success(request, _("Réunion programmée. Ajoutez l'ordre du jour puis invitez les membres."))
             return redirect("coordination:meeting", pk=meeting.pk)
@@ -238,7 +257,11 @@ def meeting_edit(request, pk):
     meeting = _managed_meeting(request, pk)
     initial = {name: getattr(meeting, name) for name in ("title", "starts_at", "ends_at", "mode", "place", "video_url")}
     form = f.MeetingForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid() and _run(form, lambda: services.update_meeting(meeting=meeting, acting_user=request.user, **form.cleaned_data)):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, lambda: services.update_meeting(meeting=meeting, acting_user=request.user, **form.cleaned_data))
+    ):
         messages.success(request, _("Réunion modifiée ; les personnes invitées ont reçu la mise à jour."))
         return redirect("coordination:meeting", pk=meeting.pk)
     return _form_page(request, form, title=_("Modifier la réunion"), back="coordination:index", submit=_("Enregistrer"))
@@ -262,7 +285,11 @@ def meeting_cancel(request, pk):
 def agenda_add(request, pk):
     meeting = _managed_meeting(request, pk)
     form = f.AgendaItemForm(request.POST or None, meeting=meeting)
-    if request.method == "POST" and form.is_valid() and _run(form, lambda: services.add_agenda_item(meeting=meeting, acting_user=request.user, **form.cleaned_data)):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, lambda: services.add_agenda_item(meeting=meeting, acting_user=request.user, **form.cleaned_data))
+    ):
         return redirect("coordination:meeting", pk=meeting.pk)
     return _form_page(request, form, title=_("Ajouter un point à l'ordre du jour"), back="coordination:index", submit=_("Ajouter"))
 
@@ -337,7 +364,11 @@ def meeting_minutes(request, pk):
             messages.error(request, " ".join(exc.messages))
         return redirect("coordination:meeting_minutes", pk=meeting.pk)
     form = f.MinutesForm(request.POST or None, initial={"text": meeting.minutes})
-    if request.method == "POST" and form.is_valid() and _run(form, lambda: services.edit_minutes(meeting=meeting, text=form.cleaned_data["text"], acting_user=request.user)):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, lambda: services.edit_minutes(meeting=meeting, text=form.cleaned_data["text"], acting_user=request.user))
+    ):
         messages.success(request, _("Compte rendu enregistré."))
         return redirect("coordination:meeting", pk=meeting.pk)
     return render(request, "coordination/minutes.html", {"page_title": _("Compte rendu"), "meeting": meeting, "form": form})
@@ -348,7 +379,11 @@ def meeting_minutes(request, pk):
 def decision_create(request, pk):
     meeting = _managed_meeting(request, pk)
     form = f.DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _run(form, lambda: services.record_decision(acting_user=request.user, meeting=meeting, **form.cleaned_data)):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, lambda: services.record_decision(acting_user=request.user, meeting=meeting, **form.cleaned_data))
+    ):
         messages.success(request, _("Décision enregistrée."))
         return redirect("coordination:meeting", pk=meeting.pk)
     return _form_page(request, form, title=_("Enregistrer une décision"), back="coordination:index", submit=_("Enregistrer"))
@@ -359,7 +394,11 @@ def decision_create(request, pk):
 def action_create(request, pk):
     meeting = _managed_meeting(request, pk)
     form = f.ActionForm(request.POST or None, decisions=meeting.decisions.all())
-    if request.method == "POST" and form.is_valid() and _run(form, lambda: services.create_action(acting_user=request.user, meeting=meeting, **form.cleaned_data)):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, lambda: services.create_action(acting_user=request.user, meeting=meeting, **form.cleaned_data))
+    ):
         messages.success(request, _("Action enregistrée."))
         return redirect("coordination:meeting", pk=meeting.pk)
     return _form_page(request, form, title=_("Enregistrer une action"), back="coordination:index", submit=_("Enregistrer"))
@@ -389,7 +428,11 @@ def decision_update(request, pk):
     if not policies.can_manage_group(request.user, decision.group):
         raise PermissionDenied
     form = f.DecisionStatusForm(request.POST or None, initial={"status": decision.status, "review_on": decision.review_on})
-    if request.method == "POST" and form.is_valid() and _run(form, lambda: services.set_decision_status(decision=decision, acting_user=request.user, **form.cleaned_data)):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, lambda: services.set_decision_status(decision=decision, acting_user=request.user, **form.cleaned_data))
+    ):
         messages.success(request, _("Décision mise à jour."))
         return redirect("coordination:group", pk=decision.group_id)
     return _form_page(request, form, title=_("Réexaminer la décision"), intro=decision.statement, back="coordination:index", submit=_("Enregistrer"))
@@ -414,7 +457,18 @@ def my_actions(request):
         scope=filters.get("scope") or "all",
         overdue_only=bool(filters.get("overdue")),
     )
-    return render(request, "coordination/my_actions.html", {"page_title": _("Mes actions"), "form": form, "page": page, "today": timezone.localdate(), "status_choices": _status_choices(), "open_statuses": ("open", "in_progress")})
+    return render(
+        request,
+        "coordination/my_actions.html",
+        {
+            "page_title": _("Mes actions"),
+            "form": form,
+            "page": page,
+            "today": timezone.localdate(),
+            "status_choices": _status_choices(),
+            "open_statuses": ("open", "in_progress"),
+        },
+    )
 
 
 @member_required
@@ -452,7 +506,11 @@ def feeds(request):
         new_url = request.build_absolute_uri(f"/coordination/agenda/{issued.token}.ics")
         messages.success(request, _("Adresse d'abonnement créée. Copiez-la maintenant : elle ne sera plus affichée."))
     tokens = CalendarFeedToken.objects.filter(user=request.user).select_related("group")
-    return render(request, "coordination/feeds.html", {"page_title": _("Agendas privés"), "tokens": tokens, "new_url": new_url, "groups": policies.groups_visible_to(request.user)})
+    return render(
+        request,
+        "coordination/feeds.html",
+        {"page_title": _("Agendas privés"), "tokens": tokens, "new_url": new_url, "groups": policies.groups_visible_to(request.user)},
+    )
 
 
 @member_required
@@ -508,14 +566,35 @@ def letters(request):
         direction=filters.get("direction") or "",
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "coordination/letters.html", {"page_title": _("Registre du courrier"), "form": form, "page": page, "can_manage": policies.can_manage_letters(request.user), "overdue_view": False, "today": timezone.localdate()})
+    return render(
+        request,
+        "coordination/letters.html",
+        {
+            "page_title": _("Registre du courrier"),
+            "form": form,
+            "page": page,
+            "can_manage": policies.can_manage_letters(request.user),
+            "overdue_view": False,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @member_required
 def letters_overdue(request):
     qs = selectors.overdue_letters(request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "coordination/letters.html", {"page_title": _("Courriers en retard de réponse"), "page": page, "can_manage": policies.can_manage_letters(request.user), "overdue_view": True, "today": timezone.localdate()})
+    return render(
+        request,
+        "coordination/letters.html",
+        {
+            "page_title": _("Courriers en retard de réponse"),
+            "page": page,
+            "can_manage": policies.can_manage_letters(request.user),
+            "overdue_view": True,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @member_required
@@ -547,23 +626,39 @@ def letter_create(request):
         back="coordination:letters",
         submit=_("Enregistrer"),
         multipart=True,
-        warning=_("Un courrier ne contient jamais l'identité d'une victime : ni nom, ni date de naissance, ni adresse. Vérifiez le fichier avant de le joindre."),
+        warning=_(
+            "Un courrier ne contient jamais l'identité d'une victime : ni nom, ni date de naissance, ni adresse. Vérifiez le fichier avant de le joindre."
+        ),
     )
 
 
 @member_required
 @require_http_methods(["GET", "POST"])
 def letter_detail(request, pk):
-    letter = get_object_or_404(policies.letters_visible_to(request.user).select_related("sender_organisation", "recipient_organisation", "assignee", "in_reply_to", "group", "dossier"), pk=pk)
+    letter = get_object_or_404(
+        policies.letters_visible_to(request.user).select_related(
+            "sender_organisation", "recipient_organisation", "assignee", "in_reply_to", "group", "dossier"
+        ),
+        pk=pk,
+    )
     can_manage = policies.can_manage_letters(request.user)
-    form = f.LetterUpdateForm(request.POST or None, assignees=_assignees(), initial={"status": letter.status, "assignee": letter.assignee}) if can_manage else None
+    form = (
+        f.LetterUpdateForm(request.POST or None, assignees=_assignees(), initial={"status": letter.status, "assignee": letter.assignee}) if can_manage else None
+    )
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
-        if form.is_valid() and _run(form, lambda: services.update_letter(letter=letter, acting_user=request.user, status=form.cleaned_data["status"], assignee=form.cleaned_data["assignee"])):
+        if form.is_valid() and _run(
+            form,
+            lambda: services.update_letter(letter=letter, acting_user=request.user, status=form.cleaned_data["status"], assignee=form.cleaned_data["assignee"]),
+        ):
             messages.success(request, _("Courrier mis à jour."))
             return redirect("coordination:letter", pk=letter.pk)
-    return render(request, "coordination/letter_detail.html", {"page_title": letter.reference, "letter": letter, "form": form, "replies": letter.replies.all(), "can_manage": can_manage})
+    return render(
+        request,
+        "coordination/letter_detail.html",
+        {"page_title": letter.reference, "letter": letter, "form": form, "replies": letter.replies.all(), "can_manage": can_manage},
+    )
 
 
 @member_required
@@ -583,7 +678,11 @@ def _dossier(request, pk):
 
 @member_required
 def dossiers(request):
-    return render(request, "coordination/dossiers.html", {"page_title": _("Dossiers de plaidoyer"), "dossiers": policies.dossiers_visible_to(request.user).select_related("lead_organisation")})
+    return render(
+        request,
+        "coordination/dossiers.html",
+        {"page_title": _("Dossiers de plaidoyer"), "dossiers": policies.dossiers_visible_to(request.user).select_related("lead_organisation")},
+    )
 
 
 @member_required
@@ -655,7 +754,15 @@ def dossier_document_add(request, pk):
         else:
             messages.success(request, _("Document ajouté."))
             return redirect("coordination:dossier", pk=dossier.pk)
-    return _form_page(request, form, title=_("Ajouter un document au dossier"), back="coordination:dossiers", submit=_("Ajouter"), multipart=True, warning=_("Un document ne contient jamais l'identité d'une victime."))
+    return _form_page(
+        request,
+        form,
+        title=_("Ajouter un document au dossier"),
+        back="coordination:dossiers",
+        submit=_("Ajouter"),
+        multipart=True,
+        warning=_("Un document ne contient jamais l'identité d'une victime."),
+    )
 
 
 @member_required
@@ -720,7 +827,9 @@ def appointment_create(request):
 @member_required
 @require_http_methods(["GET", "POST"])
 def appointment_detail(request, pk):
-    appointment = get_object_or_404(policies.appointments_visible_to(request.user).select_related("proposer_organisation", "target_organisation", "meeting"), pk=pk)
+    appointment = get_object_or_404(
+        policies.appointments_visible_to(request.user).select_related("proposer_organisation", "target_organisation", "meeting"), pk=pk
+    )
     can_pick = policies.can_pick_slot(request.user, appointment) and appointment.status == "pending"
     form = f.PickSlotForm(request.POST or None, appointment=appointment) if can_pick else None
     if request.method == "POST":
@@ -731,7 +840,11 @@ def appointment_detail(request, pk):
             if meeting:
                 messages.success(request, _("Rendez-vous fixé ; les deux parties reçoivent l'invitation."))
                 return redirect("coordination:meeting", pk=meeting.pk)
-    return render(request, "coordination/appointment_detail.html", {"page_title": appointment.subject, "appointment": appointment, "form": form, "slots": appointment.slots.all()})
+    return render(
+        request,
+        "coordination/appointment_detail.html",
+        {"page_title": appointment.subject, "appointment": appointment, "form": form, "slots": appointment.slots.all()},
+    )
 
 
 # --- Weekly digest (in-app) ---------------------------------------------------------------
@@ -739,7 +852,11 @@ def appointment_detail(request, pk):
 
 @member_required
 def digest(request):
-    return render(request, "coordination/digest.html", {"page_title": _("Ma semaine"), **selectors.digest_for(request.user), "enabled": request.user.weekly_digest_enabled})
+    return render(
+        request,
+        "coordination/digest.html",
+        {"page_title": _("Ma semaine"), **selectors.digest_for(request.user), "enabled": request.user.weekly_digest_enabled},
+    )
 
 
 @member_required
@@ -748,4 +865,3 @@ def digest_toggle(request):
     services.set_digest_preference(user=request.user, enabled=request.POST.get("enabled") == "1")
     messages.success(request, _("Préférence enregistrée."))
     return redirect("coordination:digest")
-
