@@ -190,6 +190,15 @@ def seed_coordination(ctx: SeedContext) -> None:
         meeting=upcoming, acting_user=coordinator, title="Articulation avec le plan d'action national", duration_minutes=30, link_url="/plan/"
     )
     services.invite_group_members(meeting=upcoming, acting_user=coordinator)
+    # A foreign counterpart without an account, invited as a guest (fictional
+    # person; she answers from the personal link of her email).
+    services.invite_guest(
+        meeting=upcoming,
+        acting_user=coordinator,
+        name="Ana Popescu",
+        email="ana.popescu@demo.maillage.fr",
+        organisation_name="Agence nationale contre la traite des personnes (Roumanie)",
+    )
 
     # The letters of 7 and 24 May 2013 (real dates; summaries are ours).
     dossier = services.create_dossier(
@@ -258,4 +267,4 @@ def seed_coordination(ctx: SeedContext) -> None:
         place="MIPROF, Paris",
         slots=[(_at(today + dt.timedelta(days=d), h), _at(today + dt.timedelta(days=d), h + 1)) for d, h in ((8, 10), (9, 15), (12, 11))],
     )
-    ctx.log(f"  1 groupe de travail, {group.meetings.count()} réunions, 3 courriers, 1 dossier, 1 rendez-vous")
+    ctx.log(f"  1 groupe de travail, {group.meetings.count()} réunions (1 personne extérieure invitée), 3 courriers, 1 dossier, 1 rendez-vous")

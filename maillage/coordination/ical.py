@@ -67,7 +67,7 @@ def meeting_uid(meeting) -> str:
     return f"{meeting.uid}@maillage"
 
 
-def _event(meeting, *, cancelled: bool, invitations: Iterable | None = None) -> Event:
+def _event(meeting, *, cancelled: bool, invitations: Iterable | None = None, url: str | None = None) -> Event:
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("sequence", meeting.sequence)
@@ -81,15 +81,21 @@ def _event(meeting, *, cancelled: bool, invitations: Iterable | None = None) -> 
     description = []
     if meeting.video_url:
         description.append(f"Visioconférence : {meeting.video_url}")
-    description.append(f"{settings.SITE_BASE_URL}/coordination/reunions/{meeting.pk}/")
-    event.add("description", "\n".join(description))
+    # Members reply on the meeting page; a guest's copy carries their
+    # personal link instead, or no link at all (url="").
+    link = f"{settings.SITE_BASE_URL}/coordination/reunions/{meeting.pk}/" if url is None else url
+    if link:
+        description.append(link)
+    if description:
+        event.add("description", "\n".join(description))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organiser = vCalAddress(f"mailto:{meeting.organiser.email}")
     organiser.params["cn"] = vText(meeting.organiser.get_full_name() or meeting.organiser.email)
     event.add("organizer", organiser)
+    # Invitations of users and of guests (MeetingInvitation, MeetingGuest).
     for invitation in invitations or ():
-        attendee = vCalAddress(f"mailto:{invitation.user.email}")
-        attendee.params["cn"] = vText(invitation.user.get_full_name() or invitation.user.email)
+        attendee = vCalAddress(f"mailto:{invitation.attendee_email}")
+        attendee.params["cn"] = vText(invitation.attendee_name)
         attendee.params["partstat"] = PARTSTAT[invitation.response]
         attendee.params["role"] = "REQ-PARTICIPANT"
         attendee.params["rsvp"] = "TRUE"
@@ -97,10 +103,12 @@ def _event(meeting, *, cancelled: bool, invitations: Iterable | None = None) -> 
     return event
 
 
-def meeting_ics(meeting, *, method: str, invitations: Iterable | None = None) -> str:
-    """One meeting, as attached to an invitation (REQUEST) or a cancellation (CANCEL)."""
+def meeting_ics(meeting, *, method: str, invitations: Iterable | None = None, url: str | None = None) -> str:
+    """One meeting, as attached to an invitation (REQUEST) or a cancellation
+    (CANCEL). `url` replaces the meeting page's address in the description
+    (a guest's personal link, or "" for none)."""
     cal = _calendar(method)
-    cal.add_component(_event(meeting, cancelled=method == "CANCEL", invitations=invitations))
+    cal.add_component(_event(meeting, cancelled=method == "CANCEL", invitations=invitations, url=url))
     return cal.to_ical().decode("utf-8")
 
 

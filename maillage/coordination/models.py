@@ -168,6 +168,66 @@ class MeetingInvitation(models.Model):
     def __str__(self) -> str:
         return f"{self.user} → {self.meeting}"
 
+    # What ical.py writes as the ATTENDEE (shared with MeetingGuest).
+    @property
+    def attendee_email(self) -> str:
+        return self.user.email
+
+    @property
+    def attendee_name(self) -> str:
+        return self.user.get_full_name() or self.user.email
+
+
+class MeetingGuest(models.Model):
+    """A person without a Maillage account invited to a meeting: a foreign
+    counterpart, an expert, a magistrate (issue 7). They receive the same
+    calendar invitation as users and answer through a personal link; only the
+    SHA-256 of its token is stored. Name and address are a professional's
+    personal data, never a victim's; they are kept as long as the meeting.
+
+    A removed guest keeps their row (removed_at set) so the link answers
+    « invitation retirée » and the history stays true; re-inviting the same
+    address creates a new row with a new link."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
+    name = models.CharField(_("nom"), max_length=200)
+    # Stored lower-cased: one address is one guest per meeting.
+    email = models.EmailField(_("adresse électronique"))
+    organisation = models.ForeignKey(ORG, verbose_name=_("organisation (annuaire)"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organisation_name = models.CharField(_("organisation (texte libre)"), max_length=200, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    response = models.CharField(_("réponse"), max_length=15, choices=InvitationResponse.choices, default=InvitationResponse.NEEDS_ACTION)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    attended = models.BooleanField(_("présent·e"), null=True)
+    invited_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField(default=timezone.now)
+    # Each resend issues a new link (the old token cannot be recovered from
+    # its hash) and gives the email a new idempotency key.
+    resent_count = models.PositiveIntegerField(default=0)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "email"], condition=Q(removed_at__isnull=True), name="meetingguest_unique_active_email"),
+            models.CheckConstraint(condition=Q(organisation__isnull=True) | Q(organisation_name=""), name="meetingguest_one_organisation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.meeting}"
+
+    @property
+    def attendee_email(self) -> str:
+        return self.email
+
+    @property
+    def attendee_name(self) -> str:
+        return self.name
+
+    @property
+    def organisation_label(self) -> str:
+        return self.organisation.display_name if self.organisation_id else self.organisation_name
+
 
 class Decision(models.Model):
     group = models.ForeignKey(WorkingGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")

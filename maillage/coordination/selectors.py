@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from . import policies
 from .enums import AWAITING_REPLY_STATUSES, OPEN_ACTION_STATUSES, DecisionStatus, MeetingStatus
-from .models import ActionItem, CalendarFeedToken, Decision, Letter, Meeting
+from .models import ActionItem, CalendarFeedToken, Decision, Letter, Meeting, MeetingGuest
 
 
 def upcoming_meetings(user, *, group=None, limit: int | None = None) -> QuerySet[Meeting]:
@@ -108,6 +108,17 @@ def feed_for_token(token: str) -> CalendarFeedToken | None:
     if not token or len(token) > 100:
         return None
     return CalendarFeedToken.objects.select_related("user", "group").filter(token_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True).first()
+
+
+def guest_for_token(token: str) -> MeetingGuest | None:
+    """The guest a personal link belongs to (removed ones included, so the
+    page can say so), or None. The token is compared through its SHA-256: the
+    database lookup never sees it."""
+    from .services import hash_token
+
+    if not token or len(token) > 100:
+        return None
+    return MeetingGuest.objects.select_related("meeting").filter(token_hash=hash_token(token)).first()
 
 
 def feed_meetings(feed: CalendarFeedToken) -> QuerySet[Meeting]:

@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +28,7 @@ from maillage.core.sequences import next_in_year
 from maillage.notifications.services import notify, send_email
 from maillage.organisations.policies import active_memberships
 
-from . import ical, policies
+from . import ical, policies, selectors
 from .enums import (
     LETTER_TRANSITIONS,
     MINUTES_TRANSITIONS,
@@ -55,6 +58,7 @@ from .models import (
     Letter,
     LetterCounter,
     Meeting,
+    MeetingGuest,
     MeetingInvitation,
     WorkingGroup,
 )
@@ -269,6 +273,8 @@ def invite(*, meeting, user, acting_user, organisation=None, check_permission: b
         raise ValidationError({"user": _("Cette personne n'a pas d'adresse électronique : l'invitation ne peut pas lui être envoyée.")})
     if MeetingInvitation.objects.filter(meeting=meeting, user=user).exists():
         raise ValidationError({"user": _("Cette personne est déjà invitée.")})
+    if _active_guests(meeting).filter(email__iexact=user.email.strip()).exists():
+        raise ValidationError({"user": _("Cette adresse est déjà invitée à la réunion comme personne extérieure.")})
     if organisation is None:
         membership = active_memberships(user).first()
         organisation = membership.organisation if membership else None
@@ -286,10 +292,13 @@ def invite(*, meeting, user, acting_user, organisation=None, check_permission: b
 
 def invite_group_members(*, meeting, acting_user) -> int:
     """Invite every member of the meeting's group; people without an email
-    address are skipped (and reported by the count)."""
+    address, or whose address is already invited as a guest, are skipped
+    (and reported by the count)."""
     count = 0
+    guest_emails = set(_active_guests(meeting).values_list("email", flat=True))
     for member in meeting.group.members.select_related("user", "organisation"):
-        if not MeetingInvitation.objects.filter(meeting=meeting, user=member.user).exists() and member.user.email:
+        email = (member.user.email or "").strip().lower()
+        if not MeetingInvitation.objects.filter(meeting=meeting, user=member.user).exists() and email and email not in guest_emails:
             invite(meeting=meeting, user=member.user, organisation=member.organisation, acting_user=acting_user)
             count += 1
     return count
@@ -318,6 +327,8 @@ def update_meeting(*, meeting, acting_user, **fields) -> Meeting:
     if changed:
         for invitation in meeting.invitations.select_related("user"):
             _send_calendar(meeting, invitation, method="REQUEST")
+        for guest in _active_guests(meeting):
+            _send_guest_calendar(meeting, guest, method="REQUEST")
     audit.record(action="coordination.meeting_updated", actor=acting_user, target=meeting, details={"changed": changed, "sequence": meeting.sequence})
     return meeting
 
@@ -333,6 +344,8 @@ def cancel_meeting(*, meeting, acting_user) -> Meeting:
     meeting.save(update_fields=["status", "sequence", "updated_at"])
     for invitation in meeting.invitations.select_related("user"):
         _send_calendar(meeting, invitation, method="CANCEL")
+    for guest in _active_guests(meeting):
+        _send_guest_calendar(meeting, guest, method="CANCEL")
     audit.record(action="coordination.meeting_cancelled", actor=acting_user, target=meeting)
     return meeting
 
@@ -351,8 +364,185 @@ def respond(*, invitation, response: str, acting_user) -> MeetingInvitation:
     return invitation
 
 
+# --- Guests (people without an account) ----------------------------------------
+
+GUEST_REPLIES = (InvitationResponse.ACCEPTED, InvitationResponse.DECLINED, InvitationResponse.TENTATIVE)
+
+
+def _active_guests(meeting):
+    return MeetingGuest.objects.filter(meeting=meeting, removed_at__isnull=True).select_related("organisation")
+
+
+def guest_reply_path(token: str) -> str:
+    return reverse("coordination:guest_reply", kwargs={"token": token})
+
+
+@dataclass(frozen=True)
+class IssuedGuestInvitation:
+    guest: MeetingGuest
+    token: str  # sent once, in the email; only its hash is stored
+
+    @property
+    def path(self) -> str:
+        return guest_reply_path(self.token)
+
+
+def _send_guest_calendar(meeting, guest, *, method: str, token: str = "", removed: bool = False) -> None:
+    """The same iCalendar event as members receive (same UID and SEQUENCE),
+    with the guest as the only ATTENDEE. The personal link is only known when
+    a token has just been issued (invitation, resend): updates and
+    cancellations carry no link.
+
+    A removed guest receives METHOD:CANCEL at the meeting's current SEQUENCE:
+    the meeting itself did not change, and a message with the same SEQUENCE
+    and a later DTSTAMP supersedes the earlier one (RFC 5546 §2.1.5)."""
+    url = _url(guest_reply_path(token)) if token else ""
+    ics = ical.meeting_ics(meeting, method=method, invitations=[guest], url=url)
+    if method == "CANCEL":
+        subject = (_("Invitation retirée : %(title)s") if removed else _("Annulé : %(title)s")) % {"title": meeting.title}
+        template = "coordination/emails/guest_cancelled.txt"
+    elif token:
+        subject = _("Invitation : %(title)s") % {"title": meeting.title}
+        template = "coordination/emails/guest_invitation.txt"
+    else:
+        subject = _("Modifié : %(title)s") % {"title": meeting.title}
+        template = "coordination/emails/guest_invitation.txt"
+    organiser = meeting.organiser.get_full_name() or meeting.organiser.email
+    send_email(
+        to=guest.email,
+        subject=subject,
+        template=template,
+        context={
+            "meeting": meeting,
+            "guest": guest,
+            "organiser": organiser,
+            "local_start": ical.paris(meeting.starts_at),
+            "local_end": ical.paris(meeting.ends_at),
+            "url": url,
+            "removed": removed,
+        },
+        idempotency_key=f"meeting-{meeting.pk}-guest-{guest.pk}-{method.lower()}-{meeting.sequence}-{guest.resent_count}",
+        ics=ics,
+        ics_method=method,
+    )
+
+
+def _clean_guest_email(email: str) -> str:
+    email = get_user_model().objects.normalize_email((email or "").strip()).lower()
+    if not email:
+        raise ValidationError({"email": _("Indiquez l'adresse électronique de la personne : l'invitation lui est envoyée par courriel.")})
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Cette adresse électronique n'est pas valide.")}) from None
+    return email
+
+
 @transaction.atomic
-def record_attendance(*, meeting, acting_user, present_user_ids: Iterable[int], organisation_ids: Iterable[int]) -> Meeting:
+def invite_guest(*, meeting, acting_user, name: str, email: str, organisation=None, organisation_name: str = "") -> IssuedGuestInvitation:
+    """Invite someone who has no Maillage account, by name and address."""
+    _require(policies.can_manage_meeting(acting_user, meeting))
+    meeting = Meeting.objects.select_for_update().select_related("organiser").get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        raise ValidationError({"email": _("La réunion est annulée : on ne peut plus y inviter personne.")})
+    name = (name or "").strip()
+    organisation_name = (organisation_name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Indiquez le nom de la personne invitée.")})
+    email = _clean_guest_email(email)
+    if organisation is not None and organisation_name:
+        raise ValidationError({"organisation_name": _("Choisissez une organisation de l'annuaire ou saisissez-en une, pas les deux.")})
+    if _active_guests(meeting).filter(email=email).exists():
+        raise ValidationError({"email": _("Cette adresse est déjà invitée à la réunion comme personne extérieure.")})
+    if meeting.invitations.filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": _("Cette adresse est celle d'une personne déjà invitée à la réunion avec son compte Maillage.")})
+    token = secrets.token_urlsafe(32)  # 256 bits
+    guest = MeetingGuest(
+        meeting=meeting,
+        name=name,
+        email=email,
+        organisation=organisation,
+        organisation_name=organisation_name,
+        token_hash=hash_token(token),
+        invited_by=acting_user,
+    )
+    guest.full_clean(exclude=["meeting", "invited_by", "organisation", "attended"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            guest.save()
+    except IntegrityError:  # the same address invited at the same moment
+        raise ValidationError({"email": _("Cette adresse est déjà invitée à la réunion comme personne extérieure.")}) from None
+    _send_guest_calendar(meeting, guest, method="REQUEST", token=token)
+    audit.record(action="coordination.guest_invited", actor=acting_user, target=meeting, organisation=organisation, details={"guest_id": guest.pk})
+    return IssuedGuestInvitation(guest=guest, token=token)
+
+
+def _locked_guest(guest, acting_user) -> MeetingGuest:
+    guest = MeetingGuest.objects.select_for_update().get(pk=guest.pk)
+    meeting = Meeting.objects.select_related("group", "organiser").get(pk=guest.meeting_id)
+    guest.meeting = meeting
+    _require(policies.can_manage_meeting(acting_user, meeting))
+    if guest.removed_at is not None:
+        raise ValidationError(_("Cette invitation a déjà été retirée."))
+    if meeting.is_cancelled:
+        raise ValidationError(_("La réunion est annulée : ses invitations ne peuvent plus être modifiées."))
+    return guest
+
+
+@transaction.atomic
+def resend_guest_invitation(*, guest, acting_user) -> IssuedGuestInvitation:
+    """Send the invitation again with a new personal link: the old token
+    cannot be recovered from its hash, and it stops working."""
+    guest = _locked_guest(guest, acting_user)
+    token = secrets.token_urlsafe(32)
+    guest.token_hash = hash_token(token)
+    guest.resent_count += 1
+    guest.save(update_fields=["token_hash", "resent_count"])
+    _send_guest_calendar(guest.meeting, guest, method="REQUEST", token=token)
+    audit.record(action="coordination.guest_invitation_resent", actor=acting_user, target=guest.meeting, details={"guest_id": guest.pk})
+    return IssuedGuestInvitation(guest=guest, token=token)
+
+
+@transaction.atomic
+def remove_guest(*, guest, acting_user) -> MeetingGuest:
+    """Withdraw a guest's invitation: their link stops working and their
+    calendar receives METHOD:CANCEL; nobody else is written to."""
+    guest = _locked_guest(guest, acting_user)
+    guest.removed_at = timezone.now()
+    guest.save(update_fields=["removed_at"])
+    _send_guest_calendar(guest.meeting, guest, method="CANCEL", removed=True)
+    audit.record(action="coordination.guest_removed", actor=acting_user, target=guest.meeting, details={"guest_id": guest.pk})
+    return guest
+
+
+@transaction.atomic
+def respond_as_guest(*, token: str, response: str) -> MeetingGuest:
+    """A guest's answer, from their personal link (no account, no session):
+    the token is the credential."""
+    found = selectors.guest_for_token(token)
+    if found is None or found.removed_at is not None:
+        raise PermissionDenied
+    guest = MeetingGuest.objects.select_for_update().get(pk=found.pk)
+    meeting = Meeting.objects.get(pk=guest.meeting_id)
+    if meeting.is_cancelled:
+        raise ValidationError({"response": _("La réunion a été annulée : votre réponse n'est pas enregistrée.")})
+    if meeting.ends_at <= timezone.now():
+        raise ValidationError({"response": _("La réunion est terminée : les réponses ne sont plus enregistrées.")})
+    if response not in GUEST_REPLIES:
+        raise ValidationError({"response": _("Réponse inconnue.")})
+    guest.response = response
+    guest.responded_at = timezone.now()
+    guest.save(update_fields=["response", "responded_at"])
+    audit.record(action="coordination.guest_response", actor=None, target=meeting, details={"guest_id": guest.pk, "response": response})
+    return guest
+
+
+@transaction.atomic
+def record_attendance(
+    *, meeting, acting_user, present_user_ids: Iterable[int], organisation_ids: Iterable[int], present_guest_ids: Iterable[int] = ()
+) -> Meeting:
+    """Who came, per invitee and guest, and which organisations. A guest of a
+    directory organisation who came makes that organisation present."""
     _require(policies.can_manage_meeting(acting_user, meeting))
     if meeting.is_cancelled:
         raise ValidationError(_("La réunion a été annulée : pas de feuille de présence."))
@@ -362,8 +552,20 @@ def record_attendance(*, meeting, acting_user, present_user_ids: Iterable[int], 
     for invitation in meeting.invitations.all():
         invitation.attended = invitation.user_id in present
         invitation.save(update_fields=["attended"])
-    meeting.attending_organisations.set(list(organisation_ids))
-    audit.record(action="coordination.attendance_recorded", actor=acting_user, target=meeting, details={"present": len(present)})
+    present_guests = set(present_guest_ids)
+    organisations = set(organisation_ids)
+    guests_present = 0
+    for guest in _active_guests(meeting):
+        guest.attended = guest.pk in present_guests
+        guest.save(update_fields=["attended"])
+        if guest.attended:
+            guests_present += 1
+            if guest.organisation_id:
+                organisations.add(guest.organisation_id)
+    meeting.attending_organisations.set(list(organisations))
+    audit.record(
+        action="coordination.attendance_recorded", actor=acting_user, target=meeting, details={"present": len(present), "guests_present": guests_present}
+    )
     return meeting
 
 
@@ -377,6 +579,10 @@ def minutes_draft_text(meeting) -> str:
     secretary edits rather than retypes."""
     lines = [meeting.title, ical.paris(meeting.starts_at).strftime("%d/%m/%Y %H:%M"), ""]
     present = [org.display_name for org in meeting.attending_organisations.all()]
+    # Guests who came from an organisation outside the directory (a foreign
+    # authority…): their organisation is named too. People are not listed.
+    outside = _active_guests(meeting).filter(attended=True, organisation__isnull=True).exclude(organisation_name="")
+    present += sorted({guest.organisation_name for guest in outside} - set(present))
     if present:
         lines += [_("Organisations présentes : %(orgs)s") % {"orgs": ", ".join(present)}, ""]
     lines.append(_("Ordre du jour"))

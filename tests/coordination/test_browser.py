@@ -5,6 +5,9 @@ without a JavaScript or CSP error. Uses the e2e server and browser fixtures
 
 import datetime as dt
 import os
+import re
+import sqlite3
+from contextlib import closing
 
 import pytest
 
@@ -17,6 +20,8 @@ pytestmark = [
 ]
 
 COORDINATOR = "coordination@demo.maillage.fr"
+DEMO_GUEST = "ana.popescu@demo.maillage.fr"
+UPCOMING = "Validation de la fiche réflexe mineurs"
 
 
 def _ok(tab):
@@ -117,3 +122,64 @@ def test_coordination_pages_are_accessible(page, live_app):
         if first.count():
             first.click()
             _ok(page)
+
+
+def _query(live_app, sql, *params):
+    """Read the e2e server's database (read-only): the demo guest's link is
+    only in her email, as it would be in real life."""
+    db = live_app["env"]["MAILLAGE_E2E_DB"]
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def test_guest_answers_from_the_personal_link_without_an_account(page, live_app):
+    base = live_app["base"]
+    [(body,)] = _query(live_app, 'SELECT body FROM notifications_outboundemail WHERE "to" = ? ORDER BY id DESC LIMIT 1', DEMO_GUEST)
+    path = re.search(r"/coordination/invitation/[A-Za-z0-9_-]+/", body).group(0)
+    others = _query(
+        live_app,
+        "SELECT u.first_name, u.last_name FROM coordination_meetinginvitation i JOIN accounts_user u ON u.id = i.user_id "
+        "WHERE i.meeting_id = (SELECT meeting_id FROM coordination_meetingguest WHERE email = ? AND removed_at IS NULL)",
+        DEMO_GUEST,
+    )
+    assert others
+    response = page.goto(base + path)
+    assert response.status == 200
+    assert page.get_by_role("heading", level=1).inner_text() == UPCOMING
+    _ok(page)
+    html = page.content()
+    for first_name, last_name in others:
+        assert f"{first_name} {last_name}" not in html
+    assert "Coordination des acteurs" not in html  # nor the group
+    page.get_by_text("Peut-être", exact=True).click()
+    page.get_by_role("button", name="Enregistrer ma réponse").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Merci, votre réponse est enregistrée.").count() == 1
+    _ok(page)
+    response = page.goto(base + "/coordination/invitation/" + "x" * 43 + "/")
+    assert response.status == 404
+    assert page.get_by_text("Ce lien d'invitation n'est pas valide.", exact=False).count() == 1
+    check_axe(page)  # (the console reports the 404 status itself)
+
+
+def test_organiser_invites_a_guest(page, live_app):
+    base = live_app["base"]
+    sign_in(page, live_app, COORDINATOR)
+    page.goto(base + "/coordination/")
+    page.get_by_role("link", name=UPCOMING).first.click()
+    page.wait_for_url("**/coordination/reunions/*/")
+    meeting_url = page.url
+    page.get_by_role("link", name="Inviter une personne extérieure").click()
+    _ok(page)
+    page.locator("input[name=name]").fill("Expert du navigateur")
+    page.get_by_role("button", name="Inviter").click()
+    assert page.get_by_text("Indiquez l'adresse électronique de la personne", exact=False).count() >= 1
+    _ok(page)
+    page.locator("input[name=email]").fill("expert.navigateur@exemple.fr")
+    page.locator("input[name=organisation_name]").fill("Université de navigateur")
+    page.get_by_role("button", name="Inviter").click()
+    page.wait_for_url(meeting_url)
+    table = page.locator("table", has_text="Personnes sans compte Maillage")
+    assert table.get_by_role("cell", name="Expert du navigateur", exact=True).count() == 1
+    assert table.get_by_role("cell", name="Ana Popescu", exact=True).count() == 1
+    _ok(page)

@@ -131,6 +131,35 @@ class InviteForm(forms.Form):
         self.fields["user"].queryset = _people()
 
 
+class GuestForm(forms.Form):
+    """A person without a Maillage account (foreign counterpart, expert…)."""
+
+    name = forms.CharField(label=_("Nom et prénom"), max_length=200)
+    email = forms.EmailField(
+        label=_("Adresse électronique"),
+        max_length=254,
+        help_text=_("L'invitation et le lien personnel pour répondre sont envoyés à cette adresse."),
+        error_messages={
+            "required": _("Indiquez l'adresse électronique de la personne : l'invitation lui est envoyée par courriel."),
+            "invalid": _("Cette adresse électronique n'est pas valide."),
+        },
+    )
+    organisation = forms.ModelChoiceField(label=_("Organisation de l'annuaire"), queryset=Organisation.objects.none(), required=False)
+    organisation_name = forms.CharField(
+        label=_("Ou organisation hors annuaire"), max_length=200, required=False, help_text=_("Par exemple une autorité étrangère.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = _orgs()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("organisation") and data.get("organisation_name", "").strip():
+            self.add_error("organisation_name", _("Choisissez une organisation de l'annuaire ou saisissez-en une, pas les deux."))
+        return data
+
+
 class ResponseForm(forms.Form):
     response = forms.ChoiceField(
         label=_("Votre réponse"),
@@ -149,7 +178,17 @@ class AttendanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         invitations = meeting.invitations.select_related("user")
         self.fields["present"].choices = [(str(i.user_id), str(i.user)) for i in invitations]
-        ids = {i.organisation_id for i in invitations if i.organisation_id}
+        guests = list(meeting.guests.filter(removed_at__isnull=True).select_related("organisation"))
+        if guests:
+            self.fields["present_guests"] = forms.MultipleChoiceField(
+                label=_("Personnes extérieures présentes"),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[(str(g.pk), f"{g.name} ({g.organisation_label})" if g.organisation_label else g.name) for g in guests],
+                help_text=_("L'organisation de l'annuaire d'une personne présente est comptée parmi les organisations présentes."),
+            )
+        ids = {i.organisation_id for i in invitations if i.organisation_id} | {g.organisation_id for g in guests if g.organisation_id}
+        self.order_fields(["present", "present_guests", "organisations"])
         if meeting.group_id:
             ids |= set(meeting.group.members.values_list("organisation_id", flat=True))
         self.fields["organisations"].queryset = Organisation.objects.filter(pk__in=ids)

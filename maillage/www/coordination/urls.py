@@ -19,6 +19,12 @@ urlpatterns = [
     path("reunions/<int:pk>/ordre-du-jour/", views.agenda_add, name="agenda_add"),
     path("reunions/<int:pk>/inviter/", views.meeting_invite, name="meeting_invite"),
     path("reunions/<int:pk>/repondre/", views.meeting_respond, name="meeting_respond"),
+    path("reunions/<int:pk>/inviter-une-personne-exterieure/", views.guest_invite, name="guest_invite"),
+    path("invites-exterieurs/<int:pk>/renvoyer/", views.guest_resend, name="guest_resend"),
+    path("invites-exterieurs/<int:pk>/retirer/", views.guest_remove, name="guest_remove"),
+    # The only page of this package open without an account besides the
+    # feeds: a guest's personal link (the token is the credential).
+    path("invitation/<str:token>/", views.guest_reply, name="guest_reply"),
     path("reunions/<int:pk>/presences/", views.meeting_attendance, name="meeting_attendance"),
     path("reunions/<int:pk>/compte-rendu/", views.meeting_minutes, name="meeting_minutes"),
     path("reunions/<int:pk>/decisions/nouvelle/", views.decision_create, name="decision_create"),

@@ -16,12 +16,13 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.coordination import policies, selectors, services
-from maillage.coordination.enums import ActionStatus
+from maillage.coordination.enums import ActionStatus, InvitationResponse
 from maillage.coordination.ical import feed_ics
-from maillage.coordination.models import CalendarFeedToken, DossierStep, GroupDocument, MeetingInvitation
+from maillage.coordination.models import CalendarFeedToken, DossierStep, GroupDocument, MeetingGuest, MeetingInvitation
 from maillage.organisations.policies import active_memberships
 
 from . import forms as f
@@ -240,6 +241,7 @@ def meeting_detail(request, pk):
             "meeting": meeting,
             "agenda": meeting.agenda_items.filter(parent__isnull=True).prefetch_related("children__presenter").select_related("presenter"),
             "invitations": meeting.invitations.select_related("user", "organisation"),
+            "guests": meeting.guests.filter(removed_at__isnull=True).select_related("organisation"),
             "decisions": meeting.decisions.all(),
             "actions": meeting.actions.select_related("owner_user", "owner_organisation"),
             "attending": meeting.attending_organisations.all(),
@@ -332,16 +334,130 @@ def meeting_respond(request, pk):
     return redirect("coordination:meeting", pk=meeting.pk)
 
 
+# --- Guests (people without an account) ----------------------------------------
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def guest_invite(request, pk):
+    meeting = _managed_meeting(request, pk)
+    form = f.GuestForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, lambda: services.invite_guest(meeting=meeting, acting_user=request.user, **form.cleaned_data))
+    ):
+        messages.success(request, _("Invitation envoyée avec le fichier d'agenda et un lien personnel pour répondre."))
+        return redirect("coordination:meeting", pk=meeting.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Inviter une personne extérieure"),
+        intro=_(
+            "Pour une personne sans compte Maillage : un homologue étranger, un expert, un magistrat… Elle reçoit l'invitation par courriel et répond avec un lien personnel, sans se connecter. Elle ne voit que l'objet, la date, le lieu ou le lien de la réunion."
+        ),
+        back="coordination:index",
+        submit=_("Inviter"),
+    )
+
+
+def _managed_guest(request, pk) -> MeetingGuest:
+    guest = get_object_or_404(MeetingGuest.objects.filter(meeting__in=policies.meetings_visible_to(request.user), removed_at__isnull=True), pk=pk)
+    if not policies.can_manage_meeting(request.user, guest.meeting):
+        raise PermissionDenied
+    return guest
+
+
+@member_required
+@require_POST
+def guest_resend(request, pk):
+    guest = _managed_guest(request, pk)
+    try:
+        services.resend_guest_invitation(guest=guest, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Invitation renvoyée avec un nouveau lien ; le lien précédent ne fonctionne plus."))
+    return redirect("coordination:meeting", pk=guest.meeting_id)
+
+
+@member_required
+@require_POST
+def guest_remove(request, pk):
+    guest = _managed_guest(request, pk)
+    try:
+        services.remove_guest(guest=guest, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Invitation retirée ; la personne en est informée."))
+    return redirect("coordination:meeting", pk=guest.meeting_id)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def guest_reply(request, token):
+    """A guest's page, reached from their email without an account: the
+    secret token is the credential. It shows the meeting's title, time, place
+    or link and the reply form, nothing about the group, its members, its
+    documents, the minutes or the other invitees."""
+    guest = selectors.guest_for_token(token)
+    if guest is None or guest.removed_at is not None:
+        message = (
+            _("Ce lien d'invitation n'est pas valide. Si vous avez reçu plusieurs messages pour cette réunion, utilisez le lien du plus récent.")
+            if guest is None
+            else _("Cette invitation a été retirée par l'organisateur ou l'organisatrice de la réunion.")
+        )
+        return render(request, "coordination/guest_invalid.html", {"page_title": _("Invitation"), "message": message}, status=404)
+    meeting = guest.meeting
+    is_over = meeting.ends_at <= timezone.now()
+    can_reply = not meeting.is_cancelled and not is_over
+    initial = {"response": guest.response} if guest.response != InvitationResponse.NEEDS_ACTION else None
+    form = f.ResponseForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        valid = form.is_valid()
+        # A reply to a cancelled or past meeting is refused by the service,
+        # with its French reason, whatever was posted.
+        if valid or not can_reply:
+            try:
+                services.respond_as_guest(token=token, response=form.cleaned_data["response"] if valid else "")
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Merci, votre réponse est enregistrée."))
+                return redirect(request.path)
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "coordination/guest_reply.html",
+        {"page_title": meeting.title, "meeting": meeting, "guest": guest, "form": form if can_reply else None, "is_over": is_over},
+        status=status,
+    )
+
+
 @member_required
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request, pk):
     meeting = _managed_meeting(request, pk)
-    initial = {"present": [str(i.user_id) for i in meeting.invitations.filter(attended=True)], "organisations": meeting.attending_organisations.all()}
+    initial = {
+        "present": [str(i.user_id) for i in meeting.invitations.filter(attended=True)],
+        "present_guests": [str(pk) for pk in meeting.guests.filter(removed_at__isnull=True, attended=True).values_list("pk", flat=True)],
+        "organisations": meeting.attending_organisations.all(),
+    }
     form = f.AttendanceForm(request.POST or None, meeting=meeting, initial=initial)
     if request.method == "POST" and form.is_valid():
         ids = [int(v) for v in form.cleaned_data["present"]]
+        guest_ids = [int(v) for v in form.cleaned_data.get("present_guests", [])]
         orgs = [o.pk for o in form.cleaned_data["organisations"]]
-        if _run(form, lambda: services.record_attendance(meeting=meeting, acting_user=request.user, present_user_ids=ids, organisation_ids=orgs)):
+        if _run(
+            form,
+            lambda: services.record_attendance(
+                meeting=meeting, acting_user=request.user, present_user_ids=ids, organisation_ids=orgs, present_guest_ids=guest_ids
+            ),
+        ):
             messages.success(request, _("Présences enregistrées."))
             return redirect("coordination:meeting", pk=meeting.pk)
     return _form_page(request, form, title=_("Feuille de présence"), back="coordination:index", submit=_("Enregistrer"))
