@@ -10,6 +10,7 @@ import time
 
 import pytest
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
 
 from maillage.organisations.enums import Role
 
@@ -17,6 +18,11 @@ from .factories import CoordinationFactory, MembershipFactory, OrganisationFacto
 
 # Browser-test fixtures (one server and one browser per worker, shared by all domains).
 pytest_plugins = ["tests.e2e.fixtures"]
+
+# No time limit per example: a loaded CI machine would turn hypothesis's
+# default 200 ms deadline into a timed assertion (speed is measured in bench/).
+hypothesis_settings.register_profile("maillage", deadline=None)
+hypothesis_settings.load_profile("maillage")
 
 
 @pytest.fixture(autouse=True)
