@@ -164,7 +164,19 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Maillage] "
 MFA_ADAPTER = "maillage.accounts.adapters.MFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# A security key is a second factor after the password, never a replacement
+# for it: passkey login (and signup) stay off (decision 0002).
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_PASSKEY_SIGNUP_ENABLED = False
+MFA_FORMS = {
+    "add_webauthn": "maillage.accounts.forms.AddWebAuthnForm",
+    "edit_webauthn": "maillage.accounts.forms.EditWebAuthnForm",
+}
+# Never on, in any environment: fido2 already accepts http://localhost (a
+# secure context for browsers) and every other origin must be HTTPS; this
+# switch would accept any origin, i.e. disable phishing protection.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 MFA_TOTP_ISSUER = "Maillage"
 MFA_TOTP_TOLERANCE = 1
 MFA_RATE_LIMITS = {"authenticate": "5/m/user", "reauthenticate": "10/m/user"}

@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.utils.translation import gettext as _
 
 from maillage.core.encryption import decrypt_str, encrypt_str
 
@@ -9,6 +10,15 @@ class AccountAdapter(DefaultAccountAdapter):
         # Accounts exist only through an invitation from an organisation
         # administrator (maillage.organisations.services.invite_member).
         return False
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        # allauth's French for "Use a security key" reads "Utilisez une clé
+        # secrète", which names something else.
+        methods = super().get_reauthentication_methods(user)
+        for method in methods:
+            if method["id"] == "mfa_reauthenticate:webauthn":
+                method["description"] = _("Utiliser une clé de sécurité")
+        return methods
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -5,9 +5,19 @@ from allauth.mfa.models import Authenticator
 
 SESSION_PROCONNECT_MFA = "maillage.proconnect_mfa"
 
+# The methods that make a second factor. Recovery codes are a way back in
+# when such a method is lost, not a method of their own: allauth creates them
+# with the first one and deletes them with the last one.
+SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
 
 def has_totp(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def has_second_factor(user) -> bool:
+    """An authenticator app or at least one security key is enrolled."""
+    return Authenticator.objects.filter(user=user, type__in=SECOND_FACTOR_TYPES).exists()
 
 
 def session_used_second_factor(request) -> bool:

@@ -42,7 +42,8 @@ class SessionIdleTimeoutMiddleware:
 
 class RequireSecondFactorMiddleware:
     """Anyone who can read victims' data must have and have used a second
-    factor before any other page (issue 2, docs/security.md §MFA)."""
+    factor (authenticator app or security key) before any other page
+    (issue 2, docs/security.md §MFA)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,12 +57,14 @@ class RequireSecondFactorMiddleware:
             # A session that used its second factor needs no further query.
             and not mfa.session_used_second_factor(request)
         ):
-            if not mfa.has_totp(user):
+            if not mfa.has_second_factor(user):
                 messages.warning(
                     request,
                     _("Votre rôle donne accès à des données de victimes : activez la double authentification pour continuer."),
                 )
-                return redirect("mfa_activate_totp")
+                # The security page offers both methods: an authenticator app
+                # or a security key.
+                return redirect("mfa_index")
             logout(request)
             messages.error(request, _("Cette session n'a pas utilisé de second facteur. Reconnectez-vous avec votre code."))
             return redirect("account_login")

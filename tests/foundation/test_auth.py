@@ -112,10 +112,13 @@ def test_case_worker_without_totp_must_enrol_first(client, member, login):
     for path in (reverse("home"), reverse("notifications"), reverse("organisation_switch")):
         response = client.get(path)
         assert response.status_code == 302, path
-        assert response["Location"] == reverse("mfa_activate_totp")
-    enrol = client.get(reverse("mfa_activate_totp"))
+        # The security page, which offers an authenticator app or a security key.
+        assert response["Location"] == reverse("mfa_index")
+    enrol = client.get(reverse("mfa_index"))
     assert enrol.status_code == 200
     assert "activez la double authentification" in enrol.content.decode()
+    assert reverse("mfa_activate_totp") in enrol.content.decode()
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
 
 
 def test_session_without_second_factor_is_logged_out(client, case_worker, login):
