@@ -66,6 +66,6 @@ class RequireSecondFactorMiddleware:
                 # or a security key.
                 return redirect("mfa_index")
             logout(request)
-            messages.error(request, _("Cette session n'a pas utilisé de second facteur. Reconnectez-vous avec votre code."))
+            messages.error(request, _("Cette session n'a pas utilisé de second facteur. Reconnectez-vous avec votre code ou votre clé de sécurité."))
             return redirect("account_login")
         return self.get_response(request)

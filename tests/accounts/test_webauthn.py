@@ -84,6 +84,14 @@ def test_case_worker_with_only_a_key_who_used_it_reaches_the_pages(client, organ
     assert client.get(reverse("notifications")).status_code == 200
 
 
+def test_profile_shows_a_key_only_second_factor_as_active(client, organisation):
+    user = key_only_case_worker(organisation)
+    sign_in_with(client, user, {"method": "mfa", "at": time.time(), "type": "webauthn", "id": 1})
+    page = client.get(reverse("account_profile")).content.decode()
+    assert "Double authentification activée" in page
+    assert "Votre rôle exige la double authentification" not in page
+
+
 def test_case_worker_with_only_a_key_who_skipped_it_is_logged_out_not_sent_to_enrolment(client, organisation):
     user = key_only_case_worker(organisation)
     sign_in_with(client, user)

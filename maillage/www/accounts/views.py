@@ -67,7 +67,7 @@ def profile(request):
             "page_title": _("Mon compte"),
             "form": form,
             "memberships": policies.active_memberships(user),
-            "has_totp": mfa.has_totp(user),
+            "has_second_factor": mfa.has_second_factor(user),
             "requires_mfa": policies.requires_second_factor(user),
         },
     )
