@@ -57,6 +57,8 @@ def manage(args: list[str], *, database_url: str, settings: str = "config.settin
 def seed(vendor: str, url: str, *, reseed: bool) -> None:
     marker = VAR / f"seeded-{vendor}"
     if marker.exists() and not reseed:
+        # The code may have new migrations since the data was seeded.
+        manage(["migrate", "--noinput", "-v0"], database_url=url)
         print(f"[{vendor}] reusing seeded database ({marker})")
         return
     if vendor == "sqlite":
