@@ -368,30 +368,27 @@ def _managed_guest(request, pk) -> MeetingGuest:
     return guest
 
 
-@member_required
-@require_POST
-def guest_resend(request, pk):
+def _guest_action(request, pk, service, done_message):
     guest = _managed_guest(request, pk)
     try:
-        services.resend_guest_invitation(guest=guest, acting_user=request.user)
+        service(guest=guest, acting_user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Invitation renvoyée avec un nouveau lien ; le lien précédent ne fonctionne plus."))
+        messages.success(request, done_message)
     return redirect("coordination:meeting", pk=guest.meeting_id)
+
+
+@member_required
+@require_POST
+def guest_resend(request, pk):
+    return _guest_action(request, pk, services.resend_guest_invitation, _("Invitation renvoyée avec un nouveau lien ; le lien précédent ne fonctionne plus."))
 
 
 @member_required
 @require_POST
 def guest_remove(request, pk):
-    guest = _managed_guest(request, pk)
-    try:
-        services.remove_guest(guest=guest, acting_user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Invitation retirée ; la personne en est informée."))
-    return redirect("coordination:meeting", pk=guest.meeting_id)
+    return _guest_action(request, pk, services.remove_guest, _("Invitation retirée ; la personne en est informée."))
 
 
 @login_not_required
