@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, check_axe, sign_in
+from tests.e2e.conftest import CHROMIUM, check_axe, follow, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -59,8 +59,7 @@ def _password_step(page, app, email):
 
 def _sign_out(page, app):
     page.goto(app["base"] + "/comptes/logout/")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    follow(page.locator("main form button[type=submit]"))
 
 
 def test_enrol_a_key_then_sign_in_with_it(page, localhost_app, authenticator):

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, check_axe, sign_in
+from tests.e2e.conftest import CHROMIUM, check_axe, follow, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -24,7 +24,7 @@ def test_create_screen_and_record_reflection_period(page, live_app):
     page.goto(live_app["base"] + "/dossiers/")
     assert page.get_by_role("table").count() == 1
     check_axe(page)
-    page.get_by_role("link", name="Nouveau dossier").click()
+    follow(page.get_by_role("link", name="Nouveau dossier"))
     check_axe(page)
     page.get_by_label(re.compile("^Nom")).fill("Fictive")
     page.get_by_label(re.compile("^Prénom")).fill("Personne")
@@ -32,32 +32,34 @@ def test_create_screen_and_record_reflection_period(page, live_app):
     page.get_by_label(re.compile("^Année de naissance")).fill("1990")
     page.get_by_label(re.compile("^Nationalités")).select_option(["NG"])
     page.locator("label", has_text="Travail ou services forcés").click()
-    page.get_by_role("button", name="Créer le dossier").click()
+    follow(page.get_by_role("button", name="Créer le dossier"))
     assert "Personne traitée comme majeure" in page.content()
     assert re.search(r"TEH-\d{4}-\d{6}", page.content())
     check_axe(page)
 
-    page.get_by_role("link", name="Nouveau repérage").click()
+    follow(page.get_by_role("link", name="Nouveau repérage"))
     assert "jeu AL" in page.content()
     check_axe(page)
     page.locator("label", has_text="Un acte est établi").click()
     page.locator("label", has_text="Tromperie sur la nature de l'emploi").click()
     page.locator("label", has_text="Tromperie sur le salaire").click()
-    page.get_by_role("button", name="Enregistrer le repérage").click()
+    follow(page.get_by_role("button", name="Enregistrer le repérage"))
     assert "Résultat du repérage" in page.content()
     assert "indices" in page.content()
     check_axe(page)
 
-    page.get_by_role("link", name="Retour au dossier").click()
-    page.get_by_role("link", name="Délai de réflexion").first.click()
+    follow(page.get_by_role("link", name="Retour au dossier"))
+    follow(page.get_by_role("link", name="Délai de réflexion").first)
     start = datetime.date.today()
     page.get_by_label(re.compile("^Début")).fill(start.isoformat())
     page.get_by_label(re.compile("^Fin")).fill((start + datetime.timedelta(days=10)).isoformat())
     page.get_by_label(re.compile("^Statut")).select_option("granted")
-    page.get_by_role("button", name="Enregistrer").click()
+    follow(page.get_by_role("button", name="Enregistrer"))
     assert "au moins 30 jours" in page.content()
     check_axe(page)
     page.get_by_label(re.compile("^Fin")).fill((start + datetime.timedelta(days=30)).isoformat())
-    page.get_by_role("button", name="Enregistrer").click()
+    follow(page.get_by_role("button", name="Enregistrer"))
+    assert re.search(r"/dossiers/\d+/$", page.url)  # saved: back on the case page
+    assert "Délai de réflexion enregistré(e)." in page.content()
     assert "Accordé" in page.content()
     assert page.js_errors == []

@@ -11,7 +11,7 @@ from contextlib import closing
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, check_axe, sign_in
+from tests.e2e.conftest import CHROMIUM, check_axe, follow, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -34,50 +34,50 @@ def test_schedule_meeting_record_minutes_and_close_action(page, live_app):
     sign_in(page, live_app, COORDINATOR)
     page.goto(base + "/coordination/")
     _ok(page)
-    page.get_by_role("link", name="Groupe de travail « Coordination des acteurs – focus mineurs »").click()
+    follow(page.get_by_role("link", name="Groupe de travail « Coordination des acteurs – focus mineurs »"))
     _ok(page)
-    page.get_by_role("link", name="Programmer une réunion").click()
+    follow(page.get_by_role("link", name="Programmer une réunion"))
     _ok(page)
     yesterday = dt.date.today() - dt.timedelta(days=1)
     page.locator("input[name=title]").fill("Réunion de navigateur")
     page.locator("input[name=starts_at]").fill(f"{yesterday:%Y-%m-%d}T10:00")
     page.locator("input[name=ends_at]").fill(f"{yesterday:%Y-%m-%d}T09:00")
     page.locator("input[name=place]").fill("Paris")
-    page.get_by_role("button", name="Programmer").click()
+    follow(page.get_by_role("button", name="Programmer"))
     assert page.get_by_text("La fin de la réunion doit être postérieure à son début.").count() >= 1
     _ok(page)
     page.locator("input[name=ends_at]").fill(f"{yesterday:%Y-%m-%d}T12:00")
-    page.get_by_role("button", name="Programmer").click()
+    follow(page.get_by_role("button", name="Programmer"))
     page.wait_for_url("**/coordination/reunions/*/")
     assert page.get_by_role("heading", level=1).inner_text() == "Réunion de navigateur"
     _ok(page)
     meeting_url = page.url
 
-    page.get_by_role("link", name="Ajouter un point").click()
+    follow(page.get_by_role("link", name="Ajouter un point"))
     page.locator("input[name=title]").fill("Tour de table")
-    page.get_by_role("button", name="Ajouter").click()
+    follow(page.get_by_role("button", name="Ajouter"))
     page.wait_for_url(meeting_url)
 
-    page.get_by_role("link", name="Action", exact=True).click()
+    follow(page.get_by_role("link", name="Action", exact=True))
     _ok(page)
     page.locator("input[name=title]").fill("Action du navigateur")
     page.locator("select[name=owner_organisation]").select_option(index=1)
     page.locator("input[name=due_on]").fill(f"{yesterday:%Y-%m-%d}")
-    page.get_by_role("button", name="Enregistrer").click()
+    follow(page.get_by_role("button", name="Enregistrer"))
     page.wait_for_url(meeting_url)
 
-    page.get_by_role("link", name="Compte rendu").click()
+    follow(page.get_by_role("link", name="Compte rendu"))
     _ok(page)
-    page.get_by_role("button", name="Générer le projet de compte rendu").click()
+    follow(page.get_by_role("button", name="Générer le projet de compte rendu"))
     textarea = page.locator("textarea[name=text]")
     assert "Tour de table" in textarea.input_value()
     assert "Action du navigateur" in textarea.input_value()
     _ok(page)
     textarea.fill(textarea.input_value() + "\nRelu en séance.")
-    page.get_by_role("button", name="Enregistrer le projet").click()
+    follow(page.get_by_role("button", name="Enregistrer le projet"))
     page.wait_for_url(meeting_url)
-    page.get_by_role("link", name="Compte rendu").click()
-    page.get_by_role("button", name="Approuver le compte rendu").click()
+    follow(page.get_by_role("link", name="Compte rendu"))
+    follow(page.get_by_role("button", name="Approuver le compte rendu"))
     page.wait_for_url(meeting_url)
     assert page.get_by_text("Compte rendu approuvé").count() >= 1
     _ok(page)
@@ -90,8 +90,7 @@ def test_close_an_action_from_my_actions(page, live_app):
     _ok(page)
     row = page.locator("tr", has_text="Diffuser le mandat du groupe aux préfectures")
     row.locator("select[name=status]").select_option("done")
-    row.get_by_role("button", name="Mettre à jour").click()
-    page.wait_for_load_state()
+    follow(row.get_by_role("button", name="Mettre à jour"))
     assert page.get_by_text("Action mise à jour.").count() >= 1
     assert page.locator("tr", has_text="Diffuser le mandat du groupe aux préfectures").count() == 0  # only open actions by default
 
@@ -117,10 +116,10 @@ def test_coordination_pages_are_accessible(page, live_app):
         _ok(page)
     for link in ("Courrier", "Dossiers de plaidoyer", "Rendez-vous"):
         page.goto(base + "/coordination/")
-        page.get_by_role("link", name=link, exact=True).first.click()
+        follow(page.get_by_role("link", name=link, exact=True).first)
         first = page.locator("table tbody a").first
         if first.count():
-            first.click()
+            follow(first)
             _ok(page)
 
 
@@ -152,8 +151,7 @@ def test_guest_answers_from_the_personal_link_without_an_account(page, live_app)
         assert f"{first_name} {last_name}" not in html
     assert "Coordination des acteurs" not in html  # nor the group
     page.get_by_text("Peut-être", exact=True).click()
-    page.get_by_role("button", name="Enregistrer ma réponse").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Enregistrer ma réponse"))
     assert page.get_by_text("Merci, votre réponse est enregistrée.").count() == 1
     _ok(page)
     response = page.goto(base + "/coordination/invitation/" + "x" * 43 + "/")
@@ -166,18 +164,18 @@ def test_organiser_invites_a_guest(page, live_app):
     base = live_app["base"]
     sign_in(page, live_app, COORDINATOR)
     page.goto(base + "/coordination/")
-    page.get_by_role("link", name=UPCOMING).first.click()
+    follow(page.get_by_role("link", name=UPCOMING).first)
     page.wait_for_url("**/coordination/reunions/*/")
     meeting_url = page.url
-    page.get_by_role("link", name="Inviter une personne extérieure").click()
+    follow(page.get_by_role("link", name="Inviter une personne extérieure"))
     _ok(page)
     page.locator("input[name=name]").fill("Expert du navigateur")
-    page.get_by_role("button", name="Inviter").click()
+    follow(page.get_by_role("button", name="Inviter"))
     assert page.get_by_text("Indiquez l'adresse électronique de la personne", exact=False).count() >= 1
     _ok(page)
     page.locator("input[name=email]").fill("expert.navigateur@exemple.fr")
     page.locator("input[name=organisation_name]").fill("Université de navigateur")
-    page.get_by_role("button", name="Inviter").click()
+    follow(page.get_by_role("button", name="Inviter"))
     page.wait_for_url(meeting_url)
     table = page.locator("table", has_text="Personnes sans compte Maillage")
     assert table.get_by_role("cell", name="Expert du navigateur", exact=True).count() == 1

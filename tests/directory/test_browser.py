@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, check_axe, sign_in
+from tests.e2e.conftest import CHROMIUM, check_axe, follow, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -28,7 +28,7 @@ def test_anonymous_directory_search_and_profile(page, live_app):
     page.goto(base + "/annuaire/?q=hebergements&departement=33")
     _ok(page)
     assert page.get_by_text("CHRS Les Tilleuls").count() >= 1
-    page.get_by_role("link", name="CHRS Les Tilleuls").first.click()
+    follow(page.get_by_role("link", name="CHRS Les Tilleuls").first)
     _ok(page)
     assert page.get_by_text("rue de l'Exemple").count() == 0  # confidential address
 
@@ -42,11 +42,11 @@ def test_coverage_map_and_profile_edit(page, live_app):
     page.goto(base + "/annuaire/chrs-les-tilleuls-33/")
     _ok(page)
     assert page.get_by_text("rue de l'Exemple").count() >= 1  # the shelter sees its own address
-    page.get_by_role("link", name="Modifier la fiche").click()
+    follow(page.get_by_role("link", name="Modifier la fiche"))
     page.wait_for_url("**/modifier/")
     _ok(page)
     page.locator("input[name=capacity_places]").fill("-1")
-    page.get_by_role("button", name="Enregistrer").click()
+    follow(page.get_by_role("button", name="Enregistrer"))
     assert page.locator(".fr-message--error").count() >= 1
     _ok(page)
 
@@ -55,7 +55,7 @@ def test_network_pages(page, live_app):
     base = live_app["base"]
     page.goto(base + "/annuaire/reseaux/")
     _ok(page)
-    page.get_by_role("link", name="Collectif « Ensemble contre la traite »").click()
+    follow(page.get_by_role("link", name="Collectif « Ensemble contre la traite »"))
     _ok(page)
     assert page.get_by_role("button", name="Retirer du réseau").count() == 0
     sign_in(page, live_app, COORDINATOR)
@@ -63,9 +63,9 @@ def test_network_pages(page, live_app):
     _ok(page)
     assert page.get_by_role("searchbox", name="Rechercher une organisation").count() == 1
     page.get_by_role("searchbox", name="Rechercher une organisation").fill("foyer")
-    page.get_by_role("button", name="Rechercher", exact=True).click()
+    follow(page.get_by_role("button", name="Rechercher", exact=True))
     _ok(page)
-    page.get_by_role("link", name="Modifier le réseau").click()
+    follow(page.get_by_role("link", name="Modifier le réseau"))
     _ok(page)
     page.goto(base + "/annuaire/reseaux/nouveau/")
     _ok(page)

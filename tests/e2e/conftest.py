@@ -44,6 +44,17 @@ def totp_now(secret: str) -> str:
     return f"{value:06d}"
 
 
+def follow(locator) -> None:
+    """Click something that loads a new document, and return once it has.
+
+    Playwright's click returns as soon as the navigation starts; reading the
+    page right after it races the old document or an empty one (CI once read
+    '' from page.content()). Waiting for the navigation, armed before the
+    click, removes the race."""
+    with locator.page.expect_navigation():
+        locator.click()
+
+
 def sign_in(page, live_app, email: str) -> None:
     """Password then TOTP, as a person would."""
     account = live_app["accounts"][email]
@@ -54,14 +65,12 @@ def sign_in(page, live_app, email: str) -> None:
     page.wait_for_url("**/2fa/authenticate/**")
     code = totp_now(account["totp_secret"])
     page.locator("input[name=code]").fill(code)
-    page.locator("form[action$='/2fa/authenticate/'] button[type=submit]").first.click()
-    page.wait_for_load_state()
+    follow(page.locator("form[action$='/2fa/authenticate/'] button[type=submit]").first)
     if "/2fa/authenticate/" in page.url:
         # The code may have crossed a 30-second boundary: wait for the next one.
         time.sleep(max(0.0, 30 - time.time() % 30) + 0.5)
         page.locator("input[name=code]").fill(totp_now(account["totp_secret"]))
-        page.locator("form[action$='/2fa/authenticate/'] button[type=submit]").first.click()
-        page.wait_for_load_state()
+        follow(page.locator("form[action$='/2fa/authenticate/'] button[type=submit]").first)
 
 
 def check_axe(page) -> None:

@@ -5,7 +5,7 @@ without a JavaScript or CSP error."""
 import re
 from urllib.parse import urljoin, urlparse
 
-from .conftest import check_axe, sign_in
+from .conftest import check_axe, follow, sign_in
 
 CASE_WORKER = "admin.passerelle-paris@demo.maillage.fr"
 COORDINATOR = "coordination@demo.maillage.fr"
@@ -67,7 +67,7 @@ def test_wrong_totp_code_is_refused_with_a_message(page, live_app):
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/2fa/authenticate/**")
     page.locator("input[name=code]").fill("000000")
-    page.locator("form[action$='/2fa/authenticate/'] button[type=submit]").first.click()
+    follow(page.locator("form[action$='/2fa/authenticate/'] button[type=submit]").first)
     assert "/2fa/authenticate/" in page.url
     assert page.locator(".fr-message--error, .fr-alert--error").count() >= 1
     check_axe(page)
@@ -75,13 +75,11 @@ def test_wrong_totp_code_is_refused_with_a_message(page, live_app):
 
 def test_language_switch_to_english_and_back(page, live_app):
     sign_in(page, live_app, CASE_WORKER)
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="English"))
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("button", name="Log out").count() == 1
     check_axe(page)
-    page.get_by_role("button", name="Français").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Français"))
     assert page.locator("html").get_attribute("lang") == "fr"
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, check_axe, sign_in
+from tests.e2e.conftest import CHROMIUM, check_axe, follow, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -32,18 +32,18 @@ def test_association_position_amendment_and_coordination_answer(browser, live_ap
     member_page = context.new_page()
     sign_in(member_page, live_app, MEMBER)
     member_page.goto(live_app["base"] + "/plan/consultations/")
-    member_page.get_by_role("link", name=re.compile("Consultation ouverte sur le projet")).click()
+    follow(member_page.get_by_role("link", name=re.compile("Consultation ouverte sur le projet")))
     check_axe(member_page)
-    member_page.get_by_role("link", name=re.compile("repérage en ligne")).click()
+    follow(member_page.get_by_role("link", name=re.compile("repérage en ligne")))
     measure_url = member_page.url
     member_page.locator("label", has_text="Mitigé").first.click()
     member_page.get_by_label("Argument").fill("Il faut associer les plateformes.")
-    member_page.get_by_role("button", name=re.compile("position")).click()
+    follow(member_page.get_by_role("button", name=re.compile("position")))
     assert "Contribution enregistrée" in member_page.content()
     member_page.get_by_label("Champ visé").select_option("title")
     member_page.get_by_label("Rédaction proposée").fill("Repérer les victimes en ligne avec les plateformes")
     member_page.get_by_label("Exposé des motifs").fill("Le recrutement passe par les réseaux sociaux.")
-    member_page.get_by_role("button", name="Proposer l'amendement").click()
+    follow(member_page.get_by_role("button", name="Proposer l'amendement"))
     assert "Repérer les victimes en ligne avec les plateformes" in member_page.content()
     check_axe(member_page)
     context.close()
@@ -56,7 +56,7 @@ def test_association_position_amendment_and_coordination_answer(browser, live_ap
     card.get_by_label("Recommandation de la coordination").select_option("accept")
     card.get_by_label("Décision").select_option("accepted")
     card.get_by_label(re.compile("Réponse motivée")).fill("Retenu : la mesure visera les plateformes.")
-    card.get_by_role("button", name="Enregistrer la réponse").click()
+    follow(card.get_by_role("button", name="Enregistrer la réponse"))
     assert "Réponse enregistrée" in coord_page.content()
     check_axe(coord_page)
     context.close()
@@ -74,8 +74,8 @@ def test_coordination_records_a_hearing_from_the_invited_organisations(browser, 
     page = context.new_page()
     sign_in(page, live_app, COORDINATOR)
     page.goto(live_app["base"] + "/plan/consultations/")
-    page.get_by_role("link", name=re.compile("Consultation ouverte sur le projet")).click()
-    page.get_by_role("link", name="Enregistrer une audition").click()
+    follow(page.get_by_role("link", name=re.compile("Consultation ouverte sur le projet")))
+    follow(page.get_by_role("link", name="Enregistrer une audition"))
     check_axe(page)
     select = page.get_by_label("Organisation entendue")
     options = select.locator("option")
@@ -84,6 +84,6 @@ def test_coordination_records_a_hearing_from_the_invited_organisations(browser, 
     page.get_by_label("Date").fill("2026-03-02")
     page.get_by_label("Participants").fill("Deux représentantes")
     page.get_by_label("Compte rendu").fill("Le collectif a été entendu.")
-    page.get_by_role("button", name="Enregistrer").click()
+    follow(page.get_by_role("button", name="Enregistrer"))
     assert "Audition enregistrée" in page.content()
     context.close()

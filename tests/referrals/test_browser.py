@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, check_axe, sign_in
+from tests.e2e.conftest import CHROMIUM, check_axe, follow, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -23,13 +23,13 @@ RECIPIENT = "crip93@demo.maillage.fr"
 def test_refer_a_case_and_accept_it_from_the_other_organisation(page, live_app):
     sign_in(page, live_app, SENDER)
     page.goto(live_app["base"] + "/dossiers/")
-    page.locator("table tbody a").first.click()
+    follow(page.locator("table tbody a").first)
     reference = re.search(r"TEH-\d{4}-\d{6}", page.content()).group(0)
     minor = "Personne traitée comme mineure" in page.content()
-    page.get_by_role("link", name="Orienter la personne").click()
+    follow(page.get_by_role("link", name="Orienter la personne"))
     check_axe(page)
     page.get_by_label(re.compile("^Rechercher une autre organisation")).fill("Seine-Saint-Denis")
-    page.get_by_role("button", name="Chercher des destinataires").click()
+    follow(page.get_by_role("button", name="Chercher des destinataires"))
     page.locator("label", has_text="informations préoccupantes de la Seine-Saint-Denis").first.click()
     check_axe(page)
     page.locator("#id_service").select_option("social_support")
@@ -38,7 +38,7 @@ def test_refer_a_case_and_accept_it_from_the_other_organisation(page, live_app):
         page.get_by_label(re.compile("^Date du consentement")).fill(datetime.date.today().isoformat())
         page.get_by_label(re.compile("^Consentement recueilli")).select_option("oral")
         page.get_by_label(re.compile("^Portée du consentement")).fill("Orientation vers la CRIP, besoins partagés")
-    page.get_by_role("button", name="Envoyer l'orientation").click()
+    follow(page.get_by_role("button", name="Envoyer l'orientation"))
     assert "Orientation envoyée" in page.content(), page.locator("main").inner_text()[:3000]
     assert reference in page.content()
     check_axe(page)
@@ -48,10 +48,10 @@ def test_refer_a_case_and_accept_it_from_the_other_organisation(page, live_app):
     page.goto(live_app["base"] + "/orientations/")
     assert reference in page.content()
     check_axe(page)
-    page.locator("tr", has_text=reference).get_by_role("link").first.click()
-    page.get_by_role("button", name="Accepter").click()
+    follow(page.locator("tr", has_text=reference).get_by_role("link").first)
+    follow(page.get_by_role("button", name="Accepter"))
     assert "Orientation acceptée" in page.content()
-    page.get_by_role("link", name="Ouvrir le dossier (parties partagées)").click()
+    follow(page.get_by_role("link", name="Ouvrir le dossier (parties partagées)"))
     assert "vous ne voyez que les parties partagées" in page.content()
     assert "Identité non accessible" in page.content()
     check_axe(page)
@@ -60,8 +60,8 @@ def test_refer_a_case_and_accept_it_from_the_other_organisation(page, live_app):
 def test_pathway_and_coordination_pages_pass_axe(page, live_app):
     sign_in(page, live_app, SENDER)
     page.goto(live_app["base"] + "/dossiers/?mineurs=1")
-    page.locator("table tbody a").first.click()
-    page.get_by_role("link", name=re.compile("Parcours mineur")).click()
+    follow(page.locator("table tbody a").first)
+    follow(page.get_by_role("link", name=re.compile("Parcours mineur")))
     assert "Parcours mineur" in page.content()
     check_axe(page)
     page.goto(live_app["base"] + "/orientations/acse/")
@@ -73,7 +73,7 @@ def test_pathway_and_coordination_pages_pass_axe(page, live_app):
     page.context.clear_cookies()
     sign_in(page, live_app, "coordination.acse@demo.maillage.fr")
     page.goto(live_app["base"] + "/orientations/acse/")
-    page.locator("table tbody a").first.click()
+    follow(page.locator("table tbody a").first)
     assert "Hébergée dans un centre partenaire" not in page.content()
     check_axe(page)
 
