@@ -131,7 +131,10 @@ def filtered_profiles(
     if accepts_minors is not None:
         minors = Q(pk__in=ProfilePublic.objects.filter(code__in=MINOR_PUBLICS).values("profile_id"))
         qs = qs.filter(minors if accepts_minors else ~minors)
-    if has_capacity is not None:
+    # Capacity is members-only (policies.MEMBERS): for anyone else the filter
+    # is ignored, otherwise the results would tell the public which
+    # organisations have places.
+    if has_capacity is not None and viewer.is_member:
         qs = qs.filter(capacity_places__gt=0) if has_capacity else qs.filter(Q(capacity_places__isnull=True) | Q(capacity_places=0))
     if country:
         qs = qs.filter(pk__in=ProfileTerritory.objects.filter(kind=TerritoryKind.COUNTRY, code=country).values("profile_id"))

@@ -24,8 +24,11 @@ class SearchForm(forms.Form):
     accepts_minors = forms.BooleanField(label=_("Accueille des mineur·es"), required=False)
     has_capacity = forms.BooleanField(label=_("Places disponibles"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if viewer is None or not viewer.is_member:
+            # Capacity is members-only: not a filter for the public part.
+            del self.fields["has_capacity"]
         self.fields["departement"].choices = _blank(reference.departement_choices())
         self.fields["region"].choices = _blank(reference.region_choices(), _("Toutes"))
         self.fields["service"].choices = _blank([(s.code, s.label) for s in Service.objects.all()])

@@ -25,7 +25,7 @@ from .forms import CoverageForm, ImportForm, NetworkCandidateSearchForm, Network
 def directory_list(request):
     """Public part for anonymous visitors, full part for signed-in members."""
     viewer = policies.viewer_for(request.user)
-    form = SearchForm(request.GET or None)
+    form = SearchForm(request.GET or None, viewer=viewer)
     results = None
     offset = _page_offset(request)
     if form.is_bound and form.is_valid():
