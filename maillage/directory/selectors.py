@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Count, FloatField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, FloatField, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.expressions import Expression
 from django.utils.translation import gettext as _
 
@@ -204,10 +204,14 @@ def search_directory(
     words = search.query_tokens(text)[:10]
     qs = _match_words(qs, words)
     if departement is None:
-        # No nearness to compute: rank and cut in the database.
-        total = qs.count()
-        page = qs.order_by("-score", "search_name", "pk").values_list("pk", "score")[max(0, offset) : max(0, offset) + max(0, limit)]
-        top = [(pk, score, None) for pk, score in page]
+        # No nearness to compute: rank and cut in the database, counting the
+        # matches in the same query (a window over the whole result) rather
+        # than running the search a second time for the count.
+        start, stop = max(0, offset), max(0, offset) + max(0, limit)
+        page = list(qs.annotate(total=Window(Count("pk"))).order_by("-score", "search_name", "pk").values_list("pk", "score", "total")[start:stop])
+        # An empty page says nothing about the total unless it starts at 0.
+        total = page[0][2] if page else (qs.count() if start or stop == start else 0)
+        top = [(pk, score, None) for pk, score, _total in page]
     else:
         candidates = list(qs.values_list("pk", "score", "departement", "search_name"))
         total = len(candidates)

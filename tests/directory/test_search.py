@@ -207,3 +207,13 @@ def test_dotted_abbreviation_and_its_joined_form_find_each_other(parts):
     assert all(f" {word}" in search.normalise(dotted) for word in search.query_tokens(joined))
     assert all(f" {word}" in search.normalise(joined) for word in search.query_tokens(dotted))
     assert all(f" {word}" in search.normalise(dotted.upper() + ".") for word in search.query_tokens(dotted))
+
+
+def test_total_is_the_number_of_matches_whatever_the_page(directory, outsider):
+    everything = search_directory(viewer=outsider, limit=1000)
+    assert everything.total == len(everything.results) >= 4
+    pages = [search_directory(viewer=outsider, limit=2, offset=start) for start in range(0, everything.total + 2, 2)]
+    assert {page.total for page in pages} == {everything.total}  # past the end too
+    assert [r.organisation.slug for page in pages for r in page] == names(everything)
+    assert search_directory(viewer=outsider, limit=0).total == everything.total
+    assert search_directory(viewer=outsider, text="introuvablemot").total == 0
