@@ -68,7 +68,34 @@ def _case_event(case: Case, actor, summary: str) -> None:
     CaseEvent.objects.create(case=case, actor=actor, kind=EventKind.EDITED, summary=summary[:300])
 
 
+def _hidden_host_placement(referral: Referral, organisation):
+    """The Ac.Sé placement when `organisation` sends `referral` as the host of
+    the person (a host may refer the person on), else None. The case owner is
+    the referring organisation, which must never learn who hosts the person
+    (R-ACSE, decision 0007): its journal and its case timeline then carry
+    neither the host nor its staff. Any status: the host stays recorded after
+    the exit, so a later withdrawal stays hidden too."""
+    from .models import AcsePlacement
+
+    if organisation is None or organisation.pk != referral.sender_organisation_id or organisation.pk == referral.case.organisation_id:
+        return None
+    return AcsePlacement.objects.filter(case_id=referral.case_id, host=organisation).select_related("case", "host").order_by("-created_at", "-id").first()
+
+
+def _sender_event_actor(referral: Referral, organisation, acting_user):
+    """Who the owner's case timeline names for a sender-side step: nobody when
+    the sender is the Ac.Sé host (its staff would reveal it to the owner)."""
+    return None if _hidden_host_placement(referral, organisation) is not None else acting_user
+
+
 def _audit(action: str, actor, referral: Referral, *, organisation, details: dict | None = None) -> None:
+    placement = _hidden_host_placement(referral, organisation)
+    if placement is not None:
+        from .pathways import _audit_without_host
+
+        # The owner's row without the host or its staff; the host's row keeps both (same request id).
+        _audit_without_host(action, actor=actor, target=referral, placement=placement, host=organisation, acting_organisation=organisation, actor_is_host=True, details=details)
+        return
     audit.record(
         action=action, actor=actor, target=referral, target_label=f"ORI-{referral.pk} ({referral.case.reference})",
         organisation=referral.case.organisation, acting_organisation=organisation, details=details,
@@ -231,7 +258,7 @@ def send_referral(*, referral: Referral, organisation, acting_user) -> Referral:
     now = timezone.now()
     referral = _conditional(referral, frm=S.DRAFT, to=S.SENT, sent_at=now, answer_due_at=now + deadlines.ANSWER_DELAY.delta())
     _history(referral, acting_user, S.DRAFT, S.SENT, _("Orientation envoyée ; réponse attendue avant le %(d)s") % {"d": timezone.localtime(referral.answer_due_at).strftime("%d/%m/%Y")})
-    _case_event(referral.case, acting_user, _("Orientation envoyée vers %(org)s") % {"org": referral.recipient_organisation.name})
+    _case_event(referral.case, _sender_event_actor(referral, organisation, acting_user), _("Orientation envoyée vers %(org)s") % {"org": referral.recipient_organisation.name})
     _audit("referral.sent", acting_user, referral, organisation=organisation)
     _tell(case_workers_of(referral.recipient_organisation), referral=referral, organisation=referral.recipient_organisation,
           title=_("Nouvelle orientation reçue (dossier %(ref)s)") % {"ref": referral.case.reference}, key=f"referral-{referral.pk}-sent")
@@ -293,7 +320,7 @@ def withdraw_referral(*, referral: Referral, organisation, acting_user) -> Refer
     _history(referral, acting_user, frm, S.WITHDRAWN, _("Orientation retirée par %(org)s") % {"org": referral.sender_organisation.name})
     _audit("referral.withdrawn", acting_user, referral, organisation=organisation)
     if frm == S.SENT:
-        _case_event(referral.case, acting_user, _("Orientation vers %(org)s retirée") % {"org": referral.recipient_organisation.name})
+        _case_event(referral.case, _sender_event_actor(referral, organisation, acting_user), _("Orientation vers %(org)s retirée") % {"org": referral.recipient_organisation.name})
         _tell(case_workers_of(referral.recipient_organisation), referral=referral, organisation=referral.recipient_organisation,
               title=_("Orientation retirée (dossier %(ref)s)") % {"ref": referral.case.reference}, key=f"referral-{referral.pk}-withdrawn")
     return referral

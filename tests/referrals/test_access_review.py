@@ -1,0 +1,94 @@
+"""Access-control review: regressions for leaks found in the referrals and
+pathways code (one test per bug, named after what must never happen)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from maillage.core.models import AuditEvent
+from maillage.directory.models import Profile
+from maillage.organisations.enums import OrganisationType, Role
+from maillage.referrals import pathways, services
+from maillage.referrals.enums import AcseStatus, SharedPart
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+from .conftest import CONSENT
+
+pytestmark = pytest.mark.django_db
+A = AcseStatus
+HOST_NAME = "Refuge Confidentiel Montagne"
+
+
+@pytest.fixture
+def acse():
+    org = OrganisationFactory(name="Coordination Ac.Sé", slug="acse-r", type=OrganisationType.ACSE_COORDINATION)
+    return org, MembershipFactory(organisation=org, role=Role.CASE_WORKER).user
+
+
+@pytest.fixture
+def host():
+    org = OrganisationFactory(name=HOST_NAME, slug="refuge-montagne-r", type=OrganisationType.SHELTER, departement="05")
+    Profile.objects.create(organisation=org, departement="05", address_confidential=True)
+    user = UserFactory(first_name="Marguerite", last_name="Montagnard", with_totp=True)
+    MembershipFactory(organisation=org, role=Role.CASE_WORKER, user=user)
+    return org, user
+
+
+@pytest.fixture
+def hosted(case, sender, sender_org, acse, host):
+    coord, coord_worker = acse
+    host_org, host_worker = host
+    p = pathways.request_acse(
+        case=case,
+        organisation=sender_org,
+        acting_user=sender,
+        consent_on=datetime.date(2026, 1, 5),
+        consent_method="written",
+        danger_departements=["93"],
+        coordination=coord,
+        shared_parts=[SharedPart.IDENTITY, SharedPart.FACTS],
+    )
+    for target in (A.ASSESSMENT, A.PLACE_SEARCH, A.PLACE_FOUND, A.TRANSFER):
+        p = pathways.advance_acse(placement=p, organisation=coord, acting_user=coord_worker, target=target, host=host_org)
+    return pathways.advance_acse(placement=p, organisation=host_org, acting_user=host_worker, target=A.HOSTED)
+
+
+def test_a_referral_by_the_acse_host_does_not_reveal_the_host_to_the_owner(client, login, case, sender, sender_org, host, hosted, recipient, recipient_org):
+    """The host may refer the person on (docs/domain/referrals.md), but the
+    case owner (the referring organisation) must never learn who hosts the
+    person: neither its journal nor its case timeline may name the host or its
+    staff (docs/security.md, decision 0007)."""
+    host_org, host_worker = host
+    referral = services.create_referral(
+        case=case,
+        organisation=host_org,
+        acting_user=host_worker,
+        recipient=recipient_org,
+        service="psychological_support",
+        shared_parts=[SharedPart.FACTS],
+        send=True,
+        **CONSENT,
+    )
+    services.accept_referral(referral=referral, organisation=recipient_org, acting_user=recipient)
+    second = services.create_referral(
+        case=case,
+        organisation=host_org,
+        acting_user=host_worker,
+        recipient=OrganisationFactory(slug="autre-r"),
+        service="psychological_support",
+        shared_parts=[SharedPart.FACTS],
+        send=True,
+        **CONSENT,
+    )
+    services.withdraw_referral(referral=second, organisation=host_org, acting_user=host_worker)
+
+    for event in AuditEvent.objects.filter(organisation=sender_org):
+        assert event.acting_organisation_id != host_org.pk and event.actor_id != host_worker.pk, event.action
+        assert "host" not in event.details and HOST_NAME not in str(event.details), event.action
+    # The host's own journal keeps who did it.
+    assert AuditEvent.objects.filter(organisation=host_org, action="referral.sent", actor=host_worker).exists()
+    assert not case.events.filter(actor=host_worker).exists()
+    login(client, sender)
+    html = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Montagnard" not in html and HOST_NAME not in html
