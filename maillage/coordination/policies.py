@@ -22,7 +22,7 @@ from maillage.organisations.enums import OrganisationType
 from maillage.organisations.policies import active_memberships, is_coordinator
 
 from .enums import GroupRole, GroupVisibility
-from .models import ActionItem, AdvocacyDossier, Appointment, GroupMember, Letter, Meeting, WorkingGroup
+from .models import ActionItem, AdvocacyDossier, Appointment, GroupMember, Letter, Meeting, MeetingInvitation, WorkingGroup
 
 
 def organisation_ids(user) -> list[int]:
@@ -56,9 +56,19 @@ def can_manage_group(user, group) -> bool:
 
 
 def meetings_visible_to(user) -> QuerySet[Meeting]:
+    """Meetings of the groups one sees, and those one is invited to or
+    organises *for an organisation one still actively belongs to* (as for
+    group members: person × organisation). Without that, someone who left
+    their organisation kept reading a members-only group's meetings
+    (decisions, minutes, invitees) and kept them in their private feed."""
     if not getattr(user, "is_authenticated", False):
         return Meeting.objects.none()
-    return Meeting.objects.filter(Q(group__in=groups_visible_to(user)) | Q(invitations__user=user) | Q(organiser=user)).distinct()
+    org_ids = organisation_ids(user)
+    if not org_ids:
+        return Meeting.objects.none()
+    invited = MeetingInvitation.objects.filter(user=user).filter(Q(organisation_id__in=org_ids) | Q(organisation__isnull=True)).values("meeting_id")
+    organised = Q(organiser=user) & (Q(organiser_organisation_id__in=org_ids) | Q(organiser_organisation__isnull=True))
+    return Meeting.objects.filter(Q(group__in=groups_visible_to(user)) | Q(pk__in=invited) | organised).distinct()
 
 
 def can_manage_meeting(user, meeting) -> bool:
