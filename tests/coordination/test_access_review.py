@@ -7,6 +7,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from maillage.coordination import policies, services
+from maillage.coordination.enums import LetterDirection
 from tests.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +66,49 @@ def test_appointment_meeting_stays_visible_to_both_sides(coordinator, coordinati
     assert meeting in policies.meetings_visible_to(picker)
     assert meeting in policies.meetings_visible_to(coordinator)
 
+
+def _letter(user, **kwargs):
+    defaults = {"direction": LetterDirection.INCOMING, "letter_date": dt.date(2013, 5, 7), "received_on": dt.date(2013, 5, 10)}
+    return services.register_letter(acting_user=user, **{**defaults, **kwargs})
+
+
+def test_letter_page_does_not_reveal_other_organisations_letters(
+    client, login, coordinator, coordination, organisation, other_organisation, plain_member, group
+):
+    other = _letter(coordinator, subject="Signalement de la préfecture", sender_organisation=other_organisation)
+    mine = _letter(
+        coordinator,
+        direction=LetterDirection.OUTGOING,
+        subject="Réponse au collectif",
+        sender_organisation=coordination,
+        recipient_organisation=organisation,
+        in_reply_to=other,
+        expects_reply=False,
+    )
+    private_group = services.create_group(acting_user=coordinator, name="Groupe restreint préfectures", lead_organisation=coordination, visibility="members")
+    forwarded = _letter(
+        coordinator, subject="Transmission au parquet", sender_organisation=organisation, recipient_organisation=other_organisation, group=private_group
+    )
+    _letter(
+        coordinator,
+        direction=LetterDirection.OUTGOING,
+        subject="Relance confidentielle au parquet",
+        sender_organisation=coordination,
+        recipient_organisation=other_organisation,
+        in_reply_to=forwarded,
+        expects_reply=False,
+    )
+    login(client, plain_member)
+    html = client.get(f"/coordination/courrier/{mine.pk}/").content.decode()
+    assert "Réponse au collectif" in html
+    assert "Signalement de la préfecture" not in html and other.reference not in html
+    html = client.get(f"/coordination/courrier/{forwarded.pk}/").content.decode()
+    assert "Transmission au parquet" in html
+    assert "Relance confidentielle" not in html
+    assert "Groupe restreint" not in html
+    # The coordination body keeps the whole picture.
+    login(client, coordinator)
+    html = client.get(f"/coordination/courrier/{mine.pk}/").content.decode()
+    assert "Signalement de la préfecture" in html
+    html = client.get(f"/coordination/courrier/{forwarded.pk}/").content.decode()
+    assert "Relance confidentielle" in html and "Groupe restreint" in html

@@ -767,10 +767,26 @@ def letter_detail(request, pk):
         ):
             messages.success(request, _("Courrier mis à jour."))
             return redirect("coordination:letter", pk=letter.pk)
+    # A partner sees its own correspondence with the mission, no more: the
+    # linked letters, group and dossier are shown only when the reader may
+    # open them (another organisation's letter, a members-only group).
+    visible_letters = policies.letters_visible_to(request.user)
+    in_reply_to = letter.in_reply_to if letter.in_reply_to_id and visible_letters.filter(pk=letter.in_reply_to_id).exists() else None
+    group = letter.group if letter.group_id and policies.groups_visible_to(request.user).filter(pk=letter.group_id).exists() else None
+    dossier = letter.dossier if letter.dossier_id and policies.dossiers_visible_to(request.user).filter(pk=letter.dossier_id).exists() else None
     return render(
         request,
         "coordination/letter_detail.html",
-        {"page_title": letter.reference, "letter": letter, "form": form, "replies": letter.replies.all(), "can_manage": can_manage},
+        {
+            "page_title": letter.reference,
+            "letter": letter,
+            "form": form,
+            "replies": visible_letters.filter(in_reply_to=letter),
+            "in_reply_to": in_reply_to,
+            "group": group,
+            "dossier": dossier,
+            "can_manage": can_manage,
+        },
     )
 
 
