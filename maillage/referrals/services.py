@@ -277,16 +277,29 @@ def accept_referral(*, referral: Referral, organisation, acting_user) -> Referra
     now = timezone.now()
     referral = _conditional(referral, frm=S.SENT, to=S.ACCEPTED, decided_at=now, decided_by_id=acting_user.pk)
     case = referral.case
+    carried: dict[str, int] = {}
     if referral.kind == ReferralKind.TRANSFER:
         # Transfer: the case changes owner; the previous owner keeps no access.
         moved = Case.objects.filter(pk=case.pk, organisation=referral.sender_organisation).update(organisation=referral.recipient_organisation, updated_at=now)
         if moved != 1:
             raise ValidationError({"status": _("Le dossier n'appartient plus à l'organisation qui l'a transféré : transfert impossible.")})
         Referral.objects.filter(pk=referral.pk).update(previous_owner=referral.sender_organisation)
+        # What the owner carries for the person moves too: the open Ac.Sé request
+        # (its referrer may read and cancel it) and the child's open steps (their
+        # owner completes them and is escalated). Otherwise the previous owner
+        # would keep reading and acting on a case it no longer holds.
+        from .models import AcsePlacement, MinorStep
+
+        carried["acse_requests_moved"] = AcsePlacement.objects.filter(case=case, referring_organisation=referral.sender_organisation).exclude(
+            status__in=workflow.ACSE_CLOSED_STATUSES
+        ).update(referring_organisation=referral.recipient_organisation, updated_at=now)
+        carried["minor_steps_moved"] = MinorStep.objects.filter(case=case, owner_organisation=referral.sender_organisation, done_at__isnull=True, waived_reason="").update(
+            owner_organisation=referral.recipient_organisation
+        )
         _case_event(case, acting_user, _("Dossier transféré de %(a)s à %(b)s") % {"a": referral.sender_organisation.name, "b": referral.recipient_organisation.name})
     _history(referral, acting_user, S.SENT, S.ACCEPTED, _("Orientation acceptée par %(org)s") % {"org": referral.recipient_organisation.name})
     _case_event(case, acting_user, _("Orientation acceptée par %(org)s") % {"org": referral.recipient_organisation.name})
-    _audit("referral.accepted", acting_user, referral, organisation=organisation, details={"kind": referral.kind})
+    _audit("referral.accepted", acting_user, referral, organisation=organisation, details={"kind": referral.kind, **carried})
     _tell([referral.sender_user], referral=referral, organisation=referral.sender_organisation,
           title=_("Orientation acceptée (dossier %(ref)s)") % {"ref": case.reference}, key=f"referral-{referral.pk}-accepted")
     return referral

@@ -59,6 +59,8 @@ def targets_from(status: str) -> list[str]:
 # place is found (it prepares the reception: languages, needs) until the exit,
 # a refusal or a cancellation; changing the host moves the access at once.
 ACSE_HOST_ACCESS_STATUSES = frozenset({A.PLACE_FOUND, A.TRANSFER, A.HOSTED})
+# A placement in one of these is over (nothing left to follow for the referrer).
+ACSE_CLOSED_STATUSES = frozenset({A.EXITED, A.REFUSED, A.CANCELLED})
 # What a shelter may receive to welcome the person (Warsaw art. 11: need to
 # know). Screenings and documents are not offered: a shelter does not need them
 # to receive the person, an ordinary referral can share them later.
