@@ -112,3 +112,12 @@ def test_letter_page_does_not_reveal_other_organisations_letters(
     assert "Signalement de la préfecture" in html
     html = client.get(f"/coordination/courrier/{forwarded.pk}/").content.decode()
     assert "Relance confidentielle" in html and "Groupe restreint" in html
+
+
+def test_network_subgroup_page_does_not_name_a_members_only_parent(client, login, group, coordinator, coordination, other_member):
+    sub = services.create_group(acting_user=coordinator, name="Sous-groupe ouvert", lead_organisation=coordination, parent=group, visibility="network")
+    login(client, other_member)
+    html = client.get(f"/coordination/groupes/{sub.pk}/").content.decode()
+    assert "Sous-groupe ouvert" in html and group.name not in html
+    login(client, coordinator)
+    assert group.name in client.get(f"/coordination/groupes/{sub.pk}/").content.decode()

@@ -134,6 +134,9 @@ def group_detail(request, pk):
             "group": group,
             "members": group.members.select_related("user", "organisation"),
             "subgroups": policies.groups_visible_to(user).filter(parent=group),
+            # A « whole network » subgroup may sit under a members-only group
+            # whose name is not for everyone.
+            "parent": policies.groups_visible_to(user).filter(pk=group.parent_id).first() if group.parent_id else None,
             "next_meeting": selectors.upcoming_meetings(user, group=group).first(),
             "past_meetings": group.meetings.filter(starts_at__lt=timezone.now()).order_by("-starts_at")[:10],
             "decisions": selectors.open_decisions(group),
