@@ -9,6 +9,7 @@ the recipient once it has been sent (never a draft). Anything else is a 404.
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from maillage.cases import policies as case_policies
 from maillage.organisations.enums import OrganisationType, Role
@@ -17,17 +18,29 @@ from maillage.organisations.policies import active_memberships
 from .enums import ReferralStatus
 from .models import Referral
 
+# Organisations that never receive a referral, and where the worker goes
+# instead. A referral gives the recipient the shared parts of the case once it
+# accepts: the coordination body and the national rapporteur see only counts
+# (R-PRIVACY, R-STATS); the Ac.Sé coordination is reached through an Ac.Sé
+# request, which keeps the host confidential (R-ACSE); a foreign counterpart
+# only through an international exchange with a legal basis (Warsaw art. 34).
+NOT_A_RECIPIENT = {
+    OrganisationType.COORDINATION: _("L'instance de coordination ne reçoit pas d'orientations : elle ne voit que des chiffres."),
+    OrganisationType.NATIONAL_RAPPORTEUR: _("Le rapporteur national ne reçoit pas d'orientations : il ne voit que des chiffres."),
+    OrganisationType.ACSE_COORDINATION: _(
+        "La coordination Ac.Sé ne reçoit pas d'orientations : pour un hébergement sécurisé loin du danger, faites une demande Ac.Sé depuis le dossier."
+    ),
+    OrganisationType.FOREIGN_COUNTERPART: _(
+        "Un homologue étranger ne reçoit pas d'orientations : passez par un échange international, qui exige une base légale (Convention de Varsovie, art. 34)."
+    ),
+}
+
 
 def acting_membership(user, organisation):
     """The user's active case-worker membership in `organisation`, or None."""
     if organisation is None:
         return None
-    return (
-        active_memberships(user)
-        .filter(organisation=organisation, role=Role.CASE_WORKER)
-        .exclude(organisation__type=OrganisationType.COORDINATION)
-        .first()
-    )
+    return active_memberships(user).filter(organisation=organisation, role=Role.CASE_WORKER).exclude(organisation__type=OrganisationType.COORDINATION).first()
 
 
 def referrals_visible_to(user, organisation) -> QuerySet[Referral]:

@@ -171,7 +171,7 @@ def suggest_recipients(*, user, organisation, case, service: str, danger_departe
     out: list[Suggestion] = []
     for rank, result in enumerate(results):
         profile = result.profile
-        if profile.organisation_id == organisation.pk or not profile.organisation.is_active:
+        if profile.organisation_id == organisation.pk or not profile.organisation.is_active or profile.organisation.type in policies.NOT_A_RECIPIENT:
             continue
         if not profile.accepts_referrals and not text:
             continue  # suggestions: only organisations that take referrals; a name search finds anyone

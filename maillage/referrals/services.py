@@ -187,8 +187,8 @@ def create_referral(
         errors["recipient"] = _("Choisissez une organisation active du réseau.")
     elif recipient.pk == organisation.pk:
         errors["recipient"] = _("Vous ne pouvez pas orienter une personne vers votre propre organisation.")
-    elif recipient.type == OrganisationType.COORDINATION:
-        errors["recipient"] = _("L'instance de coordination ne reçoit pas d'orientations : elle ne voit que des chiffres.")
+    elif recipient.type in policies.NOT_A_RECIPIENT:
+        errors["recipient"] = str(policies.NOT_A_RECIPIENT[recipient.type])
     elif Referral.objects.filter(case=case, recipient_organisation=recipient, status__in=[S.DRAFT, S.SENT]).exists():
         errors["recipient"] = _("Une orientation vers cette organisation est déjà en cours pour ce dossier.")
     if not Service.objects.filter(code=service).exists():

@@ -58,7 +58,9 @@ def test_minors_only_to_organisations_receiving_minors(make_case, sender, sender
 
 
 def test_own_organisation_and_closed_doors_are_not_suggested(case, sender, sender_org):
-    Profile.objects.create(organisation=sender_org, departement="69", accepts_referrals=True, visibility="members").services.add(Service.objects.get(code="legal_aid"))
+    Profile.objects.create(organisation=sender_org, departement="69", accepts_referrals=True, visibility="members").services.add(
+        Service.objects.get(code="legal_aid")
+    )
     shelter("Sans orientation", "69", service="legal_aid", accepts=False)
     shelter("Juristes", "69", service="legal_aid")
     assert names(selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="legal_aid")) == ["Juristes"]
@@ -67,3 +69,13 @@ def test_own_organisation_and_closed_doors_are_not_suggested(case, sender, sende
 def test_any_organisation_can_be_found_by_name(case, sender, sender_org):
     shelter("Maison Perdrix", "69", service="legal_aid")
     assert names(selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="", text="perdrix")) == ["Maison Perdrix"]
+
+
+def test_organisations_that_never_receive_a_referral_are_not_suggested(case, sender, sender_org):
+    shelter("Juristes", "69", service="legal_aid")
+    for kind in (OrganisationType.ACSE_COORDINATION, OrganisationType.FOREIGN_COUNTERPART, OrganisationType.NATIONAL_RAPPORTEUR):
+        org = shelter(f"Pas destinataire {kind}", "69", service="legal_aid")
+        type(org).objects.filter(pk=org.pk).update(type=kind)
+    assert names(selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="legal_aid")) == ["Juristes"]
+    # Not even by name.
+    assert names(selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="", text="destinataire")) == []

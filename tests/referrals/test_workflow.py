@@ -7,10 +7,12 @@ from django.utils import timezone
 
 from maillage.cases.models import Case
 from maillage.core.models import AuditEvent
+from maillage.organisations.enums import OrganisationType
 from maillage.organisations.models import Membership
 from maillage.referrals import services, workflow
 from maillage.referrals.enums import ReferralKind, ReferralStatus
 from maillage.referrals.models import Referral
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 S = ReferralStatus
@@ -108,6 +110,25 @@ def test_referring_to_own_organisation_is_refused(refer, sender_org):
     with pytest.raises(ValidationError) as exc:
         refer(recipient=sender_org)
     assert "votre propre organisation" in messages(exc)
+    assert not Referral.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        (OrganisationType.COORDINATION, "ne voit que des chiffres"),
+        (OrganisationType.NATIONAL_RAPPORTEUR, "ne voit que des chiffres"),
+        (OrganisationType.ACSE_COORDINATION, "demande Ac.Sé"),
+        (OrganisationType.FOREIGN_COUNTERPART, "échange international"),
+    ],
+)
+def test_organisations_that_never_receive_a_referral_are_refused_with_the_way_instead(refer, kind, expected):
+    # Accepting a referral opens the case's shared parts: these organisations
+    # see counts only, or are reached through the Ac.Sé request or an
+    # international exchange with a legal basis.
+    with pytest.raises(ValidationError) as exc:
+        refer(recipient=OrganisationFactory(type=kind))
+    assert expected in messages(exc)
     assert not Referral.objects.exists()
 
 
