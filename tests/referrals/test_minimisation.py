@@ -129,3 +129,19 @@ def test_completed_keeps_and_expired_gives_no_access(rich_case, refer, recipient
     referral = accepted(refer, recipient, recipient_org, shared_parts=["facts"])
     services.complete_referral(referral=referral, organisation=recipient_org, acting_user=recipient)
     assert policies.parts_for(recipient, rich_case) == frozenset({"facts"})
+
+
+@pytest.mark.parametrize(("parts", "shown"), [(["facts"], False), (["facts", "rights"], True)])
+def test_the_identification_reference_and_deciders_belong_to_the_legal_situation(case, sender, refer, recipient, recipient_org, login, client, parts, shown):
+    import datetime
+
+    from maillage.cases.enums import CaseStatus
+
+    case_services.change_status(case=case, target=CaseStatus.PRESUMED, acting_user=sender)
+    case_services.change_status(case=case, target=CaseStatus.IDENTIFIED, acting_user=sender, authority="police", on=datetime.date.today(), reference="PV-2026-0451")
+    accepted(refer, recipient, recipient_org, shared_parts=parts)
+    login(client, recipient)
+    html = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Identifiée" in html or "identifiée" in html  # the status itself stays visible
+    assert ("PV-2026-0451" in html) is shown
+    assert ("motifs raisonnables retenus" in html) is shown
