@@ -238,6 +238,29 @@ def small(n: int) -> str:
     return "< 5" if 0 < n < SMALL_COUNT else str(n)
 
 
+def suppressed_row(total: int, parts: dict[str, int]) -> dict[str, str]:
+    """A row of counts (`parts`, plus a remainder the row does not show, such
+    as withdrawn referrals, making up `total`), displayed so that no count
+    from 1 to 4 can be read or worked out (statistical disclosure control).
+
+    Small counts show « < 5 ». Assume the reader knows everything else about
+    the row, remainder included: the small cells' sum is then known, and one
+    small cell, or several all at 1 or all at 4, would be given back. In that
+    case the smallest other cell is hidden too (« — »), or the total when
+    every cell is small."""
+    shown = {key: small(n) for key, n in parts.items()}
+    shown_total = small(total)
+    small_cells = [n for n in parts.values() if 0 < n < SMALL_COUNT]
+    count, added = len(small_cells), sum(small_cells)
+    if count and (count == 1 or added in (count, 4 * count)):
+        others = sorted((n, key) for key, n in parts.items() if n >= SMALL_COUNT)
+        if others:
+            shown[others[0][1]] = "—"
+        else:
+            shown_total = "—"
+    return {"total": shown_total, **shown}
+
+
 def coordination_figures(*, now=None) -> dict:
     """Counts only, never a reference or a name (R-PRIVACY, R-STATS)."""
     from django.db.models import Avg, DurationField, ExpressionWrapper, F
@@ -258,11 +281,13 @@ def coordination_figures(*, now=None) -> dict:
     ).order_by("service")
     for row in rows:
         answered = row["accepted"] + row["declined"]
+        # The rate gives its parts back (1 accepted of 5 answers is 20 %):
+        # shown only when neither part is a small count.
+        rate_safe = answered >= SMALL_COUNT and not any(0 < row[key] < SMALL_COUNT for key in ("accepted", "declined"))
         by_service.append({
             "service": labels.get(row["service"], row["service"]),
-            "total": small(row["total"]), "accepted": small(row["accepted"]), "declined": small(row["declined"]),
-            "expired": small(row["expired"]), "waiting": small(row["waiting"]),
-            "rate": f"{round(100 * row['accepted'] / answered)} %" if answered >= SMALL_COUNT else "—",
+            **suppressed_row(row["total"], {key: row[key] for key in ("accepted", "declined", "expired", "waiting")}),
+            "rate": f"{round(100 * row['accepted'] / answered)} %" if rate_safe else "—",
             "answer_days": f"{row['answer'].total_seconds() / 86400:.1f}" if row["answer"] is not None and answered >= SMALL_COUNT else "—",
         })
     by_territory = [
