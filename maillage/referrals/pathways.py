@@ -527,12 +527,14 @@ ANSWER_SUMMARY_MAX = 1000
 @transaction.atomic
 def record_exchange_answer(*, exchange: InternationalExchange, organisation, acting_user, answered_on: date | None, summary: str) -> InternationalExchange:
     """Warsaw art. 34.1: the foreign counterpart's answer, recorded once by the
-    owner organisation's case workers. The summary carries no identity."""
+    case workers of the organisation that holds the case now: after a
+    transfer the new owner follows the person, and the exchange keeps the
+    organisation that sent it as history. The summary carries no identity."""
+    # Lock the row first (two workers recording the same answer at once, only
+    # one wins), then check ownership on the case as it is now, not as the
+    # caller's copy remembers it (a transfer may have moved it).
+    exchange = InternationalExchange.objects.select_for_update(of=("self",)).select_related("case", "counterpart").get(pk=exchange.pk)
     _require_owner(acting_user, organisation, exchange.case)
-    if exchange.organisation_id != organisation.pk:
-        raise PermissionDenied
-    # Lock the row: two workers recording the same answer at once, only one wins.
-    exchange = InternationalExchange.objects.select_for_update().select_related("case", "counterpart").get(pk=exchange.pk)
     errors = {}
     if exchange.answered_at is not None:
         errors["__all__"] = _("La réponse de cet homologue a déjà été enregistrée le %(date)s.") % {"date": exchange.answered_on.strftime("%d/%m/%Y")}
@@ -561,8 +563,10 @@ def record_exchange_answer(*, exchange: InternationalExchange, organisation, act
 
 def escalate_overdue_exchanges(*, now: datetime | None = None) -> int:
     """Unanswered exchanges past their answer due date are escalated once to the
-    administrators of the sending organisation (conditional update, idempotent).
-    Urgent exchanges were escalated when sent and are not escalated again."""
+    administrators of the organisation holding the case now (the sender, or
+    the new owner after a transfer: the former owner no longer follows the
+    person). Conditional update, idempotent. Urgent exchanges were escalated
+    when sent and are not escalated again."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     rows = InternationalExchange.objects.filter(answered_at__isnull=True, escalated_at__isnull=True, answer_due_on__lt=today).values_list("pk", flat=True)
@@ -571,11 +575,12 @@ def escalate_overdue_exchanges(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             if InternationalExchange.objects.filter(pk=pk, answered_at__isnull=True, escalated_at__isnull=True).update(escalated_at=now) != 1:
                 continue
-            exchange = InternationalExchange.objects.select_related("case", "organisation", "counterpart").get(pk=pk)
+            exchange = InternationalExchange.objects.select_related("case__organisation", "counterpart").get(pk=pk)
+            holder = exchange.case.organisation
             title = _("Échange international sans réponse après l'échéance : %(counterpart)s (dossier %(ref)s)") % {"counterpart": exchange.counterpart.name, "ref": exchange.case.reference}
-            _notify_users(admins_of(exchange.organisation), title=title, link=f"/orientations/mineurs/{exchange.case_id}/", key=f"exchange-{pk}-overdue",
-                          organisation=exchange.organisation, reference=exchange.case.reference)
-            audit.record(action="international.exchange_escalated", actor=None, target=exchange, target_label=exchange.case.reference, organisation=exchange.organisation,
+            _notify_users(admins_of(holder), title=title, link=f"/orientations/mineurs/{exchange.case_id}/", key=f"exchange-{pk}-overdue",
+                          organisation=holder, reference=exchange.case.reference)
+            audit.record(action="international.exchange_escalated", actor=None, target=exchange, target_label=exchange.case.reference, organisation=holder,
                          details={"purpose": exchange.purpose, "due_on": exchange.answer_due_on.isoformat()})
             count += 1
     return count

@@ -15,6 +15,7 @@ from maillage.referrals import pathways, policies, selectors
 from maillage.referrals.enums import AcseStatus, MinorStepKind
 from maillage.referrals.models import MinorStep
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.referrals.conftest import CONSENT
 
 pytestmark = pytest.mark.django_db
 K = MinorStepKind
@@ -368,3 +369,34 @@ def test_overdue_unanswered_exchanges_escalate_once(case, sender, sender_org, co
         assert pathways.escalate_overdue_steps().exchanges_escalated == 0  # idempotent
     note = Notification.objects.get(recipient=admin)
     assert "sans réponse" in note.title and case.reference in note.title
+
+
+def test_after_a_transfer_the_new_owner_answers_and_is_escalated_for_exchanges(
+    case, sender, sender_org, counterpart, recipient, recipient_org, django_capture_on_commit_callbacks
+):
+    from maillage.referrals import services
+    from maillage.referrals.enums import ReferralKind
+
+    old_admin = MembershipFactory(organisation=sender_org, role=Role.CASE_WORKER, is_admin=True).user
+    new_admin = MembershipFactory(organisation=recipient_org, role=Role.CASE_WORKER, is_admin=True).user
+    with time_machine.travel(T0, tick=False):
+        late = _routine_exchange(case, sender, sender_org, counterpart)
+        answered_later = _routine_exchange(case, sender, sender_org, counterpart)
+        transfer = services.create_referral(
+            case=case, organisation=sender_org, acting_user=sender, recipient=recipient_org, service="social_support",
+            kind=ReferralKind.TRANSFER, shared_parts=["facts"], send=True, **CONSENT,
+        )
+        services.accept_referral(referral=transfer, organisation=recipient_org, acting_user=recipient)
+    with time_machine.travel(T0 + datetime.timedelta(days=2), tick=False):
+        # The former owner no longer follows the person; the new one records the answer.
+        with pytest.raises(PermissionDenied):
+            pathways.record_exchange_answer(exchange=answered_later, organisation=sender_org, acting_user=sender, answered_on=T0.date(), summary="Réponse")
+        pathways.record_exchange_answer(exchange=answered_later, organisation=recipient_org, acting_user=recipient, answered_on=T0.date(), summary="Réponse reçue")
+    answered_later.refresh_from_db()
+    assert answered_later.answered_by == recipient and answered_later.organisation == sender_org  # who sent it stays
+    with time_machine.travel(T0 + datetime.timedelta(days=8), tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert pathways.escalate_overdue_steps().exchanges_escalated == 1
+    assert Notification.objects.filter(recipient=new_admin, title__contains=case.reference).exists()
+    assert not Notification.objects.filter(recipient=old_admin, title__contains="sans réponse").exists()
+    late.refresh_from_db()
+    assert late.escalated_at is not None
