@@ -82,6 +82,13 @@ def _hidden_host_placement(referral: Referral, organisation):
     return AcsePlacement.objects.filter(case_id=referral.case_id, host=organisation).select_related("case", "host").order_by("-created_at", "-id").first()
 
 
+def _hosts_through_acse(organisation, case) -> bool:
+    """Whether `organisation` hosts (or hosted) the person through Ac.Sé."""
+    from .models import AcsePlacement
+
+    return organisation is not None and AcsePlacement.objects.filter(case=case, host=organisation).exists()
+
+
 def _sender_event_actor(referral: Referral, organisation, acting_user):
     """Who the owner's case timeline names for a sender-side step: nobody when
     the sender is the Ac.Sé host (its staff would reveal it to the owner)."""
@@ -189,6 +196,13 @@ def create_referral(
         errors["recipient"] = _("Vous ne pouvez pas orienter une personne vers votre propre organisation.")
     elif recipient.type in policies.NOT_A_RECIPIENT:
         errors["recipient"] = str(policies.NOT_A_RECIPIENT[recipient.type])
+    elif recipient.pk == case.organisation_id and _hosts_through_acse(organisation, case):
+        # R-ACSE: the owner asked for the placement and must never learn the
+        # host; a referral would name the sender in the owner's inbox.
+        errors["recipient"] = _(
+            "Vous hébergez cette personne au titre d'Ac.Sé : l'organisation qui suit son dossier ne doit pas savoir où elle se trouve. "
+            "Passez par la coordination Ac.Sé pour lui transmettre une demande."
+        )
     elif Referral.objects.filter(case=case, recipient_organisation=recipient, status__in=[S.DRAFT, S.SENT]).exists():
         errors["recipient"] = _("Une orientation vers cette organisation est déjà en cours pour ce dossier.")
     if not Service.objects.filter(code=service).exists():

@@ -151,3 +151,25 @@ def test_after_a_transfer_the_former_owner_no_longer_holds_the_acse_request_nor_
         assert pathways.escalate_overdue_steps(now=timezone.now() + datetime.timedelta(days=90)).escalated
     assert not Notification.objects.filter(recipient=sender_admin).exists()
     assert Notification.objects.filter(recipient=recipient_admin, title__contains=minor.reference).exists()
+
+
+def test_the_acse_host_cannot_refer_the_person_back_to_the_owner(case, sender_org, host, hosted):
+    """The owner's inbox would name the sender, that is the host (R-ACSE)."""
+    from django.core.exceptions import ValidationError
+
+    from maillage.referrals.models import Referral
+
+    host_org, host_worker = host
+    with pytest.raises(ValidationError) as exc:
+        services.create_referral(
+            case=case,
+            organisation=host_org,
+            acting_user=host_worker,
+            recipient=sender_org,
+            service="psychological_support",
+            shared_parts=[SharedPart.FACTS],
+            send=True,
+            **CONSENT,
+        )
+    assert "coordination Ac.Sé" in " ".join(exc.value.messages)
+    assert not Referral.objects.filter(case=case, sender_organisation=host_org).exists()
