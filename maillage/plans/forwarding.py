@@ -158,6 +158,28 @@ def forward_decision(*, decision, acting_user) -> str:
     return (_("Plan « %(p)s » : mesure proposée n° %(n)s") % {"p": plan.title, "n": number})[:REFERENCE_MAX]
 
 
+def note_forwarded_measure_deleted(*, measure: Measure, acting_user) -> None:
+    """The coordination deleted a measure proposed from a working group's
+    decision (services.delete_measure): the decision's « transmise » line says
+    so, rather than pointing at a number that no longer exists. Called inside
+    the deletion's transaction."""
+    from maillage.coordination.models import Decision
+
+    decision = Decision.objects.select_for_update().filter(pk=measure.origin_decision_id).first()
+    if decision is None or not decision.forwarded_to:
+        return
+    suffix = _(" — mesure supprimée du projet le %(d)s") % {"d": timezone.localdate().strftime("%d/%m/%Y")}
+    decision.forwarded_to = decision.forwarded_to[: REFERENCE_MAX - len(suffix)] + suffix
+    decision.save(update_fields=["forwarded_to"])
+    record(
+        action="coordination.decision_forwarded_measure_deleted",
+        actor=acting_user,
+        target=decision,
+        organisation=measure.plan.coordination,
+        details={"measure": measure.pk, "number": measure.number, "plan": measure.plan_id},
+    )
+
+
 def register() -> None:
     from maillage.coordination.services import PLAN_FORWARDERS, register_plan_forwarder
 

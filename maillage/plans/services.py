@@ -183,6 +183,10 @@ def delete_measure(*, measure: Measure, acting_user) -> Plan:
         "in_versions": [v.number for v in plan.versions.order_by("number") if measure.pk in v.measure_ids()],
         **{f"{key}_deleted": n for key, n in dependents.items() if key != "contributions"},
     }
+    if measure.origin_decision_id:
+        from .forwarding import note_forwarded_measure_deleted
+
+        note_forwarded_measure_deleted(measure=measure, acting_user=acting_user)
     measure.delete()
     record(action="plans.measure.delete", actor=acting_user, target=plan, organisation=plan.coordination, details=details)
     return plan

@@ -209,3 +209,17 @@ def test_a_second_coordinator_may_delete_too(draft_plan, coordination):
     colleague = MembershipFactory(organisation=coordination, role=Role.COORDINATOR).user
     services.delete_measure(measure=measure(draft_plan, 3), acting_user=colleague)
     assert draft_plan.measures.count() == 2
+
+
+def test_the_decision_says_its_proposed_measure_was_deleted(client, login, draft_plan, meeting, coordinator):
+    decision = coord_services.record_decision(acting_user=coordinator, meeting=meeting, statement="Créer un guichet unique pour les victimes")
+    decision = coord_services.forward_decision_to_plan(decision=decision, acting_user=coordinator)
+    assert "mesure proposée n° 4" in decision.forwarded_to
+    services.delete_measure(measure=Measure.objects.get(origin_decision=decision), acting_user=coordinator)
+    decision.refresh_from_db()
+    assert "mesure proposée n° 4" in decision.forwarded_to  # history kept
+    assert decision.forwarded_to.endswith(f"mesure supprimée du projet le {timezone.localdate():%d/%m/%Y}")
+    assert AuditEvent.objects.filter(action="coordination.decision_forwarded_measure_deleted", actor=coordinator).exists()
+    login(client, coordinator)
+    html = client.get(reverse("coordination:group", args=[meeting.group.pk])).content.decode()
+    assert "mesure supprimée du projet" in html
