@@ -4,11 +4,13 @@ import pytest
 
 from maillage.cases import services as case_services
 from maillage.cases.enums import AgeStatus
+from maillage.directory.models import Profile
 from maillage.organisations.enums import OrganisationType, Role
-from maillage.referrals import services
+from maillage.referrals import pathways, services
+from maillage.referrals.enums import AcseStatus as A
 from maillage.referrals.enums import ConsentBasis, ConsentMethod, SharedPart
 from tests.cases.conftest import base_facts, base_identity
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
 @pytest.fixture
@@ -67,10 +69,70 @@ def refer(case, sender, sender_org, recipient_org):
 
     def make(**kw):
         args = {
-            "case": case, "organisation": sender_org, "acting_user": sender, "recipient": recipient_org, "service": "secure_accommodation",
-            "shared_parts": [SharedPart.FACTS, SharedPart.NOTES_SHAREABLE], "send": True, **CONSENT,
+            "case": case,
+            "organisation": sender_org,
+            "acting_user": sender,
+            "recipient": recipient_org,
+            "service": "secure_accommodation",
+            "shared_parts": [SharedPart.FACTS, SharedPart.NOTES_SHAREABLE],
+            "send": True,
+            **CONSENT,
         }
         args.update(kw)
         return services.create_referral(**args)
+
+    return make
+
+
+# --- Ac.Sé: the coordination and a partner shelter whose identity and place
+# must never reach the referring organisation (R-ACSE) ------------------------
+
+HOST_NAME = "Refuge Confidentiel Montagne"
+HOST_EMAIL = "marguerite@refuge-montagne.fr"
+
+
+def make_acse_host(name, slug, departement, email=None):
+    """A partner shelter with a confidential address and one case worker."""
+    org = OrganisationFactory(name=name, slug=slug, type=OrganisationType.SHELTER, departement=departement)
+    Profile.objects.create(organisation=org, departement=departement, address_confidential=True)
+    user = UserFactory(email=email, first_name="Marguerite", last_name="Montagnard", with_totp=True) if email else UserFactory(with_totp=True)
+    MembershipFactory(organisation=org, role=Role.CASE_WORKER, user=user)
+    return org, user
+
+
+@pytest.fixture
+def acse():
+    org = OrganisationFactory(name="Coordination Ac.Sé", slug="acse-h", type=OrganisationType.ACSE_COORDINATION)
+    return org, MembershipFactory(organisation=org, role=Role.CASE_WORKER).user
+
+
+@pytest.fixture
+def host():
+    return make_acse_host(HOST_NAME, "refuge-montagne", "05", email=HOST_EMAIL)
+
+
+@pytest.fixture
+def placement(case, sender, sender_org, acse):
+    """placement(to=A.PLACE_SEARCH, host=None, parts=(identity, facts)) -> AcsePlacement"""
+    coord, coord_worker = acse
+
+    def make(to=A.PLACE_SEARCH, host=None, parts=(SharedPart.IDENTITY, SharedPart.FACTS)):
+        p = pathways.request_acse(
+            case=case,
+            organisation=sender_org,
+            acting_user=sender,
+            consent_on=datetime.date(2026, 1, 5),
+            consent_method="written",
+            danger_departements=["93"],
+            coordination=coord,
+            shared_parts=list(parts),
+        )
+        path = [A.ASSESSMENT, A.PLACE_SEARCH, A.PLACE_FOUND, A.TRANSFER, A.HOSTED]
+        for target in path[: path.index(to) + 1]:
+            actor_org, actor = host if target == A.HOSTED else (coord, coord_worker)
+            p = pathways.advance_acse(
+                placement=p, organisation=actor_org, acting_user=actor, target=target, host=host[0] if host else None, assessment="Danger local"
+            )
+        return p
 
     return make

@@ -8,51 +8,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.core.models import AuditEvent
-from maillage.directory.models import Profile
-from maillage.organisations.enums import OrganisationType, Role
+from maillage.organisations.enums import Role
 from maillage.referrals import pathways, services
 from maillage.referrals.enums import AcseStatus, SharedPart
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory
 
-from .conftest import CONSENT
+from .conftest import CONSENT, HOST_NAME
 
 pytestmark = pytest.mark.django_db
 A = AcseStatus
-HOST_NAME = "Refuge Confidentiel Montagne"
 
 
 @pytest.fixture
-def acse():
-    org = OrganisationFactory(name="Coordination Ac.Sé", slug="acse-r", type=OrganisationType.ACSE_COORDINATION)
-    return org, MembershipFactory(organisation=org, role=Role.CASE_WORKER).user
-
-
-@pytest.fixture
-def host():
-    org = OrganisationFactory(name=HOST_NAME, slug="refuge-montagne-r", type=OrganisationType.SHELTER, departement="05")
-    Profile.objects.create(organisation=org, departement="05", address_confidential=True)
-    user = UserFactory(first_name="Marguerite", last_name="Montagnard", with_totp=True)
-    MembershipFactory(organisation=org, role=Role.CASE_WORKER, user=user)
-    return org, user
-
-
-@pytest.fixture
-def hosted(case, sender, sender_org, acse, host):
-    coord, coord_worker = acse
-    host_org, host_worker = host
-    p = pathways.request_acse(
-        case=case,
-        organisation=sender_org,
-        acting_user=sender,
-        consent_on=datetime.date(2026, 1, 5),
-        consent_method="written",
-        danger_departements=["93"],
-        coordination=coord,
-        shared_parts=[SharedPart.IDENTITY, SharedPart.FACTS],
-    )
-    for target in (A.ASSESSMENT, A.PLACE_SEARCH, A.PLACE_FOUND, A.TRANSFER):
-        p = pathways.advance_acse(placement=p, organisation=coord, acting_user=coord_worker, target=target, host=host_org)
-    return pathways.advance_acse(placement=p, organisation=host_org, acting_user=host_worker, target=A.HOSTED)
+def hosted(placement, host):
+    return placement(to=A.HOSTED, host=host)
 
 
 def test_a_referral_by_the_acse_host_does_not_reveal_the_host_to_the_owner(client, login, case, sender, sender_org, host, hosted, recipient, recipient_org):

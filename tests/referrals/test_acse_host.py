@@ -13,76 +13,29 @@ from maillage.cases import selectors as case_selectors
 from maillage.cases import services as case_services
 from maillage.cases.enums import NoteVisibility
 from maillage.core.models import AuditEvent, AuditKind
-from maillage.directory.models import Profile
 from maillage.notifications.models import Notification, OutboundEmail
-from maillage.organisations.enums import OrganisationType, Role
+from maillage.organisations.enums import OrganisationType
 from maillage.referrals import pathways
 from maillage.referrals.enums import AcseStatus, SharedPart
 from maillage.referrals.models import Referral
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory
+
+from .conftest import HOST_EMAIL, HOST_NAME, make_acse_host
 
 pytestmark = pytest.mark.django_db
 A = AcseStatus
-HOST_NAME = "Refuge Confidentiel Montagne"
-HOST_EMAIL = "marguerite@refuge-montagne.fr"
 NEW_HOST_NAME = "Abri Discret Littoral"
-
-
-def _host(name, slug, departement, email=None):
-    org = OrganisationFactory(name=name, slug=slug, type=OrganisationType.SHELTER, departement=departement)
-    Profile.objects.create(organisation=org, departement=departement, address_confidential=True)
-    user = UserFactory(email=email, first_name="Marguerite", last_name="Montagnard", with_totp=True) if email else UserFactory(with_totp=True)
-    MembershipFactory(organisation=org, role=Role.CASE_WORKER, user=user)
-    return org, user
-
-
-@pytest.fixture
-def acse():
-    org = OrganisationFactory(name="Coordination Ac.Sé", slug="acse-h", type=OrganisationType.ACSE_COORDINATION)
-    return org, MembershipFactory(organisation=org, role=Role.CASE_WORKER).user
-
-
-@pytest.fixture
-def host():
-    return _host(HOST_NAME, "refuge-montagne", "05", email=HOST_EMAIL)
 
 
 @pytest.fixture
 def new_host():
-    return _host(NEW_HOST_NAME, "abri-littoral", "29")
+    return make_acse_host(NEW_HOST_NAME, "abri-littoral", "29")
 
 
 @pytest.fixture
 def notes(case, sender):
     case_services.add_note(case=case, acting_user=sender, text="Note interne : contact avec la brigade", visibility=NoteVisibility.INTERNAL)
     case_services.add_note(case=case, acting_user=sender, text="Note partageable : régime sans gluten", visibility=NoteVisibility.SHAREABLE)
-
-
-@pytest.fixture
-def placement(case, sender, sender_org, acse):
-    """placement(to=A.PLACE_SEARCH, host=None, parts=(identity, facts)) -> AcsePlacement"""
-    coord, coord_worker = acse
-
-    def make(to=A.PLACE_SEARCH, host=None, parts=(SharedPart.IDENTITY, SharedPart.FACTS)):
-        p = pathways.request_acse(
-            case=case,
-            organisation=sender_org,
-            acting_user=sender,
-            consent_on=datetime.date(2026, 1, 5),
-            consent_method="written",
-            danger_departements=["93"],
-            coordination=coord,
-            shared_parts=list(parts),
-        )
-        path = [A.ASSESSMENT, A.PLACE_SEARCH, A.PLACE_FOUND, A.TRANSFER, A.HOSTED]
-        for target in path[: path.index(to) + 1]:
-            actor_org, actor = host if target == A.HOSTED else (coord, coord_worker)
-            p = pathways.advance_acse(
-                placement=p, organisation=actor_org, acting_user=actor, target=target, host=host[0] if host else None, assessment="Danger local"
-            )
-        return p
-
-    return make
 
 
 def _visible(user, org, case):
@@ -229,7 +182,7 @@ def test_other_organisations_see_nothing(client, login, who, request, case, host
     placement(A.HOSTED, host=host)
     user = {
         "coordination_worker": lambda: acse[1],
-        "other_shelter": lambda: _host("Foyer Voisin", "foyer-voisin", "04")[1],
+        "other_shelter": lambda: make_acse_host("Foyer Voisin", "foyer-voisin", "04")[1],
     }.get(who, lambda: request.getfixturevalue(who))()
     login(client, user)
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404

@@ -8,14 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from maillage.cases import services as case_services
-from maillage.directory.models import Profile
 from maillage.notifications.models import Notification
 from maillage.organisations.enums import OrganisationType, Role
 from maillage.referrals import pathways, policies, selectors
 from maillage.referrals.enums import AcseStatus, MinorStepKind
 from maillage.referrals.models import MinorStep
 from tests.factories import MembershipFactory, OrganisationFactory
-from tests.referrals.conftest import CONSENT
+from tests.referrals.conftest import CONSENT, make_acse_host
 
 pytestmark = pytest.mark.django_db
 K = MinorStepKind
@@ -28,17 +27,10 @@ def msgs(exc):
 # --- Ac.Sé ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def acse():
-    org = OrganisationFactory(name="Coordination Ac.Sé", slug="acse", type=OrganisationType.ACSE_COORDINATION)
-    return org, MembershipFactory(organisation=org, role=Role.CASE_WORKER).user
-
-
+# `acse` comes from conftest.py; this module's host is a shelter in Hérault.
 @pytest.fixture
 def host():
-    org = OrganisationFactory(name="Centre partenaire Sud", slug="cp-sud", type=OrganisationType.SHELTER, departement="34")
-    Profile.objects.create(organisation=org, departement="34", address_confidential=True)
-    return org, MembershipFactory(organisation=org, role=Role.CASE_WORKER).user
+    return make_acse_host("Centre partenaire Sud", "cp-sud", "34")
 
 
 def test_acse_refused_for_a_minor_with_an_explanation(make_case, sender, sender_org, acse):
