@@ -80,6 +80,25 @@ def query_tokens(text: str) -> list[str]:
     return _stemmed(_words(text, query=True))
 
 
+def word_sequence(text: str) -> list[str]:
+    """The normalised, stemmed words of a text in order, repeats kept and stop
+    words dropped: for finding a name inside free text (a dotted abbreviation
+    gives its joined form)."""
+    return [stem(word) for word in _words(text, query=True) if word not in STOP_WORDS]
+
+
+def contains_phrase(text: str, phrase: str, *, min_single_word: int = 3) -> bool:
+    """Whether `text` contains the words of `phrase` in a row, whatever the
+    accents, case, plurals or punctuation. A one-word phrase shorter than
+    `min_single_word` letters never matches (too many false alarms)."""
+    needle = word_sequence(phrase)
+    if not needle or (len(needle) == 1 and len(needle[0]) < min_single_word):
+        return False
+    words = word_sequence(text)
+    size = len(needle)
+    return any(words[i : i + size] == needle for i in range(len(words) - size + 1))
+
+
 def normalise(*parts: str) -> str:
     """Text stored in the search columns: space-separated tokens, padded with
     spaces so a token can be matched on a word start with `contains(" tok")`."""

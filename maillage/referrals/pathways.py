@@ -216,6 +216,11 @@ def advance_acse(*, placement: AcsePlacement, organisation, acting_user, target:
     if target in (A.REFUSED, A.CANCELLED):
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Indiquez le motif.")})
+        if placement.host is not None and _names_host(reason, placement.host):
+            # R-ACSE: the referring organisation reads this reason.
+            raise ValidationError(
+                {"reason": _("L'organisation qui a demandé l'hébergement lit ce motif : n'y nommez pas le centre d'accueil, ni son sigle, ni sa commune.")}
+            )
         fields["closing_reason"] = reason.strip()[:300]
     for key, value in fields.items():
         setattr(placement, key, value)
@@ -234,6 +239,16 @@ def advance_acse(*, placement: AcsePlacement, organisation, acting_user, target:
     elif had_access and not has_access:
         _close_host_access(placement, previous_host, actor=acting_user, organisation=organisation, reason=target, actor_is_host=is_host)
     return placement
+
+
+def _names_host(text: str, host: Organisation) -> bool:
+    """Whether free text the referring organisation will read names the host:
+    its name, acronym or commune, whatever the accents, case or plurals."""
+    from maillage.directory import search
+    from maillage.directory.models import Profile
+
+    commune = Profile.objects.filter(organisation=host).values_list("commune", flat=True).first() or ""
+    return any(search.contains_phrase(text, label) for label in (host.name, host.acronym, commune) if label)
 
 
 @transaction.atomic

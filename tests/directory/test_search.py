@@ -217,3 +217,19 @@ def test_total_is_the_number_of_matches_whatever_the_page(directory, outsider):
     assert [r.organisation.slug for page in pages for r in page] == names(everything)
     assert search_directory(viewer=outsider, limit=0).total == everything.total
     assert search_directory(viewer=outsider, text="introuvablemot").total == 0
+
+
+def test_contains_phrase_ignores_accents_case_plurals_and_punctuation():
+    assert search.contains_phrase("Départ vers l'ÉCOLE des Hirondelles, hier", "Ecole des hirondelles")
+    assert search.contains_phrase("contact : ac.se", "AC.SÉ")
+    assert not search.contains_phrase("Hirondelles et école", "école des hirondelles")  # not in a row
+    assert not search.contains_phrase("un ab de plus", "AB")  # one short word never matches
+    assert not search.contains_phrase("texte", "")
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèàçô ", min_size=3, max_size=30), st.text(max_size=20), st.text(max_size=20))
+def test_a_phrase_is_found_wherever_it_stands(phrase, before, after):
+    words = search.word_sequence(phrase)
+    if not words or (len(words) == 1 and len(words[0]) < 3):
+        return
+    assert search.contains_phrase(f"{before} {phrase.upper()} {after}", phrase)
