@@ -13,6 +13,8 @@ from maillage.organisations.policies import requires_second_factor
 from . import mfa
 
 SESSION_LAST_SEEN = "maillage.last_seen"
+# When the person signed in (set on login, maillage.accounts.signals).
+SESSION_AUTHENTICATED_AT = "maillage.authenticated_at"
 
 # Paths a signed-in user without a second factor may still reach: enrolment,
 # sign-out, language, static files, health.
@@ -20,7 +22,8 @@ _MFA_EXEMPT_PREFIXES = ("/comptes/", "/i18n/", "/static/", "/healthz", "/accessi
 
 
 class SessionIdleTimeoutMiddleware:
-    """Sign out after SESSION_IDLE_TIMEOUT_SECONDS without a request."""
+    """Sign out after SESSION_IDLE_TIMEOUT_SECONDS without a request, and
+    SESSION_COOKIE_AGE (12 h) after signing in whatever the activity."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -28,6 +31,17 @@ class SessionIdleTimeoutMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = int(time.time())
+            # The session store renews its expiry at every write (the
+            # last-seen stamp below, once a minute), so SESSION_COOKIE_AGE
+            # alone never ends an active session: a stolen cookie kept busy
+            # would live for ever (docs/security.md: sessions last at most
+            # 12 h). A session from before this stamp existed starts its
+            # clock now.
+            authenticated_at = request.session.setdefault(SESSION_AUTHENTICATED_AT, now)
+            if now - authenticated_at > settings.SESSION_COOKIE_AGE:
+                logout(request)
+                messages.info(request, _("Votre session a atteint sa durée maximale. Reconnectez-vous."))
+                return redirect(f"{reverse('account_login')}?next={request.path}")
             last_seen = request.session.get(SESSION_LAST_SEEN)
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS:
                 logout(request)

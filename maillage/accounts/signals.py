@@ -1,5 +1,8 @@
+import time
+
 from allauth.account.signals import user_logged_in, user_logged_out
 from allauth.mfa.signals import authenticator_added, authenticator_removed
+from django.contrib.auth.signals import user_logged_in as django_user_logged_in
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
@@ -13,6 +16,17 @@ from maillage.core.models import AuditKind
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
     audit.record(action="auth.login", actor=user, kind=AuditKind.SECURITY, target=user, target_label=user.email)
+
+
+@receiver(django_user_logged_in)
+def _start_session_clock(sender, request, user, **kwargs):
+    # Django's signal, sent by every way in (password + second factor,
+    # ProConnect): the session's maximum age counts from here
+    # (SessionIdleTimeoutMiddleware).
+    if request is not None and hasattr(request, "session"):
+        from .middleware import SESSION_AUTHENTICATED_AT
+
+        request.session[SESSION_AUTHENTICATED_AT] = int(time.time())
 
 
 @receiver(user_logged_out)

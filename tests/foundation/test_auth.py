@@ -171,3 +171,24 @@ def test_login_page_is_in_french(client):
     response = client.get(LOGIN)
     assert response.status_code == 200
     assert "Connexion à Maillage" in response.content.decode()
+
+
+def test_active_session_ends_after_its_maximum_age(client, case_worker, login):
+    # docs/security.md: sessions last at most 12 h. The idle-timeout write on
+    # every minute of activity renews the session's expiry in the store, so
+    # without a limit of its own an active (or stolen and kept-busy) session
+    # would never end.
+    with time_machine.travel("2026-03-02 09:00:00 +0100", tick=False) as traveller:
+        login(client, case_worker)
+        # A request every 20 minutes: never idle for 30.
+        elapsed = 0
+        while elapsed + 20 * 60 < settings.SESSION_COOKIE_AGE:
+            assert client.get(reverse("home")).status_code == 200, elapsed
+            traveller.shift(20 * 60)
+            elapsed += 20 * 60
+        assert client.get(reverse("home")).status_code == 200
+        traveller.shift(settings.SESSION_COOKIE_AGE - elapsed + 1)
+        response = client.get(reverse("home"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+        assert not is_signed_in(client)
