@@ -3,8 +3,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from maillage.organisations.middleware import request_memberships
@@ -41,12 +41,14 @@ class SessionIdleTimeoutMiddleware:
             if now - authenticated_at > settings.SESSION_COOKIE_AGE:
                 logout(request)
                 messages.info(request, _("Votre session a atteint sa durée maximale. Reconnectez-vous."))
-                return redirect(f"{reverse('account_login')}?next={request.path}")
+                return redirect_to_login(request.path)
             last_seen = request.session.get(SESSION_LAST_SEEN)
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS:
                 logout(request)
                 messages.info(request, _("Votre session a expiré après une période d'inactivité. Reconnectez-vous."))
-                return redirect(f"{reverse('account_login')}?next={request.path}")
+                # URL-encoded: a decoded « & » in the path must not add
+                # parameters (a second next=) to the login URL.
+                return redirect_to_login(request.path)
             # Writing the session on every request costs a query; a minute's
             # precision is enough for a 30-minute timeout.
             if last_seen is None or now - last_seen >= 60:

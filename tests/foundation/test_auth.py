@@ -192,3 +192,18 @@ def test_active_session_ends_after_its_maximum_age(client, case_worker, login):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
         assert not is_signed_in(client)
+
+
+def test_idle_sign_out_keeps_the_page_as_one_next_parameter(client, case_worker, login):
+    # The decoded path went into the query string as is: « & » or « ? » in it
+    # added parameters of its own (a second next= pointing elsewhere).
+    from urllib.parse import parse_qs, urlsplit
+
+    with time_machine.travel("2026-03-02 09:00:00 +0100", tick=False) as traveller:
+        login(client, case_worker)
+        assert client.get(reverse("home")).status_code == 200
+        traveller.shift(settings.SESSION_IDLE_TIMEOUT_SECONDS + 1)
+        response = client.get("/notifications/x%26next%3Dhttps://ailleurs.example/")
+        assert response.status_code == 302
+        query = parse_qs(urlsplit(response["Location"]).query)
+        assert query == {"next": ["/notifications/x&next=https://ailleurs.example/"]}
