@@ -31,6 +31,14 @@ class ProConnectBackend(OIDCAuthenticationBackend):
             return get_user_model().objects.none()
         return get_user_model().objects.filter(email__iexact=email, is_active=True)
 
+    def get_user(self, user_id):
+        # Django reloads the signed-in user through this backend on every
+        # request; mozilla-django-oidc's version ignores is_active, so a
+        # deactivated account kept its ProConnect session (ModelBackend
+        # refuses it, docs/security.md: access ends at the next request).
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
     def create_user(self, claims):  # pragma: no cover - OIDC_CREATE_USER is False
         raise SuspiciousOperation("Accounts are created by invitation only.")
 

@@ -77,3 +77,13 @@ def test_deactivated_account_is_not_matched(backend, case_worker):
     case_worker.is_active = False
     case_worker.save()
     assert _login(backend, case_worker.email, "eidas2") is None
+
+
+def test_a_session_opened_through_proconnect_ends_when_the_account_is_deactivated(backend, case_worker):
+    # Django reloads the user of every request through the backend that signed
+    # them in; mozilla-django-oidc's get_user does not look at is_active,
+    # where ModelBackend does.
+    assert backend.get_user(case_worker.pk) == case_worker
+    case_worker.is_active = False
+    case_worker.save()
+    assert backend.get_user(case_worker.pk) is None
