@@ -18,7 +18,7 @@ urlpatterns = [
 ]
 
 if settings.PROCONNECT_ENABLED:
-    urlpatterns += [path("oidc/", include("mozilla_django_oidc.urls"))]
+    urlpatterns += [path("oidc/", include("maillage.accounts.proconnect_urls"))]
 
 handler400 = "maillage.www.views.errors.bad_request"
 handler403 = "maillage.www.views.errors.permission_denied"

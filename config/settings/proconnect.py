@@ -24,7 +24,9 @@ OIDC_AUTH_REQUEST_EXTRA_PARAMS = {
     "claims": '{"id_token":{"amr":{"essential":true},"acr":{"essential":true}}}',
 }
 OIDC_OP_LOGOUT_URL_METHOD = "maillage.accounts.proconnect.logout_url"
-LOGIN_REDIRECT_URL_FAILURE = "/comptes/connexion/"
+# mozilla-django-oidc redirects to this path as is (no URL name): the login
+# page, which shows why (ProConnectBackend adds the message).
+LOGIN_REDIRECT_URL_FAILURE = "/comptes/login/"
 # acr values that prove a second factor (ecosystem-notes.md); eidas1 does not.
 PROCONNECT_MFA_ACR_VALUES = [
     "eidas2",

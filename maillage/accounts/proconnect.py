@@ -11,8 +11,10 @@ with password and TOTP (ecosystem-notes.md: eidas1 proves no second factor).
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
+from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from maillage.organisations.policies import requires_second_factor
@@ -50,6 +52,15 @@ class ProConnectBackend(OIDCAuthenticationBackend):
         strong = acr_proves_second_factor(acr)
         if requires_second_factor(user) and not strong:
             # Refuse rather than silently downgrade: the login page explains.
+            if self.request is not None:
+                messages.error(
+                    self.request,
+                    _(
+                        "Votre rôle donne accès à des données de victimes : ProConnect n'a pas confirmé de second facteur. "
+                        "Connectez-vous avec votre mot de passe puis votre code ou votre clé de sécurité."
+                    ),
+                    fail_silently=True,
+                )
             return None
         user.proconnect_sub = payload.get("sub", "")[:255]
         user.save(update_fields=["proconnect_sub"])

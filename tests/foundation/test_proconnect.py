@@ -87,3 +87,68 @@ def test_a_session_opened_through_proconnect_ends_when_the_account_is_deactivate
     case_worker.is_active = False
     case_worker.save()
     assert backend.get_user(case_worker.pk) is None
+
+
+@pytest.fixture
+def proconnect_urls(settings, backend):
+    """The project's URLs as config/urls.py builds them with PROCONNECT_ENABLED
+    (the flag is read once, at import)."""
+    import sys
+    import types
+
+    from django.urls import clear_url_caches, include, path
+
+    from config.urls import urlpatterns
+
+    module = types.ModuleType("tests_proconnect_urls")
+    module.urlpatterns = [*urlpatterns, path("oidc/", include("maillage.accounts.proconnect_urls"))]
+    sys.modules[module.__name__] = module
+    settings.ROOT_URLCONF = module.__name__
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "https://proconnect.example/authorize"
+    clear_url_caches()
+    yield
+    clear_url_caches()
+    del sys.modules[module.__name__]
+
+
+def test_proconnect_sign_in_starts_and_returns_without_an_account(client, proconnect_urls):
+    # Default deny (LoginRequiredMiddleware) sent both endpoints to the login
+    # page, so nobody could ever sign in through ProConnect.
+    response = client.get("/oidc/authenticate/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("https://proconnect.example/authorize?")
+    # Back from ProConnect with a state this browser never asked for: refused
+    # by the OIDC library (400), not by the login redirect.
+    response = client.get("/oidc/callback/?code=abc&state=inconnu")
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
+
+
+def test_proconnect_logout_stays_behind_the_login(client, proconnect_urls):
+    response = client.post("/oidc/logout/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/comptes/login/?next=")
+
+
+def test_a_refused_proconnect_sign_in_lands_on_the_login_page(monkeypatch):
+    # The failure URL named a page that does not exist (/comptes/connexion/):
+    # a case worker refused for want of a second factor got a 404 instead of
+    # the login page and its explanation.
+    import importlib
+
+    from django.urls import resolve
+
+    for name in ("CLIENT_ID", "CLIENT_SECRET", "AUTHORIZATION_ENDPOINT", "TOKEN_ENDPOINT", "USERINFO_ENDPOINT", "JWKS_ENDPOINT"):
+        monkeypatch.setenv(f"PROCONNECT_{name}", "https://proconnect.example/x")
+    proconnect_settings = importlib.import_module("config.settings.proconnect")
+    assert resolve(proconnect_settings.LOGIN_REDIRECT_URL_FAILURE).url_name == "account_login"
+
+
+def test_a_refused_proconnect_sign_in_says_why(backend, case_worker):
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    backend.request._messages = FallbackStorage(backend.request)
+    assert _login(backend, case_worker.email, "eidas1") is None
+    texts = [str(m) for m in get_messages(backend.request)]
+    assert any("second facteur" in text for text in texts), texts
