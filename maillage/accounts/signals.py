@@ -2,12 +2,15 @@ import time
 
 from allauth.account.signals import user_logged_in, user_logged_out
 from allauth.mfa.signals import authenticator_added, authenticator_removed
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.signals import user_logged_in as django_user_logged_in
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
 from maillage.core import audit
 from maillage.core.models import AuditKind
+
+PROCONNECT_BACKEND = "maillage.accounts.proconnect.ProConnectBackend"
 
 # Security events go to the audit journal (who signed in, failed, enrolled a
 # second factor). Business writes are audited by services, not signals.
@@ -27,6 +30,14 @@ def _start_session_clock(sender, request, user, **kwargs):
         from .middleware import SESSION_AUTHENTICATED_AT
 
         request.session[SESSION_AUTHENTICATED_AT] = int(time.time())
+
+
+@receiver(django_user_logged_in)
+def _logged_in_through_proconnect(sender, request, user, **kwargs):
+    # allauth's user_logged_in (journalled above) is not sent for a ProConnect
+    # sign-in, which goes through Django's login only.
+    if request is not None and hasattr(request, "session") and request.session.get(BACKEND_SESSION_KEY) == PROCONNECT_BACKEND:
+        audit.record(action="auth.login", actor=user, kind=AuditKind.SECURITY, target=user, target_label=user.email, details={"method": "proconnect"})
 
 
 @receiver(user_logged_out)

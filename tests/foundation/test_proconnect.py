@@ -152,3 +152,17 @@ def test_a_refused_proconnect_sign_in_says_why(backend, case_worker):
     assert _login(backend, case_worker.email, "eidas1") is None
     texts = [str(m) for m in get_messages(backend.request)]
     assert any("second facteur" in text for text in texts), texts
+
+
+def test_a_proconnect_sign_in_is_in_the_journal(backend, case_worker):
+    # Password sign-ins are journalled from allauth's signal, which a
+    # ProConnect sign-in (Django's login, called by mozilla-django-oidc) never
+    # sends.
+    from django.contrib.auth import login
+
+    from maillage.core.models import AuditEvent
+
+    user = _login(backend, case_worker.email, "eidas2")
+    login(backend.request, user, backend="maillage.accounts.proconnect.ProConnectBackend")
+    event = AuditEvent.objects.get(action="auth.login", actor=case_worker)
+    assert event.details == {"method": "proconnect"}
