@@ -207,3 +207,21 @@ def test_idle_sign_out_keeps_the_page_as_one_next_parameter(client, case_worker,
         assert response.status_code == 302
         query = parse_qs(urlsplit(response["Location"]).query)
         assert query == {"next": ["/notifications/x&next=https://ailleurs.example/"]}
+
+
+def test_the_sign_in_address_cannot_be_changed_by_its_holder(client, login, plain_member):
+    """allauth's address page would let a session holder add an unverified
+    address and make it primary, then reset the password there."""
+    from allauth.account.models import EmailAddress
+
+    login(client, plain_member)
+    response = client.get("/comptes/email/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert plain_member.email in html and "demandez à un administrateur" in html
+    for action in ("action_add", "action_primary"):
+        response = client.post("/comptes/email/", {action: "", "email": "voleur@exemple.fr"})
+        assert response.status_code == 405
+    plain_member.refresh_from_db()
+    assert plain_member.email != "voleur@exemple.fr"
+    assert not EmailAddress.objects.filter(email="voleur@exemple.fr").exists()

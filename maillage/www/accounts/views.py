@@ -49,6 +49,18 @@ def invitation_accept(request, token):
     return render(request, "accounts/invitation_accept.html", {"page_title": _("Activer votre compte"), "invitation": invitation, "form": form})
 
 
+@require_http_methods(["GET"])
+def email_address(request):
+    """The sign-in address is the one the organisation's invitation was sent to
+    and proved by its link: it is not changed by its holder. allauth's page
+    would let anyone holding a session (plain members have no second factor)
+    add an address and make it primary without verification (our accounts have
+    no verified address record), then reset the password there: a stolen
+    session would become a stolen account. A new address comes with a new
+    invitation from an administrator (docs/security.md)."""
+    return render(request, "accounts/email.html", {"page_title": _("Adresse électronique de connexion")})
+
+
 @require_http_methods(["GET", "POST"])
 def profile(request):
     user = request.user
