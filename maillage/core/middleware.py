@@ -7,11 +7,15 @@ from . import context
 
 
 def client_ip(request) -> str | None:
-    # Behind the reverse proxy the client address is the first X-Forwarded-For
-    # entry (the proxy is trusted, see docs/operations.md).
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and settings.SECURE_PROXY_SSL_HEADER:
-        return forwarded.split(",")[0].strip() or None
+    """The client's address for the journal. Behind our reverse proxies
+    (ALLAUTH_TRUSTED_PROXY_COUNT of them, docs/operations.md) it is the
+    X-Forwarded-For entry the outermost one appended, counted from the right:
+    the entries before it are whatever the client sent, and could be forged.
+    Without trusted proxies, the socket's address."""
+    trusted = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if trusted > 0 and forwarded:
+        return forwarded[-min(trusted, len(forwarded))]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -123,3 +123,22 @@ def test_append_only_still_holds_after_a_flush(org_admin, organisation):
     with pytest.raises(REFUSED), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditevent SET action = 'x' WHERE id = %s", [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk, action="test.event").exists()
+
+
+@pytest.mark.parametrize(
+    ("count", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.2"),  # no trusted proxy: the header is ignored
+        (1, "198.51.100.66, 203.0.113.9", "203.0.113.9"),  # a forged first entry is not taken
+        (1, "203.0.113.9", "203.0.113.9"),
+        (2, "198.51.100.66, 203.0.113.9, 10.0.0.1", "203.0.113.9"),
+        (3, "203.0.113.9", "203.0.113.9"),  # fewer entries than proxies: the leftmost
+        (1, "", "10.0.0.2"),
+    ],
+)
+def test_the_journal_takes_the_address_our_proxy_appended(settings, rf, count, forwarded, expected):
+    from maillage.core.middleware import client_ip
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = count
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.2")
+    assert client_ip(request) == expected
