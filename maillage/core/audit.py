@@ -18,6 +18,24 @@ from .models import AuditEvent, AuditKind
 _FORBIDDEN_DETAIL_KEYS = {"name", "names", "first_name", "last_name", "birth_date", "address", "phone", "email_address"}
 
 
+# Below the top level « name » is usually a thing's (an indicator, a group):
+# the keys that can only be a person's are refused at any depth.
+_FORBIDDEN_NESTED_KEYS = _FORBIDDEN_DETAIL_KEYS - {"name", "names"}
+
+
+def _forbidden_keys(value, keys=_FORBIDDEN_DETAIL_KEYS) -> set[str]:
+    """Identity keys in `details`, nested dicts and lists included."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        found |= keys.intersection(value)
+        for item in value.values():
+            found |= _forbidden_keys(item, _FORBIDDEN_NESTED_KEYS)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            found |= _forbidden_keys(item, _FORBIDDEN_NESTED_KEYS)
+    return found
+
+
 def _label_of(user) -> str:
     if user is None or not getattr(user, "is_authenticated", False):
         return ""
@@ -36,7 +54,7 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     details = dict(details or {})
-    leaked = _FORBIDDEN_DETAIL_KEYS.intersection(details)
+    leaked = _forbidden_keys(details)
     if leaked:
         raise ValueError(f"Audit details must not carry identity fields: {sorted(leaked)}")
     ctx = context.current()

@@ -142,3 +142,10 @@ def test_the_journal_takes_the_address_our_proxy_appended(settings, rf, count, f
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = count
     request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.2")
     assert client_ip(request) == expected
+
+
+@pytest.mark.parametrize("details", [{"changes": {"first_name": "x"}}, {"rows": [{"birth_date": "2001-01-01"}]}])
+def test_identity_keys_are_refused_at_any_depth(org_admin, details):
+    with pytest.raises(ValueError, match="identity"):
+        audit.record(action="x.y", actor=org_admin, details=details)
+    assert not AuditEvent.objects.filter(action="x.y").exists()
