@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillage.core import audit
+from maillage.core import audit, freshness
 from maillage.core.models import AuditKind
 from maillage.notifications.services import send_email
 
@@ -198,6 +198,9 @@ def remove_member(*, membership: Membership, acting_user) -> None:
     membership.is_active = False
     membership.removed_at = timezone.now()
     membership.save(update_fields=["is_active", "removed_at"])
+    # The person's cached home panels (their notifications among them) were
+    # built with this membership.
+    freshness.bump("user", membership.user_id)
     audit.record(action="membership.removed", actor=acting_user, kind=AuditKind.ADMIN, target=membership, target_label=membership.user.email, organisation=membership.organisation)
 
 
