@@ -11,6 +11,16 @@ class AccountAdapter(DefaultAccountAdapter):
         # administrator (maillage.organisations.services.invite_member).
         return False
 
+    def get_logout_redirect_url(self, request) -> str:
+        # A session opened through ProConnect also ends at ProConnect
+        # (RP-initiated logout), or on a shared computer the next click on
+        # « S'identifier avec ProConnect » would sign straight back in.
+        # allauth's logout view asks for this address before flushing the
+        # session, which still holds the id_token then.
+        from .proconnect import session_logout_url
+
+        return session_logout_url(request) or super().get_logout_redirect_url(request)
+
     def get_reauthentication_methods(self, user) -> list[dict]:
         # allauth's French for "Use a security key" reads "Utilisez une clé
         # secrète", which names something else.

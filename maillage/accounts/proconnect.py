@@ -69,6 +69,20 @@ class ProConnectBackend(OIDCAuthenticationBackend):
         return user
 
 
+def session_logout_url(request) -> str | None:
+    """ProConnect's end-of-session address for a session opened through
+    ProConnect (with its id_token), else None: password sessions, or
+    ProConnect off or without a logout endpoint."""
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    session = getattr(request, "session", None)
+    if session is None or session.get(BACKEND_SESSION_KEY) != f"{ProConnectBackend.__module__}.{ProConnectBackend.__qualname__}":
+        return None
+    if not getattr(settings, "OIDC_OP_LOGOUT_ENDPOINT", "") or not session.get("oidc_id_token"):
+        return None
+    return logout_url(request)
+
+
 def logout_url(request) -> str:
     from urllib.parse import urlencode
 

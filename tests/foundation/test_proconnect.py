@@ -166,3 +166,28 @@ def test_a_proconnect_sign_in_is_in_the_journal(backend, case_worker):
     login(backend.request, user, backend="maillage.accounts.proconnect.ProConnectBackend")
     event = AuditEvent.objects.get(action="auth.login", actor=case_worker)
     assert event.details == {"method": "proconnect"}
+
+
+def test_signing_out_of_a_proconnect_session_ends_it_at_proconnect_too(client, settings, plain_member, member):
+    from urllib.parse import parse_qs, urlsplit
+
+    for key, value in OIDC.items():
+        setattr(settings, key, value)
+    settings.OIDC_OP_LOGOUT_ENDPOINT = "https://proconnect.example/session/end"
+    settings.AUTHENTICATION_BACKENDS = ["maillage.accounts.proconnect.ProConnectBackend", *settings.AUTHENTICATION_BACKENDS]
+    client.force_login(plain_member, backend="maillage.accounts.proconnect.ProConnectBackend")
+    session = client.session
+    session["oidc_id_token"] = "id-token-of-the-session"
+    session.save()
+    response = client.post("/comptes/logout/")
+    assert response.status_code == 302
+    target = urlsplit(response["Location"])
+    assert f"{target.scheme}://{target.netloc}{target.path}" == "https://proconnect.example/session/end"
+    assert parse_qs(target.query)["id_token_hint"] == ["id-token-of-the-session"]
+    assert "_auth_user_id" not in client.session  # signed out here as well
+
+    # A password session signs out here only.
+    other = member().user
+    client.force_login(other, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post("/comptes/logout/")
+    assert response.status_code == 302 and not response["Location"].startswith("https://proconnect.example")
