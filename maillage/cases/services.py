@@ -655,6 +655,9 @@ def _wipe_identity(case: Case) -> None:
         name = document.file.name
         document.delete()
         transaction.on_commit(lambda name=name: _delete_file(name))
+    # Free text other domains keep about the person (referral messages, Ac.Sé
+    # danger assessment, return risk assessment): R-PRIVACY, GDPR art. 17.
+    hooks.identity_wiped(case=case)
     case.anonymised_at = timezone.now()
     Case.objects.filter(pk=case.pk).update(anonymised_at=case.anonymised_at)
 
