@@ -260,3 +260,25 @@ def test_menu_hidden_for_coordinator(client, login, coordinator):
     login(client, coordinator)
     body = client.get(reverse("home")).content.decode()
     assert reverse("cases:list") not in body
+
+
+def test_permit_renewal_from_the_page_lists_only_this_cases_permits_and_stops_the_reminder(client, login, case_worker, case, make_case):
+    from maillage.cases import reminders, services
+    from maillage.cases.models import ResidencePermit
+
+    first = services.record_residence_permit(case=case, acting_user=case_worker, legal_basis="L425-1", start=datetime.date(2026, 1, 1), end=datetime.date(2027, 1, 1))
+    other = make_case()
+    foreign = services.record_residence_permit(case=other, acting_user=case_worker, legal_basis="L425-4", start=datetime.date(2026, 2, 1), end=datetime.date(2027, 1, 15))
+    login(client, case_worker)
+    url = reverse("cases:record_add", args=[case.pk, "sejour"])
+    body = client.get(url).content.decode()
+    assert f'value="{first.pk}"' in body and f'value="{foreign.pk}"' not in body
+    # Another case's permit cannot be picked by guessing its id.
+    response = client.post(url, {"legal_basis": "L425-1", "start": "2027-01-01", "end": "2028-01-01", "renewal_of": foreign.pk})
+    assert response.status_code == 200 and ResidencePermit.objects.filter(case=case).count() == 1
+    response = client.post(url, {"legal_basis": "L425-1", "start": "2027-01-01", "end": "2028-01-01", "renewal_of": first.pk})
+    assert response.status_code == 302
+    assert ResidencePermit.objects.get(case=case, start=datetime.date(2027, 1, 1)).renewal_of == first
+    assert "renouvellement" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    # The renewed permit no longer triggers the expiry reminder; the renewal will, later.
+    assert reminders.send_deadline_reminders(today=datetime.date(2026, 12, 1)).permits_soon == 1  # the other case's permit only

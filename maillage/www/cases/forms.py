@@ -164,6 +164,21 @@ class PermitForm(forms.Form):
     legal_basis = forms.ChoiceField(label=_("Fondement"), choices=enums.PermitBasis.choices)
     start = forms.DateField(label=_("Début de validité"), widget=DateInput())
     end = forms.DateField(label=_("Fin de validité"), required=False, widget=DateInput())
+    # Renewals (issue 4, « permits … renewals »): a renewed permit no longer
+    # triggers the expiry reminder (reminders.send_deadline_reminders).
+    renewal_of = forms.ModelChoiceField(
+        label=_("Renouvellement de"), required=False, queryset=None, empty_label=_("— (premier titre)"),
+        help_text=_("Choisissez le titre que celui-ci renouvelle, le cas échéant."),
+    )
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from maillage.cases.models import ResidencePermit
+
+        # Only the permits of this case (the service checks it again).
+        field = self.fields["renewal_of"]
+        field.queryset = ResidencePermit.objects.filter(case=case) if case is not None else ResidencePermit.objects.none()
+        field.label_from_instance = lambda p: f"{p.get_legal_basis_display()} : {p.start:%d/%m/%Y} – {p.end:%d/%m/%Y}" if p.end else f"{p.get_legal_basis_display()} : {p.start:%d/%m/%Y}"
 
 
 class ProtectionForm(forms.Form):

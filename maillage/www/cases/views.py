@@ -326,7 +326,8 @@ def record_add(request, pk, kind):
     if spec is None:
         raise Http404
     form_class, title, action = spec
-    form = form_class(request.POST or None)
+    # A permit may renew one of the case's permits: the form lists them.
+    form = form_class(request.POST or None, **({"case": case} if form_class is forms.PermitForm else {}))
     if request.method == "POST" and form.is_valid():
         try:
             action(case, request.user, form.cleaned_data)
