@@ -445,6 +445,11 @@ def record_anonymous_notification(*, organisation, acting_user, reason: str, sex
     forms = list(exploitation_forms or [])
     if any(f not in ExploitationForm.values for f in forms):
         errors["exploitation_forms"] = _("Forme d'exploitation inconnue.")
+    # Issue 5, « Bad input »: unknown country codes are refused like the other codes.
+    if exploitation_country and not ref.is_country_code(exploitation_country):
+        errors["exploitation_country"] = _("Code de pays inconnu : %(code)s.") % {"code": exploitation_country}
+    elif exploitation_departement and exploitation_country and exploitation_country != "FR":
+        errors["exploitation_departement"] = _("Un département ne se renseigne que pour un lieu en France.")
     if exploitation_departement and not ref.is_departement_code(exploitation_departement):
         errors["exploitation_departement"] = _("Département inconnu.")
     if errors:

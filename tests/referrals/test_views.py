@@ -161,3 +161,20 @@ def test_anonymous_notification_refuses_a_child_age_band(sender, sender_org):
 
     with pytest.raises(ValidationError):
         services.record_anonymous_notification(organisation=sender_org, acting_user=sender, reason="refused_referral", age_band="12-17")
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [({"exploitation_country": "ZZ"}, "exploitation_country"), ({"exploitation_country": "BE", "exploitation_departement": "93"}, "exploitation_departement")],
+)
+def test_anonymous_notification_refuses_unknown_countries_and_a_departement_abroad(sender, sender_org, extra, field):
+    from django.core.exceptions import ValidationError
+
+    from maillage.referrals.models import AnonymousNotification
+
+    with pytest.raises(ValidationError) as exc:
+        services.record_anonymous_notification(organisation=sender_org, acting_user=sender, reason="refused_referral", **extra)
+    assert field in exc.value.message_dict
+    assert not AnonymousNotification.objects.exists()
+    services.record_anonymous_notification(organisation=sender_org, acting_user=sender, reason="refused_referral", exploitation_country="FR", exploitation_departement="93")
+    assert AnonymousNotification.objects.count() == 1
