@@ -145,3 +145,16 @@ def test_the_identification_reference_and_deciders_belong_to_the_legal_situation
     assert "Identifiée" in html or "identifiée" in html  # the status itself stays visible
     assert ("PV-2026-0451" in html) is shown
     assert ("motifs raisonnables retenus" in html) is shown
+
+
+def test_the_partner_is_not_offered_owner_only_links(case, sender, refer, recipient, recipient_org, login, client):
+    import datetime
+
+    period = case_services.record_reflection_period(case=case, acting_user=sender, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 2, 15), status="granted")
+    accepted(refer, recipient, recipient_org, shared_parts=["facts", "rights"])
+    login(client, recipient)
+    html = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "01/01/2026" in html  # the shared legal situation is shown
+    edit = reverse("cases:reflection_edit", args=[case.pk, period.pk])
+    assert edit not in html
+    assert client.get(edit).status_code == 404
