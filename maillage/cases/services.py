@@ -632,6 +632,13 @@ def build_subject_access_export(*, case: Case, acting_user, password: str) -> by
         "assistance": [{"code": m.code, "status": m.status} for m in case.assistance_measures.all()],
         "reflection_periods": [{"start": p.start.isoformat(), "end": p.end.isoformat(), "status": p.status} for p in case.reflection_periods.all()],
         "residence_permits": [{"basis": p.legal_basis, "start": p.start.isoformat(), "end": _jsonable(p.end)} for p in case.residence_permits.all()],
+        # Everything else kept about the person (GDPR art. 15: all their data).
+        "screenings": [
+            {"date": s.performed_at.isoformat(), "set": s.indicator_set.code, "version": s.indicator_set.version, "present": s.present_codes, "dimensions": s.dimensions, "outcome": s.outcome}
+            for s in Screening.objects.filter(case=case).select_related("indicator_set")
+        ],
+        "protection_measures": [{"beneficiary": m.beneficiary, "kind": m.kind, "start": m.start.isoformat(), "end": _jsonable(m.end)} for m in case.protection_measures.all()],
+        "proceedings": [{"kind": p.kind, "date": p.on.isoformat(), "reference": p.reference} for p in case.proceedings.all()],
         "timeline": [{"date": e.at.isoformat(), "event": e.summary} for e in case.events.all()],
     }
     buffer = io.BytesIO()

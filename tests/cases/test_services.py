@@ -152,3 +152,21 @@ def test_database_constraints_hold_per_state_invariants(case):
         Case.objects.filter(pk=case.pk).update(status="identified")
     with pytest.raises(IntegrityError), transaction.atomic():
         Case.objects.filter(pk=case.pk).update(status="bogus")
+
+
+def test_subject_access_export_holds_screenings_protection_and_proceedings(case, case_worker):
+    import io
+    import json
+
+    import pyzipper
+
+    services.record_screening(case=case, acting_user=case_worker, present_codes=[], act_established=True, set_code="AL")
+    services.record_protection_measure(case=case, acting_user=case_worker, beneficiary="victim", kind="physical", start=datetime.date(2026, 1, 2))
+    services.record_proceeding(case=case, acting_user=case_worker, kind="complaint", on=datetime.date(2026, 1, 3), reference="PV-77")
+    payload = services.build_subject_access_export(case=case, acting_user=case_worker, password="un-mot-de-passe-long")
+    with pyzipper.AESZipFile(io.BytesIO(payload)) as archive:
+        archive.setpassword(b"un-mot-de-passe-long")
+        data = json.loads(archive.read(f"{case.reference}.json"))
+    assert data["screenings"][0]["set"] == "AL" and data["screenings"][0]["outcome"]
+    assert data["protection_measures"] == [{"beneficiary": "victim", "kind": "physical", "start": "2026-01-02", "end": None}]
+    assert data["proceedings"] == [{"kind": "complaint", "date": "2026-01-03", "reference": "PV-77"}]
