@@ -151,6 +151,13 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def safe_link_url(self) -> str:
+        """The link, or "" when it is not one we render (see links.py)."""
+        from .links import is_safe_link
+
+        return self.link_url.strip() if is_safe_link(self.link_url) else ""
+
 
 class MeetingInvitation(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")

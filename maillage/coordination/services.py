@@ -44,6 +44,7 @@ from .enums import (
     MeetingStatus,
     MinutesStatus,
 )
+from .links import is_safe_link
 from .models import (
     ActionItem,
     AdvocacyDossier,
@@ -232,6 +233,13 @@ def add_agenda_item(*, meeting, acting_user, title: str, duration_minutes: int |
     _require(policies.can_manage_meeting(acting_user, meeting))
     if parent is not None and parent.meeting_id != meeting.pk:
         raise ValidationError({"parent": _("Le point parent appartient à une autre réunion.")})
+    link_url = (link_url or "").strip()
+    if link_url and not is_safe_link(link_url):
+        # Rendered as a link for every reader of the meeting: only an address of
+        # this site or a web address (links.py).
+        raise ValidationError(
+            {"link_url": _("Le lien doit être une adresse de Maillage commençant par « / » (par exemple /plan/) ou une adresse web commençant par https://.")}
+        )
     position = meeting.agenda_items.filter(parent=parent).count() + 1
     item = AgendaItem.objects.create(
         meeting=meeting, parent=parent, position=position, title=title, duration_minutes=duration_minutes, presenter=presenter, link_url=link_url

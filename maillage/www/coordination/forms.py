@@ -115,7 +115,12 @@ class AgendaItemForm(forms.Form):
     duration_minutes = forms.IntegerField(label=_("Durée (minutes)"), min_value=1, max_value=600, required=False)
     presenter = forms.ModelChoiceField(label=_("Présenté par"), queryset=User.objects.none(), required=False)
     parent = forms.ModelChoiceField(label=_("Sous-point de"), queryset=None, required=False)
-    link_url = forms.CharField(label=_("Lien vers une mesure du plan ou un dossier"), max_length=300, required=False)
+    link_url = forms.CharField(
+        label=_("Lien vers une mesure du plan ou un dossier"),
+        max_length=300,
+        required=False,
+        help_text=_("Une adresse de Maillage commençant par « / » (par exemple /plan/) ou une adresse web commençant par https://."),
+    )
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
