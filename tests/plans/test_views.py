@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from maillage.plans import services
 from maillage.plans.enums import PlanStatus
-from maillage.plans.models import Amendment, Indicator, Measurement, Position
+from maillage.plans.models import Amendment, Comment, Indicator, Measurement, Position
 
 from .conftest import measure
 
@@ -245,3 +245,15 @@ def test_coordinator_opens_round_for_a_network_with_per_axe_settings(client, log
     assert setting.positions_enabled and not setting.comments_enabled and not setting.amendments_enabled
     draft_plan.refresh_from_db()
     assert draft_plan.status == PlanStatus.CONSULTATION
+
+
+def test_a_reply_carries_its_own_stance(client, login, invited_member, draft_plan, open_round):
+    """Threads up to three levels, each comment — replies included — marked in favour / neutral / against (issue 6)."""
+    m1 = measure(draft_plan, 1)
+    root = services.add_comment(round=open_round, measure=m1, body="Premier avis", stance="in_favour", acting_user=invited_member)
+    login(client, invited_member)
+    page = client.get(reverse("plans:round_measure", args=[open_round.pk, m1.pk])).content.decode()
+    assert f'id="orientation-{root.pk}-against"' in page and 'name="parent"' in page
+    client.post(reverse("plans:comment", args=[open_round.pk, m1.pk]), {"parent": root.pk, "stance": "against", "body": "Je ne partage pas"})
+    reply = Comment.objects.get(parent=root)
+    assert reply.stance == "against" and reply.depth == 2

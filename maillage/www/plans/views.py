@@ -19,7 +19,7 @@ from maillage.core.audit import record
 from maillage.core.models import AuditKind
 from maillage.plans import policies, reports, selectors, services, xlsx
 from maillage.plans.diff import compare_snapshots
-from maillage.plans.enums import PLAN_TRANSITIONS, PlanStatus, PositionValue
+from maillage.plans.enums import PLAN_TRANSITIONS, PlanStatus, PositionValue, Stance
 from maillage.plans.models import Amendment, Comment, Indicator, Measure, Measurement, Milestone, Plan, ProgressReport, SubAction
 
 from . import forms
@@ -306,6 +306,7 @@ def round_measure(request, round_id, measure_id):
         "positions": positions_page,
         "position_form": forms.PositionForm(initial={"value": position.value, "argument": position.argument} if position else None),
         "comment_form": forms.CommentForm(),
+        "stance_choices": Stance.choices,
         "amendment_form": forms.AmendmentForm(initial={"version": round_.version.number}),
         "amendments": amendments_page,
         "threads": selectors.comment_threads(threads_page.object_list),
