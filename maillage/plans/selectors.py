@@ -12,7 +12,7 @@ from maillage.organisations.models import Organisation
 
 from . import policies
 from .enums import MAX_COMMENT_DEPTH, Decision, PositionValue
-from .models import Amendment, Comment, ConsultationRound, Indicator, Measure, Measurement, Plan, Position, ProgressReport
+from .models import Amendment, Comment, ConsultationRound, Indicator, InternalNote, Measure, Measurement, Plan, Position, ProgressReport
 from .rollup import mean_progress
 
 
@@ -130,6 +130,17 @@ def comment_threads(roots) -> list[dict]:
         return {"comment": comment, "replies": [walk(c) for c in children.get(comment.pk, [])]}
 
     return [walk(c) for c in roots]
+
+
+def internal_notes(user, round_: ConsultationRound, *, measure: Measure | None = None):
+    """The coordination's internal notes of a round (none for anyone else);
+    for a measure, the notes on it and on its amendments, oldest first."""
+    if not policies.can_manage_plans(user):
+        return InternalNote.objects.none()
+    qs = InternalNote.objects.filter(round=round_).select_related("author", "measure", "amendment")
+    if measure is not None:
+        qs = qs.filter(Q(measure=measure) | Q(amendment__measure=measure))
+    return qs.order_by("created_at", "pk")
 
 
 def measure_amendments(round_: ConsultationRound, measure: Measure):

@@ -708,9 +708,29 @@ def answer_amendment(*, amendment: Amendment, recommendation: str, decision: str
 
 @transaction.atomic
 def add_internal_note(*, round: ConsultationRound, body: str, acting_user, measure: Measure | None = None, amendment: Amendment | None = None) -> InternalNote:
+    """An internal note of the coordination (OpenSlides' internal comment
+    section): on the round, on one of its measures, or on one of its
+    amendments (then also filed under the amendment's measure), so that it
+    sits beside the shared discussion it is about. Never shown to the
+    consulted organisations nor exported."""
     _require_coordinator(acting_user)
+    if amendment is not None:
+        if amendment.round_id != round.pk:
+            raise ValidationError(_("Cet amendement n'appartient pas à cette consultation."))
+        measure = amendment.measure
+    if measure is not None and (measure.plan_id != round.plan_id or measure.pk not in round.version.measure_ids()):
+        raise ValidationError(_("Cette mesure ne fait pas partie de la version soumise à consultation."))
+    if not body.strip():
+        raise ValidationError(_("La note est vide."))
     note = InternalNote.objects.create(round=round, body=body, author=acting_user, measure=measure, amendment=amendment)
-    record(action="plans.note.create", actor=acting_user, target=note, target_label=str(round), organisation=round.plan.coordination)
+    record(
+        action="plans.note.create",
+        actor=acting_user,
+        target=note,
+        target_label=str(round),
+        organisation=round.plan.coordination,
+        details={"measure": measure.pk if measure else None, "amendment": amendment.pk if amendment else None},
+    )
     return note
 
 

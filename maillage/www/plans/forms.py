@@ -120,6 +120,9 @@ class AnswerForm(forms.Form):
 
 class NoteForm(forms.Form):
     body = forms.CharField(label=_("Note interne (visible de la seule coordination)"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    # A note on a measure or on an amendment sits beside its discussion.
+    measure = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    amendment = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class HearingSearchForm(forms.Form):

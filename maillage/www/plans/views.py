@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -267,7 +268,7 @@ def round_detail(request, round_id):
         "position_values": PositionValue.choices,
         "is_coordination": is_coordination,
         "pending_page": _page(request, selectors.pending_amendments(round_), PER_PAGE_PENDING) if is_coordination else None,
-        "notes": round_.internal_notes.select_related("author") if is_coordination else None,
+        "notes": selectors.internal_notes(request.user, round_) if is_coordination else None,
         "note_form": forms.NoteForm() if is_coordination else None,
         "hearings": round_.hearings.select_related("organisation"),
     }
@@ -316,6 +317,10 @@ def round_measure(request, round_id, measure_id):
         # One prefixed form per amendment: field ids stay unique on the page.
         for a in amendments_page:
             a.answer_form = forms.AnswerForm(prefix=f"reponse-{a.pk}", initial={"recommendation": a.recommendation, "decision": a.decision, "answer": a.answer})
+            a.note_form = forms.NoteForm(auto_id=f"note-amendement-{a.pk}-%s", initial={"amendment": a.pk})
+        # Internal notes sit beside the shared discussion (OpenSlides), for the coordination only.
+        context["notes"] = selectors.internal_notes(request.user, round_, measure=measure)
+        context["note_form"] = forms.NoteForm(auto_id="note-%s", initial={"measure": measure.pk})
     return render(request, "plans/round_measure.html", context)
 
 
@@ -404,11 +409,29 @@ def internal_note(request, round_id):
         raise Http404
     round_ = _round(request, round_id)
     form = forms.NoteForm(request.POST)
+    measure_id = None
     if form.is_valid():
-        services.add_internal_note(round=round_, body=form.cleaned_data["body"], acting_user=request.user)
-        messages.success(request, _("Note interne ajoutée."))
+        d = form.cleaned_data
+        amendment_obj = get_object_or_404(Amendment, pk=d["amendment"], round=round_) if d.get("amendment") else None
+        measure_obj = None
+        if d.get("measure"):
+            if d["measure"] not in round_.version.measure_ids():
+                raise Http404
+            measure_obj = get_object_or_404(Measure, pk=d["measure"], plan=round_.plan)
+        measure_id = amendment_obj.measure_id if amendment_obj else (measure_obj.pk if measure_obj else None)
+        try:
+            services.add_internal_note(round=round_, body=d["body"], measure=measure_obj, amendment=amendment_obj, acting_user=request.user)
+        except ValidationError as exc:
+            messages.warning(request, _error_text(exc))
+        else:
+            messages.success(request, _("Note interne ajoutée."))
     else:
         messages.warning(request, _("La note est vide."))
+        posted = request.POST.get("measure", "")
+        measure_id = int(posted) if posted.isdigit() and int(posted) in round_.version.measure_ids() else None
+    if measure_id is not None:
+        # Back beside the discussion the note is about.
+        return redirect(reverse("plans:round_measure", args=[round_.pk, measure_id]) + "#notes-internes")
     return redirect("plans:round", round_id=round_.pk)
 
 
