@@ -259,6 +259,7 @@ def record_measurement(*, indicator: Indicator, value, date, departement: str = 
     measure = indicator.measure
     if not (policies.can_manage_plans(acting_user) or policies.can_report_on(acting_user, measure)):
         raise PermissionDenied
+    _require_not_closed(measure.plan_id)
     measurement = Measurement.objects.create(indicator=indicator, value=value, date=date, departement=departement, entered_by=acting_user)
     record(action="plans.measurement.create", actor=acting_user, target=measurement, organisation=measure.plan.coordination)
     return measurement
@@ -267,6 +268,7 @@ def record_measurement(*, indicator: Indicator, value, date, departement: str = 
 @transaction.atomic
 def validate_measurement(*, measurement: Measurement, acting_user) -> Measurement:
     _require_coordinator(acting_user)
+    _require_not_closed(measurement.indicator.measure.plan_id)
     if measurement.validated_at is not None:
         raise ValidationError(_("Cette valeur a déjà été validée."))
     measurement.validated_by = acting_user
@@ -791,6 +793,8 @@ def _apply(measure: Measure, *, status, progress: int, health: str, completion: 
 def validate_progress_report(*, report: ProgressReport, acting_user) -> ProgressReport:
     _require_coordinator(acting_user)
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    # A report still pending when the plan closed no longer changes its history.
+    _require_not_closed(report.measure.plan_id)
     if report.validated_at is not None:
         raise ValidationError(_("Ce compte rendu a déjà été validé."))
     report.validated_by = acting_user
@@ -810,8 +814,10 @@ def validate_progress_report(*, report: ProgressReport, acting_user) -> Progress
 
 @transaction.atomic
 def apply_progress_rows(*, plan: Plan, rows: list[dict], acting_user) -> int:
-    """Apply already-checked rows of an imported progress file, all or nothing."""
+    """Apply already-checked rows of an imported progress file, all or nothing
+    (refused once the plan is closed: its follow-up is history)."""
     _require_coordinator(acting_user)
+    _require_not_closed(plan.pk)
     measures = {m.number: m for m in plan.measures.select_for_update()}
     for row in rows:
         _apply(measures[row["number"]], status=row["status"], progress=row["progress"], health=row["health"], completion=row["completion"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
@@ -98,4 +99,7 @@ def import_progress(*, plan: Plan, data: bytes, acting_user) -> tuple[int, list[
     rows, errors = parse_progress(plan, data)
     if errors:
         return 0, errors
-    return services.apply_progress_rows(plan=plan, rows=rows, acting_user=acting_user), []
+    try:
+        return services.apply_progress_rows(plan=plan, rows=rows, acting_user=acting_user), []
+    except ValidationError as exc:
+        return 0, exc.messages

@@ -201,3 +201,35 @@ def test_closed_plan_page_hides_edit_controls(client, login, adopted, coordinato
     response = client.post(reverse("plans:followup_item_delete", args=[adopted.pk, "actions", sa.pk]), follow=True)
     assert response.status_code == 200 and "clos" in response.content.decode()
     assert SubAction.objects.filter(pk=sa.pk).exists()
+
+
+def test_closed_plan_figures_are_frozen_too(client, login, adopted, coordinator, invited_member):
+    """Values, reports and imported progress no longer change a closed plan's
+    history (same rule as the follow-up above): French refusals, nothing written."""
+    from maillage.plans import xlsx
+    from maillage.plans.models import Measure, ProgressReport
+
+    m1 = measure(adopted, 1)
+    ind = services.add_indicator(measure=m1, name="Victimes", unit="personnes", acting_user=coordinator)
+    pending_value = services.record_measurement(indicator=ind, value=12, date=date(2027, 1, 1), acting_user=invited_member)
+    report = services.submit_progress_report(measure=m1, status=None, progress=80, health="at_risk", completion="substantial", acting_user=invited_member)
+    data = xlsx.export_progress(adopted)
+    _close(adopted, coordinator)
+    for call in (
+        lambda: services.record_measurement(indicator=ind, value=3, date=date(2028, 1, 1), acting_user=coordinator),
+        lambda: services.validate_measurement(measurement=pending_value, acting_user=coordinator),
+        lambda: services.validate_progress_report(report=report, acting_user=coordinator),
+    ):
+        with pytest.raises(ValidationError, match="clos"):
+            call()
+    count, errors = xlsx.import_progress(plan=adopted, data=data, acting_user=coordinator)
+    assert count == 0 and any("clos" in e for e in errors)
+    assert Measurement.objects.filter(indicator=ind).count() == 1 and Measurement.objects.get().validated_at is None
+    assert ProgressReport.objects.get().validated_at is None and Measure.objects.get(pk=m1.pk).progress == 0
+    # Through the pages: a clear message, never an error page.
+    login(client, coordinator)
+    response = client.post(
+        reverse("plans:measurement_add", args=[ind.pk]), {f"indicateur-{ind.pk}-value": "5", f"indicateur-{ind.pk}-date": "2028-01-01"}, follow=True
+    )
+    assert response.status_code == 200 and "Le plan est clos" in response.content.decode()
+    assert Measurement.objects.filter(indicator=ind).count() == 1

@@ -757,8 +757,12 @@ def measurement_add(request, indicator_id):
         raise Http404
     form = forms.MeasurementForm(request.POST, prefix=f"indicateur-{indicator.pk}")
     if form.is_valid():
-        services.record_measurement(indicator=indicator, acting_user=request.user, **form.cleaned_data)
-        messages.success(request, _("Valeur enregistrée ; elle sera publiée après validation par la coordination."))
+        try:
+            services.record_measurement(indicator=indicator, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.warning(request, _error_text(exc))
+        else:
+            messages.success(request, _("Valeur enregistrée ; elle sera publiée après validation par la coordination."))
     else:
         messages.warning(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     if policies.can_manage_plans(request.user):
