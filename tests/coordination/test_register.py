@@ -124,3 +124,11 @@ def test_search_and_overdue(coordinator, organisation, other_organisation):
     assert list(selectors.search_letters(coordinator, start=dt.date(2013, 5, 1), end=dt.date(2013, 5, 31))) == [a]
     assert selectors.search_letters(coordinator, status=LetterStatus.RECEIVED).count() == 2
     assert selectors.overdue_letters(coordinator, today=dt.date(2013, 6, 20)).count() == 1
+
+
+def test_the_form_states_the_default_reply_delay_in_force(client, login, coordinator, settings):
+    """The reply deadline's default is configurable: the form says the one in force, not a fixed 30 days."""
+    login(client, coordinator)
+    assert "Par défaut, 30 jours après la réception." in client.get("/coordination/courrier/nouveau/").content.decode()
+    settings.COORDINATION_LETTER_REPLY_DAYS = 15
+    assert "Par défaut, 15 jours après la réception." in client.get("/coordination/courrier/nouveau/").content.decode()

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from maillage.coordination.enums import (
     ActionStatus,
@@ -18,6 +19,7 @@ from maillage.coordination.enums import (
     MeetingMode,
 )
 from maillage.coordination.ical import paris
+from maillage.coordination.services import reply_delay_days
 from maillage.organisations.models import Membership, Organisation
 
 User = get_user_model()
@@ -265,9 +267,7 @@ class LetterForm(forms.Form):
         help_text=_("PDF uniquement, 10 Mo au plus. Un courrier ne doit jamais contenir l'identité d'une victime."),
     )
     expects_reply = forms.BooleanField(label=_("Une réponse est attendue"), required=False, initial=True)
-    reply_due_on = forms.DateField(
-        label=_("Réponse attendue avant le"), widget=DateInput(), required=False, help_text=_("Par défaut, 30 jours après la réception.")
-    )
+    reply_due_on = forms.DateField(label=_("Réponse attendue avant le"), widget=DateInput(), required=False)
     assignee = forms.ModelChoiceField(label=_("Attribué à"), queryset=User.objects.none(), required=False)
     in_reply_to = forms.ModelChoiceField(label=_("En réponse au courrier"), queryset=None, required=False)
     group = forms.ModelChoiceField(label=_("Groupe de travail"), queryset=None, required=False)
@@ -278,6 +278,10 @@ class LetterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["sender_organisation"].queryset = _orgs()
         self.fields["recipient_organisation"].queryset = _orgs()
+        # The default delay is configurable (COORDINATION_LETTER_REPLY_DAYS): say the one in force.
+        self.fields["reply_due_on"].help_text = ngettext(
+            "Par défaut, %(n)s jour après la réception.", "Par défaut, %(n)s jours après la réception.", reply_delay_days()
+        ) % {"n": reply_delay_days()}
         self.fields["assignee"].queryset = assignees
         self.fields["in_reply_to"].queryset = letters
         self.fields["group"].queryset = groups
