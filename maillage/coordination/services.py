@@ -1009,6 +1009,9 @@ def pick_slot(*, appointment, slot, acting_user) -> Meeting:
         raise ValidationError({"slot": _("Ce rendez-vous n'attend plus de choix de créneau.")})
     if slot.appointment_id != appointment.pk:
         raise ValidationError({"slot": _("Ce créneau n'appartient pas à ce rendez-vous.")})
+    if slot.starts_at <= timezone.now():
+        # The slots were in the future when proposed; one may have passed since.
+        raise ValidationError({"slot": _("Ce créneau est déjà passé : choisissez-en un autre ou demandez de nouvelles propositions.")})
     online = appointment.mode == "online"
     meeting = Meeting.objects.create(
         title=appointment.subject,

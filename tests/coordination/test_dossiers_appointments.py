@@ -74,3 +74,35 @@ def test_appointment_slots_must_be_valid(coordinator, coordination, organisation
         services.propose_appointment(acting_user=coordinator, proposer_organisation=coordination, target_organisation=organisation, subject="x", slots=[(paris(2031, 6, 3, 10), paris(2031, 6, 3, 9))])
     with pytest.raises(ValidationError):
         services.propose_appointment(acting_user=coordinator, proposer_organisation=coordination, target_organisation=organisation, subject="x", slots=[(paris(2001, 6, 3, 10), paris(2001, 6, 3, 11))])
+
+
+def test_a_slot_that_has_passed_cannot_be_picked(client, login, coordinator, coordination, organisation):
+    """Slots are in the future when proposed; one that has passed since is refused in French and no meeting is created."""
+    import time_machine
+
+    from maillage.coordination.models import Meeting
+
+    target = MembershipFactory(organisation=organisation, is_admin=True).user
+    appointment = services.propose_appointment(
+        acting_user=coordinator,
+        proposer_organisation=coordination,
+        target_organisation=organisation,
+        subject="Rendez-vous",
+        place="Paris",
+        slots=[(paris(2031, 6, 3, 10), paris(2031, 6, 3, 11)), (paris(2031, 6, 10, 10), paris(2031, 6, 10, 11))],
+    )
+    first, second = appointment.slots.order_by("starts_at")
+    with time_machine.travel(paris(2031, 6, 5, 9), tick=False):
+        with pytest.raises(ValidationError, match="déjà passé"):
+            services.pick_slot(appointment=appointment, slot=first, acting_user=target)
+        assert not Meeting.objects.exists()
+        login(client, target)
+        page = client.get(f"/coordination/rendez-vous/{appointment.pk}/").content.decode()
+        assert f'value="{second.pk}"' in page and f'value="{first.pk}"' not in page
+        response = client.post(f"/coordination/rendez-vous/{appointment.pk}/", {"slot": first.pk})
+        assert response.status_code == 200 and not Meeting.objects.exists()
+    with time_machine.travel(paris(2031, 6, 12, 9), tick=False):
+        # Every slot has passed: nothing to pick any more.
+        login(client, target)
+        assert client.post(f"/coordination/rendez-vous/{appointment.pk}/", {"slot": second.pk}).status_code == 403
+        assert not Meeting.objects.exists()

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -372,5 +373,6 @@ class PickSlotForm(forms.Form):
 
     def __init__(self, *args, appointment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slot"].queryset = appointment.slots.all()
+        # Only the slots still ahead can be picked (services.pick_slot refuses the others).
+        self.fields["slot"].queryset = appointment.slots.filter(starts_at__gt=timezone.now())
         self.fields["slot"].label_from_instance = lambda s: f"{paris(s.starts_at):%d/%m/%Y %H:%M} – {paris(s.ends_at):%H:%M}"

@@ -962,7 +962,11 @@ def appointment_detail(request, pk):
     appointment = get_object_or_404(
         policies.appointments_visible_to(request.user).select_related("proposer_organisation", "target_organisation", "meeting"), pk=pk
     )
-    can_pick = policies.can_pick_slot(request.user, appointment) and appointment.status == "pending"
+    can_pick = (
+        policies.can_pick_slot(request.user, appointment)
+        and appointment.status == "pending"
+        and appointment.slots.filter(starts_at__gt=timezone.now()).exists()
+    )
     form = f.PickSlotForm(request.POST or None, appointment=appointment) if can_pick else None
     if request.method == "POST":
         if not can_pick:
