@@ -615,6 +615,9 @@ def minutes_draft_text(meeting) -> str:
 @transaction.atomic
 def draft_minutes(*, meeting, acting_user) -> Meeting:
     _require(policies.can_manage_meeting(acting_user, meeting))
+    # Minutes come after the meeting (issue 7), like the attendance sheet.
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("La réunion n'a pas encore commencé : le compte rendu se rédige après."))
     _minutes_transition(meeting, MinutesStatus.DRAFT)
     if meeting.minutes_status == MinutesStatus.NONE or not meeting.minutes:
         meeting.minutes = minutes_draft_text(meeting)

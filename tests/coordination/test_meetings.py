@@ -113,6 +113,11 @@ def test_meeting_life_cycle_with_a_frozen_clock(group, coordinator, plain_member
         services.invite_group_members(meeting=meeting, acting_user=coordinator)
         with pytest.raises(ValidationError):
             services.record_attendance(meeting=meeting, acting_user=coordinator, present_user_ids=[], organisation_ids=[])
+        # Minutes come after the meeting, like the attendance sheet.
+        with pytest.raises(ValidationError, match="pas encore commencé"):
+            services.draft_minutes(meeting=meeting, acting_user=coordinator)
+        meeting.refresh_from_db()
+        assert meeting.minutes_status == MinutesStatus.NONE and meeting.minutes == ""
     with time_machine.travel(paris(2031, 3, 5, 13, 0), tick=False):
         services.record_attendance(meeting=meeting, acting_user=coordinator, present_user_ids=[plain_member.pk], organisation_ids=[organisation.pk, coordination.pk])
         decision = services.record_decision(acting_user=coordinator, meeting=meeting, statement="Diffuser la fiche réflexe", review_on=dt.date(2031, 9, 1))
