@@ -983,7 +983,13 @@ def propose_appointment(
         place=place,
     )
     AppointmentSlot.objects.bulk_create(AppointmentSlot(appointment=appointment, starts_at=start, ends_at=end) for start, end in slots)
-    for membership in target_organisation.memberships.active().filter(is_admin=True).select_related("user"):
+    # Its administrators are told; an organisation without one (a small
+    # association whose only account is a plain member) is told through its
+    # active members, otherwise nobody could pick a slot.
+    recipients = target_organisation.memberships.active().select_related("user")
+    if recipients.filter(is_admin=True).exists():
+        recipients = recipients.filter(is_admin=True)
+    for membership in recipients:
         notify(
             recipient=membership.user,
             title=_("Rendez-vous proposé : %(subject)s") % {"subject": subject},

@@ -106,3 +106,38 @@ def test_a_slot_that_has_passed_cannot_be_picked(client, login, coordinator, coo
         login(client, target)
         assert client.post(f"/coordination/rendez-vous/{appointment.pk}/", {"slot": second.pk}).status_code == 403
         assert not Meeting.objects.exists()
+
+
+def test_an_organisation_without_administrator_still_hears_of_the_proposal(coordinator, coordination):
+    """Only administrators are told when there are some; otherwise the active members are, so someone can pick a slot."""
+    from maillage.notifications.models import Notification
+    from tests.factories import OrganisationFactory
+
+    small = OrganisationFactory(name="Petite association")
+    only_member = MembershipFactory(organisation=small, is_admin=False).user
+    services.propose_appointment(
+        acting_user=coordinator,
+        proposer_organisation=coordination,
+        target_organisation=small,
+        subject="Rendez-vous",
+        place="Paris",
+        slots=[(paris(2031, 6, 3, 10), paris(2031, 6, 3, 11))],
+    )
+    assert Notification.objects.filter(recipient=only_member).exists() and OutboundEmail.objects.filter(to=only_member.email).exists()
+
+
+def test_with_administrators_only_they_are_told(coordinator, coordination, organisation):
+    from maillage.notifications.models import Notification
+
+    admin = MembershipFactory(organisation=organisation, is_admin=True).user
+    member = MembershipFactory(organisation=organisation, is_admin=False).user
+    services.propose_appointment(
+        acting_user=coordinator,
+        proposer_organisation=coordination,
+        target_organisation=organisation,
+        subject="Rendez-vous",
+        place="Paris",
+        slots=[(paris(2031, 6, 3, 10), paris(2031, 6, 3, 11))],
+    )
+    assert Notification.objects.filter(recipient=admin).exists()
+    assert not Notification.objects.filter(recipient=member).exists()
