@@ -31,7 +31,11 @@ REMIND_BEFORE_DAYS = 3
 def _action_recipients(action):
     if action.owner_user_id:
         return [action.owner_user] if action.owner_user.is_active else []
-    return [m.user for m in Membership.objects.active().filter(organisation_id=action.owner_organisation_id, is_admin=True).select_related("user")]
+    # An organisation's administrators; without one, its active members (an
+    # action owed by a small association must still reach someone).
+    members = Membership.objects.active().filter(organisation_id=action.owner_organisation_id).select_related("user")
+    admins = [m.user for m in members if m.is_admin]
+    return admins or [m.user for m in members]
 
 
 def _letter_recipients(letter):

@@ -75,3 +75,15 @@ def test_weekly_digest_once_per_week_and_respects_preference(group, coordinator,
         OutboundEmail.objects.all().delete()
         tasks.send_weekly_digest()
         assert not OutboundEmail.objects.filter(to=plain_member.email).exists()
+
+
+def test_an_action_owed_by_an_organisation_without_administrator_reaches_its_members(group, coordinator):
+    """Reminders before and after due dates must reach someone: without an administrator, the organisation's active members."""
+    from maillage.organisations.enums import Role
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    small = OrganisationFactory(name="Petite association")
+    only_member = MembershipFactory(organisation=small, role=Role.MEMBER, is_admin=False).user
+    services.create_action(acting_user=coordinator, group=group, title="Fiche réflexe", owner_organisation=small, due_on=dt.date(2031, 3, 1))
+    assert tasks.send_reminders(today=dt.date(2031, 3, 10)) == 1
+    assert Notification.objects.filter(recipient=only_member, title__contains="Fiche réflexe").exists()
