@@ -557,6 +557,14 @@ def decision_update(request, pk):
 # --- My actions ------------------------------------------------------------------
 
 
+def _filters_query(request) -> str:
+    """The filters of a list page, for its pagination links: page 2 of a
+    search stays that search."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 def _status_choices():
     # Evaluated once per request (in the active language), not once per row.
     return [(value, str(label)) for value, label in ActionStatus.choices]
@@ -580,6 +588,7 @@ def my_actions(request):
             "page_title": _("Mes actions"),
             "form": form,
             "page": page,
+            "query": _filters_query(request),
             "today": timezone.localdate(),
             "status_choices": _status_choices(),
             "open_statuses": ("open", "in_progress"),
@@ -689,6 +698,7 @@ def letters(request):
             "page_title": _("Registre du courrier"),
             "form": form,
             "page": page,
+            "query": _filters_query(request),
             "can_manage": policies.can_manage_letters(request.user),
             "overdue_view": False,
             "today": timezone.localdate(),
