@@ -250,6 +250,12 @@ class ActionFilterForm(forms.Form):
         choices=[("all", _("Moi ou mon organisation")), ("me", _("Moi personnellement")), ("organisation", _("Mon organisation"))],
     )
     overdue = forms.BooleanField(label=_("En retard seulement"), required=False)
+    group = forms.ModelChoiceField(label=_("Groupe de travail"), queryset=None, required=False, empty_label=_("Tous"))
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only groups the person may see (policies.groups_visible_to).
+        self.fields["group"].queryset = groups
 
 
 class LetterForm(forms.Form):

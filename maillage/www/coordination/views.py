@@ -572,7 +572,7 @@ def _status_choices():
 
 @member_required
 def my_actions(request):
-    form = f.ActionFilterForm(request.GET or None)
+    form = f.ActionFilterForm(request.GET or None, groups=policies.groups_visible_to(request.user).order_by("name"))
     filters = form.cleaned_data if form.is_valid() else {}
     page = selectors.my_actions_page(
         request.user,
@@ -580,6 +580,7 @@ def my_actions(request):
         status=filters.get("status") or "open",
         scope=filters.get("scope") or "all",
         overdue_only=bool(filters.get("overdue")),
+        group_id=filters["group"].pk if filters.get("group") else None,
     )
     return render(
         request,
