@@ -38,6 +38,7 @@ from .enums import (
     DecisionStatus,
     DossierKind,
     GroupRole,
+    GroupStatus,
     InvitationResponse,
     LetterDirection,
     LetterStatus,
@@ -168,6 +169,38 @@ def add_group_member(*, group, user, organisation, role: str, acting_user) -> Gr
 
 
 @transaction.atomic
+def remove_group_member(*, member: GroupMember, acting_user) -> int:
+    """Take a person out of a group: the group's members-only pages close to
+    them at once (visibility reads GroupMember), and their invitations to the
+    group's coming meetings are withdrawn, their calendar receiving a
+    cancellation. Past meetings keep their invitations and attendance
+    (history). The pilot stays until the group names another one. Returns the
+    number of invitations withdrawn."""
+    group = member.group
+    _require(policies.can_manage_group(acting_user, group))
+    member = GroupMember.objects.select_for_update().select_related("user", "organisation").get(pk=member.pk)
+    if member.role == GroupRole.PILOT:
+        raise ValidationError(_("Le pilote reste membre du groupe : désignez d'abord un autre pilote en modifiant le groupe."))
+    upcoming = MeetingInvitation.objects.filter(
+        meeting__group=group, meeting__starts_at__gt=timezone.now(), meeting__status=MeetingStatus.SCHEDULED, user=member.user
+    ).select_related("meeting", "user")
+    withdrawn = 0
+    for invitation in upcoming:
+        _send_calendar(invitation.meeting, invitation, method="CANCEL", removed=True)
+        invitation.delete()
+        withdrawn += 1
+    member.delete()
+    audit.record(
+        action="coordination.group_member_removed",
+        actor=acting_user,
+        target=group,
+        organisation=member.organisation,
+        details={"user_id": member.user_id, "role": member.role, "invitations_withdrawn": withdrawn},
+    )
+    return withdrawn
+
+
+@transaction.atomic
 def add_document(*, acting_user, title: str, upload, group=None, dossier=None) -> GroupDocument:
     if group is not None:
         # Members and pilots share documents; observers only read them.
@@ -207,6 +240,8 @@ def schedule_meeting(
 ) -> Meeting:
     if group is not None:
         _require(policies.can_manage_group(acting_user, group))
+        if group.status == GroupStatus.CLOSED:
+            raise ValidationError(_("Ce groupe est clos : rouvrez-le avant de programmer une réunion."))
     _check_times(starts_at, ends_at)
     _check_place(mode, place, video_url)
     meeting = Meeting(
@@ -248,11 +283,13 @@ def add_agenda_item(*, meeting, acting_user, title: str, duration_minutes: int |
     return item
 
 
-def _send_calendar(meeting, invitation, *, method: str) -> None:
+def _send_calendar(meeting, invitation, *, method: str, removed: bool = False) -> None:
+    """`removed`: this person's invitation is withdrawn, the meeting itself goes
+    on (METHOD:CANCEL at the current SEQUENCE, as for a removed guest)."""
     ics = ical.meeting_ics(meeting, method=method, invitations=[invitation])
     local = ical.paris(meeting.starts_at)
     if method == "CANCEL":
-        subject = _("Annulé : %(title)s") % {"title": meeting.title}
+        subject = (_("Invitation retirée : %(title)s") if removed else _("Annulé : %(title)s")) % {"title": meeting.title}
         template = "coordination/emails/meeting_cancelled.txt"
     elif meeting.sequence:
         subject = _("Modifié : %(title)s") % {"title": meeting.title}
@@ -264,8 +301,14 @@ def _send_calendar(meeting, invitation, *, method: str) -> None:
         to=invitation.user.email,
         subject=subject,
         template=template,
-        context={"meeting": meeting, "local_start": local, "local_end": ical.paris(meeting.ends_at), "url": _url(f"/coordination/reunions/{meeting.pk}/")},
-        idempotency_key=f"meeting-{meeting.pk}-{method.lower()}-{meeting.sequence}-{invitation.user_id}",
+        context={
+            "meeting": meeting,
+            "local_start": local,
+            "local_end": ical.paris(meeting.ends_at),
+            "url": "" if removed else _url(f"/coordination/reunions/{meeting.pk}/"),
+            "removed": removed,
+        },
+        idempotency_key=f"meeting-{meeting.pk}-{method.lower()}{'-removed' if removed else ''}-{meeting.sequence}-{invitation.user_id}",
         ics=ics,
         ics_method=method,
     )

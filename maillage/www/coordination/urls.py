@@ -10,6 +10,7 @@ urlpatterns = [
     path("groupes/<int:pk>/", views.group_detail, name="group"),
     path("groupes/<int:pk>/modifier/", views.group_edit, name="group_edit"),
     path("groupes/<int:pk>/membres/ajouter/", views.group_member_add, name="group_member_add"),
+    path("groupes/<int:pk>/membres/<int:member_id>/retirer/", views.group_member_remove, name="group_member_remove"),
     path("groupes/<int:pk>/documents/ajouter/", views.group_document_add, name="group_document_add"),
     path("groupes/<int:group_pk>/reunions/nouvelle/", views.meeting_create, name="meeting_create"),
     path("documents/<int:pk>/", views.document_download, name="document"),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from maillage.coordination import policies, selectors, services
 from maillage.coordination.enums import ActionStatus, InvitationResponse
 from maillage.coordination.ical import feed_ics
-from maillage.coordination.models import CalendarFeedToken, DossierStep, GroupDocument, MeetingGuest, MeetingInvitation
+from maillage.coordination.models import CalendarFeedToken, DossierStep, GroupDocument, GroupMember, MeetingGuest, MeetingInvitation
 from maillage.organisations.policies import active_memberships
 
 from . import forms as f
@@ -178,6 +178,28 @@ def group_member_add(request, pk):
             messages.success(request, _("Membre ajouté au groupe."))
             return redirect("coordination:group", pk=group.pk)
     return _form_page(request, form, title=_("Ajouter un membre à « %(g)s »") % {"g": group.name}, back="coordination:index", submit=_("Ajouter"))
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def group_member_remove(request, pk, member_id):
+    group = _managed_group(request, pk)
+    member = get_object_or_404(GroupMember.objects.select_related("user", "organisation"), group=group, pk=member_id)
+    if request.method == "POST":
+        try:
+            withdrawn = services.remove_group_member(member=member, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(who)s ne fait plus partie du groupe.") % {"who": member.user})
+            if withdrawn:
+                messages.info(request, _("Invitations retirées aux réunions à venir : %(n)s.") % {"n": withdrawn})
+        return redirect("coordination:group", pk=group.pk)
+    return render(
+        request,
+        "coordination/group_member_remove.html",
+        {"page_title": _("Retirer un membre du groupe"), "group": group, "member": member},
+    )
 
 
 @member_required
