@@ -656,8 +656,10 @@ def build_subject_access_export(*, case: Case, acting_user, password: str) -> by
 
 def _wipe_identity(case: Case) -> None:
     Person.objects.filter(case=case).update(**dict.fromkeys(IDENTITY_FIELDS, ""), name_hash="", name_birth_year_hash="", lookup_birth_year=None)
-    # Free text and files may carry identity: they go too.
+    # Free text and files may carry identity: they go too. Tasks stay (who
+    # owed what, when) without their wording (« Appeler Mme … »).
     Note.objects.filter(case=case).delete()
+    Task.objects.filter(case=case).update(title=_("Tâche (intitulé effacé)"))
     for document in Document.objects.filter(case=case):
         name = document.file.name
         document.delete()

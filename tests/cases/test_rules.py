@@ -89,8 +89,11 @@ def test_erasure_refused_under_legal_hold(case, case_worker):
         services.erase_identity(case=case, acting_user=case_worker)
     assert Person.objects.get(case=case).last_name == "Okafor"
     services.set_legal_hold(case=case, acting_user=case_worker, hold=False)
+    task = services.add_task(case=case, acting_user=case_worker, title="Appeler Mme Okafor au foyer", due_on=datetime.date(2026, 5, 1), assignee=case_worker)
     services.erase_identity(case=case, acting_user=case_worker)
     assert Person.objects.get(case=case).last_name == ""
+    task.refresh_from_db()
+    assert "Okafor" not in task.title and task.due_on == datetime.date(2026, 5, 1)  # the task stays, its wording goes
 
 
 def test_retention_anonymises_identity_keeps_facts_and_logs(make_case, case_worker):
