@@ -50,7 +50,12 @@ def run(ctx) -> list[dict]:
     organisation = Organisation.objects.annotate(n=Count("cases")).order_by("-n").first()
     if organisation is None or organisation.n == 0:
         return out
-    membership = Membership.objects.active().filter(organisation=organisation, role=Role.CASE_WORKER).select_related("user").first()
+    membership = (
+        Membership.objects.active()
+        .filter(organisation=organisation, role=Role.CASE_WORKER)
+        .select_related("user")
+        .first()
+    )
     if membership is None:
         return out
     user = membership.user

@@ -35,12 +35,18 @@ def _setup():
     if coordinator is None:
         org, _ = Organisation.objects.get_or_create(
             slug="bench-coordination",
-            defaults={"name": "Coordination (bench)", "type": OrganisationType.COORDINATION, "territory_level": TerritoryLevel.NATIONAL},
+            defaults={
+                "name": "Coordination (bench)",
+                "type": OrganisationType.COORDINATION,
+                "territory_level": TerritoryLevel.NATIONAL,
+            },
         )
         coordinator = User.objects.filter(email="bench.coordination@example.fr").first() or User.objects.create_user(
             email="bench.coordination@example.fr", password=None
         )
-        Membership.objects.get_or_create(user=coordinator, organisation=org, defaults={"role": Role.COORDINATOR, "is_admin": True})
+        Membership.objects.get_or_create(
+            user=coordinator, organisation=org, defaults={"role": Role.COORDINATOR, "is_admin": True}
+        )
         # Coordinators must have a second factor, or every page redirects to its set-up.
         from allauth.mfa.models import Authenticator
         from allauth.mfa.totp.internal.auth import TOTP
@@ -52,7 +58,9 @@ def _setup():
     group = WorkingGroup.objects.filter(name=GROUP_NAME).first()
     with transaction.atomic():
         if group is None:
-            group = services.create_group(acting_user=coordinator, name=GROUP_NAME, lead_organisation=organisation, pilot=coordinator)
+            group = services.create_group(
+                acting_user=coordinator, name=GROUP_NAME, lead_organisation=organisation, pilot=coordinator
+            )
         missing = ACTIONS - ActionItem.objects.filter(group=group).count()
         if missing > 0:
             today = timezone.localdate()

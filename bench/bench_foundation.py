@@ -49,6 +49,14 @@ def run(ctx):
         result("web.minimal.inprocess_median_ms", minimal, "ms", None, "lower"),
         result("web.signed_in_floor.inprocess_median_ms", floor, "ms", None, "lower"),
         result("web.home.inprocess_median_ms", home, "ms", None, "lower"),
-        result("web.signed_in_floor.inprocess_ratio_to_minimal", round(minimal / floor, 3) if floor else None, "ratio", None, "higher"),
-        result("web.home.inprocess_ratio_to_minimal", round(minimal / home, 3) if home else None, "ratio", None, "higher"),
+        result(
+            "web.signed_in_floor.inprocess_ratio_to_minimal",
+            round(minimal / floor, 3) if floor else None,
+            "ratio",
+            None,
+            "higher",
+        ),
+        result(
+            "web.home.inprocess_ratio_to_minimal", round(minimal / home, 3) if home else None, "ratio", None, "higher"
+        ),
     ]

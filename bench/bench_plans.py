@@ -41,7 +41,12 @@ def _seeded():
     round_ = plan.rounds.first() if plan else None
     if round_ is None:
         return None
-    membership = Membership.objects.active().filter(organisation=plan.coordination, role="coordinator").select_related("user").first()
+    membership = (
+        Membership.objects.active()
+        .filter(organisation=plan.coordination, role="coordinator")
+        .select_related("user")
+        .first()
+    )
     if membership is None:
         return None
     return membership.user, round_
@@ -59,7 +64,11 @@ def _build():
     User = get_user_model()
     coordination, _ = Organisation.objects.get_or_create(
         slug="bench-plans-coordination",
-        defaults={"name": "Coordination (bench plans)", "type": OrganisationType.COORDINATION, "territory_level": TerritoryLevel.NATIONAL},
+        defaults={
+            "name": "Coordination (bench plans)",
+            "type": OrganisationType.COORDINATION,
+            "territory_level": TerritoryLevel.NATIONAL,
+        },
     )
     coordinator = User.objects.create_user(email="bench.plans.coordination@example.fr", password=None)
     Membership.objects.create(user=coordinator, organisation=coordination, role=Role.COORDINATOR, is_admin=True)
@@ -67,7 +76,10 @@ def _build():
     orgs, authors = [], []
     for i in range(ORGS):
         org = Organisation.objects.create(
-            slug=f"bench-plans-asso-{i}", name=f"Association (bench plans) {i}", type=OrganisationType.ASSOCIATION, territory_level=TerritoryLevel.NATIONAL
+            slug=f"bench-plans-asso-{i}",
+            name=f"Association (bench plans) {i}",
+            type=OrganisationType.ASSOCIATION,
+            territory_level=TerritoryLevel.NATIONAL,
         )
         user = User.objects.create_user(email=f"bench.plans.{i}@example.fr", password=None)
         Membership.objects.create(user=user, organisation=org, role=Role.MEMBER)

@@ -32,25 +32,45 @@ def run(ctx) -> list[dict]:
     if top is None:
         return out
     membership = (
-        Membership.objects.active().filter(organisation_id=top["recipient_organisation"], role=Role.CASE_WORKER).select_related("user", "organisation").first()
+        Membership.objects.active()
+        .filter(organisation_id=top["recipient_organisation"], role=Role.CASE_WORKER)
+        .select_related("user", "organisation")
+        .first()
     )
     if membership is not None:
         client = ctx.client_for(membership.user)
         session = client.session
         session["maillage.active_membership"] = membership.pk
         session.save()
-        urls = cycle(["/orientations/", "/orientations/?boite=recues&etat=attente", "/orientations/?boite=recues&etat=acceptees"])
+        urls = cycle(
+            [
+                "/orientations/",
+                "/orientations/?boite=recues&etat=attente",
+                "/orientations/?boite=recues&etat=acceptees",
+            ]
+        )
         assert client.get("/orientations/").status_code == 200
-        out.append(result("referrals.inbox.p95_ms", p95_ms(lambda: client.get(next(urls)), repeat=100), "ms", 100, "lower"))
+        out.append(
+            result("referrals.inbox.p95_ms", p95_ms(lambda: client.get(next(urls)), repeat=100), "ms", 100, "lower")
+        )
 
-    sender = Membership.objects.active().filter(role=Role.CASE_WORKER, organisation__cases__isnull=False).select_related("user", "organisation").first()
+    sender = (
+        Membership.objects.active()
+        .filter(role=Role.CASE_WORKER, organisation__cases__isnull=False)
+        .select_related("user", "organisation")
+        .first()
+    )
     if sender is not None:
         cases = cycle(list(Case.objects.filter(organisation=sender.organisation).order_by("pk")[:20]))
         services = cycle(SERVICES)
 
         def suggest():
             return selectors.suggest_recipients(
-                user=sender.user, organisation=sender.organisation, case=next(cases), service=next(services), danger_departements=["93"]
+                user=sender.user,
+                organisation=sender.organisation,
+                case=next(cases),
+                service=next(services),
+                danger_departements=["93"],
             )
 
         out.append(result("referrals.suggestions.p95_ms", p95_ms(suggest, repeat=60, warmup=5), "ms", 150, "lower"))

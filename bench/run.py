@@ -39,7 +39,10 @@ PY = sys.executable
 
 
 def pg_available() -> bool:
-    return shutil.which("pg_isready") is not None and subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode == 0
+    return (
+        shutil.which("pg_isready") is not None
+        and subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode == 0
+    )
 
 
 def database_urls() -> dict[str, str]:
@@ -50,7 +53,12 @@ def database_urls() -> dict[str, str]:
 
 
 def manage(args: list[str], *, database_url: str, settings: str = "config.settings.bench", check=True, **kwargs):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings, "DATABASE_URL": database_url, "MAILLAGE_VAR_DIR": str(VAR)}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings,
+        "DATABASE_URL": database_url,
+        "MAILLAGE_VAR_DIR": str(VAR),
+    }
     return subprocess.run([PY, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=check, **kwargs)
 
 
@@ -108,7 +116,15 @@ def inprocess(vendor: str) -> None:
             for row in module.run(Context(vendor)):
                 results.append(row)
         except Exception as exc:  # report and go on: one broken bench must not hide the others
-            results.append({"name": f"{path.stem}.error", "value": None, "unit": repr(exc)[:200], "target": None, "better": "lower"})
+            results.append(
+                {
+                    "name": f"{path.stem}.error",
+                    "value": None,
+                    "unit": repr(exc)[:200],
+                    "target": None,
+                    "better": "lower",
+                }
+            )
     print("BENCH-JSON " + json.dumps(results))
 
 
@@ -159,7 +175,13 @@ def load(port: int, path: str, *, headers: dict, clients: int = 20, duration: fl
     def pct(p):
         return round(latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))], 2) if latencies else None
 
-    return {"rps": round(len(latencies) / elapsed, 1), "p50": pct(50), "p95": pct(95), "errors": errors[0], "count": len(latencies)}
+    return {
+        "rps": round(len(latencies) / elapsed, 1),
+        "p50": pct(50),
+        "p95": pct(95),
+        "errors": errors[0],
+        "count": len(latencies),
+    }
 
 
 def web_benchmarks(vendor: str, url: str) -> list[dict]:
@@ -175,7 +197,8 @@ def web_benchmarks(vendor: str, url: str) -> list[dict]:
         "MAILLAGE_VAR_DIR": str(VAR),
     }
     redis_ok = (
-        subprocess.run(["redis-cli", "-h", "127.0.0.1", "ping"], capture_output=True, text=True).stdout.strip() == "PONG"
+        subprocess.run(["redis-cli", "-h", "127.0.0.1", "ping"], capture_output=True, text=True).stdout.strip()
+        == "PONG"
         if shutil.which("redis-cli")
         else False
     )
@@ -185,10 +208,23 @@ def web_benchmarks(vendor: str, url: str) -> list[dict]:
         subprocess.run([PY, "manage.py", "createcachetable"], env=env, cwd=ROOT, check=True)
     subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
     # A signed-in session with a second factor, made directly in the database.
-    cookie = subprocess.run([PY, "-c", SESSION_SNIPPET], env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    cookie = (
+        subprocess.run([PY, "-c", SESSION_SNIPPET], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     port = _free_port()
     server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "bench.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "bench.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
         env=env,
         cwd=ROOT,
     )
@@ -216,15 +252,41 @@ def web_benchmarks(vendor: str, url: str) -> list[dict]:
             if m["errors"]:
                 print(f"[web] {path}: {m['errors']} errors", file=sys.stderr)
             rows += [
-                {"name": f"web.{key}.errors", "value": m["errors"], "unit": "responses", "target": 0, "better": "lower"},
+                {
+                    "name": f"web.{key}.errors",
+                    "value": m["errors"],
+                    "unit": "responses",
+                    "target": 0,
+                    "better": "lower",
+                },
                 {"name": f"web.{key}.rps", "value": m["rps"], "unit": "req/s", "target": None, "better": "higher"},
                 {"name": f"web.{key}.p50_ms", "value": m["p50"], "unit": "ms", "target": None, "better": "lower"},
                 {"name": f"web.{key}.p95_ms", "value": m["p95"], "unit": "ms", "target": None, "better": "lower"},
             ]
         ratio = round(measured["home"]["rps"] / measured["minimal"]["rps"], 3) if measured["minimal"]["rps"] else None
-        rows.append({"name": "web.home.rps_ratio_to_minimal_view", "value": ratio, "unit": "ratio", "target": 0.5, "better": "higher"})
-        floor_ratio = round(measured["signed_in_floor"]["rps"] / measured["minimal"]["rps"], 3) if measured["minimal"]["rps"] else None
-        rows.append({"name": "web.signed_in_floor.rps_ratio_to_minimal_view", "value": floor_ratio, "unit": "ratio", "target": None, "better": "higher"})
+        rows.append(
+            {
+                "name": "web.home.rps_ratio_to_minimal_view",
+                "value": ratio,
+                "unit": "ratio",
+                "target": 0.5,
+                "better": "higher",
+            }
+        )
+        floor_ratio = (
+            round(measured["signed_in_floor"]["rps"] / measured["minimal"]["rps"], 3)
+            if measured["minimal"]["rps"]
+            else None
+        )
+        rows.append(
+            {
+                "name": "web.signed_in_floor.rps_ratio_to_minimal_view",
+                "value": floor_ratio,
+                "unit": "ratio",
+                "target": None,
+                "better": "higher",
+            }
+        )
         for row in rows:
             row["database"] = vendor
         return rows
@@ -268,8 +330,15 @@ def main() -> None:
         seed(vendor, url, reseed=args.reseed)
         if args.web_only:
             continue
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.bench", "DATABASE_URL": url, "MAILLAGE_VAR_DIR": str(VAR)}
-        proc = subprocess.run([PY, str(Path(__file__)), "--inprocess", vendor], env=env, cwd=ROOT, capture_output=True, text=True)
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.bench",
+            "DATABASE_URL": url,
+            "MAILLAGE_VAR_DIR": str(VAR),
+        }
+        proc = subprocess.run(
+            [PY, str(Path(__file__)), "--inprocess", vendor], env=env, cwd=ROOT, capture_output=True, text=True
+        )
         if proc.returncode != 0:
             print(proc.stderr[-3000:], file=sys.stderr)
         for line in proc.stdout.splitlines():
@@ -285,7 +354,9 @@ def main() -> None:
     if args.web_only and RESULTS.exists():
         # Keep the in-process figures of the last full run; replace the web ones.
         kept = [
-            r for r in json.loads(RESULTS.read_text()) if not r["name"].startswith("web.") or r["name"].startswith(("web.home.queries", "web.home.inprocess"))
+            r
+            for r in json.loads(RESULTS.read_text())
+            if not r["name"].startswith("web.") or r["name"].startswith(("web.home.queries", "web.home.inprocess"))
         ]
         results = kept + results
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -295,7 +366,9 @@ def main() -> None:
     for r in results:
         ok = ""
         if r["target"] is not None and r["value"] is not None:
-            ok = "yes" if (r["value"] <= r["target"] if r["better"] == "lower" else r["value"] >= r["target"]) else "NO"
+            ok = (
+                "yes" if (r["value"] <= r["target"] if r["better"] == "lower" else r["value"] >= r["target"]) else "NO"
+            )
         print(f"{r['name']:<{width}}  {r['value']!s:>12}  {r['unit']:<8} {r['target']!s:>8}  {r['better']:<6}  {ok}")
     print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
 

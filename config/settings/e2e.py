@@ -10,7 +10,13 @@ from .dev import *  # noqa: F403
 DEBUG = False
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["MAILLAGE_E2E_DB"], "OPTIONS": {"timeout": 20}}}
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ["MAILLAGE_E2E_DB"],
+        "OPTIONS": {"timeout": 20},
+    }
+}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -47,7 +47,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
 else:
     # A shared cache is required: TOTP codes are marked used in it (replay
     # protection across workers) and rate limits count in it.

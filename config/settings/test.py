@@ -14,7 +14,9 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 DEMO_DATA_ALLOWED = True
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", os.path.join(tempfile.gettempdir(), "maillage-test-private")))  # noqa: F405
+PRIVATE_MEDIA_ROOT = Path(  # noqa: F405
+    os.environ.get("PRIVATE_MEDIA_ROOT", os.path.join(tempfile.gettempdir(), "maillage-test-private"))
+)
 STORAGES["default"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
 ACCOUNT_RATE_LIMITS = ACCOUNT_RATE_LIMITS  # noqa: F405  (kept: tests check them)
 if "DATABASE_URL" not in os.environ:

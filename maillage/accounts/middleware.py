@@ -18,7 +18,15 @@ SESSION_AUTHENTICATED_AT = "maillage.authenticated_at"
 
 # Paths a signed-in user without a second factor may still reach: enrolment,
 # sign-out, language, static files, health.
-_MFA_EXEMPT_PREFIXES = ("/comptes/", "/i18n/", "/static/", "/healthz", "/accessibilite/", "/mentions-legales/", "/donnees-personnelles/")
+_MFA_EXEMPT_PREFIXES = (
+    "/comptes/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+    "/accessibilite/",
+    "/mentions-legales/",
+    "/donnees-personnelles/",
+)
 
 
 class SessionIdleTimeoutMiddleware:
@@ -76,12 +84,19 @@ class RequireSecondFactorMiddleware:
             if not mfa.has_second_factor(user):
                 messages.warning(
                     request,
-                    _("Votre rôle donne accès à des données de victimes : activez la double authentification pour continuer."),
+                    _(
+                        "Votre rôle donne accès à des données de victimes : activez la double authentification pour continuer."
+                    ),
                 )
                 # The security page offers both methods: an authenticator app
                 # or a security key.
                 return redirect("mfa_index")
             logout(request)
-            messages.error(request, _("Cette session n'a pas utilisé de second facteur. Reconnectez-vous avec votre code ou votre clé de sécurité."))
+            messages.error(
+                request,
+                _(
+                    "Cette session n'a pas utilisé de second facteur. Reconnectez-vous avec votre code ou votre clé de sécurité."
+                ),
+            )
             return redirect("account_login")
         return self.get_response(request)

@@ -76,7 +76,10 @@ def session_logout_url(request) -> str | None:
     from django.contrib.auth import BACKEND_SESSION_KEY
 
     session = getattr(request, "session", None)
-    if session is None or session.get(BACKEND_SESSION_KEY) != f"{ProConnectBackend.__module__}.{ProConnectBackend.__qualname__}":
+    if (
+        session is None
+        or session.get(BACKEND_SESSION_KEY) != f"{ProConnectBackend.__module__}.{ProConnectBackend.__qualname__}"
+    ):
         return None
     if not getattr(settings, "OIDC_OP_LOGOUT_ENDPOINT", "") or not session.get("oidc_id_token"):
         return None

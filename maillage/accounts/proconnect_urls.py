@@ -12,7 +12,15 @@ from django.urls import path
 from mozilla_django_oidc import views
 
 urlpatterns = [
-    path("callback/", login_not_required(views.OIDCAuthenticationCallbackView.as_view()), name="oidc_authentication_callback"),
-    path("authenticate/", login_not_required(views.OIDCAuthenticationRequestView.as_view()), name="oidc_authentication_init"),
+    path(
+        "callback/",
+        login_not_required(views.OIDCAuthenticationCallbackView.as_view()),
+        name="oidc_authentication_callback",
+    ),
+    path(
+        "authenticate/",
+        login_not_required(views.OIDCAuthenticationRequestView.as_view()),
+        name="oidc_authentication_init",
+    ),
     path("logout/", views.OIDCLogoutView.as_view(), name="oidc_logout"),
 ]

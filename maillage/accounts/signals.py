@@ -36,8 +36,19 @@ def _start_session_clock(sender, request, user, **kwargs):
 def _logged_in_through_proconnect(sender, request, user, **kwargs):
     # allauth's user_logged_in (journalled above) is not sent for a ProConnect
     # sign-in, which goes through Django's login only.
-    if request is not None and hasattr(request, "session") and request.session.get(BACKEND_SESSION_KEY) == PROCONNECT_BACKEND:
-        audit.record(action="auth.login", actor=user, kind=AuditKind.SECURITY, target=user, target_label=user.email, details={"method": "proconnect"})
+    if (
+        request is not None
+        and hasattr(request, "session")
+        and request.session.get(BACKEND_SESSION_KEY) == PROCONNECT_BACKEND
+    ):
+        audit.record(
+            action="auth.login",
+            actor=user,
+            kind=AuditKind.SECURITY,
+            target=user,
+            target_label=user.email,
+            details={"method": "proconnect"},
+        )
 
 
 @receiver(user_logged_out)
@@ -55,9 +66,23 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(authenticator_added)
 def _authenticator_added(sender, request, user, authenticator, **kwargs):
-    audit.record(action="auth.mfa_added", actor=user, kind=AuditKind.SECURITY, target=user, target_label=user.email, details={"type": authenticator.type})
+    audit.record(
+        action="auth.mfa_added",
+        actor=user,
+        kind=AuditKind.SECURITY,
+        target=user,
+        target_label=user.email,
+        details={"type": authenticator.type},
+    )
 
 
 @receiver(authenticator_removed)
 def _authenticator_removed(sender, request, user, authenticator, **kwargs):
-    audit.record(action="auth.mfa_removed", actor=user, kind=AuditKind.SECURITY, target=user, target_label=user.email, details={"type": authenticator.type})
+    audit.record(
+        action="auth.mfa_removed",
+        actor=user,
+        kind=AuditKind.SECURITY,
+        target=user,
+        target_label=user.email,
+        details={"type": authenticator.type},
+    )

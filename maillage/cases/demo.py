@@ -32,33 +32,146 @@ NATIONAL_CASES = 50_000
 # size of the list benchmark (bench/bench_cases.py, cases.list.p95_ms).
 NATIONAL_BIG_ORGANISATION_CASES = 20_000
 
-FORMS = [("PROX", 58), ("SEX", 6), ("TRAV_FORCE", 14), ("DIGNITE", 5), ("MENDICITE", 5), ("DELITS_FORCES", 7), ("SERVITUDE", 3), ("ESCL", 1), ("ORGANE", 1)]
-NATIONALITIES = [
-    ("NG", 24), ("FR", 10), ("RO", 8), ("CI", 5), ("CM", 5), ("CN", 5), ("BG", 4), ("MA", 4), ("BR", 3), ("VN", 3), ("AL", 3), ("GN", 3),
-    ("DZ", 2), ("TN", 2), ("CO", 2), ("PE", 1), ("UA", 2), ("MD", 1), ("HU", 1), ("GH", 2), ("CD", 2), ("SN", 1), ("ML", 1), ("PH", 1),
-    ("IN", 1), ("PK", 1), ("AF", 1), ("ER", 1), ("XX", 1), ("ZZ", 2),
+FORMS = [
+    ("PROX", 58),
+    ("SEX", 6),
+    ("TRAV_FORCE", 14),
+    ("DIGNITE", 5),
+    ("MENDICITE", 5),
+    ("DELITS_FORCES", 7),
+    ("SERVITUDE", 3),
+    ("ESCL", 1),
+    ("ORGANE", 1),
 ]
-LANGUAGE_OF = {"NG": "en", "GH": "en", "FR": "fr", "RO": "ro", "BG": "bg", "CN": "zh", "BR": "pt", "VN": "vi", "AL": "sq", "CO": "es", "PE": "es", "UA": "uk", "MD": "ro", "HU": "hu", "PH": "tl", "IN": "hi", "PK": "ur", "AF": "ps"}
-STATUSES = [(CaseStatus.REPORTED, 28), (CaseStatus.PRESUMED, 37), (CaseStatus.IDENTIFIED, 15), (CaseStatus.NOT_RETAINED, 5), (CaseStatus.CLOSED, 15)]
-MINOR_STATUSES = [(AgeStatus.DOCUMENTED_MINOR, 3), (AgeStatus.DECLARED_MINOR_UNVERIFIED, 2), (AgeStatus.ASSESSED_MINOR, 1)]
+NATIONALITIES = [
+    ("NG", 24),
+    ("FR", 10),
+    ("RO", 8),
+    ("CI", 5),
+    ("CM", 5),
+    ("CN", 5),
+    ("BG", 4),
+    ("MA", 4),
+    ("BR", 3),
+    ("VN", 3),
+    ("AL", 3),
+    ("GN", 3),
+    ("DZ", 2),
+    ("TN", 2),
+    ("CO", 2),
+    ("PE", 1),
+    ("UA", 2),
+    ("MD", 1),
+    ("HU", 1),
+    ("GH", 2),
+    ("CD", 2),
+    ("SN", 1),
+    ("ML", 1),
+    ("PH", 1),
+    ("IN", 1),
+    ("PK", 1),
+    ("AF", 1),
+    ("ER", 1),
+    ("XX", 1),
+    ("ZZ", 2),
+]
+LANGUAGE_OF = {
+    "NG": "en",
+    "GH": "en",
+    "FR": "fr",
+    "RO": "ro",
+    "BG": "bg",
+    "CN": "zh",
+    "BR": "pt",
+    "VN": "vi",
+    "AL": "sq",
+    "CO": "es",
+    "PE": "es",
+    "UA": "uk",
+    "MD": "ro",
+    "HU": "hu",
+    "PH": "tl",
+    "IN": "hi",
+    "PK": "ur",
+    "AF": "ps",
+}
+STATUSES = [
+    (CaseStatus.REPORTED, 28),
+    (CaseStatus.PRESUMED, 37),
+    (CaseStatus.IDENTIFIED, 15),
+    (CaseStatus.NOT_RETAINED, 5),
+    (CaseStatus.CLOSED, 15),
+]
+MINOR_STATUSES = [
+    (AgeStatus.DOCUMENTED_MINOR, 3),
+    (AgeStatus.DECLARED_MINOR_UNVERIFIED, 2),
+    (AgeStatus.ASSESSED_MINOR, 1),
+]
 ADULT_STATUSES = [(AgeStatus.DOCUMENTED_ADULT, 20), (AgeStatus.ASSESSED_ADULT, 2), (AgeStatus.DISPUTED, 1)]
 DEPARTEMENTS = ["75", "93", "13", "69", "59", "06", "33", "31", "67", "34", "44", "92", "94", "973"]
 
 # Invented names (combinations do not refer to anyone).
-FIRST = ["Amara", "Joy", "Ioana", "Mei", "Precious", "Elena", "Fatou", "Lina", "Sade", "Nour", "Ana", "Grace", "Minh", "Ilir", "Kofi", "Yusuf", "Dragan", "Luz", "Tamar", "Eniola"]
-LAST = ["Adebanjo", "Ciobanu", "Zhaolin", "Okonkwo-Test", "Petrescova", "Diakitessa", "Mbarga", "Nguyenova", "Hoxhari", "Osagiede", "Tranquilo", "Belkacemi", "Kouamelan", "Sorinescu", "Ivanel"]
+FIRST = [
+    "Amara",
+    "Joy",
+    "Ioana",
+    "Mei",
+    "Precious",
+    "Elena",
+    "Fatou",
+    "Lina",
+    "Sade",
+    "Nour",
+    "Ana",
+    "Grace",
+    "Minh",
+    "Ilir",
+    "Kofi",
+    "Yusuf",
+    "Dragan",
+    "Luz",
+    "Tamar",
+    "Eniola",
+]
+LAST = [
+    "Adebanjo",
+    "Ciobanu",
+    "Zhaolin",
+    "Okonkwo-Test",
+    "Petrescova",
+    "Diakitessa",
+    "Mbarga",
+    "Nguyenova",
+    "Hoxhari",
+    "Osagiede",
+    "Tranquilo",
+    "Belkacemi",
+    "Kouamelan",
+    "Sorinescu",
+    "Ivanel",
+]
 
 
 def _author_for(organisation):
     """A case worker of the association; associations without demo accounts get
     a fictional one who cannot sign in (unusable password, no second factor)."""
-    membership = Membership.objects.active().filter(organisation=organisation, role=Role.CASE_WORKER).select_related("user").first()
+    membership = (
+        Membership.objects.active()
+        .filter(organisation=organisation, role=Role.CASE_WORKER)
+        .select_related("user")
+        .first()
+    )
     if membership:
         return membership.user
     User = get_user_model()
     user = User.objects.filter(email=f"dossiers.{organisation.slug}@demo.maillage.fr").first()
     if user is None:
-        user = User.objects.create_user(email=f"dossiers.{organisation.slug}@demo.maillage.fr", password=None, first_name="Chargé·e", last_name=f"d'accompagnement {organisation.name}"[:150])
+        user = User.objects.create_user(
+            email=f"dossiers.{organisation.slug}@demo.maillage.fr",
+            password=None,
+            first_name="Chargé·e",
+            last_name=f"d'accompagnement {organisation.name}"[:150],
+        )
     Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": Role.CASE_WORKER})
     return user
 
@@ -95,17 +208,45 @@ def _make_case(rng, organisation, author, reference, now, *, full_identity: bool
     status = _pick(rng, STATUSES)
     dep = rng.choice(DEPARTEMENTS) if rng.random() < 0.6 else organisation.departement
     case = Case(
-        organisation=organisation, reference=reference, created_by=author, created_at=created, updated_at=created,
-        status=status, age_status=age_status, reasons_to_believe_minor=reasons, minor_at_exploitation=minor,
-        sex=sex, birth_year=birth_year if rng.random() < 0.8 else None, estimated_age=age if rng.random() < 0.3 else None,
-        nationalities=nationalities, languages=[LANGUAGE_OF.get(nationality, "fr")] + (["fr"] if rng.random() < 0.3 else []),
-        exploitation_forms=forms, recruitment_country=nationality if nationality not in ("XX", "ZZ") else "",
-        exploitation_country="FR", exploitation_departement=dep if len(dep) in (2, 3) else "",
+        organisation=organisation,
+        reference=reference,
+        created_by=author,
+        created_at=created,
+        updated_at=created,
+        status=status,
+        age_status=age_status,
+        reasons_to_believe_minor=reasons,
+        minor_at_exploitation=minor,
+        sex=sex,
+        birth_year=birth_year if rng.random() < 0.8 else None,
+        estimated_age=age if rng.random() < 0.3 else None,
+        nationalities=nationalities,
+        languages=[LANGUAGE_OF.get(nationality, "fr")] + (["fr"] if rng.random() < 0.3 else []),
+        exploitation_forms=forms,
+        recruitment_country=nationality if nationality not in ("XX", "ZZ") else "",
+        exploitation_country="FR",
+        exploitation_departement=dep if len(dep) in (2, 3) else "",
         exploitation_start=(created - datetime.timedelta(days=rng.randint(30, 900))).date(),
         cross_border="internal" if nationality == "FR" else "cross_border",
-        relation_to_exploiter=rng.choice(["intimate_partner", "family", "friend", "employer", "recruiter", "stranger", "unknown"]),
-        control_methods=rng.sample(["debt_bondage", "takes_earnings", "threats", "physical_abuse", "psychological_abuse", "withholds_documents", "restricts_movement", "false_promises"], k=rng.randint(0, 4)),
-        first_detected_by=rng.choice(["association", "police", "self", "third_party", "health", "labour_inspection", "child_protection"]),
+        relation_to_exploiter=rng.choice(
+            ["intimate_partner", "family", "friend", "employer", "recruiter", "stranger", "unknown"]
+        ),
+        control_methods=rng.sample(
+            [
+                "debt_bondage",
+                "takes_earnings",
+                "threats",
+                "physical_abuse",
+                "psychological_abuse",
+                "withholds_documents",
+                "restricts_movement",
+                "false_promises",
+            ],
+            k=rng.randint(0, 4),
+        ),
+        first_detected_by=rng.choice(
+            ["association", "police", "self", "third_party", "health", "labour_inspection", "child_protection"]
+        ),
     )
     case.treated_as_minor = workflow.treated_as_minor(age_status, reasons_to_believe_minor=reasons)
     if status in (CaseStatus.PRESUMED, CaseStatus.IDENTIFIED, CaseStatus.CLOSED):
@@ -123,8 +264,16 @@ def _make_case(rng, organisation, author, reference, now, *, full_identity: bool
     if case.identified_on and case.identified_on > now.date():
         case.identified_on = now.date()
     if full_identity:
-        person = Person(case=case, last_name=rng.choice(LAST), first_name=rng.choice(FIRST), lookup_birth_year=case.birth_year,
-                        birth_date=f"{birth_year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if rng.random() < 0.5 else "", phone=f"+33 6 00 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}" if rng.random() < 0.4 else "")
+        person = Person(
+            case=case,
+            last_name=rng.choice(LAST),
+            first_name=rng.choice(FIRST),
+            lookup_birth_year=case.birth_year,
+            birth_date=f"{birth_year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if rng.random() < 0.5 else "",
+            phone=f"+33 6 00 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+            if rng.random() < 0.4
+            else "",
+        )
     else:
         person = Person(case=case, last_name=rng.choice(LAST), lookup_birth_year=case.birth_year)
     return case, person
@@ -136,9 +285,20 @@ def _screenings(rng, cases, sets, authors):
         iset, stored = sets["CL" if case.treated_as_minor else "AL"]
         codes = rng.sample(list(iset.indicators), k=rng.randint(2, 9))
         result = engine.assess(iset, codes, act_established=rng.random() < 0.8)
-        rows.append(Screening(case=case, indicator_set=stored, author=authors[case.organisation_id], performed_at=case.created_at + datetime.timedelta(days=1),
-                              treated_as_minor=case.treated_as_minor, act_established=result.act_established, present_codes=sorted(codes),
-                              dimensions=result.dimensions, outcome=result.outcome, rule_applied=result.rule_applied.name))
+        rows.append(
+            Screening(
+                case=case,
+                indicator_set=stored,
+                author=authors[case.organisation_id],
+                performed_at=case.created_at + datetime.timedelta(days=1),
+                treated_as_minor=case.treated_as_minor,
+                act_established=result.act_established,
+                present_codes=sorted(codes),
+                dimensions=result.dimensions,
+                outcome=result.outcome,
+                rule_applied=result.rule_applied.name,
+            )
+        )
     Screening.objects.bulk_create(rows, batch_size=2000)
 
 
@@ -180,12 +340,33 @@ def seed_cases(ctx: SeedContext) -> None:
                 else:
                     org = rng.choices(orgs, weights=weights, k=1)[0]
                 # Demo size: full identities; national: 1 case in 20 has a full one.
-                pairs.append(_make_case(rng, org, authors[org.pk], reference, now, full_identity=not ctx.national or rng.random() < 0.05))
+                pairs.append(
+                    _make_case(
+                        rng,
+                        org,
+                        authors[org.pk],
+                        reference,
+                        now,
+                        full_identity=not ctx.national or rng.random() < 0.05,
+                    )
+                )
             cases = Case.objects.bulk_create([c for c, _p in pairs], batch_size=2000)
             for case, person in pairs:
                 person.case = case
             Person.objects.bulk_create([p for _c, p in pairs], batch_size=2000)
-            CaseEvent.objects.bulk_create([CaseEvent(case=c, at=c.created_at, actor=c.created_by, kind="created", summary="Dossier créé (démonstration)") for c in cases], batch_size=2000)
+            CaseEvent.objects.bulk_create(
+                [
+                    CaseEvent(
+                        case=c,
+                        at=c.created_at,
+                        actor=c.created_by,
+                        kind="created",
+                        summary="Dossier créé (démonstration)",
+                    )
+                    for c in cases
+                ],
+                batch_size=2000,
+            )
             screened = [c for c in cases if rng.random() < (0.4 if not ctx.national else 0.1)]
             _screenings(rng, screened, sets, authors)
         created += size

@@ -97,15 +97,23 @@ class Case(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     # --- status (workflow.TRANSITIONS) ------------------------------------
-    status = models.CharField(_("statut"), max_length=16, choices=enums.CaseStatus.choices, default=enums.CaseStatus.REPORTED)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=enums.CaseStatus.choices, default=enums.CaseStatus.REPORTED
+    )
     presumed_at = models.DateTimeField(null=True, blank=True)
-    presumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    presumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     identified_on = models.DateField(_("date d'identification"), null=True, blank=True)
-    identifying_authority = models.CharField(_("autorité"), max_length=16, choices=enums.IdentifyingAuthority.choices, blank=True)
+    identifying_authority = models.CharField(
+        _("autorité"), max_length=16, choices=enums.IdentifyingAuthority.choices, blank=True
+    )
     identification_reference = models.CharField(_("référence de la procédure"), max_length=80, blank=True)
     not_retained_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closure_reason = models.CharField(_("motif de clôture"), max_length=24, choices=enums.ClosureReason.choices, blank=True)
+    closure_reason = models.CharField(
+        _("motif de clôture"), max_length=24, choices=enums.ClosureReason.choices, blank=True
+    )
     status_before_closure = models.CharField(max_length=16, choices=enums.CaseStatus.choices, blank=True)
 
     # --- age (R-AGE) --------------------------------------------------------
@@ -127,10 +135,22 @@ class Case(models.Model):
     exploitation_departement = models.CharField(_("département d'exploitation"), max_length=3, blank=True)
     exploitation_start = models.DateField(_("début de l'exploitation"), null=True, blank=True)
     exploitation_end = models.DateField(_("fin de l'exploitation"), null=True, blank=True)
-    cross_border = models.CharField(_("dimension"), max_length=16, choices=enums.CrossBorder.choices, default=enums.CrossBorder.UNKNOWN)
-    relation_to_exploiter = models.CharField(_("relation avec l'exploiteur"), max_length=20, choices=enums.RelationToExploiter.choices, default=enums.RelationToExploiter.UNKNOWN)
+    cross_border = models.CharField(
+        _("dimension"), max_length=16, choices=enums.CrossBorder.choices, default=enums.CrossBorder.UNKNOWN
+    )
+    relation_to_exploiter = models.CharField(
+        _("relation avec l'exploiteur"),
+        max_length=20,
+        choices=enums.RelationToExploiter.choices,
+        default=enums.RelationToExploiter.UNKNOWN,
+    )
     control_methods = CodeListField(_("moyens de contrôle"))
-    first_detected_by = models.CharField(_("premier repérage par"), max_length=20, choices=enums.FirstDetectedBy.choices, default=enums.FirstDetectedBy.OTHER)
+    first_detected_by = models.CharField(
+        _("premier repérage par"),
+        max_length=20,
+        choices=enums.FirstDetectedBy.choices,
+        default=enums.FirstDetectedBy.OTHER,
+    )
 
     # Warsaw art. 26: non-punishment of offences the person was compelled to commit.
     compelled_offences = models.BooleanField(_("infractions commises sous la contrainte (art. 26)"), default=False)
@@ -160,7 +180,8 @@ class Case(models.Model):
                 name="case_identified_has_authority",
             ),
             models.CheckConstraint(
-                condition=~Q(status="closed") | (Q(closed_at__isnull=False) & ~Q(closure_reason="") & ~Q(status_before_closure="")),
+                condition=~Q(status="closed")
+                | (Q(closed_at__isnull=False) & ~Q(closure_reason="") & ~Q(status_before_closure="")),
                 name="case_closed_has_reason",
             ),
             models.CheckConstraint(
@@ -182,11 +203,15 @@ class Case(models.Model):
 
     def save(self, *args, **kwargs):
         # R-AGE (Warsaw 10.3): derived, never typed in.
-        self.treated_as_minor = derive_treated_as_minor(self.age_status, reasons_to_believe_minor=self.reasons_to_believe_minor)
+        self.treated_as_minor = derive_treated_as_minor(
+            self.age_status, reasons_to_believe_minor=self.reasons_to_believe_minor
+        )
         super().save(*args, **kwargs)
 
     def derive(self) -> None:
-        self.treated_as_minor = derive_treated_as_minor(self.age_status, reasons_to_believe_minor=self.reasons_to_believe_minor)
+        self.treated_as_minor = derive_treated_as_minor(
+            self.age_status, reasons_to_believe_minor=self.reasons_to_believe_minor
+        )
 
     @property
     def is_closed(self) -> bool:
@@ -217,7 +242,9 @@ class Person(models.Model):
     address = EncryptedTextField(_("adresse"), blank=True)
     name_hash = LookupHashField(source=["last_name", "first_name"], purpose="case.person.name")
     name_birth_year_hash = LookupHashField(
-        source=["last_name", "first_name", "lookup_birth_year"], purpose="case.person.name_birth_year", normaliser=_birth_year_normaliser
+        source=["last_name", "first_name", "lookup_birth_year"],
+        purpose="case.person.name_birth_year",
+        normaliser=_birth_year_normaliser,
     )
     # Kept so the hash can be computed without joining the case (bulk create).
     lookup_birth_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
@@ -238,7 +265,9 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kind = models.CharField(max_length=16, choices=enums.EventKind.choices)
     summary = models.CharField(max_length=300)
 
@@ -254,7 +283,9 @@ class Note(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    visibility = models.CharField(_("visibilité"), max_length=16, choices=enums.NoteVisibility.choices, default=enums.NoteVisibility.INTERNAL)
+    visibility = models.CharField(
+        _("visibilité"), max_length=16, choices=enums.NoteVisibility.choices, default=enums.NoteVisibility.INTERNAL
+    )
     text = EncryptedTextField(_("texte"))
 
     class Meta:
@@ -268,7 +299,9 @@ class Task(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(_("intitulé"), max_length=200)
     due_on = models.DateField(_("échéance"))
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_tasks", verbose_name=_("attribuée à"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_tasks", verbose_name=_("attribuée à")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -326,7 +359,12 @@ class AssistanceMeasure(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assistance_measures")
     code = models.CharField(_("mesure"), max_length=16, choices=enums.AssistanceCode.choices)
-    status = models.CharField(_("consentement / état"), max_length=16, choices=enums.ConsentStatus.choices, default=enums.ConsentStatus.OFFERED)
+    status = models.CharField(
+        _("consentement / état"),
+        max_length=16,
+        choices=enums.ConsentStatus.choices,
+        default=enums.ConsentStatus.OFFERED,
+    )
     status_on = models.DateField(_("date"), default=timezone.localdate)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -346,8 +384,12 @@ class ReflectionPeriod(models.Model):
     end = models.DateField(_("fin"))
     granting_authority = models.CharField(_("autorité"), max_length=120, blank=True)
     document_reference = models.CharField(_("référence du récépissé"), max_length=80, blank=True)
-    status = models.CharField(_("statut"), max_length=24, choices=enums.ReflectionStatus.choices, default=enums.ReflectionStatus.OFFERED)
-    interruption_reason = models.CharField(_("motif d'interruption"), max_length=20, choices=enums.InterruptionReason.choices, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=24, choices=enums.ReflectionStatus.choices, default=enums.ReflectionStatus.OFFERED
+    )
+    interruption_reason = models.CharField(
+        _("motif d'interruption"), max_length=20, choices=enums.InterruptionReason.choices, blank=True
+    )
     reminded_before_end_at = models.DateTimeField(null=True, blank=True)
     reminded_expiry_at = models.DateTimeField(null=True, blank=True)
 
@@ -357,7 +399,8 @@ class ReflectionPeriod(models.Model):
             # The ≥ 30-day minimum is a setting (deadlines.REFLECTION_MIN), checked by the service.
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="reflection_end_after_start"),
             models.CheckConstraint(
-                condition=(Q(status="interrupted") & ~Q(interruption_reason="")) | (~Q(status="interrupted") & Q(interruption_reason="")),
+                condition=(Q(status="interrupted") & ~Q(interruption_reason=""))
+                | (~Q(status="interrupted") & Q(interruption_reason="")),
                 name="reflection_interruption_reason",
             ),
         ]
@@ -373,12 +416,23 @@ class ResidencePermit(models.Model):
     legal_basis = models.CharField(_("fondement"), max_length=16, choices=enums.PermitBasis.choices)
     start = models.DateField(_("début de validité"))
     end = models.DateField(_("fin de validité"), null=True, blank=True)
-    renewal_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewals", verbose_name=_("renouvellement de"))
+    renewal_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="renewals",
+        verbose_name=_("renouvellement de"),
+    )
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-start", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gt=models.F("start")), name="permit_end_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gt=models.F("start")), name="permit_end_after_start"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"ResidencePermit {self.case.reference}"

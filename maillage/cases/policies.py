@@ -20,13 +20,19 @@ from maillage.organisations.policies import active_memberships
 from .models import Case
 
 # Parts of a case a partner may see once referrals exist (extension point).
-ALL_PARTS = frozenset({"identity", "facts", "notes_internal", "notes_shareable", "documents", "tasks", "screening", "rights", "privacy"})
+ALL_PARTS = frozenset(
+    {"identity", "facts", "notes_internal", "notes_shareable", "documents", "tasks", "screening", "rights", "privacy"}
+)
 # Parts a referral may share (maillage.referrals.enums.SharedPart uses the same codes).
 SHARED_PARTS = frozenset({"identity", "facts", "notes_shareable", "documents", "screening", "rights"})
 
 
 def _owner_grants(user, organisation) -> Q | None:
-    memberships = active_memberships(user).filter(role=Role.CASE_WORKER).exclude(organisation__type=OrganisationType.COORDINATION)
+    memberships = (
+        active_memberships(user)
+        .filter(role=Role.CASE_WORKER)
+        .exclude(organisation__type=OrganisationType.COORDINATION)
+    )
     if organisation is not None:
         memberships = memberships.filter(organisation=organisation)
     org_ids = list(memberships.values_list("organisation_id", flat=True))
@@ -34,7 +40,13 @@ def _owner_grants(user, organisation) -> Q | None:
 
 
 def _partner_case_worker(user, organisation) -> bool:
-    return organisation is not None and active_memberships(user).filter(role=Role.CASE_WORKER, organisation=organisation).exclude(organisation__type=OrganisationType.COORDINATION).exists()
+    return (
+        organisation is not None
+        and active_memberships(user)
+        .filter(role=Role.CASE_WORKER, organisation=organisation)
+        .exclude(organisation__type=OrganisationType.COORDINATION)
+        .exists()
+    )
 
 
 def _partner_grants(user, organisation) -> Q | None:
@@ -94,4 +106,8 @@ def assignable_users(organisation):
     """Members a task may be given to: active members of the owning organisation."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(memberships__organisation=organisation, memberships__is_active=True, is_active=True).order_by("last_name", "email")
+    return (
+        get_user_model()
+        .objects.filter(memberships__organisation=organisation, memberships__is_active=True, is_active=True)
+        .order_by("last_name", "email")
+    )

@@ -15,8 +15,21 @@ from .enums import CaseStatus, ReflectionStatus
 from .models import Case, Person, ReflectionPeriod, Task
 
 LIST_FIELDS = (
-    "id", "reference", "status", "age_status", "treated_as_minor", "sex", "birth_year", "estimated_age",
-    "nationalities", "exploitation_forms", "exploitation_country", "exploitation_departement", "created_at", "updated_at", "organisation_id",
+    "id",
+    "reference",
+    "status",
+    "age_status",
+    "treated_as_minor",
+    "sex",
+    "birth_year",
+    "estimated_age",
+    "nationalities",
+    "exploitation_forms",
+    "exploitation_country",
+    "exploitation_departement",
+    "created_at",
+    "updated_at",
+    "organisation_id",
 )
 
 
@@ -36,10 +49,17 @@ def case_list(user, organisation, *, status: str = "", minors_only: bool = False
 
 
 def case_for(user, organisation, pk) -> Case | None:
-    return policies.cases_visible_to(user, organisation).select_related("organisation", "presumed_by").filter(pk=pk).first()
+    return (
+        policies.cases_visible_to(user, organisation)
+        .select_related("organisation", "presumed_by")
+        .filter(pk=pk)
+        .first()
+    )
 
 
-def identity_for_display(user, case: Case, *, purpose: str = "case.identity.viewed", acting_organisation=None) -> Person | None:
+def identity_for_display(
+    user, case: Case, *, purpose: str = "case.identity.viewed", acting_organisation=None
+) -> Person | None:
     """The person's identity, with a READ row in the audit journal.
 
     Returns None (and logs nothing) when the user may not see identities."""
@@ -58,15 +78,29 @@ def _record_read(user, case: Case, *, action: str, acting_organisation=None, det
 
     if record_acse_host_read(user=user, case=case, action=action, details=details):
         return
-    audit.record_read(action=action, actor=user, target=case, target_label=case.reference, organisation=case.organisation, acting_organisation=acting_organisation, details=details)
+    audit.record_read(
+        action=action,
+        actor=user,
+        target=case,
+        target_label=case.reference,
+        organisation=case.organisation,
+        acting_organisation=acting_organisation,
+        details=details,
+    )
 
 
 def tasks_due_for(user, *, horizon_days: int | None = None) -> QuerySet[Task]:
-    horizon = timezone.localdate() + (deadlines.TASKS_PANEL_HORIZON.delta() if horizon_days is None else timedelta(days=horizon_days))
+    horizon = timezone.localdate() + (
+        deadlines.TASKS_PANEL_HORIZON.delta() if horizon_days is None else timedelta(days=horizon_days)
+    )
     visible = Case.objects.none()
     for membership in policies.active_memberships(user):
         visible = visible | policies.cases_visible_to(user, membership.organisation)
-    return Task.objects.filter(assignee=user, done_at__isnull=True, due_on__lte=horizon, case__in=visible.values("id")).select_related("case").order_by("due_on")
+    return (
+        Task.objects.filter(assignee=user, done_at__isnull=True, due_on__lte=horizon, case__in=visible.values("id"))
+        .select_related("case")
+        .order_by("due_on")
+    )
 
 
 def reflection_periods_ending(user, *, today: date | None = None) -> QuerySet[ReflectionPeriod]:
@@ -74,9 +108,13 @@ def reflection_periods_ending(user, *, today: date | None = None) -> QuerySet[Re
     horizon = today + deadlines.REFLECTION_REMINDER_BEFORE_END.delta()
     visible = Case.objects.none()
     for membership in policies.active_memberships(user):
-        visible = visible | policies.cases_visible_to(user, membership.organisation).filter(organisation=membership.organisation)
+        visible = visible | policies.cases_visible_to(user, membership.organisation).filter(
+            organisation=membership.organisation
+        )
     return (
-        ReflectionPeriod.objects.filter(status=ReflectionStatus.GRANTED, end__gte=today, end__lte=horizon, case__in=visible.values("id"))
+        ReflectionPeriod.objects.filter(
+            status=ReflectionStatus.GRANTED, end__gte=today, end__lte=horizon, case__in=visible.values("id")
+        )
         .select_related("case")
         .order_by("end")
     )

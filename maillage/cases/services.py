@@ -70,9 +70,26 @@ from .models import (
 
 IDENTITY_FIELDS = ("last_name", "first_name", "aliases", "birth_date", "phone", "email", "address")
 FACT_FIELDS = (
-    "age_status", "reasons_to_believe_minor", "minor_at_exploitation", "sex", "birth_year", "estimated_age", "nationalities", "languages",
-    "exploitation_forms", "recruitment_country", "recruitment_departement", "exploitation_country", "exploitation_departement",
-    "exploitation_start", "exploitation_end", "cross_border", "relation_to_exploiter", "control_methods", "first_detected_by", "compelled_offences",
+    "age_status",
+    "reasons_to_believe_minor",
+    "minor_at_exploitation",
+    "sex",
+    "birth_year",
+    "estimated_age",
+    "nationalities",
+    "languages",
+    "exploitation_forms",
+    "recruitment_country",
+    "recruitment_departement",
+    "exploitation_country",
+    "exploitation_departement",
+    "exploitation_start",
+    "exploitation_end",
+    "cross_border",
+    "relation_to_exploiter",
+    "control_methods",
+    "first_detected_by",
+    "compelled_offences",
 )
 
 
@@ -91,7 +108,15 @@ def _event(case: Case, actor, kind: str, summary: str) -> CaseEvent:
 
 
 def _audit(action: str, actor, case: Case, *, kind: str = AuditKind.WRITE, details: dict | None = None) -> None:
-    audit.record(action=action, actor=actor, kind=kind, target=case, target_label=case.reference, organisation=case.organisation, details=details)
+    audit.record(
+        action=action,
+        actor=actor,
+        kind=kind,
+        target=case,
+        target_label=case.reference,
+        organisation=case.organisation,
+        details=details,
+    )
 
 
 def _touch(case: Case) -> None:
@@ -126,7 +151,13 @@ def validate_facts(facts: dict, identity: dict | None = None) -> None:
         if field in facts and facts[field] not in enum.values:
             err(field, _("Valeur inconnue."))
 
-    for field, enum in (("age_status", AgeStatus), ("sex", Sex), ("cross_border", CrossBorder), ("relation_to_exploiter", RelationToExploiter), ("first_detected_by", FirstDetectedBy)):
+    for field, enum in (
+        ("age_status", AgeStatus),
+        ("sex", Sex),
+        ("cross_border", CrossBorder),
+        ("relation_to_exploiter", RelationToExploiter),
+        ("first_detected_by", FirstDetectedBy),
+    ):
         choice(field, enum)
     for code in facts.get("nationalities") or []:
         if not ref.is_citizenship_code(code):
@@ -195,7 +226,9 @@ def _normalise_facts(facts: dict, identity: dict | None) -> dict:
 # ---------------------------------------------------------------------------
 
 
-def duplicate_references(*, organisation, identity: dict, birth_year: int | None, exclude: Case | None = None) -> list[str]:
+def duplicate_references(
+    *, organisation, identity: dict, birth_year: int | None, exclude: Case | None = None
+) -> list[str]:
     """References of the organisation's cases whose identity keys match."""
     last, first = identity.get("last_name") or "", identity.get("first_name") or ""
     if not last:
@@ -227,12 +260,21 @@ def create_case(*, organisation, acting_user, facts: dict, identity: dict, confi
     validate_facts(facts, identity)
     facts = _normalise_facts(facts, identity)
     if not confirm_duplicate:
-        duplicates = duplicate_references(organisation=organisation, identity=identity, birth_year=facts.get("birth_year"))
+        duplicates = duplicate_references(
+            organisation=organisation, identity=identity, birth_year=facts.get("birth_year")
+        )
         if duplicates:
             raise DuplicateWarning(duplicates)
-    case = Case(organisation=organisation, created_by=acting_user, reference=allocate_reference(), **{k: v for k, v in facts.items() if k in FACT_FIELDS})
+    case = Case(
+        organisation=organisation,
+        created_by=acting_user,
+        reference=allocate_reference(),
+        **{k: v for k, v in facts.items() if k in FACT_FIELDS},
+    )
     case.save()
-    Person.objects.create(case=case, lookup_birth_year=case.birth_year, **{k: identity.get(k) or "" for k in IDENTITY_FIELDS})
+    Person.objects.create(
+        case=case, lookup_birth_year=case.birth_year, **{k: identity.get(k) or "" for k in IDENTITY_FIELDS}
+    )
     _event(case, acting_user, EventKind.CREATED, _("Dossier créé"))
     _audit("case.created", acting_user, case, details={"duplicate_confirmed": bool(confirm_duplicate)})
     if case.treated_as_minor:
@@ -265,7 +307,12 @@ def update_case(*, case: Case, acting_user, facts: dict, identity: dict | None =
     if changed or identity_changed:
         _event(case, acting_user, EventKind.EDITED, _("Dossier modifié"))
         # Field *names* only, never values (audit details carry no identity).
-        _audit("case.updated", acting_user, case, details={"facts": changed, "identity_fields_changed": len(identity_changed)})
+        _audit(
+            "case.updated",
+            acting_user,
+            case,
+            details={"facts": changed, "identity_fields_changed": len(identity_changed)},
+        )
     if case.treated_as_minor and not was_minor:
         hooks.case_became_minor(case=case, acting_user=acting_user)
     return case
@@ -277,13 +324,27 @@ def update_case(*, case: Case, acting_user, facts: dict, identity: dict | None =
 
 
 @transaction.atomic
-def change_status(*, case: Case, target: str, acting_user, authority: str = "", on: date | None = None, reference: str = "", reason: str = "") -> Case:
+def change_status(
+    *,
+    case: Case,
+    target: str,
+    acting_user,
+    authority: str = "",
+    on: date | None = None,
+    reference: str = "",
+    reason: str = "",
+) -> Case:
     _require(policies.can_edit(acting_user, case))
     case = Case.objects.select_for_update().get(pk=case.pk)
     if target == "reopen":
         target = case.status_before_closure or CaseStatus.REPORTED
     if not workflow.can_transition(case.status, target):
-        raise ValidationError({"status": _("Ce changement de statut n'est pas possible depuis « %(status)s ».") % {"status": case.get_status_display()}})
+        raise ValidationError(
+            {
+                "status": _("Ce changement de statut n'est pas possible depuis « %(status)s ».")
+                % {"status": case.get_status_display()}
+            }
+        )
     now = timezone.now()
     previous = case.status
     if target == CaseStatus.PRESUMED and previous != CaseStatus.CLOSED:
@@ -325,26 +386,45 @@ def change_status(*, case: Case, target: str, acting_user, authority: str = "", 
 
 # R-REASONABLE-GROUNDS (Warsaw art. 10.2, 12.1-2, 13): what presuming a victim sets in motion.
 REASONABLE_GROUNDS_ASSISTANCE = (
-    AssistanceCode.HOUSING, AssistanceCode.PSY, AssistanceCode.MATERIAL, AssistanceCode.MED_EMERG,
-    AssistanceCode.INTERP, AssistanceCode.INFO_RIGHTS, AssistanceCode.LEGAL_PROC,
+    AssistanceCode.HOUSING,
+    AssistanceCode.PSY,
+    AssistanceCode.MATERIAL,
+    AssistanceCode.MED_EMERG,
+    AssistanceCode.INTERP,
+    AssistanceCode.INFO_RIGHTS,
+    AssistanceCode.LEGAL_PROC,
 )
 
 
 def _apply_reasonable_grounds(case: Case, acting_user) -> None:
     # Art. 10.2: no removal from the territory until identification is complete.
-    _event(case, acting_user, EventKind.STATUS, _("Alerte non-éloignement : aucune mesure d'éloignement tant que l'identification n'est pas terminée (art. 10.2)"))
+    _event(
+        case,
+        acting_user,
+        EventKind.STATUS,
+        _(
+            "Alerte non-éloignement : aucune mesure d'éloignement tant que l'identification n'est pas terminée (art. 10.2)"
+        ),
+    )
     # Art. 12.1-2: the assistance package is offered (consent recorded per measure, art. 12.7).
     codes = list(REASONABLE_GROUNDS_ASSISTANCE) + ([AssistanceCode.EDU_CHILD] if case.treated_as_minor else [])
     existing = set(AssistanceMeasure.objects.filter(case=case).values_list("code", flat=True))
     AssistanceMeasure.objects.bulk_create(
-        [AssistanceMeasure(case=case, code=code, status=ConsentStatus.OFFERED, updated_by=acting_user) for code in codes if code not in existing]
+        [
+            AssistanceMeasure(case=case, code=code, status=ConsentStatus.OFFERED, updated_by=acting_user)
+            for code in codes
+            if code not in existing
+        ]
     )
     _event(case, acting_user, EventKind.ASSISTANCE, _("Mesures d'assistance de l'article 12 proposées"))
     # Art. 13 / CESEDA L425-1: a foreign national is offered the reflection period.
     if any(code != "FR" for code in case.nationalities) or not case.nationalities:
         Task.objects.create(
-            case=case, title=str(_("Proposer le délai de réflexion (art. 13, CESEDA L425-1)")), due_on=timezone.localdate() + timedelta(days=2),
-            assignee=acting_user, created_by=acting_user,
+            case=case,
+            title=str(_("Proposer le délai de réflexion (art. 13, CESEDA L425-1)")),
+            due_on=timezone.localdate() + timedelta(days=2),
+            assignee=acting_user,
+            created_by=acting_user,
         )
 
 
@@ -372,14 +452,22 @@ def add_task(*, case: Case, acting_user, title: str, due_on: date, assignee) -> 
     _require(policies.can_edit(acting_user, case))
     if not policies.assignable_users(case.organisation).filter(pk=assignee.pk).exists():
         raise ValidationError({"assignee": _("Cette personne n'est pas membre de l'organisation.")})
-    task = Task.objects.create(case=case, title=title.strip()[:200], due_on=due_on, assignee=assignee, created_by=acting_user)
+    task = Task.objects.create(
+        case=case, title=title.strip()[:200], due_on=due_on, assignee=assignee, created_by=acting_user
+    )
     _event(case, acting_user, EventKind.TASK, _("Tâche créée, échéance le %(d)s") % {"d": due_on.strftime("%d/%m/%Y")})
     _audit("case.task_added", acting_user, case)
     if assignee != acting_user:
         from maillage.notifications.services import notify
 
         transaction.on_commit(
-            lambda: notify(recipient=assignee, title=_("Nouvelle tâche sur le dossier %(ref)s") % {"ref": case.reference}, link=f"/dossiers/{case.pk}/", organisation=case.organisation, idempotency_key=f"case-task-{task.pk}")
+            lambda: notify(
+                recipient=assignee,
+                title=_("Nouvelle tâche sur le dossier %(ref)s") % {"ref": case.reference},
+                link=f"/dossiers/{case.pk}/",
+                organisation=case.organisation,
+                idempotency_key=f"case-task-{task.pk}",
+            )
         )
     return task
 
@@ -400,7 +488,12 @@ def check_upload(upload) -> str:
     if upload is None:
         raise ValidationError({"file": _("Choisissez un fichier.")})
     if upload.size > deadlines.document_max_bytes():
-        raise ValidationError({"file": _("Le fichier dépasse la taille maximale de %(mb)s Mo.") % {"mb": deadlines.document_max_bytes() // (1024 * 1024)}})
+        raise ValidationError(
+            {
+                "file": _("Le fichier dépasse la taille maximale de %(mb)s Mo.")
+                % {"mb": deadlines.document_max_bytes() // (1024 * 1024)}
+            }
+        )
     content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip()
     expected = deadlines.DOCUMENT_TYPES.get(content_type)
     head = upload.read(8)
@@ -416,13 +509,25 @@ def add_document(*, case: Case, acting_user, doc_type: str, upload) -> Document:
     if doc_type not in DocumentType.values:
         raise ValidationError({"doc_type": _("Type de document inconnu.")})
     content_type = check_upload(upload)
-    document = Document(case=case, doc_type=doc_type, original_name=upload.name[:200], content_type=content_type, size=upload.size, uploaded_by=acting_user)
+    document = Document(
+        case=case,
+        doc_type=doc_type,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=acting_user,
+    )
     # Default storage is PRIVATE_MEDIA_ROOT, outside the web root; the file is
     # only served by the permission-checked download view.
     document.file.save(f"{case.pk}", upload, save=False)
     try:
         document.save()
-        _event(case, acting_user, EventKind.DOCUMENT, _("Document ajouté : %(t)s") % {"t": document.get_doc_type_display()})
+        _event(
+            case,
+            acting_user,
+            EventKind.DOCUMENT,
+            _("Document ajouté : %(t)s") % {"t": document.get_doc_type_display()},
+        )
         _audit("case.document_added", acting_user, case, details={"type": doc_type, "size": upload.size})
     except Exception:
         _delete_file(document.file.name)  # nothing partly saved
@@ -433,7 +538,13 @@ def add_document(*, case: Case, acting_user, doc_type: str, upload) -> Document:
 def open_document(*, document: Document, acting_user):
     """Audited read of a document (identity documents are identifying data)."""
     _require(policies.can_edit(acting_user, document.case))
-    audit.record_read(action="case.document.downloaded", actor=acting_user, target=document.case, target_label=document.case.reference, organisation=document.case.organisation)
+    audit.record_read(
+        action="case.document.downloaded",
+        actor=acting_user,
+        target=document.case,
+        target_label=document.case.reference,
+        organisation=document.case.organisation,
+    )
     return document.file.open("rb")
 
 
@@ -459,25 +570,51 @@ def current_indicator_set(code: str) -> IndicatorSetVersion:
 
 
 @transaction.atomic
-def record_screening(*, case: Case, acting_user, present_codes: list[str], act_established: bool, set_code: str | None = None) -> Screening:
+def record_screening(
+    *, case: Case, acting_user, present_codes: list[str], act_established: bool, set_code: str | None = None
+) -> Screening:
     _require(policies.can_edit(acting_user, case))
     set_code = set_code or indicator_set_code_for(case)
     if set_code not in candidate_set_codes(case):
         # R-AGE: a person treated as a minor is screened with a child set.
-        raise ValidationError({"set_code": _("Ce jeu d'indicateurs ne correspond pas à l'âge retenu pour la personne.")})
+        raise ValidationError(
+            {"set_code": _("Ce jeu d'indicateurs ne correspond pas à l'âge retenu pour la personne.")}
+        )
     stored = current_indicator_set(set_code)
     if stored is None:
         raise ValidationError({"set_code": _("Jeu d'indicateurs indisponible.")})
     try:
         result = engine.assess(stored.to_engine(), list(present_codes), act_established=act_established)
     except engine.UnknownIndicatorError as exc:
-        raise ValidationError({"present_codes": _("Indicateurs inconnus pour le jeu %(set)s : %(codes)s.") % {"set": set_code, "codes": ", ".join(exc.codes)}}) from exc
+        raise ValidationError(
+            {
+                "present_codes": _("Indicateurs inconnus pour le jeu %(set)s : %(codes)s.")
+                % {"set": set_code, "codes": ", ".join(exc.codes)}
+            }
+        ) from exc
     screening = Screening.objects.create(
-        case=case, indicator_set=stored, author=acting_user, treated_as_minor=case.treated_as_minor, act_established=act_established,
-        present_codes=sorted(set(present_codes)), dimensions=result.dimensions, outcome=result.outcome, rule_applied=result.rule_applied.name,
+        case=case,
+        indicator_set=stored,
+        author=acting_user,
+        treated_as_minor=case.treated_as_minor,
+        act_established=act_established,
+        present_codes=sorted(set(present_codes)),
+        dimensions=result.dimensions,
+        outcome=result.outcome,
+        rule_applied=result.rule_applied.name,
     )
-    _event(case, acting_user, EventKind.SCREENING, _("Repérage %(set)s : %(label)s") % {"set": set_code, "label": result.label_fr})
-    _audit("case.screened", acting_user, case, details={"set": set_code, "version": stored.version, "outcome": result.outcome})
+    _event(
+        case,
+        acting_user,
+        EventKind.SCREENING,
+        _("Repérage %(set)s : %(label)s") % {"set": set_code, "label": result.label_fr},
+    )
+    _audit(
+        "case.screened",
+        acting_user,
+        case,
+        details={"set": set_code, "version": stored.version, "outcome": result.outcome},
+    )
     _touch(case)
     return screening
 
@@ -488,7 +625,9 @@ def record_screening(*, case: Case, acting_user, present_codes: list[str], act_e
 
 
 @transaction.atomic
-def record_rights_information(*, case: Case, acting_user, delivered_on: date, language: str, interpreter: bool, delivered_by: str) -> RightsInformation:
+def record_rights_information(
+    *, case: Case, acting_user, delivered_on: date, language: str, interpreter: bool, delivered_by: str
+) -> RightsInformation:
     _require(policies.can_edit(acting_user, case))
     errors = {}
     if delivered_on > timezone.localdate():
@@ -499,7 +638,14 @@ def record_rights_information(*, case: Case, acting_user, delivered_on: date, la
         errors["delivered_by"] = _("Indiquez qui a délivré l'information.")
     if errors:
         raise ValidationError(errors)
-    info = RightsInformation.objects.create(case=case, delivered_on=delivered_on, language=language, interpreter=interpreter, delivered_by=delivered_by.strip(), recorded_by=acting_user)
+    info = RightsInformation.objects.create(
+        case=case,
+        delivered_on=delivered_on,
+        language=language,
+        interpreter=interpreter,
+        delivered_by=delivered_by.strip(),
+        recorded_by=acting_user,
+    )
     _event(case, acting_user, EventKind.RIGHTS, _("Information sur les droits délivrée"))
     _audit("case.rights_informed", acting_user, case)
     return info
@@ -517,7 +663,11 @@ def set_assistance(*, case: Case, acting_user, code: str, status: str, on: date 
         errors["status"] = _("Statut inconnu.")
     if errors:
         raise ValidationError(errors)
-    measure, _created = AssistanceMeasure.objects.update_or_create(case=case, code=code, defaults={"status": status, "status_on": on or timezone.localdate(), "updated_by": acting_user})
+    measure, _created = AssistanceMeasure.objects.update_or_create(
+        case=case,
+        code=code,
+        defaults={"status": status, "status_on": on or timezone.localdate(), "updated_by": acting_user},
+    )
     _event(case, acting_user, EventKind.ASSISTANCE, f"{measure.get_code_display()} : {measure.get_status_display()}")
     _audit("case.assistance_set", acting_user, case, details={"code": code, "status": status})
     return measure
@@ -528,7 +678,10 @@ def validate_reflection(*, start: date, end: date, status: str, interruption_rea
     if end <= start:
         errors["end"] = _("La fin du délai de réflexion doit être postérieure à son début.")
     elif (end - start).days < deadlines.REFLECTION_MIN.days():
-        errors["end"] = _("Le délai de réflexion dure au moins %(days)s jours (%(source)s).") % {"days": deadlines.REFLECTION_MIN.days(), "source": deadlines.REFLECTION_MIN.source}
+        errors["end"] = _("Le délai de réflexion dure au moins %(days)s jours (%(source)s).") % {
+            "days": deadlines.REFLECTION_MIN.days(),
+            "source": deadlines.REFLECTION_MIN.source,
+        }
     if status not in ReflectionStatus.values:
         errors["status"] = _("Statut inconnu.")
     elif status == ReflectionStatus.INTERRUPTED and interruption_reason not in InterruptionReason.values:
@@ -540,22 +693,47 @@ def validate_reflection(*, start: date, end: date, status: str, interruption_rea
 
 
 @transaction.atomic
-def record_reflection_period(*, case: Case, acting_user, start: date, end: date, status: str = ReflectionStatus.OFFERED, granting_authority: str = "", document_reference: str = "", interruption_reason: str = "", period: ReflectionPeriod | None = None) -> ReflectionPeriod:
+def record_reflection_period(
+    *,
+    case: Case,
+    acting_user,
+    start: date,
+    end: date,
+    status: str = ReflectionStatus.OFFERED,
+    granting_authority: str = "",
+    document_reference: str = "",
+    interruption_reason: str = "",
+    period: ReflectionPeriod | None = None,
+) -> ReflectionPeriod:
     _require(policies.can_edit(acting_user, case))
     validate_reflection(start=start, end=end, status=status, interruption_reason=interruption_reason)
     period = period or ReflectionPeriod(case=case)
     if period.case_id != case.pk:
         raise PermissionDenied
     period.start, period.end, period.status = start, end, status
-    period.granting_authority, period.document_reference, period.interruption_reason = granting_authority, document_reference, interruption_reason
+    period.granting_authority, period.document_reference, period.interruption_reason = (
+        granting_authority,
+        document_reference,
+        interruption_reason,
+    )
     period.save()
-    _event(case, acting_user, EventKind.REFLECTION, _("Délai de réflexion : %(s)s") % {"s": period.get_status_display()})
+    _event(
+        case, acting_user, EventKind.REFLECTION, _("Délai de réflexion : %(s)s") % {"s": period.get_status_display()}
+    )
     _audit("case.reflection_period_recorded", acting_user, case, details={"status": status})
     return period
 
 
 @transaction.atomic
-def record_residence_permit(*, case: Case, acting_user, legal_basis: str, start: date, end: date | None, renewal_of: ResidencePermit | None = None) -> ResidencePermit:
+def record_residence_permit(
+    *,
+    case: Case,
+    acting_user,
+    legal_basis: str,
+    start: date,
+    end: date | None,
+    renewal_of: ResidencePermit | None = None,
+) -> ResidencePermit:
     _require(policies.can_edit(acting_user, case))
     errors = {}
     if legal_basis not in PermitBasis.values:
@@ -566,14 +744,23 @@ def record_residence_permit(*, case: Case, acting_user, legal_basis: str, start:
         errors["renewal_of"] = _("Titre inconnu pour ce dossier.")
     if errors:
         raise ValidationError(errors)
-    permit = ResidencePermit.objects.create(case=case, legal_basis=legal_basis, start=start, end=end, renewal_of=renewal_of)
-    _event(case, acting_user, EventKind.PERMIT, _("Titre de séjour enregistré : %(b)s") % {"b": permit.get_legal_basis_display()})
+    permit = ResidencePermit.objects.create(
+        case=case, legal_basis=legal_basis, start=start, end=end, renewal_of=renewal_of
+    )
+    _event(
+        case,
+        acting_user,
+        EventKind.PERMIT,
+        _("Titre de séjour enregistré : %(b)s") % {"b": permit.get_legal_basis_display()},
+    )
     _audit("case.permit_recorded", acting_user, case, details={"basis": legal_basis})
     return permit
 
 
 @transaction.atomic
-def record_protection_measure(*, case: Case, acting_user, beneficiary: str, kind: str, start: date, end: date | None = None) -> ProtectionMeasure:
+def record_protection_measure(
+    *, case: Case, acting_user, beneficiary: str, kind: str, start: date, end: date | None = None
+) -> ProtectionMeasure:
     _require(policies.can_edit(acting_user, case))
     errors = {}
     if beneficiary not in ProtectionBeneficiary.values:
@@ -585,7 +772,9 @@ def record_protection_measure(*, case: Case, acting_user, beneficiary: str, kind
     if errors:
         raise ValidationError(errors)
     measure = ProtectionMeasure.objects.create(case=case, beneficiary=beneficiary, kind=kind, start=start, end=end)
-    _event(case, acting_user, EventKind.PROTECTION, _("Mesure de protection : %(k)s") % {"k": measure.get_kind_display()})
+    _event(
+        case, acting_user, EventKind.PROTECTION, _("Mesure de protection : %(k)s") % {"k": measure.get_kind_display()}
+    )
     _audit("case.protection_recorded", acting_user, case)
     return measure
 
@@ -628,17 +817,38 @@ def build_subject_access_export(*, case: Case, acting_user, password: str) -> by
         "facts": {k: _jsonable(getattr(case, k)) for k in FACT_FIELDS},
         "status": case.status,
         "notes": [{"date": n.created_at.isoformat(), "text": n.text} for n in case.notes.all()],
-        "rights_information": [{"date": r.delivered_on.isoformat(), "language": r.language, "interpreter": r.interpreter} for r in case.rights_information.all()],
+        "rights_information": [
+            {"date": r.delivered_on.isoformat(), "language": r.language, "interpreter": r.interpreter}
+            for r in case.rights_information.all()
+        ],
         "assistance": [{"code": m.code, "status": m.status} for m in case.assistance_measures.all()],
-        "reflection_periods": [{"start": p.start.isoformat(), "end": p.end.isoformat(), "status": p.status} for p in case.reflection_periods.all()],
-        "residence_permits": [{"basis": p.legal_basis, "start": p.start.isoformat(), "end": _jsonable(p.end)} for p in case.residence_permits.all()],
+        "reflection_periods": [
+            {"start": p.start.isoformat(), "end": p.end.isoformat(), "status": p.status}
+            for p in case.reflection_periods.all()
+        ],
+        "residence_permits": [
+            {"basis": p.legal_basis, "start": p.start.isoformat(), "end": _jsonable(p.end)}
+            for p in case.residence_permits.all()
+        ],
         # Everything else kept about the person (GDPR art. 15: all their data).
         "screenings": [
-            {"date": s.performed_at.isoformat(), "set": s.indicator_set.code, "version": s.indicator_set.version, "present": s.present_codes, "dimensions": s.dimensions, "outcome": s.outcome}
+            {
+                "date": s.performed_at.isoformat(),
+                "set": s.indicator_set.code,
+                "version": s.indicator_set.version,
+                "present": s.present_codes,
+                "dimensions": s.dimensions,
+                "outcome": s.outcome,
+            }
             for s in Screening.objects.filter(case=case).select_related("indicator_set")
         ],
-        "protection_measures": [{"beneficiary": m.beneficiary, "kind": m.kind, "start": m.start.isoformat(), "end": _jsonable(m.end)} for m in case.protection_measures.all()],
-        "proceedings": [{"kind": p.kind, "date": p.on.isoformat(), "reference": p.reference} for p in case.proceedings.all()],
+        "protection_measures": [
+            {"beneficiary": m.beneficiary, "kind": m.kind, "start": m.start.isoformat(), "end": _jsonable(m.end)}
+            for m in case.protection_measures.all()
+        ],
+        "proceedings": [
+            {"kind": p.kind, "date": p.on.isoformat(), "reference": p.reference} for p in case.proceedings.all()
+        ],
         "timeline": [{"date": e.at.isoformat(), "event": e.summary} for e in case.events.all()],
     }
     buffer = io.BytesIO()
@@ -655,7 +865,9 @@ def build_subject_access_export(*, case: Case, acting_user, password: str) -> by
 
 
 def _wipe_identity(case: Case) -> None:
-    Person.objects.filter(case=case).update(**dict.fromkeys(IDENTITY_FIELDS, ""), name_hash="", name_birth_year_hash="", lookup_birth_year=None)
+    Person.objects.filter(case=case).update(
+        **dict.fromkeys(IDENTITY_FIELDS, ""), name_hash="", name_birth_year_hash="", lookup_birth_year=None
+    )
     # Free text and files may carry identity: they go too. Tasks stay (who
     # owed what, when) without their wording (« Appeler Mme … »).
     Note.objects.filter(case=case).delete()
@@ -684,7 +896,12 @@ def erase_identity(*, case: Case, acting_user) -> Case:
     _require(policies.can_edit(acting_user, case))
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.legal_hold:
-        raise ValidationError({"legal_hold": _("Effacement impossible : le dossier fait l'objet d'une conservation légale (%(r)s).") % {"r": case.legal_hold_reason}})
+        raise ValidationError(
+            {
+                "legal_hold": _("Effacement impossible : le dossier fait l'objet d'une conservation légale (%(r)s).")
+                % {"r": case.legal_hold_reason}
+            }
+        )
     _wipe_identity(case)
     _event(case, acting_user, EventKind.PRIVACY, _("Identité effacée à la demande de la personne"))
     _audit("case.identity_erased", acting_user, case)
@@ -698,7 +915,12 @@ def set_legal_hold(*, case: Case, acting_user, hold: bool, reason: str = "") -> 
         raise ValidationError({"legal_hold_reason": _("Indiquez le motif de la conservation légale.")})
     Case.objects.filter(pk=case.pk).update(legal_hold=hold, legal_hold_reason=reason.strip() if hold else "")
     case.refresh_from_db()
-    _event(case, acting_user, EventKind.PRIVACY, _("Conservation légale activée") if hold else _("Conservation légale levée"))
+    _event(
+        case,
+        acting_user,
+        EventKind.PRIVACY,
+        _("Conservation légale activée") if hold else _("Conservation légale levée"),
+    )
     _audit("case.legal_hold_set", acting_user, case, details={"hold": hold})
     return case
 
@@ -714,7 +936,9 @@ def anonymise_closed_cases(*, now: datetime | None = None, dry_run: bool = False
     period (deadlines.RETENTION_AFTER_CLOSURE), keeping non-identifying facts."""
     now = now or timezone.now()
     cutoff = now - deadlines.RETENTION_AFTER_CLOSURE.delta()
-    due = Case.objects.filter(status=CaseStatus.CLOSED, closed_at__lt=cutoff, anonymised_at__isnull=True).select_related("organisation")
+    due = Case.objects.filter(
+        status=CaseStatus.CLOSED, closed_at__lt=cutoff, anonymised_at__isnull=True
+    ).select_related("organisation")
     report = RetentionReport(anonymised=[], held=[])
     for case in due.iterator():
         if case.legal_hold:
@@ -726,6 +950,13 @@ def anonymise_closed_cases(*, now: datetime | None = None, dry_run: bool = False
         with transaction.atomic():
             _wipe_identity(case)
             _event(case, None, EventKind.PRIVACY, _("Identité anonymisée (durée de conservation échue)"))
-            audit.record(action="case.retention_anonymised", actor=None, kind=AuditKind.ADMIN, target=case, target_label=case.reference, organisation=case.organisation, details={"retention_days": deadlines.RETENTION_AFTER_CLOSURE.days()})
+            audit.record(
+                action="case.retention_anonymised",
+                actor=None,
+                kind=AuditKind.ADMIN,
+                target=case,
+                target_label=case.reference,
+                organisation=case.organisation,
+                details={"retention_days": deadlines.RETENTION_AFTER_CLOSURE.days()},
+            )
     return report
-

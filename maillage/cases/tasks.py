@@ -9,7 +9,11 @@ from .services import anonymise_closed_cases
 @task()
 def send_case_reminders() -> dict:
     report = send_deadline_reminders()
-    return {"reflection_soon": report.reflection_soon, "reflection_expired": report.reflection_expired, "permits_soon": report.permits_soon}
+    return {
+        "reflection_soon": report.reflection_soon,
+        "reflection_expired": report.reflection_expired,
+        "permits_soon": report.permits_soon,
+    }
 
 
 @task()

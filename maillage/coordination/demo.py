@@ -71,7 +71,9 @@ def seed_coordination(ctx: SeedContext) -> None:
         pilot=coordinator,
     )
     for user, organisation, role in people:
-        services.add_group_member(group=group, user=user, organisation=organisation, role=role, acting_user=coordinator)
+        services.add_group_member(
+            group=group, user=user, organisation=organisation, role=role, acting_user=coordinator
+        )
     services.create_group(
         acting_user=coordinator,
         name="Sous-groupe « Mineurs contraints à commettre des délits »",
@@ -87,7 +89,11 @@ def seed_coordination(ctx: SeedContext) -> None:
 
     # Two past meetings with attendance, decisions, actions and approved minutes.
     past_specs = [
-        (today - dt.timedelta(days=63), "Réunion d'installation du groupe", ["Tour de table des membres", "Mandat et méthode de travail", "Calendrier"]),
+        (
+            today - dt.timedelta(days=63),
+            "Réunion d'installation du groupe",
+            ["Tour de table des membres", "Mandat et méthode de travail", "Calendrier"],
+        ),
         (
             today - dt.timedelta(days=21),
             "Repérage et mise à l'abri des mineurs",
@@ -107,9 +113,17 @@ def seed_coordination(ctx: SeedContext) -> None:
             organiser_organisation=miprof,
         )
         for position, item in enumerate(items):
-            parent = services.add_agenda_item(meeting=meeting, acting_user=coordinator, title=item, duration_minutes=30 + 15 * position)
+            parent = services.add_agenda_item(
+                meeting=meeting, acting_user=coordinator, title=item, duration_minutes=30 + 15 * position
+            )
             if position == 1:
-                services.add_agenda_item(meeting=meeting, acting_user=coordinator, title="Échanges et propositions", parent=parent, duration_minutes=20)
+                services.add_agenda_item(
+                    meeting=meeting,
+                    acting_user=coordinator,
+                    title="Échanges et propositions",
+                    parent=parent,
+                    duration_minutes=20,
+                )
         services.invite_group_members(meeting=meeting, acting_user=coordinator)
         invitations = list(meeting.invitations.all())
         for invitation in invitations:
@@ -118,7 +132,10 @@ def seed_coordination(ctx: SeedContext) -> None:
             )
         present = [i.user_id for i in invitations][: max(1, len(invitations) - 1)]
         services.record_attendance(
-            meeting=meeting, acting_user=coordinator, present_user_ids=present, organisation_ids={i.organisation_id for i in invitations if i.organisation_id}
+            meeting=meeting,
+            acting_user=coordinator,
+            present_user_ids=present,
+            organisation_ids={i.organisation_id for i in invitations if i.organisation_id},
         )
         if index == 0:
             decision = services.record_decision(
@@ -185,9 +202,19 @@ def seed_coordination(ctx: SeedContext) -> None:
         video_url="https://webconf.example.gouv.fr/groupe-mineurs",
         organiser_organisation=miprof,
     )
-    services.add_agenda_item(meeting=upcoming, acting_user=coordinator, title="Présentation du projet de fiche", duration_minutes=45, presenter=admin_paris)
     services.add_agenda_item(
-        meeting=upcoming, acting_user=coordinator, title="Articulation avec le plan d'action national", duration_minutes=30, link_url="/plan/"
+        meeting=upcoming,
+        acting_user=coordinator,
+        title="Présentation du projet de fiche",
+        duration_minutes=45,
+        presenter=admin_paris,
+    )
+    services.add_agenda_item(
+        meeting=upcoming,
+        acting_user=coordinator,
+        title="Articulation avec le plan d'action national",
+        duration_minutes=30,
+        link_url="/plan/",
     )
     services.invite_group_members(meeting=upcoming, acting_user=coordinator)
     # A foreign counterpart without an account, invited as a guest (fictional
@@ -210,7 +237,12 @@ def seed_coordination(ctx: SeedContext) -> None:
         supporting_organisations=[miprof, *associations[1:4]],
     )
     first_step = dossier.steps.order_by("position").first()
-    services.update_step(step=first_step, acting_user=coordinator, due_on=today - dt.timedelta(days=30), done_on=today - dt.timedelta(days=28))
+    services.update_step(
+        step=first_step,
+        acting_user=coordinator,
+        due_on=today - dt.timedelta(days=30),
+        done_on=today - dt.timedelta(days=28),
+    )
     for step in dossier.steps.order_by("position")[1:3]:
         services.update_step(step=step, acting_user=coordinator, due_on=today + dt.timedelta(days=30))
     incoming = services.register_letter(
@@ -265,6 +297,11 @@ def seed_coordination(ctx: SeedContext) -> None:
         subject="Rendez-vous avec le collectif « Ensemble contre la traite »",
         message="Nous vous laissons le soin de fixer le jour et l'heure du rendez-vous parmi ces créneaux.",
         place="MIPROF, Paris",
-        slots=[(_at(today + dt.timedelta(days=d), h), _at(today + dt.timedelta(days=d), h + 1)) for d, h in ((8, 10), (9, 15), (12, 11))],
+        slots=[
+            (_at(today + dt.timedelta(days=d), h), _at(today + dt.timedelta(days=d), h + 1))
+            for d, h in ((8, 10), (9, 15), (12, 11))
+        ],
     )
-    ctx.log(f"  1 groupe de travail, {group.meetings.count()} réunions (1 personne extérieure invitée), 3 courriers, 1 dossier, 1 rendez-vous")
+    ctx.log(
+        f"  1 groupe de travail, {group.meetings.count()} réunions (1 personne extérieure invitée), 3 courriers, 1 dossier, 1 rendez-vous"
+    )

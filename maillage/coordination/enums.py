@@ -99,7 +99,12 @@ class LetterStatus(models.TextChoices):
 
 
 LETTER_TRANSITIONS = {
-    LetterStatus.RECEIVED: {LetterStatus.ASSIGNED, LetterStatus.IN_PROGRESS, LetterStatus.ANSWERED, LetterStatus.CLOSED},
+    LetterStatus.RECEIVED: {
+        LetterStatus.ASSIGNED,
+        LetterStatus.IN_PROGRESS,
+        LetterStatus.ANSWERED,
+        LetterStatus.CLOSED,
+    },
     LetterStatus.ASSIGNED: {LetterStatus.IN_PROGRESS, LetterStatus.ANSWERED, LetterStatus.CLOSED},
     LetterStatus.IN_PROGRESS: {LetterStatus.ANSWERED, LetterStatus.CLOSED},
     LetterStatus.ANSWERED: {LetterStatus.CLOSED},

@@ -39,11 +39,24 @@ class WorkingGroup(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     mandate = models.TextField(_("mandat"), blank=True)
     focus = models.CharField(_("thématique"), max_length=20, choices=GroupFocus.choices, default=GroupFocus.GENERAL)
-    lead_organisation = models.ForeignKey(ORG, verbose_name=_("organisation cheffe de file"), on_delete=models.PROTECT, related_name="led_groups")
-    pilot = models.ForeignKey(USER, verbose_name=_("pilote"), null=True, blank=True, on_delete=models.PROTECT, related_name="piloted_groups")
-    parent = models.ForeignKey("self", verbose_name=_("groupe parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="subgroups")
+    lead_organisation = models.ForeignKey(
+        ORG, verbose_name=_("organisation cheffe de file"), on_delete=models.PROTECT, related_name="led_groups"
+    )
+    pilot = models.ForeignKey(
+        USER, verbose_name=_("pilote"), null=True, blank=True, on_delete=models.PROTECT, related_name="piloted_groups"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("groupe parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subgroups",
+    )
     status = models.CharField(_("statut"), max_length=10, choices=GroupStatus.choices, default=GroupStatus.ACTIVE)
-    visibility = models.CharField(_("visibilité"), max_length=10, choices=GroupVisibility.choices, default=GroupVisibility.MEMBERS)
+    visibility = models.CharField(
+        _("visibilité"), max_length=10, choices=GroupVisibility.choices, default=GroupVisibility.MEMBERS
+    )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -78,7 +91,9 @@ def _document_path(instance, filename):
 
 class GroupDocument(models.Model):
     group = models.ForeignKey(WorkingGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
-    dossier = models.ForeignKey("AdvocacyDossier", null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
+    dossier = models.ForeignKey(
+        "AdvocacyDossier", null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
     title = models.CharField(_("titre"), max_length=200)
     file = models.FileField(upload_to=_document_path)
     uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -86,7 +101,11 @@ class GroupDocument(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at"]
-        constraints = [models.CheckConstraint(condition=Q(group__isnull=False) | Q(dossier__isnull=False), name="document_has_owner")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(group__isnull=False) | Q(dossier__isnull=False), name="document_has_owner"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -100,7 +119,9 @@ class Meeting(models.Model):
     mode = models.CharField(_("modalité"), max_length=10, choices=MeetingMode.choices, default=MeetingMode.IN_PERSON)
     place = models.CharField(_("lieu"), max_length=250, blank=True)
     video_url = models.URLField(_("lien de visioconférence"), blank=True)
-    status = models.CharField(_("statut"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
     # RFC 5545: the UID identifies the event in every calendar, the SEQUENCE
     # tells calendars which version of it is the newest.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -109,7 +130,9 @@ class Meeting(models.Model):
     minutes_status = models.CharField(max_length=10, choices=MinutesStatus.choices, default=MinutesStatus.NONE)
     minutes_approved_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     minutes_approved_at = models.DateTimeField(null=True, blank=True)
-    attending_organisations = models.ManyToManyField(ORG, blank=True, related_name="+", verbose_name=_("organisations présentes"))
+    attending_organisations = models.ManyToManyField(
+        ORG, blank=True, related_name="+", verbose_name=_("organisations présentes")
+    )
     organiser = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="organised_meetings")
     organiser_organisation = models.ForeignKey(ORG, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -140,7 +163,9 @@ class AgendaItem(models.Model):
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(_("point"), max_length=250)
     duration_minutes = models.PositiveIntegerField(_("durée (minutes)"), null=True, blank=True)
-    presenter = models.ForeignKey(USER, verbose_name=_("présenté par"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    presenter = models.ForeignKey(
+        USER, verbose_name=_("présenté par"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Free link to a plan measure or a dossier: the action plan lives in
     # another package (maillage/plans) that this one must not depend on.
     link_url = models.CharField(_("lien (mesure du plan, dossier)"), max_length=300, blank=True)
@@ -163,7 +188,9 @@ class MeetingInvitation(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="meeting_invitations")
     organisation = models.ForeignKey(ORG, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    response = models.CharField(_("réponse"), max_length=15, choices=InvitationResponse.choices, default=InvitationResponse.NEEDS_ACTION)
+    response = models.CharField(
+        _("réponse"), max_length=15, choices=InvitationResponse.choices, default=InvitationResponse.NEEDS_ACTION
+    )
     responded_at = models.DateTimeField(null=True, blank=True)
     attended = models.BooleanField(_("présent·e"), null=True)
     invited_at = models.DateTimeField(default=timezone.now)
@@ -200,10 +227,19 @@ class MeetingGuest(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     # Stored lower-cased: one address is one guest per meeting.
     email = models.EmailField(_("adresse électronique"))
-    organisation = models.ForeignKey(ORG, verbose_name=_("organisation (annuaire)"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        ORG,
+        verbose_name=_("organisation (annuaire)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     organisation_name = models.CharField(_("organisation (texte libre)"), max_length=200, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
-    response = models.CharField(_("réponse"), max_length=15, choices=InvitationResponse.choices, default=InvitationResponse.NEEDS_ACTION)
+    response = models.CharField(
+        _("réponse"), max_length=15, choices=InvitationResponse.choices, default=InvitationResponse.NEEDS_ACTION
+    )
     responded_at = models.DateTimeField(null=True, blank=True)
     attended = models.BooleanField(_("présent·e"), null=True)
     invited_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -216,8 +252,14 @@ class MeetingGuest(models.Model):
     class Meta:
         ordering = ["name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "email"], condition=Q(removed_at__isnull=True), name="meetingguest_unique_active_email"),
-            models.CheckConstraint(condition=Q(organisation__isnull=True) | Q(organisation_name=""), name="meetingguest_one_organisation"),
+            models.UniqueConstraint(
+                fields=["meeting", "email"],
+                condition=Q(removed_at__isnull=True),
+                name="meetingguest_unique_active_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=True) | Q(organisation_name=""), name="meetingguest_one_organisation"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -251,7 +293,11 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(condition=Q(group__isnull=False) | Q(meeting__isnull=False), name="decision_has_origin")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(group__isnull=False) | Q(meeting__isnull=False), name="decision_has_origin"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.statement[:80]
@@ -263,10 +309,20 @@ class ActionItem(models.Model):
     decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
     title = models.CharField(_("action"), max_length=300)
     owner_user = models.ForeignKey(
-        USER, verbose_name=_("responsable (personne)"), null=True, blank=True, on_delete=models.PROTECT, related_name="owned_actions"
+        USER,
+        verbose_name=_("responsable (personne)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_actions",
     )
     owner_organisation = models.ForeignKey(
-        ORG, verbose_name=_("responsable (organisation)"), null=True, blank=True, on_delete=models.PROTECT, related_name="owned_actions"
+        ORG,
+        verbose_name=_("responsable (organisation)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_actions",
     )
     due_on = models.DateField(_("échéance"))
     status = models.CharField(_("statut"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
@@ -277,8 +333,12 @@ class ActionItem(models.Model):
     class Meta:
         ordering = ["due_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(owner_user__isnull=False) | Q(owner_organisation__isnull=False), name="action_has_owner"),
-            models.CheckConstraint(condition=~Q(status=ActionStatus.DONE) | Q(done_at__isnull=False), name="action_done_dated"),
+            models.CheckConstraint(
+                condition=Q(owner_user__isnull=False) | Q(owner_organisation__isnull=False), name="action_has_owner"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ActionStatus.DONE) | Q(done_at__isnull=False), name="action_done_dated"
+            ),
         ]
         indexes = [
             models.Index(fields=["owner_user", "status", "due_on"], name="action_owner_user_idx"),
@@ -326,10 +386,16 @@ def _letter_path(instance, filename):
 class AdvocacyDossier(models.Model):
     title = models.CharField(_("intitulé"), max_length=250)
     kind = models.CharField(_("type"), max_length=20, choices=DossierKind.choices)
-    status = models.CharField(_("statut"), max_length=12, choices=DossierStatus.choices, default=DossierStatus.PREPARING)
+    status = models.CharField(
+        _("statut"), max_length=12, choices=DossierStatus.choices, default=DossierStatus.PREPARING
+    )
     summary = models.TextField(_("présentation"), blank=True)
-    lead_organisation = models.ForeignKey(ORG, verbose_name=_("organisation porteuse"), on_delete=models.PROTECT, related_name="+")
-    supporting_organisations = models.ManyToManyField(ORG, blank=True, related_name="+", verbose_name=_("organisations qui soutiennent"))
+    lead_organisation = models.ForeignKey(
+        ORG, verbose_name=_("organisation porteuse"), on_delete=models.PROTECT, related_name="+"
+    )
+    supporting_organisations = models.ManyToManyField(
+        ORG, blank=True, related_name="+", verbose_name=_("organisations qui soutiennent")
+    )
     meetings = models.ManyToManyField(Meeting, blank=True, related_name="dossiers")
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -362,21 +428,56 @@ class Letter(models.Model):
     direction = models.CharField(_("sens"), max_length=10, choices=LetterDirection.choices)
     letter_date = models.DateField(_("date du courrier"))
     received_on = models.DateField(_("date de réception ou d'envoi"))
-    sender_organisation = models.ForeignKey(ORG, verbose_name=_("organisation expéditrice"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    sender_organisation = models.ForeignKey(
+        ORG,
+        verbose_name=_("organisation expéditrice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     sender_person = models.CharField(_("signataire"), max_length=200, blank=True)
     recipient_organisation = models.ForeignKey(
-        ORG, verbose_name=_("organisation destinataire"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ORG,
+        verbose_name=_("organisation destinataire"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     recipient_person = models.CharField(_("destinataire"), max_length=200, blank=True)
     subject = models.CharField(_("objet"), max_length=300)
     summary = models.TextField(_("résumé"), blank=True)
     attachment = models.FileField(upload_to=_letter_path, blank=True)
     reply_due_on = models.DateField(_("réponse attendue avant le"), null=True, blank=True)
-    assignee = models.ForeignKey(USER, verbose_name=_("attribué à"), null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_letters")
+    assignee = models.ForeignKey(
+        USER,
+        verbose_name=_("attribué à"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_letters",
+    )
     status = models.CharField(_("statut"), max_length=12, choices=LetterStatus.choices, default=LetterStatus.RECEIVED)
-    in_reply_to = models.ForeignKey("self", verbose_name=_("en réponse à"), null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
-    group = models.ForeignKey(WorkingGroup, verbose_name=_("groupe de travail"), null=True, blank=True, on_delete=models.SET_NULL, related_name="letters")
-    dossier = models.ForeignKey(AdvocacyDossier, verbose_name=_("dossier"), null=True, blank=True, on_delete=models.SET_NULL, related_name="letters")
+    in_reply_to = models.ForeignKey(
+        "self", verbose_name=_("en réponse à"), null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    group = models.ForeignKey(
+        WorkingGroup,
+        verbose_name=_("groupe de travail"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="letters",
+    )
+    dossier = models.ForeignKey(
+        AdvocacyDossier,
+        verbose_name=_("dossier"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="letters",
+    )
     plan_reference = models.CharField(_("mesure du plan (référence)"), max_length=120, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -385,7 +486,10 @@ class Letter(models.Model):
         ordering = ["-year", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["year", "number"], name="letter_number_unique_per_year"),
-            models.CheckConstraint(condition=Q(sender_organisation__isnull=False) | Q(recipient_organisation__isnull=False), name="letter_has_party"),
+            models.CheckConstraint(
+                condition=Q(sender_organisation__isnull=False) | Q(recipient_organisation__isnull=False),
+                name="letter_has_party",
+            ),
         ]
         indexes = [models.Index(fields=["status", "reply_due_on"], name="letter_status_due_idx")]
 
@@ -402,17 +506,26 @@ class Appointment(models.Model):
     message = models.TextField(_("message"), blank=True)
     proposer = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     proposer_organisation = models.ForeignKey(ORG, on_delete=models.PROTECT, related_name="+")
-    target_organisation = models.ForeignKey(ORG, verbose_name=_("organisation invitée"), on_delete=models.PROTECT, related_name="+")
+    target_organisation = models.ForeignKey(
+        ORG, verbose_name=_("organisation invitée"), on_delete=models.PROTECT, related_name="+"
+    )
     mode = models.CharField(_("modalité"), max_length=10, choices=MeetingMode.choices, default=MeetingMode.IN_PERSON)
     place = models.CharField(_("lieu ou lien"), max_length=250, blank=True)
     status = models.CharField(max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.PENDING)
-    meeting = models.OneToOneField(Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="appointment")
+    meeting = models.OneToOneField(
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="appointment"
+    )
     booked_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(condition=~Q(status=AppointmentStatus.BOOKED) | Q(meeting__isnull=False), name="appointment_booked_has_meeting")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=AppointmentStatus.BOOKED) | Q(meeting__isnull=False),
+                name="appointment_booked_has_meeting",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.subject

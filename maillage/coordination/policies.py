@@ -22,7 +22,16 @@ from maillage.organisations.enums import OrganisationType
 from maillage.organisations.policies import active_memberships, is_coordinator
 
 from .enums import GroupRole, GroupVisibility
-from .models import ActionItem, AdvocacyDossier, Appointment, GroupMember, Letter, Meeting, MeetingInvitation, WorkingGroup
+from .models import (
+    ActionItem,
+    AdvocacyDossier,
+    Appointment,
+    GroupMember,
+    Letter,
+    Meeting,
+    MeetingInvitation,
+    WorkingGroup,
+)
 
 
 def organisation_ids(user) -> list[int]:
@@ -66,7 +75,11 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
     org_ids = organisation_ids(user)
     if not org_ids:
         return Meeting.objects.none()
-    invited = MeetingInvitation.objects.filter(user=user).filter(Q(organisation_id__in=org_ids) | Q(organisation__isnull=True)).values("meeting_id")
+    invited = (
+        MeetingInvitation.objects.filter(user=user)
+        .filter(Q(organisation_id__in=org_ids) | Q(organisation__isnull=True))
+        .values("meeting_id")
+    )
     organised = Q(organiser=user) & (Q(organiser_organisation_id__in=org_ids) | Q(organiser_organisation__isnull=True))
     return Meeting.objects.filter(Q(group__in=groups_visible_to(user)) | Q(pk__in=invited) | organised).distinct()
 
@@ -85,7 +98,9 @@ def actions_owed_by(user) -> QuerySet[ActionItem]:
 
 
 def can_update_action(user, action) -> bool:
-    if action.owner_user_id == user.pk or (action.owner_organisation_id and action.owner_organisation_id in organisation_ids(user)):
+    if action.owner_user_id == user.pk or (
+        action.owner_organisation_id and action.owner_organisation_id in organisation_ids(user)
+    ):
         return True
     return action.group_id is not None and can_manage_group(user, action.group)
 
@@ -109,7 +124,9 @@ def dossiers_visible_to(user) -> QuerySet[AdvocacyDossier]:
     if is_coordination_body(user):
         return AdvocacyDossier.objects.all()
     ids = organisation_ids(user)
-    return AdvocacyDossier.objects.filter(Q(lead_organisation_id__in=ids) | Q(supporting_organisations__in=ids)).distinct()
+    return AdvocacyDossier.objects.filter(
+        Q(lead_organisation_id__in=ids) | Q(supporting_organisations__in=ids)
+    ).distinct()
 
 
 def can_manage_dossier(user, dossier) -> bool:

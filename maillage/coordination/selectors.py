@@ -30,15 +30,21 @@ def open_decisions(group) -> QuerySet[Decision]:
 def decisions_due_for_review(user, *, today: date | None = None) -> QuerySet[Decision]:
     """A review date brings a decision back on the group page and the home panel."""
     today = today or timezone.localdate()
-    return Decision.objects.filter(group__in=policies.groups_visible_to(user), status=DecisionStatus.OPEN, review_on__lte=today).select_related("group")
+    return Decision.objects.filter(
+        group__in=policies.groups_visible_to(user), status=DecisionStatus.OPEN, review_on__lte=today
+    ).select_related("group")
 
 
 def overdue_actions(group, *, today: date | None = None) -> QuerySet[ActionItem]:
     today = today or timezone.localdate()
-    return group.actions.filter(status__in=OPEN_ACTION_STATUSES, due_on__lt=today).select_related("owner_user", "owner_organisation")
+    return group.actions.filter(status__in=OPEN_ACTION_STATUSES, due_on__lt=today).select_related(
+        "owner_user", "owner_organisation"
+    )
 
 
-def my_actions(user, *, status: str = "open", scope: str = "all", overdue_only: bool = False, group_id: int | None = None) -> QuerySet[ActionItem]:
+def my_actions(
+    user, *, status: str = "open", scope: str = "all", overdue_only: bool = False, group_id: int | None = None
+) -> QuerySet[ActionItem]:
     """Everything a person owes, personally or through their organisations.
 
     status: "open" (to do or in progress), "done", "all" or one ActionStatus.
@@ -56,7 +62,9 @@ def my_actions(user, *, status: str = "open", scope: str = "all", overdue_only: 
         qs = qs.filter(due_on__lt=timezone.localdate(), status__in=OPEN_ACTION_STATUSES)
     if group_id:
         qs = qs.filter(group_id=group_id)
-    return qs.select_related("group", "meeting", "decision", "owner_user", "owner_organisation").order_by("due_on", "pk")
+    return qs.select_related("group", "meeting", "decision", "owner_user", "owner_organisation").order_by(
+        "due_on", "pk"
+    )
 
 
 def my_actions_page(user, *, page_number, per_page: int = 50, **filters):
@@ -69,26 +77,46 @@ def my_actions_page(user, *, page_number, per_page: int = 50, **filters):
     ids = my_actions(user, **filters).select_related(None).values_list("pk", flat=True)
     page = Paginator(ids, per_page).get_page(page_number)
     wanted = list(page.object_list)
-    rows = ActionItem.objects.select_related("group", "meeting", "decision", "owner_user", "owner_organisation").in_bulk(wanted)
+    rows = ActionItem.objects.select_related(
+        "group", "meeting", "decision", "owner_user", "owner_organisation"
+    ).in_bulk(wanted)
     page.object_list = [rows[pk] for pk in wanted]
     return page
 
 
 def letters_awaiting_reply(user) -> QuerySet[Letter]:
-    return policies.letters_visible_to(user).filter(status__in=AWAITING_REPLY_STATUSES, reply_due_on__isnull=False).order_by("reply_due_on")
+    return (
+        policies.letters_visible_to(user)
+        .filter(status__in=AWAITING_REPLY_STATUSES, reply_due_on__isnull=False)
+        .order_by("reply_due_on")
+    )
 
 
 def overdue_letters(user, *, today: date | None = None) -> QuerySet[Letter]:
     today = today or timezone.localdate()
-    return letters_awaiting_reply(user).filter(reply_due_on__lt=today).select_related("sender_organisation", "assignee")
+    return (
+        letters_awaiting_reply(user).filter(reply_due_on__lt=today).select_related("sender_organisation", "assignee")
+    )
 
 
 def search_letters(
-    user, *, words: str = "", organisation_id: int | None = None, start: date | None = None, end: date | None = None, status: str = "", direction: str = ""
+    user,
+    *,
+    words: str = "",
+    organisation_id: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    status: str = "",
+    direction: str = "",
 ) -> QuerySet[Letter]:
     qs = policies.letters_visible_to(user).select_related("sender_organisation", "recipient_organisation", "assignee")
     for word in words.split()[:8]:
-        qs = qs.filter(Q(subject__icontains=word) | Q(summary__icontains=word) | Q(sender_person__icontains=word) | Q(recipient_person__icontains=word))
+        qs = qs.filter(
+            Q(subject__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(sender_person__icontains=word)
+            | Q(recipient_person__icontains=word)
+        )
     if organisation_id:
         qs = qs.filter(Q(sender_organisation_id=organisation_id) | Q(recipient_organisation_id=organisation_id))
     if start:
@@ -107,7 +135,11 @@ def feed_for_token(token: str) -> CalendarFeedToken | None:
 
     if not token or len(token) > 100:
         return None
-    return CalendarFeedToken.objects.select_related("user", "group").filter(token_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True).first()
+    return (
+        CalendarFeedToken.objects.select_related("user", "group")
+        .filter(token_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
 
 
 def guest_for_token(token: str) -> MeetingGuest | None:
@@ -140,7 +172,9 @@ def digest_for(user, *, today: date | None = None) -> dict:
         "meetings": list(upcoming_meetings(user).filter(starts_at__date__lte=week)[:20]),
         "actions": list(my_actions(user).filter(due_on__lte=week)[:30]),
         "letters": list(
-            letters_awaiting_reply(user).filter(Q(assignee=user) | Q(assignee__isnull=True) if policies.is_coordination_body(user) else Q(pk__in=[]))[:20]
+            letters_awaiting_reply(user).filter(
+                Q(assignee=user) | Q(assignee__isnull=True) if policies.is_coordination_body(user) else Q(pk__in=[])
+            )[:20]
         ),
     }
 
@@ -153,7 +187,9 @@ def coordination_people():
 
     User = get_user_model()
     return (
-        User.objects.filter(is_active=True, memberships__is_active=True, memberships__organisation__type=OrganisationType.COORDINATION)
+        User.objects.filter(
+            is_active=True, memberships__is_active=True, memberships__organisation__type=OrganisationType.COORDINATION
+        )
         .distinct()
         .order_by("last_name", "email")
     )

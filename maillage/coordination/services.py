@@ -96,7 +96,12 @@ def validate_pdf(upload) -> None:
     if upload is None:
         return
     if upload.size > max_pdf_bytes():
-        raise ValidationError({"attachment": _("Le fichier dépasse la taille maximale de %(mo)s Mo.") % {"mo": max_pdf_bytes() // (1024 * 1024)}})
+        raise ValidationError(
+            {
+                "attachment": _("Le fichier dépasse la taille maximale de %(mo)s Mo.")
+                % {"mo": max_pdf_bytes() // (1024 * 1024)}
+            }
+        )
     content_type = getattr(upload, "content_type", "") or ""
     upload.seek(0)
     head = upload.read(5)
@@ -115,13 +120,28 @@ def _check_membership(user, organisation) -> None:
 
 @transaction.atomic
 def create_group(
-    *, acting_user, name: str, lead_organisation, pilot=None, mandate: str = "", focus: str = "general", visibility: str = "members", parent=None
+    *,
+    acting_user,
+    name: str,
+    lead_organisation,
+    pilot=None,
+    mandate: str = "",
+    focus: str = "general",
+    visibility: str = "members",
+    parent=None,
 ) -> WorkingGroup:
     _require(policies.can_create_group(acting_user))
     if pilot is not None:
         _check_membership(pilot, lead_organisation)
     group = WorkingGroup(
-        name=name, mandate=mandate, focus=focus, visibility=visibility, lead_organisation=lead_organisation, pilot=pilot, parent=parent, created_by=acting_user
+        name=name,
+        mandate=mandate,
+        focus=focus,
+        visibility=visibility,
+        lead_organisation=lead_organisation,
+        pilot=pilot,
+        parent=parent,
+        created_by=acting_user,
     )
     group.full_clean()
     group.save()
@@ -148,8 +168,12 @@ def update_group(*, group, acting_user, **fields) -> WorkingGroup:
     group.full_clean()
     group.save()
     if pilot is not None:
-        GroupMember.objects.update_or_create(group=group, user=pilot, defaults={"organisation": group.lead_organisation, "role": GroupRole.PILOT})
-    audit.record(action="coordination.group_updated", actor=acting_user, target=group, details={"fields": sorted(fields)})
+        GroupMember.objects.update_or_create(
+            group=group, user=pilot, defaults={"organisation": group.lead_organisation, "role": GroupRole.PILOT}
+        )
+    audit.record(
+        action="coordination.group_updated", actor=acting_user, target=group, details={"fields": sorted(fields)}
+    )
     return group
 
 
@@ -163,7 +187,11 @@ def add_group_member(*, group, user, organisation, role: str, acting_user) -> Gr
         raise ValidationError({"user": _("Cette personne fait déjà partie du groupe.")})
     member = GroupMember.objects.create(group=group, user=user, organisation=organisation, role=role)
     audit.record(
-        action="coordination.group_member_added", actor=acting_user, target=group, organisation=organisation, details={"role": role, "user_id": user.pk}
+        action="coordination.group_member_added",
+        actor=acting_user,
+        target=group,
+        organisation=organisation,
+        details={"role": role, "user_id": user.pk},
     )
     return member
 
@@ -180,9 +208,14 @@ def remove_group_member(*, member: GroupMember, acting_user) -> int:
     _require(policies.can_manage_group(acting_user, group))
     member = GroupMember.objects.select_for_update().select_related("user", "organisation").get(pk=member.pk)
     if member.role == GroupRole.PILOT:
-        raise ValidationError(_("Le pilote reste membre du groupe : désignez d'abord un autre pilote en modifiant le groupe."))
+        raise ValidationError(
+            _("Le pilote reste membre du groupe : désignez d'abord un autre pilote en modifiant le groupe.")
+        )
     upcoming = MeetingInvitation.objects.filter(
-        meeting__group=group, meeting__starts_at__gt=timezone.now(), meeting__status=MeetingStatus.SCHEDULED, user=member.user
+        meeting__group=group,
+        meeting__starts_at__gt=timezone.now(),
+        meeting__status=MeetingStatus.SCHEDULED,
+        user=member.user,
     ).select_related("meeting", "user")
     withdrawn = 0
     for invitation in upcoming:
@@ -204,7 +237,10 @@ def remove_group_member(*, member: GroupMember, acting_user) -> int:
 def add_document(*, acting_user, title: str, upload, group=None, dossier=None) -> GroupDocument:
     if group is not None:
         # Members and pilots share documents; observers only read them.
-        _require(policies.can_manage_group(acting_user, group) or policies.group_role(acting_user, group) in (GroupRole.PILOT, GroupRole.MEMBER))
+        _require(
+            policies.can_manage_group(acting_user, group)
+            or policies.group_role(acting_user, group) in (GroupRole.PILOT, GroupRole.MEMBER)
+        )
     else:
         _require(policies.can_manage_dossier(acting_user, dossier))
     if upload is None:
@@ -236,7 +272,16 @@ def _check_place(mode: str, place: str, video_url: str) -> None:
 
 @transaction.atomic
 def schedule_meeting(
-    *, acting_user, title: str, starts_at, ends_at, group=None, mode: str = "in_person", place: str = "", video_url: str = "", organiser_organisation=None
+    *,
+    acting_user,
+    title: str,
+    starts_at,
+    ends_at,
+    group=None,
+    mode: str = "in_person",
+    place: str = "",
+    video_url: str = "",
+    organiser_organisation=None,
 ) -> Meeting:
     if group is not None:
         _require(policies.can_manage_group(acting_user, group))
@@ -258,13 +303,25 @@ def schedule_meeting(
     meeting.full_clean()
     meeting.save()
     audit.record(
-        action="coordination.meeting_scheduled", actor=acting_user, target=meeting, organisation=group.lead_organisation if group else organiser_organisation
+        action="coordination.meeting_scheduled",
+        actor=acting_user,
+        target=meeting,
+        organisation=group.lead_organisation if group else organiser_organisation,
     )
     return meeting
 
 
 @transaction.atomic
-def add_agenda_item(*, meeting, acting_user, title: str, duration_minutes: int | None = None, presenter=None, parent=None, link_url: str = "") -> AgendaItem:
+def add_agenda_item(
+    *,
+    meeting,
+    acting_user,
+    title: str,
+    duration_minutes: int | None = None,
+    presenter=None,
+    parent=None,
+    link_url: str = "",
+) -> AgendaItem:
     _require(policies.can_manage_meeting(acting_user, meeting))
     if parent is not None and parent.meeting_id != meeting.pk:
         raise ValidationError({"parent": _("Le point parent appartient à une autre réunion.")})
@@ -273,11 +330,21 @@ def add_agenda_item(*, meeting, acting_user, title: str, duration_minutes: int |
         # Rendered as a link for every reader of the meeting: only an address of
         # this site or a web address (links.py).
         raise ValidationError(
-            {"link_url": _("Le lien doit être une adresse de Maillage commençant par « / » (par exemple /plan/) ou une adresse web commençant par https://.")}
+            {
+                "link_url": _(
+                    "Le lien doit être une adresse de Maillage commençant par « / » (par exemple /plan/) ou une adresse web commençant par https://."
+                )
+            }
         )
     position = meeting.agenda_items.filter(parent=parent).count() + 1
     item = AgendaItem.objects.create(
-        meeting=meeting, parent=parent, position=position, title=title, duration_minutes=duration_minutes, presenter=presenter, link_url=link_url
+        meeting=meeting,
+        parent=parent,
+        position=position,
+        title=title,
+        duration_minutes=duration_minutes,
+        presenter=presenter,
+        link_url=link_url,
     )
     audit.record(action="coordination.agenda_item_added", actor=acting_user, target=meeting)
     return item
@@ -289,7 +356,9 @@ def _send_calendar(meeting, invitation, *, method: str, removed: bool = False) -
     ics = ical.meeting_ics(meeting, method=method, invitations=[invitation])
     local = ical.paris(meeting.starts_at)
     if method == "CANCEL":
-        subject = (_("Invitation retirée : %(title)s") if removed else _("Annulé : %(title)s")) % {"title": meeting.title}
+        subject = (_("Invitation retirée : %(title)s") if removed else _("Annulé : %(title)s")) % {
+            "title": meeting.title
+        }
         template = "coordination/emails/meeting_cancelled.txt"
     elif meeting.sequence:
         subject = _("Modifié : %(title)s") % {"title": meeting.title}
@@ -321,7 +390,9 @@ def invite(*, meeting, user, acting_user, organisation=None, check_permission: b
     if meeting.is_cancelled:
         raise ValidationError({"user": _("La réunion est annulée : on ne peut plus y inviter personne.")})
     if not (user.email or "").strip():
-        raise ValidationError({"user": _("Cette personne n'a pas d'adresse électronique : l'invitation ne peut pas lui être envoyée.")})
+        raise ValidationError(
+            {"user": _("Cette personne n'a pas d'adresse électronique : l'invitation ne peut pas lui être envoyée.")}
+        )
     if MeetingInvitation.objects.filter(meeting=meeting, user=user).exists():
         raise ValidationError({"user": _("Cette personne est déjà invitée.")})
     if _active_guests(meeting).filter(email__iexact=user.email.strip()).exists():
@@ -337,7 +408,9 @@ def invite(*, meeting, user, acting_user, organisation=None, check_permission: b
         link=f"/coordination/reunions/{meeting.pk}/",
         idempotency_key=f"meeting-{meeting.pk}-invite",
     )
-    audit.record(action="coordination.meeting_invitation_sent", actor=acting_user, target=meeting, details={"user_id": user.pk})
+    audit.record(
+        action="coordination.meeting_invitation_sent", actor=acting_user, target=meeting, details={"user_id": user.pk}
+    )
     return invitation
 
 
@@ -349,7 +422,11 @@ def invite_group_members(*, meeting, acting_user) -> int:
     guest_emails = set(_active_guests(meeting).values_list("email", flat=True))
     for member in meeting.group.members.select_related("user", "organisation"):
         email = (member.user.email or "").strip().lower()
-        if not MeetingInvitation.objects.filter(meeting=meeting, user=member.user).exists() and email and email not in guest_emails:
+        if (
+            not MeetingInvitation.objects.filter(meeting=meeting, user=member.user).exists()
+            and email
+            and email not in guest_emails
+        ):
             invite(meeting=meeting, user=member.user, organisation=member.organisation, acting_user=acting_user)
             count += 1
     return count
@@ -380,7 +457,12 @@ def update_meeting(*, meeting, acting_user, **fields) -> Meeting:
             _send_calendar(meeting, invitation, method="REQUEST")
         for guest in _active_guests(meeting):
             _send_guest_calendar(meeting, guest, method="REQUEST")
-    audit.record(action="coordination.meeting_updated", actor=acting_user, target=meeting, details={"changed": changed, "sequence": meeting.sequence})
+    audit.record(
+        action="coordination.meeting_updated",
+        actor=acting_user,
+        target=meeting,
+        details={"changed": changed, "sequence": meeting.sequence},
+    )
     return meeting
 
 
@@ -411,7 +493,12 @@ def respond(*, invitation, response: str, acting_user) -> MeetingInvitation:
     invitation.response = response
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["response", "responded_at"])
-    audit.record(action="coordination.meeting_response", actor=acting_user, target=invitation.meeting, details={"response": response})
+    audit.record(
+        action="coordination.meeting_response",
+        actor=acting_user,
+        target=invitation.meeting,
+        details={"response": response},
+    )
     return invitation
 
 
@@ -450,7 +537,9 @@ def _send_guest_calendar(meeting, guest, *, method: str, token: str = "", remove
     url = _url(guest_reply_path(token)) if token else ""
     ics = ical.meeting_ics(meeting, method=method, invitations=[guest], url=url)
     if method == "CANCEL":
-        subject = (_("Invitation retirée : %(title)s") if removed else _("Annulé : %(title)s")) % {"title": meeting.title}
+        subject = (_("Invitation retirée : %(title)s") if removed else _("Annulé : %(title)s")) % {
+            "title": meeting.title
+        }
         template = "coordination/emails/guest_cancelled.txt"
     elif token:
         subject = _("Invitation : %(title)s") % {"title": meeting.title}
@@ -481,7 +570,9 @@ def _send_guest_calendar(meeting, guest, *, method: str, token: str = "", remove
 def _clean_guest_email(email: str) -> str:
     email = get_user_model().objects.normalize_email((email or "").strip()).lower()
     if not email:
-        raise ValidationError({"email": _("Indiquez l'adresse électronique de la personne : l'invitation lui est envoyée par courriel.")})
+        raise ValidationError(
+            {"email": _("Indiquez l'adresse électronique de la personne : l'invitation lui est envoyée par courriel.")}
+        )
     try:
         validate_email(email)
     except ValidationError:
@@ -490,7 +581,9 @@ def _clean_guest_email(email: str) -> str:
 
 
 @transaction.atomic
-def invite_guest(*, meeting, acting_user, name: str, email: str, organisation=None, organisation_name: str = "") -> IssuedGuestInvitation:
+def invite_guest(
+    *, meeting, acting_user, name: str, email: str, organisation=None, organisation_name: str = ""
+) -> IssuedGuestInvitation:
     """Invite someone who has no Maillage account, by name and address."""
     _require(policies.can_manage_meeting(acting_user, meeting))
     meeting = Meeting.objects.select_for_update().select_related("organiser").get(pk=meeting.pk)
@@ -502,11 +595,15 @@ def invite_guest(*, meeting, acting_user, name: str, email: str, organisation=No
         raise ValidationError({"name": _("Indiquez le nom de la personne invitée.")})
     email = _clean_guest_email(email)
     if organisation is not None and organisation_name:
-        raise ValidationError({"organisation_name": _("Choisissez une organisation de l'annuaire ou saisissez-en une, pas les deux.")})
+        raise ValidationError(
+            {"organisation_name": _("Choisissez une organisation de l'annuaire ou saisissez-en une, pas les deux.")}
+        )
     if _active_guests(meeting).filter(email=email).exists():
         raise ValidationError({"email": _("Cette adresse est déjà invitée à la réunion comme personne extérieure.")})
     if meeting.invitations.filter(user__email__iexact=email).exists():
-        raise ValidationError({"email": _("Cette adresse est celle d'une personne déjà invitée à la réunion avec son compte Maillage.")})
+        raise ValidationError(
+            {"email": _("Cette adresse est celle d'une personne déjà invitée à la réunion avec son compte Maillage.")}
+        )
     token = secrets.token_urlsafe(32)  # 256 bits
     guest = MeetingGuest(
         meeting=meeting,
@@ -522,9 +619,17 @@ def invite_guest(*, meeting, acting_user, name: str, email: str, organisation=No
         with transaction.atomic():
             guest.save()
     except IntegrityError:  # the same address invited at the same moment
-        raise ValidationError({"email": _("Cette adresse est déjà invitée à la réunion comme personne extérieure.")}) from None
+        raise ValidationError(
+            {"email": _("Cette adresse est déjà invitée à la réunion comme personne extérieure.")}
+        ) from None
     _send_guest_calendar(meeting, guest, method="REQUEST", token=token)
-    audit.record(action="coordination.guest_invited", actor=acting_user, target=meeting, organisation=organisation, details={"guest_id": guest.pk})
+    audit.record(
+        action="coordination.guest_invited",
+        actor=acting_user,
+        target=meeting,
+        organisation=organisation,
+        details={"guest_id": guest.pk},
+    )
     return IssuedGuestInvitation(guest=guest, token=token)
 
 
@@ -550,7 +655,12 @@ def resend_guest_invitation(*, guest, acting_user) -> IssuedGuestInvitation:
     guest.resent_count += 1
     guest.save(update_fields=["token_hash", "resent_count"])
     _send_guest_calendar(guest.meeting, guest, method="REQUEST", token=token)
-    audit.record(action="coordination.guest_invitation_resent", actor=acting_user, target=guest.meeting, details={"guest_id": guest.pk})
+    audit.record(
+        action="coordination.guest_invitation_resent",
+        actor=acting_user,
+        target=guest.meeting,
+        details={"guest_id": guest.pk},
+    )
     return IssuedGuestInvitation(guest=guest, token=token)
 
 
@@ -562,7 +672,9 @@ def remove_guest(*, guest, acting_user) -> MeetingGuest:
     guest.removed_at = timezone.now()
     guest.save(update_fields=["removed_at"])
     _send_guest_calendar(guest.meeting, guest, method="CANCEL", removed=True)
-    audit.record(action="coordination.guest_removed", actor=acting_user, target=guest.meeting, details={"guest_id": guest.pk})
+    audit.record(
+        action="coordination.guest_removed", actor=acting_user, target=guest.meeting, details={"guest_id": guest.pk}
+    )
     return guest
 
 
@@ -584,13 +696,23 @@ def respond_as_guest(*, token: str, response: str) -> MeetingGuest:
     guest.response = response
     guest.responded_at = timezone.now()
     guest.save(update_fields=["response", "responded_at"])
-    audit.record(action="coordination.guest_response", actor=None, target=meeting, details={"guest_id": guest.pk, "response": response})
+    audit.record(
+        action="coordination.guest_response",
+        actor=None,
+        target=meeting,
+        details={"guest_id": guest.pk, "response": response},
+    )
     return guest
 
 
 @transaction.atomic
 def record_attendance(
-    *, meeting, acting_user, present_user_ids: Iterable[int], organisation_ids: Iterable[int], present_guest_ids: Iterable[int] = ()
+    *,
+    meeting,
+    acting_user,
+    present_user_ids: Iterable[int],
+    organisation_ids: Iterable[int],
+    present_guest_ids: Iterable[int] = (),
 ) -> Meeting:
     """Who came, per invitee and guest, and which organisations. A guest of a
     directory organisation who came makes that organisation present."""
@@ -615,7 +737,10 @@ def record_attendance(
                 organisations.add(guest.organisation_id)
     meeting.attending_organisations.set(list(organisations))
     audit.record(
-        action="coordination.attendance_recorded", actor=acting_user, target=meeting, details={"present": len(present), "guests_present": guests_present}
+        action="coordination.attendance_recorded",
+        actor=acting_user,
+        target=meeting,
+        details={"present": len(present), "guests_present": guests_present},
     )
     return meeting
 
@@ -699,12 +824,18 @@ def approve_minutes(*, meeting, acting_user) -> Meeting:
 
 
 @transaction.atomic
-def record_decision(*, acting_user, statement: str, group=None, meeting=None, review_on: date | None = None) -> Decision:
+def record_decision(
+    *, acting_user, statement: str, group=None, meeting=None, review_on: date | None = None
+) -> Decision:
     group = group or (meeting.group if meeting else None)
-    _require(policies.can_manage_meeting(acting_user, meeting) if meeting else policies.can_manage_group(acting_user, group))
+    _require(
+        policies.can_manage_meeting(acting_user, meeting) if meeting else policies.can_manage_group(acting_user, group)
+    )
     if not statement.strip():
         raise ValidationError({"statement": _("Énoncez la décision.")})
-    decision = Decision.objects.create(group=group, meeting=meeting, statement=statement, review_on=review_on, created_by=acting_user)
+    decision = Decision.objects.create(
+        group=group, meeting=meeting, statement=statement, review_on=review_on, created_by=acting_user
+    )
     audit.record(action="coordination.decision_recorded", actor=acting_user, target=decision)
     return decision
 
@@ -731,7 +862,12 @@ def forward_decision_to_plan(*, decision, acting_user) -> Decision:
         raise ValidationError(_("Cette décision a déjà été transmise au plan d'action."))
     decision.forwarded_to = PLAN_FORWARDERS[-1](decision=decision, acting_user=acting_user)
     decision.save(update_fields=["forwarded_to"])
-    audit.record(action="coordination.decision_forwarded", actor=acting_user, target=decision, details={"to": decision.forwarded_to})
+    audit.record(
+        action="coordination.decision_forwarded",
+        actor=acting_user,
+        target=decision,
+        details={"to": decision.forwarded_to},
+    )
     return decision
 
 
@@ -744,14 +880,28 @@ def set_decision_status(*, decision, status: str, acting_user, review_on: date |
     decision.status = status
     decision.review_on = review_on
     decision.save(update_fields=["status", "review_on"])
-    audit.record(action="coordination.decision_updated", actor=acting_user, target=decision, details={"status": status})
+    audit.record(
+        action="coordination.decision_updated", actor=acting_user, target=decision, details={"status": status}
+    )
     return decision
 
 
 @transaction.atomic
-def create_action(*, acting_user, title: str, due_on: date, owner_user=None, owner_organisation=None, group=None, meeting=None, decision=None) -> ActionItem:
+def create_action(
+    *,
+    acting_user,
+    title: str,
+    due_on: date,
+    owner_user=None,
+    owner_organisation=None,
+    group=None,
+    meeting=None,
+    decision=None,
+) -> ActionItem:
     group = group or (meeting.group if meeting else None) or (decision.group if decision else None)
-    _require(policies.can_manage_meeting(acting_user, meeting) if meeting else policies.can_manage_group(acting_user, group))
+    _require(
+        policies.can_manage_meeting(acting_user, meeting) if meeting else policies.can_manage_group(acting_user, group)
+    )
     if owner_user is None and owner_organisation is None:
         raise ValidationError({"owner_user": _("Indiquez qui porte l'action : une personne ou une organisation.")})
     if due_on is None:
@@ -773,7 +923,9 @@ def create_action(*, acting_user, title: str, due_on: date, owner_user=None, own
             link="/coordination/mes-actions/",
             idempotency_key=f"action-{action.pk}-assigned",
         )
-    audit.record(action="coordination.action_created", actor=acting_user, target=action, organisation=owner_organisation)
+    audit.record(
+        action="coordination.action_created", actor=acting_user, target=action, organisation=owner_organisation
+    )
     return action
 
 
@@ -860,7 +1012,9 @@ def register_letter(
         raise ValidationError({"sender_organisation": _("Indiquez l'organisation expéditrice ou destinataire.")})
     received_on = received_on or letter_date
     if received_on < letter_date:
-        raise ValidationError({"received_on": _("La date de réception ou d'envoi ne peut pas précéder la date du courrier.")})
+        raise ValidationError(
+            {"received_on": _("La date de réception ou d'envoi ne peut pas précéder la date du courrier.")}
+        )
     validate_pdf(attachment)
     if direction == LetterDirection.INCOMING and expects_reply and reply_due_on is None:
         reply_due_on = received_on + timedelta(days=reply_delay_days())
@@ -893,7 +1047,11 @@ def register_letter(
     if attachment is not None:
         letter.attachment.save("courrier.pdf", attachment, save=False)
     letter.save()
-    if in_reply_to is not None and in_reply_to.status in (LetterStatus.RECEIVED, LetterStatus.ASSIGNED, LetterStatus.IN_PROGRESS):
+    if in_reply_to is not None and in_reply_to.status in (
+        LetterStatus.RECEIVED,
+        LetterStatus.ASSIGNED,
+        LetterStatus.IN_PROGRESS,
+    ):
         in_reply_to.status = LetterStatus.ANSWERED
         in_reply_to.save(update_fields=["status"])
     if assignee is not None:
@@ -903,7 +1061,13 @@ def register_letter(
             link=f"/coordination/courrier/{letter.pk}/",
             idempotency_key=f"letter-{letter.pk}-assigned-{assignee.pk}",
         )
-    audit.record(action="coordination.letter_registered", actor=acting_user, target=letter, target_label=letter.reference, details={"direction": direction})
+    audit.record(
+        action="coordination.letter_registered",
+        actor=acting_user,
+        target=letter,
+        target_label=letter.reference,
+        details={"direction": direction},
+    )
     return letter
 
 
@@ -924,11 +1088,20 @@ def update_letter(*, letter, acting_user, status: str | None = None, assignee=No
     if status is not None and status != letter.status:
         if status not in LETTER_TRANSITIONS.get(LetterStatus(letter.status), set()):
             raise ValidationError(
-                {"status": _("Passage de « %(a)s » à « %(b)s » impossible.") % {"a": letter.get_status_display(), "b": LetterStatus(status).label}}
+                {
+                    "status": _("Passage de « %(a)s » à « %(b)s » impossible.")
+                    % {"a": letter.get_status_display(), "b": LetterStatus(status).label}
+                }
             )
         letter.status = status
     letter.save(update_fields=["assignee", "status"])
-    audit.record(action="coordination.letter_updated", actor=acting_user, target=letter, target_label=letter.reference, details={"status": letter.status})
+    audit.record(
+        action="coordination.letter_updated",
+        actor=acting_user,
+        target=letter,
+        target_label=letter.reference,
+        details={"status": letter.status},
+    )
     return letter
 
 
@@ -936,20 +1109,36 @@ def update_letter(*, letter, acting_user, status: str | None = None, assignee=No
 
 
 @transaction.atomic
-def create_dossier(*, acting_user, title: str, kind: str, lead_organisation, summary: str = "", supporting_organisations: Iterable = ()) -> AdvocacyDossier:
+def create_dossier(
+    *,
+    acting_user,
+    title: str,
+    kind: str,
+    lead_organisation,
+    summary: str = "",
+    supporting_organisations: Iterable = (),
+) -> AdvocacyDossier:
     _require(
         policies.can_create_dossier(acting_user)
-        and (policies.is_coordination_body(acting_user) or lead_organisation.pk in policies.organisation_ids(acting_user))
+        and (
+            policies.is_coordination_body(acting_user)
+            or lead_organisation.pk in policies.organisation_ids(acting_user)
+        )
     )
     if kind not in DossierKind.values:
         raise ValidationError({"kind": _("Type de dossier inconnu.")})
-    dossier = AdvocacyDossier.objects.create(title=title, kind=kind, lead_organisation=lead_organisation, summary=summary, created_by=acting_user)
+    dossier = AdvocacyDossier.objects.create(
+        title=title, kind=kind, lead_organisation=lead_organisation, summary=summary, created_by=acting_user
+    )
     dossier.supporting_organisations.set(list(supporting_organisations))
     if kind == DossierKind.NATIONAL_CAUSE:
         DossierStep.objects.bulk_create(
-            DossierStep(dossier=dossier, position=index, label=str(label)) for index, label in enumerate(NATIONAL_CAUSE_STEPS, start=1)
+            DossierStep(dossier=dossier, position=index, label=str(label))
+            for index, label in enumerate(NATIONAL_CAUSE_STEPS, start=1)
         )
-    audit.record(action="coordination.dossier_created", actor=acting_user, target=dossier, organisation=lead_organisation)
+    audit.record(
+        action="coordination.dossier_created", actor=acting_user, target=dossier, organisation=lead_organisation
+    )
     return dossier
 
 
@@ -969,7 +1158,12 @@ def update_step(*, step, acting_user, due_on: date | None = None, done_on: date 
     step.due_on = due_on
     step.done_on = done_on
     step.save(update_fields=["due_on", "done_on"])
-    audit.record(action="coordination.dossier_step_updated", actor=acting_user, target=step.dossier, details={"step": step.pk, "done": done_on is not None})
+    audit.record(
+        action="coordination.dossier_step_updated",
+        actor=acting_user,
+        target=step.dossier,
+        details={"step": step.pk, "done": done_on is not None},
+    )
     return step
 
 
@@ -985,9 +1179,16 @@ def set_dossier_status(*, dossier, status: str, acting_user) -> AdvocacyDossier:
 
 @transaction.atomic
 def link_meeting_to_dossier(*, dossier, meeting, acting_user) -> None:
-    _require(policies.can_manage_dossier(acting_user, dossier) and meeting in policies.meetings_visible_to(acting_user))
+    _require(
+        policies.can_manage_dossier(acting_user, dossier) and meeting in policies.meetings_visible_to(acting_user)
+    )
     dossier.meetings.add(meeting)
-    audit.record(action="coordination.dossier_meeting_linked", actor=acting_user, target=dossier, details={"meeting": meeting.pk})
+    audit.record(
+        action="coordination.dossier_meeting_linked",
+        actor=acting_user,
+        target=dossier,
+        details={"meeting": meeting.pk},
+    )
 
 
 # --- Appointments -------------------------------------------------------------
@@ -1025,7 +1226,9 @@ def propose_appointment(
         mode=mode,
         place=place,
     )
-    AppointmentSlot.objects.bulk_create(AppointmentSlot(appointment=appointment, starts_at=start, ends_at=end) for start, end in slots)
+    AppointmentSlot.objects.bulk_create(
+        AppointmentSlot(appointment=appointment, starts_at=start, ends_at=end) for start, end in slots
+    )
     # Its administrators are told; an organisation without one (a small
     # association whose only account is a plain member) is told through its
     # active members, otherwise nobody could pick a slot.
@@ -1047,7 +1250,12 @@ def propose_appointment(
             context={"appointment": appointment, "url": _url(f"/coordination/rendez-vous/{appointment.pk}/")},
             idempotency_key=f"appointment-{appointment.pk}-proposed-{membership.user_id}",
         )
-    audit.record(action="coordination.appointment_proposed", actor=acting_user, target=appointment, organisation=target_organisation)
+    audit.record(
+        action="coordination.appointment_proposed",
+        actor=acting_user,
+        target=appointment,
+        organisation=target_organisation,
+    )
     return appointment
 
 
@@ -1063,7 +1271,9 @@ def pick_slot(*, appointment, slot, acting_user) -> Meeting:
         raise ValidationError({"slot": _("Ce créneau n'appartient pas à ce rendez-vous.")})
     if slot.starts_at <= timezone.now():
         # The slots were in the future when proposed; one may have passed since.
-        raise ValidationError({"slot": _("Ce créneau est déjà passé : choisissez-en un autre ou demandez de nouvelles propositions.")})
+        raise ValidationError(
+            {"slot": _("Ce créneau est déjà passé : choisissez-en un autre ou demandez de nouvelles propositions.")}
+        )
     online = appointment.mode == "online"
     meeting = Meeting.objects.create(
         title=appointment.subject,
@@ -1079,9 +1289,26 @@ def pick_slot(*, appointment, slot, acting_user) -> Meeting:
     appointment.meeting = meeting
     appointment.booked_by = acting_user
     appointment.save(update_fields=["status", "meeting", "booked_by"])
-    invite(meeting=meeting, user=appointment.proposer, organisation=appointment.proposer_organisation, acting_user=acting_user, check_permission=False)
-    invite(meeting=meeting, user=acting_user, organisation=appointment.target_organisation, acting_user=acting_user, check_permission=False)
-    audit.record(action="coordination.appointment_booked", actor=acting_user, target=appointment, organisation=appointment.target_organisation)
+    invite(
+        meeting=meeting,
+        user=appointment.proposer,
+        organisation=appointment.proposer_organisation,
+        acting_user=acting_user,
+        check_permission=False,
+    )
+    invite(
+        meeting=meeting,
+        user=acting_user,
+        organisation=appointment.target_organisation,
+        acting_user=acting_user,
+        check_permission=False,
+    )
+    audit.record(
+        action="coordination.appointment_booked",
+        actor=acting_user,
+        target=appointment,
+        organisation=appointment.target_organisation,
+    )
     return meeting
 
 

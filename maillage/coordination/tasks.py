@@ -43,7 +43,12 @@ def _letter_recipients(letter):
         return [letter.assignee]
     from maillage.organisations.enums import OrganisationType, Role
 
-    return [m.user for m in Membership.objects.active().filter(organisation__type=OrganisationType.COORDINATION, role=Role.COORDINATOR).select_related("user")]
+    return [
+        m.user
+        for m in Membership.objects.active()
+        .filter(organisation__type=OrganisationType.COORDINATION, role=Role.COORDINATOR)
+        .select_related("user")
+    ]
 
 
 def _remind(user, *, key: str, title: str, link: str) -> bool:
@@ -66,29 +71,39 @@ def send_reminders(*, today: date | None = None) -> int:
     sent = 0
     soon = today + timedelta(days=REMIND_BEFORE_DAYS)
     with transaction.atomic():
-        actions = ActionItem.objects.filter(status__in=OPEN_ACTION_STATUSES, due_on__lte=soon).select_related("owner_user")
+        actions = ActionItem.objects.filter(status__in=OPEN_ACTION_STATUSES, due_on__lte=soon).select_related(
+            "owner_user"
+        )
         for action in actions:
             if action.due_on >= today:
                 key, title = (
                     f"action-{action.pk}-due-{action.due_on}",
-                    _("Action à échéance le %(d)s : %(t)s") % {"d": action.due_on.strftime("%d/%m/%Y"), "t": action.title},
+                    _("Action à échéance le %(d)s : %(t)s")
+                    % {"d": action.due_on.strftime("%d/%m/%Y"), "t": action.title},
                 )
             else:
                 key, title = (
                     f"action-{action.pk}-overdue-{iso_year}w{iso_week}",
-                    _("Action en retard (échéance %(d)s) : %(t)s") % {"d": action.due_on.strftime("%d/%m/%Y"), "t": action.title},
+                    _("Action en retard (échéance %(d)s) : %(t)s")
+                    % {"d": action.due_on.strftime("%d/%m/%Y"), "t": action.title},
                 )
             for user in _action_recipients(action):
                 sent += _remind(user, key=key, title=title, link="/coordination/mes-actions/")
-        letters = Letter.objects.filter(status__in=AWAITING_REPLY_STATUSES, reply_due_on__lte=soon).select_related("assignee")
+        letters = Letter.objects.filter(status__in=AWAITING_REPLY_STATUSES, reply_due_on__lte=soon).select_related(
+            "assignee"
+        )
         for letter in letters:
             if letter.reply_due_on >= today:
                 key, title = (
                     f"letter-{letter.pk}-due-{letter.reply_due_on}",
-                    _("Courrier %(r)s : réponse attendue le %(d)s") % {"r": letter.reference, "d": letter.reply_due_on.strftime("%d/%m/%Y")},
+                    _("Courrier %(r)s : réponse attendue le %(d)s")
+                    % {"r": letter.reference, "d": letter.reply_due_on.strftime("%d/%m/%Y")},
                 )
             else:
-                key, title = f"letter-{letter.pk}-overdue-{iso_year}w{iso_week}", _("Courrier %(r)s : réponse en retard") % {"r": letter.reference}
+                key, title = (
+                    f"letter-{letter.pk}-overdue-{iso_year}w{iso_week}",
+                    _("Courrier %(r)s : réponse en retard") % {"r": letter.reference},
+                )
             for user in _letter_recipients(letter):
                 sent += _remind(user, key=key, title=title, link=f"/coordination/courrier/{letter.pk}/")
     return sent

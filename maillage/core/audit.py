@@ -15,7 +15,16 @@ from . import context, freshness
 from .models import AuditEvent, AuditKind
 
 # Keys that must never be written into `details` (they would carry identity).
-_FORBIDDEN_DETAIL_KEYS = {"name", "names", "first_name", "last_name", "birth_date", "address", "phone", "email_address"}
+_FORBIDDEN_DETAIL_KEYS = {
+    "name",
+    "names",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "address",
+    "phone",
+    "email_address",
+}
 
 
 # Below the top level « name » is usually a thing's (an indicator, a group):
@@ -85,7 +94,16 @@ def record(
     return event
 
 
-def record_read(*, action: str, actor, target: models.Model, target_label: str, organisation, acting_organisation=None, details=None) -> AuditEvent:
+def record_read(
+    *,
+    action: str,
+    actor,
+    target: models.Model,
+    target_label: str,
+    organisation,
+    acting_organisation=None,
+    details=None,
+) -> AuditEvent:
     return record(
         action=action,
         actor=actor,

@@ -118,7 +118,9 @@ class EncryptedTextField(models.TextField):
     def get_lookup(self, lookup_name):
         # A filter on ciphertext can never match (random IV): fail loudly.
         if lookup_name not in {"isnull"}:
-            raise TypeError(f"Encrypted field '{self.name}' cannot be filtered with '{lookup_name}'; use its lookup hash.")
+            raise TypeError(
+                f"Encrypted field '{self.name}' cannot be filtered with '{lookup_name}'; use its lookup hash."
+            )
         return super().get_lookup(lookup_name)
 
 

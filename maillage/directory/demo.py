@@ -20,17 +20,57 @@ from maillage.organisations.models import Organisation
 from maillage.territories import reference
 
 from .enums import NetworkKind, Public, TerritoryKind, Visibility
-from .models import ExploitationForm, Network, NetworkMembership, Profile, ProfileLanguage, ProfilePublic, ProfileTerritory, Service
+from .models import (
+    ExploitationForm,
+    Network,
+    NetworkMembership,
+    Profile,
+    ProfileLanguage,
+    ProfilePublic,
+    ProfileTerritory,
+    Service,
+)
 from .services import search_text_for
 
 # Nobody is placed in these départements, and no regional organisation covers
 # their région for accommodation: the map shows them as holes.
 UNCOVERED = {"23", "48", "15", "52", "55", "2B", "976", "05"}
-STEMS = ["Passerelle", "Horizon", "Refuge", "Les Relais", "Aube nouvelle", "Escale", "Voix libres", "Ancrage", "Trait d'union", "Boussole",
-         "Les Oliviers", "Cap Liberté", "La Traversée", "Le Fil", "Solidarité Femmes", "Main tendue"]
+STEMS = [
+    "Passerelle",
+    "Horizon",
+    "Refuge",
+    "Les Relais",
+    "Aube nouvelle",
+    "Escale",
+    "Voix libres",
+    "Ancrage",
+    "Trait d'union",
+    "Boussole",
+    "Les Oliviers",
+    "Cap Liberté",
+    "La Traversée",
+    "Le Fil",
+    "Solidarité Femmes",
+    "Main tendue",
+]
 LANGS = ["fr", "en", "ro", "bg", "es", "pt", "ar", "zh", "ru", "uk", "vi", "tl", "bn", "ti", "am", "fa"]
-COMMON_SERVICES = ["social_support", "legal_aid", "psychological_support", "interpretation", "residence_procedures", "outreach", "identification"]
-RARE_SERVICES = ["secure_accommodation", "emergency_accommodation", "medical_care", "training_employment", "schooling_minors", "assisted_return"]
+COMMON_SERVICES = [
+    "social_support",
+    "legal_aid",
+    "psychological_support",
+    "interpretation",
+    "residence_procedures",
+    "outreach",
+    "identification",
+]
+RARE_SERVICES = [
+    "secure_accommodation",
+    "emergency_accommodation",
+    "medical_care",
+    "training_employment",
+    "schooling_minors",
+    "assisted_return",
+]
 PUBLIC_BODY_VISIBILITY = {T.POLICE: Visibility.MEMBERS, T.PROSECUTOR: Visibility.MEMBERS, T.COURT: Visibility.MEMBERS}
 
 
@@ -48,7 +88,9 @@ def _spec_for(ctx: SeedContext, org: Organisation, *, services_, forms, index: i
         "is_national": org.territory_level == L.NATIONAL and org.country == "FR",
         "capacity_places": rng.choice([None, 0, 1, 2, 5, 12]) if org.type in (T.SHELTER, T.ASSOCIATION) else None,
         "accepts_referrals": org.type in (T.ASSOCIATION, T.SHELTER, T.ACSE_COORDINATION),
-        "referral_how": "Par téléphone ou par la plateforme, du lundi au vendredi" if org.type in (T.ASSOCIATION, T.SHELTER) else "",
+        "referral_how": "Par téléphone ou par la plateforme, du lundi au vendredi"
+        if org.type in (T.ASSOCIATION, T.SHELTER)
+        else "",
         "opening_hours": "Lundi–vendredi 9 h–17 h",
         "public_phone": f"0{rng.randint(1, 5)} 00 00 {index % 100:02d} {rng.randint(0, 99):02d}",
         "members_phone": f"0{rng.randint(6, 7)} 00 00 {index % 100:02d} {rng.randint(0, 99):02d}",
@@ -65,12 +107,18 @@ def _spec_for(ctx: SeedContext, org: Organisation, *, services_, forms, index: i
 
 def _bulk_profiles(pairs: list[tuple[Organisation, dict]], catalogue: dict) -> int:
     """Create profiles and their rows with a handful of bulk inserts."""
-    existing = set(Profile.objects.filter(organisation__in=[o for o, _ in pairs]).values_list("organisation_id", flat=True))
+    existing = set(
+        Profile.objects.filter(organisation__in=[o for o, _ in pairs]).values_list("organisation_id", flat=True)
+    )
     pairs = [(o, s) for o, s in pairs if o.pk not in existing]
     profiles = []
     for org, spec in pairs:
         fields = {k: v for k, v in spec.items() if not k.startswith("_")}
-        profile = Profile(organisation=org, capacity_updated_at=timezone.now() if fields.get("capacity_places") is not None else None, **fields)
+        profile = Profile(
+            organisation=org,
+            capacity_updated_at=timezone.now() if fields.get("capacity_places") is not None else None,
+            **fields,
+        )
         profile.search_name, profile.search_text = search_text_for(
             profile,
             service_labels=[catalogue["services"][c].label for c in spec["_services"]],
@@ -84,12 +132,24 @@ def _bulk_profiles(pairs: list[tuple[Organisation, dict]], catalogue: dict) -> i
     FormLink = Profile.exploitation_forms.through
     for profile, (_org, spec) in zip(profiles, pairs, strict=True):
         territories += [ProfileTerritory(profile=profile, kind=TerritoryKind.REGION, code=c) for c in spec["_regions"]]
-        territories += [ProfileTerritory(profile=profile, kind=TerritoryKind.DEPARTEMENT, code=c) for c in spec["_departements"]]
+        territories += [
+            ProfileTerritory(profile=profile, kind=TerritoryKind.DEPARTEMENT, code=c) for c in spec["_departements"]
+        ]
         publics += [ProfilePublic(profile=profile, code=c) for c in spec["_publics"]]
         languages += [ProfileLanguage(profile=profile, code=c) for c in dict.fromkeys(spec["_languages"])]
-        service_links += [ServiceLink(profile_id=profile.pk, service_id=catalogue["services"][c].pk) for c in spec["_services"]]
-        form_links += [FormLink(profile_id=profile.pk, exploitationform_id=catalogue["forms"][c].pk) for c in spec["_forms"]]
-    for model, rows in ((ProfileTerritory, territories), (ProfilePublic, publics), (ProfileLanguage, languages), (ServiceLink, service_links), (FormLink, form_links)):
+        service_links += [
+            ServiceLink(profile_id=profile.pk, service_id=catalogue["services"][c].pk) for c in spec["_services"]
+        ]
+        form_links += [
+            FormLink(profile_id=profile.pk, exploitationform_id=catalogue["forms"][c].pk) for c in spec["_forms"]
+        ]
+    for model, rows in (
+        (ProfileTerritory, territories),
+        (ProfilePublic, publics),
+        (ProfileLanguage, languages),
+        (ServiceLink, service_links),
+        (FormLink, form_links),
+    ):
         model.objects.bulk_create(rows, batch_size=2000)
     return len(profiles)
 
@@ -134,8 +194,17 @@ def _new_organisations(ctx: SeedContext, count: int, prefix: str) -> list[Organi
         stem = STEMS[i % len(STEMS)]
         is_shelter = i % 4 == 1
         name = f"CHRS {stem} {dep.name}" if is_shelter else f"{stem} {dep.name}"
-        new.append(Organisation(slug=slug, name=f"{name} {i}" if i >= len(deps) else name, type=T.SHELTER if is_shelter else T.ASSOCIATION,
-                                territory_level=L.DEPARTEMENT, departement=dep.code, region=dep.region_code, country="FR"))
+        new.append(
+            Organisation(
+                slug=slug,
+                name=f"{name} {i}" if i >= len(deps) else name,
+                type=T.SHELTER if is_shelter else T.ASSOCIATION,
+                territory_level=L.DEPARTEMENT,
+                departement=dep.code,
+                region=dep.region_code,
+                country="FR",
+            )
+        )
     Organisation.objects.bulk_create(new, batch_size=1000)
     return list(Organisation.objects.filter(slug__startswith=prefix))
 
@@ -143,9 +212,15 @@ def _new_organisations(ctx: SeedContext, count: int, prefix: str) -> list[Organi
 def _network(slug, name, kind, *, coordinators, members, **extra) -> Network:
     network, _ = Network.objects.get_or_create(slug=slug, defaults={"name": name, "kind": kind, **extra})
     existing = set(network.memberships.values_list("organisation_id", flat=True))
-    rows = [NetworkMembership(network=network, organisation=o, is_coordinator=True) for o in coordinators if o.pk not in existing]
+    rows = [
+        NetworkMembership(network=network, organisation=o, is_coordinator=True)
+        for o in coordinators
+        if o.pk not in existing
+    ]
     seen = existing | {o.pk for o in coordinators}
-    rows += [NetworkMembership(network=network, organisation=o) for o in members if o.pk not in seen and not seen.add(o.pk)]
+    rows += [
+        NetworkMembership(network=network, organisation=o) for o in members if o.pk not in seen and not seen.add(o.pk)
+    ]
     NetworkMembership.objects.bulk_create(rows)
     return network
 
@@ -153,7 +228,10 @@ def _network(slug, name, kind, *, coordinators, members, **extra) -> Network:
 @register("annuaire du réseau", order=20)
 @transaction.atomic
 def seed_directory(ctx: SeedContext) -> None:
-    catalogue = {"services": {s.code: s for s in Service.objects.all()}, "forms": {f.code: f for f in ExploitationForm.objects.all()}}
+    catalogue = {
+        "services": {s.code: s for s in Service.objects.all()},
+        "forms": {f.code: f for f in ExploitationForm.objects.all()},
+    }
     form_codes = [f.code for f in catalogue["forms"].values() if not f.pending_transposition]
     orgs = ctx.shared.get("organisations", {})
     associations = ctx.shared.get("associations", [])
@@ -169,7 +247,11 @@ def seed_directory(ctx: SeedContext) -> None:
         if org.type in (T.ASSOCIATION, T.SHELTER) and org.region:
             # Most organisations also work in neighbouring départements of
             # their région, never in the deliberately uncovered ones.
-            neighbours = [d.code for d in reference.departements_of_region(org.region) if d.code not in UNCOVERED and d.code != org.departement]
+            neighbours = [
+                d.code
+                for d in reference.departements_of_region(org.region)
+                if d.code not in UNCOVERED and d.code != org.departement
+            ]
             spec["_departements"] = ctx.rng.sample(neighbours, k=min(len(neighbours), ctx.rng.randint(0, 3)))
         if org.type == T.FOREIGN_COUNTERPART:
             spec["_regions"] = []
@@ -180,16 +262,40 @@ def seed_directory(ctx: SeedContext) -> None:
     # of its partner network abroad (transnational coordination).
     new_shelters = [o for o in extra if o.type == T.SHELTER]
     if "acse-coordination" in orgs:
-        _network("reseau-acse", "Réseau Ac.Sé", NetworkKind.ACSE, coordinators=[orgs["acse-coordination"]], members=[*shelters, *new_shelters[:60]],
-                 description="Dispositif national d'accueil sécurisant des victimes de la traite (hébergements partenaires).")
+        _network(
+            "reseau-acse",
+            "Réseau Ac.Sé",
+            NetworkKind.ACSE,
+            coordinators=[orgs["acse-coordination"]],
+            members=[*shelters, *new_shelters[:60]],
+            description="Dispositif national d'accueil sécurisant des victimes de la traite (hébergements partenaires).",
+        )
     if associations:
-        _network("ensemble-contre-la-traite", "Collectif « Ensemble contre la traite »", NetworkKind.COLLECTIVE, coordinators=[associations[0]],
-                 members=associations[1:25] + [o for o in extra if o.type == T.ASSOCIATION][:40])
+        _network(
+            "ensemble-contre-la-traite",
+            "Collectif « Ensemble contre la traite »",
+            NetworkKind.COLLECTIVE,
+            coordinators=[associations[0]],
+            members=associations[1:25] + [o for o in extra if o.type == T.ASSOCIATION][:40],
+        )
     if orgs:
         members_93 = [o for o in (*orgs.values(), *associations) if o.departement == "93"]
-        _network("comite-traite-93", "Comité départemental de lutte contre la traite de la Seine-Saint-Denis", NetworkKind.DEPARTEMENTAL_COMMITTEE,
-                 coordinators=[orgs["parquet-bobigny"]] if "parquet-bobigny" in orgs else [], members=members_93, departement="93")
+        _network(
+            "comite-traite-93",
+            "Comité départemental de lutte contre la traite de la Seine-Saint-Denis",
+            NetworkKind.DEPARTEMENTAL_COMMITTEE,
+            coordinators=[orgs["parquet-bobigny"]] if "parquet-bobigny" in orgs else [],
+            members=members_93,
+            departement="93",
+        )
         foreign = [o for o in orgs.values() if o.type == T.FOREIGN_COUNTERPART]
-        _network("homologues-europe-afrique", "Réseau des homologues étrangers", NetworkKind.FOREIGN, coordinators=[orgs["miprof"]] if "miprof" in orgs else [],
-                 members=foreign)
-    ctx.log(f"  {created} fiches d'annuaire créées, {Profile.objects.count()} au total, {Network.objects.count()} réseaux")
+        _network(
+            "homologues-europe-afrique",
+            "Réseau des homologues étrangers",
+            NetworkKind.FOREIGN,
+            coordinators=[orgs["miprof"]] if "miprof" in orgs else [],
+            members=foreign,
+        )
+    ctx.log(
+        f"  {created} fiches d'annuaire créées, {Profile.objects.count()} au total, {Network.objects.count()} réseaux"
+    )

@@ -31,10 +31,27 @@ def neutralise(value) -> str:
 
 def headers() -> list[str]:
     return [
-        _("Nom"), _("Sigle"), _("Type"), _("Commune"), _("Département"), _("National"), _("Départements d'intervention"),
-        _("Régions d'intervention"), _("Services"), _("Formes d'exploitation"), _("Publics"), _("Langues"),
-        _("Accepte les orientations"), _("Téléphone"), _("Courriel"), _("Site"), _("Horaires"),
-        _("Adresse"), _("Places disponibles"), _("Ligne directe"), _("Courriel direct"),
+        _("Nom"),
+        _("Sigle"),
+        _("Type"),
+        _("Commune"),
+        _("Département"),
+        _("National"),
+        _("Départements d'intervention"),
+        _("Régions d'intervention"),
+        _("Services"),
+        _("Formes d'exploitation"),
+        _("Publics"),
+        _("Langues"),
+        _("Accepte les orientations"),
+        _("Téléphone"),
+        _("Courriel"),
+        _("Site"),
+        _("Horaires"),
+        _("Adresse"),
+        _("Places disponibles"),
+        _("Ligne directe"),
+        _("Courriel direct"),
     ]
 
 
@@ -45,24 +62,55 @@ def rows_for(viewer) -> list[list[str]]:
     viewer = policies.viewer_for(viewer)
     visible = policies.profiles_visible_for(viewer)
     ids = visible.values("pk")
-    by_profile: dict[str, dict[int, list[str]]] = {key: defaultdict(list) for key in ("departement", "region", "service", "form", "public", "language")}
+    by_profile: dict[str, dict[int, list[str]]] = {
+        key: defaultdict(list) for key in ("departement", "region", "service", "form", "public", "language")
+    }
     region_names = {r.code: r.name for r in reference.regions()}
     public_labels = {code: str(label) for code, label in Public.choices}
     type_labels = {code: str(label) for code, label in OrganisationType.choices}
-    for pk, kind, code in ProfileTerritory.objects.filter(profile__in=ids).exclude(kind=TerritoryKind.COUNTRY).values_list("profile_id", "kind", "code"):
+    for pk, kind, code in (
+        ProfileTerritory.objects.filter(profile__in=ids)
+        .exclude(kind=TerritoryKind.COUNTRY)
+        .values_list("profile_id", "kind", "code")
+    ):
         by_profile[kind][pk].append(code if kind == TerritoryKind.DEPARTEMENT else region_names.get(code, code))
-    for pk, label in Profile.services.through.objects.filter(profile__in=ids).order_by("service__order").values_list("profile_id", "service__label"):
+    for pk, label in (
+        Profile.services.through.objects.filter(profile__in=ids)
+        .order_by("service__order")
+        .values_list("profile_id", "service__label")
+    ):
         by_profile["service"][pk].append(label)
-    for pk, label in Profile.exploitation_forms.through.objects.filter(profile__in=ids).order_by("exploitationform__order").values_list("profile_id", "exploitationform__label"):
+    for pk, label in (
+        Profile.exploitation_forms.through.objects.filter(profile__in=ids)
+        .order_by("exploitationform__order")
+        .values_list("profile_id", "exploitationform__label")
+    ):
         by_profile["form"][pk].append(label)
     for pk, code in ProfilePublic.objects.filter(profile__in=ids).values_list("profile_id", "code"):
         by_profile["public"][pk].append(public_labels.get(code, code))
     for pk, code in ProfileLanguage.objects.filter(profile__in=ids).values_list("profile_id", "code"):
         by_profile["language"][pk].append(code)
     yes, no = _("oui"), _("non")
-    fields = ("pk", "organisation_id", "organisation__name", "organisation__acronym", "organisation__type", "commune", "departement", "is_national",
-              "accepts_referrals", "public_phone", "public_email", "website", "opening_hours", "street_address", "address_confidential",
-              "capacity_places", "members_phone", "members_email")
+    fields = (
+        "pk",
+        "organisation_id",
+        "organisation__name",
+        "organisation__acronym",
+        "organisation__type",
+        "commune",
+        "departement",
+        "is_national",
+        "accepts_referrals",
+        "public_phone",
+        "public_email",
+        "website",
+        "opening_hours",
+        "street_address",
+        "address_confidential",
+        "capacity_places",
+        "members_phone",
+        "members_email",
+    )
     out = []
     for p in visible.order_by("organisation__name", "pk").values(*fields):
         pk = p["pk"]
@@ -71,7 +119,11 @@ def rows_for(viewer) -> list[list[str]]:
         confidential = own or p["organisation_id"] in viewer.acse_coordinated_ids
         show_address = confidential if p["address_confidential"] else members
         row = [
-            p["organisation__name"], p["organisation__acronym"], type_labels.get(p["organisation__type"], p["organisation__type"]), p["commune"], p["departement"],
+            p["organisation__name"],
+            p["organisation__acronym"],
+            type_labels.get(p["organisation__type"], p["organisation__type"]),
+            p["commune"],
+            p["departement"],
             yes if p["is_national"] else no,
             " | ".join(by_profile["departement"][pk]),
             " | ".join(by_profile["region"][pk]),
@@ -80,7 +132,10 @@ def rows_for(viewer) -> list[list[str]]:
             " | ".join(by_profile["public"][pk]),
             " | ".join(by_profile["language"][pk]),
             yes if p["accepts_referrals"] else no,
-            p["public_phone"], p["public_email"], p["website"], p["opening_hours"],
+            p["public_phone"],
+            p["public_email"],
+            p["website"],
+            p["opening_hours"],
             p["street_address"] if show_address else "",
             ("" if p["capacity_places"] is None else str(p["capacity_places"])) if members else "",
             p["members_phone"] if members else "",

@@ -124,7 +124,9 @@ def decode(content: bytes) -> str:
 
 def read_table(content: bytes, filename: str) -> list[list[str]]:
     if len(content) > MAX_IMPORT_BYTES:
-        raise ImportFileError(_("Le fichier dépasse la taille maximale de %(size)s Mo.") % {"size": MAX_IMPORT_BYTES // (1024 * 1024)})
+        raise ImportFileError(
+            _("Le fichier dépasse la taille maximale de %(size)s Mo.") % {"size": MAX_IMPORT_BYTES // (1024 * 1024)}
+        )
     if filename.lower().endswith(".xlsx"):
         return _read_xlsx(content)
     text = decode(content)
@@ -211,7 +213,9 @@ def parse(content: bytes, filename: str) -> ImportReport:
     if missing:
         raise ImportFileError(_("Colonnes obligatoires absentes : %(cols)s.") % {"cols": ", ".join(missing)})
     if "siret" not in header and "identifiant_externe" not in header:
-        raise ImportFileError(_("Une colonne « siret » ou « identifiant_externe » est nécessaire pour un import sans doublons."))
+        raise ImportFileError(
+            _("Une colonne « siret » ou « identifiant_externe » est nécessaire pour un import sans doublons.")
+        )
     catalogues = _Catalogues()
     rows: list[RowReport] = []
     seen_keys: dict[str, int] = {}
@@ -222,7 +226,9 @@ def parse(content: bytes, filename: str) -> ImportReport:
         report = _validate_row(index, values, catalogues)
         if report.key:
             if report.key in seen_keys:
-                report.errors.append(_("doublon de la ligne %(line)s (même SIRET ou identifiant)") % {"line": seen_keys[report.key]})
+                report.errors.append(
+                    _("doublon de la ligne %(line)s (même SIRET ou identifiant)") % {"line": seen_keys[report.key]}
+                )
             else:
                 seen_keys[report.key] = index
         rows.append(report)
@@ -267,10 +273,30 @@ def _validate_row(line: int, v: dict, cat: _Catalogues) -> RowReport:
                 errors.append(message % {"value": item})
         return out
 
-    departements = codes("departements_intervention", reference.is_departement_code, reference.normalise_departement_code, _("département d'intervention inconnu : « %(value)s »"))
-    regions = codes("regions_intervention", reference.is_region_code, lambda c: reference.region(c).code, _("région inconnue : « %(value)s »"))
-    countries = codes("pays_intervention", lambda c: reference.is_country_code(c.upper()), lambda c: c.upper(), _("pays inconnu : « %(value)s »"))
-    languages = codes("langues", lambda c: reference.is_language_code(c.lower()), lambda c: c.lower(), _("langue inconnue (code ISO 639-1 attendu) : « %(value)s »"))
+    departements = codes(
+        "departements_intervention",
+        reference.is_departement_code,
+        reference.normalise_departement_code,
+        _("département d'intervention inconnu : « %(value)s »"),
+    )
+    regions = codes(
+        "regions_intervention",
+        reference.is_region_code,
+        lambda c: reference.region(c).code,
+        _("région inconnue : « %(value)s »"),
+    )
+    countries = codes(
+        "pays_intervention",
+        lambda c: reference.is_country_code(c.upper()),
+        lambda c: c.upper(),
+        _("pays inconnu : « %(value)s »"),
+    )
+    languages = codes(
+        "langues",
+        lambda c: reference.is_language_code(c.lower()),
+        lambda c: c.lower(),
+        _("langue inconnue (code ISO 639-1 attendu) : « %(value)s »"),
+    )
 
     def lookup(column, index, message):
         out = []
@@ -297,11 +323,19 @@ def _validate_row(line: int, v: dict, cat: _Catalogues) -> RowReport:
     visibility = Visibility.PUBLIC
     if v.get("visibilite"):
         key = _header_key(v["visibilite"])
-        matches = {"public": Visibility.PUBLIC, "membres": Visibility.MEMBERS, "members": Visibility.MEMBERS, "masque": Visibility.HIDDEN, "hidden": Visibility.HIDDEN}
+        matches = {
+            "public": Visibility.PUBLIC,
+            "membres": Visibility.MEMBERS,
+            "members": Visibility.MEMBERS,
+            "masque": Visibility.HIDDEN,
+            "hidden": Visibility.HIDDEN,
+        }
         if key in matches:
             visibility = matches[key]
         else:
-            errors.append(_("visibilité inconnue : « %(value)s » (public, membres ou masqué)") % {"value": v["visibilite"]})
+            errors.append(
+                _("visibilité inconnue : « %(value)s » (public, membres ou masqué)") % {"value": v["visibilite"]}
+            )
     email = v.get("courriel", "")
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
         errors.append(_("courriel invalide : « %(value)s »") % {"value": email})
@@ -353,7 +387,11 @@ def _resolve_existing(rows: list[RowReport]) -> None:
     sirets = [r.organisation_fields["siret"] for r in rows if r.ok and r.organisation_fields.get("siret")]
     externals = [r.organisation_fields["external_id"] for r in rows if r.ok and not r.organisation_fields.get("siret")]
     by_siret = dict(Organisation.objects.filter(siret__in=sirets).values_list("siret", "pk")) if sirets else {}
-    by_ext = dict(Organisation.objects.filter(external_id__in=externals).values_list("external_id", "pk")) if externals else {}
+    by_ext = (
+        dict(Organisation.objects.filter(external_id__in=externals).values_list("external_id", "pk"))
+        if externals
+        else {}
+    )
     for row in rows:
         if not row.ok:
             continue
@@ -395,7 +433,9 @@ def apply(report: ImportReport, *, acting_user, only_valid: bool = False) -> Imp
             try:
                 organisation.full_clean()
             except ValidationError as exc:
-                raise ImportFileError(_("Ligne %(line)s : %(error)s") % {"line": row.line, "error": " ".join(exc.messages)}) from None
+                raise ImportFileError(
+                    _("Ligne %(line)s : %(error)s") % {"line": row.line, "error": " ".join(exc.messages)}
+                ) from None
             organisation.save()
             services.import_profile(organisation=organisation, data=row.profile_data)
             if pk:

@@ -58,7 +58,9 @@ class Network(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
     kind = models.CharField(_("type de réseau"), max_length=32, choices=NetworkKind.choices)
     description = models.TextField(_("description"), blank=True)
-    departement = models.CharField(_("département"), max_length=3, blank=True, help_text=_("Pour un comité départemental"))
+    departement = models.CharField(
+        _("département"), max_length=3, blank=True, help_text=_("Pour un comité départemental")
+    )
     country = models.CharField(_("pays"), max_length=2, blank=True)
 
     class Meta:
@@ -71,19 +73,27 @@ class Network(models.Model):
 
 class NetworkMembership(models.Model):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="network_memberships")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="network_memberships"
+    )
     is_coordinator = models.BooleanField(_("coordination du réseau"), default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["network", "organisation"], name="directory_network_member_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "organisation"], name="directory_network_member_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} ∈ {self.network}"
 
 
 class Profile(models.Model):
-    organisation = models.OneToOneField("organisations.Organisation", on_delete=models.CASCADE, related_name="directory_profile")
-    visibility = models.CharField(_("visibilité de la fiche"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC)
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="directory_profile"
+    )
+    visibility = models.CharField(
+        _("visibilité de la fiche"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
     description = models.TextField(_("présentation"), blank=True, max_length=2000)
     # Address. The commune and département are public; the street address is
     # members-only, or hidden (org itself + Ac.Sé coordination) when
@@ -93,7 +103,9 @@ class Profile(models.Model):
     street_address = models.CharField(_("adresse"), max_length=300, blank=True)
     address_confidential = models.BooleanField(_("adresse confidentielle"), default=False)
     is_national = models.BooleanField(_("intervient sur tout le territoire national"), default=False)
-    exploitation_forms = models.ManyToManyField(ExploitationForm, blank=True, related_name="profiles", verbose_name=_("formes d'exploitation"))
+    exploitation_forms = models.ManyToManyField(
+        ExploitationForm, blank=True, related_name="profiles", verbose_name=_("formes d'exploitation")
+    )
     services = models.ManyToManyField(Service, blank=True, related_name="profiles", verbose_name=_("services"))
     capacity_places = models.PositiveIntegerField(_("places disponibles"), null=True, blank=True)
     capacity_updated_at = models.DateTimeField(_("places mises à jour le"), null=True, blank=True)

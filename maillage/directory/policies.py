@@ -70,7 +70,9 @@ def viewer_for(user) -> Viewer:
         user=user,
         organisation_ids=org_ids,
         admin_organisation_ids=frozenset(m.organisation_id for m in memberships if m.is_admin),
-        is_coordinator=any(m.role == Role.COORDINATOR and m.organisation.type == OrganisationType.COORDINATION for m in memberships),
+        is_coordinator=any(
+            m.role == Role.COORDINATOR and m.organisation.type == OrganisationType.COORDINATION for m in memberships
+        ),
         acse_coordinated_ids=coordinated,
     )
 
@@ -79,7 +81,9 @@ def profiles_visible_for(viewer: Viewer) -> QuerySet[Profile]:
     qs = Profile.objects.filter(organisation__is_active=True)
     if not viewer.is_member:
         return qs.filter(visibility=Visibility.PUBLIC)
-    return qs.filter(Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS]) | Q(organisation_id__in=viewer.organisation_ids))
+    return qs.filter(
+        Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS]) | Q(organisation_id__in=viewer.organisation_ids)
+    )
 
 
 def field_groups(viewer: Viewer, profile: Profile) -> frozenset[str]:
@@ -132,10 +136,16 @@ def can_create_network(viewer: Viewer) -> bool:
 
 
 def network_coordinator_ids(network) -> frozenset[int]:
-    return frozenset(NetworkMembership.objects.filter(network=network, is_coordinator=True).values_list("organisation_id", flat=True))
+    return frozenset(
+        NetworkMembership.objects.filter(network=network, is_coordinator=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
 
 
-def managing_organisation_ids(viewer: Viewer, network, coordinator_ids: frozenset[int] | None = None) -> frozenset[int]:
+def managing_organisation_ids(
+    viewer: Viewer, network, coordinator_ids: frozenset[int] | None = None
+) -> frozenset[int]:
     """The viewer's organisations (administered) that coordinate `network`."""
     if coordinator_ids is None:
         coordinator_ids = network_coordinator_ids(network)

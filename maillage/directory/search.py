@@ -28,7 +28,31 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß"
 _WORD_RE = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*")
 # Elided articles and very common words carry no meaning in a search.
 STOP_WORDS = frozenset(
-    ["a", "au", "aux", "avec", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou", "par", "pour", "sur", "un", "une", "dans", "qui", "que"]
+    [
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "d",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "l",
+        "la",
+        "le",
+        "les",
+        "ou",
+        "par",
+        "pour",
+        "sur",
+        "un",
+        "une",
+        "dans",
+        "qui",
+        "que",
+    ]
 )
 
 

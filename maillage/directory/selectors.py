@@ -23,7 +23,16 @@ from maillage.territories import reference
 
 from . import policies, search
 from .enums import MINOR_PUBLICS, Public, TerritoryKind
-from .models import ExploitationForm, Network, NetworkMembership, Profile, ProfileLanguage, ProfilePublic, ProfileTerritory, Service
+from .models import (
+    ExploitationForm,
+    Network,
+    NetworkMembership,
+    Profile,
+    ProfileLanguage,
+    ProfilePublic,
+    ProfileTerritory,
+    Service,
+)
 
 DEFAULT_LIMIT = 20  # one page of results
 
@@ -67,7 +76,9 @@ def with_relations(qs: QuerySet[Profile]) -> QuerySet[Profile]:
             "languages",
             "services",
             "exploitation_forms",
-            Prefetch("organisation__network_memberships", queryset=NetworkMembership.objects.select_related("network")),
+            Prefetch(
+                "organisation__network_memberships", queryset=NetworkMembership.objects.select_related("network")
+            ),
         )
     )
 
@@ -85,18 +96,18 @@ def covers_departement_q(code: str) -> Q:
     its région, or national. Uncorrelated `IN (subquery)` rather than
     correlated EXISTS: both SQLite and PostgreSQL evaluate it once."""
     dep = reference.departement(code)
-    listed = ProfileTerritory.objects.filter(Q(kind=TerritoryKind.DEPARTEMENT, code=dep.code) | Q(kind=TerritoryKind.REGION, code=dep.region_code)).values(
-        "profile_id"
-    )
+    listed = ProfileTerritory.objects.filter(
+        Q(kind=TerritoryKind.DEPARTEMENT, code=dep.code) | Q(kind=TerritoryKind.REGION, code=dep.region_code)
+    ).values("profile_id")
     return Q(is_national=True) | Q(departement=dep.code) | Q(pk__in=listed)
 
 
 def covers_region_q(code: str) -> Q:
     region = reference.region(code)
     deps = [d.code for d in reference.departements_of_region(region.code)]
-    listed = ProfileTerritory.objects.filter(Q(kind=TerritoryKind.REGION, code=region.code) | Q(kind=TerritoryKind.DEPARTEMENT, code__in=deps)).values(
-        "profile_id"
-    )
+    listed = ProfileTerritory.objects.filter(
+        Q(kind=TerritoryKind.REGION, code=region.code) | Q(kind=TerritoryKind.DEPARTEMENT, code__in=deps)
+    ).values("profile_id")
     return Q(is_national=True) | Q(departement__in=deps) | Q(pk__in=listed)
 
 
@@ -123,7 +134,9 @@ def filtered_profiles(
     if code := _code(service, Service):
         qs = qs.filter(pk__in=Profile.services.through.objects.filter(service__code=code).values("profile_id"))
     if code := _code(form, ExploitationForm):
-        qs = qs.filter(pk__in=Profile.exploitation_forms.through.objects.filter(exploitationform__code=code).values("profile_id"))
+        qs = qs.filter(
+            pk__in=Profile.exploitation_forms.through.objects.filter(exploitationform__code=code).values("profile_id")
+        )
     if public:
         qs = qs.filter(pk__in=ProfilePublic.objects.filter(code=public).values("profile_id"))
     if language:
@@ -135,11 +148,19 @@ def filtered_profiles(
     # is ignored, otherwise the results would tell the public which
     # organisations have places.
     if has_capacity is not None and viewer.is_member:
-        qs = qs.filter(capacity_places__gt=0) if has_capacity else qs.filter(Q(capacity_places__isnull=True) | Q(capacity_places=0))
+        qs = (
+            qs.filter(capacity_places__gt=0)
+            if has_capacity
+            else qs.filter(Q(capacity_places__isnull=True) | Q(capacity_places=0))
+        )
     if country:
-        qs = qs.filter(pk__in=ProfileTerritory.objects.filter(kind=TerritoryKind.COUNTRY, code=country).values("profile_id"))
+        qs = qs.filter(
+            pk__in=ProfileTerritory.objects.filter(kind=TerritoryKind.COUNTRY, code=country).values("profile_id")
+        )
     if slug := _code(network, Network):
-        qs = qs.filter(organisation_id__in=NetworkMembership.objects.filter(network__slug=slug).values("organisation_id"))
+        qs = qs.filter(
+            organisation_id__in=NetworkMembership.objects.filter(network__slug=slug).values("organisation_id")
+        )
     return qs
 
 
@@ -208,7 +229,11 @@ def search_directory(
         # matches in the same query (a window over the whole result) rather
         # than running the search a second time for the count.
         start, stop = max(0, offset), max(0, offset) + max(0, limit)
-        page = list(qs.annotate(total=Window(Count("pk"))).order_by("-score", "search_name", "pk").values_list("pk", "score", "total")[start:stop])
+        page = list(
+            qs.annotate(total=Window(Count("pk")))
+            .order_by("-score", "search_name", "pk")
+            .values_list("pk", "score", "total")[start:stop]
+        )
         # An empty page says nothing about the total unless it starts at 0.
         total = page[0][2] if page else (qs.count() if start or stop == start else 0)
         top = [(pk, score, None) for pk, score, _total in page]
@@ -240,7 +265,11 @@ def search_directory(
         profile = profiles[pk]
         results.append(
             SearchResult(
-                profile=profile, score=float(score), distance_km=distance, reasons=context.reasons(profile), groups=policies.field_groups(viewer, profile)
+                profile=profile,
+                score=float(score),
+                distance_km=distance,
+                reasons=context.reasons(profile),
+                groups=policies.field_groups(viewer, profile),
             )
         )
     return SearchResults(results=results, total=total, offset=max(0, offset))
@@ -280,7 +309,11 @@ def _match_words(qs: QuerySet[Profile], words: list[str]) -> QuerySet[Profile]:
         vector = _SearchVectorColumn(output_field=SearchVectorField())
         # Tokens are [a-z0-9]+ only (search.tokens), safe in a raw tsquery.
         query = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=search.PG_CONFIG)
-        return qs.alias(search_vector=vector).filter(search_vector=query).annotate(score=SearchRank(vector, query, weights=[0.1, 0.2, 0.4, 1.0]))
+        return (
+            qs.alias(search_vector=vector)
+            .filter(search_vector=query)
+            .annotate(score=SearchRank(vector, query, weights=[0.1, 0.2, 0.4, 1.0]))
+        )
     for word in words:
         # Stored text is " tok1 tok2 ": " word" matches a word start.
         qs = qs.filter(search_text__contains=f" {word}")
@@ -339,7 +372,9 @@ class _ReasonContext:
             elif any(t.kind == TerritoryKind.DEPARTEMENT and t.code == dep.code for t in territories):
                 out.append(_("Intervient dans le département %(dep)s") % {"dep": dep.label})
             elif any(t.kind == TerritoryKind.REGION and t.code == dep.region_code for t in territories):
-                out.append(_("Intervient dans la région %(region)s") % {"region": reference.region(dep.region_code).name})
+                out.append(
+                    _("Intervient dans la région %(region)s") % {"region": reference.region(dep.region_code).name}
+                )
             elif profile.is_national:
                 out.append(_("Intervient sur tout le territoire national"))
         if self.region:
@@ -364,7 +399,14 @@ class _ReasonContext:
         if self.has_capacity:
             out.append(_("Places disponibles"))
         if self.network:
-            name = next((m.network.name for m in profile.organisation.network_memberships.all() if m.network.slug == self.network), self.network)
+            name = next(
+                (
+                    m.network.name
+                    for m in profile.organisation.network_memberships.all()
+                    if m.network.slug == self.network
+                ),
+                self.network,
+            )
             out.append(_("Membre du réseau %(name)s") % {"name": name})
         return out
 
@@ -415,7 +457,9 @@ def organisation_without_profile(*, viewer, slug: str):
     viewer = policies.viewer_for(viewer)
     if not viewer.admin_organisation_ids:
         return None
-    return Organisation.objects.filter(pk__in=viewer.admin_organisation_ids, slug=slug, directory_profile__isnull=True, is_active=True).first()
+    return Organisation.objects.filter(
+        pk__in=viewer.admin_organisation_ids, slug=slug, directory_profile__isnull=True, is_active=True
+    ).first()
 
 
 def visible_profiles(*, viewer) -> QuerySet[Profile]:
@@ -432,7 +476,9 @@ def _covered_departements(qs: QuerySet[Profile]) -> dict[int, set[str] | None]:
     covered: dict[int, set[str] | None] = {}
     for pk, dep, national in qs.values_list("pk", "departement", "is_national"):
         covered[pk] = None if national else ({dep} if dep else set())
-    territories = ProfileTerritory.objects.filter(profile__in=qs.values("pk"), kind__in=[TerritoryKind.DEPARTEMENT, TerritoryKind.REGION])
+    territories = ProfileTerritory.objects.filter(
+        profile__in=qs.values("pk"), kind__in=[TerritoryKind.DEPARTEMENT, TerritoryKind.REGION]
+    )
     for pk, kind, code in territories.values_list("profile_id", "kind", "code"):
         target = covered.get(pk)
         if target is None:
@@ -466,7 +512,10 @@ class CoverageRow:
 
 def coverage_rows(counts: dict[str, int]) -> list[CoverageRow]:
     regions = {r.code: r.name for r in reference.regions()}
-    return [CoverageRow(d.code, d.name, regions.get(d.region_code, ""), counts.get(d.code, 0)) for d in reference.departements()]
+    return [
+        CoverageRow(d.code, d.name, regions.get(d.region_code, ""), counts.get(d.code, 0))
+        for d in reference.departements()
+    ]
 
 
 def services_with_most_uncovered(*, limit: int = 5) -> list[dict]:
@@ -480,7 +529,10 @@ def services_with_most_uncovered(*, limit: int = 5) -> list[dict]:
     for profile_id, service_id in through.values_list("profile_id", "service_id"):
         deps = covered.get(profile_id, set())
         per_service[service_id].update(all_codes if deps is None else deps)
-    rows = [{"service": service, "uncovered": len(all_codes - per_service.get(service.pk, set()))} for service in Service.objects.all()]
+    rows = [
+        {"service": service, "uncovered": len(all_codes - per_service.get(service.pk, set()))}
+        for service in Service.objects.all()
+    ]
     rows.sort(key=lambda r: (-r["uncovered"], r["service"].order))
     return rows[:limit]
 
@@ -493,7 +545,9 @@ def networks_with_counts(*, viewer) -> QuerySet[Network]:
     organisations whose profile the viewer may see."""
     viewer = policies.viewer_for(viewer)
     visible = policies.profiles_visible_for(viewer).values("organisation_id")
-    return Network.objects.annotate(visible_members=Count("memberships", filter=Q(memberships__organisation_id__in=visible))).order_by("name")
+    return Network.objects.annotate(
+        visible_members=Count("memberships", filter=Q(memberships__organisation_id__in=visible))
+    ).order_by("name")
 
 
 def network_for_slug(slug: str) -> Network | None:
@@ -516,9 +570,15 @@ def network_members(*, viewer, network: Network, include_hidden: bool = False) -
     managers, who must see whom they manage: names only, no profile link)."""
     viewer = policies.viewer_for(viewer)
     visible_ids = set(
-        policies.profiles_visible_for(viewer).filter(organisation__network_memberships__network=network).values_list("organisation_id", flat=True)
+        policies.profiles_visible_for(viewer)
+        .filter(organisation__network_memberships__network=network)
+        .values_list("organisation_id", flat=True)
     )
-    memberships = NetworkMembership.objects.filter(network=network).select_related("organisation").order_by("-is_coordinator", "organisation__name")
+    memberships = (
+        NetworkMembership.objects.filter(network=network)
+        .select_related("organisation")
+        .order_by("-is_coordinator", "organisation__name")
+    )
     rows = [NetworkMemberRow(m, m.organisation_id in visible_ids) for m in memberships]
     return rows if include_hidden else [row for row in rows if row.profile_visible]
 
@@ -552,8 +612,21 @@ def _live_name_text(pg: bool):
 
     if not pg:
         return Func(F("name"), F("acronym"), function=SQLITE_NAME_FUNCTION, output_field=CharField())
-    plain = Lower(Func(Concat(F("name"), Value(" "), F("acronym"), output_field=TextField()), function="unaccent", output_field=TextField()))
-    joined = Func(plain, Value(r"(?<=[a-z0-9])\.(?=[a-z0-9])"), Value(""), Value("g"), function="regexp_replace", output_field=TextField())
+    plain = Lower(
+        Func(
+            Concat(F("name"), Value(" "), F("acronym"), output_field=TextField()),
+            function="unaccent",
+            output_field=TextField(),
+        )
+    )
+    joined = Func(
+        plain,
+        Value(r"(?<=[a-z0-9])\.(?=[a-z0-9])"),
+        Value(""),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
     return Concat(plain, Value(" "), joined, output_field=TextField())
 
 
@@ -588,7 +661,9 @@ def organisations_matching(qs, text: str, *, also: Q | None = None):
         # Tokens are [a-z0-9]+ only (search.query_tokens), safe in a raw tsquery;
         # « :*A »: a word start in the name part (weight A) of the stored vector.
         in_name = SearchQuery(" & ".join(f"{word}:*A" for word in words), search_type="raw", config=search.PG_CONFIG)
-        profiles = Profile.objects.alias(search_vector=_SearchVectorColumn(output_field=SearchVectorField())).filter(search_vector=in_name)
+        profiles = Profile.objects.alias(search_vector=_SearchVectorColumn(output_field=SearchVectorField())).filter(
+            search_vector=in_name
+        )
         query = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=search.PG_CONFIG)
         qs = qs.alias(live_name=SearchVector(_live_name_text(pg=True), config=search.PG_CONFIG))
         live = Q(live_name=query)
@@ -618,5 +693,7 @@ def network_candidates(*, network: Network, text: str, limit: int) -> tuple[list
     qs = Organisation.objects.filter(is_active=True).exclude(network_memberships__network=network)
     digits = "".join((text or "").split())
     matched = organisations_matching(qs, text, also=Q(siret__startswith=digits) if digits.isdigit() else None)
-    rows = list(matched.order_by("name", "pk").only("pk", "name", "acronym", "siret", "departement", "country")[: limit + 1])
+    rows = list(
+        matched.order_by("name", "pk").only("pk", "name", "acronym", "siret", "departement", "country")[: limit + 1]
+    )
     return rows[:limit], len(rows) > limit

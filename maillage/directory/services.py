@@ -69,7 +69,9 @@ def validate_codes(*, departements=(), regions=(), countries=(), languages=(), p
         if reference.is_language_code(code):
             out["languages"].append(code)
         else:
-            errors.setdefault("languages", []).append(_("Langue inconnue (code ISO 639-1 attendu) : %(code)s") % {"code": code})
+            errors.setdefault("languages", []).append(
+                _("Langue inconnue (code ISO 639-1 attendu) : %(code)s") % {"code": code}
+            )
     for code in publics:
         if code in Public.values:
             out["publics"].append(code)
@@ -80,7 +82,13 @@ def validate_codes(*, departements=(), regions=(), countries=(), languages=(), p
     return {key: sorted(set(values)) for key, values in out.items()}
 
 
-def search_text_for(profile: Profile, *, service_labels: Iterable[str] = (), form_labels: Iterable[str] = (), public_codes: Iterable[str] = ()) -> tuple[str, str]:
+def search_text_for(
+    profile: Profile,
+    *,
+    service_labels: Iterable[str] = (),
+    form_labels: Iterable[str] = (),
+    public_codes: Iterable[str] = (),
+) -> tuple[str, str]:
     org = profile.organisation
     dep_name = ""
     if profile.departement and reference.is_departement_code(profile.departement):
@@ -138,9 +146,15 @@ def _write(profile: Profile, data: dict) -> None:
     if any(key in data for key in ("departements", "regions", "countries")):
         profile.territories.all().delete()
         ProfileTerritory.objects.bulk_create(
-            [ProfileTerritory(profile=profile, kind=TerritoryKind.DEPARTEMENT, code=c) for c in data.get("departements", [])]
+            [
+                ProfileTerritory(profile=profile, kind=TerritoryKind.DEPARTEMENT, code=c)
+                for c in data.get("departements", [])
+            ]
             + [ProfileTerritory(profile=profile, kind=TerritoryKind.REGION, code=c) for c in data.get("regions", [])]
-            + [ProfileTerritory(profile=profile, kind=TerritoryKind.COUNTRY, code=c) for c in data.get("countries", [])]
+            + [
+                ProfileTerritory(profile=profile, kind=TerritoryKind.COUNTRY, code=c)
+                for c in data.get("countries", [])
+            ]
         )
     if "publics" in data:
         profile.publics.all().delete()
@@ -173,7 +187,9 @@ def _clean_data(data: dict) -> dict:
         try:
             data["departement"] = reference.normalise_departement_code(data["departement"])
         except (ValueError, KeyError):
-            raise ValidationError({"departement": _("Département inconnu : %(code)s") % {"code": data["departement"]}}) from None
+            raise ValidationError(
+                {"departement": _("Département inconnu : %(code)s") % {"code": data["departement"]}}
+            ) from None
     return data
 
 
@@ -221,7 +237,13 @@ def verify_profile(*, organisation, acting_user) -> Profile:
         profile, _created = Profile.objects.get_or_create(organisation=organisation)
         profile.last_verified_at = timezone.now()
         profile.save(update_fields=["last_verified_at", "updated_at"])
-        audit.record(action="directory.profile_verified", actor=acting_user, target=profile, organisation=organisation, acting_organisation=organisation)
+        audit.record(
+            action="directory.profile_verified",
+            actor=acting_user,
+            target=profile,
+            organisation=organisation,
+            acting_organisation=organisation,
+        )
     return profile
 
 
@@ -247,15 +269,23 @@ def remind_stale_profiles(*, now=None) -> int:
 
     now = now or timezone.now()
     limit = now - timedelta(days=STALE_AFTER_DAYS)
-    stale = Profile.objects.filter(organisation__is_active=True).filter(Q(last_verified_at__isnull=True) | Q(last_verified_at__lt=limit))
-    admins = Membership.objects.active().filter(is_admin=True, organisation__directory_profile__in=stale).select_related("organisation", "user")
+    stale = Profile.objects.filter(organisation__is_active=True).filter(
+        Q(last_verified_at__isnull=True) | Q(last_verified_at__lt=limit)
+    )
+    admins = (
+        Membership.objects.active()
+        .filter(is_admin=True, organisation__directory_profile__in=stale)
+        .select_related("organisation", "user")
+    )
     sent = 0
     for membership in admins:
         organisation = membership.organisation
         created = notify(
             recipient=membership.user,
             title=_("Fiche d'annuaire à vérifier : %(org)s") % {"org": organisation.display_name},
-            body=_("La fiche de votre organisation n'a pas été vérifiée depuis plus de 6 mois. Confirmez-la ou mettez-la à jour."),
+            body=_(
+                "La fiche de votre organisation n'a pas été vérifiée depuis plus de 6 mois. Confirmez-la ou mettez-la à jour."
+            ),
             link=f"/annuaire/{organisation.slug}/",
             organisation=organisation,
             idempotency_key=f"directory-stale:{organisation.pk}:{membership.user_id}:{now:%Y-%m}",
@@ -297,15 +327,23 @@ def _clean_network(data: dict, *, network: Network | None) -> dict:
         else:
             errors["country"] = [_("Pays inconnu : %(code)s") % {"code": data["country"]}]
     if network is not None and kind == NetworkKind.ACSE and network.kind != NetworkKind.ACSE:
-        coordinators = NetworkMembership.objects.filter(network=network, is_coordinator=True).select_related("organisation")
+        coordinators = NetworkMembership.objects.filter(network=network, is_coordinator=True).select_related(
+            "organisation"
+        )
         if any(not policies.may_coordinate(kind, m.organisation) for m in coordinators):
-            errors["kind"] = [_("Un réseau Ac.Sé ne peut être coordonné que par une coordination Ac.Sé : retirez d'abord les autres coordinations.")]
+            errors["kind"] = [
+                _(
+                    "Un réseau Ac.Sé ne peut être coordonné que par une coordination Ac.Sé : retirez d'abord les autres coordinations."
+                )
+            ]
     if errors:
         raise ValidationError(errors)
     return data
 
 
-def _network_audit(action: str, *, network: Network, acting_user, viewer, organisation=None, details: dict | None = None) -> None:
+def _network_audit(
+    action: str, *, network: Network, acting_user, viewer, organisation=None, details: dict | None = None
+) -> None:
     acting = sorted(policies.managing_organisation_ids(viewer, network))
     acting_organisation = None
     if acting:
@@ -332,7 +370,13 @@ def create_network(*, data: dict, acting_user) -> Network:
         network = Network(**data)
         network.full_clean()
         network.save()
-        _network_audit("directory.network_created", network=network, acting_user=acting_user, viewer=viewer, details={"kind": network.kind})
+        _network_audit(
+            "directory.network_created",
+            network=network,
+            acting_user=acting_user,
+            viewer=viewer,
+            details={"kind": network.kind},
+        )
     return network
 
 
@@ -349,7 +393,13 @@ def update_network(*, network: Network, data: dict, acting_user) -> Network:
             setattr(network, key, value)
         network.full_clean()
         network.save()
-        _network_audit("directory.network_updated", network=network, acting_user=acting_user, viewer=viewer, details={"fields": changed})
+        _network_audit(
+            "directory.network_updated",
+            network=network,
+            acting_user=acting_user,
+            viewer=viewer,
+            details={"fields": changed},
+        )
     return network
 
 
@@ -368,7 +418,9 @@ def _check_keeps_a_coordinator(network: Network, organisation, viewer) -> None:
         raise ValidationError(_("Le réseau doit garder au moins une organisation coordinatrice."))
 
 
-def add_network_member(*, network: Network, organisation, is_coordinator: bool = False, acting_user) -> NetworkMembership:
+def add_network_member(
+    *, network: Network, organisation, is_coordinator: bool = False, acting_user
+) -> NetworkMembership:
     viewer = policies.viewer_for(acting_user)
     with transaction.atomic():
         network = Network.objects.select_for_update().get(pk=network.pk)
@@ -380,9 +432,17 @@ def add_network_member(*, network: Network, organisation, is_coordinator: bool =
             raise ValidationError({"organisation": [_("Cette organisation est déjà membre du réseau.")]})
         if is_coordinator:
             _check_coordinator(network, organisation)
-        membership = NetworkMembership.objects.create(network=network, organisation=organisation, is_coordinator=is_coordinator)
-        _network_audit("directory.network_member_added", network=network, acting_user=acting_user, viewer=viewer, organisation=organisation,
-                       details={"is_coordinator": is_coordinator})
+        membership = NetworkMembership.objects.create(
+            network=network, organisation=organisation, is_coordinator=is_coordinator
+        )
+        _network_audit(
+            "directory.network_member_added",
+            network=network,
+            acting_user=acting_user,
+            viewer=viewer,
+            organisation=organisation,
+            details={"is_coordinator": is_coordinator},
+        )
     return membership
 
 
@@ -398,8 +458,14 @@ def remove_network_member(*, network: Network, organisation, acting_user) -> Non
         if membership.is_coordinator:
             _check_keeps_a_coordinator(network, organisation, viewer)
         # Audit before the delete: the acting organisation may be the one leaving.
-        _network_audit("directory.network_member_removed", network=network, acting_user=acting_user, viewer=viewer, organisation=organisation,
-                       details={"was_coordinator": membership.is_coordinator})
+        _network_audit(
+            "directory.network_member_removed",
+            network=network,
+            acting_user=acting_user,
+            viewer=viewer,
+            organisation=organisation,
+            details={"was_coordinator": membership.is_coordinator},
+        )
         membership.delete()
 
 
@@ -409,7 +475,9 @@ def set_network_coordinator(*, network: Network, organisation, is_coordinator: b
         network = Network.objects.select_for_update().get(pk=network.pk)
         if not policies.can_manage_network(viewer, network):
             raise PermissionDenied
-        membership = NetworkMembership.objects.select_for_update().filter(network=network, organisation=organisation).first()
+        membership = (
+            NetworkMembership.objects.select_for_update().filter(network=network, organisation=organisation).first()
+        )
         if membership is None:
             raise ValidationError(_("Cette organisation n'est pas membre du réseau."))
         if membership.is_coordinator == is_coordinator:
@@ -418,8 +486,14 @@ def set_network_coordinator(*, network: Network, organisation, is_coordinator: b
             _check_coordinator(network, organisation)
         else:
             _check_keeps_a_coordinator(network, organisation, viewer)
-        _network_audit("directory.network_coordinator_changed", network=network, acting_user=acting_user, viewer=viewer, organisation=organisation,
-                       details={"is_coordinator": is_coordinator})
+        _network_audit(
+            "directory.network_coordinator_changed",
+            network=network,
+            acting_user=acting_user,
+            viewer=viewer,
+            organisation=organisation,
+            details={"is_coordinator": is_coordinator},
+        )
         membership.is_coordinator = is_coordinator
         membership.save(update_fields=["is_coordinator"])
     return membership

@@ -13,12 +13,23 @@ def load_catalogue(apps=None, *, csv_path=engine.DEFAULT_CATALOGUE_PATH, version
         Indicator = apps.get_model("identification", "Indicator")
     created = 0
     for code, iset in engine.load_indicator_sets(csv_path, version=version).items():
-        row, made = IndicatorSetVersion.objects.get_or_create(code=code, version=version, defaults={"complete": iset.complete})
+        row, made = IndicatorSetVersion.objects.get_or_create(
+            code=code, version=version, defaults={"complete": iset.complete}
+        )
         if not made:
             continue
         created += 1
         Indicator.objects.bulk_create(
-            Indicator(indicator_set=row, code=i.code, dimension=i.dimension, concept=i.concept, strength=i.strength, label_en=i.label_en, label_fr=i.label_fr, position=n)
+            Indicator(
+                indicator_set=row,
+                code=i.code,
+                dimension=i.dimension,
+                concept=i.concept,
+                strength=i.strength,
+                label_en=i.label_en,
+                label_fr=i.label_fr,
+                position=n,
+            )
             for n, i in enumerate(iset.indicators.values())
         )
     return created

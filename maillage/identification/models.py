@@ -28,7 +28,15 @@ class IndicatorSetVersion(models.Model):
     def to_engine(self) -> engine.IndicatorSet:
         """The pure-engine set, built from the stored rows (what was in force)."""
         indicators = {
-            i.code: engine.Indicator(code=i.code, set_code=self.code, dimension=i.dimension, concept=i.concept, strength=i.strength, label_en=i.label_en, label_fr=i.label_fr)
+            i.code: engine.Indicator(
+                code=i.code,
+                set_code=self.code,
+                dimension=i.dimension,
+                concept=i.concept,
+                strength=i.strength,
+                label_en=i.label_en,
+                label_fr=i.label_fr,
+            )
             for i in self.indicators.order_by("position")
         }
         return engine.IndicatorSet(code=self.code, version=self.version, complete=self.complete, indicators=indicators)
@@ -60,7 +68,9 @@ class Screening(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     performed_at = models.DateTimeField(default=timezone.now)
     treated_as_minor = models.BooleanField()
-    act_established = models.BooleanField(_("acte établi (recrutement, transport, transfert, hébergement, accueil)"), default=False)
+    act_established = models.BooleanField(
+        _("acte établi (recrutement, transport, transfert, hébergement, accueil)"), default=False
+    )
     present_codes = models.JSONField(default=list)
     dimensions = models.JSONField(default=dict)
     outcome = models.CharField(max_length=16, choices=[(o, o) for o in engine.OUTCOMES])
@@ -75,4 +85,3 @@ class Screening(models.Model):
     @property
     def outcome_label(self) -> str:
         return engine.outcome_label_fr(self.outcome)
-

@@ -57,12 +57,8 @@ _OUTCOME_LABELS_FR: Final[Mapping[str, str]] = MappingProxyType(
 )
 
 # Legal sources (rules.md §3.1: text as amended by loi n° 2013-711, [V-S]).
-SOURCE_225_4_1_I: Final = (
-    "Code pénal, art. 225-4-1, I (rédaction issue de la loi n° 2013-711 du 5 août 2013)"
-)
-SOURCE_225_4_1_II: Final = (
-    "Code pénal, art. 225-4-1, II (victime mineure : circonstances 1° à 4° non exigées)"
-)
+SOURCE_225_4_1_I: Final = "Code pénal, art. 225-4-1, I (rédaction issue de la loi n° 2013-711 du 5 août 2013)"
+SOURCE_225_4_1_II: Final = "Code pénal, art. 225-4-1, II (victime mineure : circonstances 1° à 4° non exigées)"
 SOURCE_RULE: Final = "Maillage rules.md §3.1 / §6.5, règle R-FR-QUALIF [V-S]"
 
 # The five material acts of 225-4-1 I (rules.md §3.1, [V-S]).
@@ -195,9 +191,7 @@ def prequalify(
     act_values = tuple(dict.fromkeys(_nfc(a) for a in _as_tuple(acts, str)))
     unknown_acts = [a for a in act_values if a not in ACTS_FR]
     if unknown_acts:
-        raise QualificationInputError(
-            f"Acte(s) inconnu(s) : {unknown_acts}; attendus : {list(ACTS_FR)}"
-        )
+        raise QualificationInputError(f"Acte(s) inconnu(s) : {unknown_acts}; attendus : {list(ACTS_FR)}")
 
     allowed = frozenset(allowed_purposes)
     purpose_values = tuple(dict.fromkeys(_nfc(p) for p in _as_tuple(purposes, str)))
@@ -209,13 +203,9 @@ def prequalify(
 
     means_values = tuple(dict.fromkeys(_as_tuple(means, int)))
     # bool is an int subclass: True must not be read as circumstance 1°.
-    unknown_means = [
-        m for m in means_values if isinstance(m, bool) or m not in MEANS_FR
-    ]
+    unknown_means = [m for m in means_values if isinstance(m, bool) or m not in MEANS_FR]
     if unknown_means:
-        raise QualificationInputError(
-            f"Circonstance(s) inconnue(s) : {unknown_means}; attendues : 1, 2, 3 ou 4"
-        )
+        raise QualificationInputError(f"Circonstance(s) inconnue(s) : {unknown_means}; attendues : 1, 2, 3 ou 4")
 
     is_minor = bool(minor)
     missing: list[str] = []
@@ -232,9 +222,7 @@ def prequalify(
     if is_minor:
         sources.append(SOURCE_225_4_1_II)
     else:
-        sources.extend(
-            f"Code pénal, art. 225-4-1, I, {m}°" for m in sorted(means_values)
-        )
+        sources.extend(f"Code pénal, art. 225-4-1, I, {m}°" for m in sorted(means_values))
     sources.append(SOURCE_RULE)
 
     return PreQualification(

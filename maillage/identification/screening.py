@@ -99,9 +99,7 @@ _OUTCOME_LABELS_FR: Final[Mapping[str, str]] = MappingProxyType(
     {
         OUTCOME_MET: "indices réunis",
         OUTCOME_NOT_MET: "indices non réunis",
-        OUTCOME_INCOMPLETE_SET: (
-            "aucune évaluation automatique pour ce jeu d'indicateurs (liste incomplète)"
-        ),
+        OUTCOME_INCOMPLETE_SET: ("aucune évaluation automatique pour ce jeu d'indicateurs (liste incomplète)"),
     }
 )
 
@@ -109,9 +107,7 @@ DEFAULT_VERSION: Final = "ILO-EC-2009"
 # AS and CS lists are not transcribed yet (rules.md §1.5.3, [GAP]): they must
 # not be scored automatically.
 DEFAULT_INCOMPLETE_SETS: Final[frozenset[str]] = frozenset({"AS", "CS"})
-DEFAULT_CATALOGUE_PATH: Final[Path] = (
-    Path(__file__).resolve().parent / "data" / "ilo-indicators-2009.csv"
-)
+DEFAULT_CATALOGUE_PATH: Final[Path] = Path(__file__).resolve().parent / "data" / "ilo-indicators-2009.csv"
 CSV_COLUMNS: Final[tuple[str, ...]] = (
     "set",
     "dimension",
@@ -141,9 +137,7 @@ class UnknownIndicatorError(ValueError):
 
     def __init__(self, set_code: str, codes: Iterable[object]) -> None:
         self.set_code = set_code
-        self.codes: tuple[str, ...] = tuple(
-            sorted(repr(c) if not isinstance(c, str) else c for c in codes)
-        )
+        self.codes: tuple[str, ...] = tuple(sorted(repr(c) if not isinstance(c, str) else c for c in codes))
         foreign = [c for c in self.codes if not c.startswith(f"{set_code}-")]
         hint = (
             f" ({len(foreign)} do not belong to set {set_code}: indicators of another set"
@@ -151,9 +145,7 @@ class UnknownIndicatorError(ValueError):
             if foreign
             else ""
         )
-        super().__init__(
-            f"Unknown indicator code(s) for set {set_code}: {', '.join(self.codes)}{hint}"
-        )
+        super().__init__(f"Unknown indicator code(s) for set {set_code}: {', '.join(self.codes)}{hint}")
 
 
 # --------------------------------------------------------------------------
@@ -204,9 +196,7 @@ class CombinationRule:
     requires_act: bool = False
     reliability: str = ""
     note: str = ""
-    _group_indices: tuple[tuple[int, ...], ...] = field(
-        init=False, repr=False, compare=False
-    )
+    _group_indices: tuple[tuple[int, ...], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         groups = tuple(tuple(group) for group in self.requires)
@@ -215,9 +205,7 @@ class CombinationRule:
                 raise ValueError(f"Rule {self.name}: empty dimension group")
             unknown = [d for d in group if d not in _DIM_INDEX]
             if unknown:
-                raise ValueError(
-                    f"Rule {self.name}: unknown dimension(s) {unknown}; expected {DIMENSIONS}"
-                )
+                raise ValueError(f"Rule {self.name}: unknown dimension(s) {unknown}; expected {DIMENSIONS}")
         object.__setattr__(self, "requires", groups)
         object.__setattr__(
             self,
@@ -242,16 +230,12 @@ class CombinationRule:
             note=str(data.get("note", "")),
         )
 
-    def evaluate(
-        self, dimensions: Mapping[str, bool], *, act_established: bool = True
-    ) -> bool:
+    def evaluate(self, dimensions: Mapping[str, bool], *, act_established: bool = True) -> bool:
         """Evaluate the rule on a mapping dimension code -> positive."""
         flags = tuple(bool(dimensions.get(d, False)) for d in DIMENSIONS)
         return self._evaluate_flags(flags, act_established)
 
-    def _evaluate_flags(
-        self, flags: tuple[bool, ...] | list[bool], act_established: bool
-    ) -> bool:
+    def _evaluate_flags(self, flags: tuple[bool, ...] | list[bool], act_established: bool) -> bool:
         if self.requires_act and not act_established:
             return False
         for group in self._group_indices:
@@ -316,9 +300,7 @@ class Indicator:
         # One row per set: the same concept has different strengths in
         # different sets (rules.md §1.6), so the code carries the set prefix.
         if not self.code.startswith(f"{self.set_code}-"):
-            raise IndicatorCatalogueError(
-                f"{self.code}: code does not start with its set code {self.set_code!r}-"
-            )
+            raise IndicatorCatalogueError(f"{self.code}: code does not start with its set code {self.set_code!r}-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,12 +321,8 @@ class IndicatorSet:
     rule: SetRule = field(init=False)
     # Precomputed at construction so that assess() does one dict lookup per
     # present code: code -> (dimension index, catalogue order, strength index, indicator).
-    _lookup: Mapping[str, tuple[int, int, int, Indicator]] = field(
-        init=False, repr=False, compare=False
-    )
-    _by_dimension: Mapping[str, tuple[Indicator, ...]] = field(
-        init=False, repr=False, compare=False
-    )
+    _lookup: Mapping[str, tuple[int, int, int, Indicator]] = field(init=False, repr=False, compare=False)
+    _by_dimension: Mapping[str, tuple[Indicator, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not _SET_CODE_RE.match(self.code):
@@ -354,13 +332,9 @@ class IndicatorSet:
         groups: dict[str, list[Indicator]] = {d: [] for d in DIMENSIONS}
         for order, (key, ind) in enumerate(indicators.items()):
             if key != ind.code:
-                raise IndicatorCatalogueError(
-                    f"Set {self.code}: key {key!r} differs from indicator code {ind.code!r}"
-                )
+                raise IndicatorCatalogueError(f"Set {self.code}: key {key!r} differs from indicator code {ind.code!r}")
             if ind.set_code != self.code:
-                raise IndicatorCatalogueError(
-                    f"Set {self.code}: indicator {ind.code} belongs to set {ind.set_code}"
-                )
+                raise IndicatorCatalogueError(f"Set {self.code}: indicator {ind.code} belongs to set {ind.set_code}")
             lookup[key] = (
                 _DIM_INDEX[ind.dimension],
                 order,
@@ -369,9 +343,7 @@ class IndicatorSet:
             )
             groups[ind.dimension].append(ind)
         object.__setattr__(self, "indicators", MappingProxyType(indicators))
-        object.__setattr__(
-            self, "rule", "child" if self.code.startswith("C") else "adult"
-        )
+        object.__setattr__(self, "rule", "child" if self.code.startswith("C") else "adult")
         object.__setattr__(self, "_lookup", lookup)
         object.__setattr__(
             self,
@@ -506,9 +478,7 @@ def load_indicator_sets(
     }
     if create_missing_incomplete:
         for set_code in sorted(incomplete - sets.keys()):
-            sets[set_code] = IndicatorSet(
-                code=set_code, version=version, complete=False, indicators={}
-            )
+            sets[set_code] = IndicatorSet(code=set_code, version=version, complete=False, indicators={})
     return sets
 
 
@@ -637,6 +607,4 @@ def outcome_label_fr(outcome: str) -> str:
     try:
         return _OUTCOME_LABELS_FR[outcome]
     except KeyError:
-        raise ValueError(
-            f"Unknown outcome {outcome!r}; expected one of {OUTCOMES}"
-        ) from None
+        raise ValueError(f"Unknown outcome {outcome!r}; expected one of {OUTCOMES}") from None

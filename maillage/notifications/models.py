@@ -9,7 +9,9 @@ class Notification(models.Model):
     never a victim's identity."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     link = models.CharField(max_length=300, blank=True)
@@ -21,7 +23,11 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "idempotency_key"], condition=~models.Q(idempotency_key=""), name="notification_idempotent"),
+            models.UniqueConstraint(
+                fields=["recipient", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="notification_idempotent",
+            ),
         ]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notif_unread_idx")]
 

@@ -8,7 +8,9 @@ from maillage.core import freshness
 from .models import Notification, OutboundEmail
 
 
-def send_email(*, to: str, subject: str, template: str, context: dict, idempotency_key: str, ics: str = "", ics_method: str = "") -> OutboundEmail | None:
+def send_email(
+    *, to: str, subject: str, template: str, context: dict, idempotency_key: str, ics: str = "", ics_method: str = ""
+) -> OutboundEmail | None:
     """Queue an email in the current transaction; it leaves after commit.
 
     Nothing is sent if the transaction rolls back, and the same key queued
@@ -16,7 +18,9 @@ def send_email(*, to: str, subject: str, template: str, context: dict, idempoten
     body = render_to_string(template, context)
     try:
         with transaction.atomic():
-            email = OutboundEmail.objects.create(idempotency_key=idempotency_key, to=to, subject=subject, body=body, ics=ics, ics_method=ics_method)
+            email = OutboundEmail.objects.create(
+                idempotency_key=idempotency_key, to=to, subject=subject, body=body, ics=ics, ics_method=ics_method
+            )
     except IntegrityError:
         return None
     from .tasks import deliver_email
@@ -25,11 +29,18 @@ def send_email(*, to: str, subject: str, template: str, context: dict, idempoten
     return email
 
 
-def notify(*, recipient, title: str, body: str = "", link: str = "", organisation=None, idempotency_key: str = "") -> Notification | None:
+def notify(
+    *, recipient, title: str, body: str = "", link: str = "", organisation=None, idempotency_key: str = ""
+) -> Notification | None:
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
-                recipient=recipient, title=title, body=body, link=link, organisation=organisation, idempotency_key=idempotency_key
+                recipient=recipient,
+                title=title,
+                body=body,
+                link=link,
+                organisation=organisation,
+                idempotency_key=idempotency_key,
             )
     except IntegrityError:
         return None

@@ -16,9 +16,13 @@ def deliver_email(email_id: int) -> str:
             return "missing"
         if email.sent_at is not None:
             return "already-sent"
-        message = EmailMessage(subject=email.subject, body=email.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to])
+        message = EmailMessage(
+            subject=email.subject, body=email.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
+        )
         if email.ics:
-            message.attach("invitation.ics", email.ics, f"text/calendar; charset=utf-8; method={email.ics_method or 'PUBLISH'}")
+            message.attach(
+                "invitation.ics", email.ics, f"text/calendar; charset=utf-8; method={email.ics_method or 'PUBLISH'}"
+            )
         email.attempts += 1
         try:
             message.send()

@@ -30,7 +30,11 @@ def can_read_victim_data(user, organisation=None) -> bool:
     """Case workers of operational organisations read their cases' identities.
 
     The coordination body sees aggregates, never identities (R-PRIVACY)."""
-    qs = active_memberships(user).filter(role=Role.CASE_WORKER).exclude(organisation__type=OrganisationType.COORDINATION)
+    qs = (
+        active_memberships(user)
+        .filter(role=Role.CASE_WORKER)
+        .exclude(organisation__type=OrganisationType.COORDINATION)
+    )
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
     return qs.exists()
@@ -47,7 +51,11 @@ def requires_second_factor(user, memberships=None) -> bool:
 
 
 def is_coordinator(user) -> bool:
-    return active_memberships(user).filter(role=Role.COORDINATOR, organisation__type=OrganisationType.COORDINATION).exists()
+    return (
+        active_memberships(user)
+        .filter(role=Role.COORDINATOR, organisation__type=OrganisationType.COORDINATION)
+        .exists()
+    )
 
 
 def can_manage_members(user, organisation) -> bool:
@@ -67,7 +75,11 @@ def members_visible_for(user, organisation) -> QuerySet[Membership]:
     """Members of an organisation, visible to its own active members."""
     if membership_in(user, organisation) is None:
         return Membership.objects.none()
-    return Membership.objects.filter(organisation=organisation).select_related("user").order_by("-is_active", "user__last_name", "user__email")
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("-is_active", "user__last_name", "user__email")
+    )
 
 
 def invitations_visible_for(user, organisation) -> QuerySet[Invitation]:

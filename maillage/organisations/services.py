@@ -45,7 +45,9 @@ def _check_role(organisation: Organisation, role: str) -> None:
     if role not in Role.values:
         raise ValidationError({"role": _("Rôle inconnu.")})
     if role == Role.COORDINATOR and organisation.type != OrganisationType.COORDINATION:
-        raise ValidationError({"role": _("Le rôle de coordination nationale n'existe que dans l'instance de coordination.")})
+        raise ValidationError(
+            {"role": _("Le rôle de coordination nationale n'existe que dans l'instance de coordination.")}
+        )
 
 
 @transaction.atomic
@@ -53,11 +55,19 @@ def create_organisation(*, acting_user, **fields) -> Organisation:
     organisation = Organisation(**fields)
     organisation.full_clean()
     organisation.save()
-    audit.record(action="organisation.created", actor=acting_user, kind=AuditKind.ADMIN, target=organisation, organisation=organisation)
+    audit.record(
+        action="organisation.created",
+        actor=acting_user,
+        kind=AuditKind.ADMIN,
+        target=organisation,
+        organisation=organisation,
+    )
     return organisation
 
 
-def invite_member(*, organisation: Organisation, email: str, role: str, is_admin: bool = False, acting_user) -> IssuedInvitation:
+def invite_member(
+    *, organisation: Organisation, email: str, role: str, is_admin: bool = False, acting_user
+) -> IssuedInvitation:
     if not policies.can_manage_members(acting_user, organisation):
         raise PermissionDenied
     email = get_user_model().objects.normalize_email(email).strip().lower()
@@ -66,9 +76,9 @@ def invite_member(*, organisation: Organisation, email: str, role: str, is_admin
         if Membership.objects.filter(organisation=organisation, user__email__iexact=email, is_active=True).exists():
             raise ValidationError({"email": _("Cette personne est déjà membre de l'organisation.")})
         # A new invitation replaces any pending one for the same address.
-        Invitation.objects.filter(organisation=organisation, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
+        Invitation.objects.filter(
+            organisation=organisation, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
         token = secrets.token_urlsafe(32)
         invitation = Invitation.objects.create(
             organisation=organisation,
@@ -115,15 +125,21 @@ def find_usable_invitation(token: str) -> Invitation:
     if invitation.accepted_at:
         raise InvitationError(_("Ce lien d'invitation a déjà été utilisé. Connectez-vous avec votre compte."))
     if invitation.revoked_at:
-        raise InvitationError(_("Cette invitation a été annulée. Demandez une nouvelle invitation à l'administrateur de l'organisation."))
+        raise InvitationError(
+            _("Cette invitation a été annulée. Demandez une nouvelle invitation à l'administrateur de l'organisation.")
+        )
     if invitation.expires_at <= timezone.now():
-        raise InvitationError(_("Cette invitation a expiré. Demandez une nouvelle invitation à l'administrateur de l'organisation."))
+        raise InvitationError(
+            _("Cette invitation a expiré. Demandez une nouvelle invitation à l'administrateur de l'organisation.")
+        )
     if not invitation.organisation.is_active:
         raise InvitationError(_("Cette organisation n'est plus active."))
     return invitation
 
 
-def accept_invitation(*, token: str, user=None, first_name: str = "", last_name: str = "", password: str = "") -> Membership:
+def accept_invitation(
+    *, token: str, user=None, first_name: str = "", last_name: str = "", password: str = ""
+) -> Membership:
     """Use an invitation once: create the account if needed, then the membership.
 
     `user` is the signed-in account (its email must match); otherwise an account
@@ -137,12 +153,18 @@ def accept_invitation(*, token: str, user=None, first_name: str = "", last_name:
             raise InvitationError(_("Ce lien d'invitation a déjà été utilisé. Connectez-vous avec votre compte."))
         if user is not None and user.is_authenticated:
             if user.email.lower() != invitation.email.lower():
-                raise InvitationError(_("Cette invitation est adressée à une autre adresse électronique que celle de votre compte."))
+                raise InvitationError(
+                    _("Cette invitation est adressée à une autre adresse électronique que celle de votre compte.")
+                )
         else:
             user = User.objects.filter(email__iexact=invitation.email).first()
             if user is not None:
-                raise InvitationError(_("Un compte existe déjà pour cette adresse : connectez-vous puis rouvrez le lien."))
-            user = User.objects.create_user(email=invitation.email, password=password, first_name=first_name, last_name=last_name)
+                raise InvitationError(
+                    _("Un compte existe déjà pour cette adresse : connectez-vous puis rouvrez le lien.")
+                )
+            user = User.objects.create_user(
+                email=invitation.email, password=password, first_name=first_name, last_name=last_name
+            )
         membership, created = Membership.objects.get_or_create(
             user=user,
             organisation=invitation.organisation,
@@ -177,11 +199,23 @@ def revoke_invitation(*, invitation: Invitation, acting_user) -> None:
         raise ValidationError(_("Cette invitation n'est plus en attente."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    audit.record(action="membership.invitation_revoked", actor=acting_user, kind=AuditKind.ADMIN, target=invitation, target_label=f"invitation #{invitation.pk}", organisation=invitation.organisation)
+    audit.record(
+        action="membership.invitation_revoked",
+        actor=acting_user,
+        kind=AuditKind.ADMIN,
+        target=invitation,
+        target_label=f"invitation #{invitation.pk}",
+        organisation=invitation.organisation,
+    )
 
 
 def _other_active_admins(membership: Membership) -> bool:
-    return Membership.objects.active().filter(organisation=membership.organisation, is_admin=True).exclude(pk=membership.pk).exists()
+    return (
+        Membership.objects.active()
+        .filter(organisation=membership.organisation, is_admin=True)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
 
 
 @transaction.atomic
@@ -201,7 +235,14 @@ def remove_member(*, membership: Membership, acting_user) -> None:
     # The person's cached home panels (their notifications among them) were
     # built with this membership.
     freshness.bump("user", membership.user_id)
-    audit.record(action="membership.removed", actor=acting_user, kind=AuditKind.ADMIN, target=membership, target_label=membership.user.email, organisation=membership.organisation)
+    audit.record(
+        action="membership.removed",
+        actor=acting_user,
+        kind=AuditKind.ADMIN,
+        target=membership,
+        target_label=membership.user.email,
+        organisation=membership.organisation,
+    )
 
 
 @transaction.atomic

@@ -33,7 +33,19 @@ from maillage.organisations.models import Membership, Organisation
 
 from . import services
 from .enums import Completion, Decision, Health, PlanStatus, Recommendation
-from .models import Amendment, Comment, ConsultationRound, Indicator, Measure, Measurement, MeasureStatus, Plan, PlanVersion, Position, Priority
+from .models import (
+    Amendment,
+    Comment,
+    ConsultationRound,
+    Indicator,
+    Measure,
+    Measurement,
+    MeasureStatus,
+    Plan,
+    PlanVersion,
+    Position,
+    Priority,
+)
 
 NATIONAL_PLAN_TITLE = "Plan national – volume national (données de test de charge)"
 BULK_MEASURES = 100
@@ -53,14 +65,49 @@ PRIORITIES_2014 = [
 
 # (number, priority, title, illustrative, lead slug, description)
 MEASURES_2014 = [
-    (1, 1, "Aller au-devant des victimes et favoriser l'accès aux droits", False, "min-solidarites", "Mesure vérifiée (rules.md §4.1)."),
-    (2, 1, "Former les professionnels à l'identification et à la protection", False, "miprof", "Mesure vérifiée (rules.md §4.1)."),
+    (
+        1,
+        1,
+        "Aller au-devant des victimes et favoriser l'accès aux droits",
+        False,
+        "min-solidarites",
+        "Mesure vérifiée (rules.md §4.1).",
+    ),
+    (
+        2,
+        1,
+        "Former les professionnels à l'identification et à la protection",
+        False,
+        "miprof",
+        "Mesure vérifiée (rules.md §4.1).",
+    ),
     (3, 1, "Informer et sensibiliser le grand public", False, "miprof", "Mesure vérifiée (rules.md §4.1)."),
     (4, 1, "Sensibiliser les publics à risque", False, "min-solidarites", "Mesure vérifiée (rules.md §4.1)."),
-    (5, 1, "Accès au séjour et à la résidence même sans coopération", False, "min-interieur", "Mesure vérifiée (rules.md §4.1)."),
+    (
+        5,
+        1,
+        "Accès au séjour et à la résidence même sans coopération",
+        False,
+        "min-interieur",
+        "Mesure vérifiée (rules.md §4.1).",
+    ),
     (6, 1, "Domiciliation administrative", False, "min-solidarites", "Mesure vérifiée (rules.md §4.1)."),
-    (7, 1, "Augmenter et adapter les solutions d'hébergement", False, "min-solidarites", "Mesure vérifiée (rules.md §4.1)."),
-    (8, 1, "Protection inconditionnelle des mineurs victimes", False, "min-justice", "Thème vérifié sous la priorité 1 ; le numéro de la mesure ne l'est pas."),
+    (
+        7,
+        1,
+        "Augmenter et adapter les solutions d'hébergement",
+        False,
+        "min-solidarites",
+        "Mesure vérifiée (rules.md §4.1).",
+    ),
+    (
+        8,
+        1,
+        "Protection inconditionnelle des mineurs victimes",
+        False,
+        "min-justice",
+        "Thème vérifié sous la priorité 1 ; le numéro de la mesure ne l'est pas.",
+    ),
     (
         9,
         1,
@@ -78,13 +125,41 @@ MEASURES_2014 = [
         "Suivre les enfants qui circulent dans l'espace Schengen (audition au Sénat).",
     ),
     (11, 2, "Mesure illustrative – renforcer les enquêtes patrimoniales", True, "ocrteh", "Mesure illustrative."),
-    (12, 2, "Mesure illustrative – coopération judiciaire avec les pays d'origine", True, "min-justice", "Mesure illustrative."),
-    (13, 2, "Mesure illustrative – lutter contre l'exploitation par le travail", True, "min-travail", "Mesure illustrative."),
+    (
+        12,
+        2,
+        "Mesure illustrative – coopération judiciaire avec les pays d'origine",
+        True,
+        "min-justice",
+        "Mesure illustrative.",
+    ),
+    (
+        13,
+        2,
+        "Mesure illustrative – lutter contre l'exploitation par le travail",
+        True,
+        "min-travail",
+        "Mesure illustrative.",
+    ),
     (14, 2, "Mesure illustrative – spécialiser des magistrats référents", True, "min-justice", "Mesure illustrative."),
     (15, 2, "Mesure illustrative – saisir les avoirs criminels", True, "ocrteh", "Mesure illustrative."),
-    (16, 2, "Mesure illustrative – lutter contre la contrainte à commettre des délits", True, "min-interieur", "Mesure illustrative."),
+    (
+        16,
+        2,
+        "Mesure illustrative – lutter contre la contrainte à commettre des délits",
+        True,
+        "min-interieur",
+        "Mesure illustrative.",
+    ),
     (17, 2, "Mesure illustrative – surveiller les annonces en ligne", True, "ocrteh", "Mesure illustrative."),
-    (18, 3, "Désigner la CNCDH comme rapporteur national indépendant", False, "cncdh", "Fait vérifié (rules.md §4.1) ; le numéro de la mesure ne l'est pas."),
+    (
+        18,
+        3,
+        "Désigner la CNCDH comme rapporteur national indépendant",
+        False,
+        "cncdh",
+        "Fait vérifié (rules.md §4.1) ; le numéro de la mesure ne l'est pas.",
+    ),
     (
         19,
         3,
@@ -103,7 +178,14 @@ MEASURES_2014 = [
     ),
     (21, 3, "Mesure illustrative – améliorer la connaissance statistique", True, "miprof", "Mesure illustrative."),
     (22, 3, "Mesure illustrative – associer la société civile au suivi", True, "miprof", "Mesure illustrative."),
-    (23, 3, "Mesure illustrative – coopération européenne et internationale", True, "min-affaires-etrangeres", "Mesure illustrative."),
+    (
+        23,
+        3,
+        "Mesure illustrative – coopération européenne et internationale",
+        True,
+        "min-affaires-etrangeres",
+        "Mesure illustrative.",
+    ),
 ]
 
 
@@ -134,13 +216,22 @@ def _contributors(ctx: SeedContext):
 
 
 def _coordinator(ctx: SeedContext):
-    return Membership.objects.active().filter(organisation=ctx.shared["organisations"]["miprof"], role=Role.COORDINATOR).first().user
+    return (
+        Membership.objects.active()
+        .filter(organisation=ctx.shared["organisations"]["miprof"], role=Role.COORDINATOR)
+        .first()
+        .user
+    )
 
 
 def _first_plan(ctx: SeedContext, coordinator, contributors) -> None:
     orgs = ctx.shared["organisations"]
-    plan = services.create_plan(title=FIRST_PLAN_TITLE, period_start=date(2014, 1, 1), period_end=date(2016, 12, 31), acting_user=coordinator)
-    priorities = {n: services.add_priority(plan=plan, number=n, title=t, acting_user=coordinator) for n, t in PRIORITIES_2014}
+    plan = services.create_plan(
+        title=FIRST_PLAN_TITLE, period_start=date(2014, 1, 1), period_end=date(2016, 12, 31), acting_user=coordinator
+    )
+    priorities = {
+        n: services.add_priority(plan=plan, number=n, title=t, acting_user=coordinator) for n, t in PRIORITIES_2014
+    }
     measures = {}
     for number, prio, title, illustrative, lead, description in MEASURES_2014:
         measures[number] = services.save_measure(
@@ -238,7 +329,12 @@ def _first_plan(ctx: SeedContext, coordinator, contributors) -> None:
         answer="Les associations sont associées aux formations, sans que la mesure les vise nommément.",
         acting_user=coordinator,
     )
-    services.add_internal_note(round=round_, body="Arbitrage interministériel à prévoir sur la mesure 5.", measure=measures[5], acting_user=coordinator)
+    services.add_internal_note(
+        round=round_,
+        body="Arbitrage interministériel à prévoir sur la mesure 5.",
+        measure=measures[5],
+        acting_user=coordinator,
+    )
     services.record_hearing(
         round=round_,
         organisation=org0,
@@ -248,7 +344,9 @@ def _first_plan(ctx: SeedContext, coordinator, contributors) -> None:
         acting_user=coordinator,
     )
     # The round took place in spring 2014.
-    type(round_).objects.filter(pk=round_.pk).update(opens_at=_aware(date(2014, 3, 1)), closes_at=_aware(date(2014, 4, 1)))
+    type(round_).objects.filter(pk=round_.pk).update(
+        opens_at=_aware(date(2014, 3, 1)), closes_at=_aware(date(2014, 4, 1))
+    )
     services.transition_plan(plan=plan, to=PlanStatus.DRAFT, acting_user=coordinator)
     m5 = measures[5]
     services.save_measure(
@@ -262,9 +360,16 @@ def _first_plan(ctx: SeedContext, coordinator, contributors) -> None:
         deadline=m5.deadline,
         acting_user=coordinator,
     )
-    services.freeze_version(plan=plan, changelog="Amendements retenus après consultation (mesure 5).", acting_user=coordinator)
+    services.freeze_version(
+        plan=plan, changelog="Amendements retenus après consultation (mesure 5).", acting_user=coordinator
+    )
     services.transition_plan(plan=plan, to=PlanStatus.CONSULTATION, acting_user=coordinator)
-    services.transition_plan(plan=plan, to=PlanStatus.ADOPTED, changelog="Plan présenté en Conseil des ministres le 14 mai 2014.", acting_user=coordinator)
+    services.transition_plan(
+        plan=plan,
+        to=PlanStatus.ADOPTED,
+        changelog="Plan présenté en Conseil des ministres le 14 mai 2014.",
+        acting_user=coordinator,
+    )
     Plan.objects.filter(pk=plan.pk).update(adopted_at=_aware(date(2014, 5, 14)))
     services.transition_plan(plan=plan, to=PlanStatus.IN_IMPLEMENTATION, acting_user=coordinator)
     # Implementation updates: reports from responsible bodies where they have a member, the rest imported.
@@ -283,9 +388,19 @@ def _first_plan(ctx: SeedContext, coordinator, contributors) -> None:
         )
         health = Health.ON_TRACK if progress >= 50 else Health.AT_RISK if progress >= 20 else Health.OFF_TRACK
         completion = (
-            Completion.COMPLETE if progress == 100 else Completion.SUBSTANTIAL if progress >= 60 else Completion.LIMITED if progress else Completion.NOT_STARTED
+            Completion.COMPLETE
+            if progress == 100
+            else Completion.SUBSTANTIAL
+            if progress >= 60
+            else Completion.LIMITED
+            if progress
+            else Completion.NOT_STARTED
         )
-        reporter = Membership.objects.active().filter(organisation_id=measure.lead_id).exclude(role=Role.COORDINATOR).first() if measure.lead_id else None
+        reporter = (
+            Membership.objects.active().filter(organisation_id=measure.lead_id).exclude(role=Role.COORDINATOR).first()
+            if measure.lead_id
+            else None
+        )
         if reporter is not None:
             report = services.submit_progress_report(
                 measure=measure,
@@ -298,7 +413,9 @@ def _first_plan(ctx: SeedContext, coordinator, contributors) -> None:
             )
             services.validate_progress_report(report=report, acting_user=coordinator)
         else:
-            rows.append({"number": number, "status": status, "progress": progress, "health": health, "completion": completion})
+            rows.append(
+                {"number": number, "status": status, "progress": progress, "health": health, "completion": completion}
+            )
     services.apply_progress_rows(plan=plan, rows=rows, acting_user=coordinator)
     indicator = Indicator.objects.create(
         measure=measures[2],
@@ -313,15 +430,28 @@ def _first_plan(ctx: SeedContext, coordinator, contributors) -> None:
     )
     for year, value in ((2014, 800), (2015, 2100)):
         Measurement.objects.create(
-            indicator=indicator, value=value, date=date(year, 12, 31), entered_by=coordinator, validated_by=coordinator, validated_at=timezone.now()
+            indicator=indicator,
+            value=value,
+            date=date(year, 12, 31),
+            entered_by=coordinator,
+            validated_by=coordinator,
+            validated_at=timezone.now(),
         )
-    Measurement.objects.create(indicator=indicator, value=3300, date=date(2016, 6, 30), departement="75", entered_by=coordinator)
+    Measurement.objects.create(
+        indicator=indicator, value=3300, date=date(2016, 6, 30), departement="75", entered_by=coordinator
+    )
 
 
 def _draft_plan(ctx: SeedContext, coordinator, contributors) -> None:
-    plan = services.create_plan(title=DRAFT_PLAN_TITLE, period_start=date(2027, 1, 1), period_end=date(2030, 12, 31), acting_user=coordinator)
-    p1 = services.add_priority(plan=plan, number=1, title="Prévenir et identifier (illustratif)", acting_user=coordinator)
-    p2 = services.add_priority(plan=plan, number=2, title="Protéger et accompagner (illustratif)", acting_user=coordinator)
+    plan = services.create_plan(
+        title=DRAFT_PLAN_TITLE, period_start=date(2027, 1, 1), period_end=date(2030, 12, 31), acting_user=coordinator
+    )
+    p1 = services.add_priority(
+        plan=plan, number=1, title="Prévenir et identifier (illustratif)", acting_user=coordinator
+    )
+    p2 = services.add_priority(
+        plan=plan, number=2, title="Protéger et accompagner (illustratif)", acting_user=coordinator
+    )
     for number, prio, title in (
         (1, p1, "Mesure illustrative – repérage en ligne"),
         (2, p1, "Mesure illustrative – formation continue"),
@@ -350,11 +480,18 @@ def _draft_plan(ctx: SeedContext, coordinator, contributors) -> None:
     )
     org, user = contributors[0]
     services.submit_position(
-        round=round_, measure=plan.measures.get(number=1), value="agree", argument="Priorité pour notre réseau.", acting_user=user, organisation=org
+        round=round_,
+        measure=plan.measures.get(number=1),
+        value="agree",
+        argument="Priorité pour notre réseau.",
+        acting_user=user,
+        organisation=org,
     )
 
 
-def build_bulk_plan(*, title: str, coordination, coordinator, orgs, authors, adopted_at=None) -> tuple[Plan, ConsultationRound]:
+def build_bulk_plan(
+    *, title: str, coordination, coordinator, orgs, authors, adopted_at=None
+) -> tuple[Plan, ConsultationRound]:
     """A plan of 100 measures whose closed round received 2,000 contributions,
     with 100 indicators and 300 validated values, in implementation. Bulk
     inserts (no services, no audit, no notification), consistent with every
@@ -364,8 +501,12 @@ def build_bulk_plan(*, title: str, coordination, coordinator, orgs, authors, ado
     n_orgs = len(orgs)
     if not 1 <= n_orgs <= BULK_ORGS:
         raise ValueError(f"build_bulk_plan needs 1 to {BULK_ORGS} organisations")
-    plan = Plan.objects.create(title=title, period_start=date(2027, 1, 1), period_end=date(2030, 12, 31), coordination=coordination)
-    priorities = Priority.objects.bulk_create([Priority(plan=plan, number=n + 1, title=f"Axe {n + 1} (volume national)") for n in range(BULK_PRIORITIES)])
+    plan = Plan.objects.create(
+        title=title, period_start=date(2027, 1, 1), period_end=date(2030, 12, 31), coordination=coordination
+    )
+    priorities = Priority.objects.bulk_create(
+        [Priority(plan=plan, number=n + 1, title=f"Axe {n + 1} (volume national)") for n in range(BULK_PRIORITIES)]
+    )
     Measure.objects.bulk_create(
         [
             Measure(
@@ -382,7 +523,9 @@ def build_bulk_plan(*, title: str, coordination, coordinator, orgs, authors, ado
         ]
     )
     measures = list(plan.measures.order_by("number"))
-    version = PlanVersion.objects.create(plan=plan, number=1, changelog="Version consultée", snapshot=services.snapshot_of(plan), created_by=coordinator)
+    version = PlanVersion.objects.create(
+        plan=plan, number=1, changelog="Version consultée", snapshot=services.snapshot_of(plan), created_by=coordinator
+    )
     round_ = ConsultationRound.objects.create(
         plan=plan,
         version=version,
@@ -437,16 +580,28 @@ def build_bulk_plan(*, title: str, coordination, coordinator, orgs, authors, ado
         ]
     )
     indicators = Indicator.objects.bulk_create(
-        [Indicator(measure=m, name=f"Indicateur {m.number}", unit="nombre", baseline_value=10, target_value=100) for m in measures]
+        [
+            Indicator(measure=m, name=f"Indicateur {m.number}", unit="nombre", baseline_value=10, target_value=100)
+            for m in measures
+        ]
     )
     Measurement.objects.bulk_create(
         [
-            Measurement(indicator=ind, value=j * 10, date=date(2027 + j, 1, 1), entered_by=coordinator, validated_by=coordinator, validated_at=now)
+            Measurement(
+                indicator=ind,
+                value=j * 10,
+                date=date(2027 + j, 1, 1),
+                entered_by=coordinator,
+                validated_by=coordinator,
+                validated_at=now,
+            )
             for ind in indicators
             for j in range(3)
         ]
     )
-    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.IN_IMPLEMENTATION, adopted_version=version, adopted_at=adopted_at or now)
+    Plan.objects.filter(pk=plan.pk).update(
+        status=PlanStatus.IN_IMPLEMENTATION, adopted_version=version, adopted_at=adopted_at or now
+    )
     plan.refresh_from_db()
     return plan, round_
 
@@ -470,9 +625,14 @@ def _national_plan(ctx: SeedContext, coordinator) -> None:
     if not orgs:
         ctx.log("  plans: no association with a member, national plan skipped")
         return
-    coordination = services._coordination_of(coordinator) or Organisation.objects.filter(type=OrganisationType.COORDINATION).first()
+    coordination = (
+        services._coordination_of(coordinator)
+        or Organisation.objects.filter(type=OrganisationType.COORDINATION).first()
+    )
     # Adopted after the demo plans: it is the plan /plan/ shows in a national-size database.
-    build_bulk_plan(title=NATIONAL_PLAN_TITLE, coordination=coordination, coordinator=coordinator, orgs=orgs, authors=authors)
+    build_bulk_plan(
+        title=NATIONAL_PLAN_TITLE, coordination=coordination, coordinator=coordinator, orgs=orgs, authors=authors
+    )
     ctx.log(f"  plans: national plan, {BULK_MEASURES} measures, 2,000 contributions (bulk)")
 
 

@@ -15,7 +15,12 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-FIELD_LABELS = {"number": _("Numéro"), "title": _("Intitulé"), "description": _("Description"), "priority_number": _("Axe")}
+FIELD_LABELS = {
+    "number": _("Numéro"),
+    "title": _("Intitulé"),
+    "description": _("Description"),
+    "priority_number": _("Axe"),
+}
 
 
 def word_diff_html(old: str, new: str) -> SafeString:

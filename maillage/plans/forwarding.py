@@ -47,7 +47,10 @@ def origin_label(decision) -> str:
     meeting = decision.meeting
     group = decision.group or (meeting.group if meeting else None)
     if meeting is not None:
-        parts.append(_("réunion « %(t)s » du %(d)s") % {"t": meeting.title, "d": timezone.localtime(meeting.starts_at).strftime("%d/%m/%Y")})
+        parts.append(
+            _("réunion « %(t)s » du %(d)s")
+            % {"t": meeting.title, "d": timezone.localtime(meeting.starts_at).strftime("%d/%m/%Y")}
+        )
     if group is not None:
         parts.append(_("groupe de travail « %(g)s »") % {"g": group.name})
     return " – ".join(parts)
@@ -64,7 +67,9 @@ def _open_round_target(decision):
     if not numbers:
         return None
     now = timezone.now()
-    rounds = ConsultationRound.objects.filter(plan__status=PlanStatus.CONSULTATION, opens_at__lte=now, closes_at__gt=now).select_related("version", "plan")
+    rounds = ConsultationRound.objects.filter(
+        plan__status=PlanStatus.CONSULTATION, opens_at__lte=now, closes_at__gt=now
+    ).select_related("version", "plan")
     for round_ in rounds.order_by("-opens_at", "-pk"):
         in_version = {m["number"]: m["id"] for m in round_.version.snapshot.get("measures", [])}
         for number in numbers:
@@ -77,21 +82,29 @@ def _open_round_target(decision):
 
 def _has_open_round() -> bool:
     now = timezone.now()
-    return ConsultationRound.objects.filter(plan__status=PlanStatus.CONSULTATION, opens_at__lte=now, closes_at__gt=now).exists()
+    return ConsultationRound.objects.filter(
+        plan__status=PlanStatus.CONSULTATION, opens_at__lte=now, closes_at__gt=now
+    ).exists()
 
 
 def _next_free_number(plan: Plan) -> int:
     """After the highest number of the draft *and* of its frozen versions: a
     deleted measure's number, once cited in a version, is not handed out again."""
     current = plan.measures.aggregate(n=Max("number"))["n"] or 0
-    frozen = max((m["number"] for v in plan.versions.only("snapshot") for m in v.snapshot.get("measures", [])), default=0)
+    frozen = max(
+        (m["number"] for v in plan.versions.only("snapshot") for m in v.snapshot.get("measures", [])), default=0
+    )
     return max(current, frozen) + 1
 
 
 @transaction.atomic
 def forward_decision(*, decision, acting_user) -> str:
     if not policies.can_manage_plans(acting_user):
-        raise ValidationError(_("Seuls les coordinateurs de l'instance de coordination peuvent transmettre une décision au plan d'action national."))
+        raise ValidationError(
+            _(
+                "Seuls les coordinateurs de l'instance de coordination peuvent transmettre une décision au plan d'action national."
+            )
+        )
     if not decision.statement.strip():
         raise ValidationError(_("Cette décision n'a pas d'énoncé à transmettre."))
     origin = origin_label(decision)
@@ -134,10 +147,19 @@ def forward_decision(*, decision, acting_user) -> str:
                     "Une consultation est ouverte : la décision ne peut y entrer que comme amendement d'une mesure soumise à consultation. Citez la mesure visée dans l'énoncé (« mesure 3 »)."
                 )
             )
-        raise ValidationError(_("Aucun plan d'action en projet ni aucune consultation ouverte ne peut recevoir cette décision pour le moment."))
+        raise ValidationError(
+            _(
+                "Aucun plan d'action en projet ni aucune consultation ouverte ne peut recevoir cette décision pour le moment."
+            )
+        )
     priority = plan.priorities.order_by("-number").first()
     if priority is None:
-        raise ValidationError(_("Le projet de plan « %(p)s » n'a encore aucun axe : ajoutez-en un avant de lui transmettre des décisions.") % {"p": plan.title})
+        raise ValidationError(
+            _(
+                "Le projet de plan « %(p)s » n'a encore aucun axe : ajoutez-en un avant de lui transmettre des décisions."
+            )
+            % {"p": plan.title}
+        )
     number = _next_free_number(plan)
     first_line = decision.statement.strip().splitlines()[0]
     measure = Measure.objects.create(

@@ -39,7 +39,11 @@ class MeasureStatus(models.Model):
     class Meta:
         ordering = ["order", "code"]
         verbose_name = _("statut de mesure")
-        constraints = [models.CheckConstraint(condition=Q(default_progress__lte=100), name="plans_status_default_progress_max_100")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_progress__lte=100), name="plans_status_default_progress_max_100"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -50,8 +54,12 @@ class Plan(models.Model):
     period_start = models.DateField(_("début de la période"))
     period_end = models.DateField(_("fin de la période"))
     status = models.CharField(_("statut"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
-    coordination = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("instance de coordination"))
-    adopted_version = models.ForeignKey("PlanVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    coordination = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("instance de coordination")
+    )
+    adopted_version = models.ForeignKey(
+        "PlanVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     adopted_at = models.DateTimeField(null=True, blank=True)
     # Reporting schedule of the responsible bodies.
     next_reporting_date = models.DateField(_("prochaine échéance de compte rendu"), null=True, blank=True)
@@ -63,7 +71,9 @@ class Plan(models.Model):
         ordering = ["-period_start", "title"]
         verbose_name = _("plan")
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="plans_plan_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="plans_plan_period_ordered"
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "consultation"]) | Q(adopted_version__isnull=False),
                 name="plans_plan_adopted_has_version",
@@ -100,19 +110,30 @@ class Measure(models.Model):
     title = models.CharField(_("intitulé"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     is_illustrative = models.BooleanField(_("mesure illustrative"), default=False)
-    lead = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("pilote"))
+    lead = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("pilote")
+    )
     co_leads = models.ManyToManyField(Organisation, blank=True, related_name="+", verbose_name=_("copilotes"))
     partners = models.ManyToManyField(Organisation, blank=True, related_name="+", verbose_name=_("partenaires"))
     deadline = models.DateField(_("échéance"), null=True, blank=True)
-    status = models.ForeignKey(MeasureStatus, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("statut"))
+    status = models.ForeignKey(
+        MeasureStatus, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("statut")
+    )
     progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
     health = models.CharField(_("état de santé"), max_length=12, choices=Health.choices, default=Health.ON_TRACK)
-    completion = models.CharField(_("niveau d'achèvement (OGP)"), max_length=12, choices=Completion.choices, default=Completion.NO_EVIDENCE)
+    completion = models.CharField(
+        _("niveau d'achèvement (OGP)"), max_length=12, choices=Completion.choices, default=Completion.NO_EVIDENCE
+    )
     progress_updated_at = models.DateTimeField(null=True, blank=True)
     # A measure proposed by forwarding a working-group decision (coordination
     # extension point, see maillage/plans/forwarding.py) keeps its origin.
     origin_decision = models.ForeignKey(
-        "coordination.Decision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("décision d'origine")
+        "coordination.Decision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("décision d'origine"),
     )
 
     class Meta:
@@ -150,7 +171,9 @@ class SubAction(models.Model):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(condition=PERCENT, name="plans_subaction_progress_0_100"),
-            models.CheckConstraint(condition=Q(weight__isnull=True) | Q(weight__gt=0), name="plans_subaction_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(weight__isnull=True) | Q(weight__gt=0), name="plans_subaction_weight_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -163,7 +186,9 @@ class Indicator(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(_("indicateur"), max_length=250)
     unit = models.CharField(_("unité"), max_length=40)
-    baseline_value = models.DecimalField(_("valeur de référence"), max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_value = models.DecimalField(
+        _("valeur de référence"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     baseline_date = models.DateField(_("date de référence"), null=True, blank=True)
     target_value = models.DecimalField(_("cible"), max_digits=14, decimal_places=2, null=True, blank=True)
     target_date = models.DateField(_("date cible"), null=True, blank=True)
@@ -183,14 +208,17 @@ class Measurement(models.Model):
     date = models.DateField(_("date"))
     departement = models.CharField(_("département"), max_length=3, blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    validated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     validated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["indicator", "-date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(validated_at__isnull=True, validated_by__isnull=True) | Q(validated_at__isnull=False, validated_by__isnull=False),
+                condition=Q(validated_at__isnull=True, validated_by__isnull=True)
+                | Q(validated_at__isnull=False, validated_by__isnull=False),
                 name="plans_measurement_validated_pair",
             ),
         ]
@@ -226,13 +254,19 @@ class ConsultationRound(models.Model):
     title = models.CharField(_("intitulé"), max_length=250)
     opens_at = models.DateTimeField(_("ouverture"))
     closes_at = models.DateTimeField(_("clôture"))
-    invited = models.ManyToManyField(Organisation, related_name="plan_rounds", verbose_name=_("organisations invitées"))
+    invited = models.ManyToManyField(
+        Organisation, related_name="plan_rounds", verbose_name=_("organisations invitées")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-opens_at"]
-        constraints = [models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="plans_round_closes_after_opening")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="plans_round_closes_after_opening"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -276,7 +310,11 @@ class Position(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["round", "organisation", "measure"], name="plans_position_one_per_org_measure")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "organisation", "measure"], name="plans_position_one_per_org_measure"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_value_display()} ({self.measure_id})"
@@ -295,7 +333,11 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(depth__gte=1) & Q(depth__lte=MAX_COMMENT_DEPTH), name="plans_comment_depth_1_3")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(depth__gte=1) & Q(depth__lte=MAX_COMMENT_DEPTH), name="plans_comment_depth_1_3"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Commentaire {self.pk}"
@@ -311,15 +353,24 @@ class Amendment(models.Model):
     proposed_text = models.TextField(_("rédaction proposée"))
     rationale = models.TextField(_("exposé des motifs"))
     sources = models.TextField(_("sources"), blank=True)
-    recommendation = models.CharField(_("recommandation"), max_length=20, choices=Recommendation.choices, default=Recommendation.PENDING)
+    recommendation = models.CharField(
+        _("recommandation"), max_length=20, choices=Recommendation.choices, default=Recommendation.PENDING
+    )
     decision = models.CharField(_("décision"), max_length=20, choices=Decision.choices, default=Decision.PENDING)
     answer = models.TextField(_("réponse motivée"), blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # Set when the amendment comes from a forwarded working-group decision.
     origin_decision = models.ForeignKey(
-        "coordination.Decision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("décision d'origine")
+        "coordination.Decision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("décision d'origine"),
     )
 
     class Meta:
@@ -341,7 +392,9 @@ class InternalNote(models.Model):
 
     round = models.ForeignKey(ConsultationRound, on_delete=models.CASCADE, related_name="internal_notes")
     measure = models.ForeignKey(Measure, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    amendment = models.ForeignKey(Amendment, null=True, blank=True, on_delete=models.CASCADE, related_name="internal_notes")
+    amendment = models.ForeignKey(
+        Amendment, null=True, blank=True, on_delete=models.CASCADE, related_name="internal_notes"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("note interne"))
     created_at = models.DateTimeField(default=timezone.now)
@@ -375,7 +428,9 @@ class ProgressReport(models.Model):
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="reports")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    status = models.ForeignKey(MeasureStatus, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("statut"))
+    status = models.ForeignKey(
+        MeasureStatus, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("statut")
+    )
     progress = models.PositiveSmallIntegerField(_("avancement (%)"))
     health = models.CharField(_("état de santé"), max_length=12, choices=Health.choices)
     completion = models.CharField(_("niveau d'achèvement (OGP)"), max_length=12, choices=Completion.choices)
@@ -383,7 +438,9 @@ class ProgressReport(models.Model):
     evidence = models.TextField(_("éléments de preuve"), blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(default=timezone.now)
-    validated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     validated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -64,7 +64,10 @@ def consultation_pdf(round_) -> bytes:
             "d": timezone.localdate().strftime("%d/%m/%Y"),
         }
     )
-    para(_("%(p)s positions, %(c)s commentaires, %(a)s amendements.") % {"p": data["n_positions"], "c": data["n_comments"], "a": data["n_amendments"]})
+    para(
+        _("%(p)s positions, %(c)s commentaires, %(a)s amendements.")
+        % {"p": data["n_positions"], "c": data["n_comments"], "a": data["n_amendments"]}
+    )
     heading(_("Positions par mesure"), 13)
     labels = [str(v.label) for v in data["values"]]
     for row in data["measure_rows"]:
@@ -80,7 +83,12 @@ def consultation_pdf(round_) -> bytes:
         for a in theme["amendments"]:
             para(
                 _("Amendement n° %(id)s (%(org)s) sur la mesure %(m)s — %(d)s")
-                % {"id": a.pk, "org": a.organisation.display_name, "m": a.measure.number, "d": a.get_decision_display()}
+                % {
+                    "id": a.pk,
+                    "org": a.organisation.display_name,
+                    "m": a.measure.number,
+                    "d": a.get_decision_display(),
+                }
             )
             para(_("Rédaction proposée : %(t)s") % {"t": a.proposed_text}, 9)
             if a.answer:
@@ -88,7 +96,13 @@ def consultation_pdf(round_) -> bytes:
         for c in theme["comments"]:
             para(
                 _("Commentaire n° %(id)s (%(org)s, %(s)s) sur la mesure %(m)s : %(b)s")
-                % {"id": c.pk, "org": c.organisation.display_name, "s": c.get_stance_display(), "m": c.measure.number, "b": c.body},
+                % {
+                    "id": c.pk,
+                    "org": c.organisation.display_name,
+                    "s": c.get_stance_display(),
+                    "m": c.measure.number,
+                    "b": c.body,
+                },
                 9,
             )
     if data["hearings"]:
@@ -106,7 +120,22 @@ def consultation_csv(round_) -> str:
     space. Cells starting with = + - @ are prefixed to defuse spreadsheet formulas."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(["type", "id", "mesure", "axe", "organisation", "type_organisation", "valeur", "texte", "motifs", "recommandation", "decision", "reponse"])
+    writer.writerow(
+        [
+            "type",
+            "id",
+            "mesure",
+            "axe",
+            "organisation",
+            "type_organisation",
+            "valeur",
+            "texte",
+            "motifs",
+            "recommandation",
+            "decision",
+            "reponse",
+        ]
+    )
     types = dict(OrganisationType.choices)
 
     def safe(value):

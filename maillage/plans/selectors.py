@@ -12,7 +12,18 @@ from maillage.organisations.models import Organisation
 
 from . import policies
 from .enums import MAX_COMMENT_DEPTH, Decision, PositionValue
-from .models import Amendment, Comment, ConsultationRound, Indicator, InternalNote, Measure, Measurement, Plan, Position, ProgressReport
+from .models import (
+    Amendment,
+    Comment,
+    ConsultationRound,
+    Indicator,
+    InternalNote,
+    Measure,
+    Measurement,
+    Plan,
+    Position,
+    ProgressReport,
+)
 from .rollup import mean_progress
 
 
@@ -25,7 +36,12 @@ def plan_overview(plan: Plan) -> dict:
     latest_measurements = Measurement.objects.filter(validated_at__isnull=False).order_by("-date")
     measures = list(
         plan.measures.select_related("priority", "status", "lead")
-        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.prefetch_related(Prefetch("measurements", queryset=latest_measurements))))
+        .prefetch_related(
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.prefetch_related(Prefetch("measurements", queryset=latest_measurements)),
+            )
+        )
         .order_by("number")
     )
     by_priority = defaultdict(list)
@@ -34,7 +50,9 @@ def plan_overview(plan: Plan) -> dict:
     priorities = []
     for p in plan.priorities.order_by("number"):
         items = by_priority.get(p.pk, [])
-        priorities.append({"priority": p, "measures": items, "progress": mean_progress(m.progress for m in items) or 0})
+        priorities.append(
+            {"priority": p, "measures": items, "progress": mean_progress(m.progress for m in items) or 0}
+        )
     indicators = []
     for m in measures:
         for ind in m.indicators.all():
@@ -62,7 +80,9 @@ def round_measures(round_: ConsultationRound, *, with_counts: bool = False) -> l
     grouped aggregate queries whatever the number of contributions (separate
     queries, not joins on one: joining positions, comments and amendments
     would multiply the rows)."""
-    measures = list(Measure.objects.filter(pk__in=round_.version.measure_ids()).select_related("priority").order_by("number"))
+    measures = list(
+        Measure.objects.filter(pk__in=round_.version.measure_ids()).select_related("priority").order_by("number")
+    )
     if not with_counts:
         return measures
     values = list(PositionValue)
@@ -73,12 +93,21 @@ def round_measures(round_: ConsultationRound, *, with_counts: bool = False) -> l
         .annotate(**{f"n_{v.value}": Count("pk", filter=Q(value=v)) for v in values})
         .order_by()
     }
-    comments = dict(Comment.objects.filter(round=round_).values("measure_id").annotate(n=Count("pk")).order_by().values_list("measure_id", "n"))
+    comments = dict(
+        Comment.objects.filter(round=round_)
+        .values("measure_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("measure_id", "n")
+    )
     amendments = {
         row["measure_id"]: row
         for row in Amendment.objects.filter(round=round_)
         .values("measure_id")
-        .annotate(pending=Count("pk", filter=Q(decision=Decision.PENDING)), answered=Count("pk", filter=Q(decision__in=ANSWERED_DECISIONS)))
+        .annotate(
+            pending=Count("pk", filter=Q(decision=Decision.PENDING)),
+            answered=Count("pk", filter=Q(decision__in=ANSWERED_DECISIONS)),
+        )
         .order_by()
     }
     for m in measures:
@@ -94,7 +123,11 @@ def round_measures(round_: ConsultationRound, *, with_counts: bool = False) -> l
 
 def pending_amendments(round_: ConsultationRound):
     """Amendments of the round awaiting the coordination's answer, oldest first."""
-    return Amendment.objects.filter(round=round_, decision=Decision.PENDING).select_related("organisation", "measure").order_by("created_at", "pk")
+    return (
+        Amendment.objects.filter(round=round_, decision=Decision.PENDING)
+        .select_related("organisation", "measure")
+        .order_by("created_at", "pk")
+    )
 
 
 def visible_positions(user, round_: ConsultationRound, organisation=None):
@@ -109,7 +142,9 @@ def visible_positions(user, round_: ConsultationRound, organisation=None):
 
 def measure_root_comments(round_: ConsultationRound, measure: Measure):
     """Top-level comments of a measure (the threads), oldest first: what the measure page paginates."""
-    return Comment.objects.filter(round=round_, measure=measure, parent__isnull=True).select_related("organisation", "author")
+    return Comment.objects.filter(round=round_, measure=measure, parent__isnull=True).select_related(
+        "organisation", "author"
+    )
 
 
 def comment_threads(roots) -> list[dict]:
@@ -152,7 +187,9 @@ def measure_amendments(round_: ConsultationRound, measure: Measure):
 def synthesis(round_: ConsultationRound) -> dict:
     """Positions per measure and per organisation type, contributions grouped by
     theme (the axe of the measure) with links back to the originals."""
-    measures = list(Measure.objects.filter(pk__in=round_.version.measure_ids()).select_related("priority").order_by("number"))
+    measures = list(
+        Measure.objects.filter(pk__in=round_.version.measure_ids()).select_related("priority").order_by("number")
+    )
     positions = Position.objects.filter(round=round_).select_related("organisation")
     per_measure: dict[int, Counter] = defaultdict(Counter)
     per_type: dict[str, Counter] = defaultdict(Counter)
@@ -160,18 +197,28 @@ def synthesis(round_: ConsultationRound) -> dict:
         per_measure[pos.measure_id][pos.value] += 1
         per_type[pos.organisation.type][pos.value] += 1
     values = list(PositionValue)
-    measure_rows = [{"measure": m, "counts": [per_measure[m.pk][v] for v in values], "total": sum(per_measure[m.pk].values())} for m in measures]
+    measure_rows = [
+        {"measure": m, "counts": [per_measure[m.pk][v] for v in values], "total": sum(per_measure[m.pk].values())}
+        for m in measures
+    ]
     type_labels = dict(OrganisationType.choices)
-    type_rows = [{"type": type_labels.get(t, t), "counts": [c[v] for v in values], "total": sum(c.values())} for t, c in sorted(per_type.items())]
+    type_rows = [
+        {"type": type_labels.get(t, t), "counts": [c[v] for v in values], "total": sum(c.values())}
+        for t, c in sorted(per_type.items())
+    ]
     comments = Comment.objects.filter(round=round_).select_related("organisation", "measure__priority")
     amendments = Amendment.objects.filter(round=round_).select_related("organisation", "measure__priority")
     themes: dict[int, dict] = {}
     for m in measures:
         themes.setdefault(m.priority_id, {"priority": m.priority, "comments": [], "amendments": []})
     for c in comments:
-        themes.setdefault(c.measure.priority_id, {"priority": c.measure.priority, "comments": [], "amendments": []})["comments"].append(c)
+        themes.setdefault(c.measure.priority_id, {"priority": c.measure.priority, "comments": [], "amendments": []})[
+            "comments"
+        ].append(c)
     for a in amendments:
-        themes.setdefault(a.measure.priority_id, {"priority": a.measure.priority, "comments": [], "amendments": []})["amendments"].append(a)
+        themes.setdefault(a.measure.priority_id, {"priority": a.measure.priority, "comments": [], "amendments": []})[
+            "amendments"
+        ].append(a)
     return {
         "round": round_,
         "values": values,
@@ -199,7 +246,11 @@ def hearing_organisations(round_: ConsultationRound) -> QuerySet[Organisation]:
     return (
         Organisation.objects.filter(is_active=True)
         .filter(Q(pk__in=invited) | Q(pk__in=heads))
-        .annotate(is_invited=Exists(round_.invited.through.objects.filter(consultationround=round_, organisation=OuterRef("pk"))))
+        .annotate(
+            is_invited=Exists(
+                round_.invited.through.objects.filter(consultationround=round_, organisation=OuterRef("pk"))
+            )
+        )
         .order_by("name", "pk")
     )
 
@@ -207,7 +258,9 @@ def hearing_organisations(round_: ConsultationRound) -> QuerySet[Organisation]:
 def pending_reports(user, plan: Plan | None = None):
     if not policies.can_manage_plans(user):
         return ProgressReport.objects.none()
-    qs = ProgressReport.objects.filter(validated_at__isnull=True).select_related("measure", "organisation", "status", "submitted_by")
+    qs = ProgressReport.objects.filter(validated_at__isnull=True).select_related(
+        "measure", "organisation", "status", "submitted_by"
+    )
     return qs.filter(measure__plan=plan) if plan is not None else qs
 
 

@@ -62,7 +62,9 @@ def _check_percent(value, label=None) -> int:
     except (TypeError, ValueError):
         raise ValidationError(_("L'avancement doit être un nombre entier entre 0 et 100.")) from None
     if not 0 <= value <= 100:
-        raise ValidationError(_("L'avancement doit être compris entre 0 et 100 %% (valeur reçue : %(value)s).") % {"value": value})
+        raise ValidationError(
+            _("L'avancement doit être compris entre 0 et 100 %% (valeur reçue : %(value)s).") % {"value": value}
+        )
     return value
 
 
@@ -74,7 +76,9 @@ def create_plan(*, title: str, period_start, period_end, acting_user) -> Plan:
     _require_coordinator(acting_user)
     if period_end < period_start:
         raise ValidationError(_("La fin de la période doit suivre son début."))
-    plan = Plan.objects.create(title=title, period_start=period_start, period_end=period_end, coordination=_coordination_of(acting_user))
+    plan = Plan.objects.create(
+        title=title, period_start=period_start, period_end=period_end, coordination=_coordination_of(acting_user)
+    )
     record(action="plans.plan.create", actor=acting_user, target=plan, organisation=plan.coordination)
     return plan
 
@@ -97,7 +101,9 @@ def add_priority(*, plan: Plan, number: int, title: str, description: str = "", 
 
 
 @transaction.atomic
-def save_measure(*, plan: Plan, measure: Measure | None = None, acting_user, co_leads=(), partners=(), **fields) -> Measure:
+def save_measure(
+    *, plan: Plan, measure: Measure | None = None, acting_user, co_leads=(), partners=(), **fields
+) -> Measure:
     """Create or update a measure of a draft plan."""
     _require_coordinator(acting_user)
     _require_draft(plan)
@@ -116,7 +122,12 @@ def save_measure(*, plan: Plan, measure: Measure | None = None, acting_user, co_
     measure.save()
     measure.co_leads.set(co_leads)
     measure.partners.set(partners)
-    record(action="plans.measure.create" if creating else "plans.measure.update", actor=acting_user, target=measure, organisation=plan.coordination)
+    record(
+        action="plans.measure.create" if creating else "plans.measure.update",
+        actor=acting_user,
+        target=measure,
+        organisation=plan.coordination,
+    )
     return measure
 
 
@@ -142,9 +153,9 @@ def measure_deletion_refusal(*, plan: Plan, measure: Measure, dependents: dict[s
     """The French reason why this measure cannot be deleted, or None (also shown
     on the confirmation page, so the refusal is explained before any click)."""
     if plan.status != PlanStatus.DRAFT:
-        return _("Une mesure ne peut être supprimée que tant que le plan est à l'état de projet (statut actuel : « %(s)s »).") % {
-            "s": plan.get_status_display()
-        }
+        return _(
+            "Une mesure ne peut être supprimée que tant que le plan est à l'état de projet (statut actuel : « %(s)s »)."
+        ) % {"s": plan.get_status_display()}
     if dependents["contributions"]:
         return _(
             "La mesure %(n)s a reçu %(c)s contribution(s) lors d'une consultation (positions, commentaires, amendements ou notes) : "
@@ -188,7 +199,9 @@ def delete_measure(*, measure: Measure, acting_user) -> Plan:
 
         note_forwarded_measure_deleted(measure=measure, acting_user=acting_user)
     measure.delete()
-    record(action="plans.measure.delete", actor=acting_user, target=plan, organisation=plan.coordination, details=details)
+    record(
+        action="plans.measure.delete", actor=acting_user, target=plan, organisation=plan.coordination, details=details
+    )
     return plan
 
 
@@ -231,7 +244,13 @@ def add_sub_action(*, measure: Measure, title: str, weight: int | None = None, a
     _check_weight(weight)
     sub_action = SubAction.objects.create(measure=measure, title=title, weight=weight)
     recompute_progress(measure)
-    record(action="plans.subaction.create", actor=acting_user, target=measure, organisation=measure.plan.coordination, details={"sub_action": sub_action.pk})
+    record(
+        action="plans.subaction.create",
+        actor=acting_user,
+        target=measure,
+        organisation=measure.plan.coordination,
+        details={"sub_action": sub_action.pk},
+    )
     return sub_action
 
 
@@ -240,7 +259,13 @@ def add_milestone(*, measure: Measure, title: str, due_date, acting_user) -> Mil
     _require_coordinator(acting_user)
     _require_not_closed(measure.plan_id)
     milestone = Milestone.objects.create(measure=measure, title=title, due_date=due_date)
-    record(action="plans.milestone.create", actor=acting_user, target=measure, organisation=measure.plan.coordination, details={"milestone": milestone.pk})
+    record(
+        action="plans.milestone.create",
+        actor=acting_user,
+        target=measure,
+        organisation=measure.plan.coordination,
+        details={"milestone": milestone.pk},
+    )
     return milestone
 
 
@@ -249,7 +274,9 @@ def add_indicator(*, measure: Measure, acting_user, **fields) -> Indicator:
     _require_coordinator(acting_user)
     _require_not_closed(measure.plan_id)
     indicator = Indicator.objects.create(measure=measure, **fields)
-    record(action="plans.indicator.create", actor=acting_user, target=indicator, organisation=measure.plan.coordination)
+    record(
+        action="plans.indicator.create", actor=acting_user, target=indicator, organisation=measure.plan.coordination
+    )
     return indicator
 
 
@@ -260,8 +287,15 @@ def record_measurement(*, indicator: Indicator, value, date, departement: str = 
     if not (policies.can_manage_plans(acting_user) or policies.can_report_on(acting_user, measure)):
         raise PermissionDenied
     _require_not_closed(measure.plan_id)
-    measurement = Measurement.objects.create(indicator=indicator, value=value, date=date, departement=departement, entered_by=acting_user)
-    record(action="plans.measurement.create", actor=acting_user, target=measurement, organisation=measure.plan.coordination)
+    measurement = Measurement.objects.create(
+        indicator=indicator, value=value, date=date, departement=departement, entered_by=acting_user
+    )
+    record(
+        action="plans.measurement.create",
+        actor=acting_user,
+        target=measurement,
+        organisation=measure.plan.coordination,
+    )
     return measurement
 
 
@@ -274,7 +308,12 @@ def validate_measurement(*, measurement: Measurement, acting_user) -> Measuremen
     measurement.validated_by = acting_user
     measurement.validated_at = timezone.now()
     measurement.save(update_fields=["validated_by", "validated_at"])
-    record(action="plans.measurement.validate", actor=acting_user, target=measurement, organisation=measurement.indicator.measure.plan.coordination)
+    record(
+        action="plans.measurement.validate",
+        actor=acting_user,
+        target=measurement,
+        organisation=measurement.indicator.measure.plan.coordination,
+    )
     return measurement
 
 
@@ -284,7 +323,9 @@ def validate_measurement(*, measurement: Measurement, acting_user) -> Measuremen
 def _require_not_closed(plan_id: int) -> None:
     """The follow-up of a closed plan is history: it is no longer edited."""
     if Plan.objects.filter(pk=plan_id).values_list("status", flat=True).first() == PlanStatus.CLOSED:
-        raise ValidationError(_("Le plan est clos : son suivi (actions, jalons, indicateurs) ne peut plus être modifié."))
+        raise ValidationError(
+            _("Le plan est clos : son suivi (actions, jalons, indicateurs) ne peut plus être modifié.")
+        )
 
 
 def _check_weight(weight) -> int | None:
@@ -296,7 +337,11 @@ def _check_weight(weight) -> int | None:
 @transaction.atomic
 def update_sub_action(*, sub_action: SubAction, title: str, weight: int | None = None, acting_user) -> SubAction:
     _require_coordinator(acting_user)
-    sub_action = SubAction.objects.select_for_update(of=("self",)).select_related("measure__plan", "measure__status").get(pk=sub_action.pk)
+    sub_action = (
+        SubAction.objects.select_for_update(of=("self",))
+        .select_related("measure__plan", "measure__status")
+        .get(pk=sub_action.pk)
+    )
     measure = sub_action.measure
     _require_not_closed(measure.plan_id)
     if not title.strip():
@@ -310,7 +355,12 @@ def update_sub_action(*, sub_action: SubAction, title: str, weight: int | None =
         actor=acting_user,
         target=measure,
         organisation=measure.plan.coordination,
-        details={"sub_action": sub_action.pk, "before": before, "after": {"title": title, "weight": sub_action.weight}, "measure_progress": progress},
+        details={
+            "sub_action": sub_action.pk,
+            "before": before,
+            "after": {"title": title, "weight": sub_action.weight},
+            "measure_progress": progress,
+        },
     )
     return sub_action
 
@@ -319,13 +369,28 @@ def update_sub_action(*, sub_action: SubAction, title: str, weight: int | None =
 def delete_sub_action(*, sub_action: SubAction, acting_user) -> Measure:
     """Delete a sub-action and roll the measure's progress up again from the others."""
     _require_coordinator(acting_user)
-    sub_action = SubAction.objects.select_for_update(of=("self",)).select_related("measure__plan", "measure__status").get(pk=sub_action.pk)
+    sub_action = (
+        SubAction.objects.select_for_update(of=("self",))
+        .select_related("measure__plan", "measure__status")
+        .get(pk=sub_action.pk)
+    )
     measure = sub_action.measure
     _require_not_closed(measure.plan_id)
-    details = {"sub_action": sub_action.pk, "title": sub_action.title, "weight": sub_action.weight, "progress": sub_action.progress}
+    details = {
+        "sub_action": sub_action.pk,
+        "title": sub_action.title,
+        "weight": sub_action.weight,
+        "progress": sub_action.progress,
+    }
     sub_action.delete()
     details["measure_progress"] = recompute_progress(measure)
-    record(action="plans.subaction.delete", actor=acting_user, target=measure, organisation=measure.plan.coordination, details=details)
+    record(
+        action="plans.subaction.delete",
+        actor=acting_user,
+        target=measure,
+        organisation=measure.plan.coordination,
+        details=details,
+    )
     return measure
 
 
@@ -344,7 +409,11 @@ def update_milestone(*, milestone: Milestone, title: str, due_date, acting_user)
         actor=acting_user,
         target=milestone.measure,
         organisation=milestone.measure.plan.coordination,
-        details={"milestone": milestone.pk, "before": before, "after": {"title": title, "due_date": due_date.isoformat()}},
+        details={
+            "milestone": milestone.pk,
+            "before": before,
+            "after": {"title": title, "due_date": due_date.isoformat()},
+        },
     )
     return milestone
 
@@ -357,7 +426,13 @@ def delete_milestone(*, milestone: Milestone, acting_user) -> Measure:
     _require_not_closed(measure.plan_id)
     details = {"milestone": milestone.pk, "title": milestone.title, "due_date": milestone.due_date.isoformat()}
     milestone.delete()
-    record(action="plans.milestone.delete", actor=acting_user, target=measure, organisation=measure.plan.coordination, details=details)
+    record(
+        action="plans.milestone.delete",
+        actor=acting_user,
+        target=measure,
+        organisation=measure.plan.coordination,
+        details=details,
+    )
     return measure
 
 
@@ -391,7 +466,16 @@ def set_milestone_reached(*, milestone: Milestone, reached_on, acting_user) -> M
     return milestone
 
 
-INDICATOR_FIELDS = ("name", "unit", "baseline_value", "baseline_date", "target_value", "target_date", "source", "method")
+INDICATOR_FIELDS = (
+    "name",
+    "unit",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "source",
+    "method",
+)
 
 
 def _jsonable(value):
@@ -414,7 +498,13 @@ def update_indicator(*, indicator: Indicator, acting_user, **fields) -> Indicato
             changes[key] = {"before": _jsonable(getattr(indicator, key)), "after": _jsonable(value)}
             setattr(indicator, key, value)
     indicator.save()
-    record(action="plans.indicator.update", actor=acting_user, target=indicator, organisation=indicator.measure.plan.coordination, details={"changes": changes})
+    record(
+        action="plans.indicator.update",
+        actor=acting_user,
+        target=indicator,
+        organisation=indicator.measure.plan.coordination,
+        details={"changes": changes},
+    )
     return indicator
 
 
@@ -429,12 +519,24 @@ def delete_indicator(*, indicator: Indicator, acting_user) -> Measure:
     validated = indicator.measurements.filter(validated_at__isnull=False).count()
     if validated:
         raise ValidationError(
-            _("L'indicateur « %(name)s » a %(n)s valeur(s) validée(s) et publiée(s) : il ne peut pas être supprimé. Modifiez-le plutôt (nom, méthode, cible).")
+            _(
+                "L'indicateur « %(name)s » a %(n)s valeur(s) validée(s) et publiée(s) : il ne peut pas être supprimé. Modifiez-le plutôt (nom, méthode, cible)."
+            )
             % {"name": indicator.name, "n": validated}
         )
-    details = {"indicator": indicator.pk, "indicator_label": indicator.name, "pending_values_deleted": indicator.measurements.count()}
+    details = {
+        "indicator": indicator.pk,
+        "indicator_label": indicator.name,
+        "pending_values_deleted": indicator.measurements.count(),
+    }
     indicator.delete()
-    record(action="plans.indicator.delete", actor=acting_user, target=measure, organisation=measure.plan.coordination, details=details)
+    record(
+        action="plans.indicator.delete",
+        actor=acting_user,
+        target=measure,
+        organisation=measure.plan.coordination,
+        details=details,
+    )
     return measure
 
 
@@ -469,9 +571,19 @@ def freeze_version(*, plan: Plan, changelog: str, acting_user, _allow_any_status
         _require_draft(plan)
     last = plan.versions.order_by("-number").first()
     version = PlanVersion.objects.create(
-        plan=plan, number=(last.number + 1) if last else 1, changelog=changelog, snapshot=snapshot_of(plan), created_by=acting_user
+        plan=plan,
+        number=(last.number + 1) if last else 1,
+        changelog=changelog,
+        snapshot=snapshot_of(plan),
+        created_by=acting_user,
     )
-    record(action="plans.version.freeze", actor=acting_user, target=plan, organisation=plan.coordination, details={"version": version.number})
+    record(
+        action="plans.version.freeze",
+        actor=acting_user,
+        target=plan,
+        organisation=plan.coordination,
+        details={"version": version.number},
+    )
     return version
 
 
@@ -485,12 +597,18 @@ def transition_plan(*, plan: Plan, to: str, acting_user, changelog: str = "") ->
             % {"a": PlanStatus(plan.status).label, "b": PlanStatus(to).label if to in PlanStatus.values else to}
         )
     if to == PlanStatus.CONSULTATION and not plan.versions.exists():
-        raise ValidationError(_("Figez d'abord une version du projet : la consultation porte sur une version numérotée."))
+        raise ValidationError(
+            _("Figez d'abord une version du projet : la consultation porte sur une version numérotée.")
+        )
     if to == PlanStatus.ADOPTED:
         if plan.rounds.filter(closes_at__gt=timezone.now()).exists():
-            raise ValidationError(_("Une consultation est encore ouverte ou à venir : attendez sa clôture avant l'adoption."))
+            raise ValidationError(
+                _("Une consultation est encore ouverte ou à venir : attendez sa clôture avant l'adoption.")
+            )
         # Adoption freezes the adopted text as its own numbered version.
-        version = freeze_version(plan=plan, changelog=changelog or _("Version adoptée"), acting_user=acting_user, _allow_any_status=True)
+        version = freeze_version(
+            plan=plan, changelog=changelog or _("Version adoptée"), acting_user=acting_user, _allow_any_status=True
+        )
         plan.adopted_version = version
         plan.adopted_at = timezone.now()
         if plan.next_reporting_date is None:
@@ -498,7 +616,13 @@ def transition_plan(*, plan: Plan, to: str, acting_user, changelog: str = "") ->
     previous = plan.status
     plan.status = to
     plan.save()
-    record(action="plans.plan.transition", actor=acting_user, target=plan, organisation=plan.coordination, details={"from": previous, "to": to})
+    record(
+        action="plans.plan.transition",
+        actor=acting_user,
+        target=plan,
+        organisation=plan.coordination,
+        details={"from": previous, "to": to},
+    )
     return plan
 
 
@@ -506,7 +630,9 @@ def transition_plan(*, plan: Plan, to: str, acting_user, changelog: str = "") ->
 
 
 @transaction.atomic
-def open_round(*, plan: Plan, title: str, opens_at, closes_at, invited, acting_user, disabled: dict | None = None) -> ConsultationRound:
+def open_round(
+    *, plan: Plan, title: str, opens_at, closes_at, invited, acting_user, disabled: dict | None = None
+) -> ConsultationRound:
     """Open a round on the latest frozen version. `disabled` maps a priority id
     to the set of switched-off contributions ({"positions", "comments", "amendments"})."""
     _require_coordinator(acting_user)
@@ -514,13 +640,17 @@ def open_round(*, plan: Plan, title: str, opens_at, closes_at, invited, acting_u
         raise ValidationError(_("La clôture doit suivre l'ouverture."))
     version = plan.versions.order_by("-number").first()
     if version is None:
-        raise ValidationError(_("Figez d'abord une version du projet : la consultation porte sur une version numérotée."))
+        raise ValidationError(
+            _("Figez d'abord une version du projet : la consultation porte sur une version numérotée.")
+        )
     if plan.status == PlanStatus.DRAFT:
         transition_plan(plan=plan, to=PlanStatus.CONSULTATION, acting_user=acting_user)
         plan.refresh_from_db()
     elif plan.status != PlanStatus.CONSULTATION:
         raise ValidationError(_("Un plan adopté ne peut plus être soumis à consultation."))
-    round_ = ConsultationRound.objects.create(plan=plan, version=version, title=title, opens_at=opens_at, closes_at=closes_at, created_by=acting_user)
+    round_ = ConsultationRound.objects.create(
+        plan=plan, version=version, title=title, opens_at=opens_at, closes_at=closes_at, created_by=acting_user
+    )
     round_.invited.set(invited)
     disabled = disabled or {}
     for priority in plan.priorities.all():
@@ -543,7 +673,8 @@ def open_round(*, plan: Plan, title: str, opens_at, closes_at, invited, acting_u
         notify(
             recipient=membership.user,
             title=_("Consultation sur le plan : %(t)s") % {"t": round_.title},
-            body=_("Votre organisation est invitée à donner ses positions jusqu'au %(d)s.") % {"d": timezone.localtime(closes_at).strftime("%d/%m/%Y")},
+            body=_("Votre organisation est invitée à donner ses positions jusqu'au %(d)s.")
+            % {"d": timezone.localtime(closes_at).strftime("%d/%m/%Y")},
             link=reverse("plans:round", args=[round_.pk]),
             organisation=membership.organisation,
             idempotency_key=f"plans-round-{round_.pk}-{membership.user_id}",
@@ -564,24 +695,35 @@ def _contribution_context(round_: ConsultationRound, measure: Measure, acting_us
         )
     if now >= round_.closes_at:
         raise ValidationError(
-            _("La consultation est close depuis le %(d)s : les contributions ne peuvent plus être ajoutées ni modifiées.")
+            _(
+                "La consultation est close depuis le %(d)s : les contributions ne peuvent plus être ajoutées ni modifiées."
+            )
             % {"d": timezone.localtime(round_.closes_at).strftime("%d/%m/%Y à %H:%M")}
         )
     if measure.plan_id != round_.plan_id or measure.pk not in round_.version.measure_ids():
         raise ValidationError(_("Cette mesure ne fait pas partie de la version soumise à consultation."))
     setting = round_.priority_settings.filter(priority_id=measure.priority_id).first()
     if setting is not None and not getattr(setting, f"{kind}_enabled"):
-        labels = {"positions": _("Les positions"), "comments": _("Les commentaires"), "amendments": _("Les amendements")}
+        labels = {
+            "positions": _("Les positions"),
+            "comments": _("Les commentaires"),
+            "amendments": _("Les amendements"),
+        }
         raise ValidationError(_("%(what)s ne sont pas ouverts sur cet axe.") % {"what": labels[kind]})
     return org
 
 
 @transaction.atomic
-def submit_position(*, round: ConsultationRound, measure: Measure, value: str, argument: str, acting_user, organisation=None) -> Position:
+def submit_position(
+    *, round: ConsultationRound, measure: Measure, value: str, argument: str, acting_user, organisation=None
+) -> Position:
     """One position per organisation and measure: a second submission updates the first."""
     org = _contribution_context(round, measure, acting_user, kind="positions", organisation=organisation)
     position, created = Position.objects.update_or_create(
-        round=round, organisation=org, measure=measure, defaults={"value": value, "argument": argument, "author": acting_user}
+        round=round,
+        organisation=org,
+        measure=measure,
+        defaults={"value": value, "argument": argument, "author": acting_user},
     )
     record(
         action="plans.position.create" if created else "plans.position.update",
@@ -597,7 +739,14 @@ def submit_position(*, round: ConsultationRound, measure: Measure, value: str, a
 
 @transaction.atomic
 def add_comment(
-    *, round: ConsultationRound, measure: Measure, body: str, stance: str, acting_user, parent: Comment | None = None, organisation=None
+    *,
+    round: ConsultationRound,
+    measure: Measure,
+    body: str,
+    stance: str,
+    acting_user,
+    parent: Comment | None = None,
+    organisation=None,
 ) -> Comment:
     org = _contribution_context(round, measure, acting_user, kind="comments", organisation=organisation)
     depth = 1
@@ -606,8 +755,20 @@ def add_comment(
             raise ValidationError(_("La réponse doit porter sur la même mesure."))
         depth = parent.depth + 1
         if depth > MAX_COMMENT_DEPTH:
-            raise ValidationError(_("Les fils de discussion sont limités à %(n)s niveaux : répondez au commentaire précédent.") % {"n": MAX_COMMENT_DEPTH})
-    comment = Comment.objects.create(round=round, measure=measure, organisation=org, author=acting_user, parent=parent, depth=depth, stance=stance, body=body)
+            raise ValidationError(
+                _("Les fils de discussion sont limités à %(n)s niveaux : répondez au commentaire précédent.")
+                % {"n": MAX_COMMENT_DEPTH}
+            )
+    comment = Comment.objects.create(
+        round=round,
+        measure=measure,
+        organisation=org,
+        author=acting_user,
+        parent=parent,
+        depth=depth,
+        stance=stance,
+        body=body,
+    )
     record(
         action="plans.comment.create",
         actor=acting_user,
@@ -664,19 +825,29 @@ def propose_amendment(
 
 @transaction.atomic
 def withdraw_amendment(*, amendment: Amendment, acting_user) -> Amendment:
-    org = _contribution_context(amendment.round, amendment.measure, acting_user, kind="amendments", organisation=amendment.organisation)
+    org = _contribution_context(
+        amendment.round, amendment.measure, acting_user, kind="amendments", organisation=amendment.organisation
+    )
     if org.pk != amendment.organisation_id:
         raise PermissionDenied
     if amendment.decision != Decision.PENDING:
         raise ValidationError(_("Cet amendement a déjà reçu une décision."))
     amendment.decision = Decision.WITHDRAWN
     amendment.save(update_fields=["decision"])
-    record(action="plans.amendment.withdraw", actor=acting_user, target=amendment, organisation=amendment.round.plan.coordination, acting_organisation=org)
+    record(
+        action="plans.amendment.withdraw",
+        actor=acting_user,
+        target=amendment,
+        organisation=amendment.round.plan.coordination,
+        acting_organisation=org,
+    )
     return amendment
 
 
 @transaction.atomic
-def answer_amendment(*, amendment: Amendment, recommendation: str, decision: str, answer: str, acting_user) -> Amendment:
+def answer_amendment(
+    *, amendment: Amendment, recommendation: str, decision: str, answer: str, acting_user
+) -> Amendment:
     """The coordination's recommendation and decision, recorded apart (OpenSlides)."""
     _require_coordinator(acting_user)
     if decision not in (Decision.PENDING,) and not answer.strip():
@@ -709,7 +880,14 @@ def answer_amendment(*, amendment: Amendment, recommendation: str, decision: str
 
 
 @transaction.atomic
-def add_internal_note(*, round: ConsultationRound, body: str, acting_user, measure: Measure | None = None, amendment: Amendment | None = None) -> InternalNote:
+def add_internal_note(
+    *,
+    round: ConsultationRound,
+    body: str,
+    acting_user,
+    measure: Measure | None = None,
+    amendment: Amendment | None = None,
+) -> InternalNote:
     """An internal note of the coordination (OpenSlides' internal comment
     section): on the round, on one of its measures, or on one of its
     amendments (then also filed under the amendment's measure), so that it
@@ -724,7 +902,9 @@ def add_internal_note(*, round: ConsultationRound, body: str, acting_user, measu
         raise ValidationError(_("Cette mesure ne fait pas partie de la version soumise à consultation."))
     if not body.strip():
         raise ValidationError(_("La note est vide."))
-    note = InternalNote.objects.create(round=round, body=body, author=acting_user, measure=measure, amendment=amendment)
+    note = InternalNote.objects.create(
+        round=round, body=body, author=acting_user, measure=measure, amendment=amendment
+    )
     record(
         action="plans.note.create",
         actor=acting_user,
@@ -737,15 +917,32 @@ def add_internal_note(*, round: ConsultationRound, body: str, acting_user, measu
 
 
 @transaction.atomic
-def record_hearing(*, round: ConsultationRound, organisation, date, participants: str, summary: str, acting_user) -> Hearing:
+def record_hearing(
+    *, round: ConsultationRound, organisation, date, participants: str, summary: str, acting_user
+) -> Hearing:
     _require_coordinator(acting_user)
     if not hearing_organisations(round).filter(pk=organisation.pk).exists():
         raise ValidationError(
-            _("« %(o)s » n'est ni invitée à cette consultation ni coordinatrice d'un réseau dont un membre est invité : elle ne peut pas y être entendue.")
+            _(
+                "« %(o)s » n'est ni invitée à cette consultation ni coordinatrice d'un réseau dont un membre est invité : elle ne peut pas y être entendue."
+            )
             % {"o": organisation}
         )
-    hearing = Hearing.objects.create(round=round, organisation=organisation, date=date, participants=participants, summary=summary, recorded_by=acting_user)
-    record(action="plans.hearing.create", actor=acting_user, target=hearing, target_label=str(organisation), organisation=round.plan.coordination)
+    hearing = Hearing.objects.create(
+        round=round,
+        organisation=organisation,
+        date=date,
+        participants=participants,
+        summary=summary,
+        recorded_by=acting_user,
+    )
+    record(
+        action="plans.hearing.create",
+        actor=acting_user,
+        target=hearing,
+        target_label=str(organisation),
+        organisation=round.plan.coordination,
+    )
     return hearing
 
 
@@ -754,7 +951,15 @@ def record_hearing(*, round: ConsultationRound, organisation, date, participants
 
 @transaction.atomic
 def submit_progress_report(
-    *, measure: Measure, status, progress, health: str, completion: str, comment: str = "", evidence: str = "", acting_user
+    *,
+    measure: Measure,
+    status,
+    progress,
+    health: str,
+    completion: str,
+    comment: str = "",
+    evidence: str = "",
+    acting_user,
 ) -> ProgressReport:
     if not policies.can_report_on(acting_user, measure):
         raise PermissionDenied
@@ -800,8 +1005,20 @@ def validate_progress_report(*, report: ProgressReport, acting_user) -> Progress
     report.validated_by = acting_user
     report.validated_at = timezone.now()
     report.save(update_fields=["validated_by", "validated_at"])
-    _apply(report.measure, status=report.status, progress=report.progress, health=report.health, completion=report.completion)
-    record(action="plans.report.validate", actor=acting_user, target=report, target_label=str(report.measure), organisation=report.measure.plan.coordination)
+    _apply(
+        report.measure,
+        status=report.status,
+        progress=report.progress,
+        health=report.health,
+        completion=report.completion,
+    )
+    record(
+        action="plans.report.validate",
+        actor=acting_user,
+        target=report,
+        target_label=str(report.measure),
+        organisation=report.measure.plan.coordination,
+    )
     notify(
         recipient=report.submitted_by,
         title=_("Compte rendu validé : mesure %(n)s") % {"n": report.measure.number},
@@ -820,8 +1037,20 @@ def apply_progress_rows(*, plan: Plan, rows: list[dict], acting_user) -> int:
     _require_not_closed(plan.pk)
     measures = {m.number: m for m in plan.measures.select_for_update()}
     for row in rows:
-        _apply(measures[row["number"]], status=row["status"], progress=row["progress"], health=row["health"], completion=row["completion"])
-    record(action="plans.progress.import", actor=acting_user, target=plan, organisation=plan.coordination, details={"rows": len(rows)})
+        _apply(
+            measures[row["number"]],
+            status=row["status"],
+            progress=row["progress"],
+            health=row["health"],
+            completion=row["completion"],
+        )
+    record(
+        action="plans.progress.import",
+        actor=acting_user,
+        target=plan,
+        organisation=plan.coordination,
+        details={"rows": len(rows)},
+    )
     return len(rows)
 
 
@@ -832,7 +1061,9 @@ def send_reporting_reminders(*, today=None) -> int:
 
     today = today or timezone.localdate()
     sent = 0
-    plans = Plan.objects.filter(status__in=(PlanStatus.ADOPTED, PlanStatus.IN_IMPLEMENTATION), next_reporting_date__isnull=False)
+    plans = Plan.objects.filter(
+        status__in=(PlanStatus.ADOPTED, PlanStatus.IN_IMPLEMENTATION), next_reporting_date__isnull=False
+    )
     for plan in plans:
         if plan.next_reporting_date < today:
             # The date passed: move the schedule on so the next reminder comes.
@@ -849,7 +1080,8 @@ def send_reporting_reminders(*, today=None) -> int:
                     created = notify(
                         recipient=membership.user,
                         title=_("Compte rendu attendu : mesure %(n)s du plan") % {"n": measure.number},
-                        body=_("Merci de rendre compte de l'avancement avant le %(d)s.") % {"d": plan.next_reporting_date.strftime("%d/%m/%Y")},
+                        body=_("Merci de rendre compte de l'avancement avant le %(d)s.")
+                        % {"d": plan.next_reporting_date.strftime("%d/%m/%Y")},
                         link=reverse("plans:report", args=[measure.pk]),
                         organisation=membership.organisation,
                         idempotency_key=f"plans-reminder-{plan.pk}-{plan.next_reporting_date.isoformat()}-{measure.pk}-{membership.user_id}",

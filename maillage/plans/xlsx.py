@@ -27,7 +27,17 @@ def export_progress(plan: Plan) -> bytes:
     ws.title = "Avancement"
     ws.append(HEADERS)
     for m in plan.measures.select_related("priority", "status").order_by("number"):
-        ws.append([m.number, m.priority.number, m.title, m.status.code if m.status else "", m.progress, m.health, m.completion])
+        ws.append(
+            [
+                m.number,
+                m.priority.number,
+                m.title,
+                m.status.code if m.status else "",
+                m.progress,
+                m.health,
+                m.completion,
+            ]
+        )
     help_ws = wb.create_sheet("Codes")
     help_ws.append(["colonne", "code", "libellé"])
     for s in MeasureStatus.objects.all():
@@ -79,7 +89,9 @@ def parse_progress(plan: Plan, data: bytes) -> tuple[list[dict], list[str]]:
             errors.append(prefix + _("l'avancement doit être un nombre entier."))
             continue
         if not 0 <= progress <= 100:
-            errors.append(prefix + _("l'avancement doit être compris entre 0 et 100 %% (valeur : %(v)s).") % {"v": progress})
+            errors.append(
+                prefix + _("l'avancement doit être compris entre 0 et 100 %% (valeur : %(v)s).") % {"v": progress}
+            )
             continue
         status = str(status or "").strip()
         if status and status not in statuses:
@@ -91,7 +103,15 @@ def parse_progress(plan: Plan, data: bytes) -> tuple[list[dict], list[str]]:
         if completion not in Completion.values:
             errors.append(prefix + _("niveau d'achèvement « %(s)s » inconnu.") % {"s": completion})
             continue
-        out.append({"number": number, "status": statuses.get(status), "progress": progress, "health": health, "completion": completion})
+        out.append(
+            {
+                "number": number,
+                "status": statuses.get(status),
+                "progress": progress,
+                "health": health,
+                "completion": completion,
+            }
+        )
     return out, errors
 
 

@@ -62,17 +62,69 @@ class StepDefinition:
 
 MINOR_STEPS: tuple[StepDefinition, ...] = (
     # « Sans délai »: 24 hours is the operating reading, to be confirmed by the prosecutors.
-    StepDefinition("signalement_parquet", 24, "CPP art. 40 ; CASF L226-4 (signalement au procureur, copie au président du conseil départemental)", "MINORS_SIGNALEMENT_HOURS"),
-    StepDefinition("ip_crip", 24, "CASF L226-2-1 et L226-3 (transmission sans délai à la CRIP)", "MINORS_IP_CRIP_HOURS"),
-    StepDefinition("legal_representation", 48, "CPP art. 706-50 (R-AAH) : vérifier si les représentants légaux sont absents ou impliqués", "MINORS_LEGAL_REP_HOURS"),
-    StepDefinition("aah_request", 48, "CPP art. 706-50 : demande de désignation d'un administrateur ad hoc au parquet", "MINORS_AAH_HOURS", auto=False),
-    StepDefinition("emergency_reception", 5 * 24, "CASF L221-2-4 et R221-11 : accueil provisoire d'urgence de 5 jours, renouvelable deux fois", "MINORS_EMERGENCY_RECEPTION_HOURS", unaccompanied_only=True),
-    StepDefinition("prosecutor_informed", 24, "CASF R221-11 : le procureur est informé sans délai de l'accueil et de chaque prolongation", "MINORS_PROSECUTOR_INFORMED_HOURS", unaccompanied_only=True),
-    StepDefinition("guardian", 15 * 24, "Convention de Varsovie art. 10.4 a (tuteur ou représentant de l'enfant non accompagné)", "MINORS_GUARDIAN_HOURS", unaccompanied_only=True),
-    StepDefinition("placement", 5 * 24, "C. civ. art. 375-5 (OPP) ; placement de préférence loin du lieu d'exploitation (1er plan national)", "MINORS_PLACEMENT_HOURS"),
-    StepDefinition("best_interests", 30 * 24, "Convention de Varsovie art. 10.4 c et 16.7 (évaluation de l'intérêt supérieur)", "MINORS_BEST_INTERESTS_HOURS"),
+    StepDefinition(
+        "signalement_parquet",
+        24,
+        "CPP art. 40 ; CASF L226-4 (signalement au procureur, copie au président du conseil départemental)",
+        "MINORS_SIGNALEMENT_HOURS",
+    ),
+    StepDefinition(
+        "ip_crip", 24, "CASF L226-2-1 et L226-3 (transmission sans délai à la CRIP)", "MINORS_IP_CRIP_HOURS"
+    ),
+    StepDefinition(
+        "legal_representation",
+        48,
+        "CPP art. 706-50 (R-AAH) : vérifier si les représentants légaux sont absents ou impliqués",
+        "MINORS_LEGAL_REP_HOURS",
+    ),
+    StepDefinition(
+        "aah_request",
+        48,
+        "CPP art. 706-50 : demande de désignation d'un administrateur ad hoc au parquet",
+        "MINORS_AAH_HOURS",
+        auto=False,
+    ),
+    StepDefinition(
+        "emergency_reception",
+        5 * 24,
+        "CASF L221-2-4 et R221-11 : accueil provisoire d'urgence de 5 jours, renouvelable deux fois",
+        "MINORS_EMERGENCY_RECEPTION_HOURS",
+        unaccompanied_only=True,
+    ),
+    StepDefinition(
+        "prosecutor_informed",
+        24,
+        "CASF R221-11 : le procureur est informé sans délai de l'accueil et de chaque prolongation",
+        "MINORS_PROSECUTOR_INFORMED_HOURS",
+        unaccompanied_only=True,
+    ),
+    StepDefinition(
+        "guardian",
+        15 * 24,
+        "Convention de Varsovie art. 10.4 a (tuteur ou représentant de l'enfant non accompagné)",
+        "MINORS_GUARDIAN_HOURS",
+        unaccompanied_only=True,
+    ),
+    StepDefinition(
+        "placement",
+        5 * 24,
+        "C. civ. art. 375-5 (OPP) ; placement de préférence loin du lieu d'exploitation (1er plan national)",
+        "MINORS_PLACEMENT_HOURS",
+    ),
+    StepDefinition(
+        "best_interests",
+        30 * 24,
+        "Convention de Varsovie art. 10.4 c et 16.7 (évaluation de l'intérêt supérieur)",
+        "MINORS_BEST_INTERESTS_HOURS",
+    ),
     # Family tracing: every effort, but only after the best-interests assessment (Warsaw 10.4 c).
-    StepDefinition("family_tracing", 60 * 24, "Convention de Varsovie art. 10.4 c (après évaluation de l'intérêt supérieur)", "MINORS_FAMILY_TRACING_HOURS", mandatory=False),
+    StepDefinition(
+        "family_tracing",
+        60 * 24,
+        "Convention de Varsovie art. 10.4 c (après évaluation de l'intérêt supérieur)",
+        "MINORS_FAMILY_TRACING_HOURS",
+        mandatory=False,
+    ),
 )
 
 STEP_BY_KIND = {d.kind: d for d in MINOR_STEPS}

@@ -26,13 +26,31 @@ from .enums import AcseStatus, ConsentBasis, ConsentMethod, DeclineReason, Refer
 from .models import AcsePlacement, InternationalExchange, MinorStep, Referral
 
 NATIONAL_REFERRALS = 150_000
-SERVICES = ["secure_accommodation", "emergency_accommodation", "psychological_support", "legal_aid", "medical_care", "social_support", "residence_procedures", "interpretation"]
-CONSENT = {"consent_basis": ConsentBasis.CONSENT, "consent_on": datetime.date(2026, 1, 5), "consent_method": ConsentMethod.ORAL_INTERPRETER,
-           "consent_scope": "Orientation vers la structure, besoins et faits partagés"}
+SERVICES = [
+    "secure_accommodation",
+    "emergency_accommodation",
+    "psychological_support",
+    "legal_aid",
+    "medical_care",
+    "social_support",
+    "residence_procedures",
+    "interpretation",
+]
+CONSENT = {
+    "consent_basis": ConsentBasis.CONSENT,
+    "consent_on": datetime.date(2026, 1, 5),
+    "consent_method": ConsentMethod.ORAL_INTERPRETER,
+    "consent_scope": "Orientation vers la structure, besoins et faits partagés",
+}
 
 
 def _worker(organisation, *, admin: bool | None = None):
-    qs = Membership.objects.active().filter(organisation=organisation, role=Role.CASE_WORKER).select_related("user").order_by("-is_admin", "pk")
+    qs = (
+        Membership.objects.active()
+        .filter(organisation=organisation, role=Role.CASE_WORKER)
+        .select_related("user")
+        .order_by("-is_admin", "pk")
+    )
     if admin is not None:
         qs = qs.filter(is_admin=admin)
     membership = qs.first()
@@ -41,9 +59,21 @@ def _worker(organisation, *, admin: bool | None = None):
 
 @register("referrals", order=35)
 def seed(ctx: SeedContext) -> None:
-    orgs = {o.slug: o for o in Organisation.objects.filter(slug__in=[
-        "asso-passerelle-75", "crip-93", "chrs-les-tilleuls-33", "asso-escale-13", "parquet-paris", "acse-coordination", "naptip-nigeria", "anitp-roumanie",
-    ])}
+    orgs = {
+        o.slug: o
+        for o in Organisation.objects.filter(
+            slug__in=[
+                "asso-passerelle-75",
+                "crip-93",
+                "chrs-les-tilleuls-33",
+                "asso-escale-13",
+                "parquet-paris",
+                "acse-coordination",
+                "naptip-nigeria",
+                "anitp-roumanie",
+            ]
+        )
+    }
     passerelle = orgs.get("asso-passerelle-75")
     sender = _worker(passerelle) if passerelle else None
     if passerelle is None or sender is None:
@@ -62,7 +92,9 @@ def seed(ctx: SeedContext) -> None:
 
 
 def _cases(passerelle, *, minor: bool, count: int, skip: int = 0):
-    return list(Case.objects.open().filter(organisation=passerelle, treated_as_minor=minor).order_by("pk")[skip : skip + count])
+    return list(
+        Case.objects.open().filter(organisation=passerelle, treated_as_minor=minor).order_by("pk")[skip : skip + count]
+    )
 
 
 def _seed_referrals(ctx, orgs, passerelle, sender) -> None:
@@ -74,9 +106,14 @@ def _seed_referrals(ctx, orgs, passerelle, sender) -> None:
     created = 0
     with transaction.atomic():
         plan = [
-            (ReferralStatus.DRAFT, "legal_aid"), (ReferralStatus.SENT, "secure_accommodation"), ("overdue", "psychological_support"),
-            (ReferralStatus.ACCEPTED, "secure_accommodation"), (ReferralStatus.DECLINED, "emergency_accommodation"), (ReferralStatus.WITHDRAWN, "legal_aid"),
-            (ReferralStatus.EXPIRED, "social_support"), (ReferralStatus.COMPLETED, "psychological_support"),
+            (ReferralStatus.DRAFT, "legal_aid"),
+            (ReferralStatus.SENT, "secure_accommodation"),
+            ("overdue", "psychological_support"),
+            (ReferralStatus.ACCEPTED, "secure_accommodation"),
+            (ReferralStatus.DECLINED, "emergency_accommodation"),
+            (ReferralStatus.WITHDRAWN, "legal_aid"),
+            (ReferralStatus.EXPIRED, "social_support"),
+            (ReferralStatus.COMPLETED, "psychological_support"),
         ]
         for i, (state, service) in enumerate(plan):
             if i >= len(adults):
@@ -85,50 +122,106 @@ def _seed_referrals(ctx, orgs, passerelle, sender) -> None:
             worker = _worker(recipient)
             if worker is None:
                 continue
-            referral = services.create_referral(case=adults[i], organisation=passerelle, acting_user=sender, recipient=recipient, service=service,
-                                                shared_parts=["facts", "notes_shareable"], send=state != ReferralStatus.DRAFT, **CONSENT)
+            referral = services.create_referral(
+                case=adults[i],
+                organisation=passerelle,
+                acting_user=sender,
+                recipient=recipient,
+                service=service,
+                shared_parts=["facts", "notes_shareable"],
+                send=state != ReferralStatus.DRAFT,
+                **CONSENT,
+            )
             if state in (ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED):
                 referral = services.accept_referral(referral=referral, organisation=recipient, acting_user=worker)
             if state == ReferralStatus.COMPLETED:
                 services.complete_referral(referral=referral, organisation=recipient, acting_user=worker)
             if state == ReferralStatus.DECLINED:
-                services.decline_referral(referral=referral, organisation=recipient, acting_user=worker, reason=DeclineReason.NO_CAPACITY)
+                services.decline_referral(
+                    referral=referral, organisation=recipient, acting_user=worker, reason=DeclineReason.NO_CAPACITY
+                )
             if state == ReferralStatus.WITHDRAWN:
                 services.withdraw_referral(referral=referral, organisation=passerelle, acting_user=sender)
             if state in ("overdue", ReferralStatus.EXPIRED):
                 past = timezone.now() - datetime.timedelta(days=12)
-                Referral.objects.filter(pk=referral.pk).update(sent_at=past, answer_due_at=past + datetime.timedelta(days=10))
+                Referral.objects.filter(pk=referral.pk).update(
+                    sent_at=past, answer_due_at=past + datetime.timedelta(days=10)
+                )
             if state == ReferralStatus.EXPIRED:
                 services.expire_and_remind()
             created += 1
         # A transfer, and a minor referred to the CRIP without consent (R-CHILD-CRIP).
         if len(adults) > 9 and targets:
-            services.create_referral(case=adults[9], organisation=passerelle, acting_user=sender, recipient=targets[0], service="social_support",
-                                     kind=ReferralKind.TRANSFER, shared_parts=["identity", "facts"], send=True, **CONSENT)
+            services.create_referral(
+                case=adults[9],
+                organisation=passerelle,
+                acting_user=sender,
+                recipient=targets[0],
+                service="social_support",
+                kind=ReferralKind.TRANSFER,
+                shared_parts=["identity", "facts"],
+                send=True,
+                **CONSENT,
+            )
             created += 1
         crip = orgs.get("crip-93")
         if crip and minors:
-            services.create_referral(case=minors[0], organisation=passerelle, acting_user=sender, recipient=crip, service="social_support",
-                                     shared_parts=["facts", "screening"], consent_basis=ConsentBasis.MINOR_CHILD_PROTECTION, send=True)
+            services.create_referral(
+                case=minors[0],
+                organisation=passerelle,
+                acting_user=sender,
+                recipient=crip,
+                service="social_support",
+                shared_parts=["facts", "screening"],
+                consent_basis=ConsentBasis.MINOR_CHILD_PROTECTION,
+                send=True,
+            )
             created += 1
-        services.record_anonymous_notification(organisation=passerelle, acting_user=sender, reason="refused_referral", sex="F", age_band="25-34", nationality="NG", exploitation_forms=["PROX"], exploitation_departement="75")
+        services.record_anonymous_notification(
+            organisation=passerelle,
+            acting_user=sender,
+            reason="refused_referral",
+            sex="F",
+            age_band="25-34",
+            nationality="NG",
+            exploitation_forms=["PROX"],
+            exploitation_departement="75",
+        )
     ctx.log(f"referrals: {created} demo referrals, 1 anonymous notification")
 
 
 def _seed_acse(ctx, orgs, passerelle, sender) -> None:
     coordination, host = orgs.get("acse-coordination"), orgs.get("chrs-les-tilleuls-33")
-    coordinator_worker, host_worker = (_worker(coordination) if coordination else None), (_worker(host) if host else None)
+    coordinator_worker, host_worker = (
+        (_worker(coordination) if coordination else None),
+        (_worker(host) if host else None),
+    )
     adults = _cases(passerelle, minor=False, count=1, skip=12)
     if not (coordination and host and coordinator_worker and host_worker and adults):
         return
     with transaction.atomic():
-        placement = pathways.request_acse(case=adults[0], organisation=passerelle, acting_user=sender, consent_on=datetime.date(2026, 1, 10),
-                                          consent_method=ConsentMethod.WRITTEN, danger_departements=["93"], coordination=coordination,
-                                          shared_parts=["identity", "facts"])
+        placement = pathways.request_acse(
+            case=adults[0],
+            organisation=passerelle,
+            acting_user=sender,
+            consent_on=datetime.date(2026, 1, 10),
+            consent_method=ConsentMethod.WRITTEN,
+            danger_departements=["93"],
+            coordination=coordination,
+            shared_parts=["identity", "facts"],
+        )
         for target in (AcseStatus.ASSESSMENT, AcseStatus.PLACE_SEARCH, AcseStatus.PLACE_FOUND, AcseStatus.TRANSFER):
-            placement = pathways.advance_acse(placement=placement, organisation=coordination, acting_user=coordinator_worker, target=target, host=host,
-                                              assessment="Menaces répétées du réseau en Île-de-France ; éloignement nécessaire (fictif).")
-        pathways.advance_acse(placement=placement, organisation=host, acting_user=host_worker, target=AcseStatus.HOSTED)
+            placement = pathways.advance_acse(
+                placement=placement,
+                organisation=coordination,
+                acting_user=coordinator_worker,
+                target=target,
+                host=host,
+                assessment="Menaces répétées du réseau en Île-de-France ; éloignement nécessaire (fictif).",
+            )
+        pathways.advance_acse(
+            placement=placement, organisation=host, acting_user=host_worker, target=AcseStatus.HOSTED
+        )
     ctx.log("referrals: 1 Ac.Sé placement (hosted)")
 
 
@@ -151,10 +244,27 @@ def _seed_exchanges(ctx, orgs, passerelle, sender) -> None:
     if not (naptip and anitp and len(adults) == 2):
         return
     with transaction.atomic():
-        pathways.record_exchange(case=adults[0], organisation=passerelle, acting_user=sender, counterpart=naptip, purpose="rights_34_4", channel="consulate",
-                                 legal_basis="Convention de Varsovie art. 34.4", shared_parts=["facts"], conditions="Usage limité à l'instruction du titre de séjour")
-        pathways.record_exchange(case=adults[1], organisation=passerelle, acting_user=sender, counterpart=anitp, purpose="danger_33_1", channel="interpol",
-                                 legal_basis="Convention de Varsovie art. 33.1", shared_parts=["identity", "facts"])
+        pathways.record_exchange(
+            case=adults[0],
+            organisation=passerelle,
+            acting_user=sender,
+            counterpart=naptip,
+            purpose="rights_34_4",
+            channel="consulate",
+            legal_basis="Convention de Varsovie art. 34.4",
+            shared_parts=["facts"],
+            conditions="Usage limité à l'instruction du titre de séjour",
+        )
+        pathways.record_exchange(
+            case=adults[1],
+            organisation=passerelle,
+            acting_user=sender,
+            counterpart=anitp,
+            purpose="danger_33_1",
+            channel="interpol",
+            legal_basis="Convention de Varsovie art. 33.1",
+            shared_parts=["identity", "facts"],
+        )
     ctx.log("referrals: 2 international exchanges (one urgent)")
 
 
@@ -166,7 +276,11 @@ def _seed_national(ctx) -> None:
         return
     rng = ctx.rng
     case_rows = list(Case.objects.values_list("pk", "organisation_id").order_by("pk")[:60_000])
-    org_ids = list(Organisation.objects.filter(is_active=True).exclude(type__in=[OrganisationType.COORDINATION, OrganisationType.FOREIGN_COUNTERPART]).values_list("pk", flat=True))
+    org_ids = list(
+        Organisation.objects.filter(is_active=True)
+        .exclude(type__in=[OrganisationType.COORDINATION, OrganisationType.FOREIGN_COUNTERPART])
+        .values_list("pk", flat=True)
+    )
     users = dict(Membership.objects.active().filter(role=Role.CASE_WORKER).values_list("organisation_id", "user_id"))
     fallback_user = next(iter(users.values()), None)
     if not case_rows or len(org_ids) < 2 or fallback_user is None:
@@ -174,8 +288,14 @@ def _seed_national(ctx) -> None:
     # The benchmark's inbox: the organisation with the demo account receives a big share.
     crip = Organisation.objects.filter(slug="crip-93").values_list("pk", flat=True).first()
     now = timezone.now()
-    statuses = [(ReferralStatus.SENT, 20), (ReferralStatus.ACCEPTED, 30), (ReferralStatus.DECLINED, 15), (ReferralStatus.WITHDRAWN, 5),
-                (ReferralStatus.EXPIRED, 10), (ReferralStatus.COMPLETED, 20)]
+    statuses = [
+        (ReferralStatus.SENT, 20),
+        (ReferralStatus.ACCEPTED, 30),
+        (ReferralStatus.DECLINED, 15),
+        (ReferralStatus.WITHDRAWN, 5),
+        (ReferralStatus.EXPIRED, 10),
+        (ReferralStatus.COMPLETED, 20),
+    ]
     population = [s for s, w in statuses for _ in range(w)]
     batch, total = [], existing
     while total < NATIONAL_REFERRALS:
@@ -188,16 +308,39 @@ def _seed_national(ctx) -> None:
         sent = created + datetime.timedelta(hours=1)
         due = sent + datetime.timedelta(days=10)
         if status == ReferralStatus.SENT and rng.random() < 0.5:
-            created, sent, due = now - datetime.timedelta(days=3), now - datetime.timedelta(days=3), now + datetime.timedelta(days=7)
-        decided = sent + datetime.timedelta(days=rng.randint(0, 9), hours=rng.randint(1, 20)) if status in (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.COMPLETED) else None
-        batch.append(Referral(
-            case_id=case_id, sender_organisation_id=owner, sender_user_id=users.get(owner, fallback_user), recipient_organisation_id=recipient,
-            service=rng.choice(SERVICES), shared_parts=["facts"], status=status, consent_basis=ConsentBasis.CONSENT, consent_on=created.date(),
-            consent_method=ConsentMethod.ORAL, consent_scope="Orientation (données de démonstration)", created_at=created, sent_at=sent, answer_due_at=due,
-            decided_at=decided, decline_reason=DeclineReason.NO_CAPACITY if status == ReferralStatus.DECLINED else "",
-            withdrawn_at=sent if status == ReferralStatus.WITHDRAWN else None, expired_at=due if status == ReferralStatus.EXPIRED else None,
-            completed_at=decided if status == ReferralStatus.COMPLETED else None,
-        ))
+            created, sent, due = (
+                now - datetime.timedelta(days=3),
+                now - datetime.timedelta(days=3),
+                now + datetime.timedelta(days=7),
+            )
+        decided = (
+            sent + datetime.timedelta(days=rng.randint(0, 9), hours=rng.randint(1, 20))
+            if status in (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.COMPLETED)
+            else None
+        )
+        batch.append(
+            Referral(
+                case_id=case_id,
+                sender_organisation_id=owner,
+                sender_user_id=users.get(owner, fallback_user),
+                recipient_organisation_id=recipient,
+                service=rng.choice(SERVICES),
+                shared_parts=["facts"],
+                status=status,
+                consent_basis=ConsentBasis.CONSENT,
+                consent_on=created.date(),
+                consent_method=ConsentMethod.ORAL,
+                consent_scope="Orientation (données de démonstration)",
+                created_at=created,
+                sent_at=sent,
+                answer_due_at=due,
+                decided_at=decided,
+                decline_reason=DeclineReason.NO_CAPACITY if status == ReferralStatus.DECLINED else "",
+                withdrawn_at=sent if status == ReferralStatus.WITHDRAWN else None,
+                expired_at=due if status == ReferralStatus.EXPIRED else None,
+                completed_at=decided if status == ReferralStatus.COMPLETED else None,
+            )
+        )
         total += 1
         if len(batch) >= 5000:
             Referral.objects.bulk_create(batch)

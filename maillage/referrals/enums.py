@@ -35,7 +35,10 @@ class SharedPart(models.TextChoices):
 
 class ConsentBasis(models.TextChoices):
     CONSENT = "consent", _("Consentement éclairé de la personne")
-    MINOR_CHILD_PROTECTION = "minor_child_protection", _("Mineur·e orienté·e vers la protection de l'enfance ou le parquet (sans consentement, R-CHILD-CRIP)")
+    MINOR_CHILD_PROTECTION = (
+        "minor_child_protection",
+        _("Mineur·e orienté·e vers la protection de l'enfance ou le parquet (sans consentement, R-CHILD-CRIP)"),
+    )
     OVERRIDE = "override", _("Sans consentement, sur décision motivée d'un·e administrateur·rice")
 
 
@@ -95,7 +98,10 @@ class BestInterestsConclusion(models.TextChoices):
     RETURN_IN_INTEREST = "return_in_interest", _("Le retour est dans l'intérêt supérieur de l'enfant")
     RETURN_NOT_IN_INTEREST = "return_not_in_interest", _("Le retour n'est pas dans l'intérêt supérieur de l'enfant")
     FAMILY_CONTACT_OK = "family_contact_ok", _("Le contact avec la famille est dans l'intérêt de l'enfant")
-    FAMILY_CONTACT_NOT_OK = "family_contact_not_ok", _("Le contact avec la famille n'est pas dans l'intérêt de l'enfant")
+    FAMILY_CONTACT_NOT_OK = (
+        "family_contact_not_ok",
+        _("Le contact avec la famille n'est pas dans l'intérêt de l'enfant"),
+    )
 
 
 class ReturnPlanStatus(models.TextChoices):

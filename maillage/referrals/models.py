@@ -36,9 +36,13 @@ from .enums import (
 class Referral(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="referrals")
     kind = models.CharField(_("type"), max_length=10, choices=ReferralKind.choices, default=ReferralKind.REFERRAL)
-    sender_organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="referrals_sent")
+    sender_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="referrals_sent"
+    )
     sender_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recipient_organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="referrals_received")
+    recipient_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="referrals_received"
+    )
     service = models.CharField(_("service demandé"), max_length=40)  # directory.Service.code
     shared_parts = CodeListField(_("parties partagées"))
     message = EncryptedTextField(_("message au destinataire"), blank=True)
@@ -57,13 +61,17 @@ class Referral(models.Model):
     answer_due_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decline_reason = models.CharField(_("motif du refus"), max_length=20, choices=DeclineReason.choices, blank=True)
     decline_comment = models.CharField(_("précisions"), max_length=500, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     expired_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    previous_owner = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    previous_owner = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -77,9 +85,15 @@ class Referral(models.Model):
             models.Index(fields=["case", "status"], name="ref_case_status_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=[s.value for s in ReferralStatus]), name="referral_status_valid"),
-            models.CheckConstraint(condition=~Q(sender_organisation=models.F("recipient_organisation")), name="referral_not_to_self"),
-            models.CheckConstraint(condition=~Q(status="declined") | ~Q(decline_reason=""), name="referral_declined_has_reason"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ReferralStatus]), name="referral_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(sender_organisation=models.F("recipient_organisation")), name="referral_not_to_self"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""), name="referral_declined_has_reason"
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "withdrawn"]) | Q(sent_at__isnull=False, answer_due_at__isnull=False),
                 name="referral_sent_has_dates",
@@ -92,7 +106,9 @@ class Referral(models.Model):
                 condition=~Q(consent_basis="consent") | (Q(consent_on__isnull=False) & ~Q(consent_method="")),
                 name="referral_consent_recorded",
             ),
-            models.CheckConstraint(condition=~Q(consent_basis="override") | ~Q(override_reason=""), name="referral_override_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(consent_basis="override") | ~Q(override_reason=""), name="referral_override_has_reason"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -105,7 +121,11 @@ class Referral(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status == ReferralStatus.SENT and self.answer_due_at is not None and self.answer_due_at < timezone.now()
+        return (
+            self.status == ReferralStatus.SENT
+            and self.answer_due_at is not None
+            and self.answer_due_at < timezone.now()
+        )
 
     def shared_part_labels(self) -> list[str]:
         from .enums import SharedPart
@@ -119,7 +139,9 @@ class ReferralEvent(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
     summary = models.CharField(max_length=300)
@@ -162,15 +184,21 @@ class AcsePlacement(models.Model):
     case like a partner holding an accepted referral (selectors.granted_*)."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="acse_placements")
-    referring_organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    referring_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    coordination = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="acse_requests")
+    coordination = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="acse_requests"
+    )
     status = models.CharField(_("statut"), max_length=16, choices=AcseStatus.choices, default=AcseStatus.REQUESTED)
     consent_on = models.DateField(_("date du consentement"))
     consent_method = models.CharField(_("consentement recueilli"), max_length=20, choices=ConsentMethod.choices)
     danger_departements = CodeListField(_("départements où la personne est en danger"))
     danger_assessment = EncryptedTextField(_("évaluation du danger"), blank=True)
-    host = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="acse_hosted")
+    host = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="acse_hosted"
+    )
     # Parts of the case the person consented, with the request, to pass on to the
     # host (same codes as Referral.shared_parts; read through cases.policies).
     shared_parts = CodeListField(_("parties transmises au centre d'accueil"))
@@ -185,9 +213,13 @@ class AcsePlacement(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=[s.value for s in AcseStatus]), name="acse_status_valid"),
             models.CheckConstraint(
-                condition=~Q(status__in=["place_found", "transfer", "hosted", "exited"]) | Q(host__isnull=False), name="acse_host_once_found"
+                condition=~Q(status__in=["place_found", "transfer", "hosted", "exited"]) | Q(host__isnull=False),
+                name="acse_host_once_found",
             ),
-            models.CheckConstraint(condition=~Q(status__in=["refused", "cancelled"]) | ~Q(closing_reason=""), name="acse_refusal_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["refused", "cancelled"]) | ~Q(closing_reason=""),
+                name="acse_refusal_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -211,7 +243,9 @@ class MinorStep(models.Model):
     legal_source = models.CharField(max_length=200)
     due_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     conclusion = models.CharField(_("conclusion"), max_length=24, choices=BestInterestsConclusion.choices, blank=True)
     note = models.CharField(_("précisions"), max_length=300, blank=True)
     waived_reason = models.CharField(_("motif documenté de levée"), max_length=300, blank=True)
@@ -244,19 +278,31 @@ class ReturnPlan(models.Model):
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     destination_country = models.CharField(_("pays de retour"), max_length=2)
     voluntary = models.BooleanField(_("retour volontaire"), default=True)
-    non_voluntary_justification = models.CharField(_("justification d'un retour non volontaire"), max_length=500, blank=True)
+    non_voluntary_justification = models.CharField(
+        _("justification d'un retour non volontaire"), max_length=500, blank=True
+    )
     risk_assessment = EncryptedTextField(_("évaluation des risques et de la sécurité"), blank=True)
-    receiving_structures = EncryptedTextField(_("contacts des structures d'accueil dans le pays de retour"), blank=True)
-    status = models.CharField(_("statut"), max_length=10, choices=ReturnPlanStatus.choices, default=ReturnPlanStatus.DRAFT)
+    receiving_structures = EncryptedTextField(
+        _("contacts des structures d'accueil dans le pays de retour"), blank=True
+    )
+    status = models.CharField(
+        _("statut"), max_length=10, choices=ReturnPlanStatus.choices, default=ReturnPlanStatus.DRAFT
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     approved_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(voluntary=True) | ~Q(non_voluntary_justification=""), name="return_non_voluntary_justified"),
-            models.CheckConstraint(condition=~Q(status="approved") | Q(approved_at__isnull=False), name="return_approved_has_date"),
+            models.CheckConstraint(
+                condition=Q(voluntary=True) | ~Q(non_voluntary_justification=""), name="return_non_voluntary_justified"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_at__isnull=False), name="return_approved_has_date"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -282,19 +328,30 @@ class InternationalExchange(models.Model):
     # Warsaw art. 34.1: the foreign counterpart's answer. Never identity: the summary is a free text shown on the case.
     answered_on = models.DateField(_("réponse reçue le"), null=True, blank=True)
     answer_summary = models.CharField(
-        _("résumé de la réponse"), max_length=1000, blank=True,
-        help_text=_("Résumez la réponse sans y inscrire l'identité de la personne (nom, date de naissance, documents) : elle figure déjà au dossier."),
+        _("résumé de la réponse"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "Résumez la réponse sans y inscrire l'identité de la personne (nom, date de naissance, documents) : elle figure déjà au dossier."
+        ),
     )
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-sent_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=~Q(legal_basis=""), name="exchange_has_legal_basis"),
-            models.CheckConstraint(condition=Q(answered_at__isnull=True, answered_on__isnull=True) | Q(answered_at__isnull=False, answered_on__isnull=False),
-                                   name="exchange_answer_has_date"),
-            models.CheckConstraint(condition=~Q(purpose="danger_33_1") | Q(urgent=True), name="exchange_danger_is_urgent"),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, answered_on__isnull=True)
+                | Q(answered_at__isnull=False, answered_on__isnull=False),
+                name="exchange_answer_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(purpose="danger_33_1") | Q(urgent=True), name="exchange_danger_is_urgent"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -306,4 +363,6 @@ class InternationalExchange(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.answered_at is None and self.answer_due_on is not None and self.answer_due_on < timezone.localdate()
+        return (
+            self.answered_at is None and self.answer_due_on is not None and self.answer_due_on < timezone.localdate()
+        )

@@ -25,8 +25,12 @@ from .models import Referral
 # request, which keeps the host confidential (R-ACSE); a foreign counterpart
 # only through an international exchange with a legal basis (Warsaw art. 34).
 NOT_A_RECIPIENT = {
-    OrganisationType.COORDINATION: _("L'instance de coordination ne reçoit pas d'orientations : elle ne voit que des chiffres."),
-    OrganisationType.NATIONAL_RAPPORTEUR: _("Le rapporteur national ne reçoit pas d'orientations : il ne voit que des chiffres."),
+    OrganisationType.COORDINATION: _(
+        "L'instance de coordination ne reçoit pas d'orientations : elle ne voit que des chiffres."
+    ),
+    OrganisationType.NATIONAL_RAPPORTEUR: _(
+        "Le rapporteur national ne reçoit pas d'orientations : il ne voit que des chiffres."
+    ),
     OrganisationType.ACSE_COORDINATION: _(
         "La coordination Ac.Sé ne reçoit pas d'orientations : pour un hébergement sécurisé loin du danger, faites une demande Ac.Sé depuis le dossier."
     ),
@@ -40,13 +44,21 @@ def acting_membership(user, organisation):
     """The user's active case-worker membership in `organisation`, or None."""
     if organisation is None:
         return None
-    return active_memberships(user).filter(organisation=organisation, role=Role.CASE_WORKER).exclude(organisation__type=OrganisationType.COORDINATION).first()
+    return (
+        active_memberships(user)
+        .filter(organisation=organisation, role=Role.CASE_WORKER)
+        .exclude(organisation__type=OrganisationType.COORDINATION)
+        .first()
+    )
 
 
 def referrals_visible_to(user, organisation) -> QuerySet[Referral]:
     if acting_membership(user, organisation) is None:
         return Referral.objects.none()
-    return Referral.objects.filter(Q(sender_organisation=organisation) | (Q(recipient_organisation=organisation) & ~Q(status=ReferralStatus.DRAFT)))
+    return Referral.objects.filter(
+        Q(sender_organisation=organisation)
+        | (Q(recipient_organisation=organisation) & ~Q(status=ReferralStatus.DRAFT))
+    )
 
 
 def side(user, organisation, referral: Referral) -> str | None:
@@ -63,7 +75,10 @@ def side(user, organisation, referral: Referral) -> str | None:
 def can_refer(user, organisation, case) -> bool:
     """Anyone who can open the case for this organisation may refer it on,
     sharing at most the parts they see themselves."""
-    return acting_membership(user, organisation) is not None and case_policies.cases_visible_to(user, organisation).filter(pk=case.pk).exists()
+    return (
+        acting_membership(user, organisation) is not None
+        and case_policies.cases_visible_to(user, organisation).filter(pk=case.pk).exists()
+    )
 
 
 def can_override_consent(user, organisation) -> bool:
@@ -76,7 +91,11 @@ def can_override_consent(user, organisation) -> bool:
 
 def can_transfer(user, organisation, case) -> bool:
     """Only the owner may hand the case over (a partner cannot give away what it does not own)."""
-    return acting_membership(user, organisation) is not None and case.organisation_id == organisation.pk and case_policies.is_owner(user, case)
+    return (
+        acting_membership(user, organisation) is not None
+        and case.organisation_id == organisation.pk
+        and case_policies.is_owner(user, case)
+    )
 
 
 # --- Ac.Sé (rules.md §3.4; Warsaw art. 11) -------------------------------------
@@ -89,11 +108,15 @@ def acse_visible_to(user, organisation):
 
     if acting_membership(user, organisation) is None:
         return AcsePlacement.objects.none()
-    return AcsePlacement.objects.filter(Q(referring_organisation=organisation) | Q(coordination=organisation) | Q(host=organisation))
+    return AcsePlacement.objects.filter(
+        Q(referring_organisation=organisation) | Q(coordination=organisation) | Q(host=organisation)
+    )
 
 
 def can_see_acse_host(user, organisation, placement) -> bool:
     """Only the Ac.Sé coordination and the host know where the person is."""
     if acting_membership(user, organisation) is None:
         return False
-    return organisation.pk == placement.coordination_id or (placement.host_id is not None and organisation.pk == placement.host_id)
+    return organisation.pk == placement.coordination_id or (
+        placement.host_id is not None and organisation.pk == placement.host_id
+    )

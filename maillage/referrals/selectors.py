@@ -30,13 +30,22 @@ def granted_case_ids(organisation) -> QuerySet:
 
     from .models import AcsePlacement
 
-    referred = Referral.objects.filter(recipient_organisation=organisation, status__in=workflow.GRANTING_STATUSES).values("case_id")
-    hosted = AcsePlacement.objects.filter(host=organisation, status__in=workflow.ACSE_HOST_ACCESS_STATUSES).values("case_id")
+    referred = Referral.objects.filter(
+        recipient_organisation=organisation, status__in=workflow.GRANTING_STATUSES
+    ).values("case_id")
+    hosted = AcsePlacement.objects.filter(host=organisation, status__in=workflow.ACSE_HOST_ACCESS_STATUSES).values(
+        "case_id"
+    )
     return Case.objects.filter(Q(pk__in=referred) | Q(pk__in=hosted)).values("pk")
 
 
 def _case_worker_org_ids(user):
-    return active_memberships(user).filter(role=Role.CASE_WORKER).exclude(organisation__type=OrganisationType.COORDINATION).values("organisation_id")
+    return (
+        active_memberships(user)
+        .filter(role=Role.CASE_WORKER)
+        .exclude(organisation__type=OrganisationType.COORDINATION)
+        .values("organisation_id")
+    )
 
 
 def granted_parts(user, case) -> set[str]:
@@ -47,9 +56,13 @@ def granted_parts(user, case) -> set[str]:
 
     org_ids = _case_worker_org_ids(user)
     parts: set[str] = set()
-    for shared in Referral.objects.filter(case=case, recipient_organisation_id__in=org_ids, status__in=workflow.GRANTING_STATUSES).values_list("shared_parts", flat=True):
+    for shared in Referral.objects.filter(
+        case=case, recipient_organisation_id__in=org_ids, status__in=workflow.GRANTING_STATUSES
+    ).values_list("shared_parts", flat=True):
         parts.update(shared)
-    for shared in AcsePlacement.objects.filter(case=case, host_id__in=org_ids, status__in=workflow.ACSE_HOST_ACCESS_STATUSES).values_list("shared_parts", flat=True):
+    for shared in AcsePlacement.objects.filter(
+        case=case, host_id__in=org_ids, status__in=workflow.ACSE_HOST_ACCESS_STATUSES
+    ).values_list("shared_parts", flat=True):
         parts.update(shared)
     return parts
 
@@ -61,7 +74,9 @@ def acse_hosting_placement(user, case):
     from .models import AcsePlacement
 
     return (
-        AcsePlacement.objects.filter(case=case, host_id__in=_case_worker_org_ids(user), status__in=workflow.ACSE_HOST_ACCESS_STATUSES)
+        AcsePlacement.objects.filter(
+            case=case, host_id__in=_case_worker_org_ids(user), status__in=workflow.ACSE_HOST_ACCESS_STATUSES
+        )
         .select_related("host", "case")
         .order_by("-created_at", "-id")
         .first()
@@ -114,23 +129,50 @@ def box_for(user, organisation, *, box: str = "recues", group: str = "") -> Box:
         listed = listed.filter(q)
     else:
         group = ""
-    listed = listed.select_related("case", "sender_organisation", "recipient_organisation").only(
-        "id", "kind", "status", "service", "created_at", "sent_at", "answer_due_at", "decided_at",
-        "case__reference", "case__treated_as_minor", "sender_organisation__name", "recipient_organisation__name",
-    ).order_by("-created_at", "-id")
+    listed = (
+        listed.select_related("case", "sender_organisation", "recipient_organisation")
+        .only(
+            "id",
+            "kind",
+            "status",
+            "service",
+            "created_at",
+            "sent_at",
+            "answer_due_at",
+            "decided_at",
+            "case__reference",
+            "case__treated_as_minor",
+            "sender_organisation__name",
+            "recipient_organisation__name",
+        )
+        .order_by("-created_at", "-id")
+    )
     return Box(box=box, group=group, counts=counts, referrals=listed)
 
 
 def referral_for(user, organisation, pk) -> Referral | None:
-    return policies.referrals_visible_to(user, organisation).select_related("case", "sender_organisation", "recipient_organisation", "sender_user", "decided_by").filter(pk=pk).first()
+    return (
+        policies.referrals_visible_to(user, organisation)
+        .select_related("case", "sender_organisation", "recipient_organisation", "sender_user", "decided_by")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def referrals_for_case(user, organisation, case) -> QuerySet[Referral]:
-    return policies.referrals_visible_to(user, organisation).filter(case=case).select_related("sender_organisation", "recipient_organisation")
+    return (
+        policies.referrals_visible_to(user, organisation)
+        .filter(case=case)
+        .select_related("sender_organisation", "recipient_organisation")
+    )
 
 
 def pending_count(user, organisation) -> int:
-    return policies.referrals_visible_to(user, organisation).filter(recipient_organisation=organisation, status=S.SENT).count()
+    return (
+        policies.referrals_visible_to(user, organisation)
+        .filter(recipient_organisation=organisation, status=S.SENT)
+        .count()
+    )
 
 
 # --- suggested recipients ------------------------------------------------------
@@ -148,7 +190,9 @@ class Suggestion:
     bonus: int = 0
 
 
-def suggest_recipients(*, user, organisation, case, service: str, danger_departements=(), text: str = "", limit: int = 10) -> list[Suggestion]:
+def suggest_recipients(
+    *, user, organisation, case, service: str, danger_departements=(), text: str = "", limit: int = 10
+) -> list[Suggestion]:
     """Directory search for `service`, then ranked on what fits the person:
     languages spoken, forms of exploitation handled, places available; minors
     only to organisations receiving minors. For accommodation, départements
@@ -160,7 +204,13 @@ def suggest_recipients(*, user, organisation, case, service: str, danger_departe
     distancing = service in DISTANCING_SERVICES
     excluded = {d for d in [case.exploitation_departement, *danger_departements] if d} if distancing else set()
     near = None if distancing or not organisation.departement else organisation.departement
-    common = {"viewer": user, "text": text, "service": service or None, "accepts_minors": True if case.treated_as_minor else None, "limit": max(limit * 4, 40)}
+    common = {
+        "viewer": user,
+        "text": text,
+        "service": service or None,
+        "accepts_minors": True if case.treated_as_minor else None,
+        "limit": max(limit * 4, 40),
+    }
     results = list(search_directory(departement=near, **common))
     if near and len(results) < limit:
         # Nobody (or too few) working in the sender's département: widen to the whole network.
@@ -171,7 +221,11 @@ def suggest_recipients(*, user, organisation, case, service: str, danger_departe
     out: list[Suggestion] = []
     for rank, result in enumerate(results):
         profile = result.profile
-        if profile.organisation_id == organisation.pk or not profile.organisation.is_active or profile.organisation.type in policies.NOT_A_RECIPIENT:
+        if (
+            profile.organisation_id == organisation.pk
+            or not profile.organisation.is_active
+            or profile.organisation.type in policies.NOT_A_RECIPIENT
+        ):
             continue
         if not profile.accepts_referrals and not text:
             continue  # suggestions: only organisations that take referrals; a name search finds anyone
@@ -184,17 +238,25 @@ def suggest_recipients(*, user, organisation, case, service: str, danger_departe
         spoken = wanted_languages & {lang.code for lang in profile.languages.all()}
         if spoken:
             bonus += 2 * len(spoken)
-            reasons.append(_("Parle : %(langs)s") % {"langs": ", ".join(ref.language_name(c) for c in sorted(spoken) if ref.is_language_code(c))})
+            reasons.append(
+                _("Parle : %(langs)s")
+                % {"langs": ", ".join(ref.language_name(c) for c in sorted(spoken) if ref.is_language_code(c))}
+            )
         handled = wanted_forms & {f.code for f in profile.exploitation_forms.all()}
         if handled:
             bonus += len(handled)
-            reasons.append(_("Accompagne les victimes de : %(forms)s") % {"forms": ", ".join(sorted(f.label for f in profile.exploitation_forms.all() if f.code in handled))})
+            reasons.append(
+                _("Accompagne les victimes de : %(forms)s")
+                % {"forms": ", ".join(sorted(f.label for f in profile.exploitation_forms.all() if f.code in handled))}
+            )
         if MEMBERS in result.groups and profile.capacity_places:  # capacity is members-only
             bonus += 1
             reasons.append(_("Places déclarées disponibles : %(n)s") % {"n": profile.capacity_places})
         if excluded:
             reasons.append(_("Éloignée des départements à éviter (%(deps)s)") % {"deps": ", ".join(sorted(excluded))})
-        out.append(Suggestion(organisation=profile.organisation, profile=profile, reasons=reasons, bonus=bonus * 1000 - rank))
+        out.append(
+            Suggestion(organisation=profile.organisation, profile=profile, reasons=reasons, bonus=bonus * 1000 - rank)
+        )
     out.sort(key=lambda s: -s.bonus)
     return out[:limit]
 
@@ -271,35 +333,57 @@ def coordination_figures(*, now=None) -> dict:
     now = now or timezone.now()
     labels = service_labels()
     by_service = []
-    rows = Referral.objects.exclude(status=S.DRAFT).values("service").annotate(
-        total=Count("pk"),
-        accepted=Count("pk", filter=Q(status__in=[S.ACCEPTED, S.COMPLETED])),
-        declined=Count("pk", filter=Q(status=S.DECLINED)),
-        expired=Count("pk", filter=Q(status=S.EXPIRED)),
-        waiting=Count("pk", filter=Q(status=S.SENT)),
-        answer=Avg(ExpressionWrapper(F("decided_at") - F("sent_at"), output_field=DurationField()), filter=Q(decided_at__isnull=False, sent_at__isnull=False)),
-    ).order_by("service")
+    rows = (
+        Referral.objects.exclude(status=S.DRAFT)
+        .values("service")
+        .annotate(
+            total=Count("pk"),
+            accepted=Count("pk", filter=Q(status__in=[S.ACCEPTED, S.COMPLETED])),
+            declined=Count("pk", filter=Q(status=S.DECLINED)),
+            expired=Count("pk", filter=Q(status=S.EXPIRED)),
+            waiting=Count("pk", filter=Q(status=S.SENT)),
+            answer=Avg(
+                ExpressionWrapper(F("decided_at") - F("sent_at"), output_field=DurationField()),
+                filter=Q(decided_at__isnull=False, sent_at__isnull=False),
+            ),
+        )
+        .order_by("service")
+    )
     for row in rows:
         answered = row["accepted"] + row["declined"]
         # The rate gives its parts back (1 accepted of 5 answers is 20 %):
         # shown only when neither part is a small count.
         rate_safe = answered >= SMALL_COUNT and not any(0 < row[key] < SMALL_COUNT for key in ("accepted", "declined"))
-        by_service.append({
-            "service": labels.get(row["service"], row["service"]),
-            **suppressed_row(row["total"], {key: row[key] for key in ("accepted", "declined", "expired", "waiting")}),
-            "rate": f"{round(100 * row['accepted'] / answered)} %" if rate_safe else "—",
-            "answer_days": f"{row['answer'].total_seconds() / 86400:.1f}" if row["answer"] is not None and answered >= SMALL_COUNT else "—",
-        })
+        by_service.append(
+            {
+                "service": labels.get(row["service"], row["service"]),
+                **suppressed_row(
+                    row["total"], {key: row[key] for key in ("accepted", "declined", "expired", "waiting")}
+                ),
+                "rate": f"{round(100 * row['accepted'] / answered)} %" if rate_safe else "—",
+                "answer_days": f"{row['answer'].total_seconds() / 86400:.1f}"
+                if row["answer"] is not None and answered >= SMALL_COUNT
+                else "—",
+            }
+        )
     by_territory = [
-        {"departement": row["recipient_organisation__departement"] or "—", "total": small(row["total"]), "accepted": small(row["accepted"])}
-        for row in Referral.objects.exclude(status=S.DRAFT).values("recipient_organisation__departement").annotate(
-            total=Count("pk"), accepted=Count("pk", filter=Q(status__in=[S.ACCEPTED, S.COMPLETED]))
-        ).order_by("recipient_organisation__departement")
+        {
+            "departement": row["recipient_organisation__departement"] or "—",
+            "total": small(row["total"]),
+            "accepted": small(row["accepted"]),
+        }
+        for row in Referral.objects.exclude(status=S.DRAFT)
+        .values("recipient_organisation__departement")
+        .annotate(total=Count("pk"), accepted=Count("pk", filter=Q(status__in=[S.ACCEPTED, S.COMPLETED])))
+        .order_by("recipient_organisation__departement")
     ]
     step_labels = dict(MinorStepKind.choices)
     overdue_steps = [
         {"kind": step_labels.get(row["kind"], row["kind"]), "count": small(row["n"])}
-        for row in MinorStep.objects.filter(done_at__isnull=True, waived_reason="", due_at__lt=now).values("kind").annotate(n=Count("pk")).order_by("kind")
+        for row in MinorStep.objects.filter(done_at__isnull=True, waived_reason="", due_at__lt=now)
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .order_by("kind")
     ]
     from .models import AnonymousNotification
 
@@ -309,4 +393,9 @@ def coordination_figures(*, now=None) -> dict:
 
     reasons = dict(AnonymousReason.choices)
     anonymous_rows = [{"reason": reasons.get(r["reason"], r["reason"]), "count": small(r["n"])} for r in anonymous]
-    return {"by_service": by_service, "by_territory": by_territory, "overdue_steps": overdue_steps, "anonymous": anonymous_rows}
+    return {
+        "by_service": by_service,
+        "by_territory": by_territory,
+        "overdue_steps": overdue_steps,
+        "anonymous": anonymous_rows,
+    }

@@ -45,7 +45,9 @@ STATUS_MESSAGES = {
     S.DRAFT: _lazy("Cette orientation n'a pas encore été envoyée."),
     S.ACCEPTED: _lazy("Cette orientation a déjà été acceptée."),
     S.DECLINED: _lazy("Cette orientation a déjà été refusée."),
-    S.WITHDRAWN: _lazy("Cette orientation a été retirée par l'organisation qui l'avait envoyée : elle ne peut plus recevoir de réponse."),
+    S.WITHDRAWN: _lazy(
+        "Cette orientation a été retirée par l'organisation qui l'avait envoyée : elle ne peut plus recevoir de réponse."
+    ),
     S.EXPIRED: _lazy("Cette orientation a expiré faute de réponse dans le délai."),
     S.COMPLETED: _lazy("Cette orientation est terminée (service rendu)."),
     S.SENT: _lazy("Cette orientation attend la réponse du destinataire."),
@@ -53,7 +55,9 @@ STATUS_MESSAGES = {
 
 
 def _status_error(status: str) -> ValidationError:
-    return ValidationError({"status": str(STATUS_MESSAGES.get(status, _("Action impossible dans l'état actuel de l'orientation.")))})
+    return ValidationError(
+        {"status": str(STATUS_MESSAGES.get(status, _("Action impossible dans l'état actuel de l'orientation.")))}
+    )
 
 
 def _url(path: str) -> str:
@@ -77,9 +81,18 @@ def _hidden_host_placement(referral: Referral, organisation):
     the exit, so a later withdrawal stays hidden too."""
     from .models import AcsePlacement
 
-    if organisation is None or organisation.pk != referral.sender_organisation_id or organisation.pk == referral.case.organisation_id:
+    if (
+        organisation is None
+        or organisation.pk != referral.sender_organisation_id
+        or organisation.pk == referral.case.organisation_id
+    ):
         return None
-    return AcsePlacement.objects.filter(case_id=referral.case_id, host=organisation).select_related("case", "host").order_by("-created_at", "-id").first()
+    return (
+        AcsePlacement.objects.filter(case_id=referral.case_id, host=organisation)
+        .select_related("case", "host")
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 def _hosts_through_acse(organisation, case) -> bool:
@@ -101,11 +114,25 @@ def _audit(action: str, actor, referral: Referral, *, organisation, details: dic
         from .pathways import _audit_without_host
 
         # The owner's row without the host or its staff; the host's row keeps both (same request id).
-        _audit_without_host(action, actor=actor, target=referral, placement=placement, host=organisation, acting_organisation=organisation, actor_is_host=True, details=details)
+        _audit_without_host(
+            action,
+            actor=actor,
+            target=referral,
+            placement=placement,
+            host=organisation,
+            acting_organisation=organisation,
+            actor_is_host=True,
+            details=details,
+        )
         return
     audit.record(
-        action=action, actor=actor, target=referral, target_label=f"ORI-{referral.pk} ({referral.case.reference})",
-        organisation=referral.case.organisation, acting_organisation=organisation, details=details,
+        action=action,
+        actor=actor,
+        target=referral,
+        target_label=f"ORI-{referral.pk} ({referral.case.reference})",
+        organisation=referral.case.organisation,
+        acting_organisation=organisation,
+        details=details,
     )
 
 
@@ -129,7 +156,9 @@ def _tell(users, *, referral: Referral, title: str, key: str, organisation) -> N
             idempotency_key=f"{key}-{user.pk}",
         )
         transaction.on_commit(
-            lambda user=user: notify(recipient=user, title=title, link=link, organisation=organisation, idempotency_key=f"{key}-{user.pk}")
+            lambda user=user: notify(
+                recipient=user, title=title, link=link, organisation=organisation, idempotency_key=f"{key}-{user.pk}"
+            )
         )
 
 
@@ -138,13 +167,28 @@ def _tell(users, *, referral: Referral, title: str, key: str, organisation) -> N
 # ---------------------------------------------------------------------------
 
 
-def _validate_consent(*, case: Case, organisation, acting_user, recipient: Organisation, basis: str, consent_on, consent_method: str, consent_scope: str, override_reason: str) -> dict:
+def _validate_consent(
+    *,
+    case: Case,
+    organisation,
+    acting_user,
+    recipient: Organisation,
+    basis: str,
+    consent_on,
+    consent_method: str,
+    consent_scope: str,
+    override_reason: str,
+) -> dict:
     errors: dict[str, str] = {}
     if basis == ConsentBasis.MINOR_CHILD_PROTECTION:
         if not case.treated_as_minor:
-            errors["consent_basis"] = _("La personne est traitée comme majeure : son consentement éclairé est nécessaire.")
+            errors["consent_basis"] = _(
+                "La personne est traitée comme majeure : son consentement éclairé est nécessaire."
+            )
         elif recipient.type not in NO_CONSENT_RECIPIENT_TYPES_FOR_MINORS:
-            errors["consent_basis"] = _("Sans consentement, un·e mineur·e ne peut être orienté·e que vers la protection de l'enfance (CRIP/ASE) ou le parquet.")
+            errors["consent_basis"] = _(
+                "Sans consentement, un·e mineur·e ne peut être orienté·e que vers la protection de l'enfance (CRIP/ASE) ou le parquet."
+            )
     elif basis == ConsentBasis.CONSENT:
         if consent_on is None:
             errors["consent_on"] = _("Indiquez la date du consentement.")
@@ -153,12 +197,18 @@ def _validate_consent(*, case: Case, organisation, acting_user, recipient: Organ
         if consent_method not in ConsentMethod.values:
             errors["consent_method"] = _("Indiquez comment le consentement a été recueilli.")
         if not (consent_scope or "").strip():
-            errors["consent_scope"] = _("Indiquez à quoi la personne a consenti (organisation, service, informations partagées).")
+            errors["consent_scope"] = _(
+                "Indiquez à quoi la personne a consenti (organisation, service, informations partagées)."
+            )
     elif basis == ConsentBasis.OVERRIDE:
         if not policies.can_override_consent(acting_user, organisation):
-            errors["consent_basis"] = _("Seul·e un·e administrateur·rice de votre organisation peut orienter une personne sans son consentement.")
+            errors["consent_basis"] = _(
+                "Seul·e un·e administrateur·rice de votre organisation peut orienter une personne sans son consentement."
+            )
         if len((override_reason or "").strip()) < OVERRIDE_REASON_MIN_LENGTH:
-            errors["override_reason"] = _("Expliquez par écrit pourquoi l'orientation se fait sans consentement (%(n)s caractères au moins).") % {"n": OVERRIDE_REASON_MIN_LENGTH}
+            errors["override_reason"] = _(
+                "Expliquez par écrit pourquoi l'orientation se fait sans consentement (%(n)s caractères au moins)."
+            ) % {"n": OVERRIDE_REASON_MIN_LENGTH}
     else:
         errors["consent_basis"] = _("Indiquez sur quel fondement l'orientation est faite (consentement ou exception).")
     return errors
@@ -219,25 +269,64 @@ def create_referral(
         errors["shared_parts"] = _("Partie du dossier inconnue.")
     elif hidden:
         labels = dict(SharedPart.choices)
-        errors["shared_parts"] = _("Vous ne pouvez pas partager ce que vous ne voyez pas vous-même : %(parts)s.") % {"parts": ", ".join(str(labels[p]) for p in hidden)}
+        errors["shared_parts"] = _("Vous ne pouvez pas partager ce que vous ne voyez pas vous-même : %(parts)s.") % {
+            "parts": ", ".join(str(labels[p]) for p in hidden)
+        }
     if recipient is not None and "recipient" not in errors:
-        errors.update(_validate_consent(case=case, organisation=organisation, acting_user=acting_user, recipient=recipient, basis=consent_basis,
-                                        consent_on=consent_on, consent_method=consent_method, consent_scope=consent_scope, override_reason=override_reason))
+        errors.update(
+            _validate_consent(
+                case=case,
+                organisation=organisation,
+                acting_user=acting_user,
+                recipient=recipient,
+                basis=consent_basis,
+                consent_on=consent_on,
+                consent_method=consent_method,
+                consent_scope=consent_scope,
+                override_reason=override_reason,
+            )
+        )
     if errors:
         raise ValidationError(errors)
     consent = consent_basis == ConsentBasis.CONSENT
     referral = Referral.objects.create(
-        case=case, kind=kind, sender_organisation=organisation, sender_user=acting_user, recipient_organisation=recipient, service=service,
-        shared_parts=parts, message=(message or "").strip(), consent_basis=consent_basis,
-        consent_on=consent_on if consent else None, consent_method=consent_method if consent else "", consent_scope=(consent_scope or "").strip()[:300] if consent else "",
+        case=case,
+        kind=kind,
+        sender_organisation=organisation,
+        sender_user=acting_user,
+        recipient_organisation=recipient,
+        service=service,
+        shared_parts=parts,
+        message=(message or "").strip(),
+        consent_basis=consent_basis,
+        consent_on=consent_on if consent else None,
+        consent_method=consent_method if consent else "",
+        consent_scope=(consent_scope or "").strip()[:300] if consent else "",
         override_reason=(override_reason or "").strip()[:500] if consent_basis == ConsentBasis.OVERRIDE else "",
     )
     _history(referral, acting_user, "", S.DRAFT, _("Orientation préparée vers %(org)s") % {"org": recipient.name})
-    _audit("referral.created", acting_user, referral, organisation=organisation,
-           details={"recipient": recipient.pk, "service": service, "parts": parts, "kind": kind, "consent_basis": consent_basis})
+    _audit(
+        "referral.created",
+        acting_user,
+        referral,
+        organisation=organisation,
+        details={
+            "recipient": recipient.pk,
+            "service": service,
+            "parts": parts,
+            "kind": kind,
+            "consent_basis": consent_basis,
+        },
+    )
     if consent_basis == ConsentBasis.OVERRIDE:
         # The exception and its written reason are journaled on their own row.
-        _audit("referral.consent_overridden", acting_user, referral, organisation=organisation, details={"reason": referral.override_reason, "admin": True})
+        _audit(
+            "referral.consent_overridden",
+            acting_user,
+            referral,
+            organisation=organisation,
+            details={"reason": referral.override_reason, "admin": True},
+        )
     if send:
         referral = send_referral(referral=referral, organisation=organisation, acting_user=acting_user)
     return referral
@@ -270,12 +359,30 @@ def send_referral(*, referral: Referral, organisation, acting_user) -> Referral:
     if not policies.can_refer(acting_user, organisation, referral.case):
         raise PermissionDenied
     now = timezone.now()
-    referral = _conditional(referral, frm=S.DRAFT, to=S.SENT, sent_at=now, answer_due_at=now + deadlines.ANSWER_DELAY.delta())
-    _history(referral, acting_user, S.DRAFT, S.SENT, _("Orientation envoyée ; réponse attendue avant le %(d)s") % {"d": timezone.localtime(referral.answer_due_at).strftime("%d/%m/%Y")})
-    _case_event(referral.case, _sender_event_actor(referral, organisation, acting_user), _("Orientation envoyée vers %(org)s") % {"org": referral.recipient_organisation.name})
+    referral = _conditional(
+        referral, frm=S.DRAFT, to=S.SENT, sent_at=now, answer_due_at=now + deadlines.ANSWER_DELAY.delta()
+    )
+    _history(
+        referral,
+        acting_user,
+        S.DRAFT,
+        S.SENT,
+        _("Orientation envoyée ; réponse attendue avant le %(d)s")
+        % {"d": timezone.localtime(referral.answer_due_at).strftime("%d/%m/%Y")},
+    )
+    _case_event(
+        referral.case,
+        _sender_event_actor(referral, organisation, acting_user),
+        _("Orientation envoyée vers %(org)s") % {"org": referral.recipient_organisation.name},
+    )
     _audit("referral.sent", acting_user, referral, organisation=organisation)
-    _tell(case_workers_of(referral.recipient_organisation), referral=referral, organisation=referral.recipient_organisation,
-          title=_("Nouvelle orientation reçue (dossier %(ref)s)") % {"ref": referral.case.reference}, key=f"referral-{referral.pk}-sent")
+    _tell(
+        case_workers_of(referral.recipient_organisation),
+        referral=referral,
+        organisation=referral.recipient_organisation,
+        title=_("Nouvelle orientation reçue (dossier %(ref)s)") % {"ref": referral.case.reference},
+        key=f"referral-{referral.pk}-sent",
+    )
     return referral
 
 
@@ -294,9 +401,17 @@ def accept_referral(*, referral: Referral, organisation, acting_user) -> Referra
     carried: dict[str, int] = {}
     if referral.kind == ReferralKind.TRANSFER:
         # Transfer: the case changes owner; the previous owner keeps no access.
-        moved = Case.objects.filter(pk=case.pk, organisation=referral.sender_organisation).update(organisation=referral.recipient_organisation, updated_at=now)
+        moved = Case.objects.filter(pk=case.pk, organisation=referral.sender_organisation).update(
+            organisation=referral.recipient_organisation, updated_at=now
+        )
         if moved != 1:
-            raise ValidationError({"status": _("Le dossier n'appartient plus à l'organisation qui l'a transféré : transfert impossible.")})
+            raise ValidationError(
+                {
+                    "status": _(
+                        "Le dossier n'appartient plus à l'organisation qui l'a transféré : transfert impossible."
+                    )
+                }
+            )
         Referral.objects.filter(pk=referral.pk).update(previous_owner=referral.sender_organisation)
         # What the owner carries for the person moves too: the open Ac.Sé request
         # (its referrer may read and cancel it) and the child's open steps (their
@@ -304,18 +419,44 @@ def accept_referral(*, referral: Referral, organisation, acting_user) -> Referra
         # would keep reading and acting on a case it no longer holds.
         from .models import AcsePlacement, MinorStep
 
-        carried["acse_requests_moved"] = AcsePlacement.objects.filter(case=case, referring_organisation=referral.sender_organisation).exclude(
-            status__in=workflow.ACSE_CLOSED_STATUSES
-        ).update(referring_organisation=referral.recipient_organisation, updated_at=now)
-        carried["minor_steps_moved"] = MinorStep.objects.filter(case=case, owner_organisation=referral.sender_organisation, done_at__isnull=True, waived_reason="").update(
-            owner_organisation=referral.recipient_organisation
+        carried["acse_requests_moved"] = (
+            AcsePlacement.objects.filter(case=case, referring_organisation=referral.sender_organisation)
+            .exclude(status__in=workflow.ACSE_CLOSED_STATUSES)
+            .update(referring_organisation=referral.recipient_organisation, updated_at=now)
         )
-        _case_event(case, acting_user, _("Dossier transféré de %(a)s à %(b)s") % {"a": referral.sender_organisation.name, "b": referral.recipient_organisation.name})
-    _history(referral, acting_user, S.SENT, S.ACCEPTED, _("Orientation acceptée par %(org)s") % {"org": referral.recipient_organisation.name})
-    _case_event(case, acting_user, _("Orientation acceptée par %(org)s") % {"org": referral.recipient_organisation.name})
-    _audit("referral.accepted", acting_user, referral, organisation=organisation, details={"kind": referral.kind, **carried})
-    _tell([referral.sender_user], referral=referral, organisation=referral.sender_organisation,
-          title=_("Orientation acceptée (dossier %(ref)s)") % {"ref": case.reference}, key=f"referral-{referral.pk}-accepted")
+        carried["minor_steps_moved"] = MinorStep.objects.filter(
+            case=case, owner_organisation=referral.sender_organisation, done_at__isnull=True, waived_reason=""
+        ).update(owner_organisation=referral.recipient_organisation)
+        _case_event(
+            case,
+            acting_user,
+            _("Dossier transféré de %(a)s à %(b)s")
+            % {"a": referral.sender_organisation.name, "b": referral.recipient_organisation.name},
+        )
+    _history(
+        referral,
+        acting_user,
+        S.SENT,
+        S.ACCEPTED,
+        _("Orientation acceptée par %(org)s") % {"org": referral.recipient_organisation.name},
+    )
+    _case_event(
+        case, acting_user, _("Orientation acceptée par %(org)s") % {"org": referral.recipient_organisation.name}
+    )
+    _audit(
+        "referral.accepted",
+        acting_user,
+        referral,
+        organisation=organisation,
+        details={"kind": referral.kind, **carried},
+    )
+    _tell(
+        [referral.sender_user],
+        referral=referral,
+        organisation=referral.sender_organisation,
+        title=_("Orientation acceptée (dossier %(ref)s)") % {"ref": case.reference},
+        key=f"referral-{referral.pk}-accepted",
+    )
     return referral
 
 
@@ -327,12 +468,35 @@ def decline_referral(*, referral: Referral, organisation, acting_user, reason: s
         raise ValidationError({"reason": _("Indiquez le motif du refus.")})
     if reason == DeclineReason.OTHER and not (comment or "").strip():
         raise ValidationError({"comment": _("Précisez le motif du refus.")})
-    referral = _conditional(referral, frm=S.SENT, to=S.DECLINED, decided_at=timezone.now(), decided_by_id=acting_user.pk, decline_reason=reason, decline_comment=(comment or "").strip()[:500])
-    _history(referral, acting_user, S.SENT, S.DECLINED, _("Orientation refusée : %(r)s") % {"r": referral.get_decline_reason_display()})
-    _case_event(referral.case, acting_user, _("Orientation refusée par %(org)s") % {"org": referral.recipient_organisation.name})
+    referral = _conditional(
+        referral,
+        frm=S.SENT,
+        to=S.DECLINED,
+        decided_at=timezone.now(),
+        decided_by_id=acting_user.pk,
+        decline_reason=reason,
+        decline_comment=(comment or "").strip()[:500],
+    )
+    _history(
+        referral,
+        acting_user,
+        S.SENT,
+        S.DECLINED,
+        _("Orientation refusée : %(r)s") % {"r": referral.get_decline_reason_display()},
+    )
+    _case_event(
+        referral.case,
+        acting_user,
+        _("Orientation refusée par %(org)s") % {"org": referral.recipient_organisation.name},
+    )
     _audit("referral.declined", acting_user, referral, organisation=organisation, details={"reason": reason})
-    _tell([referral.sender_user], referral=referral, organisation=referral.sender_organisation,
-          title=_("Orientation refusée (dossier %(ref)s)") % {"ref": referral.case.reference}, key=f"referral-{referral.pk}-declined")
+    _tell(
+        [referral.sender_user],
+        referral=referral,
+        organisation=referral.sender_organisation,
+        title=_("Orientation refusée (dossier %(ref)s)") % {"ref": referral.case.reference},
+        key=f"referral-{referral.pk}-declined",
+    )
     return referral
 
 
@@ -344,12 +508,27 @@ def withdraw_referral(*, referral: Referral, organisation, acting_user) -> Refer
     if frm not in (S.DRAFT, S.SENT):
         raise _status_error(frm)
     referral = _conditional(referral, frm=frm, to=S.WITHDRAWN, withdrawn_at=timezone.now())
-    _history(referral, acting_user, frm, S.WITHDRAWN, _("Orientation retirée par %(org)s") % {"org": referral.sender_organisation.name})
+    _history(
+        referral,
+        acting_user,
+        frm,
+        S.WITHDRAWN,
+        _("Orientation retirée par %(org)s") % {"org": referral.sender_organisation.name},
+    )
     _audit("referral.withdrawn", acting_user, referral, organisation=organisation)
     if frm == S.SENT:
-        _case_event(referral.case, _sender_event_actor(referral, organisation, acting_user), _("Orientation vers %(org)s retirée") % {"org": referral.recipient_organisation.name})
-        _tell(case_workers_of(referral.recipient_organisation), referral=referral, organisation=referral.recipient_organisation,
-              title=_("Orientation retirée (dossier %(ref)s)") % {"ref": referral.case.reference}, key=f"referral-{referral.pk}-withdrawn")
+        _case_event(
+            referral.case,
+            _sender_event_actor(referral, organisation, acting_user),
+            _("Orientation vers %(org)s retirée") % {"org": referral.recipient_organisation.name},
+        )
+        _tell(
+            case_workers_of(referral.recipient_organisation),
+            referral=referral,
+            organisation=referral.recipient_organisation,
+            title=_("Orientation retirée (dossier %(ref)s)") % {"ref": referral.case.reference},
+            key=f"referral-{referral.pk}-withdrawn",
+        )
     return referral
 
 
@@ -359,10 +538,17 @@ def complete_referral(*, referral: Referral, organisation, acting_user) -> Refer
     _require_side(acting_user, organisation, referral, "recipient")
     referral = _conditional(referral, frm=S.ACCEPTED, to=S.COMPLETED, completed_at=timezone.now())
     _history(referral, acting_user, S.ACCEPTED, S.COMPLETED, _("Service rendu"))
-    _case_event(referral.case, acting_user, _("Service rendu par %(org)s") % {"org": referral.recipient_organisation.name})
+    _case_event(
+        referral.case, acting_user, _("Service rendu par %(org)s") % {"org": referral.recipient_organisation.name}
+    )
     _audit("referral.completed", acting_user, referral, organisation=organisation)
-    _tell([referral.sender_user], referral=referral, organisation=referral.sender_organisation,
-          title=_("Service rendu (dossier %(ref)s)") % {"ref": referral.case.reference}, key=f"referral-{referral.pk}-completed")
+    _tell(
+        [referral.sender_user],
+        referral=referral,
+        organisation=referral.sender_organisation,
+        title=_("Service rendu (dossier %(ref)s)") % {"ref": referral.case.reference},
+        key=f"referral-{referral.pk}-completed",
+    )
     return referral
 
 
@@ -389,15 +575,32 @@ def expire_and_remind(*, now: datetime | None = None) -> SweepReport:
                 continue
             referral = _lock(Referral(pk=pk))
             _history(referral, None, S.SENT, S.EXPIRED, _("Expirée sans réponse dans le délai"))
-            _case_event(referral.case, None, _("Orientation vers %(org)s expirée sans réponse") % {"org": referral.recipient_organisation.name})
-            audit.record(action="referral.expired", actor=None, target=referral, target_label=referral.label, organisation=referral.case.organisation)
-            _tell([referral.sender_user], referral=referral, organisation=referral.sender_organisation,
-                  title=_("Orientation expirée sans réponse (dossier %(ref)s)") % {"ref": referral.case.reference}, key=f"referral-{pk}-expired")
+            _case_event(
+                referral.case,
+                None,
+                _("Orientation vers %(org)s expirée sans réponse") % {"org": referral.recipient_organisation.name},
+            )
+            audit.record(
+                action="referral.expired",
+                actor=None,
+                target=referral,
+                target_label=referral.label,
+                organisation=referral.case.organisation,
+            )
+            _tell(
+                [referral.sender_user],
+                referral=referral,
+                organisation=referral.sender_organisation,
+                title=_("Orientation expirée sans réponse (dossier %(ref)s)") % {"ref": referral.case.reference},
+                key=f"referral-{pk}-expired",
+            )
             report.expired += 1
     schedule = deadlines.REMINDERS.days()
     if schedule:
         earliest = now - timedelta(days=schedule[0])
-        rows = Referral.objects.filter(status=S.SENT, answer_due_at__gte=now, sent_at__lte=earliest).values_list("pk", "sent_at", "reminders_sent")
+        rows = Referral.objects.filter(status=S.SENT, answer_due_at__gte=now, sent_at__lte=earliest).values_list(
+            "pk", "sent_at", "reminders_sent"
+        )
         for pk, sent_at, done in rows.iterator():
             due = sum(1 for d in schedule if sent_at + timedelta(days=d) <= now)
             if due <= done:
@@ -407,8 +610,14 @@ def expire_and_remind(*, now: datetime | None = None) -> SweepReport:
                     continue
                 referral = _lock(Referral(pk=pk))
                 _history(referral, None, S.SENT, S.SENT, _("Relance n° %(n)s envoyée au destinataire") % {"n": due})
-                _tell(case_workers_of(referral.recipient_organisation), referral=referral, organisation=referral.recipient_organisation,
-                      title=_("Relance : orientation en attente de réponse (dossier %(ref)s)") % {"ref": referral.case.reference}, key=f"referral-{pk}-reminder-{due}")
+                _tell(
+                    case_workers_of(referral.recipient_organisation),
+                    referral=referral,
+                    organisation=referral.recipient_organisation,
+                    title=_("Relance : orientation en attente de réponse (dossier %(ref)s)")
+                    % {"ref": referral.case.reference},
+                    key=f"referral-{pk}-reminder-{due}",
+                )
                 report.reminded += 1
     return report
 
@@ -421,8 +630,18 @@ AGE_BANDS = ("18-24", "25-34", "35-44", "45-54", "55+", "inconnu")
 
 
 @transaction.atomic
-def record_anonymous_notification(*, organisation, acting_user, reason: str, sex: str = "", age_band: str = "", nationality: str = "",
-                                  exploitation_forms: list[str] | None = None, exploitation_departement: str = "", exploitation_country: str = "") -> AnonymousNotification:
+def record_anonymous_notification(
+    *,
+    organisation,
+    acting_user,
+    reason: str,
+    sex: str = "",
+    age_band: str = "",
+    nationality: str = "",
+    exploitation_forms: list[str] | None = None,
+    exploitation_departement: str = "",
+    exploitation_country: str = "",
+) -> AnonymousNotification:
     """Non-identifying facts only (UK NRM « duty to notify »): no name, no birth
     date, no contact; the age is a band of adults (the person refused, which
     only an adult may do: a child is referred without consent)."""
@@ -455,8 +674,22 @@ def record_anonymous_notification(*, organisation, acting_user, reason: str, sex
     if errors:
         raise ValidationError(errors)
     notification = AnonymousNotification.objects.create(
-        organisation=organisation, recorded_by=acting_user, reason=reason, sex=sex, age_band=age_band, nationality=nationality,
-        exploitation_forms=forms, exploitation_departement=exploitation_departement, exploitation_country=exploitation_country,
+        organisation=organisation,
+        recorded_by=acting_user,
+        reason=reason,
+        sex=sex,
+        age_band=age_band,
+        nationality=nationality,
+        exploitation_forms=forms,
+        exploitation_departement=exploitation_departement,
+        exploitation_country=exploitation_country,
     )
-    audit.record(action="referral.anonymous_notification", actor=acting_user, target=notification, target_label=f"SIG-{notification.pk}", organisation=organisation, acting_organisation=organisation)
+    audit.record(
+        action="referral.anonymous_notification",
+        actor=acting_user,
+        target=notification,
+        target_label=f"SIG-{notification.pk}",
+        organisation=organisation,
+        acting_organisation=organisation,
+    )
     return notification

@@ -15,4 +15,8 @@ def sweep_referrals() -> dict:
 @task()
 def escalate_minor_steps() -> dict:
     report = escalate_overdue_steps()
-    return {"escalated": report.escalated, "chains_started": report.chains_started, "exchanges_escalated": report.exchanges_escalated}
+    return {
+        "escalated": report.escalated,
+        "chains_started": report.chains_started,
+        "exchanges_escalated": report.exchanges_escalated,
+    }

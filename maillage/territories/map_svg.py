@@ -133,9 +133,7 @@ def _clean_values(values: Mapping[str, int | None]) -> dict[str, int | None]:
         code = normalise_departement_code(raw_code)
         if code in cleaned:
             raise ValueError(f"Département présent deux fois : « {code} ».")
-        if value is not None and (
-            not isinstance(value, int) or isinstance(value, bool) or value < 0
-        ):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             raise ValueError(f"Valeur invalide pour le département {code} : {value!r}.")
         cleaned[code] = value
     # A missing département counts as 0: callers typically pass the result of a
@@ -144,9 +142,7 @@ def _clean_values(values: Mapping[str, int | None]) -> dict[str, int | None]:
 
 
 def _range_label(lower: int, upper: int) -> str:
-    return (
-        _fmt_int(lower) if lower == upper else f"{_fmt_int(lower)} à {_fmt_int(upper)}"
-    )
+    return _fmt_int(lower) if lower == upper else f"{_fmt_int(lower)} à {_fmt_int(upper)}"
 
 
 def _buckets(values: dict[str, int | None]) -> tuple[LegendBucket, ...]:
@@ -353,14 +349,8 @@ def _inset_projection(polygons, box_x: float, box_y: float):
 @cache
 def _geometry() -> tuple[dict[str, str], tuple[_Inset, ...]]:
     """Projected, simplified SVG path data per département code (cached)."""
-    raw = (
-        resources.files(__package__)
-        .joinpath("data", "departements.geojson")
-        .read_text(encoding="utf-8")
-    )
-    features = {
-        f["properties"]["code"]: f["geometry"] for f in json.loads(raw)["features"]
-    }
+    raw = resources.files(__package__).joinpath("data", "departements.geojson").read_text(encoding="utf-8")
+    features = {f["properties"]["code"]: f["geometry"] for f in json.loads(raw)["features"]}
     paths: dict[str, str] = {}
     insets: list[_Inset] = []
     total_h = len(_INSET_ORDER) * _INSET_H + (len(_INSET_ORDER) - 1) * _INSET_GAP

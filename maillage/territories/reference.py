@@ -142,11 +142,7 @@ def sort_key(text: str) -> tuple[str, str]:
 
 
 def _data_text(filename: str) -> str:
-    return (
-        resources.files(__package__)
-        .joinpath("data", filename)
-        .read_text(encoding="utf-8")
-    )
+    return resources.files(__package__).joinpath("data", filename).read_text(encoding="utf-8")
 
 
 def _clean(value: object) -> str:
@@ -171,9 +167,7 @@ def _departement_order(code: str) -> tuple[int, str]:
 def regions() -> tuple[Region, ...]:
     """The 18 current régions, in INSEE code order (overseas 01–06 first)."""
     rows = csv.DictReader(_data_text("regions.csv").splitlines())
-    return tuple(
-        sorted((Region(r["code"], r["name"]) for r in rows), key=lambda r: r.code)
-    )
+    return tuple(sorted((Region(r["code"], r["name"]) for r in rows), key=lambda r: r.code))
 
 
 @cache
@@ -233,9 +227,7 @@ def normalise_departement_code(value: str | int) -> str:
     if len(code) == 1 and code.isdigit():
         code = "0" + code
     if code not in _departements_by_code():
-        raise UnknownTerritoryError(
-            f"Département inconnu : « {str(value).strip()} ».", value
-        )
+        raise UnknownTerritoryError(f"Département inconnu : « {str(value).strip()} ».", value)
     return code
 
 
@@ -251,9 +243,7 @@ def _normalise_region_code(value: object) -> str:
     if len(code) == 1 and code.isdigit():
         code = "0" + code
     if code not in _regions_by_code():
-        raise UnknownTerritoryError(
-            f"Région inconnue : « {str(value).strip()} ».", value
-        )
+        raise UnknownTerritoryError(f"Région inconnue : « {str(value).strip()} ».", value)
     return code
 
 
@@ -283,10 +273,7 @@ def distance_km(code_a: str | int, code_b: str | int) -> float:
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
     dphi = phi2 - phi1
     dlambda = math.radians(lon2 - lon1)
-    h = (
-        math.sin(dphi / 2) ** 2
-        + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    )
+    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
     return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
@@ -298,9 +285,7 @@ def nearest_first(codes: Iterable[str | int], origin_code: str | int) -> list[st
     """
     origin = normalise_departement_code(origin_code)
     normalised = [normalise_departement_code(c) for c in codes]
-    return sorted(
-        normalised, key=lambda c: (distance_km(origin, c), _departement_order(c))
-    )
+    return sorted(normalised, key=lambda c: (distance_km(origin, c), _departement_order(c)))
 
 
 def departement_choices() -> list[tuple[str, str]]:
@@ -339,9 +324,7 @@ def _translation(domain: str, language: str) -> gettext.NullTranslations:
     try:
         return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[language])
     except OSError as exc:
-        raise ValueError(
-            f"Langue d'affichage non disponible : « {language} »."
-        ) from exc
+        raise ValueError(f"Langue d'affichage non disponible : « {language} ».") from exc
 
 
 @cache
@@ -352,10 +335,7 @@ def countries(language: str = "fr") -> tuple[Country, ...]:
     « Syrienne, République arabe »), which reads better in a nationality list.
     """
     translate = _translation("iso3166-1", language).gettext
-    items = [
-        Country(c.alpha_2, translate(getattr(c, "common_name", None) or c.name))
-        for c in pycountry.countries
-    ]
+    items = [Country(c.alpha_2, translate(getattr(c, "common_name", None) or c.name)) for c in pycountry.countries]
     return tuple(sorted(items, key=lambda c: sort_key(c.name)))
 
 
@@ -379,9 +359,7 @@ def country(code: str, language: str = "fr") -> Country:
     try:
         return _countries_by_code(language)[cleaned]
     except KeyError:
-        raise UnknownTerritoryError(
-            f"Pays inconnu : « {str(code).strip()} ».", code
-        ) from None
+        raise UnknownTerritoryError(f"Pays inconnu : « {str(code).strip()} ».", code) from None
 
 
 def country_name(code: str, language: str = "fr") -> str:
@@ -412,9 +390,7 @@ def country_choices(language: str = "fr") -> list[tuple[str, str]]:
 
 def citizenship_choices(language: str = "fr") -> list[tuple[str, str]]:
     """Special codes first (so they are not lost among 249 countries), then countries."""
-    specials = [
-        (code, _special_label(code, language)) for code in (STATELESS, UNKNOWN_COUNTRY)
-    ]
+    specials = [(code, _special_label(code, language)) for code in (STATELESS, UNKNOWN_COUNTRY)]
     return specials + country_choices(language)
 
 
@@ -444,19 +420,14 @@ EU_MEMBERSHIP: Final[tuple[tuple[str, date, date | None], ...]] = (
     ("ES", date(1986, 1, 1), None),
     ("PT", date(1986, 1, 1), None),
     *((c, date(1995, 1, 1), None) for c in ("AT", "FI", "SE")),
-    *(
-        (c, date(2004, 5, 1), None)
-        for c in ("CY", "CZ", "EE", "HU", "LT", "LV", "MT", "PL", "SI", "SK")
-    ),
+    *((c, date(2004, 5, 1), None) for c in ("CY", "CZ", "EE", "HU", "LT", "LV", "MT", "PL", "SI", "SK")),
     ("BG", date(2007, 1, 1), None),
     ("RO", date(2007, 1, 1), None),
     ("HR", date(2013, 7, 1), None),
 )
 
 # Eurostat uses its own codes for two member states and for the special cases.
-_TO_EUROSTAT: Final = MappingProxyType(
-    {"GR": "EL", "GB": "UK", STATELESS: "STLS", UNKNOWN_COUNTRY: "UNK"}
-)
+_TO_EUROSTAT: Final = MappingProxyType({"GR": "EL", "GB": "UK", STATELESS: "STLS", UNKNOWN_COUNTRY: "UNK"})
 _FROM_EUROSTAT: Final = MappingProxyType({"EL": "GR", "UK": "GB"})
 
 
@@ -477,15 +448,10 @@ def is_eu_member(code: str, on: date | None = None) -> bool:
     """Whether a country was an EU (EEC before 1993) member state on a date (default: today)."""
     iso = _iso_from_any(code)
     day = on or date.today()
-    return any(
-        c == iso and start <= day and (end is None or day < end)
-        for c, start, end in EU_MEMBERSHIP
-    )
+    return any(c == iso and start <= day and (end is None or day < end) for c, start, end in EU_MEMBERSHIP)
 
 
-def eurostat_citizenship_group(
-    code: str | None, reporting: str = "FR", on: date | None = None
-) -> EurostatGroup:
+def eurostat_citizenship_group(code: str | None, reporting: str = "FR", on: date | None = None) -> EurostatGroup:
     """Citizenship group used by Eurostat's trafficking statistics.
 
     Returns "REPORTING_COUNTRY", "OTHER_EU", "NON_EU" or "UNKNOWN". Accepts ISO
@@ -506,9 +472,7 @@ def eurostat_citizenship_group(
         raise UnknownTerritoryError(f"Pays inconnu : « {str(code).strip()} ».", code)
     reporting_iso = _iso_from_any(reporting)
     if not is_country_code(reporting_iso):
-        raise UnknownTerritoryError(
-            f"Pays déclarant inconnu : « {reporting} ».", reporting
-        )
+        raise UnknownTerritoryError(f"Pays déclarant inconnu : « {reporting} ».", reporting)
     if iso == reporting_iso:
         return EUROSTAT_REPORTING_COUNTRY
     return EUROSTAT_OTHER_EU if is_eu_member(iso, on) else EUROSTAT_NON_EU
@@ -523,11 +487,7 @@ def eurostat_citizenship_group(
 def languages(language: str = "fr") -> tuple[Language, ...]:
     """All ISO 639-1 languages (those with a two-letter code), sorted by translated name."""
     translate = _translation("iso639-3", language).gettext
-    items = [
-        Language(lang.alpha_2, translate(lang.name))
-        for lang in pycountry.languages
-        if hasattr(lang, "alpha_2")
-    ]
+    items = [Language(lang.alpha_2, translate(lang.name)) for lang in pycountry.languages if hasattr(lang, "alpha_2")]
     return tuple(sorted(items, key=lambda lang: sort_key(lang.name)))
 
 

@@ -58,9 +58,14 @@ def _menu_cache_key(request) -> str:
     # Who sees which entry depends only on the person's active memberships
     # (roles, admin flags, organisation types): they are part of the key, so a
     # role change or a removal shows at the next request.
-    signature = ",".join(f"{m.pk}:{m.role}:{int(m.is_admin)}:{m.organisation.type}" for m in request_memberships(request))
+    signature = ",".join(
+        f"{m.pk}:{m.role}:{int(m.is_admin)}:{m.organisation.type}" for m in request_memberships(request)
+    )
     return "maillage:menu:{user}:{lang}:{sig}:{versions}".format(
-        user=request.user.pk, lang=get_language(), sig=signature, versions=freshness.versions(("user", request.user.pk))
+        user=request.user.pk,
+        lang=get_language(),
+        sig=signature,
+        versions=freshness.versions(("user", request.user.pk)),
     )
 
 

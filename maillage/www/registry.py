@@ -31,7 +31,9 @@ def _organisation_panel(request):
         "members_url": reverse("organisation_members", kwargs={"slug": organisation.slug}),
     }
     if membership.is_admin:
-        invitations = policies.invitations_visible_for(request.user, organisation).filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        invitations = policies.invitations_visible_for(request.user, organisation).filter(
+            accepted_at__isnull=True, revoked_at__isnull=True
+        )
         context["pending_invitations"] = invitations.count()
         context["access_log_url"] = reverse("organisation_access_log", kwargs={"slug": organisation.slug})
     return context
@@ -39,7 +41,12 @@ def _organisation_panel(request):
 
 def _notifications_panel(request):
     count = unread_count(request.user)
-    return {"title": _("Notifications"), "template": "home/panel_notifications.html", "unread": count, "url": reverse("notifications")}
+    return {
+        "title": _("Notifications"),
+        "template": "home/panel_notifications.html",
+        "unread": count,
+        "url": reverse("notifications"),
+    }
 
 
 register_panel("organisation", _organisation_panel, order=10)

@@ -45,7 +45,9 @@ class SoftKey:
         """The JSON the page posts as `credential` after navigator.credentials.create()."""
         challenge = websafe_decode(creation_options["publicKey"]["challenge"])
         client_data = CollectedClientData.create(type="webauthn.create", challenge=challenge, origin=self.origin)
-        credential_data = AttestedCredentialData.create(b"\0" * 16, self.credential_id, ES256.from_cryptography_key(self.private_key.public_key()))
+        credential_data = AttestedCredentialData.create(
+            b"\0" * 16, self.credential_id, ES256.from_cryptography_key(self.private_key.public_key())
+        )
         flags = AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.UV | AuthenticatorData.FLAG.AT
         auth_data = AuthenticatorData.create(self._rp_id_hash(), flags, self.counter, credential_data)
         attestation = AttestationObject.create("none", auth_data, {})
@@ -62,11 +64,15 @@ class SoftKey:
         assert self.credential_id in allowed, "the server did not ask for this key"
         self.counter += 1
         client_data = CollectedClientData.create(type="webauthn.get", challenge=challenge, origin=self.origin)
-        auth_data = AuthenticatorData.create(self._rp_id_hash(), AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.UV, self.counter)
+        auth_data = AuthenticatorData.create(
+            self._rp_id_hash(), AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.UV, self.counter
+        )
         signature = self.private_key.sign(bytes(auth_data) + client_data.hash, ec.ECDSA(hashes.SHA256()))
         response = AuthenticationResponse(
             raw_id=self.credential_id,
-            response=AuthenticatorAssertionResponse(client_data=client_data, authenticator_data=auth_data, signature=signature),
+            response=AuthenticatorAssertionResponse(
+                client_data=client_data, authenticator_data=auth_data, signature=signature
+            ),
         )
         return json.dumps(dict(response))
 

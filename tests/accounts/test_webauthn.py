@@ -37,7 +37,9 @@ def add_key(user, name="Clé USB bleue", key=None):
 
 
 def add_recovery_codes(user):
-    return Authenticator.objects.create(user=user, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "00" * 20, "used_mask": 0})
+    return Authenticator.objects.create(
+        user=user, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "00" * 20, "used_mask": 0}
+    )
 
 
 def key_only_case_worker(organisation, key=None):
@@ -52,7 +54,10 @@ def sign_in_with(client, user, *records):
     client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[0])
     session = client.session
     session["account_authentication_methods_user"] = str(user.pk)
-    session["account_authentication_methods"] = [{"method": "password", "at": time.time(), "email": user.email}, *records]
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "email": user.email},
+        *records,
+    ]
     session.save()
 
 
@@ -227,7 +232,10 @@ def test_enrol_a_key_through_the_add_page(client, case_worker):
     sign_in_with(client, case_worker, used_totp(), reauthenticated(case_worker))
     page = client.get(reverse("mfa_add_webauthn"))
     key = SoftKey()
-    response = client.post(reverse("mfa_add_webauthn"), {"name": "Clé du bureau", "credential": key.register(page.context["js_data"]["creation_options"])})
+    response = client.post(
+        reverse("mfa_add_webauthn"),
+        {"name": "Clé du bureau", "credential": key.register(page.context["js_data"]["creation_options"])},
+    )
     assert response.status_code == 302
     stored = Authenticator.objects.get(user=case_worker, type=Authenticator.Type.WEBAUTHN)
     assert stored.wrap().name == "Clé du bureau"
@@ -238,7 +246,10 @@ def test_key_of_another_site_is_refused_at_enrolment(client, case_worker):
     sign_in_with(client, case_worker, used_totp(), reauthenticated(case_worker))
     page = client.get(reverse("mfa_add_webauthn"))
     phished = SoftKey(rp_id="maillage.example.org", origin="https://maillage.example.org")
-    response = client.post(reverse("mfa_add_webauthn"), {"name": "Clé", "credential": phished.register(page.context["js_data"]["creation_options"])})
+    response = client.post(
+        reverse("mfa_add_webauthn"),
+        {"name": "Clé", "credential": phished.register(page.context["js_data"]["creation_options"])},
+    )
     assert response.status_code == 200
     assert "pas été acceptée. Code incorrect." in response.content.decode()
     assert not Authenticator.objects.filter(user=case_worker, type=Authenticator.Type.WEBAUTHN).exists()
@@ -265,8 +276,12 @@ def test_forged_key_response_is_refused(client, organisation):
     page = client.get("/comptes/2fa/authenticate/")
     # Another key, not registered for this person, answering the right challenge.
     impostor = SoftKey()
-    impostor.credential_id = websafe_decode(page.context["js_data"]["request_options"]["publicKey"]["allowCredentials"][0]["id"])
-    response = client.post("/comptes/2fa/authenticate/", {"credential": impostor.sign_in(page.context["js_data"]["request_options"])})
+    impostor.credential_id = websafe_decode(
+        page.context["js_data"]["request_options"]["publicKey"]["allowCredentials"][0]["id"]
+    )
+    response = client.post(
+        "/comptes/2fa/authenticate/", {"credential": impostor.sign_in(page.context["js_data"]["request_options"])}
+    )
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     assert "pas été acceptée. Code incorrect." in response.content.decode()
@@ -304,5 +319,7 @@ def test_production_settings_never_accept_insecure_origins():
         "DEBUG": "1",
     }
     code = "from config.settings import prod; print(prod.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN, prod.MFA_PASSKEY_LOGIN_ENABLED)"
-    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert result.stdout.split() == ["False", "False"]

@@ -17,7 +17,9 @@ from tests.e2e.conftest import CHROMIUM, check_axe, follow, sign_in
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.xdist_group("e2e"),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (make test installs it)"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (make test installs it)"
+    ),
 ]
 
 # A case worker no other browser test signs in as.
@@ -35,13 +37,23 @@ def authenticator(page):
     cdp.send("WebAuthn.enable")
     created = cdp.send(
         "WebAuthn.addVirtualAuthenticator",
-        {"options": {"protocol": "ctap2", "transport": "usb", "hasResidentKey": True, "hasUserVerification": True, "isUserVerified": True}},
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
     )
     return {"cdp": cdp, "id": created["authenticatorId"]}
 
 
 def _credentials(authenticator):
-    return authenticator["cdp"].send("WebAuthn.getCredentials", {"authenticatorId": authenticator["id"]})["credentials"]
+    return authenticator["cdp"].send("WebAuthn.getCredentials", {"authenticatorId": authenticator["id"]})[
+        "credentials"
+    ]
 
 
 def _ok(tab):

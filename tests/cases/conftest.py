@@ -23,7 +23,12 @@ def base_facts(**overrides):
 
 
 def base_identity(**overrides):
-    identity = {"last_name": "Okafor", "first_name": "Blessing", "birth_date": "1995-04-02", "phone": "+33 6 00 00 00 00"}
+    identity = {
+        "last_name": "Okafor",
+        "first_name": "Blessing",
+        "birth_date": "1995-04-02",
+        "phone": "+33 6 00 00 00 00",
+    }
     identity.update(overrides)
     return identity
 

@@ -14,7 +14,10 @@ def test_seed_demo_creates_realistic_fictional_cases(tmp_path, settings):
     call_command("seed_demo", "--quiet-accounts", stdout=StringIO())
     total = Case.objects.count()
     assert 280 <= total <= 320
-    sexual = Case.objects.filter(exploitation_forms__has="PROX").count() + Case.objects.filter(exploitation_forms__has="SEX").count()
+    sexual = (
+        Case.objects.filter(exploitation_forms__has="PROX").count()
+        + Case.objects.filter(exploitation_forms__has="SEX").count()
+    )
     assert sexual > total / 2
     minors = Case.objects.filter(treated_as_minor=True).count()
     assert total / 10 < minors < total / 4

@@ -32,7 +32,9 @@ def test_query_count_of_list_and_detail_does_not_grow_with_data(client, login, c
     for n in range(15):
         other = make_case(identity=base_identity(last_name=f"Nom{n}"))
         services.add_note(case=first, acting_user=case_worker, text=f"note {n}")
-        services.add_task(case=first, acting_user=case_worker, title=f"t{n}", due_on=datetime.date.today(), assignee=case_worker)
+        services.add_task(
+            case=first, acting_user=case_worker, title=f"t{n}", due_on=datetime.date.today(), assignee=case_worker
+        )
         assert other.pk
     assert count(reverse("cases:list")) == list_small
     assert count(reverse("cases:detail", args=[first.pk])) == detail_small
@@ -43,7 +45,16 @@ def test_edit_page_logs_identity_display_and_rectifies(client, login, case_worke
     body = client.get(reverse("cases:edit", args=[case.pk])).content.decode()
     assert "Okafor" in body
     assert AuditEvent.objects.filter(kind=AuditKind.READ, action="case.identity.viewed_for_edit").count() == 1
-    data = {"last_name": "Okafor-Eze", "first_name": "Blessing", "age_status": "documented_adult", "sex": "F", "cross_border": "unknown", "relation_to_exploiter": "unknown", "first_detected_by": "other", "nationalities": ["NG"]}
+    data = {
+        "last_name": "Okafor-Eze",
+        "first_name": "Blessing",
+        "age_status": "documented_adult",
+        "sex": "F",
+        "cross_border": "unknown",
+        "relation_to_exploiter": "unknown",
+        "first_detected_by": "other",
+        "nationalities": ["NG"],
+    }
     assert client.post(reverse("cases:edit", args=[case.pk]), data).status_code == 302
     case.person.refresh_from_db()
     assert case.person.last_name == "Okafor-Eze"
@@ -51,7 +62,9 @@ def test_edit_page_logs_identity_display_and_rectifies(client, login, case_worke
 
 def test_task_assignee_must_be_member_of_the_organisation(case, case_worker, outsider):
     with pytest.raises(ValidationError):
-        services.add_task(case=case, acting_user=case_worker, title="x", due_on=datetime.date.today(), assignee=outsider)
+        services.add_task(
+            case=case, acting_user=case_worker, title="x", due_on=datetime.date.today(), assignee=outsider
+        )
 
 
 def test_task_notifies_assignee_without_identity(case, case_worker, member, django_capture_on_commit_callbacks):
@@ -59,7 +72,13 @@ def test_task_notifies_assignee_without_identity(case, case_worker, member, djan
 
     colleague = member().user
     with django_capture_on_commit_callbacks(execute=True):
-            services.add_task(case=case, acting_user=case_worker, title="Rendez-vous préfecture", due_on=datetime.date.today(), assignee=colleague)
+        services.add_task(
+            case=case,
+            acting_user=case_worker,
+            title="Rendez-vous préfecture",
+            due_on=datetime.date.today(),
+            assignee=colleague,
+        )
     note = Notification.objects.get(recipient=colleague)
     assert case.reference in note.title and "Okafor" not in note.title
 
@@ -90,7 +109,9 @@ def test_screening_page_of_incomplete_set_says_so(client, login, case_worker, ca
 
 
 def test_screening_keeps_version_and_answers(case, case_worker):
-    screening = services.record_screening(case=case, acting_user=case_worker, present_codes=["AL-DR-NATURE_JOB"], act_established=False, set_code="AL")
+    screening = services.record_screening(
+        case=case, acting_user=case_worker, present_codes=["AL-DR-NATURE_JOB"], act_established=False, set_code="AL"
+    )
     stored = Screening.objects.get(pk=screening.pk)
     assert stored.indicator_set.version == "ILO-EC-2009" and stored.present_codes == ["AL-DR-NATURE_JOB"]
     assert stored.dimensions["DR"] is False and stored.outcome == "not_met"
@@ -101,7 +122,9 @@ def test_prequalification_page_is_indicative_and_minor_needs_no_means(client, lo
 
     minor = make_case(facts=base_facts(age_status="documented_minor", birth_year=2012), identity={"last_name": "Z"})
     login(client, case_worker)
-    body = client.post(reverse("cases:prequalification", args=[minor.pk]), {"acts": ["recruter"], "purposes": ["PROX"]}).content.decode()
+    body = client.post(
+        reverse("cases:prequalification", args=[minor.pk]), {"acts": ["recruter"], "purposes": ["PROX"]}
+    ).content.decode()
     assert "indicatif" in body and "réunis" in body and "non réunis" not in body
 
 

@@ -41,23 +41,42 @@ def test_assistance_consent_statuses(case, case_worker):
 def test_reflection_minimum_is_a_setting(case, case_worker, settings):
     start = datetime.date(2026, 1, 1)
     with pytest.raises(ValidationError):
-        services.record_reflection_period(case=case, acting_user=case_worker, start=start, end=start + datetime.timedelta(days=29))
+        services.record_reflection_period(
+            case=case, acting_user=case_worker, start=start, end=start + datetime.timedelta(days=29)
+        )
     settings.CASES_REFLECTION_PERIOD_MIN_DAYS = 20
-    services.record_reflection_period(case=case, acting_user=case_worker, start=start, end=start + datetime.timedelta(days=29))
+    services.record_reflection_period(
+        case=case, acting_user=case_worker, start=start, end=start + datetime.timedelta(days=29)
+    )
 
 
 def test_reflection_interruption_needs_reason_from_closed_list(case, case_worker):
     start = datetime.date(2026, 1, 1)
     with pytest.raises(ValidationError) as exc:
-        services.record_reflection_period(case=case, acting_user=case_worker, start=start, end=start + datetime.timedelta(days=30), status="interrupted")
+        services.record_reflection_period(
+            case=case,
+            acting_user=case_worker,
+            start=start,
+            end=start + datetime.timedelta(days=30),
+            status="interrupted",
+        )
     assert "interruption_reason" in exc.value.message_dict
-    period = services.record_reflection_period(case=case, acting_user=case_worker, start=start, end=start + datetime.timedelta(days=30), status="interrupted", interruption_reason="renewed_contact")
+    period = services.record_reflection_period(
+        case=case,
+        acting_user=case_worker,
+        start=start,
+        end=start + datetime.timedelta(days=30),
+        status="interrupted",
+        interruption_reason="renewed_contact",
+    )
     assert period.interruption_reason == "renewed_contact"
 
 
 def test_reflection_reminders_before_end_and_at_expiry(case, case_worker):
     start = datetime.date(2026, 3, 1)
-    period = services.record_reflection_period(case=case, acting_user=case_worker, start=start, end=start + datetime.timedelta(days=30), status="granted")
+    period = services.record_reflection_period(
+        case=case, acting_user=case_worker, start=start, end=start + datetime.timedelta(days=30), status="granted"
+    )
     report = reminders.send_deadline_reminders(today=period.end - datetime.timedelta(days=3))
     assert report.reflection_soon == 1
     assert Notification.objects.filter(recipient=case_worker).count() == 1
@@ -71,7 +90,13 @@ def test_reflection_reminders_before_end_and_at_expiry(case, case_worker):
 
 
 def test_permit_reminder_before_expiry(case, case_worker):
-    permit = services.record_residence_permit(case=case, acting_user=case_worker, legal_basis="L425-1", start=datetime.date(2026, 1, 1), end=datetime.date(2027, 1, 1))
+    permit = services.record_residence_permit(
+        case=case,
+        acting_user=case_worker,
+        legal_basis="L425-1",
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2027, 1, 1),
+    )
     assert reminders.send_deadline_reminders(today=datetime.date(2026, 6, 1)).permits_soon == 0
     assert reminders.send_deadline_reminders(today=datetime.date(2026, 12, 1)).permits_soon == 1
     assert permit.pk
@@ -89,7 +114,13 @@ def test_erasure_refused_under_legal_hold(case, case_worker):
         services.erase_identity(case=case, acting_user=case_worker)
     assert Person.objects.get(case=case).last_name == "Okafor"
     services.set_legal_hold(case=case, acting_user=case_worker, hold=False)
-    task = services.add_task(case=case, acting_user=case_worker, title="Appeler Mme Okafor au foyer", due_on=datetime.date(2026, 5, 1), assignee=case_worker)
+    task = services.add_task(
+        case=case,
+        acting_user=case_worker,
+        title="Appeler Mme Okafor au foyer",
+        due_on=datetime.date(2026, 5, 1),
+        assignee=case_worker,
+    )
     services.erase_identity(case=case, acting_user=case_worker)
     assert Person.objects.get(case=case).last_name == ""
     task.refresh_from_db()
@@ -105,7 +136,9 @@ def test_retention_anonymises_identity_keeps_facts_and_logs(make_case, case_work
         services.change_status(case=old, target=CaseStatus.CLOSED, acting_user=case_worker, reason="support_completed")
         held = make_case(identity=base_identity(last_name="Gardé"))
         services.set_legal_hold(case=held, acting_user=case_worker, hold=True, reason="Procédure pénale")
-        services.change_status(case=held, target=CaseStatus.CLOSED, acting_user=case_worker, reason="support_completed")
+        services.change_status(
+            case=held, target=CaseStatus.CLOSED, acting_user=case_worker, reason="support_completed"
+        )
     with time_machine.travel(datetime.datetime(2024, 1, 10, 12, tzinfo=datetime.UTC), tick=False):
         recent = make_case(identity=base_identity(last_name="Récent"))
         services.change_status(case=recent, target=CaseStatus.CLOSED, acting_user=case_worker, reason="lost_contact")
@@ -156,7 +189,10 @@ def test_reasonable_grounds_for_a_french_minor(make_case, case_worker):
 
     from .conftest import base_facts
 
-    minor = make_case(facts=base_facts(nationalities=["FR"], age_status="documented_minor", birth_year=2011), identity={"last_name": "W"})
+    minor = make_case(
+        facts=base_facts(nationalities=["FR"], age_status="documented_minor", birth_year=2011),
+        identity={"last_name": "W"},
+    )
     services.change_status(case=minor, target=CaseStatus.PRESUMED, acting_user=case_worker)
     assert AssistanceMeasure.objects.filter(case=minor, code="A-EDU-CHILD").exists()
     assert not Task.objects.filter(case=minor).exists()

@@ -30,7 +30,10 @@ def test_reference_counter_per_year():
 
 def test_identity_is_encrypted_in_the_raw_database(case):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT last_name, first_name, birth_date, phone, name_hash FROM cases_person WHERE case_id = %s", [case.pk])
+        cursor.execute(
+            "SELECT last_name, first_name, birth_date, phone, name_hash FROM cases_person WHERE case_id = %s",
+            [case.pk],
+        )
         row = cursor.fetchone()
     assert all(value.startswith("gAAAAA") for value in row[:4])
     assert "Okafor" not in "".join(row)
@@ -65,7 +68,9 @@ def test_no_duplicate_warning_across_organisations(make_case, other_organisation
 def test_plain_member_and_outsider_cannot_create(plain_member, outsider, coordinator, organisation):
     for user in (plain_member, outsider, coordinator):
         with pytest.raises(PermissionDenied):
-            services.create_case(organisation=organisation, acting_user=user, facts=base_facts(), identity=base_identity())
+            services.create_case(
+                organisation=organisation, acting_user=user, facts=base_facts(), identity=base_identity()
+            )
 
 
 @pytest.mark.parametrize(
@@ -77,12 +82,21 @@ def test_plain_member_and_outsider_cannot_create(plain_member, outsider, coordin
         ({"exploitation_departement": "999"}, {}, "exploitation_departement"),
         ({"exploitation_forms": ["XYZ"]}, {}, "exploitation_forms"),
         ({"birth_year": 2999}, {"birth_date": ""}, "birth_year"),
-        ({"exploitation_start": datetime.date(2024, 5, 1), "exploitation_end": datetime.date(2024, 1, 1)}, {}, "exploitation_end"),
+        (
+            {"exploitation_start": datetime.date(2024, 5, 1), "exploitation_end": datetime.date(2024, 1, 1)},
+            {},
+            "exploitation_end",
+        ),
     ],
 )
 def test_bad_input_gives_french_field_errors_and_saves_nothing(case_worker, organisation, facts, identity, field):
     with pytest.raises(ValidationError) as exc:
-        services.create_case(organisation=organisation, acting_user=case_worker, facts=base_facts(**facts), identity=base_identity(**identity))
+        services.create_case(
+            organisation=organisation,
+            acting_user=case_worker,
+            facts=base_facts(**facts),
+            identity=base_identity(**identity),
+        )
     assert field in exc.value.message_dict
     assert Case.objects.count() == 0 and Person.objects.count() == 0
 
@@ -116,14 +130,25 @@ def test_r_age_treated_as_minor(make_case, status, reasons, expected):
 def test_status_machine_happy_path_and_reopen(case, case_worker):
     case = services.change_status(case=case, target=CaseStatus.PRESUMED, acting_user=case_worker)
     assert case.presumed_by == case_worker and case.presumed_at
-    case = services.change_status(case=case, target=CaseStatus.IDENTIFIED, acting_user=case_worker, authority="police", on=datetime.date.today(), reference="PV 123")
-    case = services.change_status(case=case, target=CaseStatus.CLOSED, acting_user=case_worker, reason="support_completed")
+    case = services.change_status(
+        case=case,
+        target=CaseStatus.IDENTIFIED,
+        acting_user=case_worker,
+        authority="police",
+        on=datetime.date.today(),
+        reference="PV 123",
+    )
+    case = services.change_status(
+        case=case, target=CaseStatus.CLOSED, acting_user=case_worker, reason="support_completed"
+    )
     assert case.closed_at and case.status_before_closure == CaseStatus.IDENTIFIED
     case = services.change_status(case=case, target="reopen", acting_user=case_worker)
     assert case.status == CaseStatus.IDENTIFIED and case.closed_at is None
 
 
-@pytest.mark.parametrize(("start", "target"), [(CaseStatus.REPORTED, CaseStatus.IDENTIFIED), (CaseStatus.REPORTED, CaseStatus.REPORTED)])
+@pytest.mark.parametrize(
+    ("start", "target"), [(CaseStatus.REPORTED, CaseStatus.IDENTIFIED), (CaseStatus.REPORTED, CaseStatus.REPORTED)]
+)
 def test_illegal_transitions_are_refused(case, case_worker, start, target):
     with pytest.raises(ValidationError):
         services.change_status(case=case, target=target, acting_user=case_worker)
@@ -160,13 +185,21 @@ def test_subject_access_export_holds_screenings_protection_and_proceedings(case,
 
     import pyzipper
 
-    services.record_screening(case=case, acting_user=case_worker, present_codes=[], act_established=True, set_code="AL")
-    services.record_protection_measure(case=case, acting_user=case_worker, beneficiary="victim", kind="physical", start=datetime.date(2026, 1, 2))
-    services.record_proceeding(case=case, acting_user=case_worker, kind="complaint", on=datetime.date(2026, 1, 3), reference="PV-77")
+    services.record_screening(
+        case=case, acting_user=case_worker, present_codes=[], act_established=True, set_code="AL"
+    )
+    services.record_protection_measure(
+        case=case, acting_user=case_worker, beneficiary="victim", kind="physical", start=datetime.date(2026, 1, 2)
+    )
+    services.record_proceeding(
+        case=case, acting_user=case_worker, kind="complaint", on=datetime.date(2026, 1, 3), reference="PV-77"
+    )
     payload = services.build_subject_access_export(case=case, acting_user=case_worker, password="un-mot-de-passe-long")
     with pyzipper.AESZipFile(io.BytesIO(payload)) as archive:
         archive.setpassword(b"un-mot-de-passe-long")
         data = json.loads(archive.read(f"{case.reference}.json"))
     assert data["screenings"][0]["set"] == "AL" and data["screenings"][0]["outcome"]
-    assert data["protection_measures"] == [{"beneficiary": "victim", "kind": "physical", "start": "2026-01-02", "end": None}]
+    assert data["protection_measures"] == [
+        {"beneficiary": "victim", "kind": "physical", "start": "2026-01-02", "end": None}
+    ]
     assert data["proceedings"] == [{"kind": "complaint", "date": "2026-01-03", "reference": "PV-77"}]

@@ -41,7 +41,12 @@ def case_urls(case, extra_ids=None):
 def document(case, case_worker):
     from maillage.cases import services
 
-    return services.add_document(case=case, acting_user=case_worker, doc_type="identity", upload=SimpleUploadedFile("passeport.pdf", PDF, content_type="application/pdf"))
+    return services.add_document(
+        case=case,
+        acting_user=case_worker,
+        doc_type="identity",
+        upload=SimpleUploadedFile("passeport.pdf", PDF, content_type="application/pdf"),
+    )
 
 
 def test_owner_case_worker_reaches_every_page(client, login, case_worker, case, document):
@@ -91,7 +96,9 @@ def test_detail_shows_identity_and_logs_each_display(client, login, case_worker,
     for expected in (1, 2):
         response = client.get(reverse("cases:detail", args=[case.pk]))
         assert "Blessing" in response.content.decode()
-        reads = AuditEvent.objects.filter(kind=AuditKind.READ, action="case.identity.viewed", object_id=str(case.pk), actor=case_worker)
+        reads = AuditEvent.objects.filter(
+            kind=AuditKind.READ, action="case.identity.viewed", object_id=str(case.pk), actor=case_worker
+        )
         assert reads.count() == expected
 
 
@@ -114,15 +121,30 @@ def test_list_is_limited_to_own_organisation(client, login, case_worker, case, m
 def test_age_banner_on_case_pages(client, login, case_worker, make_case):
     from .conftest import base_facts
 
-    minor = make_case(facts=base_facts(age_status="declared_minor_unverified", birth_year=None), identity={"last_name": "X"})
+    minor = make_case(
+        facts=base_facts(age_status="declared_minor_unverified", birth_year=None), identity={"last_name": "X"}
+    )
     login(client, case_worker)
-    for url in (reverse("cases:detail", args=[minor.pk]), reverse("cases:screening_new", args=[minor.pk]), reverse("cases:privacy", args=[minor.pk])):
+    for url in (
+        reverse("cases:detail", args=[minor.pk]),
+        reverse("cases:screening_new", args=[minor.pk]),
+        reverse("cases:privacy", args=[minor.pk]),
+    ):
         assert "Personne traitée comme mineure" in client.get(url).content.decode()
 
 
 def test_create_with_duplicate_confirmation_step(client, login, case_worker, case):
     login(client, case_worker)
-    data = {"last_name": "OKAFOR", "first_name": "Blessing", "age_status": "documented_adult", "sex": "F", "cross_border": "unknown", "relation_to_exploiter": "unknown", "first_detected_by": "other", "nationalities": ["NG"]}
+    data = {
+        "last_name": "OKAFOR",
+        "first_name": "Blessing",
+        "age_status": "documented_adult",
+        "sex": "F",
+        "cross_border": "unknown",
+        "relation_to_exploiter": "unknown",
+        "first_detected_by": "other",
+        "nationalities": ["NG"],
+    }
     response = client.post(reverse("cases:create"), data)
     assert response.status_code == 200
     assert "Doublon probable" in response.content.decode() and case.reference in response.content.decode()
@@ -134,7 +156,16 @@ def test_create_with_duplicate_confirmation_step(client, login, case_worker, cas
 
 def test_create_bad_input_shows_french_errors(client, login, case_worker):
     login(client, case_worker)
-    data = {"last_name": "Test", "birth_date": "2999-01-01", "age_status": "documented_adult", "sex": "F", "cross_border": "unknown", "relation_to_exploiter": "unknown", "first_detected_by": "other", "nationalities": ["QQ"]}
+    data = {
+        "last_name": "Test",
+        "birth_date": "2999-01-01",
+        "age_status": "documented_adult",
+        "sex": "F",
+        "cross_border": "unknown",
+        "relation_to_exploiter": "unknown",
+        "first_detected_by": "other",
+        "nationalities": ["QQ"],
+    }
     body = client.post(reverse("cases:create"), data).content.decode()
     assert "choix valide" in body or "inconnu" in body
     data["nationalities"] = ["NG"]
@@ -146,10 +177,15 @@ def test_create_bad_input_shows_french_errors(client, login, case_worker):
 def test_document_checks_type_and_size(client, login, case_worker, case, settings):
     login(client, case_worker)
     url = reverse("cases:document_add", args=[case.pk])
-    response = client.post(url, {"doc_type": "other", "file": SimpleUploadedFile("x.exe", b"MZ\x90\x00", content_type="application/pdf")})
+    response = client.post(
+        url, {"doc_type": "other", "file": SimpleUploadedFile("x.exe", b"MZ\x90\x00", content_type="application/pdf")}
+    )
     assert response.status_code == 400 and "Type de fichier non accepté" in response.content.decode()
     settings.CASES_DOCUMENT_MAX_BYTES = 10
-    response = client.post(url, {"doc_type": "other", "file": SimpleUploadedFile("x.pdf", PDF + b"0" * 20, content_type="application/pdf")})
+    response = client.post(
+        url,
+        {"doc_type": "other", "file": SimpleUploadedFile("x.pdf", PDF + b"0" * 20, content_type="application/pdf")},
+    )
     assert response.status_code == 400 and "taille maximale" in response.content.decode()
     assert not Document.objects.exists()
 
@@ -165,7 +201,14 @@ def test_screening_flow_shows_indices_reunis_never_victime(client, login, case_w
     login(client, case_worker)
     url = reverse("cases:screening_new", args=[case.pk])
     # Adult, sexual exploitation → AS (incomplete); choose AL explicitly.
-    codes = ["AL-DR-NATURE_JOB", "AL-DR-WAGES", "AL-EX-EXCESSIVE_HOURS", "AL-EX-NO_PAY", "AL-CD-CONFISCATION_DOCS", "AL-CD-DEBT_BONDAGE"]
+    codes = [
+        "AL-DR-NATURE_JOB",
+        "AL-DR-WAGES",
+        "AL-EX-EXCESSIVE_HOURS",
+        "AL-EX-NO_PAY",
+        "AL-CD-CONFISCATION_DOCS",
+        "AL-CD-DEBT_BONDAGE",
+    ]
     from maillage.identification.models import IndicatorSetVersion
 
     al = IndicatorSetVersion.objects.get(code="AL")
@@ -176,12 +219,17 @@ def test_screening_flow_shows_indices_reunis_never_victime(client, login, case_w
     screening = Screening.objects.get()
     assert screening.indicator_set.code == "AL" and screening.author == case_worker
     body = client.get(response["Location"]).content.decode()
-    assert "indices" in body and "victime" not in body.split("<main")[1].split("</main>")[0].lower().replace("victimes relève", "")
+    assert "indices" in body and "victime" not in body.split("<main")[1].split("</main>")[0].lower().replace(
+        "victimes relève", ""
+    )
 
 
 def test_screening_rejects_codes_from_another_set(client, login, case_worker, case):
     login(client, case_worker)
-    response = client.post(reverse("cases:screening_new", args=[case.pk]) + "?jeu=AL", {"set_code": "AL", "present_codes": ["CL-EX-HAZARDOUS_WORK"]})
+    response = client.post(
+        reverse("cases:screening_new", args=[case.pk]) + "?jeu=AL",
+        {"set_code": "AL", "present_codes": ["CL-EX-HAZARDOUS_WORK"]},
+    )
     assert response.status_code == 200 and "Indicateurs inconnus" in response.content.decode()
     assert not Screening.objects.exists()
 
@@ -196,21 +244,37 @@ def test_minor_cannot_be_screened_with_adult_set(case_worker, make_case):
     minor = make_case(facts=base_facts(age_status="documented_minor", birth_year=2012), identity={"last_name": "Y"})
     assert services.indicator_set_code_for(minor) == "CS"
     with pytest.raises(ValidationError):
-        services.record_screening(case=minor, acting_user=case_worker, present_codes=[], act_established=True, set_code="AL")
+        services.record_screening(
+            case=minor, acting_user=case_worker, present_codes=[], act_established=True, set_code="AL"
+        )
 
 
 def test_reflection_period_form_refuses_short_or_inverted_periods(client, login, case_worker, case):
     login(client, case_worker)
     url = reverse("cases:record_add", args=[case.pk, "reflexion"])
     start = datetime.date(2026, 3, 1)
-    body = client.post(url, {"start": start, "end": start - datetime.timedelta(days=1), "status": "granted"}).content.decode()
+    body = client.post(
+        url, {"start": start, "end": start - datetime.timedelta(days=1), "status": "granted"}
+    ).content.decode()
     assert "postérieure à son début" in body
-    body = client.post(url, {"start": start, "end": start + datetime.timedelta(days=20), "status": "granted"}).content.decode()
+    body = client.post(
+        url, {"start": start, "end": start + datetime.timedelta(days=20), "status": "granted"}
+    ).content.decode()
     assert "au moins 30 jours" in body
-    body = client.post(url, {"start": start, "end": start + datetime.timedelta(days=30), "status": "interrupted"}).content.decode()
+    body = client.post(
+        url, {"start": start, "end": start + datetime.timedelta(days=30), "status": "interrupted"}
+    ).content.decode()
     assert "motif" in body
     assert not ReflectionPeriod.objects.exists()
-    response = client.post(url, {"start": start, "end": start + datetime.timedelta(days=30), "status": "granted", "granting_authority": "Préfecture de police"})
+    response = client.post(
+        url,
+        {
+            "start": start,
+            "end": start + datetime.timedelta(days=30),
+            "status": "granted",
+            "granting_authority": "Préfecture de police",
+        },
+    )
     assert response.status_code == 302 and ReflectionPeriod.objects.count() == 1
 
 
@@ -234,7 +298,9 @@ def test_export_requires_reauthentication(client, login, case_worker, case):
 def test_export_is_an_aes_zip_with_the_identity(client, login, case_worker, case):
     login(client, case_worker)
     session = client.session
-    session["account_authentication_methods"].append({"method": "password", "at": time.time(), "reauthenticated": True})
+    session["account_authentication_methods"].append(
+        {"method": "password", "at": time.time(), "reauthenticated": True}
+    )
     session.save()
     response = client.post(reverse("cases:export", args=[case.pk]), {"password": "un-mot-de-passe-long"})
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
@@ -249,7 +315,13 @@ def test_export_is_an_aes_zip_with_the_identity(client, login, case_worker, case
 def test_home_panel_and_menu(client, login, case_worker, case):
     from maillage.cases import services
 
-    services.add_task(case=case, acting_user=case_worker, title="Appeler l'avocate", due_on=datetime.date.today(), assignee=case_worker)
+    services.add_task(
+        case=case,
+        acting_user=case_worker,
+        title="Appeler l'avocate",
+        due_on=datetime.date.today(),
+        assignee=case_worker,
+    )
     login(client, case_worker)
     body = client.get(reverse("home")).content.decode()
     assert "Mes tâches et échéances" in body and "Appeler l" in body and case.reference in body
@@ -262,23 +334,43 @@ def test_menu_hidden_for_coordinator(client, login, coordinator):
     assert reverse("cases:list") not in body
 
 
-def test_permit_renewal_from_the_page_lists_only_this_cases_permits_and_stops_the_reminder(client, login, case_worker, case, make_case):
+def test_permit_renewal_from_the_page_lists_only_this_cases_permits_and_stops_the_reminder(
+    client, login, case_worker, case, make_case
+):
     from maillage.cases import reminders, services
     from maillage.cases.models import ResidencePermit
 
-    first = services.record_residence_permit(case=case, acting_user=case_worker, legal_basis="L425-1", start=datetime.date(2026, 1, 1), end=datetime.date(2027, 1, 1))
+    first = services.record_residence_permit(
+        case=case,
+        acting_user=case_worker,
+        legal_basis="L425-1",
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2027, 1, 1),
+    )
     other = make_case()
-    foreign = services.record_residence_permit(case=other, acting_user=case_worker, legal_basis="L425-4", start=datetime.date(2026, 2, 1), end=datetime.date(2027, 1, 15))
+    foreign = services.record_residence_permit(
+        case=other,
+        acting_user=case_worker,
+        legal_basis="L425-4",
+        start=datetime.date(2026, 2, 1),
+        end=datetime.date(2027, 1, 15),
+    )
     login(client, case_worker)
     url = reverse("cases:record_add", args=[case.pk, "sejour"])
     body = client.get(url).content.decode()
     assert f'value="{first.pk}"' in body and f'value="{foreign.pk}"' not in body
     # Another case's permit cannot be picked by guessing its id.
-    response = client.post(url, {"legal_basis": "L425-1", "start": "2027-01-01", "end": "2028-01-01", "renewal_of": foreign.pk})
+    response = client.post(
+        url, {"legal_basis": "L425-1", "start": "2027-01-01", "end": "2028-01-01", "renewal_of": foreign.pk}
+    )
     assert response.status_code == 200 and ResidencePermit.objects.filter(case=case).count() == 1
-    response = client.post(url, {"legal_basis": "L425-1", "start": "2027-01-01", "end": "2028-01-01", "renewal_of": first.pk})
+    response = client.post(
+        url, {"legal_basis": "L425-1", "start": "2027-01-01", "end": "2028-01-01", "renewal_of": first.pk}
+    )
     assert response.status_code == 302
     assert ResidencePermit.objects.get(case=case, start=datetime.date(2027, 1, 1)).renewal_of == first
     assert "renouvellement" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     # The renewed permit no longer triggers the expiry reminder; the renewal will, later.
-    assert reminders.send_deadline_reminders(today=datetime.date(2026, 12, 1)).permits_soon == 1  # the other case's permit only
+    assert (
+        reminders.send_deadline_reminders(today=datetime.date(2026, 12, 1)).permits_soon == 1
+    )  # the other case's permit only

@@ -17,8 +17,17 @@ def paris(*args):
 @pytest.fixture
 def group(db, coordinator, coordination, organisation, plain_member):
     """A members-only group led by the coordination, with a member from an association."""
-    group = services.create_group(acting_user=coordinator, name="Groupe coordination mineurs", lead_organisation=coordination, pilot=coordinator, focus="minors", visibility="members")
-    services.add_group_member(group=group, user=plain_member, organisation=organisation, role="member", acting_user=coordinator)
+    group = services.create_group(
+        acting_user=coordinator,
+        name="Groupe coordination mineurs",
+        lead_organisation=coordination,
+        pilot=coordinator,
+        focus="minors",
+        visibility="members",
+    )
+    services.add_group_member(
+        group=group, user=plain_member, organisation=organisation, role="member", acting_user=coordinator
+    )
     return group
 
 
@@ -30,4 +39,11 @@ def other_member(db):
 
 @pytest.fixture
 def future_meeting(group, coordinator):
-    return services.schedule_meeting(acting_user=coordinator, group=group, title="Réunion de lancement", starts_at=paris(2031, 6, 10, 14, 0), ends_at=paris(2031, 6, 10, 16, 0), place="MIPROF, Paris")
+    return services.schedule_meeting(
+        acting_user=coordinator,
+        group=group,
+        title="Réunion de lancement",
+        starts_at=paris(2031, 6, 10, 14, 0),
+        ends_at=paris(2031, 6, 10, 16, 0),
+        place="MIPROF, Paris",
+    )

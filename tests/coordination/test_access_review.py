@@ -26,7 +26,9 @@ def _feed_titles(client, token):
     return [str(e["SUMMARY"]) for e in Calendar.from_ical(response.content).walk("VEVENT")]
 
 
-def test_leaving_the_organisation_empties_the_personal_feed(client, future_meeting, coordinator, plain_member, organisation):
+def test_leaving_the_organisation_empties_the_personal_feed(
+    client, future_meeting, coordinator, plain_member, organisation
+):
     services.invite(meeting=future_meeting, user=plain_member, acting_user=coordinator)
     issued = services.issue_feed_token(acting_user=plain_member)
     assert _feed_titles(client, issued.token) == ["Réunion de lancement"]
@@ -41,7 +43,9 @@ def test_invitee_who_moved_to_another_organisation_no_longer_sees_a_members_only
 ):
     services.invite(meeting=future_meeting, user=plain_member, acting_user=coordinator)
     MembershipFactory(user=plain_member, organisation=OrganisationFactory())
-    services.record_decision(acting_user=coordinator, meeting=future_meeting, statement="Décision confidentielle du groupe")
+    services.record_decision(
+        acting_user=coordinator, meeting=future_meeting, statement="Décision confidentielle du groupe"
+    )
     login(client, plain_member)
     assert client.get(f"/coordination/reunions/{future_meeting.pk}/").status_code == 200
     _leave(plain_member, organisation)
@@ -68,7 +72,11 @@ def test_appointment_meeting_stays_visible_to_both_sides(coordinator, coordinati
 
 
 def _letter(user, **kwargs):
-    defaults = {"direction": LetterDirection.INCOMING, "letter_date": dt.date(2013, 5, 7), "received_on": dt.date(2013, 5, 10)}
+    defaults = {
+        "direction": LetterDirection.INCOMING,
+        "letter_date": dt.date(2013, 5, 7),
+        "received_on": dt.date(2013, 5, 10),
+    }
     return services.register_letter(acting_user=user, **{**defaults, **kwargs})
 
 
@@ -85,9 +93,18 @@ def test_letter_page_does_not_reveal_other_organisations_letters(
         in_reply_to=other,
         expects_reply=False,
     )
-    private_group = services.create_group(acting_user=coordinator, name="Groupe restreint préfectures", lead_organisation=coordination, visibility="members")
+    private_group = services.create_group(
+        acting_user=coordinator,
+        name="Groupe restreint préfectures",
+        lead_organisation=coordination,
+        visibility="members",
+    )
     forwarded = _letter(
-        coordinator, subject="Transmission au parquet", sender_organisation=organisation, recipient_organisation=other_organisation, group=private_group
+        coordinator,
+        subject="Transmission au parquet",
+        sender_organisation=organisation,
+        recipient_organisation=other_organisation,
+        group=private_group,
     )
     _letter(
         coordinator,
@@ -114,8 +131,16 @@ def test_letter_page_does_not_reveal_other_organisations_letters(
     assert "Relance confidentielle" in html and "Groupe restreint" in html
 
 
-def test_network_subgroup_page_does_not_name_a_members_only_parent(client, login, group, coordinator, coordination, other_member):
-    sub = services.create_group(acting_user=coordinator, name="Sous-groupe ouvert", lead_organisation=coordination, parent=group, visibility="network")
+def test_network_subgroup_page_does_not_name_a_members_only_parent(
+    client, login, group, coordinator, coordination, other_member
+):
+    sub = services.create_group(
+        acting_user=coordinator,
+        name="Sous-groupe ouvert",
+        lead_organisation=coordination,
+        parent=group,
+        visibility="network",
+    )
     login(client, other_member)
     html = client.get(f"/coordination/groupes/{sub.pk}/").content.decode()
     assert "Sous-groupe ouvert" in html and group.name not in html

@@ -13,7 +13,9 @@ from maillage.coordination.models import AgendaItem
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("url", ["/plan/", "/coordination/dossiers/3/", "https://www.legifrance.gouv.fr/", "http://example.org/a?b=c"])
+@pytest.mark.parametrize(
+    "url", ["/plan/", "/coordination/dossiers/3/", "https://www.legifrance.gouv.fr/", "http://example.org/a?b=c"]
+)
 def test_site_and_web_addresses_are_accepted(future_meeting, coordinator, url):
     item = services.add_agenda_item(meeting=future_meeting, acting_user=coordinator, title="Point", link_url=url)
     assert item.link_url == url and item.safe_link_url == url
@@ -21,7 +23,15 @@ def test_site_and_web_addresses_are_accepted(future_meeting, coordinator, url):
 
 @pytest.mark.parametrize(
     "url",
-    ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>", "//evil.example/", "/\\evil.example", "vbscript:x", "mesure 3"],
+    [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "//evil.example/",
+        "/\\evil.example",
+        "vbscript:x",
+        "mesure 3",
+    ],
 )
 def test_other_links_are_refused_in_french_and_nothing_written(future_meeting, coordinator, url):
     with pytest.raises(ValidationError) as exc:
@@ -33,7 +43,10 @@ def test_other_links_are_refused_in_french_and_nothing_written(future_meeting, c
 
 def test_the_form_shows_the_refusal_on_the_field(client, login, future_meeting, coordinator):
     login(client, coordinator)
-    response = client.post(f"/coordination/reunions/{future_meeting.pk}/ordre-du-jour/", {"title": "Point", "link_url": "javascript:alert(1)"})
+    response = client.post(
+        f"/coordination/reunions/{future_meeting.pk}/ordre-du-jour/",
+        {"title": "Point", "link_url": "javascript:alert(1)"},
+    )
     assert response.status_code == 200
     assert "adresse de Maillage" in response.content.decode()
     assert not AgendaItem.objects.exists()
@@ -41,7 +54,9 @@ def test_the_form_shows_the_refusal_on_the_field(client, login, future_meeting, 
 
 def test_a_stored_unsafe_link_is_never_rendered_as_a_link(client, login, future_meeting, plain_member, coordinator):
     # A row written before the check (or by another path) is shown without its link.
-    AgendaItem.objects.create(meeting=future_meeting, position=1, title="Point piégé", link_url="javascript:alert(document.cookie)")
+    AgendaItem.objects.create(
+        meeting=future_meeting, position=1, title="Point piégé", link_url="javascript:alert(document.cookie)"
+    )
     services.add_agenda_item(meeting=future_meeting, acting_user=coordinator, title="Point sûr", link_url="/plan/")
     services.invite(meeting=future_meeting, user=plain_member, acting_user=coordinator)
     login(client, plain_member)

@@ -16,7 +16,9 @@ from tests.e2e.conftest import CHROMIUM, check_axe, follow, sign_in
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.xdist_group("e2e"),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (make test installs it)"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (make test installs it)"
+    ),
 ]
 
 COORDINATOR = "coordination@demo.maillage.fr"
@@ -92,7 +94,9 @@ def test_close_an_action_from_my_actions(page, live_app):
     row.locator("select[name=status]").select_option("done")
     follow(row.get_by_role("button", name="Mettre à jour"))
     assert page.get_by_text("Action mise à jour.").count() >= 1
-    assert page.locator("tr", has_text="Diffuser le mandat du groupe aux préfectures").count() == 0  # only open actions by default
+    assert (
+        page.locator("tr", has_text="Diffuser le mandat du groupe aux préfectures").count() == 0
+    )  # only open actions by default
 
 
 def test_coordination_pages_are_accessible(page, live_app):
@@ -133,7 +137,9 @@ def _query(live_app, sql, *params):
 
 def test_guest_answers_from_the_personal_link_without_an_account(page, live_app):
     base = live_app["base"]
-    [(body,)] = _query(live_app, 'SELECT body FROM notifications_outboundemail WHERE "to" = ? ORDER BY id DESC LIMIT 1', DEMO_GUEST)
+    [(body,)] = _query(
+        live_app, 'SELECT body FROM notifications_outboundemail WHERE "to" = ? ORDER BY id DESC LIMIT 1', DEMO_GUEST
+    )
     path = re.search(r"/coordination/invitation/[A-Za-z0-9_-]+/", body).group(0)
     others = _query(
         live_app,

@@ -15,7 +15,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_national_cause_dossier_gets_the_checklist(coordinator, organisation, coordination):
-    dossier = services.create_dossier(acting_user=coordinator, title="La traite, grande cause nationale", kind=DossierKind.NATIONAL_CAUSE, lead_organisation=organisation, supporting_organisations=[coordination])
+    dossier = services.create_dossier(
+        acting_user=coordinator,
+        title="La traite, grande cause nationale",
+        kind=DossierKind.NATIONAL_CAUSE,
+        lead_organisation=organisation,
+        supporting_organisations=[coordination],
+    )
     labels = list(dossier.steps.values_list("label", flat=True))
     assert labels[0] == "Appel à candidatures du Premier ministre"
     assert "Dossier : derniers comptes approuvés" in labels
@@ -28,21 +34,30 @@ def test_national_cause_dossier_gets_the_checklist(coordinator, organisation, co
 
 
 def test_other_kinds_start_empty_and_steps_can_be_added(plain_member, organisation):
-    dossier = services.create_dossier(acting_user=plain_member, title="Proposition de loi", kind=DossierKind.LEGISLATIVE, lead_organisation=organisation)
+    dossier = services.create_dossier(
+        acting_user=plain_member,
+        title="Proposition de loi",
+        kind=DossierKind.LEGISLATIVE,
+        lead_organisation=organisation,
+    )
     assert not dossier.steps.exists()
     services.add_step(dossier=dossier, label="Rencontre rapporteur", due_on=None, acting_user=plain_member)
     assert dossier.steps.count() == 1
 
 
 def test_dossier_visibility(coordinator, organisation, plain_member, outsider):
-    dossier = services.create_dossier(acting_user=coordinator, title="D", kind=DossierKind.OTHER, lead_organisation=organisation)
+    dossier = services.create_dossier(
+        acting_user=coordinator, title="D", kind=DossierKind.OTHER, lead_organisation=organisation
+    )
     assert dossier in policies.dossiers_visible_to(plain_member)
     assert dossier not in policies.dossiers_visible_to(outsider)
 
 
 def test_cannot_lead_a_dossier_for_another_organisation(outsider, organisation):
     with pytest.raises(PermissionDenied):
-        services.create_dossier(acting_user=outsider, title="D", kind=DossierKind.OTHER, lead_organisation=organisation)
+        services.create_dossier(
+            acting_user=outsider, title="D", kind=DossierKind.OTHER, lead_organisation=organisation
+        )
 
 
 def test_appointment_slot_picked_becomes_a_meeting_with_invitations(coordinator, coordination, organisation):
@@ -63,7 +78,10 @@ def test_appointment_slot_picked_becomes_a_meeting_with_invitations(coordinator,
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.BOOKED
     assert meeting.starts_at == paris(2031, 6, 4, 15)
-    assert set(MeetingInvitation.objects.filter(meeting=meeting).values_list("user_id", flat=True)) == {coordinator.pk, target.pk}
+    assert set(MeetingInvitation.objects.filter(meeting=meeting).values_list("user_id", flat=True)) == {
+        coordinator.pk,
+        target.pk,
+    }
     assert OutboundEmail.objects.filter(ics_method="REQUEST").count() == 2
     with pytest.raises(ValidationError):
         services.pick_slot(appointment=appointment, slot=slot, acting_user=target)
@@ -71,9 +89,21 @@ def test_appointment_slot_picked_becomes_a_meeting_with_invitations(coordinator,
 
 def test_appointment_slots_must_be_valid(coordinator, coordination, organisation):
     with pytest.raises(ValidationError):
-        services.propose_appointment(acting_user=coordinator, proposer_organisation=coordination, target_organisation=organisation, subject="x", slots=[(paris(2031, 6, 3, 10), paris(2031, 6, 3, 9))])
+        services.propose_appointment(
+            acting_user=coordinator,
+            proposer_organisation=coordination,
+            target_organisation=organisation,
+            subject="x",
+            slots=[(paris(2031, 6, 3, 10), paris(2031, 6, 3, 9))],
+        )
     with pytest.raises(ValidationError):
-        services.propose_appointment(acting_user=coordinator, proposer_organisation=coordination, target_organisation=organisation, subject="x", slots=[(paris(2001, 6, 3, 10), paris(2001, 6, 3, 11))])
+        services.propose_appointment(
+            acting_user=coordinator,
+            proposer_organisation=coordination,
+            target_organisation=organisation,
+            subject="x",
+            slots=[(paris(2001, 6, 3, 10), paris(2001, 6, 3, 11))],
+        )
 
 
 def test_a_slot_that_has_passed_cannot_be_picked(client, login, coordinator, coordination, organisation):
@@ -123,7 +153,10 @@ def test_an_organisation_without_administrator_still_hears_of_the_proposal(coord
         place="Paris",
         slots=[(paris(2031, 6, 3, 10), paris(2031, 6, 3, 11))],
     )
-    assert Notification.objects.filter(recipient=only_member).exists() and OutboundEmail.objects.filter(to=only_member.email).exists()
+    assert (
+        Notification.objects.filter(recipient=only_member).exists()
+        and OutboundEmail.objects.filter(to=only_member.email).exists()
+    )
 
 
 def test_with_administrators_only_they_are_told(coordinator, coordination, organisation):

@@ -17,11 +17,18 @@ pytestmark = pytest.mark.django_db
 
 def _upcoming(group, coordinator):
     return services.schedule_meeting(
-        acting_user=coordinator, group=group, title="Réunion à venir", starts_at=paris(2031, 1, 1, 10), ends_at=paris(2031, 1, 1, 12), place="Paris"
+        acting_user=coordinator,
+        group=group,
+        title="Réunion à venir",
+        starts_at=paris(2031, 1, 1, 10),
+        ends_at=paris(2031, 1, 1, 12),
+        place="Paris",
     )
 
 
-def test_a_removed_member_loses_the_group_and_its_coming_invitations(group, coordinator, plain_member, django_capture_on_commit_callbacks):
+def test_a_removed_member_loses_the_group_and_its_coming_invitations(
+    group, coordinator, plain_member, django_capture_on_commit_callbacks
+):
     meeting = _upcoming(group, coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         services.invite_group_members(meeting=meeting, acting_user=coordinator)
@@ -60,7 +67,13 @@ def test_removal_through_the_pages(client, login, group, coordinator, plain_memb
     assert not GroupMember.objects.filter(pk=member.pk).exists()
     login(client, plain_member)
     assert (
-        client.post(reverse("coordination:group_member_remove", args=[group.pk, GroupMember.objects.get(user=coordinator, group=group).pk])).status_code == 404
+        client.post(
+            reverse(
+                "coordination:group_member_remove",
+                args=[group.pk, GroupMember.objects.get(user=coordinator, group=group).pk],
+            )
+        ).status_code
+        == 404
     )
 
 

@@ -41,20 +41,35 @@ def test_group_creation_is_audited(group):
 
 def test_member_must_belong_to_the_organisation_they_represent(group, coordinator, other_member, organisation):
     with pytest.raises(ValidationError) as exc:
-        services.add_group_member(group=group, user=other_member, organisation=organisation, role="member", acting_user=coordinator)
+        services.add_group_member(
+            group=group, user=other_member, organisation=organisation, role="member", acting_user=coordinator
+        )
     assert "membre active" in str(exc.value)
 
 
 def test_subgroup(group, coordinator, coordination):
-    sub = services.create_group(acting_user=coordinator, name="Sous-groupe mineurs non accompagnés", lead_organisation=coordination, parent=group)
+    sub = services.create_group(
+        acting_user=coordinator,
+        name="Sous-groupe mineurs non accompagnés",
+        lead_organisation=coordination,
+        parent=group,
+    )
     assert list(group.subgroups.all()) == [sub]
 
 
-def test_group_page_shows_next_meeting_open_decisions_and_overdue_actions(client, login, group, coordinator, plain_member, future_meeting):
+def test_group_page_shows_next_meeting_open_decisions_and_overdue_actions(
+    client, login, group, coordinator, plain_member, future_meeting
+):
     import datetime as dt
 
     services.record_decision(acting_user=coordinator, group=group, statement="Créer une fiche réflexe mineurs")
-    services.create_action(acting_user=coordinator, group=group, title="Rédiger la fiche", owner_user=plain_member, due_on=dt.date(2020, 1, 1))
+    services.create_action(
+        acting_user=coordinator,
+        group=group,
+        title="Rédiger la fiche",
+        owner_user=plain_member,
+        due_on=dt.date(2020, 1, 1),
+    )
     login(client, plain_member)
     html = client.get(f"/coordination/groupes/{group.pk}/").content.decode()
     assert "Réunion de lancement" in html
@@ -65,7 +80,9 @@ def test_group_page_shows_next_meeting_open_decisions_and_overdue_actions(client
 def test_decision_review_date_brings_it_back(group, coordinator):
     import datetime as dt
 
-    decision = services.record_decision(acting_user=coordinator, group=group, statement="Revoir", review_on=dt.date(2020, 1, 1))
+    decision = services.record_decision(
+        acting_user=coordinator, group=group, statement="Revoir", review_on=dt.date(2020, 1, 1)
+    )
     assert decision in selectors.decisions_due_for_review(coordinator)
 
 

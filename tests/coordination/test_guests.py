@@ -55,7 +55,11 @@ def _token_from(body: str) -> str:
 @pytest.fixture
 def issued(future_meeting, coordinator):
     return services.invite_guest(
-        meeting=future_meeting, acting_user=coordinator, name="Ioana Marin", email=GUEST_EMAIL, organisation_name="Parquet de Bucarest"
+        meeting=future_meeting,
+        acting_user=coordinator,
+        name="Ioana Marin",
+        email=GUEST_EMAIL,
+        organisation_name="Parquet de Bucarest",
     )
 
 
@@ -85,18 +89,28 @@ def test_guest_receives_the_same_calendar_invitation_with_a_personal_link(issued
     guest.refresh_from_db()
     assert guest.token_hash == services.hash_token(issued.token)
     assert issued.token not in guest.token_hash
-    assert AuditEvent.objects.filter(action="coordination.guest_invited", object_id=str(future_meeting.pk), details__guest_id=guest.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="coordination.guest_invited", object_id=str(future_meeting.pk), details__guest_id=guest.pk
+    ).exists()
 
 
 def test_guest_with_a_directory_organisation(future_meeting, coordinator, organisation):
-    issued = services.invite_guest(meeting=future_meeting, acting_user=coordinator, name="Experte", email="Experte@Exemple.FR", organisation=organisation)
+    issued = services.invite_guest(
+        meeting=future_meeting,
+        acting_user=coordinator,
+        name="Experte",
+        email="Experte@Exemple.FR",
+        organisation=organisation,
+    )
     assert issued.guest.email == "experte@exemple.fr"
     assert issued.guest.organisation_label == organisation.display_name
 
 
 def test_same_address_twice_is_refused(issued, future_meeting, coordinator):
     with pytest.raises(ValidationError) as exc:
-        services.invite_guest(meeting=future_meeting, acting_user=coordinator, name="Autre nom", email=GUEST_EMAIL.upper())
+        services.invite_guest(
+            meeting=future_meeting, acting_user=coordinator, name="Autre nom", email=GUEST_EMAIL.upper()
+        )
     assert "déjà invitée à la réunion comme personne extérieure" in str(exc.value)
     assert MeetingGuest.objects.count() == 1
     assert OutboundEmail.objects.filter(to=GUEST_EMAIL).count() == 1
@@ -105,7 +119,9 @@ def test_same_address_twice_is_refused(issued, future_meeting, coordinator):
 def test_address_of_a_user_already_invited_is_refused(future_meeting, coordinator, plain_member):
     services.invite(meeting=future_meeting, user=plain_member, acting_user=coordinator)
     with pytest.raises(ValidationError) as exc:
-        services.invite_guest(meeting=future_meeting, acting_user=coordinator, name="Doublon", email=plain_member.email.upper())
+        services.invite_guest(
+            meeting=future_meeting, acting_user=coordinator, name="Doublon", email=plain_member.email.upper()
+        )
     assert "déjà invitée à la réunion avec son compte Maillage" in str(exc.value)
     assert not MeetingGuest.objects.exists()
 
@@ -121,7 +137,12 @@ def test_a_user_whose_address_is_already_a_guest_is_not_invited_twice(future_mee
 
 
 @pytest.mark.parametrize(
-    ("email", "message"), [("", "Indiquez l'adresse électronique"), ("   ", "Indiquez l'adresse électronique"), ("pas-une-adresse", "n'est pas valide")]
+    ("email", "message"),
+    [
+        ("", "Indiquez l'adresse électronique"),
+        ("   ", "Indiquez l'adresse électronique"),
+        ("pas-une-adresse", "n'est pas valide"),
+    ],
 )
 def test_guest_without_a_valid_address_is_refused_and_nothing_written(future_meeting, coordinator, email, message):
     with pytest.raises(ValidationError) as exc:
@@ -135,7 +156,12 @@ def test_guest_without_a_valid_address_is_refused_and_nothing_written(future_mee
 def test_directory_and_free_text_organisation_together_are_refused(future_meeting, coordinator, organisation):
     with pytest.raises(ValidationError) as exc:
         services.invite_guest(
-            meeting=future_meeting, acting_user=coordinator, name="X", email="x@exemple.fr", organisation=organisation, organisation_name="Autre"
+            meeting=future_meeting,
+            acting_user=coordinator,
+            name="X",
+            email="x@exemple.fr",
+            organisation=organisation,
+            organisation_name="Autre",
         )
     assert "pas les deux" in str(exc.value)
 
@@ -176,7 +202,12 @@ def test_a_rolled_back_invitation_sends_nothing(future_meeting, coordinator, dja
 
 
 def test_update_sends_the_new_sequence_to_guests_without_a_link(issued, future_meeting, coordinator):
-    services.update_meeting(meeting=future_meeting, acting_user=coordinator, starts_at=paris(2031, 6, 11, 14), ends_at=paris(2031, 6, 11, 16))
+    services.update_meeting(
+        meeting=future_meeting,
+        acting_user=coordinator,
+        starts_at=paris(2031, 6, 11, 14),
+        ends_at=paris(2031, 6, 11, 16),
+    )
     email = OutboundEmail.objects.filter(to=GUEST_EMAIL).order_by("pk").last()
     assert email.subject == "Modifié : Réunion de lancement"
     _cal, event = _event(email.ics)
@@ -199,7 +230,9 @@ def test_meeting_cancellation_reaches_guests(issued, future_meeting, coordinator
 
 def test_removing_a_guest_cancels_for_that_guest_only(issued, future_meeting, coordinator, plain_member):
     services.invite(meeting=future_meeting, user=plain_member, acting_user=coordinator)
-    other = services.invite_guest(meeting=future_meeting, acting_user=coordinator, name="Autre invitée", email="autre@exemple.fr")
+    other = services.invite_guest(
+        meeting=future_meeting, acting_user=coordinator, name="Autre invitée", email="autre@exemple.fr"
+    )
     before = OutboundEmail.objects.count()
     services.remove_guest(guest=issued.guest, acting_user=coordinator)
     new = list(OutboundEmail.objects.order_by("pk")[before:])
@@ -225,7 +258,9 @@ def test_removing_a_guest_cancels_for_that_guest_only(issued, future_meeting, co
 
 def test_a_removed_guest_can_be_invited_again_with_a_new_link(issued, future_meeting, coordinator):
     services.remove_guest(guest=issued.guest, acting_user=coordinator)
-    again = services.invite_guest(meeting=future_meeting, acting_user=coordinator, name="Ioana Marin", email=GUEST_EMAIL)
+    again = services.invite_guest(
+        meeting=future_meeting, acting_user=coordinator, name="Ioana Marin", email=GUEST_EMAIL
+    )
     assert again.guest.pk != issued.guest.pk
     assert again.token != issued.token
 
@@ -246,7 +281,9 @@ def test_resend_issues_a_new_link_and_the_old_one_stops_working(client, issued, 
 # --- The guest's page -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("answer", "label"), [("accepted", "Accepte"), ("declined", "Décline"), ("tentative", "Peut-être")])
+@pytest.mark.parametrize(
+    ("answer", "label"), [("accepted", "Accepte"), ("declined", "Décline"), ("tentative", "Peut-être")]
+)
 def test_guest_answers_without_an_account(client, issued, answer, label):
     response = client.post(issued.path, {"response": answer})
     assert response.status_code == 302
@@ -321,12 +358,20 @@ def test_replies_after_the_meeting_are_refused(client, issued):
 
 
 def test_guest_page_shows_the_meeting_and_nothing_else(client, future_meeting, coordinator, plain_member, group):
-    services.update_meeting(meeting=future_meeting, acting_user=coordinator, mode="hybrid", video_url="https://visio.example.fr/lancement")
+    services.update_meeting(
+        meeting=future_meeting, acting_user=coordinator, mode="hybrid", video_url="https://visio.example.fr/lancement"
+    )
     services.invite(meeting=future_meeting, user=plain_member, acting_user=coordinator)
-    services.add_agenda_item(meeting=future_meeting, acting_user=coordinator, title="Point confidentiel de l'ordre du jour")
+    services.add_agenda_item(
+        meeting=future_meeting, acting_user=coordinator, title="Point confidentiel de l'ordre du jour"
+    )
     services.record_decision(acting_user=coordinator, meeting=future_meeting, statement="Décision interne du groupe")
     services.invite_guest(
-        meeting=future_meeting, acting_user=coordinator, name="Autre Personne Extérieure", email="autre@exemple.fr", organisation_name="Organisation voisine"
+        meeting=future_meeting,
+        acting_user=coordinator,
+        name="Autre Personne Extérieure",
+        email="autre@exemple.fr",
+        organisation_name="Organisation voisine",
     )
     guest = MeetingGuestFactory(meeting=future_meeting, token="jeton-de-test-" + "x" * 40, name="Invitée Test")
     page = client.get("/coordination/invitation/jeton-de-test-" + "x" * 40 + "/").content.decode()
@@ -365,7 +410,8 @@ def test_the_guest_page_is_the_only_new_anonymous_page_of_coordination():
     anonymous = {
         p.name
         for p in walk(get_resolver().url_patterns)
-        if p.callback.__module__ == "maillage.www.coordination.views" and getattr(p.callback, "login_required", True) is False
+        if p.callback.__module__ == "maillage.www.coordination.views"
+        and getattr(p.callback, "login_required", True) is False
     }
     assert anonymous == {"feed", "guest_reply"}
 
@@ -388,12 +434,16 @@ def test_invite_a_guest_from_the_meeting_page(client, login, future_meeting, coo
     assert "Expert" in page and "Université" in page and "expert@exemple.fr" in page
 
 
-def test_members_see_guests_but_not_their_addresses_and_cannot_manage_them(client, login, issued, future_meeting, plain_member, outsider):
+def test_members_see_guests_but_not_their_addresses_and_cannot_manage_them(
+    client, login, issued, future_meeting, plain_member, outsider
+):
     login(client, plain_member)
     page = client.get(f"/coordination/reunions/{future_meeting.pk}/").content.decode()
     assert "Ioana Marin" in page
     assert GUEST_EMAIL not in page
-    assert client.get(f"/coordination/reunions/{future_meeting.pk}/inviter-une-personne-exterieure/").status_code == 403
+    assert (
+        client.get(f"/coordination/reunions/{future_meeting.pk}/inviter-une-personne-exterieure/").status_code == 403
+    )
     assert client.post(f"/coordination/invites-exterieurs/{issued.guest.pk}/retirer/").status_code == 403
     assert client.post(f"/coordination/invites-exterieurs/{issued.guest.pk}/renvoyer/").status_code == 403
     login(client, outsider)
@@ -414,7 +464,9 @@ def test_organiser_removes_and_resends_from_the_meeting_page(client, login, issu
 # --- After the meeting ----------------------------------------------------------------------
 
 
-def test_attendance_and_minutes_count_guests(client, login, group, coordinator, coordination, organisation, other_organisation):
+def test_attendance_and_minutes_count_guests(
+    client, login, group, coordinator, coordination, organisation, other_organisation
+):
     with time_machine.travel(paris(2031, 3, 2, 9, 0), tick=False):
         meeting = services.schedule_meeting(
             acting_user=coordinator,
@@ -425,13 +477,25 @@ def test_attendance_and_minutes_count_guests(client, login, group, coordinator, 
             place="Paris",
         )
         expert = services.invite_guest(
-            meeting=meeting, acting_user=coordinator, name="Experte annuaire", email="experte@exemple.fr", organisation=other_organisation
+            meeting=meeting,
+            acting_user=coordinator,
+            name="Experte annuaire",
+            email="experte@exemple.fr",
+            organisation=other_organisation,
         ).guest
         foreign = services.invite_guest(
-            meeting=meeting, acting_user=coordinator, name="Homologue", email="homologue@exemple.ro", organisation_name="Police roumaine"
+            meeting=meeting,
+            acting_user=coordinator,
+            name="Homologue",
+            email="homologue@exemple.ro",
+            organisation_name="Police roumaine",
         ).guest
         absent = services.invite_guest(
-            meeting=meeting, acting_user=coordinator, name="Absente", email="absente@exemple.fr", organisation_name="Université"
+            meeting=meeting,
+            acting_user=coordinator,
+            name="Absente",
+            email="absente@exemple.fr",
+            organisation_name="Université",
         ).guest
     with time_machine.travel(paris(2031, 3, 5, 13, 0), tick=False):
         login(client, coordinator)
@@ -439,7 +503,9 @@ def test_attendance_and_minutes_count_guests(client, login, group, coordinator, 
         form_page = client.get(url).content.decode()
         assert "Personnes extérieures présentes" in form_page
         assert "Experte annuaire" in form_page and other_organisation.display_name in form_page
-        response = client.post(url, {"present_guests": [str(expert.pk), str(foreign.pk)], "organisations": [str(coordination.pk)]})
+        response = client.post(
+            url, {"present_guests": [str(expert.pk), str(foreign.pk)], "organisations": [str(coordination.pk)]}
+        )
         assert response.status_code == 302
         for guest, attended in ((expert, True), (foreign, True), (absent, False)):
             guest.refresh_from_db()
@@ -448,7 +514,9 @@ def test_attendance_and_minutes_count_guests(client, login, group, coordinator, 
         assert set(meeting.attending_organisations.all()) == {coordination, other_organisation}
         services.draft_minutes(meeting=meeting, acting_user=coordinator)
         meeting.refresh_from_db()
-        present_line = next(line for line in meeting.minutes.splitlines() if line.startswith("Organisations présentes"))
+        present_line = next(
+            line for line in meeting.minutes.splitlines() if line.startswith("Organisations présentes")
+        )
         assert other_organisation.display_name in present_line and "Police roumaine" in present_line
         assert "Université" not in meeting.minutes
         assert "Homologue" not in meeting.minutes  # organisations, not people

@@ -54,9 +54,23 @@ def test_register_search_pages_keep_the_search(client, login, coordinator, organ
 def test_my_actions_filter_by_working_group(client, login, group, coordinator, coordination, plain_member):
     from maillage.coordination import services
 
-    other = services.create_group(acting_user=coordinator, name="Autre groupe", lead_organisation=coordination, visibility="network")
-    services.create_action(acting_user=coordinator, group=group, title="ACTION-GROUPE-MINEURS", owner_user=plain_member, due_on=dt.date(2031, 1, 1))
-    services.create_action(acting_user=coordinator, group=other, title="ACTION-AUTRE-GROUPE", owner_user=plain_member, due_on=dt.date(2031, 1, 1))
+    other = services.create_group(
+        acting_user=coordinator, name="Autre groupe", lead_organisation=coordination, visibility="network"
+    )
+    services.create_action(
+        acting_user=coordinator,
+        group=group,
+        title="ACTION-GROUPE-MINEURS",
+        owner_user=plain_member,
+        due_on=dt.date(2031, 1, 1),
+    )
+    services.create_action(
+        acting_user=coordinator,
+        group=other,
+        title="ACTION-AUTRE-GROUPE",
+        owner_user=plain_member,
+        due_on=dt.date(2031, 1, 1),
+    )
     login(client, plain_member)
     page = client.get(f"/coordination/mes-actions/?group={group.pk}").content.decode()
     assert "ACTION-GROUPE-MINEURS" in page and "ACTION-AUTRE-GROUPE" not in page

@@ -24,14 +24,28 @@ def _event(ics: str):
 
 def test_meeting_ending_before_it_starts_is_refused_and_nothing_written(group, coordinator):
     with pytest.raises(ValidationError) as exc:
-        services.schedule_meeting(acting_user=coordinator, group=group, title="X", starts_at=paris(2031, 1, 1, 10), ends_at=paris(2031, 1, 1, 9), place="Paris")
+        services.schedule_meeting(
+            acting_user=coordinator,
+            group=group,
+            title="X",
+            starts_at=paris(2031, 1, 1, 10),
+            ends_at=paris(2031, 1, 1, 9),
+            place="Paris",
+        )
     assert "postérieure à son début" in str(exc.value)
     assert not Meeting.objects.exists()
 
 
 def test_non_pilot_member_cannot_schedule(group, plain_member):
     with pytest.raises(PermissionDenied):
-        services.schedule_meeting(acting_user=plain_member, group=group, title="X", starts_at=paris(2031, 1, 1, 10), ends_at=paris(2031, 1, 1, 11), place="Paris")
+        services.schedule_meeting(
+            acting_user=plain_member,
+            group=group,
+            title="X",
+            starts_at=paris(2031, 1, 1, 10),
+            ends_at=paris(2031, 1, 1, 11),
+            place="Paris",
+        )
 
 
 def test_invitation_carries_an_icalendar_request_in_paris_time(future_meeting, coordinator, plain_member):
@@ -51,7 +65,12 @@ def test_invitation_carries_an_icalendar_request_in_paris_time(future_meeting, c
 
 def test_update_increments_sequence_and_resends(future_meeting, coordinator, plain_member):
     services.invite(meeting=future_meeting, user=plain_member, acting_user=coordinator)
-    services.update_meeting(meeting=future_meeting, acting_user=coordinator, starts_at=paris(2031, 6, 11, 14), ends_at=paris(2031, 6, 11, 16))
+    services.update_meeting(
+        meeting=future_meeting,
+        acting_user=coordinator,
+        starts_at=paris(2031, 6, 11, 14),
+        ends_at=paris(2031, 6, 11, 16),
+    )
     emails = OutboundEmail.objects.filter(to=plain_member.email).order_by("pk")
     assert emails.count() == 2
     _cal, event = _event(emails.last().ics)
@@ -106,22 +125,50 @@ def test_invitation_to_a_person_without_email_is_refused(future_meeting, coordin
 
 def test_meeting_life_cycle_with_a_frozen_clock(group, coordinator, plain_member, organisation, coordination):
     with time_machine.travel(paris(2031, 3, 2, 9, 0), tick=False):
-        meeting = services.schedule_meeting(acting_user=coordinator, group=group, title="Réunion 1", starts_at=paris(2031, 3, 5, 10), ends_at=paris(2031, 3, 5, 12), place="Paris")
+        meeting = services.schedule_meeting(
+            acting_user=coordinator,
+            group=group,
+            title="Réunion 1",
+            starts_at=paris(2031, 3, 5, 10),
+            ends_at=paris(2031, 3, 5, 12),
+            place="Paris",
+        )
         services.add_agenda_item(meeting=meeting, acting_user=coordinator, title="Tour de table", duration_minutes=20)
-        parent = services.add_agenda_item(meeting=meeting, acting_user=coordinator, title="Repérage des mineurs", duration_minutes=60)
+        parent = services.add_agenda_item(
+            meeting=meeting, acting_user=coordinator, title="Repérage des mineurs", duration_minutes=60
+        )
         services.add_agenda_item(meeting=meeting, acting_user=coordinator, title="Fiche réflexe", parent=parent)
         services.invite_group_members(meeting=meeting, acting_user=coordinator)
         with pytest.raises(ValidationError):
-            services.record_attendance(meeting=meeting, acting_user=coordinator, present_user_ids=[], organisation_ids=[])
+            services.record_attendance(
+                meeting=meeting, acting_user=coordinator, present_user_ids=[], organisation_ids=[]
+            )
         # Minutes come after the meeting, like the attendance sheet.
         with pytest.raises(ValidationError, match="pas encore commencé"):
             services.draft_minutes(meeting=meeting, acting_user=coordinator)
         meeting.refresh_from_db()
         assert meeting.minutes_status == MinutesStatus.NONE and meeting.minutes == ""
     with time_machine.travel(paris(2031, 3, 5, 13, 0), tick=False):
-        services.record_attendance(meeting=meeting, acting_user=coordinator, present_user_ids=[plain_member.pk], organisation_ids=[organisation.pk, coordination.pk])
-        decision = services.record_decision(acting_user=coordinator, meeting=meeting, statement="Diffuser la fiche réflexe", review_on=dt.date(2031, 9, 1))
-        services.create_action(acting_user=coordinator, meeting=meeting, decision=decision, title="Rédiger la fiche", owner_organisation=organisation, due_on=dt.date(2031, 4, 1))
+        services.record_attendance(
+            meeting=meeting,
+            acting_user=coordinator,
+            present_user_ids=[plain_member.pk],
+            organisation_ids=[organisation.pk, coordination.pk],
+        )
+        decision = services.record_decision(
+            acting_user=coordinator,
+            meeting=meeting,
+            statement="Diffuser la fiche réflexe",
+            review_on=dt.date(2031, 9, 1),
+        )
+        services.create_action(
+            acting_user=coordinator,
+            meeting=meeting,
+            decision=decision,
+            title="Rédiger la fiche",
+            owner_organisation=organisation,
+            due_on=dt.date(2031, 4, 1),
+        )
         services.draft_minutes(meeting=meeting, acting_user=coordinator)
         meeting.refresh_from_db()
         assert meeting.minutes_status == MinutesStatus.DRAFT

@@ -16,7 +16,13 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _letter(user, org, **kwargs):
-    defaults = {"direction": LetterDirection.INCOMING, "letter_date": dt.date(2013, 5, 7), "received_on": dt.date(2013, 5, 10), "subject": "Courrier du collectif", "sender_organisation": org}
+    defaults = {
+        "direction": LetterDirection.INCOMING,
+        "letter_date": dt.date(2013, 5, 7),
+        "received_on": dt.date(2013, 5, 10),
+        "subject": "Courrier du collectif",
+        "sender_organisation": org,
+    }
     return services.register_letter(acting_user=user, **{**defaults, **kwargs})
 
 
@@ -65,7 +71,9 @@ def test_default_reply_deadline_is_configurable(coordinator, organisation, setti
 
 
 def test_pdf_attachment_is_stored(coordinator, organisation):
-    letter = _letter(coordinator, organisation, attachment=SimpleUploadedFile("lettre.pdf", PDF, content_type="application/pdf"))
+    letter = _letter(
+        coordinator, organisation, attachment=SimpleUploadedFile("lettre.pdf", PDF, content_type="application/pdf")
+    )
     assert letter.attachment.name.startswith("courrier/2013/")
     with letter.attachment.open("rb") as stored:
         assert stored.read().startswith(b"%PDF")
@@ -77,7 +85,9 @@ def test_pdf_attachment_is_stored(coordinator, organisation):
 )
 def test_non_pdf_is_refused_and_nothing_written(coordinator, organisation, content, content_type):
     with pytest.raises(ValidationError) as exc:
-        _letter(coordinator, organisation, attachment=SimpleUploadedFile("lettre.pdf", content, content_type=content_type))
+        _letter(
+            coordinator, organisation, attachment=SimpleUploadedFile("lettre.pdf", content, content_type=content_type)
+        )
     assert "n'est pas un PDF" in str(exc.value)
     assert not Letter.objects.exists()
 
@@ -85,14 +95,28 @@ def test_non_pdf_is_refused_and_nothing_written(coordinator, organisation, conte
 def test_too_large_pdf_is_refused(coordinator, organisation, settings):
     settings.COORDINATION_MAX_PDF_BYTES = 100
     with pytest.raises(ValidationError) as exc:
-        _letter(coordinator, organisation, attachment=SimpleUploadedFile("lettre.pdf", PDF + b"0" * 200, content_type="application/pdf"))
+        _letter(
+            coordinator,
+            organisation,
+            attachment=SimpleUploadedFile("lettre.pdf", PDF + b"0" * 200, content_type="application/pdf"),
+        )
     assert "taille maximale" in str(exc.value)
     assert not Letter.objects.exists()
 
 
 def test_reply_marks_the_original_answered(coordinator, coordination, organisation):
     incoming = _letter(coordinator, organisation)
-    reply = _letter(coordinator, organisation, direction=LetterDirection.OUTGOING, sender_organisation=coordination, recipient_organisation=organisation, in_reply_to=incoming, letter_date=dt.date(2013, 5, 24), received_on=dt.date(2013, 5, 24), expects_reply=False)
+    reply = _letter(
+        coordinator,
+        organisation,
+        direction=LetterDirection.OUTGOING,
+        sender_organisation=coordination,
+        recipient_organisation=organisation,
+        in_reply_to=incoming,
+        letter_date=dt.date(2013, 5, 24),
+        received_on=dt.date(2013, 5, 24),
+        expects_reply=False,
+    )
     incoming.refresh_from_db()
     assert incoming.status == LetterStatus.ANSWERED
     assert list(incoming.replies.all()) == [reply]
@@ -108,7 +132,9 @@ def test_status_transitions(coordinator, organisation):
         services.update_letter(letter=letter, acting_user=coordinator, status=LetterStatus.RECEIVED)
 
 
-def test_partners_see_only_their_letters_and_cannot_register(coordinator, organisation, other_organisation, plain_member):
+def test_partners_see_only_their_letters_and_cannot_register(
+    coordinator, organisation, other_organisation, plain_member
+):
     mine = _letter(coordinator, organisation)
     _letter(coordinator, other_organisation)
     assert list(policies.letters_visible_to(plain_member)) == [mine]

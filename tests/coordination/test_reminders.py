@@ -14,9 +14,19 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def actions(group, coordinator, plain_member, organisation):
-    soon = services.create_action(acting_user=coordinator, group=group, title="Bientôt", owner_user=plain_member, due_on=dt.date(2031, 3, 12))
-    late = services.create_action(acting_user=coordinator, group=group, title="En retard", owner_organisation=organisation, due_on=dt.date(2031, 3, 1))
-    far = services.create_action(acting_user=coordinator, group=group, title="Plus tard", owner_user=plain_member, due_on=dt.date(2031, 6, 1))
+    soon = services.create_action(
+        acting_user=coordinator, group=group, title="Bientôt", owner_user=plain_member, due_on=dt.date(2031, 3, 12)
+    )
+    late = services.create_action(
+        acting_user=coordinator,
+        group=group,
+        title="En retard",
+        owner_organisation=organisation,
+        due_on=dt.date(2031, 3, 1),
+    )
+    far = services.create_action(
+        acting_user=coordinator, group=group, title="Plus tard", owner_user=plain_member, due_on=dt.date(2031, 6, 1)
+    )
     return soon, late, far
 
 
@@ -40,7 +50,14 @@ def test_done_actions_are_not_reminded(actions, plain_member):
 
 
 def test_letter_reminders(coordinator, organisation):
-    services.register_letter(acting_user=coordinator, direction=LetterDirection.INCOMING, letter_date=dt.date(2031, 1, 2), received_on=dt.date(2031, 1, 3), subject="S", sender_organisation=organisation)
+    services.register_letter(
+        acting_user=coordinator,
+        direction=LetterDirection.INCOMING,
+        letter_date=dt.date(2031, 1, 2),
+        received_on=dt.date(2031, 1, 3),
+        subject="S",
+        sender_organisation=organisation,
+    )
     assert tasks.send_reminders(today=dt.date(2031, 2, 1)) == 1
     assert OutboundEmail.objects.filter(to=coordinator.email, subject__contains="2031-0001").exists()
 
@@ -84,6 +101,12 @@ def test_an_action_owed_by_an_organisation_without_administrator_reaches_its_mem
 
     small = OrganisationFactory(name="Petite association")
     only_member = MembershipFactory(organisation=small, role=Role.MEMBER, is_admin=False).user
-    services.create_action(acting_user=coordinator, group=group, title="Fiche réflexe", owner_organisation=small, due_on=dt.date(2031, 3, 1))
+    services.create_action(
+        acting_user=coordinator,
+        group=group,
+        title="Fiche réflexe",
+        owner_organisation=small,
+        due_on=dt.date(2031, 3, 1),
+    )
     assert tasks.send_reminders(today=dt.date(2031, 3, 10)) == 1
     assert Notification.objects.filter(recipient=only_member, title__contains="Fiche réflexe").exists()

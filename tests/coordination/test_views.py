@@ -22,10 +22,19 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 
 @pytest.fixture
 def world(group, coordinator, coordination, organisation, plain_member, future_meeting, other_organisation):
-    past = services.schedule_meeting(acting_user=coordinator, group=group, title="Réunion passée", starts_at=paris(2020, 1, 10, 10), ends_at=paris(2020, 1, 10, 12), place="Paris")
+    past = services.schedule_meeting(
+        acting_user=coordinator,
+        group=group,
+        title="Réunion passée",
+        starts_at=paris(2020, 1, 10, 10),
+        ends_at=paris(2020, 1, 10, 12),
+        place="Paris",
+    )
     invitation = services.invite(meeting=future_meeting, user=plain_member, acting_user=coordinator)
     decision = services.record_decision(acting_user=coordinator, meeting=past, statement="Décision")
-    action = services.create_action(acting_user=coordinator, meeting=past, title="Action", owner_user=plain_member, due_on=dt.date(2020, 2, 1))
+    action = services.create_action(
+        acting_user=coordinator, meeting=past, title="Action", owner_user=plain_member, due_on=dt.date(2020, 2, 1)
+    )
     letter = services.register_letter(
         acting_user=coordinator,
         direction=LetterDirection.INCOMING,
@@ -34,10 +43,40 @@ def world(group, coordinator, coordination, organisation, plain_member, future_m
         sender_organisation=organisation,
         attachment=SimpleUploadedFile("l.pdf", PDF, content_type="application/pdf"),
     )
-    other_letter = services.register_letter(acting_user=coordinator, direction=LetterDirection.INCOMING, letter_date=dt.date(2013, 5, 7), subject="Autre", sender_organisation=other_organisation)
-    dossier = services.create_dossier(acting_user=coordinator, title="Grande cause", kind=DossierKind.NATIONAL_CAUSE, lead_organisation=coordination, supporting_organisations=[organisation])
-    appointment = services.propose_appointment(acting_user=coordinator, proposer_organisation=coordination, target_organisation=organisation, subject="RDV", place="Paris", slots=[(paris(2031, 6, 3, 10), paris(2031, 6, 3, 11))])
-    return {"group": group, "meeting": future_meeting, "past": past, "invitation": invitation, "decision": decision, "action": action, "letter": letter, "other_letter": other_letter, "dossier": dossier, "appointment": appointment}
+    other_letter = services.register_letter(
+        acting_user=coordinator,
+        direction=LetterDirection.INCOMING,
+        letter_date=dt.date(2013, 5, 7),
+        subject="Autre",
+        sender_organisation=other_organisation,
+    )
+    dossier = services.create_dossier(
+        acting_user=coordinator,
+        title="Grande cause",
+        kind=DossierKind.NATIONAL_CAUSE,
+        lead_organisation=coordination,
+        supporting_organisations=[organisation],
+    )
+    appointment = services.propose_appointment(
+        acting_user=coordinator,
+        proposer_organisation=coordination,
+        target_organisation=organisation,
+        subject="RDV",
+        place="Paris",
+        slots=[(paris(2031, 6, 3, 10), paris(2031, 6, 3, 11))],
+    )
+    return {
+        "group": group,
+        "meeting": future_meeting,
+        "past": past,
+        "invitation": invitation,
+        "decision": decision,
+        "action": action,
+        "letter": letter,
+        "other_letter": other_letter,
+        "dossier": dossier,
+        "appointment": appointment,
+    }
 
 
 def _pages(w):
@@ -119,7 +158,13 @@ def test_meeting_form_refuses_end_before_start(client, login, world, coordinator
     count = Meeting.objects.count()
     response = client.post(
         f"/coordination/groupes/{world['group'].pk}/reunions/nouvelle/",
-        {"title": "X", "starts_at": "2031-07-01T10:00", "ends_at": "2031-07-01T09:00", "mode": "in_person", "place": "Paris"},
+        {
+            "title": "X",
+            "starts_at": "2031-07-01T10:00",
+            "ends_at": "2031-07-01T09:00",
+            "mode": "in_person",
+            "place": "Paris",
+        },
     )
     assert response.status_code == 200
     assert "La fin de la réunion doit être postérieure à son début." in response.content.decode()
@@ -130,7 +175,13 @@ def test_meeting_form_creates_in_paris_time(client, login, world, coordinator):
     login(client, coordinator)
     response = client.post(
         f"/coordination/groupes/{world['group'].pk}/reunions/nouvelle/",
-        {"title": "Hiver", "starts_at": "2031-01-15T10:00", "ends_at": "2031-01-15T12:00", "mode": "online", "video_url": "https://visio.example.fr/abc"},
+        {
+            "title": "Hiver",
+            "starts_at": "2031-01-15T10:00",
+            "ends_at": "2031-01-15T12:00",
+            "mode": "online",
+            "video_url": "https://visio.example.fr/abc",
+        },
     )
     assert response.status_code == 302
     meeting = Meeting.objects.get(title="Hiver")
@@ -144,7 +195,14 @@ def test_letter_form_refuses_non_pdf_with_warning(client, login, world, coordina
     count = Letter.objects.count()
     response = client.post(
         "/coordination/courrier/nouveau/",
-        {"direction": "incoming", "letter_date": "2013-05-07", "subject": "S", "sender_organisation": organisation.pk, "expects_reply": "on", "attachment": SimpleUploadedFile("x.pdf", b"GIF89a", content_type="application/pdf")},
+        {
+            "direction": "incoming",
+            "letter_date": "2013-05-07",
+            "subject": "S",
+            "sender_organisation": organisation.pk,
+            "expects_reply": "on",
+            "attachment": SimpleUploadedFile("x.pdf", b"GIF89a", content_type="application/pdf"),
+        },
     )
     assert response.status_code == 200
     assert "n&#x27;est pas un PDF" in response.content.decode()
@@ -154,7 +212,9 @@ def test_letter_form_refuses_non_pdf_with_warning(client, login, world, coordina
 def test_respond_to_cancelled_meeting_shows_french_error(client, login, world, coordinator, plain_member):
     services.cancel_meeting(meeting=world["meeting"], acting_user=coordinator)
     login(client, plain_member)
-    response = client.post(f"/coordination/reunions/{world['meeting'].pk}/repondre/", {"response": "accepted"}, follow=True)
+    response = client.post(
+        f"/coordination/reunions/{world['meeting'].pk}/repondre/", {"response": "accepted"}, follow=True
+    )
     assert "annulée" in response.content.decode()
     world["invitation"].refresh_from_db()
     assert world["invitation"].response == "needs_action"
@@ -266,13 +326,24 @@ def _download_ok(client, url):
     _close(response)
 
 
-def test_documents_upload_and_download_are_permission_checked(client, login, world, coordinator, plain_member, outsider):
+def test_documents_upload_and_download_are_permission_checked(
+    client, login, world, coordinator, plain_member, outsider
+):
     login(client, coordinator)
-    response = client.post(f"/coordination/dossiers/{world['dossier'].pk}/documents/ajouter/", {"title": "Budget prévisionnel", "attachment": SimpleUploadedFile("b.pdf", PDF, content_type="application/pdf")})
+    response = client.post(
+        f"/coordination/dossiers/{world['dossier'].pk}/documents/ajouter/",
+        {
+            "title": "Budget prévisionnel",
+            "attachment": SimpleUploadedFile("b.pdf", PDF, content_type="application/pdf"),
+        },
+    )
     assert response.status_code == 302
     document = world["dossier"].documents.get()
     _download_ok(client, f"/coordination/documents/{document.pk}/")
-    response = client.post(f"/coordination/groupes/{world['group'].pk}/documents/ajouter/", {"title": "Pas un PDF", "attachment": SimpleUploadedFile("b.pdf", b"hello", content_type="application/pdf")})
+    response = client.post(
+        f"/coordination/groupes/{world['group'].pk}/documents/ajouter/",
+        {"title": "Pas un PDF", "attachment": SimpleUploadedFile("b.pdf", b"hello", content_type="application/pdf")},
+    )
     assert "n&#x27;est pas un PDF" in response.content.decode()
     login(client, plain_member)  # the association supports the dossier
     _download_ok(client, f"/coordination/documents/{document.pk}/")
@@ -308,7 +379,17 @@ def test_feed_reflects_updates_and_cancellations_despite_the_cache(client, world
 def test_group_edit_closes_the_group_and_changes_visibility(client, login, world, coordinator, outsider):
     login(client, coordinator)
     group = world["group"]
-    response = client.post(f"/coordination/groupes/{group.pk}/modifier/", {"name": group.name, "mandate": "Nouveau mandat", "focus": "minors", "status": "closed", "visibility": "network", "pilot": coordinator.pk})
+    response = client.post(
+        f"/coordination/groupes/{group.pk}/modifier/",
+        {
+            "name": group.name,
+            "mandate": "Nouveau mandat",
+            "focus": "minors",
+            "status": "closed",
+            "visibility": "network",
+            "pilot": coordinator.pk,
+        },
+    )
     assert response.status_code == 302
     group.refresh_from_db()
     assert (group.status, group.visibility, group.mandate) == ("closed", "network", "Nouveau mandat")

@@ -43,24 +43,69 @@ def directory(db, organisation, services_by_code):
         description="Accompagnement des victimes de proxénétisme",
     )
     lyon = OrganisationFactory(name="Foyer Les Hirondelles", slug="foyer-hirondelles", departement="69", region="84")
-    make_profile(lyon, commune="Lyon", services=[s["secure_accommodation"]], publics=["minors", "unaccompanied_minors"], capacity_places=0,
-                 regions=["84"], description="Hébergements sécurisés pour mineurs")
+    make_profile(
+        lyon,
+        commune="Lyon",
+        services=[s["secure_accommodation"]],
+        publics=["minors", "unaccompanied_minors"],
+        capacity_places=0,
+        regions=["84"],
+        description="Hébergements sécurisés pour mineurs",
+    )
     marseille = OrganisationFactory(name="Escale Marseille", slug="escale-marseille", departement="13", region="93")
-    make_profile(marseille, commune="Marseille", services=[s["secure_accommodation"], s["legal_aid"]], publics=["women"], capacity_places=5,
-                 visibility=Visibility.MEMBERS, members_phone="04 99 99 99 99")
-    shelter = OrganisationFactory(name="CHRS Le Phare", slug="chrs-le-phare", type=OrganisationType.SHELTER, departement="92", region="11")
-    make_profile(shelter, commune="Nanterre", services=[s["secure_accommodation"]], publics=["women"], capacity_places=2,
-                 street_address="12 allée Secrète", address_confidential=True)
-    national = OrganisationFactory(name="Ligne nationale d'écoute", slug="ligne-nationale", territory_level=TerritoryLevel.NATIONAL, departement="", region="")
+    make_profile(
+        marseille,
+        commune="Marseille",
+        services=[s["secure_accommodation"], s["legal_aid"]],
+        publics=["women"],
+        capacity_places=5,
+        visibility=Visibility.MEMBERS,
+        members_phone="04 99 99 99 99",
+    )
+    shelter = OrganisationFactory(
+        name="CHRS Le Phare", slug="chrs-le-phare", type=OrganisationType.SHELTER, departement="92", region="11"
+    )
+    make_profile(
+        shelter,
+        commune="Nanterre",
+        services=[s["secure_accommodation"]],
+        publics=["women"],
+        capacity_places=2,
+        street_address="12 allée Secrète",
+        address_confidential=True,
+    )
+    national = OrganisationFactory(
+        name="Ligne nationale d'écoute",
+        slug="ligne-nationale",
+        territory_level=TerritoryLevel.NATIONAL,
+        departement="",
+        region="",
+    )
     make_profile(national, is_national=True, services=[s["psychological_support"]], publics=["men", "women"])
     hidden = OrganisationFactory(name="Structure masquée", slug="structure-masquee", departement="75")
     make_profile(hidden, visibility=Visibility.HIDDEN, services=[s["legal_aid"]])
-    acse = OrganisationFactory(name="Coordination Ac.Sé", slug="acse", type=OrganisationType.ACSE_COORDINATION, territory_level=TerritoryLevel.NATIONAL, departement="", region="")
+    acse = OrganisationFactory(
+        name="Coordination Ac.Sé",
+        slug="acse",
+        type=OrganisationType.ACSE_COORDINATION,
+        territory_level=TerritoryLevel.NATIONAL,
+        departement="",
+        region="",
+    )
     network = Network.objects.create(name="Réseau Ac.Sé", slug="acse-reseau", kind=NetworkKind.ACSE)
     NetworkMembership.objects.create(network=network, organisation=acse, is_coordinator=True)
     NetworkMembership.objects.create(network=network, organisation=shelter)
-    return {"paris": organisation, "lyon": lyon, "marseille": marseille, "shelter": shelter, "national": national, "hidden": hidden, "acse": acse,
-            "network": network, "now": timezone.now()}
+    return {
+        "paris": organisation,
+        "lyon": lyon,
+        "marseille": marseille,
+        "shelter": shelter,
+        "national": national,
+        "hidden": hidden,
+        "acse": acse,
+        "network": network,
+        "now": timezone.now(),
+    }
 
 
 @pytest.fixture

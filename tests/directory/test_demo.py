@@ -18,7 +18,9 @@ def test_demo_seed_is_idempotent_and_has_holes():
     seed_directory(ctx)
     count = Profile.objects.count()
     assert 140 <= count <= 160
-    assert Network.objects.filter(slug__in=["reseau-acse", "ensemble-contre-la-traite", "comite-traite-93"]).count() == 3
+    assert (
+        Network.objects.filter(slug__in=["reseau-acse", "ensemble-contre-la-traite", "comite-traite-93"]).count() == 3
+    )
     ctx2 = SeedContext(size="demo", rng=random.Random(2013), stdout=io.StringIO(), shared=ctx.shared)
     seed_directory(ctx2)
     assert Profile.objects.count() == count

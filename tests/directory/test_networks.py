@@ -65,23 +65,35 @@ def test_member_count_counts_visible_profiles(client, collective):
     assert "<td>2</td>" in html
 
 
-@pytest.mark.parametrize("who,status", [("anonymous", 302), ("plain_member", 404), ("network_coordinator", 404), ("coordinator", 200), ("outsider", 404)])
+@pytest.mark.parametrize(
+    "who,status",
+    [("anonymous", 302), ("plain_member", 404), ("network_coordinator", 404), ("coordinator", 200), ("outsider", 404)],
+)
 def test_create_network_permissions(client, login, request, collective, who, status):
     _login_as(client, login, request, who)
     assert client.get(reverse("directory_network_create")).status_code == status
-    response = client.post(reverse("directory_network_create"), {"name": "Comité 93", "kind": NetworkKind.DEPARTEMENTAL_COMMITTEE, "departement": "93"})
+    response = client.post(
+        reverse("directory_network_create"),
+        {"name": "Comité 93", "kind": NetworkKind.DEPARTEMENTAL_COMMITTEE, "departement": "93"},
+    )
     assert response.status_code == (302 if status == 200 else status)
     assert Network.objects.filter(slug="comite-93").exists() == (status == 200)
     if status == 200:
         assert AuditEvent.objects.filter(action="directory.network_created", details__network="comite-93").exists()
 
 
-@pytest.mark.parametrize("who,status", [("anonymous", 302), ("plain_member", 404), ("network_coordinator", 200), ("coordinator", 200), ("outsider", 404)])
+@pytest.mark.parametrize(
+    "who,status",
+    [("anonymous", 302), ("plain_member", 404), ("network_coordinator", 200), ("coordinator", 200), ("outsider", 404)],
+)
 def test_edit_network_permissions(client, login, request, collective, who, status):
     _login_as(client, login, request, who)
     url = reverse("directory_network_edit", args=["ensemble"])
     assert client.get(url).status_code == status
-    response = client.post(url, {"name": "Ensemble contre la traite des êtres humains", "slug": "ensemble", "kind": NetworkKind.COLLECTIVE})
+    response = client.post(
+        url,
+        {"name": "Ensemble contre la traite des êtres humains", "slug": "ensemble", "kind": NetworkKind.COLLECTIVE},
+    )
     assert response.status_code == (302 if status == 200 else status)
     network = Network.objects.get(slug="ensemble")
     assert (network.name == "Ensemble contre la traite des êtres humains") == (status == 200)
@@ -90,14 +102,26 @@ def test_edit_network_permissions(client, login, request, collective, who, statu
         assert event.details["fields"] == ["name"]
 
 
-@pytest.mark.parametrize("who,allowed", [("anonymous", False), ("plain_member", False), ("network_coordinator", True), ("coordinator", True), ("outsider", False)])
+@pytest.mark.parametrize(
+    "who,allowed",
+    [
+        ("anonymous", False),
+        ("plain_member", False),
+        ("network_coordinator", True),
+        ("coordinator", True),
+        ("outsider", False),
+    ],
+)
 def test_member_management_permissions(client, login, request, directory, collective, who, allowed):
     user = _login_as(client, login, request, who)
     network = collective["network"]
     newcomer = directory["shelter"]
     add = client.post(reverse("directory_network_member_add", args=["ensemble"]), {"organisation": newcomer.pk})
     assert NetworkMembership.objects.filter(network=network, organisation=newcomer).exists() == allowed
-    promote = client.post(reverse("directory_network_member_coordinator", args=["ensemble", directory["paris"].pk]), {"is_coordinator": "1"})
+    promote = client.post(
+        reverse("directory_network_member_coordinator", args=["ensemble", directory["paris"].pk]),
+        {"is_coordinator": "1"},
+    )
     assert NetworkMembership.objects.get(network=network, organisation=directory["paris"]).is_coordinator == allowed
     remove = client.post(reverse("directory_network_member_remove", args=["ensemble", directory["lyon"].pk]))
     assert NetworkMembership.objects.filter(network=network, organisation=directory["lyon"]).exists() != allowed
@@ -105,7 +129,11 @@ def test_member_management_permissions(client, login, request, directory, collec
     assert {add.status_code, promote.status_code, remove.status_code} == {expected}
     actions = set(AuditEvent.objects.filter(action__startswith="directory.network_").values_list("action", flat=True))
     if allowed:
-        assert actions == {"directory.network_member_added", "directory.network_coordinator_changed", "directory.network_member_removed"}
+        assert actions == {
+            "directory.network_member_added",
+            "directory.network_coordinator_changed",
+            "directory.network_member_removed",
+        }
         event = AuditEvent.objects.get(action="directory.network_member_removed")
         assert event.actor == user and event.organisation == directory["lyon"]
     else:
@@ -123,7 +151,9 @@ def test_network_coordinator_cannot_leave_network_without_coordination(collectiv
     with pytest.raises(ValidationError):
         services.remove_network_member(network=network, organisation=lead, acting_user=network_coordinator)
     with pytest.raises(ValidationError):
-        services.set_network_coordinator(network=network, organisation=lead, is_coordinator=False, acting_user=network_coordinator)
+        services.set_network_coordinator(
+            network=network, organisation=lead, is_coordinator=False, acting_user=network_coordinator
+        )
     # The coordination body may (it still manages every network).
     services.remove_network_member(network=network, organisation=lead, acting_user=coordinator)
     assert not network.memberships.filter(is_coordinator=True).exists()
@@ -138,23 +168,31 @@ def test_only_an_acse_coordination_may_coordinate_an_acse_network(directory, coo
         services.add_network_member(network=network, organisation=body, is_coordinator=True, acting_user=coordinator)
     services.add_network_member(network=network, organisation=body, is_coordinator=False, acting_user=coordinator)
     with pytest.raises(ValidationError):
-        services.set_network_coordinator(network=network, organisation=body, is_coordinator=True, acting_user=coordinator)
+        services.set_network_coordinator(
+            network=network, organisation=body, is_coordinator=True, acting_user=coordinator
+        )
     # Nor turn a network it coordinates into an Ac.Sé network.
     with pytest.raises(ValidationError):
-        services.update_network(network=collective["network"], data={"name": "Ensemble", "kind": NetworkKind.ACSE}, acting_user=coordinator)
+        services.update_network(
+            network=collective["network"], data={"name": "Ensemble", "kind": NetworkKind.ACSE}, acting_user=coordinator
+        )
 
 
 def test_services_refuse_non_managers(collective, directory, outsider):
     with pytest.raises(PermissionDenied):
         services.create_network(data={"name": "X", "kind": NetworkKind.OTHER}, acting_user=outsider)
     with pytest.raises(PermissionDenied):
-        services.add_network_member(network=collective["network"], organisation=directory["shelter"], acting_user=outsider)
+        services.add_network_member(
+            network=collective["network"], organisation=directory["shelter"], acting_user=outsider
+        )
     assert not AuditEvent.objects.filter(action__startswith="directory.network_").exists()
 
 
 def test_network_form_errors_in_french(client, login, collective, coordinator):
     login(client, coordinator)
-    response = client.post(reverse("directory_network_create"), {"name": "Doublon", "slug": "ensemble", "kind": NetworkKind.OTHER})
+    response = client.post(
+        reverse("directory_network_create"), {"name": "Doublon", "slug": "ensemble", "kind": NetworkKind.OTHER}
+    )
     assert response.status_code == 200
     assert "déjà utilisé" in response.content.decode()
 
@@ -162,7 +200,9 @@ def test_network_form_errors_in_french(client, login, collective, coordinator):
 def test_network_detail_query_count(client, login, collective, coordinator, django_assert_max_num_queries):
     login(client, coordinator)
     for i in range(10):
-        NetworkMembership.objects.create(network=collective["network"], organisation=OrganisationFactory(name=f"Membre {i}"))
+        NetworkMembership.objects.create(
+            network=collective["network"], organisation=OrganisationFactory(name=f"Membre {i}")
+        )
     with django_assert_max_num_queries(30):
         assert client.get(reverse("directory_network", args=["ensemble"])).status_code == 200
 
@@ -179,7 +219,9 @@ def test_search_form_filters_by_country(client, directory):
 # --- adding members by search (10,000 organisations do not fit in a dropdown) -------------
 
 
-def test_manager_searches_organisations_to_add_by_name_acronym_or_siret(client, login, directory, collective, network_coordinator):
+def test_manager_searches_organisations_to_add_by_name_acronym_or_siret(
+    client, login, directory, collective, network_coordinator
+):
     from maillage.organisations.models import Organisation
 
     login(client, network_coordinator)
@@ -197,22 +239,41 @@ def test_manager_searches_organisations_to_add_by_name_acronym_or_siret(client, 
     paris = directory["paris"]
     assert f'name="organisation" value="{paris.pk}"' not in client.get(url, {"q": paris.name}).content.decode()
     # At most 20 results, with a hint to refine.
-    Organisation.objects.bulk_create([Organisation(name=f"Relais Solidarité {i:02d}", slug=f"relais-{i}", type=directory["shelter"].type,
-                                                   territory_level=directory["shelter"].territory_level, departement="75", region="11") for i in range(25)])
+    Organisation.objects.bulk_create(
+        [
+            Organisation(
+                name=f"Relais Solidarité {i:02d}",
+                slug=f"relais-{i}",
+                type=directory["shelter"].type,
+                territory_level=directory["shelter"].territory_level,
+                departement="75",
+                region="11",
+            )
+            for i in range(25)
+        ]
+    )
     html = client.get(url, {"q": "Relais Solidarité"}).content.decode()
     assert html.count('name="organisation"') == 20 and "précisez la recherche" in html
 
 
-def test_add_from_search_results_is_audited_and_keeps_the_search(client, login, directory, collective, network_coordinator):
+def test_add_from_search_results_is_audited_and_keeps_the_search(
+    client, login, directory, collective, network_coordinator
+):
     login(client, network_coordinator)
     newcomer = directory["shelter"]
-    response = client.post(reverse("directory_network_member_add", args=["ensemble"]), {"organisation": newcomer.pk, "q": "foyer"})
+    response = client.post(
+        reverse("directory_network_member_add", args=["ensemble"]), {"organisation": newcomer.pk, "q": "foyer"}
+    )
     assert response.status_code == 302 and response["Location"].endswith("/?q=foyer")
-    assert NetworkMembership.objects.filter(network=collective["network"], organisation=newcomer, is_coordinator=False).exists()
+    assert NetworkMembership.objects.filter(
+        network=collective["network"], organisation=newcomer, is_coordinator=False
+    ).exists()
     event = AuditEvent.objects.get(action="directory.network_member_added")
     assert event.actor == network_coordinator
     # Adding it twice is refused with a message, nothing changes.
-    html = client.post(reverse("directory_network_member_add", args=["ensemble"]), {"organisation": newcomer.pk}, follow=True).content.decode()
+    html = client.post(
+        reverse("directory_network_member_add", args=["ensemble"]), {"organisation": newcomer.pk}, follow=True
+    ).content.decode()
     assert "pas encore membre" in html
     assert AuditEvent.objects.filter(action="directory.network_member_added").count() == 1
 
@@ -220,5 +281,7 @@ def test_add_from_search_results_is_audited_and_keeps_the_search(client, login, 
 @pytest.mark.parametrize("who", ["anonymous", "plain_member", "outsider"])
 def test_only_managers_see_the_search(client, login, request, directory, collective, who):
     _login_as(client, login, request, who)
-    html = client.get(reverse("directory_network", args=["ensemble"]), {"q": directory["shelter"].name}).content.decode()
+    html = client.get(
+        reverse("directory_network", args=["ensemble"]), {"q": directory["shelter"].name}
+    ).content.decode()
     assert 'name="q"' not in html and 'name="organisation"' not in html

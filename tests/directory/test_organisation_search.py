@@ -158,7 +158,9 @@ def test_directory_search_finds_dotted_abbreviations(directory, outsider):
 def test_migration_recomputes_stored_search_text(directory):
     migration = importlib.import_module("maillage.directory.migrations.0004_search_dotted_abbreviations")
     profile = make_profile(directory["acse"])
-    Profile.objects.filter(pk=profile.pk).update(search_name=" coordination ac se ", search_text=" coordination ac se ")
+    Profile.objects.filter(pk=profile.pk).update(
+        search_name=" coordination ac se ", search_text=" coordination ac se "
+    )
     from django.apps import apps
 
     migration.recompute_search_text(apps, None)

@@ -53,10 +53,16 @@ def test_hidden_profile_visible_to_its_own_organisation_only(directory, member, 
     own = member(organisation=directory["hidden"]).user
     assert policies.profiles_visible_for(policies.viewer_for(own)).filter(organisation=directory["hidden"]).exists()
     for user in (outsider, coordinator, None):
-        assert not policies.profiles_visible_for(policies.viewer_for(user)).filter(organisation=directory["hidden"]).exists()
+        assert (
+            not policies.profiles_visible_for(policies.viewer_for(user))
+            .filter(organisation=directory["hidden"])
+            .exists()
+        )
 
 
-def test_only_own_admins_edit_and_only_coordinators_import(directory, org_admin, case_worker, outsider, coordinator, superuser):
+def test_only_own_admins_edit_and_only_coordinators_import(
+    directory, org_admin, case_worker, outsider, coordinator, superuser
+):
     paris = directory["paris"]
     assert policies.can_edit_profile(policies.viewer_for(org_admin), paris)
     for user in (case_worker, outsider, coordinator, superuser, None):

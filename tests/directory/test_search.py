@@ -62,7 +62,11 @@ def test_departement_filter_covers_region_and_national_and_sorts_by_distance(dir
 
 def test_filters(directory, outsider):
     assert names(search_directory(viewer=outsider, accepts_minors=True)) == ["foyer-hirondelles"]
-    assert set(names(search_directory(viewer=outsider, has_capacity=True))) == {directory["paris"].slug, "escale-marseille", "chrs-le-phare"}
+    assert set(names(search_directory(viewer=outsider, has_capacity=True))) == {
+        directory["paris"].slug,
+        "escale-marseille",
+        "chrs-le-phare",
+    }
     assert names(search_directory(viewer=outsider, language="ro")) == [directory["paris"].slug]
     assert names(search_directory(viewer=outsider, network="acse-reseau")) == ["chrs-le-phare"]
     assert set(names(search_directory(viewer=outsider, region="93"))) == {"escale-marseille", "ligne-nationale"}
@@ -75,7 +79,9 @@ def test_filters(directory, outsider):
 
 def test_same_relevance_on_both_backends_accents_plurals_stems(directory, outsider):
     # Stored: « Hébergements sécurisés pour mineurs » (Lyon's description).
-    assert names(search_directory(viewer=outsider, text="hébergement")) == names(search_directory(viewer=outsider, text="HEBERGEMENTS"))
+    assert names(search_directory(viewer=outsider, text="hébergement")) == names(
+        search_directory(viewer=outsider, text="HEBERGEMENTS")
+    )
     assert "foyer-hirondelles" in names(search_directory(viewer=outsider, text="hébergement"))
     assert "foyer-hirondelles" in names(search_directory(viewer=outsider, text="mineur"))
     assert names(search_directory(viewer=outsider, text="hirondelle foyers")) == ["foyer-hirondelles"]
@@ -93,8 +99,14 @@ def test_name_match_outranks_description_match(directory, outsider, services_by_
     from tests.directory.conftest import make_profile
     from tests.factories import OrganisationFactory
 
-    make_profile(OrganisationFactory(name="Association Boussole", slug="boussole", departement="33"), description="Accompagnement")
-    make_profile(OrganisationFactory(name="Relais Sud", slug="relais-sud", departement="33"), description="Une boussole pour les victimes")
+    make_profile(
+        OrganisationFactory(name="Association Boussole", slug="boussole", departement="33"),
+        description="Accompagnement",
+    )
+    make_profile(
+        OrganisationFactory(name="Relais Sud", slug="relais-sud", departement="33"),
+        description="Une boussole pour les victimes",
+    )
     assert names(search_directory(viewer=outsider, text="boussoles")) == ["boussole", "relais-sud"]
 
 
@@ -122,7 +134,9 @@ def test_postgres_text_search_configuration_uses_unaccent(directory):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_tsvector('maillage_fr', 'Hébergements sécurisés')::text, to_tsquery('maillage_fr', 'hebergement')::text")
+        cursor.execute(
+            "SELECT to_tsvector('maillage_fr', 'Hébergements sécurisés')::text, to_tsquery('maillage_fr', 'hebergement')::text"
+        )
         vector, query = cursor.fetchone()
     assert "heberg" in vector and "heberg" in query
 
@@ -150,7 +164,9 @@ def test_country_filter(directory, outsider):
     from tests.directory.conftest import make_profile
     from tests.factories import OrganisationFactory
 
-    make_profile(OrganisationFactory(name="Pont Roumanie", slug="pont-roumanie", departement="75"), countries=["RO", "BG"])
+    make_profile(
+        OrganisationFactory(name="Pont Roumanie", slug="pont-roumanie", departement="75"), countries=["RO", "BG"]
+    )
     results = search_directory(viewer=outsider, country="ro")
     assert names(results) == ["pont-roumanie"]
     assert "Intervient dans le pays : Roumanie" in results[0].reasons
@@ -167,7 +183,9 @@ def test_unknown_departement_raises_value_error(directory):
 
 def test_query_count_is_constant(directory, outsider, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
-        results = search_directory(viewer=outsider, text="hebergement", departement="75", service="secure_accommodation")
+        results = search_directory(
+            viewer=outsider, text="hebergement", departement="75", service="secure_accommodation"
+        )
         for r in results:
             r.reasons, list(r.profile.services.all()), r.profile.organisation.name
 
@@ -187,7 +205,11 @@ def test_a_text_always_finds_itself(text):
 
 @given(french_text)
 def test_case_and_accents_do_not_matter(text):
-    assert search.normalise(text.upper()) == search.normalise(text.lower()) == search.normalise(search.strip_accents(text))
+    assert (
+        search.normalise(text.upper())
+        == search.normalise(text.lower())
+        == search.normalise(search.strip_accents(text))
+    )
     assert search.query_tokens(text.upper()) == search.query_tokens(search.strip_accents(text))
 
 
@@ -201,7 +223,11 @@ def test_plural_in_aux_has_the_singular_stem(word):
     assert search.stem(word[:-2] + "aux") == search.stem(word)
 
 
-@given(st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyzéè0123456789", min_size=1, max_size=3), min_size=2, max_size=5))
+@given(
+    st.lists(
+        st.text(alphabet="abcdefghijklmnopqrstuvwxyzéè0123456789", min_size=1, max_size=3), min_size=2, max_size=5
+    )
+)
 def test_dotted_abbreviation_and_its_joined_form_find_each_other(parts):
     dotted, joined = ".".join(parts), "".join(parts)
     assert all(f" {word}" in search.normalise(dotted) for word in search.query_tokens(joined))
@@ -227,7 +253,11 @@ def test_contains_phrase_ignores_accents_case_plurals_and_punctuation():
     assert not search.contains_phrase("texte", "")
 
 
-@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèàçô ", min_size=3, max_size=30), st.text(max_size=20), st.text(max_size=20))
+@given(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèàçô ", min_size=3, max_size=30),
+    st.text(max_size=20),
+    st.text(max_size=20),
+)
 def test_a_phrase_is_found_wherever_it_stands(phrase, before, after):
     words = search.word_sequence(phrase)
     if not words or (len(words) == 1 and len(words[0]) < 3):

@@ -10,7 +10,11 @@ pytestmark = pytest.mark.django_db
 
 def test_admin_updates_profile_and_audit_lists_changed_fields(directory, org_admin):
     paris = directory["paris"]
-    services.update_profile(organisation=paris, data={"commune": "Paris 18e", "languages": ["fr", "en"], "capacity_places": 3}, acting_user=org_admin)
+    services.update_profile(
+        organisation=paris,
+        data={"commune": "Paris 18e", "languages": ["fr", "en"], "capacity_places": 3},
+        acting_user=org_admin,
+    )
     profile = Profile.objects.get(organisation=paris)
     assert profile.commune == "Paris 18e"
     assert sorted(lang.code for lang in profile.languages.all()) == ["en", "fr"]
@@ -23,7 +27,9 @@ def test_admin_updates_profile_and_audit_lists_changed_fields(directory, org_adm
 
 def test_invalid_codes_are_refused_in_french(directory, org_admin):
     with pytest.raises(ValidationError) as exc:
-        services.update_profile(organisation=directory["paris"], data={"languages": ["xx"], "departements": ["999"]}, acting_user=org_admin)
+        services.update_profile(
+            organisation=directory["paris"], data={"languages": ["xx"], "departements": ["999"]}, acting_user=org_admin
+        )
     assert "Langue inconnue" in str(exc.value)
     assert "Département inconnu" in str(exc.value)
 
@@ -31,7 +37,9 @@ def test_invalid_codes_are_refused_in_french(directory, org_admin):
 @pytest.mark.parametrize("who", ["case_worker", "plain_member", "outsider", "coordinator"])
 def test_non_admins_cannot_update(directory, request, who):
     with pytest.raises(PermissionDenied):
-        services.update_profile(organisation=directory["paris"], data={"commune": "X"}, acting_user=request.getfixturevalue(who))
+        services.update_profile(
+            organisation=directory["paris"], data={"commune": "X"}, acting_user=request.getfixturevalue(who)
+        )
     assert not AuditEvent.objects.filter(action="directory.profile_updated").exists()
 
 

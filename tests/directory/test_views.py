@@ -50,31 +50,55 @@ def test_profile_page_query_count_is_constant(client, login, directory, outsider
         assert client.get(reverse("directory_profile", args=["chrs-le-phare"])).status_code == 200
 
 
-def test_list_query_count_does_not_grow(client, login, directory, outsider, django_assert_max_num_queries, services_by_code):
+def test_list_query_count_does_not_grow(
+    client, login, directory, outsider, django_assert_max_num_queries, services_by_code
+):
     from tests.directory.conftest import make_profile
     from tests.factories import OrganisationFactory
 
     login(client, outsider)
     for _ in range(15):
-        make_profile(OrganisationFactory(), services=[services_by_code["legal_aid"]], publics=["women"], languages=["fr"])
+        make_profile(
+            OrganisationFactory(), services=[services_by_code["legal_aid"]], publics=["women"], languages=["fr"]
+        )
     with django_assert_max_num_queries(35):
         assert client.get(reverse("directory_list"), {"q": "association"}).status_code == 200
 
 
-@pytest.mark.parametrize("who,status", [("anonymous", 302), ("plain_member", 404), ("case_worker", 404), ("outsider", 404), ("coordinator", 404), ("org_admin", 200)])
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        ("anonymous", 302),
+        ("plain_member", 404),
+        ("case_worker", 404),
+        ("outsider", 404),
+        ("coordinator", 404),
+        ("org_admin", 200),
+    ],
+)
 def test_edit_permissions(client, login, request, directory, who, status):
     if who != "anonymous":
         login(client, request.getfixturevalue(who))
     url = reverse("directory_profile_edit", args=[directory["paris"].slug])
     assert client.get(url).status_code == status
-    assert client.post(reverse("directory_profile_verify", args=[directory["paris"].slug])).status_code == (302 if status != 404 else 404)
+    assert client.post(reverse("directory_profile_verify", args=[directory["paris"].slug])).status_code == (
+        302 if status != 404 else 404
+    )
 
 
 def test_admin_edits_profile_through_form(client, login, directory, org_admin, services_by_code):
     login(client, org_admin)
     url = reverse("directory_profile_edit", args=[directory["paris"].slug])
-    data = {"visibility": "public", "commune": "Paris 10e", "departement": "75", "languages": ["fr", "ar"], "services": [services_by_code["legal_aid"].pk],
-            "publics": ["women", "families"], "capacity_places": "4", "public_email": "contact@exemple.fr"}
+    data = {
+        "visibility": "public",
+        "commune": "Paris 10e",
+        "departement": "75",
+        "languages": ["fr", "ar"],
+        "services": [services_by_code["legal_aid"].pk],
+        "publics": ["women", "families"],
+        "capacity_places": "4",
+        "public_email": "contact@exemple.fr",
+    }
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     profile = Profile.objects.get(organisation=directory["paris"])
@@ -85,7 +109,9 @@ def test_admin_edits_profile_through_form(client, login, directory, org_admin, s
 def test_edit_form_bad_input_gives_french_errors(client, login, directory, org_admin):
     login(client, org_admin)
     url = reverse("directory_profile_edit", args=[directory["paris"].slug])
-    response = client.post(url, {"visibility": "public", "capacity_places": "-3", "public_email": "pas-un-courriel", "languages": ["zz"]})
+    response = client.post(
+        url, {"visibility": "public", "capacity_places": "-3", "public_email": "pas-un-courriel", "languages": ["zz"]}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Saisissez une adresse" in html
@@ -98,7 +124,10 @@ def test_verify_marks_profile_fresh(client, login, directory, org_admin):
     assert not Profile.objects.get(organisation=directory["paris"]).is_stale
 
 
-@pytest.mark.parametrize("who,status", [("anonymous", 302), ("plain_member", 200), ("outsider", 200), ("org_admin", 200), ("coordinator", 200)])
+@pytest.mark.parametrize(
+    "who,status",
+    [("anonymous", 302), ("plain_member", 200), ("outsider", 200), ("org_admin", 200), ("coordinator", 200)],
+)
 def test_coverage_page_permissions(client, login, request, directory, who, status):
     if who != "anonymous":
         login(client, request.getfixturevalue(who))
@@ -111,7 +140,10 @@ def test_coverage_page_permissions(client, login, request, directory, who, statu
         assert csv.status_code == 200 and b"Rh\xc3\xb4ne" in csv.content
 
 
-@pytest.mark.parametrize("who,status", [("anonymous", 302), ("plain_member", 404), ("outsider", 404), ("org_admin", 404), ("coordinator", 200)])
+@pytest.mark.parametrize(
+    "who,status",
+    [("anonymous", 302), ("plain_member", 404), ("outsider", 404), ("org_admin", 404), ("coordinator", 200)],
+)
 def test_import_page_permissions(client, login, request, directory, who, status):
     if who != "anonymous":
         login(client, request.getfixturevalue(who))
@@ -166,7 +198,7 @@ def test_list_paginates(client, login, directory, outsider, services_by_code):
 def test_coverage_table_sorts_by_count(client, login, directory, outsider):
     login(client, outsider)
     html = client.get(reverse("directory_coverage"), {"service": "legal_aid", "tri": "nombre"}).content.decode()
-    body = html[html.index("<tbody>"):]
+    body = html[html.index("<tbody>") :]
     assert body.index("non couvert") < body.index("75 – Paris")
 
 

@@ -18,7 +18,10 @@ CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 # Axe restricted to WCAG 2.0/2.1 A and AA (style.md: DSFR landmark roles are
 # reported as redundant by other rule sets).
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -59,7 +62,9 @@ def sign_in(page, live_app, email: str) -> None:
     """Password then TOTP, as a person would."""
     account = live_app["accounts"][email]
     page.goto(live_app["base"] + "/comptes/login/")
-    page.get_by_label("Adresse e-mail").fill(email) if page.get_by_label("Adresse e-mail").count() else page.locator("input[name=login]").fill(email)
+    page.get_by_label("Adresse e-mail").fill(email) if page.get_by_label("Adresse e-mail").count() else page.locator(
+        "input[name=login]"
+    ).fill(email)
     page.locator("input[name=password]").fill(account["password"])
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/2fa/authenticate/**")

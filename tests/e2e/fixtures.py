@@ -25,15 +25,27 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("e2e")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.e2e", "MAILLAGE_E2E_DB": str(workdir / "e2e.sqlite3")}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.e2e",
+        "MAILLAGE_E2E_DB": str(workdir / "e2e.sqlite3"),
+    }
     env.pop("DATABASE_URL", None)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
-    subprocess.run([*manage, "seed_demo", "--quiet-accounts"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*manage, "seed_demo", "--quiet-accounts"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )
     accounts = json.loads((workdir / "demo-accounts.json").read_text())
     port = _free_port()
     log = open(workdir / "server.log", "w")  # noqa: SIM115
-    server = subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -59,7 +71,15 @@ def browser():
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield browser
         browser.close()
@@ -76,5 +96,3 @@ def page(browser):
     page.js_errors = errors
     yield page
     context.close()
-
-

@@ -11,7 +11,9 @@ CASE_WORKER = "admin.passerelle-paris@demo.maillage.fr"
 COORDINATOR = "coordination@demo.maillage.fr"
 
 # Links a crawler must not follow: they change state, download files or leave.
-SKIP = re.compile(r"(/i18n/|/logout|/deconnexion|\.(csv|xlsx|pdf|ics|zip)$|/export|/telecharger|/ical/|/flux/|/documents/\d+/?$)")
+SKIP = re.compile(
+    r"(/i18n/|/logout|/deconnexion|\.(csv|xlsx|pdf|ics|zip)$|/export|/telecharger|/ical/|/flux/|/documents/\d+/?$)"
+)
 
 
 def _pattern(path: str) -> str:
@@ -30,7 +32,11 @@ def crawl(page, live_app, *, limit: int = 45) -> list[str]:
             continue
         seen_patterns.add(pattern)
         response = page.goto(base + path)
-        if response is None or response.status >= 400 or "text/html" not in (response.headers.get("content-type") or ""):
+        if (
+            response is None
+            or response.status >= 400
+            or "text/html" not in (response.headers.get("content-type") or "")
+        ):
             continue
         visited.append(path)
         assert not page.js_errors, f"{path}: {page.js_errors}"

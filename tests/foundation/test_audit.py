@@ -21,7 +21,9 @@ class Boom(Exception):
 
 def test_service_writes_its_audit_row_in_the_same_transaction(org_admin, organisation):
     with pytest.raises(Boom), transaction.atomic():
-        services.invite_member(organisation=organisation, email="nina@exemple.fr", role=Role.MEMBER, acting_user=org_admin)
+        services.invite_member(
+            organisation=organisation, email="nina@exemple.fr", role=Role.MEMBER, acting_user=org_admin
+        )
         assert AuditEvent.objects.filter(action="membership.invited").exists()
         raise Boom
     assert not Invitation.objects.exists()
@@ -29,8 +31,12 @@ def test_service_writes_its_audit_row_in_the_same_transaction(org_admin, organis
 
 
 def test_audit_row_says_who_what_where(org_admin, organisation):
-    with bind(RequestContext(request_id="abc123", method="POST", path="/organisations/x/inviter/", ip_address="192.0.2.10")):
-        issued = services.invite_member(organisation=organisation, email="nina@exemple.fr", role=Role.MEMBER, acting_user=org_admin)
+    with bind(
+        RequestContext(request_id="abc123", method="POST", path="/organisations/x/inviter/", ip_address="192.0.2.10")
+    ):
+        issued = services.invite_member(
+            organisation=organisation, email="nina@exemple.fr", role=Role.MEMBER, acting_user=org_admin
+        )
     event = AuditEvent.objects.get(action="membership.invited")
     assert event.actor == org_admin
     assert event.actor_label == org_admin.email
@@ -38,19 +44,28 @@ def test_audit_row_says_who_what_where(org_admin, organisation):
     assert event.kind == AuditKind.ADMIN
     assert event.object_type == "organisations.invitation"
     assert event.object_id == str(issued.invitation.pk)
-    assert (event.request_id, event.method, event.path, event.ip_address) == ("abc123", "POST", "/organisations/x/inviter/", "192.0.2.10")
+    assert (event.request_id, event.method, event.path, event.ip_address) == (
+        "abc123",
+        "POST",
+        "/organisations/x/inviter/",
+        "192.0.2.10",
+    )
 
 
 def test_request_id_of_a_web_request_is_recorded(client, org_admin, organisation, login):
     login(client, org_admin)
-    response = client.post(f"/organisations/{organisation.slug}/inviter/", {"email": "nina@exemple.fr", "role": Role.MEMBER})
+    response = client.post(
+        f"/organisations/{organisation.slug}/inviter/", {"email": "nina@exemple.fr", "role": Role.MEMBER}
+    )
     event = AuditEvent.objects.get(action="membership.invited")
     assert event.request_id == response["X-Request-Id"]
     assert event.method == "POST"
 
 
 def _one_event(org_admin, organisation):
-    return audit.record(action="test.event", actor=org_admin, kind=AuditKind.SECURITY, organisation=organisation, details={"n": 1})
+    return audit.record(
+        action="test.event", actor=org_admin, kind=AuditKind.SECURITY, organisation=organisation, details={"n": 1}
+    )
 
 
 def test_database_refuses_update(org_admin, organisation):
@@ -116,7 +131,9 @@ def test_append_only_still_holds_after_a_flush(org_admin, organisation):
     call_command("flush", interactive=False, verbosity=0)
     assert not AuditEvent.objects.exists()
     event = audit.record(
-        action="test.event", actor=None, organisation=Organisation.objects.create(name="X", slug="x", type="other", territory_level="national")
+        action="test.event",
+        actor=None,
+        organisation=Organisation.objects.create(name="X", slug="x", type="other", territory_level="national"),
     )
     with pytest.raises(REFUSED), connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [event.pk])

@@ -103,11 +103,15 @@ def test_repeated_failures_are_rate_limited(client, case_worker):
 
 
 def test_case_worker_without_totp_must_enrol_first(client, member, login):
-    user = MembershipFactory(organisation=member().organisation, role=Role.CASE_WORKER, user=UserFactory(with_totp=False)).user
+    user = MembershipFactory(
+        organisation=member().organisation, role=Role.CASE_WORKER, user=UserFactory(with_totp=False)
+    ).user
     login(client, user, second_factor=False)
     session = client.session
     session["account_authentication_methods_user"] = str(user.pk)
-    session["account_authentication_methods"] = [{"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}]
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
+    ]
     session.save()
     for path in (reverse("home"), reverse("notifications"), reverse("organisation_switch")):
         response = client.get(path)
@@ -163,7 +167,10 @@ def test_signup_is_closed(client):
     response = client.get(reverse("account_signup"))
     assert response.status_code == 200
     assert "<form" not in response.content.decode() or "password1" not in response.content.decode()
-    client.post(reverse("account_signup"), {"email": "nouveau@exemple.fr", "password1": TEST_PASSWORD, "password2": TEST_PASSWORD})
+    client.post(
+        reverse("account_signup"),
+        {"email": "nouveau@exemple.fr", "password1": TEST_PASSWORD, "password2": TEST_PASSWORD},
+    )
     assert not get_user_model().objects.filter(email="nouveau@exemple.fr").exists()
 
 

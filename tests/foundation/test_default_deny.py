@@ -88,14 +88,20 @@ def test_anonymous_pages_are_marked_in_code():
 def test_project_views_marked_anonymous_are_all_listed():
     # Maillage's own views (not allauth's entrance pages) that skip the login
     # check must be deliberate: they are listed above and tested.
-    project_marked = {name for name, (_, callback) in PATTERNS.items() if _is_marked_anonymous(callback) and callback.__module__.startswith("maillage.")}
+    project_marked = {
+        name
+        for name, (_, callback) in PATTERNS.items()
+        if _is_marked_anonymous(callback) and callback.__module__.startswith("maillage.")
+    }
     assert project_marked <= ANONYMOUS
 
 
 def test_invitation_accept_is_anonymous(client, org_admin, organisation):
     from maillage.organisations.services import invite_member
 
-    issued = invite_member(organisation=organisation, email="nouvelle@exemple.fr", role="member", acting_user=org_admin)
+    issued = invite_member(
+        organisation=organisation, email="nouvelle@exemple.fr", role="member", acting_user=org_admin
+    )
     response = client.get(issued.path)
     assert response.status_code == 200
     assert "Activer votre compte" in response.content.decode()

@@ -89,7 +89,9 @@ def test_the_lookup_hash_finds_spelling_variants(secret_note):
     assert secret_note.objects.filter(name_hash=wanted).count() == 1
 
 
-@pytest.mark.parametrize("variant", ["elodie dupont", "ÉLODIE DUPONT", "  Élodie   Dupont  ", "Elodie-Dupont", "élodie dupont"])
+@pytest.mark.parametrize(
+    "variant", ["elodie dupont", "ÉLODIE DUPONT", "  Élodie   Dupont  ", "Elodie-Dupont", "élodie dupont"]
+)
 def test_lookup_hash_normalisation(variant):
     assert lookup_hash(variant, purpose="p") == lookup_hash("Élodie Dupont", purpose="p")
 
@@ -158,7 +160,9 @@ def test_empty_key_list_is_a_configuration_error(settings):
 
 def test_log_records_lose_the_request_and_its_post_data():
     request = RequestFactory().post("/dossiers/nouveau/", {"last_name": "Dupont", "first_name": "Élodie"})
-    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s", (request.path,), None)
+    record = logging.LogRecord(
+        "django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s", (request.path,), None
+    )
     record.request = request
     record.status_code = 500
     assert ScrubPersonalDataFilter().filter(record) is True

@@ -12,7 +12,9 @@ from tests.factories import MembershipFactory, OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_notifications_of_an_organisation_left_are_no_longer_listed(client, login, case_worker, organisation, org_admin):
+def test_notifications_of_an_organisation_left_are_no_longer_listed(
+    client, login, case_worker, organisation, org_admin
+):
     member = case_worker
     other = OrganisationFactory()
     MembershipFactory(user=member, organisation=other, role=Role.MEMBER)

@@ -30,7 +30,9 @@ def members_url(organisation):
 
 
 def invite(organisation, admin, email="invitee@exemple.fr", role=Role.CASE_WORKER, is_admin=False):
-    return services.invite_member(organisation=organisation, email=email, role=role, is_admin=is_admin, acting_user=admin)
+    return services.invite_member(
+        organisation=organisation, email=email, role=role, is_admin=is_admin, acting_user=admin
+    )
 
 
 def accept_form(**overrides):
@@ -42,7 +44,9 @@ def accept_form(**overrides):
 # --- Invitations -----------------------------------------------------------
 
 
-def test_admin_invites_through_the_page_and_the_email_leaves_after_commit(client, org_admin, organisation, login, django_capture_on_commit_callbacks):
+def test_admin_invites_through_the_page_and_the_email_leaves_after_commit(
+    client, org_admin, organisation, login, django_capture_on_commit_callbacks
+):
     login(client, org_admin)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(
@@ -118,7 +122,11 @@ def test_unknown_token_is_a_404(client):
 def test_revoked_invitation_cannot_be_used(client, org_admin, organisation, login):
     issued = invite(organisation, org_admin, email="nina@exemple.fr")
     admin_client = login(client.__class__(), org_admin)
-    response = admin_client.post(reverse("organisation_revoke_invitation", kwargs={"slug": organisation.slug, "invitation_id": issued.invitation.pk}))
+    response = admin_client.post(
+        reverse(
+            "organisation_revoke_invitation", kwargs={"slug": organisation.slug, "invitation_id": issued.invitation.pk}
+        )
+    )
     assert response.status_code == 302
     issued.invitation.refresh_from_db()
     assert issued.invitation.status == "revoked"
@@ -147,7 +155,9 @@ def test_invitation_for_another_address_is_refused(client, org_admin, organisati
         services.accept_invitation(token=issued.token, user=other_org_worker)
 
 
-def test_signed_in_person_accepts_an_invitation_to_a_second_organisation(client, org_admin, organisation, outsider, login):
+def test_signed_in_person_accepts_an_invitation_to_a_second_organisation(
+    client, org_admin, organisation, outsider, login
+):
     issued = invite(organisation, org_admin, email=outsider.email, role=Role.MEMBER)
     login(client, outsider)
     assert client.get(issued.path).status_code == 200
@@ -180,11 +190,16 @@ def test_plain_member_cannot_invite(client, plain_member, organisation, login):
         invite(organisation, plain_member)
 
 
-def test_coordinator_role_is_refused_outside_a_coordination_body(client, org_admin, organisation, coordination, coordinator, login):
+def test_coordinator_role_is_refused_outside_a_coordination_body(
+    client, org_admin, organisation, coordination, coordinator, login
+):
     with pytest.raises(ValidationError):
         invite(organisation, org_admin, role=Role.COORDINATOR)
     login(client, org_admin)
-    response = client.post(reverse("organisation_invite", kwargs={"slug": organisation.slug}), {"email": "x@exemple.fr", "role": Role.COORDINATOR})
+    response = client.post(
+        reverse("organisation_invite", kwargs={"slug": organisation.slug}),
+        {"email": "x@exemple.fr", "role": Role.COORDINATOR},
+    )
     assert response.status_code == 200
     assert not Invitation.objects.exists()
     # Inside the coordination body it is allowed.
@@ -200,7 +215,9 @@ def test_removing_a_member_revokes_access_at_once(client, org_admin, organisatio
     assert client.get(members_url(organisation)).status_code == 200
 
     admin_client = login(client.__class__(), org_admin)
-    response = admin_client.post(reverse("organisation_remove_member", kwargs={"slug": organisation.slug, "membership_id": leaving.pk}))
+    response = admin_client.post(
+        reverse("organisation_remove_member", kwargs={"slug": organisation.slug, "membership_id": leaving.pk})
+    )
     assert response.status_code == 302
 
     assert client.get(members_url(organisation)).status_code == 404
@@ -213,7 +230,10 @@ def test_removing_a_member_revokes_access_at_once(client, org_admin, organisatio
 def test_the_last_admin_cannot_be_removed(client, org_admin, organisation, login):
     membership = Membership.objects.get(user=org_admin, organisation=organisation)
     login(client, org_admin)
-    response = client.post(reverse("organisation_remove_member", kwargs={"slug": organisation.slug, "membership_id": membership.pk}), follow=True)
+    response = client.post(
+        reverse("organisation_remove_member", kwargs={"slug": organisation.slug, "membership_id": membership.pk}),
+        follow=True,
+    )
     assert "dernier administrateur" in response.content.decode()
     membership.refresh_from_db()
     assert membership.is_active
@@ -233,24 +253,44 @@ def test_role_change(client, org_admin, organisation, member, login):
     event = AuditEvent.objects.get(action="membership.role_changed")
     assert event.details["before"] == {"role": Role.MEMBER, "is_admin": False}
     # With a second admin, the first may step down.
-    services.change_role(membership=Membership.objects.get(user=org_admin), role=Role.CASE_WORKER, is_admin=False, acting_user=org_admin)
+    services.change_role(
+        membership=Membership.objects.get(user=org_admin), role=Role.CASE_WORKER, is_admin=False, acting_user=org_admin
+    )
 
 
 def test_plain_member_cannot_remove_or_change_roles(client, plain_member, organisation, case_worker, login):
     target = Membership.objects.get(user=case_worker)
     login(client, plain_member)
-    assert client.post(reverse("organisation_remove_member", kwargs={"slug": organisation.slug, "membership_id": target.pk})).status_code == 404
-    assert client.get(reverse("organisation_change_role", kwargs={"slug": organisation.slug, "membership_id": target.pk})).status_code == 404
+    assert (
+        client.post(
+            reverse("organisation_remove_member", kwargs={"slug": organisation.slug, "membership_id": target.pk})
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            reverse("organisation_change_role", kwargs={"slug": organisation.slug, "membership_id": target.pk})
+        ).status_code
+        == 404
+    )
     assert client.get(reverse("organisation_access_log", kwargs={"slug": organisation.slug})).status_code == 404
     target.refresh_from_db()
     assert target.is_active
 
 
-def test_members_page_for_each_kind_of_visitor(client, organisation, org_admin, case_worker, plain_member, outsider, superuser, login):
+def test_members_page_for_each_kind_of_visitor(
+    client, organisation, org_admin, case_worker, plain_member, outsider, superuser, login
+):
     url = members_url(organisation)
     anonymous = client.get(url)
     assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("account_login"))
-    for user, expected in ((org_admin, 200), (case_worker, 200), (plain_member, 200), (outsider, 404), (superuser, 404)):
+    for user, expected in (
+        (org_admin, 200),
+        (case_worker, 200),
+        (plain_member, 200),
+        (outsider, 404),
+        (superuser, 404),
+    ):
         response = login(client.__class__(), user).get(url)
         assert response.status_code == expected, user
     admin_page = login(client.__class__(), org_admin).get(url).content.decode()
@@ -275,7 +315,12 @@ def test_another_organisations_member_gets_404_not_403(client, organisation, out
         reverse("organisation_change_role", kwargs={"slug": organisation.slug, "membership_id": target.pk}),
     ):
         assert client.get(url).status_code == 404, url
-    assert client.post(reverse("organisation_remove_member", kwargs={"slug": organisation.slug, "membership_id": target.pk})).status_code == 404
+    assert (
+        client.post(
+            reverse("organisation_remove_member", kwargs={"slug": organisation.slug, "membership_id": target.pk})
+        ).status_code
+        == 404
+    )
     target.refresh_from_db()
     assert target.is_active
 
@@ -328,16 +373,32 @@ def test_who_reads_victim_data(case_worker, plain_member, coordinator, organisat
 # --- Access log ------------------------------------------------------------
 
 
-def test_org_admin_sees_the_access_log_of_their_org_only(client, org_admin, organisation, other_organisation, outsider, login):
-    audit.record_read(action="case.identity.viewed", actor=org_admin, target=organisation, target_label="TEH-2026-000001", organisation=organisation)
-    audit.record_read(action="case.identity.viewed", actor=outsider, target=other_organisation, target_label="TEH-2026-999999", organisation=other_organisation)
+def test_org_admin_sees_the_access_log_of_their_org_only(
+    client, org_admin, organisation, other_organisation, outsider, login
+):
+    audit.record_read(
+        action="case.identity.viewed",
+        actor=org_admin,
+        target=organisation,
+        target_label="TEH-2026-000001",
+        organisation=organisation,
+    )
+    audit.record_read(
+        action="case.identity.viewed",
+        actor=outsider,
+        target=other_organisation,
+        target_label="TEH-2026-999999",
+        organisation=other_organisation,
+    )
     login(client, org_admin)
     response = client.get(reverse("organisation_access_log", kwargs={"slug": organisation.slug}))
     assert response.status_code == 200
     text = response.content.decode()
     assert "TEH-2026-000001" in text
     assert "TEH-2026-999999" not in text
-    filtered = client.get(reverse("organisation_access_log", kwargs={"slug": organisation.slug}), {"type": AuditKind.ADMIN})
+    filtered = client.get(
+        reverse("organisation_access_log", kwargs={"slug": organisation.slug}), {"type": AuditKind.ADMIN}
+    )
     assert "TEH-2026-000001" not in filtered.content.decode()
     assert client.get(reverse("organisation_access_log", kwargs={"slug": other_organisation.slug})).status_code == 404
 

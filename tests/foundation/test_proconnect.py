@@ -138,7 +138,14 @@ def test_a_refused_proconnect_sign_in_lands_on_the_login_page(monkeypatch):
 
     from django.urls import resolve
 
-    for name in ("CLIENT_ID", "CLIENT_SECRET", "AUTHORIZATION_ENDPOINT", "TOKEN_ENDPOINT", "USERINFO_ENDPOINT", "JWKS_ENDPOINT"):
+    for name in (
+        "CLIENT_ID",
+        "CLIENT_SECRET",
+        "AUTHORIZATION_ENDPOINT",
+        "TOKEN_ENDPOINT",
+        "USERINFO_ENDPOINT",
+        "JWKS_ENDPOINT",
+    ):
         monkeypatch.setenv(f"PROCONNECT_{name}", "https://proconnect.example/x")
     proconnect_settings = importlib.import_module("config.settings.proconnect")
     assert resolve(proconnect_settings.LOGIN_REDIRECT_URL_FAILURE).url_name == "account_login"
@@ -174,7 +181,10 @@ def test_signing_out_of_a_proconnect_session_ends_it_at_proconnect_too(client, s
     for key, value in OIDC.items():
         setattr(settings, key, value)
     settings.OIDC_OP_LOGOUT_ENDPOINT = "https://proconnect.example/session/end"
-    settings.AUTHENTICATION_BACKENDS = ["maillage.accounts.proconnect.ProConnectBackend", *settings.AUTHENTICATION_BACKENDS]
+    settings.AUTHENTICATION_BACKENDS = [
+        "maillage.accounts.proconnect.ProConnectBackend",
+        *settings.AUTHENTICATION_BACKENDS,
+    ]
     client.force_login(plain_member, backend="maillage.accounts.proconnect.ProConnectBackend")
     session = client.session
     session["oidc_id_token"] = "id-token-of-the-session"

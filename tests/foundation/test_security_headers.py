@@ -64,7 +64,10 @@ def test_oversized_request_is_refused_in_french(client):
 def test_forged_csrf_is_refused_and_writes_nothing(case_worker, login):
     client = Client(enforce_csrf_checks=True)
     login(client, case_worker)
-    response = client.post(reverse("account_profile"), {"first_name": "Forgé", "last_name": "Pirate", "phone": "", "weekly_digest_enabled": ""})
+    response = client.post(
+        reverse("account_profile"),
+        {"first_name": "Forgé", "last_name": "Pirate", "phone": "", "weekly_digest_enabled": ""},
+    )
     assert response.status_code == 403
     text = response.content.decode()
     assert "Formulaire expiré ou invalide" in text

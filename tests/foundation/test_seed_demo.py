@@ -16,7 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts():
-    return (User.objects.count(), Organisation.objects.count(), Membership.objects.count(), Authenticator.objects.count())
+    return (
+        User.objects.count(),
+        Organisation.objects.count(),
+        Membership.objects.count(),
+        Authenticator.objects.count(),
+    )
 
 
 def _seed():
@@ -51,7 +56,9 @@ def test_network_covers_the_mechanism(var_dir):
     ):
         assert expected in types
     assert Organisation.objects.filter(type=OrganisationType.ASSOCIATION).count() >= 40
-    assert len(set(Organisation.objects.filter(type=OrganisationType.ASSOCIATION).values_list("region", flat=True))) >= 3
+    assert (
+        len(set(Organisation.objects.filter(type=OrganisationType.ASSOCIATION).values_list("region", flat=True))) >= 3
+    )
     roles = set(Membership.objects.values_list("role", flat=True))
     assert {Role.CASE_WORKER, Role.MEMBER, Role.COORDINATOR} <= roles
     assert Membership.objects.filter(is_admin=True).exists()
@@ -101,6 +108,8 @@ def test_production_settings_refuse_demo_data():
         node.targets[0].id: ast.literal_eval(node.value)
         for tree in (ast.parse(base), ast.parse(source))
         for node in tree.body
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id == "DEMO_DATA_ALLOWED"
+        if isinstance(node, ast.Assign)
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id == "DEMO_DATA_ALLOWED"
     }
     assert assigned["DEMO_DATA_ALLOWED"] is False

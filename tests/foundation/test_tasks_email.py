@@ -21,7 +21,12 @@ def _queue(key="test:1", to="destinataire@exemple.fr"):
         to=to,
         subject="Invitation",
         template="emails/invitation.txt",
-        context={"organisation": "Association Exemple", "inviter": "Camille", "url": "http://testserver/x/", "expires_at": None},
+        context={
+            "organisation": "Association Exemple",
+            "inviter": "Camille",
+            "url": "http://testserver/x/",
+            "expires_at": None,
+        },
         idempotency_key=key,
     )
 

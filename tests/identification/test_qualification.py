@@ -64,9 +64,7 @@ def test_minor_without_means_is_reunis() -> None:
 
 
 def test_adult_without_means_is_non_reunis() -> None:
-    result = prequalify(
-        acts=["recruter"], purposes=["TRAV_FORCE"], means=None, minor=False
-    )
+    result = prequalify(acts=["recruter"], purposes=["TRAV_FORCE"], means=None, minor=False)
     assert result.outcome == OUTCOME_ELEMENTS_NON_REUNIS
     assert result.missing == ("means",)
     assert SOURCE_225_4_1_II not in result.sources
@@ -91,9 +89,7 @@ def test_missing_act_and_purpose() -> None:
 
 def test_unknown_purpose_rejected() -> None:
     with pytest.raises(QualificationInputError, match="MARIAGE_FORCE"):
-        prequalify(
-            acts=["recruter"], purposes=["MARIAGE_FORCE"], means=[1], minor=False
-        )
+        prequalify(acts=["recruter"], purposes=["MARIAGE_FORCE"], means=[1], minor=False)
 
 
 def test_purposes_are_extensible() -> None:
@@ -142,9 +138,7 @@ def test_decomposed_accents_accepted() -> None:
     means=st.sets(st.sampled_from([1, 2, 3, 4])),
     minor=st.booleans(),
 )
-def test_matches_rule_definition(
-    acts: set[str], purposes: set[str], means: set[int], minor: bool
-) -> None:
+def test_matches_rule_definition(acts: set[str], purposes: set[str], means: set[int], minor: bool) -> None:
     # R-FR-QUALIF: act AND purpose AND (minor OR means).
     result = prequalify(acts=acts, purposes=purposes, means=means, minor=minor)
     expected = bool(acts) and bool(purposes) and (minor or bool(means))

@@ -44,9 +44,7 @@ AL = SHIPPED["AL"]
 CL = SHIPPED["CL"]
 
 
-def synthetic_set(
-    code: str = "TA", *, per_strength: int = 4, complete: bool = True
-) -> IndicatorSet:
+def synthetic_set(code: str = "TA", *, per_strength: int = 4, complete: bool = True) -> IndicatorSet:
     """A set with ``per_strength`` indicators of each strength in every dimension."""
     indicators = {}
     for dim in DIMENSIONS:
@@ -62,24 +60,18 @@ def synthetic_set(
                     label_en=f"{dim} {strength} {n}",
                     label_fr=f"{dim} {strength} {n}",
                 )
-    return IndicatorSet(
-        code=code, version="TEST-1", complete=complete, indicators=indicators
-    )
+    return IndicatorSet(code=code, version="TEST-1", complete=complete, indicators=indicators)
 
 
 TA = synthetic_set("TA")
 TC = synthetic_set("CT")  # child set: code starts with "C"
 
 
-def pick(
-    ind_set: IndicatorSet, dim: str, s: int = 0, m: int = 0, w: int = 0
-) -> list[str]:
+def pick(ind_set: IndicatorSet, dim: str, s: int = 0, m: int = 0, w: int = 0) -> list[str]:
     """Codes of ``s`` strong, ``m`` medium, ``w`` weak indicators of ``dim`` in a synthetic set."""
     prefix = f"{ind_set.code}-{dim}-"
     return (
-        [f"{prefix}S{i}" for i in range(s)]
-        + [f"{prefix}M{i}" for i in range(m)]
-        + [f"{prefix}W{i}" for i in range(w)]
+        [f"{prefix}S{i}" for i in range(s)] + [f"{prefix}M{i}" for i in range(m)] + [f"{prefix}W{i}" for i in range(w)]
     )
 
 
@@ -157,14 +149,8 @@ def test_adult_rule_needs_all_three_groups(dropped: str) -> None:
 
 @pytest.mark.parametrize("recruitment_dim", ["DR", "CR", "VR"])
 @pytest.mark.parametrize("destination_dim", ["CD", "VD"])
-def test_adult_rule_any_dimension_of_each_group(
-    recruitment_dim: str, destination_dim: str
-) -> None:
-    codes = (
-        pick(TA, recruitment_dim, m=3)
-        + pick(TA, "EX", s=2)
-        + pick(TA, destination_dim, s=2)
-    )
+def test_adult_rule_any_dimension_of_each_group(recruitment_dim: str, destination_dim: str) -> None:
+    codes = pick(TA, recruitment_dim, m=3) + pick(TA, "EX", s=2) + pick(TA, destination_dim, s=2)
     assert assess(TA, codes).outcome == OUTCOME_MET
 
 
@@ -242,25 +228,18 @@ def test_rule_overrides() -> None:
     )
     codes = pick(TC, "EX", s=2)
     assert assess(TC, codes, child_rule=alt_child).outcome == OUTCOME_NOT_MET
-    result = assess(
-        TC, codes + pick(TC, "VR", m=3), child_rule=alt_child, act_established=False
-    )
+    result = assess(TC, codes + pick(TC, "VR", m=3), child_rule=alt_child, act_established=False)
     assert result.outcome == OUTCOME_MET
     assert result.rule_applied is alt_child
     # adult_rule does not apply to a child set, and vice versa.
     assert assess(TC, codes, adult_rule=alt_child).rule_applied is CHILD_RULE
     ex_only = CombinationRule(name="EX-ONLY", source="test", requires=(("EX",),))
-    assert (
-        assess(TA, codes_ta := pick(TA, "EX", s=2), adult_rule=ex_only).outcome
-        == OUTCOME_MET
-    )
+    assert assess(TA, codes_ta := pick(TA, "EX", s=2), adult_rule=ex_only).outcome == OUTCOME_MET
     assert assess(TA, codes_ta, child_rule=ex_only).outcome == OUTCOME_NOT_MET
 
 
 def test_rule_from_mapping_and_validation() -> None:
-    rule = CombinationRule.from_mapping(
-        {"name": "X", "requires": [["EX"], ["CD", "VD"]], "requires_act": True}
-    )
+    rule = CombinationRule.from_mapping({"name": "X", "requires": [["EX"], ["CD", "VD"]], "requires_act": True})
     assert rule.requires == (("EX",), ("CD", "VD"))
     assert rule.evaluate({"EX": True, "VD": True}, act_established=True)
     assert not rule.evaluate({"EX": True, "VD": True}, act_established=False)
@@ -304,18 +283,12 @@ def test_duplicates_count_once() -> None:
 
 def test_incomplete_set_outcome() -> None:
     incomplete = synthetic_set("TX", complete=False)
-    codes = (
-        pick(incomplete, "DR", s=2)
-        + pick(incomplete, "EX", s=2)
-        + pick(incomplete, "CD", s=2)
-    )
+    codes = pick(incomplete, "DR", s=2) + pick(incomplete, "EX", s=2) + pick(incomplete, "CD", s=2)
     result = assess(incomplete, codes)
     assert result.outcome == OUTCOME_INCOMPLETE_SET
     assert not result.authoritative
     # Dimensions are still computed (non-authoritative).
-    assert (
-        result.dimensions["DR"] and result.dimensions["EX"] and result.dimensions["CD"]
-    )
+    assert result.dimensions["DR"] and result.dimensions["EX"] and result.dimensions["CD"]
 
 
 def test_shipped_as_cs_are_empty_incomplete_sets() -> None:
@@ -357,11 +330,7 @@ def test_assessment_shape() -> None:
 
 def test_module_is_pure_python() -> None:
     for module_name in ("screening", "qualification"):
-        source = (
-            Path(screening.__file__)
-            .with_name(f"{module_name}.py")
-            .read_text(encoding="utf-8")
-        )
+        source = Path(screening.__file__).with_name(f"{module_name}.py").read_text(encoding="utf-8")
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
@@ -405,12 +374,7 @@ def test_shipped_csv_counts() -> None:
 
 
 def test_shipped_csv_matches_shared_copy() -> None:
-    shared = (
-        Path(__file__).resolve().parents[3]
-        / "shared"
-        / "domain"
-        / "ilo-indicators-2009.csv"
-    )
+    shared = Path(__file__).resolve().parents[3] / "shared" / "domain" / "ilo-indicators-2009.csv"
     if not shared.exists():
         pytest.skip("shared domain folder not available")
     assert shared.read_bytes() == DEFAULT_CATALOGUE_PATH.read_bytes()
@@ -430,9 +394,7 @@ def test_loader_version_and_incomplete_kwargs(tmp_path: Path) -> None:
 def test_loader_accepts_quoted_multiline_and_bom(tmp_path: Path) -> None:
     path = tmp_path / "bom.csv"
     path.write_text(
-        "\ufeff"
-        + HEADER
-        + 'AL,DR,AL-DR-X,X,S,"two\nlines","a, b"\n\nAL,EX,AL-EX-Y,Y,M,e,f\n',
+        "\ufeff" + HEADER + 'AL,DR,AL-DR-X,X,S,"two\nlines","a, b"\n\nAL,EX,AL-EX-Y,Y,M,e,f\n',
         encoding="utf-8",
     )
     sets = load_indicator_sets(path)
@@ -461,9 +423,7 @@ def test_loader_accepts_quoted_multiline_and_bom(tmp_path: Path) -> None:
         ),
     ],
 )
-def test_loader_errors_report_line(
-    tmp_path: Path, body: str, line: int, fragment: str
-) -> None:
+def test_loader_errors_report_line(tmp_path: Path, body: str, line: int, fragment: str) -> None:
     path = write_csv(tmp_path, body)
     with pytest.raises(IndicatorCatalogueError) as excinfo:
         load_indicator_sets(path)
@@ -478,9 +438,7 @@ def test_loader_missing_columns(tmp_path: Path) -> None:
         "AL,DR,AL-DR-A,S,a,b\n",
         header="set,dimension,code,strength,label_en,label_fr\n",
     )
-    with pytest.raises(
-        IndicatorCatalogueError, match=r"line 1: missing column\(s\) concept"
-    ):
+    with pytest.raises(IndicatorCatalogueError, match=r"line 1: missing column\(s\) concept"):
         load_indicator_sets(path)
 
 
@@ -535,11 +493,7 @@ def brute_force_dimension(strengths: list[str]) -> bool:
 def brute_force_outcome(ind_set: IndicatorSet, present: set[str], act: bool) -> str:
     dims = {
         d: brute_force_dimension(
-            [
-                ind_set.indicators[c].strength
-                for c in present
-                if ind_set.indicators[c].dimension == d
-            ]
+            [ind_set.indicators[c].strength for c in present if ind_set.indicators[c].dimension == d]
         )
         for d in DIMENSIONS
     }
@@ -548,19 +502,13 @@ def brute_force_outcome(ind_set: IndicatorSet, present: set[str], act: bool) -> 
     if ind_set.code.startswith("C"):
         ok = act and dims["EX"]
     else:
-        ok = (
-            (dims["DR"] or dims["CR"] or dims["VR"])
-            and dims["EX"]
-            and (dims["CD"] or dims["VD"])
-        )
+        ok = (dims["DR"] or dims["CR"] or dims["VR"]) and dims["EX"] and (dims["CD"] or dims["VD"])
     return OUTCOME_MET if ok else OUTCOME_NOT_MET
 
 
 @given(s=counts, m=counts, w=counts)
 def test_dimension_rule_matches_brute_force(s: int, m: int, w: int) -> None:
-    assert dimension_positive(s, m, w) == brute_force_dimension(
-        ["S"] * s + ["M"] * m + ["W"] * w
-    )
+    assert dimension_positive(s, m, w) == brute_force_dimension(["S"] * s + ["M"] * m + ["W"] * w)
 
 
 @given(s=counts, m=counts, w=counts, which=st.sampled_from(["s", "m", "w"]))
@@ -571,25 +519,19 @@ def test_dimension_rule_monotonic(s: int, m: int, w: int, which: str) -> None:
 
 
 def subsets_of(ind_set: IndicatorSet) -> st.SearchStrategy[set[str]]:
-    return st.sets(
-        st.sampled_from(sorted(ind_set.indicators)), max_size=len(ind_set.indicators)
-    )
+    return st.sets(st.sampled_from(sorted(ind_set.indicators)), max_size=len(ind_set.indicators))
 
 
 @settings(max_examples=300)
 @given(data=st.data(), set_code=st.sampled_from(["AL", "CL"]), act=st.booleans())
-def test_outcome_matches_brute_force_real_sets(
-    data: st.DataObject, set_code: str, act: bool
-) -> None:
+def test_outcome_matches_brute_force_real_sets(data: st.DataObject, set_code: str, act: bool) -> None:
     ind_set = SHIPPED[set_code]
     present = data.draw(subsets_of(ind_set))
     result = assess(ind_set, present, act_established=act)
     assert result.outcome == brute_force_outcome(ind_set, present, act)
     for d in DIMENSIONS:
         evidence_codes = {i.code for i in result.evidence[d]}
-        assert evidence_codes == {
-            c for c in present if ind_set.indicators[c].dimension == d
-        }
+        assert evidence_codes == {c for c in present if ind_set.indicators[c].dimension == d}
 
 
 @settings(max_examples=200)

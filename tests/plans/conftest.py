@@ -12,17 +12,41 @@ from tests.factories import MembershipFactory, OrganisationFactory
 @pytest.fixture
 def draft_plan(coordinator):
     plan = services.create_plan(
-        title="Plan d'action national contre la traite", period_start=date(2026, 1, 1), period_end=date(2028, 12, 31), acting_user=coordinator
+        title="Plan d'action national contre la traite",
+        period_start=date(2026, 1, 1),
+        period_end=date(2028, 12, 31),
+        acting_user=coordinator,
     )
-    p1 = services.add_priority(plan=plan, number=1, title="Identifier et accompagner les victimes", acting_user=coordinator)
-    p2 = services.add_priority(plan=plan, number=2, title="Poursuivre et démanteler les réseaux", acting_user=coordinator)
+    p1 = services.add_priority(
+        plan=plan, number=1, title="Identifier et accompagner les victimes", acting_user=coordinator
+    )
+    p2 = services.add_priority(
+        plan=plan, number=2, title="Poursuivre et démanteler les réseaux", acting_user=coordinator
+    )
     services.save_measure(
-        plan=plan, priority=p1, number=1, title="Aller au-devant des victimes", description="Favoriser l'accès aux droits.", acting_user=coordinator
+        plan=plan,
+        priority=p1,
+        number=1,
+        title="Aller au-devant des victimes",
+        description="Favoriser l'accès aux droits.",
+        acting_user=coordinator,
     )
     services.save_measure(
-        plan=plan, priority=p1, number=2, title="Former les professionnels", description="Former à l'identification.", acting_user=coordinator
+        plan=plan,
+        priority=p1,
+        number=2,
+        title="Former les professionnels",
+        description="Former à l'identification.",
+        acting_user=coordinator,
     )
-    services.save_measure(plan=plan, priority=p2, number=3, title="Renforcer les enquêtes", description="Enquêtes patrimoniales.", acting_user=coordinator)
+    services.save_measure(
+        plan=plan,
+        priority=p2,
+        number=3,
+        title="Renforcer les enquêtes",
+        description="Enquêtes patrimoniales.",
+        acting_user=coordinator,
+    )
     return plan
 
 

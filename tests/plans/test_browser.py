@@ -12,7 +12,9 @@ from tests.e2e.conftest import CHROMIUM, check_axe, follow, sign_in
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.xdist_group("e2e"),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (make test installs it)"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (make test installs it)"
+    ),
 ]
 
 MEMBER = "membre.passerelle-paris@demo.maillage.fr"

@@ -30,7 +30,10 @@ def test_demo_plans_are_realistic_and_idempotent(client):
     closed = ConsultationRound.objects.get(plan=first)
     assert closed.phase == "closed"
     assert Position.objects.filter(round=closed).values("organisation").distinct().count() >= 3
-    assert Comment.objects.filter(round=closed).exists() and Amendment.objects.filter(round=closed).exclude(answer="").count() == 2
+    assert (
+        Comment.objects.filter(round=closed).exists()
+        and Amendment.objects.filter(round=closed).exclude(answer="").count() == 2
+    )
     draft = Plan.objects.get(status=PlanStatus.CONSULTATION)
     assert draft.rounds.get().phase == "open"
     counts = (Plan.objects.count(), Measure.objects.count(), Position.objects.count())
@@ -55,7 +58,9 @@ def test_national_size_adds_a_benchmark_plan_shown_on_the_public_page(client):
     assert plan.measures.count() == 100 and plan.priorities.count() == 5
     round_ = plan.rounds.get()
     contributions = (
-        Position.objects.filter(round=round_).count() + Comment.objects.filter(round=round_).count() + Amendment.objects.filter(round=round_).count()
+        Position.objects.filter(round=round_).count()
+        + Comment.objects.filter(round=round_).count()
+        + Amendment.objects.filter(round=round_).count()
     )
     assert contributions == 2000
     assert Indicator.objects.filter(measure__plan=plan).count() == 100

@@ -37,7 +37,9 @@ def test_compare_two_versions_measure_by_measure(draft_plan, coordinator):
         acting_user=coordinator,
     )
     m3.delete()
-    services.save_measure(plan=draft_plan, priority=m1.priority, number=5, title="Mesure nouvelle", acting_user=coordinator)
+    services.save_measure(
+        plan=draft_plan, priority=m1.priority, number=5, title="Mesure nouvelle", acting_user=coordinator
+    )
     v2 = services.freeze_version(plan=draft_plan, changelog="v2", acting_user=coordinator)
     changes = {c.number: c for c in compare_snapshots(v1.snapshot, v2.snapshot)}
     assert changes[1].kind == "reworded"
@@ -80,10 +82,14 @@ def test_xlsx_round_trip_without_loss(draft_plan, coordinator):
     _adopt(draft_plan, coordinator)
     Measure.objects.filter(plan=draft_plan, number=2).update(progress=42, health="at_risk", completion="limited")
     data = xlsx.export_progress(draft_plan)
-    before = list(draft_plan.measures.order_by("number").values_list("number", "progress", "health", "completion", "status"))
+    before = list(
+        draft_plan.measures.order_by("number").values_list("number", "progress", "health", "completion", "status")
+    )
     count, errors = xlsx.import_progress(plan=draft_plan, data=data, acting_user=coordinator)
     assert errors == [] and count == 3
-    after = list(draft_plan.measures.order_by("number").values_list("number", "progress", "health", "completion", "status"))
+    after = list(
+        draft_plan.measures.order_by("number").values_list("number", "progress", "health", "completion", "status")
+    )
     assert before == after
 
 
@@ -115,8 +121,12 @@ def test_xlsx_import_refuses_garbage(draft_plan, coordinator):
 
 def test_consultation_pdf_and_csv(open_round, draft_plan, invited_member):
     m1 = measure(draft_plan, 1)
-    services.submit_position(round=open_round, measure=m1, value="agree", argument="=SOMME(A1)", acting_user=invited_member)
-    services.add_comment(round=open_round, measure=m1, body="Œuvrer « ensemble »", stance="in_favour", acting_user=invited_member)
+    services.submit_position(
+        round=open_round, measure=m1, value="agree", argument="=SOMME(A1)", acting_user=invited_member
+    )
+    services.add_comment(
+        round=open_round, measure=m1, body="Œuvrer « ensemble »", stance="in_favour", acting_user=invited_member
+    )
     pdf = reports.consultation_pdf(open_round)
     assert pdf.startswith(b"%PDF")
     rows = list(csv.reader(io.StringIO(reports.consultation_csv(open_round)), delimiter=";"))

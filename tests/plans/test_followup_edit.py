@@ -63,7 +63,9 @@ def test_follow_up_edits_need_the_coordination(adopted, coordinator, invited_mem
     for call in (
         lambda: services.update_sub_action(sub_action=sa, title="x", acting_user=invited_member),
         lambda: services.delete_sub_action(sub_action=sa, acting_user=invited_member),
-        lambda: services.update_milestone(milestone=ms, title="x", due_date=date(2027, 1, 1), acting_user=invited_member),
+        lambda: services.update_milestone(
+            milestone=ms, title="x", due_date=date(2027, 1, 1), acting_user=invited_member
+        ),
         lambda: services.delete_milestone(milestone=ms, acting_user=invited_member),
         lambda: services.update_indicator(indicator=ind, name="x", acting_user=invited_member),
         lambda: services.delete_indicator(indicator=ind, acting_user=invited_member),
@@ -76,10 +78,15 @@ def test_indicator_with_validated_values_cannot_be_deleted(adopted, coordinator,
     m1 = measure(adopted, 1)
     ind = services.add_indicator(measure=m1, name="Victimes orientées", unit="personnes", acting_user=coordinator)
     pending = services.record_measurement(indicator=ind, value=12, date=date(2027, 1, 1), acting_user=invited_member)
-    services.update_indicator(indicator=ind, name="Victimes orientées (majeures)", target_value=500, acting_user=coordinator)
+    services.update_indicator(
+        indicator=ind, name="Victimes orientées (majeures)", target_value=500, acting_user=coordinator
+    )
     ind.refresh_from_db()
     assert ind.name == "Victimes orientées (majeures)" and ind.target_value == 500
-    assert AuditEvent.objects.get(action="plans.indicator.update").details["changes"]["target_value"]["after"] in (500, "500")
+    assert AuditEvent.objects.get(action="plans.indicator.update").details["changes"]["target_value"]["after"] in (
+        500,
+        "500",
+    )
     services.validate_measurement(measurement=pending, acting_user=coordinator)
     with pytest.raises(ValidationError) as exc:
         services.delete_indicator(indicator=ind, acting_user=coordinator)
@@ -94,15 +101,23 @@ def test_indicator_with_validated_values_cannot_be_deleted(adopted, coordinator,
     assert AuditEvent.objects.get(action="plans.indicator.delete").details["pending_values_deleted"] == 1
 
 
-def test_milestone_reached_by_lead_member_not_in_the_future_not_by_outsider(adopted, coordinator, invited_member, outsider):
+def test_milestone_reached_by_lead_member_not_in_the_future_not_by_outsider(
+    adopted, coordinator, invited_member, outsider
+):
     m1 = measure(adopted, 1)
     ms = services.add_milestone(measure=m1, title="Publication", due_date=date(2027, 6, 30), acting_user=coordinator)
-    services.update_milestone(milestone=ms, title="Publication de la circulaire", due_date=date(2027, 9, 30), acting_user=coordinator)
+    services.update_milestone(
+        milestone=ms, title="Publication de la circulaire", due_date=date(2027, 9, 30), acting_user=coordinator
+    )
     with pytest.raises(PermissionDenied):
         services.set_milestone_reached(milestone=ms, reached_on=timezone.localdate(), acting_user=outsider)
     with pytest.raises(ValidationError, match="futur"):
-        services.set_milestone_reached(milestone=ms, reached_on=timezone.localdate() + timedelta(days=1), acting_user=invited_member)
-    services.set_milestone_reached(milestone=ms, reached_on=timezone.localdate() - timedelta(days=2), acting_user=invited_member)
+        services.set_milestone_reached(
+            milestone=ms, reached_on=timezone.localdate() + timedelta(days=1), acting_user=invited_member
+        )
+    services.set_milestone_reached(
+        milestone=ms, reached_on=timezone.localdate() - timedelta(days=2), acting_user=invited_member
+    )
     ms.refresh_from_db()
     assert ms.reached_on == timezone.localdate() - timedelta(days=2)
     event = AuditEvent.objects.get(action="plans.milestone.reached")
@@ -154,7 +169,9 @@ def test_pages_edit_delete_and_mark_reached(client, login, adopted, coordinator,
     report_page = client.get(reverse("plans:report", args=[m1.pk])).content.decode()
     assert "Marquer comme atteint" in report_page
     yesterday = timezone.localdate() - timedelta(days=1)
-    response = client.post(reverse("plans:milestone_reached", args=[ms.pk]), {f"jalon-{ms.pk}-reached_on": yesterday.isoformat()})
+    response = client.post(
+        reverse("plans:milestone_reached", args=[ms.pk]), {f"jalon-{ms.pk}-reached_on": yesterday.isoformat()}
+    )
     assert response.status_code == 302 and response.url == reverse("plans:report", args=[m1.pk])
     ms.refresh_from_db()
     assert ms.reached_on == yesterday
@@ -174,18 +191,27 @@ def test_pages_edit_delete_and_mark_reached(client, login, adopted, coordinator,
     client.post(reverse("plans:followup_item_delete", args=[adopted.pk, "actions", sa.pk]))
     m1.refresh_from_db()
     assert m1.progress == 0 and m1.sub_actions.count() == 1
-    client.post(reverse("plans:followup_item_edit", args=[adopted.pk, "jalons", ms.pk]), {"title": "Parution", "due_date": "2027-07-01"})
+    client.post(
+        reverse("plans:followup_item_edit", args=[adopted.pk, "jalons", ms.pk]),
+        {"title": "Parution", "due_date": "2027-07-01"},
+    )
     ms.refresh_from_db()
     assert ms.title == "Parution" and ms.due_date == date(2027, 7, 1)
     # A validated indicator cannot be deleted: a French notice, not an error page.
-    response = client.post(reverse("plans:followup_item_delete", args=[adopted.pk, "indicateurs", ind.pk]), follow=True)
+    response = client.post(
+        reverse("plans:followup_item_delete", args=[adopted.pk, "indicateurs", ind.pk]), follow=True
+    )
     assert response.status_code == 200
     assert "ne peut pas être supprimé" in response.content.decode()
     assert Indicator.objects.filter(pk=ind.pk).exists()
     # Future date refused with a French notice.
     other = services.add_milestone(measure=m1, title="Bilan", due_date=date(2028, 1, 1), acting_user=coordinator)
     tomorrow = timezone.localdate() + timedelta(days=1)
-    response = client.post(reverse("plans:milestone_reached", args=[other.pk]), {f"jalon-{other.pk}-reached_on": tomorrow.isoformat()}, follow=True)
+    response = client.post(
+        reverse("plans:milestone_reached", args=[other.pk]),
+        {f"jalon-{other.pk}-reached_on": tomorrow.isoformat()},
+        follow=True,
+    )
     assert "futur" in response.content.decode()
     client.post(reverse("plans:followup_item_delete", args=[adopted.pk, "jalons", other.pk]))
     assert not Milestone.objects.filter(pk=other.pk).exists()
@@ -211,8 +237,12 @@ def test_closed_plan_figures_are_frozen_too(client, login, adopted, coordinator,
 
     m1 = measure(adopted, 1)
     ind = services.add_indicator(measure=m1, name="Victimes", unit="personnes", acting_user=coordinator)
-    pending_value = services.record_measurement(indicator=ind, value=12, date=date(2027, 1, 1), acting_user=invited_member)
-    report = services.submit_progress_report(measure=m1, status=None, progress=80, health="at_risk", completion="substantial", acting_user=invited_member)
+    pending_value = services.record_measurement(
+        indicator=ind, value=12, date=date(2027, 1, 1), acting_user=invited_member
+    )
+    report = services.submit_progress_report(
+        measure=m1, status=None, progress=80, health="at_risk", completion="substantial", acting_user=invited_member
+    )
     data = xlsx.export_progress(adopted)
     _close(adopted, coordinator)
     for call in (
@@ -229,7 +259,9 @@ def test_closed_plan_figures_are_frozen_too(client, login, adopted, coordinator,
     # Through the pages: a clear message, never an error page.
     login(client, coordinator)
     response = client.post(
-        reverse("plans:measurement_add", args=[ind.pk]), {f"indicateur-{ind.pk}-value": "5", f"indicateur-{ind.pk}-date": "2028-01-01"}, follow=True
+        reverse("plans:measurement_add", args=[ind.pk]),
+        {f"indicateur-{ind.pk}-value": "5", f"indicateur-{ind.pk}-date": "2028-01-01"},
+        follow=True,
     )
     assert response.status_code == 200 and "Le plan est clos" in response.content.decode()
     assert Measurement.objects.filter(indicator=ind).count() == 1

@@ -55,18 +55,30 @@ def test_coordinator_adds_sub_actions_and_progress_rolls_up(client, login, adopt
     assert m1.milestones.count() == 1
 
 
-def test_measurement_entered_by_lead_then_validated_then_public(client, login, adopted, coordinator, invited_member, outsider):
+def test_measurement_entered_by_lead_then_validated_then_public(
+    client, login, adopted, coordinator, invited_member, outsider
+):
     m1 = measure(adopted, 1)
     login(client, coordinator)
     client.post(
         reverse("plans:measure_followup", args=[adopted.pk, m1.pk]),
-        {"kind": "indicator", "indicator-name": "Victimes orientées", "indicator-unit": "personnes", "indicator-target_value": "500"},
+        {
+            "kind": "indicator",
+            "indicator-name": "Victimes orientées",
+            "indicator-unit": "personnes",
+            "indicator-target_value": "500",
+        },
     )
     indicator = Indicator.objects.get()
     client.logout()
     url = reverse("plans:measurement_add", args=[indicator.pk])
     login(client, outsider)
-    assert client.post(url, {f"indicateur-{indicator.pk}-value": "1", f"indicateur-{indicator.pk}-date": "2027-01-01"}).status_code == 404
+    assert (
+        client.post(
+            url, {f"indicateur-{indicator.pk}-value": "1", f"indicateur-{indicator.pk}-date": "2027-01-01"}
+        ).status_code
+        == 404
+    )
     client.logout()
     login(client, invited_member)
     assert client.get(reverse("plans:report", args=[m1.pk])).status_code == 200
@@ -81,19 +93,31 @@ def test_measurement_entered_by_lead_then_validated_then_public(client, login, a
     assert "321" in client.get(reverse("plans:public")).content.decode()
 
 
-def test_author_withdraws_amendment_but_another_org_cannot(client, login, draft_plan, open_round, invited_member, invited_org, member):
+def test_author_withdraws_amendment_but_another_org_cannot(
+    client, login, draft_plan, open_round, invited_member, invited_org, member
+):
     m1 = measure(draft_plan, 1)
     amendment = services.propose_amendment(
-        round=open_round, measure=m1, version=open_round.version, field="title", proposed_text="x", rationale="y", acting_user=invited_member
+        round=open_round,
+        measure=m1,
+        version=open_round.version,
+        field="title",
+        proposed_text="x",
+        rationale="y",
+        acting_user=invited_member,
     )
     other_org_member = member(
-        organisation=invited_org.__class__.objects.create(name="Autre", slug="autre", type="association", territory_level="national")
+        organisation=invited_org.__class__.objects.create(
+            name="Autre", slug="autre", type="association", territory_level="national"
+        )
     ).user
     open_round.invited.add(other_org_member.memberships.get().organisation)
     url = reverse("plans:amendment_withdraw", args=[open_round.pk, amendment.pk])
     login(client, other_org_member)
     response = client.post(url, follow=True)
-    assert "Seule l&#x27;organisation" in response.content.decode() or "Seule l'organisation" in response.content.decode()
+    assert (
+        "Seule l&#x27;organisation" in response.content.decode() or "Seule l'organisation" in response.content.decode()
+    )
     client.logout()
     login(client, invited_member)
     client.post(url)

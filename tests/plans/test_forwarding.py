@@ -25,14 +25,25 @@ STATEMENT = "Créer une mesure sur l'accueil des mineurs en danger hors de leur 
 
 @pytest.fixture
 def group(coordinator, coordination):
-    return coord_services.create_group(acting_user=coordinator, name="Groupe mineurs", lead_organisation=coordination, pilot=coordinator, visibility="members")
+    return coord_services.create_group(
+        acting_user=coordinator,
+        name="Groupe mineurs",
+        lead_organisation=coordination,
+        pilot=coordinator,
+        visibility="members",
+    )
 
 
 @pytest.fixture
 def meeting(group, coordinator):
     start = timezone.now() - timedelta(days=1)
     return coord_services.schedule_meeting(
-        acting_user=coordinator, title="Réunion de mars", starts_at=start, ends_at=start + timedelta(hours=2), group=group, place="Paris"
+        acting_user=coordinator,
+        title="Réunion de mars",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        group=group,
+        place="Paris",
     )
 
 
@@ -40,7 +51,9 @@ def test_forwarder_is_registered_from_plans_app():
     assert forward_decision in PLAN_FORWARDERS
 
 
-def test_coordinator_forwards_a_decision_into_the_draft_plan_end_to_end(client, login, draft_plan, meeting, coordinator):
+def test_coordinator_forwards_a_decision_into_the_draft_plan_end_to_end(
+    client, login, draft_plan, meeting, coordinator
+):
     # Back to draft: the fixture plan has no round yet; it is in draft.
     assert draft_plan.status == PlanStatus.DRAFT
     decision = coord_services.record_decision(acting_user=coordinator, meeting=meeting, statement=STATEMENT)
@@ -57,13 +70,18 @@ def test_coordinator_forwards_a_decision_into_the_draft_plan_end_to_end(client, 
     assert proposed.title.startswith("Proposition : Créer une mesure")
     assert "Réunion de mars" in proposed.description
     assert decision.forwarded_to == f"Plan « {draft_plan.title} » : mesure proposée n° 4"
-    assert decision.forwarded_to in client.get(group_page).content.decode().replace("&#x27;", "'").replace("&quot;", '"')
+    assert decision.forwarded_to in client.get(group_page).content.decode().replace("&#x27;", "'").replace(
+        "&quot;", '"'
+    )
     assert AuditEvent.objects.filter(action="plans.measure.from_decision", details__decision=decision.pk).exists()
     assert AuditEvent.objects.filter(action="coordination.decision_forwarded").exists()
     # The plan shows the proposal with a link back to its meeting.
     page = client.get(reverse("plans:detail", args=[draft_plan.pk])).content.decode()
     assert "Proposition : Créer une mesure" in page
-    assert "Issue d&#x27;une décision transmise par la coordination" in page or "Issue d'une décision transmise par la coordination" in page
+    assert (
+        "Issue d&#x27;une décision transmise par la coordination" in page
+        or "Issue d'une décision transmise par la coordination" in page
+    )
     assert reverse("coordination:meeting", args=[meeting.pk]) in page
     # A second forwarding is refused by the coordination side.
     response = client.post(reverse("coordination:decision_forward", args=[decision.pk]), follow=True)
@@ -71,9 +89,13 @@ def test_coordinator_forwards_a_decision_into_the_draft_plan_end_to_end(client, 
     assert Measure.objects.filter(origin_decision=decision).count() == 1
 
 
-def test_decision_naming_a_measure_becomes_an_amendment_in_the_open_round(client, login, draft_plan, open_round, meeting, coordinator, invited_member):
+def test_decision_naming_a_measure_becomes_an_amendment_in_the_open_round(
+    client, login, draft_plan, open_round, meeting, coordinator, invited_member
+):
     decision = coord_services.record_decision(
-        acting_user=coordinator, meeting=meeting, statement="Compléter la mesure 2 : former aussi les agents des transports."
+        acting_user=coordinator,
+        meeting=meeting,
+        statement="Compléter la mesure 2 : former aussi les agents des transports.",
     )
     login(client, coordinator)
     client.post(reverse("coordination:decision_forward", args=[decision.pk]))
@@ -82,7 +104,9 @@ def test_decision_naming_a_measure_becomes_an_amendment_in_the_open_round(client
     assert amendment.version == open_round.version and amendment.field == "description"
     assert amendment.organisation == draft_plan.coordination
     decision.refresh_from_db()
-    assert decision.forwarded_to.startswith(f"Plan « {draft_plan.title} » : amendement n° {amendment.pk} à la mesure 2")
+    assert decision.forwarded_to.startswith(
+        f"Plan « {draft_plan.title} » : amendement n° {amendment.pk} à la mesure 2"
+    )
     round_page = reverse("plans:round_measure", args=[open_round.pk, amendment.measure_id])
     page = client.get(round_page).content.decode()
     assert "former aussi les agents des transports" in page
@@ -111,9 +135,13 @@ def test_no_plan_to_receive_it(group, coordinator):
     assert "Aucun plan d'action en projet" in exc.value.messages[0]
 
 
-def test_group_pilot_who_is_not_a_coordinator_gets_a_french_refusal(client, login, draft_plan, coordinator, organisation):
+def test_group_pilot_who_is_not_a_coordinator_gets_a_french_refusal(
+    client, login, draft_plan, coordinator, organisation
+):
     pilot = MembershipFactory(organisation=organisation, role=Role.CASE_WORKER, is_admin=True).user
-    group = coord_services.create_group(acting_user=coordinator, name="Groupe local", lead_organisation=organisation, pilot=pilot, visibility="members")
+    group = coord_services.create_group(
+        acting_user=coordinator, name="Groupe local", lead_organisation=organisation, pilot=pilot, visibility="members"
+    )
     decision = coord_services.record_decision(acting_user=coordinator, group=group, statement=STATEMENT)
     with pytest.raises(ValidationError) as exc:
         forward_decision(decision=decision, acting_user=pilot)

@@ -17,7 +17,11 @@ from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-HEARING = {"date": "2026-03-02", "participants": "Présidente et chargée de plaidoyer", "summary": "Le collectif a été entendu."}
+HEARING = {
+    "date": "2026-03-02",
+    "participants": "Présidente et chargée de plaidoyer",
+    "summary": "Le collectif a été entendu.",
+}
 
 
 @pytest.fixture
@@ -34,7 +38,9 @@ def _options(html):
     return html.count("<option")
 
 
-def test_the_form_offers_the_invited_organisations_and_the_collectives_not_the_directory(client, login, coordinator, open_round, invited_org, collective):
+def test_the_form_offers_the_invited_organisations_and_the_collectives_not_the_directory(
+    client, login, coordinator, open_round, invited_org, collective
+):
     stranger = OrganisationFactory(name="Association non invitée")
     inactive = OrganisationFactory(name="Association dissoute", is_active=False)
     open_round.invited.add(inactive)
@@ -66,8 +72,12 @@ def test_a_forged_organisation_is_refused_with_a_french_form_error(client, login
     response = client.post(reverse("plans:hearing", args=[open_round.pk]), {"organisation": stranger.pk, **HEARING})
     assert response.status_code == 200 and not Hearing.objects.exists()
     errors = response.context["form"].errors["organisation"]
-    assert errors == ["Choisissez une organisation invitée à cette consultation, ou la coordination d'un réseau dont un membre est invité."]
-    assert "Choisissez une organisation invitée à cette consultation" in response.content.decode().replace("&#x27;", "'")
+    assert errors == [
+        "Choisissez une organisation invitée à cette consultation, ou la coordination d'un réseau dont un membre est invité."
+    ]
+    assert "Choisissez une organisation invitée à cette consultation" in response.content.decode().replace(
+        "&#x27;", "'"
+    )
     # A missing or nonsensical id is refused the same way, never a 500.
     for value in ("999999", "abc"):
         response = client.post(reverse("plans:hearing", args=[open_round.pk]), {"organisation": value, **HEARING})
@@ -78,11 +88,20 @@ def test_a_forged_organisation_is_refused_with_a_french_form_error(client, login
 def test_the_service_refuses_an_organisation_that_may_not_be_heard(open_round, coordinator):
     stranger = OrganisationFactory(name="Association non invitée")
     with pytest.raises(ValidationError, match="ne peut pas y être entendue"):
-        services.record_hearing(round=open_round, organisation=stranger, date=timezone.localdate(), participants="x", summary="y", acting_user=coordinator)
+        services.record_hearing(
+            round=open_round,
+            organisation=stranger,
+            date=timezone.localdate(),
+            participants="x",
+            summary="y",
+            acting_user=coordinator,
+        )
     assert not Hearing.objects.exists()
 
 
-def test_query_count_does_not_depend_on_the_directory_or_the_invitations(client, login, coordinator, open_round, collective, django_assert_max_num_queries):
+def test_query_count_does_not_depend_on_the_directory_or_the_invitations(
+    client, login, coordinator, open_round, collective, django_assert_max_num_queries
+):
     login(client, coordinator)
     url = reverse("plans:hearing", args=[open_round.pk])
     client.get(url)
@@ -95,14 +114,20 @@ def test_query_count_does_not_depend_on_the_directory_or_the_invitations(client,
     assert _options(response.content.decode()) == 1 + 32
 
 
-def test_beyond_the_limit_a_search_narrows_the_list_and_any_allowed_choice_is_accepted(client, login, coordinator, open_round, monkeypatch):
+def test_beyond_the_limit_a_search_narrows_the_list_and_any_allowed_choice_is_accepted(
+    client, login, coordinator, open_round, monkeypatch
+):
     monkeypatch.setattr(views, "HEARING_CHOICES_MAX", 5)
     orgs = [OrganisationFactory(name=f"Association régionale {i:02d}") for i in range(12)]
     open_round.invited.add(*orgs)
     login(client, coordinator)
     url = reverse("plans:hearing", args=[open_round.pk])
     html = client.get(url).content.decode()
-    assert 'name="nom"' in html and "13 organisations peuvent être entendues" in html and "précisez votre recherche" in html
+    assert (
+        'name="nom"' in html
+        and "13 organisations peuvent être entendues" in html
+        and "précisez votre recherche" in html
+    )
     assert _options(html) == 1 + 5
     html = client.get(url, {"nom": "régionale 1"}).content.decode()  # 10 and 11
     assert _options(html) == 1 + 2 and "précisez votre recherche" not in html

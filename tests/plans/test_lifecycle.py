@@ -20,7 +20,9 @@ def test_whole_life_of_a_plan(draft_plan, open_round, coordinator, invited_membe
     plan.refresh_from_db()
     assert plan.status == PlanStatus.CONSULTATION
     m1 = measure(plan, 1)
-    services.submit_position(round=open_round, measure=m1, value=PositionValue.MIXED, argument="Trop vague", acting_user=invited_member)
+    services.submit_position(
+        round=open_round, measure=m1, value=PositionValue.MIXED, argument="Trop vague", acting_user=invited_member
+    )
     amendment = services.propose_amendment(
         round=open_round,
         measure=m1,
@@ -30,14 +32,26 @@ def test_whole_life_of_a_plan(draft_plan, open_round, coordinator, invited_membe
         rationale="Le recrutement se fait en ligne.",
         acting_user=invited_member,
     )
-    services.answer_amendment(amendment=amendment, recommendation=Recommendation.ACCEPT, decision=Decision.ACCEPTED, answer="Retenu.", acting_user=coordinator)
+    services.answer_amendment(
+        amendment=amendment,
+        recommendation=Recommendation.ACCEPT,
+        decision=Decision.ACCEPTED,
+        answer="Retenu.",
+        acting_user=coordinator,
+    )
     # Close the round, go back to draft, rework, freeze v2, then adopt.
     open_round.closes_at = timezone.now() - timedelta(seconds=1)
     open_round.opens_at = open_round.closes_at - timedelta(days=30)
     open_round.save()
     services.transition_plan(plan=plan, to=PlanStatus.DRAFT, acting_user=coordinator)
     services.save_measure(
-        plan=plan, measure=m1, priority=m1.priority, number=1, title=amendment.proposed_text, description=m1.description, acting_user=coordinator
+        plan=plan,
+        measure=m1,
+        priority=m1.priority,
+        number=1,
+        title=amendment.proposed_text,
+        description=m1.description,
+        acting_user=coordinator,
     )
     services.freeze_version(plan=plan, changelog="Amendements retenus", acting_user=coordinator)
     services.transition_plan(plan=plan, to=PlanStatus.CONSULTATION, acting_user=coordinator)
@@ -47,13 +61,21 @@ def test_whole_life_of_a_plan(draft_plan, open_round, coordinator, invited_membe
     assert plan.adopted_version.snapshot["measures"][0]["title"].endswith("en ligne")
     # Adopted text is frozen.
     with pytest.raises(ValidationError):
-        services.save_measure(plan=plan, measure=m1, priority=m1.priority, number=1, title="x", acting_user=coordinator)
+        services.save_measure(
+            plan=plan, measure=m1, priority=m1.priority, number=1, title="x", acting_user=coordinator
+        )
     services.transition_plan(plan=plan, to=PlanStatus.IN_IMPLEMENTATION, acting_user=coordinator)
     m1.lead = invited_org
     m1.save()
     status = MeasureStatus.objects.get(code="engagee")
     report = services.submit_progress_report(
-        measure=m1, status=status, progress=40, health=Health.AT_RISK, completion=Completion.LIMITED, comment="En cours", acting_user=invited_member
+        measure=m1,
+        status=status,
+        progress=40,
+        health=Health.AT_RISK,
+        completion=Completion.LIMITED,
+        comment="En cours",
+        acting_user=invited_member,
     )
     m1.refresh_from_db()
     assert m1.progress == 0  # not public until validated
@@ -87,22 +109,46 @@ def test_non_coordinator_cannot_manage(draft_plan, plain_member):
 
 def test_second_position_updates_and_db_refuses_duplicates(open_round, draft_plan, invited_member, invited_org):
     m1 = measure(draft_plan, 1)
-    services.submit_position(round=open_round, measure=m1, value=PositionValue.AGREE, argument="", acting_user=invited_member)
-    services.submit_position(round=open_round, measure=m1, value=PositionValue.DISAGREE, argument="Réflexion faite", acting_user=invited_member)
+    services.submit_position(
+        round=open_round, measure=m1, value=PositionValue.AGREE, argument="", acting_user=invited_member
+    )
+    services.submit_position(
+        round=open_round,
+        measure=m1,
+        value=PositionValue.DISAGREE,
+        argument="Réflexion faite",
+        acting_user=invited_member,
+    )
     assert Position.objects.filter(round=open_round, measure=m1).count() == 1
     assert Position.objects.get().value == PositionValue.DISAGREE
     with pytest.raises(IntegrityError), transaction.atomic():
-        Position.objects.create(round=open_round, measure=m1, organisation=invited_org, value="agree", author=invited_member)
+        Position.objects.create(
+            round=open_round, measure=m1, organisation=invited_org, value="agree", author=invited_member
+        )
 
 
 def test_comments_thread_to_depth_three(open_round, draft_plan, invited_member):
     m1 = measure(draft_plan, 1)
     parent = None
     for _ in range(3):
-        parent = services.add_comment(round=open_round, measure=m1, body="Oui", stance=Stance.IN_FAVOUR, parent=parent, acting_user=invited_member)
+        parent = services.add_comment(
+            round=open_round,
+            measure=m1,
+            body="Oui",
+            stance=Stance.IN_FAVOUR,
+            parent=parent,
+            acting_user=invited_member,
+        )
     assert parent.depth == 3
     with pytest.raises(ValidationError, match="3 niveaux"):
-        services.add_comment(round=open_round, measure=m1, body="Trop profond", stance=Stance.AGAINST, parent=parent, acting_user=invited_member)
+        services.add_comment(
+            round=open_round,
+            measure=m1,
+            body="Trop profond",
+            stance=Stance.AGAINST,
+            parent=parent,
+            acting_user=invited_member,
+        )
 
 
 def test_amendment_to_another_version_refused(open_round, draft_plan, coordinator, invited_member):
@@ -113,14 +159,22 @@ def test_amendment_to_another_version_refused(open_round, draft_plan, coordinato
     assert newer.number == old_version.number + 1
     with pytest.raises(ValidationError, match=r"version 2"):
         services.propose_amendment(
-            round=open_round, measure=measure(draft_plan, 1), version=newer, field="title", proposed_text="x", rationale="y", acting_user=invited_member
+            round=open_round,
+            measure=measure(draft_plan, 1),
+            version=newer,
+            field="title",
+            proposed_text="x",
+            rationale="y",
+            acting_user=invited_member,
         )
 
 
 def test_measure_added_after_freeze_is_not_in_the_round(open_round, draft_plan, coordinator, invited_member):
     draft_plan.refresh_from_db()
     services.transition_plan(plan=draft_plan, to=PlanStatus.DRAFT, acting_user=coordinator)
-    m4 = services.save_measure(plan=draft_plan, priority=measure(draft_plan, 1).priority, number=4, title="Nouvelle", acting_user=coordinator)
+    m4 = services.save_measure(
+        plan=draft_plan, priority=measure(draft_plan, 1).priority, number=4, title="Nouvelle", acting_user=coordinator
+    )
     with pytest.raises(ValidationError, match="ne fait pas partie"):
         services.submit_position(round=open_round, measure=m4, value="agree", argument="", acting_user=invited_member)
 
@@ -142,7 +196,13 @@ def test_priority_settings_switch_off_contributions(draft_plan, coordinator, inv
     services.submit_position(round=round_, measure=m3, value="agree", argument="", acting_user=invited_member)
     with pytest.raises(ValidationError, match="amendements ne sont pas ouverts"):
         services.propose_amendment(
-            round=round_, measure=m3, version=round_.version, field="title", proposed_text="x", rationale="y", acting_user=invited_member
+            round=round_,
+            measure=m3,
+            version=round_.version,
+            field="title",
+            proposed_text="x",
+            rationale="y",
+            acting_user=invited_member,
         )
 
 
@@ -173,7 +233,12 @@ def test_internal_note_and_hearing_only_for_coordination(open_round, coordinator
     with pytest.raises(PermissionDenied):
         services.add_internal_note(round=open_round, body="Note", acting_user=invited_member)
     h = services.record_hearing(
-        round=open_round, organisation=invited_org, date=timezone.localdate(), participants="2 personnes", summary="Entendu", acting_user=coordinator
+        round=open_round,
+        organisation=invited_org,
+        date=timezone.localdate(),
+        participants="2 personnes",
+        summary="Entendu",
+        acting_user=coordinator,
     )
     assert h.pk
 
@@ -197,7 +262,9 @@ def test_reminders_are_sent_once(draft_plan, open_round, coordinator, invited_or
     assert Notification.objects.filter(recipient=invited_member).count() == before + 1
 
 
-def test_indicators_measurements_entered_by_lead_and_validated(draft_plan, open_round, coordinator, invited_org, invited_member, outsider):
+def test_indicators_measurements_entered_by_lead_and_validated(
+    draft_plan, open_round, coordinator, invited_org, invited_member, outsider
+):
     open_round.closes_at = timezone.now() - timedelta(seconds=1)
     open_round.opens_at = open_round.closes_at - timedelta(days=1)
     open_round.save()
@@ -205,15 +272,26 @@ def test_indicators_measurements_entered_by_lead_and_validated(draft_plan, open_
     m1 = measure(draft_plan, 1)
     m1.lead = invited_org
     m1.save()
-    indicator = services.add_indicator(measure=m1, name="Victimes orientées", unit="personnes", baseline_value=10, target_value=50, acting_user=coordinator)
+    indicator = services.add_indicator(
+        measure=m1,
+        name="Victimes orientées",
+        unit="personnes",
+        baseline_value=10,
+        target_value=50,
+        acting_user=coordinator,
+    )
     with pytest.raises(PermissionDenied):
         services.record_measurement(indicator=indicator, value=20, date=timezone.localdate(), acting_user=outsider)
-    value = services.record_measurement(indicator=indicator, value=20, date=timezone.localdate(), departement="93", acting_user=invited_member)
+    value = services.record_measurement(
+        indicator=indicator, value=20, date=timezone.localdate(), departement="93", acting_user=invited_member
+    )
     assert value.validated_at is None
     services.validate_measurement(measurement=value, acting_user=coordinator)
     with pytest.raises(ValidationError):
         services.validate_measurement(measurement=value, acting_user=coordinator)
-    services.add_milestone(measure=m1, title="Circulaire publiée", due_date=timezone.localdate(), acting_user=coordinator)
+    services.add_milestone(
+        measure=m1, title="Circulaire publiée", due_date=timezone.localdate(), acting_user=coordinator
+    )
     services.add_sub_action(measure=m1, title="a", weight=1, acting_user=coordinator)
     with pytest.raises(ValidationError):
         services.add_sub_action(measure=m1, title="b", weight=0, acting_user=coordinator)

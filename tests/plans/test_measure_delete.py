@@ -47,16 +47,32 @@ def test_deleting_a_draft_measure_takes_its_follow_up_and_is_audited(draft_plan,
     services.delete_measure(measure=m2, acting_user=coordinator)
 
     assert not Measure.objects.filter(pk=m2.pk).exists()
-    assert not SubAction.objects.filter(measure_id=m2.pk).exists() and not Milestone.objects.filter(measure_id=m2.pk).exists()
-    assert not Indicator.objects.filter(pk=ind.pk).exists() and not Measurement.objects.filter(indicator_id=ind.pk).exists()
+    assert (
+        not SubAction.objects.filter(measure_id=m2.pk).exists()
+        and not Milestone.objects.filter(measure_id=m2.pk).exists()
+    )
+    assert (
+        not Indicator.objects.filter(pk=ind.pk).exists()
+        and not Measurement.objects.filter(indicator_id=ind.pk).exists()
+    )
     # The other measures keep their number and their follow-up: no renumbering.
     assert sorted(draft_plan.measures.values_list("number", flat=True)) == [1, 3]
-    assert SubAction.objects.filter(measure=other).count() == 1 and Indicator.objects.filter(measure=other).count() == 1
+    assert (
+        SubAction.objects.filter(measure=other).count() == 1 and Indicator.objects.filter(measure=other).count() == 1
+    )
     event = AuditEvent.objects.get(action="plans.measure.delete")
     assert event.actor == coordinator and event.object_type == "plans.plan" and event.object_id == str(draft_plan.pk)
     assert event.organisation == draft_plan.coordination
-    assert event.details["measure"] == m2.pk and event.details["number"] == 2 and event.details["title"] == "Former les professionnels"
-    assert (event.details["sub_actions_deleted"], event.details["milestones_deleted"], event.details["indicators_deleted"]) == (1, 1, 1)
+    assert (
+        event.details["measure"] == m2.pk
+        and event.details["number"] == 2
+        and event.details["title"] == "Former les professionnels"
+    )
+    assert (
+        event.details["sub_actions_deleted"],
+        event.details["milestones_deleted"],
+        event.details["indicators_deleted"],
+    ) == (1, 1, 1)
     assert event.details["measurements_deleted"] == 1 and event.details["in_versions"] == []
 
 
@@ -69,11 +85,15 @@ def test_only_the_coordination_may_delete(draft_plan, coordinator, invited_membe
     assert not AuditEvent.objects.filter(action="plans.measure.delete").exists()
 
 
-def test_views_answer_404_to_anyone_outside_the_coordination(client, login, draft_plan, invited_member, org_admin, outsider):
+def test_views_answer_404_to_anyone_outside_the_coordination(
+    client, login, draft_plan, invited_member, org_admin, outsider
+):
     m1 = measure(draft_plan, 1)
     url = reverse("plans:measure_delete", args=[draft_plan.pk, m1.pk])
     response = client.post(url)
-    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))  # anonymous: sent to sign in
+    assert response.status_code == 302 and response.url.startswith(
+        reverse("account_login")
+    )  # anonymous: sent to sign in
     for user in (invited_member, org_admin, outsider):
         login(client, user)
         assert client.get(url).status_code == 404
@@ -83,17 +103,24 @@ def test_views_answer_404_to_anyone_outside_the_coordination(client, login, draf
 
 
 def test_measure_of_another_plan_is_not_found(client, login, draft_plan, coordinator):
-    other = services.create_plan(title="Autre plan", period_start=date(2026, 1, 1), period_end=date(2027, 1, 1), acting_user=coordinator)
+    other = services.create_plan(
+        title="Autre plan", period_start=date(2026, 1, 1), period_end=date(2027, 1, 1), acting_user=coordinator
+    )
     login(client, coordinator)
     response = client.post(reverse("plans:measure_delete", args=[other.pk, measure(draft_plan, 1).pk]))
     assert response.status_code == 404
     assert draft_plan.measures.count() == 3
 
 
-@pytest.mark.parametrize("status", [PlanStatus.CONSULTATION, PlanStatus.ADOPTED, PlanStatus.IN_IMPLEMENTATION, PlanStatus.CLOSED])
+@pytest.mark.parametrize(
+    "status", [PlanStatus.CONSULTATION, PlanStatus.ADOPTED, PlanStatus.IN_IMPLEMENTATION, PlanStatus.CLOSED]
+)
 def test_refused_in_french_outside_draft(client, login, draft_plan, open_round, coordinator, status):
     if status != PlanStatus.CONSULTATION:
-        open_round.opens_at, open_round.closes_at = timezone.now() - timedelta(days=2), timezone.now() - timedelta(days=1)
+        open_round.opens_at, open_round.closes_at = (
+            timezone.now() - timedelta(days=2),
+            timezone.now() - timedelta(days=1),
+        )
         open_round.save()
         path = [PlanStatus.ADOPTED, PlanStatus.IN_IMPLEMENTATION, PlanStatus.CLOSED]
         for to in path[: path.index(status) + 1]:
@@ -175,15 +202,28 @@ def test_post_needs_the_csrf_token(draft_plan, coordinator, login):
 
 @pytest.fixture
 def meeting(coordinator, coordination):
-    group = coord_services.create_group(acting_user=coordinator, name="Groupe mineurs", lead_organisation=coordination, pilot=coordinator, visibility="members")
+    group = coord_services.create_group(
+        acting_user=coordinator,
+        name="Groupe mineurs",
+        lead_organisation=coordination,
+        pilot=coordinator,
+        visibility="members",
+    )
     start = timezone.now() - timedelta(days=1)
     return coord_services.schedule_meeting(
-        acting_user=coordinator, title="Réunion de mars", starts_at=start, ends_at=start + timedelta(hours=2), group=group, place="Paris"
+        acting_user=coordinator,
+        title="Réunion de mars",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        group=group,
+        place="Paris",
     )
 
 
 def test_a_forwarded_proposal_can_be_dropped_and_its_number_is_not_handed_out_again(draft_plan, meeting, coordinator):
-    first = coord_services.record_decision(acting_user=coordinator, meeting=meeting, statement="Créer un guichet unique pour les victimes")
+    first = coord_services.record_decision(
+        acting_user=coordinator, meeting=meeting, statement="Créer un guichet unique pour les victimes"
+    )
     forward_decision(decision=first, acting_user=coordinator)
     proposal = Measure.objects.get(origin_decision=first)
     assert proposal.number == 4
@@ -191,7 +231,9 @@ def test_a_forwarded_proposal_can_be_dropped_and_its_number_is_not_handed_out_ag
     services.delete_measure(measure=proposal, acting_user=coordinator)
     assert AuditEvent.objects.get(action="plans.measure.delete").details["origin_decision"] == first.pk
     first.refresh_from_db()  # the decision itself is untouched
-    second = coord_services.record_decision(acting_user=coordinator, meeting=meeting, statement="Former les agents d'accueil")
+    second = coord_services.record_decision(
+        acting_user=coordinator, meeting=meeting, statement="Former les agents d'accueil"
+    )
     forward_decision(decision=second, acting_user=coordinator)
     # Number 4 is cited by version 1: the next proposal takes 5.
     assert Measure.objects.get(origin_decision=second).number == 5
@@ -212,14 +254,18 @@ def test_a_second_coordinator_may_delete_too(draft_plan, coordination):
 
 
 def test_the_decision_says_its_proposed_measure_was_deleted(client, login, draft_plan, meeting, coordinator):
-    decision = coord_services.record_decision(acting_user=coordinator, meeting=meeting, statement="Créer un guichet unique pour les victimes")
+    decision = coord_services.record_decision(
+        acting_user=coordinator, meeting=meeting, statement="Créer un guichet unique pour les victimes"
+    )
     decision = coord_services.forward_decision_to_plan(decision=decision, acting_user=coordinator)
     assert "mesure proposée n° 4" in decision.forwarded_to
     services.delete_measure(measure=Measure.objects.get(origin_decision=decision), acting_user=coordinator)
     decision.refresh_from_db()
     assert "mesure proposée n° 4" in decision.forwarded_to  # history kept
     assert decision.forwarded_to.endswith(f"mesure supprimée du projet le {timezone.localdate():%d/%m/%Y}")
-    assert AuditEvent.objects.filter(action="coordination.decision_forwarded_measure_deleted", actor=coordinator).exists()
+    assert AuditEvent.objects.filter(
+        action="coordination.decision_forwarded_measure_deleted", actor=coordinator
+    ).exists()
     login(client, coordinator)
     html = client.get(reverse("coordination:group", args=[meeting.group.pk])).content.decode()
     assert "mesure supprimée du projet" in html

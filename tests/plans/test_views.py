@@ -43,7 +43,11 @@ def _coord_urls(plan, round_):
 def test_anonymous_is_sent_to_login_everywhere_but_the_public_page(client, draft_plan, open_round):
     m1 = measure(draft_plan, 1)
     assert client.get(reverse("plans:public")).status_code == 200
-    for url in _round_urls(open_round, m1) + _coord_urls(draft_plan, open_round) + [reverse("plans:rounds"), reverse("plans:reporting")]:
+    for url in (
+        _round_urls(open_round, m1)
+        + _coord_urls(draft_plan, open_round)
+        + [reverse("plans:rounds"), reverse("plans:reporting")]
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/comptes/" in response["Location"], url
 
@@ -52,7 +56,9 @@ def test_coordinator_reaches_every_page(client, login, coordinator, draft_plan, 
     login(client, coordinator)
     m1 = measure(draft_plan, 1)
     for url in (
-        _round_urls(open_round, m1) + _coord_urls(draft_plan, open_round) + [reverse("plans:rounds"), reverse("plans:reporting"), reverse("plans:public")]
+        _round_urls(open_round, m1)
+        + _coord_urls(draft_plan, open_round)
+        + [reverse("plans:rounds"), reverse("plans:reporting"), reverse("plans:public")]
     ):
         assert client.get(url).status_code == 200, url
 
@@ -76,23 +82,40 @@ def test_member_of_non_invited_org_gets_404(client, login, outsider, draft_plan,
     assert not Position.objects.exists()
 
 
-def test_plain_member_of_invited_org_gives_position_and_amendment_then_coordination_answers(client, login, invited_member, coordinator, draft_plan, open_round):
+def test_plain_member_of_invited_org_gives_position_and_amendment_then_coordination_answers(
+    client, login, invited_member, coordinator, draft_plan, open_round
+):
     m1 = measure(draft_plan, 1)
     login(client, invited_member)
     url = reverse("plans:round_measure", args=[open_round.pk, m1.pk])
-    response = client.post(reverse("plans:position", args=[open_round.pk, m1.pk]), {"value": "mixed", "argument": "À préciser"}, follow=True)
+    response = client.post(
+        reverse("plans:position", args=[open_round.pk, m1.pk]),
+        {"value": "mixed", "argument": "À préciser"},
+        follow=True,
+    )
     assert "Contribution enregistrée" in response.content.decode()
     client.post(reverse("plans:position", args=[open_round.pk, m1.pk]), {"value": "agree", "argument": "Finalement"})
     assert Position.objects.get().value == "agree"
     client.post(
         reverse("plans:amendment", args=[open_round.pk, m1.pk]),
-        {"version": open_round.version.number, "field": "title", "proposed_text": "Nouveau titre", "rationale": "Plus clair"},
+        {
+            "version": open_round.version.number,
+            "field": "title",
+            "proposed_text": "Nouveau titre",
+            "rationale": "Plus clair",
+        },
     )
     amendment = Amendment.objects.get()
-    client.post(reverse("plans:comment", args=[open_round.pk, m1.pk]), {"stance": "against", "body": "Je ne suis pas d'accord"})
+    client.post(
+        reverse("plans:comment", args=[open_round.pk, m1.pk]), {"stance": "against", "body": "Je ne suis pas d'accord"}
+    )
     client.logout()
     login(client, coordinator)
-    response = client.post(reverse("plans:amendment_answer", args=[open_round.pk, amendment.pk]), _answer(amendment, "accept", "rejected", ""), follow=True)
+    response = client.post(
+        reverse("plans:amendment_answer", args=[open_round.pk, amendment.pk]),
+        _answer(amendment, "accept", "rejected", ""),
+        follow=True,
+    )
     assert "réponse motivée" in response.content.decode()
     client.post(
         reverse("plans:amendment_answer", args=[open_round.pk, amendment.pk]),
@@ -106,7 +129,9 @@ def test_plain_member_of_invited_org_gives_position_and_amendment_then_coordinat
     assert "NOTE-INTERNE-SECRETE" not in client.get(reverse("plans:round", args=[open_round.pk])).content.decode()
 
 
-def test_contribution_before_opening_and_after_closing_is_a_clear_message(client, login, invited_member, draft_plan, open_round):
+def test_contribution_before_opening_and_after_closing_is_a_clear_message(
+    client, login, invited_member, draft_plan, open_round
+):
     m1 = measure(draft_plan, 1)
     login(client, invited_member)
     now = timezone.now()
@@ -130,25 +155,40 @@ def test_amendment_on_another_version_via_the_form(client, login, invited_member
     login(client, invited_member)
     m1 = measure(draft_plan, 1)
     response = client.post(
-        reverse("plans:amendment", args=[open_round.pk, m1.pk]), {"version": 7, "field": "title", "proposed_text": "x", "rationale": "y"}, follow=True
+        reverse("plans:amendment", args=[open_round.pk, m1.pk]),
+        {"version": 7, "field": "title", "proposed_text": "x", "rationale": "y"},
+        follow=True,
     )
     assert "Cette version du plan" in response.content.decode()
     assert not Amendment.objects.exists()
 
 
-def test_public_page_shows_adopted_plan_and_nothing_internal(client, login, coordinator, invited_member, draft_plan, open_round):
+def test_public_page_shows_adopted_plan_and_nothing_internal(
+    client, login, coordinator, invited_member, draft_plan, open_round
+):
     m1 = measure(draft_plan, 1)
-    services.submit_position(round=open_round, measure=m1, value="disagree", argument="ARGUMENT-PRIVE", acting_user=invited_member)
+    services.submit_position(
+        round=open_round, measure=m1, value="disagree", argument="ARGUMENT-PRIVE", acting_user=invited_member
+    )
     services.add_internal_note(round=open_round, body="NOTE-INTERNE", acting_user=coordinator)
     assert "Aucun plan" in client.get(reverse("plans:public")).content.decode()
     open_round.opens_at, open_round.closes_at = timezone.now() - timedelta(days=2), timezone.now() - timedelta(days=1)
     open_round.save()
     services.transition_plan(plan=draft_plan, to=PlanStatus.ADOPTED, acting_user=coordinator)
-    indicator = Indicator.objects.create(measure=m1, name="Victimes identifiées", unit="personnes", baseline_value=100, target_value=300, source="SSMSI")
-    Measurement.objects.create(
-        indicator=indicator, value=150, date=timezone.localdate(), entered_by=coordinator, validated_by=coordinator, validated_at=timezone.now()
+    indicator = Indicator.objects.create(
+        measure=m1, name="Victimes identifiées", unit="personnes", baseline_value=100, target_value=300, source="SSMSI"
     )
-    Measurement.objects.create(indicator=indicator, value=999, date=timezone.localdate() + timedelta(days=1), entered_by=coordinator)
+    Measurement.objects.create(
+        indicator=indicator,
+        value=150,
+        date=timezone.localdate(),
+        entered_by=coordinator,
+        validated_by=coordinator,
+        validated_at=timezone.now(),
+    )
+    Measurement.objects.create(
+        indicator=indicator, value=999, date=timezone.localdate() + timedelta(days=1), entered_by=coordinator
+    )
     page = client.get(reverse("plans:public")).content.decode()
     assert draft_plan.title in page or "Plan d&#x27;action" in page
     assert "Aller au-devant des victimes" in page
@@ -162,7 +202,9 @@ def test_draft_plan_is_not_public(client, draft_plan):
     assert draft_plan.title not in client.get(reverse("plans:public")).content.decode()
 
 
-def test_reporting_by_lead_and_validation(client, login, coordinator, invited_member, invited_org, draft_plan, open_round, plain_member):
+def test_reporting_by_lead_and_validation(
+    client, login, coordinator, invited_member, invited_org, draft_plan, open_round, plain_member
+):
     open_round.opens_at, open_round.closes_at = timezone.now() - timedelta(days=2), timezone.now() - timedelta(days=1)
     open_round.save()
     services.transition_plan(plan=draft_plan, to=PlanStatus.ADOPTED, acting_user=coordinator)
@@ -173,9 +215,14 @@ def test_reporting_by_lead_and_validation(client, login, coordinator, invited_me
     assert client.get(reverse("plans:report", args=[m1.pk])).status_code == 404
     client.logout()
     login(client, invited_member)
-    response = client.post(reverse("plans:report", args=[m1.pk]), {"progress": 150, "health": "on_track", "completion": "limited"})
+    response = client.post(
+        reverse("plans:report", args=[m1.pk]), {"progress": 150, "health": "on_track", "completion": "limited"}
+    )
     assert "ne peut dépasser 100" in response.content.decode()
-    client.post(reverse("plans:report", args=[m1.pk]), {"progress": 60, "health": "on_track", "completion": "substantial", "comment": "ok"})
+    client.post(
+        reverse("plans:report", args=[m1.pk]),
+        {"progress": 60, "health": "on_track", "completion": "substantial", "comment": "ok"},
+    )
     report = m1.reports.get()
     client.logout()
     login(client, coordinator)
@@ -186,9 +233,13 @@ def test_reporting_by_lead_and_validation(client, login, coordinator, invited_me
 
 def test_coordinator_creates_plan_and_bad_input_gives_french_messages(client, login, coordinator):
     login(client, coordinator)
-    response = client.post(reverse("plans:manage"), {"title": "Plan", "period_start": "2027-01-01", "period_end": "2026-01-01"})
+    response = client.post(
+        reverse("plans:manage"), {"title": "Plan", "period_start": "2027-01-01", "period_end": "2026-01-01"}
+    )
     assert response.status_code == 200 and "doit suivre son début" in response.content.decode()
-    response = client.post(reverse("plans:manage"), {"title": "Plan 2027", "period_start": "2027-01-01", "period_end": "2029-12-31"})
+    response = client.post(
+        reverse("plans:manage"), {"title": "Plan 2027", "period_start": "2027-01-01", "period_end": "2029-12-31"}
+    )
     assert response.status_code == 302
     from maillage.plans.models import Plan
 
@@ -214,17 +265,28 @@ def test_menu_entry_for_anonymous_and_coordinator_panel(client, login, coordinat
     assert open_round.title in page
 
 
-def test_coordinator_opens_round_for_a_network_with_per_axe_settings(client, login, coordinator, draft_plan, invited_org):
+def test_coordinator_opens_round_for_a_network_with_per_axe_settings(
+    client, login, coordinator, draft_plan, invited_org
+):
     from maillage.directory.models import Network, NetworkMembership
 
     services.freeze_version(plan=draft_plan, changelog="v1", acting_user=coordinator)
-    network = Network.objects.create(name="Collectif Ensemble contre la traite", slug="collectif", kind=Network._meta.get_field("kind").choices[0][0])
+    network = Network.objects.create(
+        name="Collectif Ensemble contre la traite",
+        slug="collectif",
+        kind=Network._meta.get_field("kind").choices[0][0],
+    )
     NetworkMembership.objects.create(network=network, organisation=invited_org)
     login(client, coordinator)
     p1, p2 = draft_plan.priorities.order_by("number")
     response = client.post(
         reverse("plans:round_create", args=[draft_plan.pk]),
-        {"title": "Consultation", "opens_at": "2026-01-01T09:00", "closes_at": "2025-12-01T09:00", "network": network.pk},
+        {
+            "title": "Consultation",
+            "opens_at": "2026-01-01T09:00",
+            "closes_at": "2025-12-01T09:00",
+            "network": network.pk,
+        },
     )
     assert response.status_code == 200 and "La clôture doit suivre" in response.content.decode()
     data = {
@@ -250,10 +312,15 @@ def test_coordinator_opens_round_for_a_network_with_per_axe_settings(client, log
 def test_a_reply_carries_its_own_stance(client, login, invited_member, draft_plan, open_round):
     """Threads up to three levels, each comment — replies included — marked in favour / neutral / against (issue 6)."""
     m1 = measure(draft_plan, 1)
-    root = services.add_comment(round=open_round, measure=m1, body="Premier avis", stance="in_favour", acting_user=invited_member)
+    root = services.add_comment(
+        round=open_round, measure=m1, body="Premier avis", stance="in_favour", acting_user=invited_member
+    )
     login(client, invited_member)
     page = client.get(reverse("plans:round_measure", args=[open_round.pk, m1.pk])).content.decode()
     assert f'id="orientation-{root.pk}-against"' in page and 'name="parent"' in page
-    client.post(reverse("plans:comment", args=[open_round.pk, m1.pk]), {"parent": root.pk, "stance": "against", "body": "Je ne partage pas"})
+    client.post(
+        reverse("plans:comment", args=[open_round.pk, m1.pk]),
+        {"parent": root.pk, "stance": "against", "body": "Je ne partage pas"},
+    )
     reply = Comment.objects.get(parent=root)
     assert reply.stance == "against" and reply.depth == 2

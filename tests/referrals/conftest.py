@@ -25,7 +25,13 @@ def sender(case_worker):
 
 @pytest.fixture
 def recipient_org(db):
-    return OrganisationFactory(name="Foyer Destinataire", slug="foyer-destinataire", type=OrganisationType.SHELTER, departement="13", region="93")
+    return OrganisationFactory(
+        name="Foyer Destinataire",
+        slug="foyer-destinataire",
+        type=OrganisationType.SHELTER,
+        departement="13",
+        region="93",
+    )
 
 
 @pytest.fixture
@@ -35,7 +41,9 @@ def recipient(recipient_org):
 
 @pytest.fixture
 def crip_org(db):
-    return OrganisationFactory(name="CRIP 93", slug="crip-93", type=OrganisationType.CHILD_PROTECTION, departement="93", region="11")
+    return OrganisationFactory(
+        name="CRIP 93", slug="crip-93", type=OrganisationType.CHILD_PROTECTION, departement="93", region="11"
+    )
 
 
 @pytest.fixture
@@ -44,8 +52,16 @@ def make_case(sender, sender_org):
         if minor:
             facts.setdefault("age_status", AgeStatus.DOCUMENTED_MINOR)
             facts.setdefault("birth_year", 2011)
-        identity = base_identity(birth_date=f"{facts['birth_year']}-04-02") if "birth_year" in facts else base_identity()
-        return case_services.create_case(organisation=sender_org, acting_user=sender, facts=base_facts(**facts), identity=identity, confirm_duplicate=True)
+        identity = (
+            base_identity(birth_date=f"{facts['birth_year']}-04-02") if "birth_year" in facts else base_identity()
+        )
+        return case_services.create_case(
+            organisation=sender_org,
+            acting_user=sender,
+            facts=base_facts(**facts),
+            identity=identity,
+            confirm_duplicate=True,
+        )
 
     return make
 
@@ -95,7 +111,11 @@ def make_acse_host(name, slug, departement, email=None):
     """A partner shelter with a confidential address and one case worker."""
     org = OrganisationFactory(name=name, slug=slug, type=OrganisationType.SHELTER, departement=departement)
     Profile.objects.create(organisation=org, departement=departement, address_confidential=True)
-    user = UserFactory(email=email, first_name="Marguerite", last_name="Montagnard", with_totp=True) if email else UserFactory(with_totp=True)
+    user = (
+        UserFactory(email=email, first_name="Marguerite", last_name="Montagnard", with_totp=True)
+        if email
+        else UserFactory(with_totp=True)
+    )
     MembershipFactory(organisation=org, role=Role.CASE_WORKER, user=user)
     return org, user
 
@@ -131,7 +151,12 @@ def placement(case, sender, sender_org, acse):
         for target in path[: path.index(to) + 1]:
             actor_org, actor = host if target == A.HOSTED else (coord, coord_worker)
             p = pathways.advance_acse(
-                placement=p, organisation=actor_org, acting_user=actor, target=target, host=host[0] if host else None, assessment="Danger local"
+                placement=p,
+                organisation=actor_org,
+                acting_user=actor,
+                target=target,
+                host=host[0] if host else None,
+                assessment="Danger local",
             )
         return p
 

@@ -24,7 +24,9 @@ def hosted(placement, host):
     return placement(to=A.HOSTED, host=host)
 
 
-def test_a_referral_by_the_acse_host_does_not_reveal_the_host_to_the_owner(client, login, case, sender, sender_org, host, hosted, recipient, recipient_org):
+def test_a_referral_by_the_acse_host_does_not_reveal_the_host_to_the_owner(
+    client, login, case, sender, sender_org, host, hosted, recipient, recipient_org
+):
     """The host may refer the person on (docs/domain/referrals.md), but the
     case owner (the referring organisation) must never learn who hosts the
     person: neither its journal nor its case timeline may name the host or its
@@ -65,7 +67,16 @@ def test_a_referral_by_the_acse_host_does_not_reveal_the_host_to_the_owner(clien
 
 
 def test_after_a_transfer_the_former_owner_no_longer_holds_the_acse_request_nor_the_minor_steps(
-    client, login, make_case, sender, sender_org, recipient, recipient_org, acse, host, django_capture_on_commit_callbacks
+    client,
+    login,
+    make_case,
+    sender,
+    sender_org,
+    recipient,
+    recipient_org,
+    acse,
+    host,
+    django_capture_on_commit_callbacks,
 ):
     """« The previous owner keeps no access » (docs/domain/referrals.md): after a
     transfer it must not keep reading or cancelling the person's Ac.Sé
@@ -110,9 +121,17 @@ def test_after_a_transfer_the_former_owner_no_longer_holds_the_acse_request_nor_
     assert client.get(reverse("referrals:acse_detail", args=[p.pk])).status_code == 404
     assert adult.reference not in client.get(reverse("referrals:acse_list")).content.decode()
     with pytest.raises(PermissionDenied):
-        pathways.advance_acse(placement=p, organisation=sender_org, acting_user=sender, target=A.CANCELLED, reason="Plus suivie par nous")
+        pathways.advance_acse(
+            placement=p, organisation=sender_org, acting_user=sender, target=A.CANCELLED, reason="Plus suivie par nous"
+        )
     # The new owner follows the request.
-    pathways.advance_acse(placement=p, organisation=recipient_org, acting_user=recipient, target=A.CANCELLED, reason="La personne a changé d'avis")
+    pathways.advance_acse(
+        placement=p,
+        organisation=recipient_org,
+        acting_user=recipient,
+        target=A.CANCELLED,
+        reason="La personne a changé d'avis",
+    )
 
     step = MinorStep.objects.filter(case=minor, done_at__isnull=True).order_by("due_at").first()
     pathways.complete_step(step=step, organisation=recipient_org, acting_user=recipient)

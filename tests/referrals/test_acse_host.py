@@ -35,8 +35,18 @@ def new_host():
 
 @pytest.fixture
 def notes(case, sender):
-    case_services.add_note(case=case, acting_user=sender, text="Note interne : contact avec la brigade", visibility=NoteVisibility.INTERNAL)
-    case_services.add_note(case=case, acting_user=sender, text="Note partageable : régime sans gluten", visibility=NoteVisibility.SHAREABLE)
+    case_services.add_note(
+        case=case,
+        acting_user=sender,
+        text="Note interne : contact avec la brigade",
+        visibility=NoteVisibility.INTERNAL,
+    )
+    case_services.add_note(
+        case=case,
+        acting_user=sender,
+        text="Note partageable : régime sans gluten",
+        visibility=NoteVisibility.SHAREABLE,
+    )
 
 
 def _visible(user, org, case):
@@ -51,7 +61,9 @@ def test_host_reads_only_the_shared_parts_from_place_found_to_exit(case, host, a
     coord, coord_worker = acse
     p = placement(A.PLACE_SEARCH)
     assert not _visible(host_worker, host_org, case)  # no host yet
-    p = pathways.advance_acse(placement=p, organisation=coord, acting_user=coord_worker, target=A.PLACE_FOUND, host=host_org)
+    p = pathways.advance_acse(
+        placement=p, organisation=coord, acting_user=coord_worker, target=A.PLACE_FOUND, host=host_org
+    )
     assert _visible(host_worker, host_org, case)
     assert case_policies.parts_for(host_worker, case) == {"identity", "facts"}
     assert case_policies.can_see_identity(host_worker, case) and not case_policies.can_edit(host_worker, case)
@@ -72,11 +84,21 @@ def test_cancellation_or_refusal_ends_the_access(end, case, sender, sender_org, 
     p = placement(A.TRANSFER if end == "cancelled_in_transfer" else A.PLACE_FOUND, host=host)
     assert _visible(host_worker, host_org, case)
     if end == "refused":
-        pathways.advance_acse(placement=p, organisation=coord, acting_user=coord_worker, target=A.REFUSED, reason="Place retirée")
+        pathways.advance_acse(
+            placement=p, organisation=coord, acting_user=coord_worker, target=A.REFUSED, reason="Place retirée"
+        )
     elif end == "cancelled_by_referrer":
-        pathways.advance_acse(placement=p, organisation=sender_org, acting_user=sender, target=A.CANCELLED, reason="La personne a changé d'avis")
+        pathways.advance_acse(
+            placement=p,
+            organisation=sender_org,
+            acting_user=sender,
+            target=A.CANCELLED,
+            reason="La personne a changé d'avis",
+        )
     else:
-        pathways.advance_acse(placement=p, organisation=coord, acting_user=coord_worker, target=A.CANCELLED, reason="Départ volontaire")
+        pathways.advance_acse(
+            placement=p, organisation=coord, acting_user=coord_worker, target=A.CANCELLED, reason="Départ volontaire"
+        )
     assert not _visible(host_worker, host_org, case)
 
 
@@ -98,15 +120,21 @@ def test_a_closing_reason_naming_the_host_is_refused(reason, case, host, acse, p
     coord, coord_worker = acse
     p = placement(A.PLACE_FOUND, host=host)
     with pytest.raises(ValidationError) as exc:
-        pathways.advance_acse(placement=p, organisation=coord, acting_user=coord_worker, target=A.REFUSED, reason=reason)
+        pathways.advance_acse(
+            placement=p, organisation=coord, acting_user=coord_worker, target=A.REFUSED, reason=reason
+        )
     assert "n'y nommez pas le centre d'accueil" in " ".join(exc.value.messages)
     p.refresh_from_db()
     assert p.status == A.PLACE_FOUND
     # Words of the name on their own are fine.
-    pathways.advance_acse(placement=p, organisation=coord, acting_user=coord_worker, target=A.REFUSED, reason="Refuge saturé en montagne")
+    pathways.advance_acse(
+        placement=p, organisation=coord, acting_user=coord_worker, target=A.REFUSED, reason="Refuge saturé en montagne"
+    )
 
 
-def test_a_changed_host_loses_the_access_at_once(case, host, new_host, acse, placement, django_capture_on_commit_callbacks):
+def test_a_changed_host_loses_the_access_at_once(
+    case, host, new_host, acse, placement, django_capture_on_commit_callbacks
+):
     host_org, host_worker = host
     new_org, new_worker = new_host
     coord, coord_worker = acse
@@ -169,7 +197,11 @@ def test_request_page_offers_the_minimal_parts_checked_by_default(client, login,
     assert 'value="screening"' not in html and 'value="documents"' not in html
     response = client.post(
         reverse("referrals:acse_request", args=[case.pk]),
-        {"consent_on": "2026-01-05", "consent_method": "written", "shared_parts": ["identity", "facts", "notes_shareable"]},
+        {
+            "consent_on": "2026-01-05",
+            "consent_method": "written",
+            "shared_parts": ["identity", "facts", "notes_shareable"],
+        },
     )
     assert response.status_code == 302
     assert case.acse_placements.get().shared_parts == ["identity", "facts", "notes_shareable"]
@@ -220,7 +252,17 @@ def test_other_organisations_see_nothing(client, login, who, request, case, host
 
 
 def test_the_referrer_never_sees_the_host_anywhere(
-    client, login, case, sender, sender_org, org_admin, host, new_host, acse, placement, django_capture_on_commit_callbacks
+    client,
+    login,
+    case,
+    sender,
+    sender_org,
+    org_admin,
+    host,
+    new_host,
+    acse,
+    placement,
+    django_capture_on_commit_callbacks,
 ):
     host_org, host_worker = host
     coord, coord_worker = acse
@@ -234,7 +276,15 @@ def test_the_referrer_never_sees_the_host_anywhere(
         p = pathways.advance_acse(placement=p, organisation=coord, acting_user=coord_worker, target=A.TRANSFER)
         p = pathways.advance_acse(placement=p, organisation=new_host[0], acting_user=new_host[1], target=A.HOSTED)
         p = pathways.advance_acse(placement=p, organisation=new_host[0], acting_user=new_host[1], target=A.EXITED)
-    secrets = (HOST_NAME, NEW_HOST_NAME, HOST_EMAIL, "Montagnard", new_host[1].email, "refuge-montagne", "abri-littoral")
+    secrets = (
+        HOST_NAME,
+        NEW_HOST_NAME,
+        HOST_EMAIL,
+        "Montagnard",
+        new_host[1].email,
+        "refuge-montagne",
+        "abri-littoral",
+    )
     pages = [
         reverse("cases:detail", args=[case.pk]),
         reverse("referrals:for_case", args=[case.pk]),
@@ -272,12 +322,16 @@ def test_the_referrer_never_sees_the_host_anywhere(
         assert "host" not in event.details and not any(s in str(event.details) for s in secrets), event.action
 
 
-def test_host_notifications_carry_the_reference_and_a_link_only_after_commit(case, host, acse, placement, django_capture_on_commit_callbacks):
+def test_host_notifications_carry_the_reference_and_a_link_only_after_commit(
+    case, host, acse, placement, django_capture_on_commit_callbacks
+):
     host_org, host_worker = host
     coord, coord_worker = acse
     p = placement(A.PLACE_SEARCH)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        p = pathways.advance_acse(placement=p, organisation=coord, acting_user=coord_worker, target=A.PLACE_FOUND, host=host_org)
+        p = pathways.advance_acse(
+            placement=p, organisation=coord, acting_user=coord_worker, target=A.PLACE_FOUND, host=host_org
+        )
         assert not Notification.objects.filter(recipient=host_worker).exists() and mail.outbox == []
     for callback in callbacks:
         callback()
@@ -291,7 +345,9 @@ def test_host_notifications_carry_the_reference_and_a_link_only_after_commit(cas
 # --- audit -------------------------------------------------------------------------------------
 
 
-def test_grant_end_and_host_reads_are_journaled_without_naming_the_host_to_the_owner(client, login, case, sender_org, host, acse, placement):
+def test_grant_end_and_host_reads_are_journaled_without_naming_the_host_to_the_owner(
+    client, login, case, sender_org, host, acse, placement
+):
     host_org, host_worker = host
     p = placement(A.HOSTED, host=host)
     granted = AuditEvent.objects.filter(action="acse.host_access_granted")
@@ -304,11 +360,18 @@ def test_grant_end_and_host_reads_are_journaled_without_naming_the_host_to_the_o
     # The owner knows its case's identity was read, and when; the host's journal says by whom.
     assert owner_row.actor_id is None and owner_row.actor_label == "" and owner_row.acting_organisation_id is None
     assert owner_row.object_label == case.reference and owner_row.details["by"] == "acse_host"
-    assert host_row.actor == host_worker and host_row.acting_organisation == host_org and host_row.request_id == owner_row.request_id
+    assert (
+        host_row.actor == host_worker
+        and host_row.acting_organisation == host_org
+        and host_row.request_id == owner_row.request_id
+    )
     pathways.advance_acse(placement=p, organisation=host_org, acting_user=host_worker, target=A.EXITED)
     ended = AuditEvent.objects.filter(action="acse.host_access_ended")
     assert {e.organisation_id for e in ended} == {sender_org.pk, host_org.pk}
-    assert ended.get(organisation=sender_org).details["reason"] == A.EXITED and ended.get(organisation=sender_org).actor_id is None
+    assert (
+        ended.get(organisation=sender_org).details["reason"] == A.EXITED
+        and ended.get(organisation=sender_org).actor_id is None
+    )
 
 
 def test_owner_reads_are_journaled_as_before(client, login, case, sender, sender_org, host, placement):

@@ -20,7 +20,9 @@ def test_parallel_accepts_exactly_one_wins(refer, recipient, recipient_org):
     from tests.factories import MembershipFactory
 
     referral = refer()
-    workers = [recipient] + [MembershipFactory(organisation=recipient_org, role=Role.CASE_WORKER).user for _ in range(5)]
+    workers = [recipient] + [
+        MembershipFactory(organisation=recipient_org, role=Role.CASE_WORKER).user for _ in range(5)
+    ]
     barrier = threading.Barrier(len(workers))
     wins, refusals, errors = [], [], []
 
@@ -29,7 +31,9 @@ def test_parallel_accepts_exactly_one_wins(refer, recipient, recipient_org):
 
         try:
             barrier.wait()
-            services.accept_referral(referral=Referral.objects.get(pk=referral.pk), organisation=recipient_org, acting_user=user)
+            services.accept_referral(
+                referral=Referral.objects.get(pk=referral.pk), organisation=recipient_org, acting_user=user
+            )
             wins.append(user.pk)
         except ValidationError as exc:
             refusals.append(" ".join(exc.messages))

@@ -12,7 +12,12 @@ from tests.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-NO_CONSENT = {"consent_basis": ConsentBasis.MINOR_CHILD_PROTECTION, "consent_on": None, "consent_method": "", "consent_scope": ""}
+NO_CONSENT = {
+    "consent_basis": ConsentBasis.MINOR_CHILD_PROTECTION,
+    "consent_on": None,
+    "consent_method": "",
+    "consent_scope": "",
+}
 
 
 def msgs(exc):
@@ -22,12 +27,20 @@ def msgs(exc):
 def test_adult_consent_is_recorded(refer):
     referral = refer()
     assert referral.consent_basis == ConsentBasis.CONSENT
-    assert referral.consent_on == datetime.date(2026, 1, 5) and referral.consent_method == "oral_interpreter" and referral.consent_scope
+    assert (
+        referral.consent_on == datetime.date(2026, 1, 5)
+        and referral.consent_method == "oral_interpreter"
+        and referral.consent_scope
+    )
 
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
-    [("consent_on", None, "date du consentement"), ("consent_method", "", "comment le consentement"), ("consent_scope", " ", "à quoi la personne a consenti")],
+    [
+        ("consent_on", None, "date du consentement"),
+        ("consent_method", "", "comment le consentement"),
+        ("consent_scope", " ", "à quoi la personne a consenti"),
+    ],
 )
 def test_adult_consent_must_be_complete(refer, field, value, message):
     with pytest.raises(ValidationError) as exc:
@@ -67,7 +80,10 @@ def test_adult_cannot_use_the_minors_exception(refer, crip_org):
 
 def test_override_refused_to_a_plain_case_worker(refer):
     with pytest.raises(ValidationError) as exc:
-        refer(consent_basis=ConsentBasis.OVERRIDE, override_reason="Danger grave et immédiat, personne injoignable depuis deux jours")
+        refer(
+            consent_basis=ConsentBasis.OVERRIDE,
+            override_reason="Danger grave et immédiat, personne injoignable depuis deux jours",
+        )
     assert "administrateur" in msgs(exc)
 
 

@@ -17,7 +17,10 @@ def test_seed_demo_adds_referrals_in_every_state_and_pathways(tmp_path, settings
     assert Referral.objects.filter(status=ReferralStatus.SENT, answer_due_at__isnull=False).count() >= 2
     placement = AcsePlacement.objects.get()
     assert placement.status == "hosted" and placement.host is not None
-    assert MinorStep.objects.filter(done_at__isnull=True).exists() and MinorStep.objects.filter(done_at__isnull=False).exists()
+    assert (
+        MinorStep.objects.filter(done_at__isnull=True).exists()
+        and MinorStep.objects.filter(done_at__isnull=False).exists()
+    )
     from django.utils import timezone
 
     assert MinorStep.objects.filter(done_at__isnull=True, due_at__lt=timezone.now()).exists()  # overdue

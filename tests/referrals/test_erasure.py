@@ -20,13 +20,35 @@ SECRET = "Amina, joignable chez sa cousine rue des Lilas"
 
 def _fill(case, sender, sender_org, refer, recipient, recipient_org, acse):
     referral = refer(message=SECRET)
-    services.decline_referral(referral=referral, organisation=recipient_org, acting_user=recipient, reason=DeclineReason.OTHER, comment=SECRET)
+    services.decline_referral(
+        referral=referral,
+        organisation=recipient_org,
+        acting_user=recipient,
+        reason=DeclineReason.OTHER,
+        comment=SECRET,
+    )
     coord, coord_worker = acse
-    placement = pathways.request_acse(case=case, organisation=sender_org, acting_user=sender, consent_on=datetime.date(2026, 1, 5), consent_method="written", coordination=coord)
+    placement = pathways.request_acse(
+        case=case,
+        organisation=sender_org,
+        acting_user=sender,
+        consent_on=datetime.date(2026, 1, 5),
+        consent_method="written",
+        coordination=coord,
+    )
     pathways.advance_acse(placement=placement, organisation=coord, acting_user=coord_worker, target="assessment")
-    pathways.advance_acse(placement=placement, organisation=coord, acting_user=coord_worker, target="place_search", assessment=SECRET)
-    pathways.create_return_plan(case=case, organisation=sender_org, acting_user=sender, destination_country="NG", voluntary=True, risk_assessment=SECRET,
-                                receiving_structures="Structure d'accueil NAPTIP, Lagos")
+    pathways.advance_acse(
+        placement=placement, organisation=coord, acting_user=coord_worker, target="place_search", assessment=SECRET
+    )
+    pathways.create_return_plan(
+        case=case,
+        organisation=sender_org,
+        acting_user=sender,
+        destination_country="NG",
+        voluntary=True,
+        risk_assessment=SECRET,
+        receiving_structures="Structure d'accueil NAPTIP, Lagos",
+    )
 
 
 def _assert_wiped(case):
@@ -38,7 +60,9 @@ def _assert_wiped(case):
     assert plan.receiving_structures == "Structure d'accueil NAPTIP, Lagos"  # contacts of structures, not the person
 
 
-def test_erasure_wipes_the_free_text_of_referrals_and_pathways(case, sender, sender_org, refer, recipient, recipient_org, acse):
+def test_erasure_wipes_the_free_text_of_referrals_and_pathways(
+    case, sender, sender_org, refer, recipient, recipient_org, acse
+):
     _fill(case, sender, sender_org, refer, recipient, recipient_org, acse)
     assert Referral.objects.get(case=case).message == SECRET
     case_services.erase_identity(case=case, acting_user=sender)
@@ -48,8 +72,16 @@ def test_erasure_wipes_the_free_text_of_referrals_and_pathways(case, sender, sen
 def test_retention_wipes_the_free_text_too(case, sender, sender_org, refer, recipient, recipient_org, acse):
     with time_machine.travel(datetime.datetime(2026, 1, 10, 12, tzinfo=datetime.UTC), tick=False):
         _fill(case, sender, sender_org, refer, recipient, recipient_org, acse)
-        pathways.advance_acse(placement=AcsePlacement.objects.get(case=case), organisation=sender_org, acting_user=sender, target="cancelled", reason="Départ de la personne")
-        case_services.change_status(case=case, target=CaseStatus.CLOSED, acting_user=sender, reason="support_completed")
+        pathways.advance_acse(
+            placement=AcsePlacement.objects.get(case=case),
+            organisation=sender_org,
+            acting_user=sender,
+            target="cancelled",
+            reason="Départ de la personne",
+        )
+        case_services.change_status(
+            case=case, target=CaseStatus.CLOSED, acting_user=sender, reason="support_completed"
+        )
     with time_machine.travel(datetime.datetime(2032, 1, 10, 12, tzinfo=datetime.UTC), tick=False):
         assert case_services.anonymise_closed_cases().anonymised == [case.reference]
     _assert_wiped(case)

@@ -24,14 +24,21 @@ PDF = b"%PDF-1.4\n%fake\n"
 def rich_case(case, sender):
     case_services.add_note(case=case, acting_user=sender, text="NOTE-INTERNE-SECRETE", visibility="internal")
     case_services.add_note(case=case, acting_user=sender, text="NOTE-PARTAGEABLE", visibility="shareable")
-    doc = case_services.add_document(case=case, acting_user=sender, doc_type="identity", upload=SimpleUploadedFile("passeport.pdf", PDF, content_type="application/pdf"))
+    doc = case_services.add_document(
+        case=case,
+        acting_user=sender,
+        doc_type="identity",
+        upload=SimpleUploadedFile("passeport.pdf", PDF, content_type="application/pdf"),
+    )
     case.doc_id = doc.pk
     return case
 
 
 def reauthenticated(client):
     session = client.session
-    session["account_authentication_methods"].append({"method": "password", "at": time.time(), "reauthenticated": True})
+    session["account_authentication_methods"].append(
+        {"method": "password", "at": time.time(), "reauthenticated": True}
+    )
     session.save()
 
 
@@ -44,7 +51,9 @@ def test_sender_cannot_share_a_part_it_does_not_see(rich_case, refer, recipient,
     accepted(refer, recipient, recipient_org, shared_parts=["facts"])
     assert policies.parts_for(recipient, rich_case) == frozenset({"facts"})
     with pytest.raises(ValidationError) as exc:
-        refer(organisation=recipient_org, acting_user=recipient, recipient=crip_org, shared_parts=["facts", "identity"])
+        refer(
+            organisation=recipient_org, acting_user=recipient, recipient=crip_org, shared_parts=["facts", "identity"]
+        )
     assert "ce que vous ne voyez pas" in " ".join(exc.value.messages)
     # Sharing what it sees is fine.
     refer(organisation=recipient_org, acting_user=recipient, recipient=crip_org, shared_parts=["facts"])
@@ -57,7 +66,9 @@ def test_pending_referral_gives_no_access(rich_case, refer, recipient, recipient
     assert client.get(reverse("cases:detail", args=[rich_case.pk])).status_code == 404
 
 
-def test_recipient_sees_only_shared_parts_on_the_detail_page(rich_case, refer, recipient, recipient_org, login, client):
+def test_recipient_sees_only_shared_parts_on_the_detail_page(
+    rich_case, refer, recipient, recipient_org, login, client
+):
     accepted(refer, recipient, recipient_org, shared_parts=["facts", "notes_shareable"])
     login(client, recipient)
     response = client.get(reverse("cases:detail", args=[rich_case.pk]))
@@ -110,11 +121,16 @@ def test_shared_documents_are_downloadable_and_logged(rich_case, refer, recipien
     assert AuditEvent.objects.filter(action="case.document.downloaded", actor=recipient).exists()
 
 
-def test_export_stays_with_the_owner_even_when_identity_is_shared(rich_case, refer, recipient, recipient_org, login, client):
+def test_export_stays_with_the_owner_even_when_identity_is_shared(
+    rich_case, refer, recipient, recipient_org, login, client
+):
     accepted(refer, recipient, recipient_org, shared_parts=["identity"])
     login(client, recipient)
     reauthenticated(client)
-    assert client.post(reverse("cases:export", args=[rich_case.pk]), {"password": "un-mot-de-passe-long"}).status_code == 404
+    assert (
+        client.post(reverse("cases:export", args=[rich_case.pk]), {"password": "un-mot-de-passe-long"}).status_code
+        == 404
+    )
     assert client.get(reverse("cases:export", args=[rich_case.pk])).status_code == 404
 
 
@@ -132,13 +148,22 @@ def test_completed_keeps_and_expired_gives_no_access(rich_case, refer, recipient
 
 
 @pytest.mark.parametrize(("parts", "shown"), [(["facts"], False), (["facts", "rights"], True)])
-def test_the_identification_reference_and_deciders_belong_to_the_legal_situation(case, sender, refer, recipient, recipient_org, login, client, parts, shown):
+def test_the_identification_reference_and_deciders_belong_to_the_legal_situation(
+    case, sender, refer, recipient, recipient_org, login, client, parts, shown
+):
     import datetime
 
     from maillage.cases.enums import CaseStatus
 
     case_services.change_status(case=case, target=CaseStatus.PRESUMED, acting_user=sender)
-    case_services.change_status(case=case, target=CaseStatus.IDENTIFIED, acting_user=sender, authority="police", on=datetime.date.today(), reference="PV-2026-0451")
+    case_services.change_status(
+        case=case,
+        target=CaseStatus.IDENTIFIED,
+        acting_user=sender,
+        authority="police",
+        on=datetime.date.today(),
+        reference="PV-2026-0451",
+    )
     accepted(refer, recipient, recipient_org, shared_parts=parts)
     login(client, recipient)
     html = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
@@ -150,7 +175,13 @@ def test_the_identification_reference_and_deciders_belong_to_the_legal_situation
 def test_the_partner_is_not_offered_owner_only_links(case, sender, refer, recipient, recipient_org, login, client):
     import datetime
 
-    period = case_services.record_reflection_period(case=case, acting_user=sender, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 2, 15), status="granted")
+    period = case_services.record_reflection_period(
+        case=case,
+        acting_user=sender,
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2026, 2, 15),
+        status="granted",
+    )
     accepted(refer, recipient, recipient_org, shared_parts=["facts", "rights"])
     login(client, recipient)
     html = client.get(reverse("cases:detail", args=[case.pk])).content.decode()

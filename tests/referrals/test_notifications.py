@@ -65,14 +65,23 @@ def test_reminders_then_expiry_with_a_frozen_clock(refer, recipient, sender, dja
     assert referral.answer_due_at == start + datetime.timedelta(days=10)
     with time_machine.travel(start + datetime.timedelta(days=2), tick=False):
         assert services.expire_and_remind().reminded == 0
-    with time_machine.travel(start + datetime.timedelta(days=3, hours=1), tick=False), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(start + datetime.timedelta(days=3, hours=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert services.expire_and_remind().reminded == 1
         assert services.expire_and_remind().reminded == 0  # idempotent
-    with time_machine.travel(start + datetime.timedelta(days=8), tick=False), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(start + datetime.timedelta(days=8), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert services.expire_and_remind().reminded == 1
     assert Referral.objects.get(pk=referral.pk).reminders_sent == 2
     assert Notification.objects.filter(recipient=recipient, title__startswith="Relance").count() == 2
-    with time_machine.travel(start + datetime.timedelta(days=10, minutes=1), tick=False), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(start + datetime.timedelta(days=10, minutes=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         report = services.expire_and_remind()
         assert report.expired == 1
         assert services.expire_and_remind().expired == 0

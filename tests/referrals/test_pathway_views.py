@@ -15,7 +15,9 @@ from tests.factories import MembershipFactory, OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_minors_page_permissions_and_start(client, login, make_case, sender, outsider, coordinator, refer, recipient, recipient_org):
+def test_minors_page_permissions_and_start(
+    client, login, make_case, sender, outsider, coordinator, refer, recipient, recipient_org
+):
     minor = make_case(minor=True)
     url = reverse("referrals:minors", args=[minor.pk])
     assert client.get(url).status_code == 302  # anonymous → login
@@ -27,7 +29,15 @@ def test_minors_page_permissions_and_start(client, login, make_case, sender, out
 
     crip = OrganisationFactory(type=OrganisationType.CHILD_PROTECTION, slug="crip-x")
     crip_worker = MembershipFactory(organisation=crip, role=Role.CASE_WORKER).user
-    referral = refer(case=minor, recipient=crip, service="social_support", consent_basis=ConsentBasis.MINOR_CHILD_PROTECTION, consent_on=None, consent_method="", consent_scope="")
+    referral = refer(
+        case=minor,
+        recipient=crip,
+        service="social_support",
+        consent_basis=ConsentBasis.MINOR_CHILD_PROTECTION,
+        consent_on=None,
+        consent_method="",
+        consent_scope="",
+    )
     services.accept_referral(referral=referral, organisation=crip, acting_user=crip_worker)
     login(client, crip_worker)
     assert client.get(url).status_code == 404
@@ -44,7 +54,9 @@ def test_closing_a_minor_case_from_the_case_page_shows_why_not(client, login, ma
     minor = make_case(minor=True)
     pathways.start_minor_chain(case=minor, acting_user=sender, organisation=sender_org)
     login(client, sender)
-    response = client.post(reverse("cases:status", args=[minor.pk]), {"target": "closed", "reason": "referred"}, follow=True)
+    response = client.post(
+        reverse("cases:status", args=[minor.pk]), {"target": "closed", "reason": "referred"}, follow=True
+    )
     assert response.status_code == 200 and "ne peut pas être clos" in response.content.decode()
 
 
@@ -52,7 +64,11 @@ def test_waive_from_the_page_needs_a_reason(client, login, make_case, sender, se
     minor = make_case(minor=True)
     step = pathways.start_minor_chain(case=minor, acting_user=sender, organisation=sender_org)[0]
     login(client, sender)
-    response = client.post(reverse("referrals:minors", args=[minor.pk]), {"action": "lever", "step": step.pk, "reason": "non"}, follow=True)
+    response = client.post(
+        reverse("referrals:minors", args=[minor.pk]),
+        {"action": "lever", "step": step.pk, "reason": "non"},
+        follow=True,
+    )
     assert "Documentez" in response.content.decode()
     assert MinorStep.objects.get(pk=step.pk).waived_reason == ""
 
@@ -66,15 +82,26 @@ def test_acse_request_page_refuses_a_minor_with_an_explanation(client, login, ma
 def test_acse_pages_hide_the_host_from_the_referrer(client, login, case, sender, sender_org, outsider):
     coord = OrganisationFactory(name="Coordination Ac.Sé", slug="acse-c", type=OrganisationType.ACSE_COORDINATION)
     coord_worker = MembershipFactory(organisation=coord, role=Role.CASE_WORKER).user
-    host = OrganisationFactory(name="Refuge Confidentiel Montagne", slug="refuge", type=OrganisationType.SHELTER, departement="05")
+    host = OrganisationFactory(
+        name="Refuge Confidentiel Montagne", slug="refuge", type=OrganisationType.SHELTER, departement="05"
+    )
     Profile.objects.create(organisation=host, departement="05", address_confidential=True)
     host_worker = MembershipFactory(organisation=host, role=Role.CASE_WORKER).user
     login(client, sender)
-    response = client.post(reverse("referrals:acse_request", args=[case.pk]), {"consent_on": "2026-01-05", "consent_method": "written", "danger_departements": "93"})
+    response = client.post(
+        reverse("referrals:acse_request", args=[case.pk]),
+        {"consent_on": "2026-01-05", "consent_method": "written", "danger_departements": "93"},
+    )
     assert response.status_code == 302
     placement = case.acse_placements.get()
     for target in (AcseStatus.ASSESSMENT, AcseStatus.PLACE_SEARCH):
-        pathways.advance_acse(placement=placement, organisation=coord, acting_user=coord_worker, target=target, assessment="Menaces du réseau à Paris")
+        pathways.advance_acse(
+            placement=placement,
+            organisation=coord,
+            acting_user=coord_worker,
+            target=target,
+            assessment="Menaces du réseau à Paris",
+        )
     login(client, coord_worker)
     client.post(reverse("referrals:acse_detail", args=[placement.pk]), {"target": "place_found", "host": host.pk})
     placement.refresh_from_db()
@@ -109,12 +136,40 @@ def test_coordination_view_requires_login(client):
 
 
 def test_exchange_from_the_page(client, login, case, sender):
-    counterpart = OrganisationFactory(name="NAPTIP", slug="naptip-x", type=OrganisationType.FOREIGN_COUNTERPART, country="NG", departement="", region="", territory_level="foreign")
+    counterpart = OrganisationFactory(
+        name="NAPTIP",
+        slug="naptip-x",
+        type=OrganisationType.FOREIGN_COUNTERPART,
+        country="NG",
+        departement="",
+        region="",
+        territory_level="foreign",
+    )
     login(client, sender)
     url = reverse("referrals:minors", args=[case.pk])
-    response = client.post(url, {"action": "echange", "counterpart": counterpart.pk, "purpose": "rights_34_4", "channel": "consulate", "legal_basis": ""}, follow=True)
+    response = client.post(
+        url,
+        {
+            "action": "echange",
+            "counterpart": counterpart.pk,
+            "purpose": "rights_34_4",
+            "channel": "consulate",
+            "legal_basis": "",
+        },
+        follow=True,
+    )
     assert "base légale" in response.content.decode()
-    client.post(url, {"action": "echange", "counterpart": counterpart.pk, "purpose": "rights_34_4", "channel": "consulate", "legal_basis": "Art. 34.4", "shared_parts": ["facts"]})
+    client.post(
+        url,
+        {
+            "action": "echange",
+            "counterpart": counterpart.pk,
+            "purpose": "rights_34_4",
+            "channel": "consulate",
+            "legal_basis": "Art. 34.4",
+            "shared_parts": ["facts"],
+        },
+    )
     assert case.international_exchanges.count() == 1
     assert datetime.date.today() <= case.international_exchanges.get().answer_due_on
 
@@ -122,7 +177,14 @@ def test_exchange_from_the_page(client, login, case, sender):
 @pytest.mark.parametrize("who", ["anonymous", "outsider", "coordinator", "plain_member"])
 def test_pathway_pages_are_closed_to_others(client, login, who, request, case, sender, sender_org):
     coord = OrganisationFactory(name="Coordination Ac.Sé", slug="acse-p", type=OrganisationType.ACSE_COORDINATION)
-    placement = pathways.request_acse(case=case, organisation=sender_org, acting_user=sender, consent_on=datetime.date(2026, 1, 5), consent_method="oral", coordination=coord)
+    placement = pathways.request_acse(
+        case=case,
+        organisation=sender_org,
+        acting_user=sender,
+        consent_on=datetime.date(2026, 1, 5),
+        consent_method="oral",
+        coordination=coord,
+    )
     urls = [
         ("get", reverse("referrals:minors", args=[case.pk])),
         ("post", reverse("referrals:minors", args=[case.pk])),
@@ -145,7 +207,9 @@ def test_pathway_pages_are_closed_to_others(client, login, who, request, case, s
         assert listing.status_code == 404
 
 
-def test_case_page_shows_the_chain_at_a_glance_to_the_owner_only(client, login, make_case, sender, sender_org, refer, crip_org):
+def test_case_page_shows_the_chain_at_a_glance_to_the_owner_only(
+    client, login, make_case, sender, sender_org, refer, crip_org
+):
     from maillage.referrals.enums import ConsentBasis
 
     minor = make_case(minor=True)
@@ -154,7 +218,15 @@ def test_case_page_shows_the_chain_at_a_glance_to_the_owner_only(client, login, 
     html = client.get(reverse("cases:detail", args=[minor.pk])).content.decode()
     assert "étapes obligatoires du parcours mineur ouvertes" in html and "prochaine" in html
     crip_worker = MembershipFactory(organisation=crip_org, role=Role.CASE_WORKER).user
-    referral = refer(case=minor, recipient=crip_org, service="social_support", consent_basis=ConsentBasis.MINOR_CHILD_PROTECTION, consent_on=None, consent_method="", consent_scope="")
+    referral = refer(
+        case=minor,
+        recipient=crip_org,
+        service="social_support",
+        consent_basis=ConsentBasis.MINOR_CHILD_PROTECTION,
+        consent_on=None,
+        consent_method="",
+        consent_scope="",
+    )
     services.accept_referral(referral=referral, organisation=crip_org, acting_user=crip_worker)
     login(client, crip_worker)
     html = client.get(reverse("cases:detail", args=[minor.pk])).content.decode()
@@ -162,7 +234,9 @@ def test_case_page_shows_the_chain_at_a_glance_to_the_owner_only(client, login, 
 
 
 def test_coordination_view_counts_anonymous_notifications(client, login, coordinator, sender, sender_org):
-    services.record_anonymous_notification(organisation=sender_org, acting_user=sender, reason="refused_referral", age_band="25-34")
+    services.record_anonymous_notification(
+        organisation=sender_org, acting_user=sender, reason="refused_referral", age_band="25-34"
+    )
     login(client, coordinator)
     html = client.get(reverse("referrals:coordination")).content.decode()
     assert "La personne refuse d&#x27;être orientée" in html and "&lt; 5" in html
@@ -172,22 +246,56 @@ def test_exchange_answer_from_the_page(client, login, case, sender, outsider):
     import time_machine
     from django.utils import timezone
 
-    counterpart = OrganisationFactory(name="NAPTIP", slug="naptip-y", type=OrganisationType.FOREIGN_COUNTERPART, country="NG", departement="", region="", territory_level="foreign")
+    counterpart = OrganisationFactory(
+        name="NAPTIP",
+        slug="naptip-y",
+        type=OrganisationType.FOREIGN_COUNTERPART,
+        country="NG",
+        departement="",
+        region="",
+        territory_level="foreign",
+    )
     t0 = timezone.make_aware(datetime.datetime(2026, 4, 1, 10, 0))
     with time_machine.travel(t0, tick=False):
-        exchange = pathways.record_exchange(case=case, organisation=case.organisation, acting_user=sender, counterpart=counterpart, purpose="rights_34_4",
-                                            channel="consulate", legal_basis="Art. 34.4", shared_parts=["facts"])
+        exchange = pathways.record_exchange(
+            case=case,
+            organisation=case.organisation,
+            acting_user=sender,
+            counterpart=counterpart,
+            purpose="rights_34_4",
+            channel="consulate",
+            legal_basis="Art. 34.4",
+            shared_parts=["facts"],
+        )
     url = reverse("referrals:minors", args=[case.pk])
     with time_machine.travel(t0 + datetime.timedelta(days=10), tick=False):
         login(client, sender)
         html = client.get(url).content.decode()
         assert "réponse en retard" in html and "Sans identité" in html and 'value="reponse-echange"' in html
-        response = client.post(url, {"action": "reponse-echange", "exchange": exchange.pk, "answered_on": "2026-03-30", "summary": "Réponse"}, follow=True)
+        response = client.post(
+            url,
+            {"action": "reponse-echange", "exchange": exchange.pk, "answered_on": "2026-03-30", "summary": "Réponse"},
+            follow=True,
+        )
         assert "antérieure à l&#x27;envoi" in response.content.decode()
-        client.post(url, {"action": "reponse-echange", "exchange": exchange.pk, "answered_on": "2026-04-09", "summary": "Statut de victime reconnu au Nigeria"})
+        client.post(
+            url,
+            {
+                "action": "reponse-echange",
+                "exchange": exchange.pk,
+                "answered_on": "2026-04-09",
+                "summary": "Statut de victime reconnu au Nigeria",
+            },
+        )
         html = client.get(url).content.decode()
         assert "réponse reçue" in html and "09/04/2026" in html and "Statut de victime reconnu au Nigeria" in html
         assert "réponse en retard" not in html and 'value="reponse-echange"' not in html
         # Another organisation's worker cannot even reach the page, nor answer by posting.
         login(client, outsider)
-        assert client.post(url, {"action": "reponse-echange", "exchange": exchange.pk, "answered_on": "2026-04-09", "summary": "x"}).status_code == 404
+        assert (
+            client.post(
+                url,
+                {"action": "reponse-echange", "exchange": exchange.pk, "answered_on": "2026-04-09", "summary": "x"},
+            ).status_code
+            == 404
+        )

@@ -11,9 +11,13 @@ from tests.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
-def shelter(name, dep, *, service="secure_accommodation", languages=(), forms=(), minors=False, capacity=None, accepts=True):
+def shelter(
+    name, dep, *, service="secure_accommodation", languages=(), forms=(), minors=False, capacity=None, accepts=True
+):
     org = OrganisationFactory(name=name, type=OrganisationType.SHELTER, departement=dep)
-    profile = Profile.objects.create(organisation=org, departement=dep, accepts_referrals=accepts, visibility="members", capacity_places=capacity)
+    profile = Profile.objects.create(
+        organisation=org, departement=dep, accepts_referrals=accepts, visibility="members", capacity_places=capacity
+    )
     profile.services.add(Service.objects.get(code=service))
     for code in forms:
         profile.exploitation_forms.add(ExploitationForm.objects.get(code=code))
@@ -34,16 +38,24 @@ def test_accommodation_excludes_exploitation_and_danger_departements(case, sende
     shelter("Foyer Paris", "75")
     shelter("Foyer Bobigny", "93")
     shelter("Foyer Lyon", "69")
-    found = names(selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="secure_accommodation", danger_departements=["93"]))
+    found = names(
+        selectors.suggest_recipients(
+            user=sender, organisation=sender_org, case=case, service="secure_accommodation", danger_departements=["93"]
+        )
+    )
     assert found == ["Foyer Lyon"]
-    reasons = selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="secure_accommodation")[0].reasons
+    reasons = selectors.suggest_recipients(
+        user=sender, organisation=sender_org, case=case, service="secure_accommodation"
+    )[0].reasons
     assert any("Éloignée" in r for r in reasons)
 
 
 def test_language_form_and_capacity_rank_first_with_reasons(case, sender, sender_org):
     shelter("Foyer A", "69")
     shelter("Foyer B", "33", languages=["en"], forms=["PROX"], capacity=2)
-    suggestions = selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="secure_accommodation")
+    suggestions = selectors.suggest_recipients(
+        user=sender, organisation=sender_org, case=case, service="secure_accommodation"
+    )
     assert names(suggestions)[0] == "Foyer B"
     reasons = " | ".join(suggestions[0].reasons)
     assert "Parle" in reasons and "Proxénétisme" in reasons and "Places déclarées disponibles : 2" in reasons
@@ -54,28 +66,47 @@ def test_minors_only_to_organisations_receiving_minors(make_case, sender, sender
     minor = make_case(minor=True)
     shelter("Foyer adultes", "69")
     shelter("Foyer enfance", "33", minors=True)
-    assert names(selectors.suggest_recipients(user=sender, organisation=sender_org, case=minor, service="secure_accommodation")) == ["Foyer enfance"]
+    assert names(
+        selectors.suggest_recipients(user=sender, organisation=sender_org, case=minor, service="secure_accommodation")
+    ) == ["Foyer enfance"]
 
 
 def test_own_organisation_and_closed_doors_are_not_suggested(case, sender, sender_org):
-    Profile.objects.create(organisation=sender_org, departement="69", accepts_referrals=True, visibility="members").services.add(
-        Service.objects.get(code="legal_aid")
-    )
+    Profile.objects.create(
+        organisation=sender_org, departement="69", accepts_referrals=True, visibility="members"
+    ).services.add(Service.objects.get(code="legal_aid"))
     shelter("Sans orientation", "69", service="legal_aid", accepts=False)
     shelter("Juristes", "69", service="legal_aid")
-    assert names(selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="legal_aid")) == ["Juristes"]
+    assert names(
+        selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="legal_aid")
+    ) == ["Juristes"]
 
 
 def test_any_organisation_can_be_found_by_name(case, sender, sender_org):
     shelter("Maison Perdrix", "69", service="legal_aid")
-    assert names(selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="", text="perdrix")) == ["Maison Perdrix"]
+    assert names(
+        selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="", text="perdrix")
+    ) == ["Maison Perdrix"]
 
 
 def test_organisations_that_never_receive_a_referral_are_not_suggested(case, sender, sender_org):
     shelter("Juristes", "69", service="legal_aid")
-    for kind in (OrganisationType.ACSE_COORDINATION, OrganisationType.FOREIGN_COUNTERPART, OrganisationType.NATIONAL_RAPPORTEUR):
+    for kind in (
+        OrganisationType.ACSE_COORDINATION,
+        OrganisationType.FOREIGN_COUNTERPART,
+        OrganisationType.NATIONAL_RAPPORTEUR,
+    ):
         org = shelter(f"Pas destinataire {kind}", "69", service="legal_aid")
         type(org).objects.filter(pk=org.pk).update(type=kind)
-    assert names(selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="legal_aid")) == ["Juristes"]
+    assert names(
+        selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="legal_aid")
+    ) == ["Juristes"]
     # Not even by name.
-    assert names(selectors.suggest_recipients(user=sender, organisation=sender_org, case=case, service="", text="destinataire")) == []
+    assert (
+        names(
+            selectors.suggest_recipients(
+                user=sender, organisation=sender_org, case=case, service="", text="destinataire"
+            )
+        )
+        == []
+    )

@@ -28,7 +28,11 @@ def referral_urls(referral):
 
 
 def test_anonymous_is_sent_to_login(client, sent):
-    for method, url in [*referral_urls(sent), ("get", reverse("referrals:inbox")), ("get", reverse("referrals:anonymous"))]:
+    for method, url in [
+        *referral_urls(sent),
+        ("get", reverse("referrals:inbox")),
+        ("get", reverse("referrals:anonymous")),
+    ]:
         response = getattr(client, method)(url)
         assert response.status_code == 302 and "/comptes/" in response["Location"], url
 
@@ -42,7 +46,11 @@ def test_other_organisation_gets_404(client, login, outsider, sent):
 
 def test_coordinator_gets_404_everywhere(client, login, coordinator, sent):
     login(client, coordinator)
-    for method, url in [*referral_urls(sent), ("get", reverse("referrals:inbox")), ("get", reverse("referrals:anonymous"))]:
+    for method, url in [
+        *referral_urls(sent),
+        ("get", reverse("referrals:inbox")),
+        ("get", reverse("referrals:anonymous")),
+    ]:
         assert getattr(client, method)(url).status_code == 404, url
 
 
@@ -103,7 +111,9 @@ def test_sender_outbox_and_withdraw(client, login, sender, sent):
 def test_create_page_suggests_and_sends(client, login, sender, case, recipient_org, recipient):
     from maillage.directory.models import Profile, Service
 
-    profile = Profile.objects.create(organisation=recipient_org, departement="13", accepts_referrals=True, visibility="members", capacity_places=3)
+    profile = Profile.objects.create(
+        organisation=recipient_org, departement="13", accepts_referrals=True, visibility="members", capacity_places=3
+    )
     profile.services.add(Service.objects.get(code="secure_accommodation"))
     from maillage.directory import services as directory_services
 
@@ -113,10 +123,20 @@ def test_create_page_suggests_and_sends(client, login, sender, case, recipient_o
     html = client.get(url + "?service=secure_accommodation").content.decode()
     assert recipient_org.name in html
     assert "Places déclarées disponibles : 3" in html
-    response = client.post(url + "?service=secure_accommodation", {
-        "recipient": recipient_org.pk, "service": "secure_accommodation", "kind": "referral", "shared_parts": ["facts"],
-        "consent_basis": "consent", "consent_on": "2026-01-05", "consent_method": "oral", "consent_scope": "Hébergement", "envoyer": "1",
-    })
+    response = client.post(
+        url + "?service=secure_accommodation",
+        {
+            "recipient": recipient_org.pk,
+            "service": "secure_accommodation",
+            "kind": "referral",
+            "shared_parts": ["facts"],
+            "consent_basis": "consent",
+            "consent_on": "2026-01-05",
+            "consent_method": "oral",
+            "consent_scope": "Hébergement",
+            "envoyer": "1",
+        },
+    )
     assert response.status_code == 302
     referral = Referral.objects.get()
     assert referral.status == ReferralStatus.SENT and referral.shared_parts == ["facts"]
@@ -124,10 +144,19 @@ def test_create_page_suggests_and_sends(client, login, sender, case, recipient_o
 
 def test_create_page_refuses_own_organisation_in_french(client, login, sender, case, sender_org):
     login(client, sender)
-    response = client.post(reverse("referrals:create", args=[case.pk]), {
-        "recipient": sender_org.pk, "service": "legal_aid", "kind": "referral", "consent_basis": "consent",
-        "consent_on": "2026-01-05", "consent_method": "oral", "consent_scope": "Aide juridique", "envoyer": "1",
-    })
+    response = client.post(
+        reverse("referrals:create", args=[case.pk]),
+        {
+            "recipient": sender_org.pk,
+            "service": "legal_aid",
+            "kind": "referral",
+            "consent_basis": "consent",
+            "consent_on": "2026-01-05",
+            "consent_method": "oral",
+            "consent_scope": "Aide juridique",
+            "envoyer": "1",
+        },
+    )
     assert response.status_code == 400
     assert "votre propre organisation" in response.content.decode()
     assert not Referral.objects.exists()
@@ -148,7 +177,17 @@ def test_home_panel_shows_pending(client, login, recipient, sent):
 
 def test_anonymous_notification_keeps_no_identity(client, login, sender):
     login(client, sender)
-    response = client.post(reverse("referrals:anonymous"), {"reason": "refused_referral", "sex": "F", "age_band": "25-34", "nationality": "NG", "exploitation_forms": ["PROX"], "exploitation_departement": "93"})
+    response = client.post(
+        reverse("referrals:anonymous"),
+        {
+            "reason": "refused_referral",
+            "sex": "F",
+            "age_band": "25-34",
+            "nationality": "NG",
+            "exploitation_forms": ["PROX"],
+            "exploitation_departement": "93",
+        },
+    )
     assert response.status_code == 302
     row = AnonymousNotification.objects.get()
     assert row.nationality == "NG" and row.exploitation_forms == ["PROX"]
@@ -160,12 +199,17 @@ def test_anonymous_notification_refuses_a_child_age_band(sender, sender_org):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.record_anonymous_notification(organisation=sender_org, acting_user=sender, reason="refused_referral", age_band="12-17")
+        services.record_anonymous_notification(
+            organisation=sender_org, acting_user=sender, reason="refused_referral", age_band="12-17"
+        )
 
 
 @pytest.mark.parametrize(
     ("extra", "field"),
-    [({"exploitation_country": "ZZ"}, "exploitation_country"), ({"exploitation_country": "BE", "exploitation_departement": "93"}, "exploitation_departement")],
+    [
+        ({"exploitation_country": "ZZ"}, "exploitation_country"),
+        ({"exploitation_country": "BE", "exploitation_departement": "93"}, "exploitation_departement"),
+    ],
 )
 def test_anonymous_notification_refuses_unknown_countries_and_a_departement_abroad(sender, sender_org, extra, field):
     from django.core.exceptions import ValidationError
@@ -173,8 +217,16 @@ def test_anonymous_notification_refuses_unknown_countries_and_a_departement_abro
     from maillage.referrals.models import AnonymousNotification
 
     with pytest.raises(ValidationError) as exc:
-        services.record_anonymous_notification(organisation=sender_org, acting_user=sender, reason="refused_referral", **extra)
+        services.record_anonymous_notification(
+            organisation=sender_org, acting_user=sender, reason="refused_referral", **extra
+        )
     assert field in exc.value.message_dict
     assert not AnonymousNotification.objects.exists()
-    services.record_anonymous_notification(organisation=sender_org, acting_user=sender, reason="refused_referral", exploitation_country="FR", exploitation_departement="93")
+    services.record_anonymous_notification(
+        organisation=sender_org,
+        acting_user=sender,
+        reason="refused_referral",
+        exploitation_country="FR",
+        exploitation_departement="93",
+    )
     assert AnonymousNotification.objects.count() == 1

@@ -42,7 +42,11 @@ def test_draft_then_send_then_accept_then_complete(refer, sender, sender_org, re
     referral = services.complete_referral(referral=referral, organisation=recipient_org, acting_user=recipient)
     assert referral.status == S.COMPLETED and referral.completed_at
     assert [e.to_status for e in referral.events.all()] == [S.DRAFT, S.SENT, S.ACCEPTED, S.COMPLETED]
-    actions = set(AuditEvent.objects.filter(object_type="referrals.referral", object_id=str(referral.pk)).values_list("action", flat=True))
+    actions = set(
+        AuditEvent.objects.filter(object_type="referrals.referral", object_id=str(referral.pk)).values_list(
+            "action", flat=True
+        )
+    )
     assert {"referral.created", "referral.sent", "referral.accepted", "referral.completed"} <= actions
 
 
@@ -52,9 +56,13 @@ def test_decline_needs_a_reason(refer, recipient, recipient_org):
         services.decline_referral(referral=referral, organisation=recipient_org, acting_user=recipient, reason="")
     assert "motif" in messages(exc)
     with pytest.raises(ValidationError) as exc:
-        services.decline_referral(referral=referral, organisation=recipient_org, acting_user=recipient, reason="other", comment=" ")
+        services.decline_referral(
+            referral=referral, organisation=recipient_org, acting_user=recipient, reason="other", comment=" "
+        )
     assert "Précisez" in messages(exc)
-    referral = services.decline_referral(referral=referral, organisation=recipient_org, acting_user=recipient, reason="no_capacity")
+    referral = services.decline_referral(
+        referral=referral, organisation=recipient_org, acting_user=recipient, reason="no_capacity"
+    )
     assert referral.status == S.DECLINED and referral.decline_reason == "no_capacity"
 
 
@@ -71,7 +79,9 @@ def test_sender_withdraws_then_recipient_cannot_answer(refer, sender, sender_org
         services.accept_referral(referral=referral, organisation=recipient_org, acting_user=recipient)
     assert "retirée" in messages(exc)
     with pytest.raises(ValidationError):
-        services.decline_referral(referral=referral, organisation=recipient_org, acting_user=recipient, reason="no_capacity")
+        services.decline_referral(
+            referral=referral, organisation=recipient_org, acting_user=recipient, reason="no_capacity"
+        )
     assert Referral.objects.get(pk=referral.pk).status == S.WITHDRAWN
 
 
@@ -147,7 +157,9 @@ def test_unknown_service_is_refused(refer):
 
 def test_worker_who_left_loses_access_at_once(refer, recipient, recipient_org):
     referral = refer()
-    Membership.objects.filter(user=recipient, organisation=recipient_org).update(is_active=False, removed_at=timezone.now())
+    Membership.objects.filter(user=recipient, organisation=recipient_org).update(
+        is_active=False, removed_at=timezone.now()
+    )
     with pytest.raises(PermissionDenied):
         services.accept_referral(referral=referral, organisation=recipient_org, acting_user=recipient)
 
@@ -188,7 +200,13 @@ def test_referral_keeps_owner_and_adds_recipient(refer, case, sender, sender_org
 def test_partner_cannot_transfer_a_case_it_does_not_own(refer, case, recipient, recipient_org, crip_org):
     services.accept_referral(referral=refer(), organisation=recipient_org, acting_user=recipient)
     with pytest.raises(ValidationError) as exc:
-        refer(organisation=recipient_org, acting_user=recipient, recipient=crip_org, kind=ReferralKind.TRANSFER, shared_parts=["facts"])
+        refer(
+            organisation=recipient_org,
+            acting_user=recipient,
+            recipient=crip_org,
+            kind=ReferralKind.TRANSFER,
+            shared_parts=["facts"],
+        )
     assert "transférer" in messages(exc)
 
 

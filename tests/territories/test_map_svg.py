@@ -15,9 +15,7 @@ ALL_CODES = [d.code for d in departements()]
 def render(values=None, **kwargs):
     kwargs.setdefault("title", "Organisations par département")
     kwargs.setdefault("description", "Carte de France des organisations.")
-    return map_svg.render_departement_map(
-        values if values is not None else {}, **kwargs
-    )
+    return map_svg.render_departement_map(values if values is not None else {}, **kwargs)
 
 
 def sample_values():
@@ -88,27 +86,16 @@ def test_malicious_title_and_description_are_escaped():
 
 def test_titles_give_name_code_and_value():
     root = ET.fromstring(render(sample_values()))
-    assert (
-        path_for(root, "75").find(f"{SVG}title").text
-        == "Paris (75) : 120 organisations"
-    )
-    assert (
-        path_for(root, "2A").find(f"{SVG}title").text.startswith("Corse-du-Sud (2A) : ")
-    )
-    assert (
-        path_for(root, "48").find(f"{SVG}title").text
-        == "Lozère (48) : donnée non disponible"
-    )
+    assert path_for(root, "75").find(f"{SVG}title").text == "Paris (75) : 120 organisations"
+    assert path_for(root, "2A").find(f"{SVG}title").text.startswith("Corse-du-Sud (2A) : ")
+    assert path_for(root, "48").find(f"{SVG}title").text == "Lozère (48) : donnée non disponible"
 
 
 def test_uncovered_departements_are_marked_without_relying_on_colour():
     values = sample_values()
     root = ET.fromstring(render(values, id_prefix="m"))
     creuse = path_for(root, "23")
-    assert (
-        creuse.find(f"{SVG}title").text
-        == "Creuse (23) : aucune organisation (non couvert)"
-    )
+    assert creuse.find(f"{SVG}title").text == "Creuse (23) : aucune organisation (non couvert)"
     assert "carte-dep--non-couvert" in creuse.get("class").split()
     assert creuse.get("fill") == "url(#m-hachures)"
     assert root.find(f".//{SVG}pattern[@id='m-hachures']") is not None
@@ -148,9 +135,7 @@ def test_no_links_without_link_for():
     assert not root.findall(f".//{SVG}a")
 
 
-@pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x"]
-)
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x"])
 def test_dangerous_links_are_refused(url):
     with pytest.raises(ValueError):
         render({"75": 1}, link_for=lambda code: url)
@@ -170,10 +155,7 @@ def test_invalid_input_is_refused():
 def test_lenient_codes_in_values():
     root = ET.fromstring(render({"1": 4, "2a": 1}))
     assert path_for(root, "01").find(f"{SVG}title").text == "Ain (01) : 4 organisations"
-    assert (
-        path_for(root, "2A").find(f"{SVG}title").text
-        == "Corse-du-Sud (2A) : 1 organisation"
-    )
+    assert path_for(root, "2A").find(f"{SVG}title").text == "Corse-du-Sud (2A) : 1 organisation"
 
 
 def test_overseas_insets_are_labelled():
@@ -235,9 +217,7 @@ def test_legend_matches_path_classes():
 
 def _luminance(hex_colour):
     channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [
-        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
-    ]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 

@@ -123,9 +123,7 @@ def test_normalise_departement_code(raw, expected):
     assert ref.normalise_departement_code(raw) == expected
 
 
-@pytest.mark.parametrize(
-    "raw", ["20", "00", "96", "975", "977", "2C", "", "  ", "Paris", None, 1.0]
-)
+@pytest.mark.parametrize("raw", ["20", "00", "96", "975", "977", "2C", "", "  ", "Paris", None, 1.0])
 def test_normalise_rejects_unknown_codes(raw):
     with pytest.raises(UnknownTerritoryError):
         ref.normalise_departement_code(raw)
@@ -262,15 +260,9 @@ def test_eurostat_citizenship_group(code, on, expected):
 
 
 def test_eurostat_group_depends_on_reporting_country():
-    assert (
-        ref.eurostat_citizenship_group("BE", reporting="BE", on=TODAY)
-        == "REPORTING_COUNTRY"
-    )
+    assert ref.eurostat_citizenship_group("BE", reporting="BE", on=TODAY) == "REPORTING_COUNTRY"
     assert ref.eurostat_citizenship_group("FR", reporting="BE", on=TODAY) == "OTHER_EU"
-    assert (
-        ref.eurostat_citizenship_group("GR", reporting="EL", on=TODAY)
-        == "REPORTING_COUNTRY"
-    )
+    assert ref.eurostat_citizenship_group("GR", reporting="EL", on=TODAY) == "REPORTING_COUNTRY"
 
 
 def test_eurostat_group_rejects_garbage():
@@ -282,16 +274,7 @@ def test_eu27_composition_after_brexit():
     members = {c for c, _, _ in ref.EU_MEMBERSHIP if ref.is_eu_member(c, TODAY)}
     assert len(members) == 27
     assert "GB" not in members and "HR" in members
-    assert (
-        len(
-            {
-                c
-                for c, _, _ in ref.EU_MEMBERSHIP
-                if ref.is_eu_member(c, date(2019, 1, 1))
-            }
-        )
-        == 28
-    )
+    assert len({c for c, _, _ in ref.EU_MEMBERSHIP if ref.is_eu_member(c, date(2019, 1, 1))}) == 28
 
 
 def test_eurostat_country_code():

@@ -14,7 +14,9 @@ def case_pathways(context, case):
     request = context.get("request")
     membership = getattr(request, "membership", None) if request else None
     organisation = membership.organisation if membership else None
-    steps = [s for s in selectors.minor_steps_for(request.user, organisation, case) if s.is_open] if organisation else []
+    steps = (
+        [s for s in selectors.minor_steps_for(request.user, organisation, case) if s.is_open] if organisation else []
+    )
     now = timezone.now()
     return {
         "case": case,

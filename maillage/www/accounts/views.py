@@ -19,7 +19,12 @@ def invitation_accept(request, token):
     try:
         invitation = find_usable_invitation(token)
     except InvitationError as exc:
-        return render(request, "accounts/invitation_invalid.html", {"page_title": _("Invitation"), "message": str(exc)}, status=404)
+        return render(
+            request,
+            "accounts/invitation_invalid.html",
+            {"page_title": _("Invitation"), "message": str(exc)},
+            status=404,
+        )
 
     if request.user.is_authenticated:
         if request.method == "POST":
@@ -30,7 +35,9 @@ def invitation_accept(request, token):
                 return redirect("home")
             messages.success(request, _("Vous avez rejoint %(org)s.") % {"org": membership.organisation.name})
             return redirect("home")
-        return render(request, "accounts/invitation_confirm.html", {"page_title": _("Invitation"), "invitation": invitation})
+        return render(
+            request, "accounts/invitation_confirm.html", {"page_title": _("Invitation"), "invitation": invitation}
+        )
 
     form = AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
@@ -44,9 +51,16 @@ def invitation_accept(request, token):
         except InvitationError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Votre compte est activé. Connectez-vous, puis configurez votre second facteur d'authentification."))
+            messages.success(
+                request,
+                _("Votre compte est activé. Connectez-vous, puis configurez votre second facteur d'authentification."),
+            )
             return redirect("account_login")
-    return render(request, "accounts/invitation_accept.html", {"page_title": _("Activer votre compte"), "invitation": invitation, "form": form})
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"page_title": _("Activer votre compte"), "invitation": invitation, "form": form},
+    )
 
 
 @require_http_methods(["GET"])
@@ -66,7 +80,12 @@ def profile(request):
     user = request.user
     form = ProfileForm(
         request.POST or None,
-        initial={"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone, "weekly_digest_enabled": user.weekly_digest_enabled},
+        initial={
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "phone": user.phone,
+            "weekly_digest_enabled": user.weekly_digest_enabled,
+        },
     )
     if request.method == "POST" and form.is_valid():
         update_profile(user=user, acting_user=user, **form.cleaned_data)

@@ -28,31 +28,61 @@ class CaseForm(forms.Form):
     last_name = forms.CharField(label=_("Nom"), required=False, max_length=120)
     first_name = forms.CharField(label=_("Prénom"), required=False, max_length=120)
     aliases = forms.CharField(label=_("Alias et autres noms"), required=False, max_length=300)
-    birth_date = forms.CharField(label=_("Date de naissance"), required=False, widget=DateInput(), help_text=_("Si elle est connue."))
+    birth_date = forms.CharField(
+        label=_("Date de naissance"), required=False, widget=DateInput(), help_text=_("Si elle est connue.")
+    )
     phone = forms.CharField(label=_("Téléphone"), required=False, max_length=40)
     email = forms.CharField(label=_("Adresse électronique"), required=False, max_length=200)
     address = forms.CharField(label=_("Adresse"), required=False, max_length=300)
     # --- age (R-AGE) ---
     age_status = forms.ChoiceField(label=_("Statut de l'âge"), choices=enums.AgeStatus.choices)
-    reasons_to_believe_minor = forms.BooleanField(label=_("Il existe des raisons de penser que la personne est mineure"), required=False)
+    reasons_to_believe_minor = forms.BooleanField(
+        label=_("Il existe des raisons de penser que la personne est mineure"), required=False
+    )
     birth_year = forms.IntegerField(label=_("Année de naissance"), required=False)
     estimated_age = forms.IntegerField(label=_("Âge estimé"), required=False)
     sex = forms.ChoiceField(label=_("Sexe"), choices=enums.Sex.choices, initial=enums.Sex.UNKNOWN)
     # --- facts ---
-    nationalities = forms.MultipleChoiceField(label=_("Nationalités"), required=False, help_text=_("Plusieurs choix possibles, y compris apatride ou inconnue."))
+    nationalities = forms.MultipleChoiceField(
+        label=_("Nationalités"),
+        required=False,
+        help_text=_("Plusieurs choix possibles, y compris apatride ou inconnue."),
+    )
     languages = forms.MultipleChoiceField(label=_("Langues parlées"), required=False)
-    exploitation_forms = forms.MultipleChoiceField(label=_("Formes d'exploitation"), required=False, choices=enums.ExploitationForm.choices, widget=forms.CheckboxSelectMultiple)
+    exploitation_forms = forms.MultipleChoiceField(
+        label=_("Formes d'exploitation"),
+        required=False,
+        choices=enums.ExploitationForm.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
     recruitment_country = forms.ChoiceField(label=_("Pays de recrutement"), required=False)
     recruitment_departement = forms.ChoiceField(label=_("Département de recrutement (si en France)"), required=False)
     exploitation_country = forms.ChoiceField(label=_("Pays d'exploitation"), required=False)
     exploitation_departement = forms.ChoiceField(label=_("Département d'exploitation (si en France)"), required=False)
     exploitation_start = forms.DateField(label=_("Début de l'exploitation"), required=False, widget=DateInput())
     exploitation_end = forms.DateField(label=_("Fin de l'exploitation"), required=False, widget=DateInput())
-    cross_border = forms.ChoiceField(label=_("Dimension"), choices=enums.CrossBorder.choices, initial=enums.CrossBorder.UNKNOWN)
-    relation_to_exploiter = forms.ChoiceField(label=_("Relation avec l'exploiteur"), choices=enums.RelationToExploiter.choices, initial=enums.RelationToExploiter.UNKNOWN)
-    control_methods = forms.MultipleChoiceField(label=_("Moyens de contrôle"), required=False, choices=enums.ControlMethod.choices, widget=forms.CheckboxSelectMultiple)
-    first_detected_by = forms.ChoiceField(label=_("Situation repérée en premier par"), choices=enums.FirstDetectedBy.choices, initial=enums.FirstDetectedBy.OTHER)
-    compelled_offences = forms.BooleanField(label=_("Infractions commises sous la contrainte (non-sanction, art. 26)"), required=False)
+    cross_border = forms.ChoiceField(
+        label=_("Dimension"), choices=enums.CrossBorder.choices, initial=enums.CrossBorder.UNKNOWN
+    )
+    relation_to_exploiter = forms.ChoiceField(
+        label=_("Relation avec l'exploiteur"),
+        choices=enums.RelationToExploiter.choices,
+        initial=enums.RelationToExploiter.UNKNOWN,
+    )
+    control_methods = forms.MultipleChoiceField(
+        label=_("Moyens de contrôle"),
+        required=False,
+        choices=enums.ControlMethod.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    first_detected_by = forms.ChoiceField(
+        label=_("Situation repérée en premier par"),
+        choices=enums.FirstDetectedBy.choices,
+        initial=enums.FirstDetectedBy.OTHER,
+    )
+    compelled_offences = forms.BooleanField(
+        label=_("Infractions commises sous la contrainte (non-sanction, art. 26)"), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,27 +97,46 @@ class CaseForm(forms.Form):
     def split(self) -> tuple[dict, dict]:
         data = self.cleaned_data
         facts = {k: data.get(k) for k in FACT_FIELDS if k in data}
-        for key in ("recruitment_country", "recruitment_departement", "exploitation_country", "exploitation_departement"):
+        for key in (
+            "recruitment_country",
+            "recruitment_departement",
+            "exploitation_country",
+            "exploitation_departement",
+        ):
             facts[key] = facts.get(key) or ""
         identity = {k: (data.get(k) or "").strip() for k in IDENTITY_FIELDS}
         return facts, identity
 
 
 class CaseCreateForm(CaseForm):
-    confirm_duplicate = forms.BooleanField(label=_("Je confirme qu'il s'agit d'une autre personne ou d'un nouveau dossier"), required=False, widget=forms.HiddenInput)
+    confirm_duplicate = forms.BooleanField(
+        label=_("Je confirme qu'il s'agit d'une autre personne ou d'un nouveau dossier"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
 
 class StatusForm(forms.Form):
-    target = forms.ChoiceField(label=_("Nouveau statut"), choices=[*enums.CaseStatus.choices, ("reopen", _("Rouvrir"))])
-    authority = forms.ChoiceField(label=_("Autorité ayant identifié la personne"), required=False, choices=_blank(enums.IdentifyingAuthority.choices))
+    target = forms.ChoiceField(
+        label=_("Nouveau statut"), choices=[*enums.CaseStatus.choices, ("reopen", _("Rouvrir"))]
+    )
+    authority = forms.ChoiceField(
+        label=_("Autorité ayant identifié la personne"),
+        required=False,
+        choices=_blank(enums.IdentifyingAuthority.choices),
+    )
     on = forms.DateField(label=_("Date de l'identification"), required=False, widget=DateInput())
     reference = forms.CharField(label=_("Référence de la procédure"), required=False, max_length=80)
-    reason = forms.ChoiceField(label=_("Motif de clôture"), required=False, choices=_blank(enums.ClosureReason.choices))
+    reason = forms.ChoiceField(
+        label=_("Motif de clôture"), required=False, choices=_blank(enums.ClosureReason.choices)
+    )
 
 
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
-    visibility = forms.ChoiceField(label=_("Visibilité"), choices=enums.NoteVisibility.choices, initial=enums.NoteVisibility.INTERNAL)
+    visibility = forms.ChoiceField(
+        label=_("Visibilité"), choices=enums.NoteVisibility.choices, initial=enums.NoteVisibility.INTERNAL
+    )
 
 
 class TaskForm(forms.Form):
@@ -108,22 +157,36 @@ class DocumentForm(forms.Form):
 class ScreeningForm(forms.Form):
     """Questionnaire: one checkbox per indicator of the chosen set."""
 
-    act_established = forms.BooleanField(label=_("Un acte est établi (recrutement, transport, transfert, hébergement ou accueil)"), required=False)
-    present_codes = forms.MultipleChoiceField(label=_("Indicateurs constatés"), required=False, widget=forms.CheckboxSelectMultiple)
+    act_established = forms.BooleanField(
+        label=_("Un acte est établi (recrutement, transport, transfert, hébergement ou accueil)"), required=False
+    )
+    present_codes = forms.MultipleChoiceField(
+        label=_("Indicateurs constatés"), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, indicator_set, **kwargs):
         super().__init__(*args, **kwargs)
         # Any code is accepted here; the service rejects codes from another
         # set with a French message on this field (nothing partly saved).
         self.indicator_set = indicator_set
-        self.fields["present_codes"].choices = [(i.code, f"{i.label_fr} ({i.get_strength_display() if hasattr(i, 'get_strength_display') else i.strength})") for i in indicator_set.indicators.all()]
+        self.fields["present_codes"].choices = [
+            (
+                i.code,
+                f"{i.label_fr} ({i.get_strength_display() if hasattr(i, 'get_strength_display') else i.strength})",
+            )
+            for i in indicator_set.indicators.all()
+        ]
         self.fields["present_codes"].valid_value = lambda value: True
 
 
 class PrequalificationForm(forms.Form):
     acts = forms.MultipleChoiceField(label=_("Acte"), required=False, widget=forms.CheckboxSelectMultiple)
-    purposes = forms.MultipleChoiceField(label=_("Finalité d'exploitation"), required=False, widget=forms.CheckboxSelectMultiple)
-    means = forms.TypedMultipleChoiceField(label=_("Circonstance (moyen)"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple)
+    purposes = forms.MultipleChoiceField(
+        label=_("Finalité d'exploitation"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    means = forms.TypedMultipleChoiceField(
+        label=_("Circonstance (moyen)"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, **kwargs):
         from maillage.identification import qualification as q
@@ -155,7 +218,9 @@ class ReflectionForm(forms.Form):
     start = forms.DateField(label=_("Début (date du récépissé)"), widget=DateInput())
     end = forms.DateField(label=_("Fin"), widget=DateInput())
     status = forms.ChoiceField(label=_("Statut"), choices=enums.ReflectionStatus.choices)
-    interruption_reason = forms.ChoiceField(label=_("Motif d'interruption"), required=False, choices=_blank(enums.InterruptionReason.choices))
+    interruption_reason = forms.ChoiceField(
+        label=_("Motif d'interruption"), required=False, choices=_blank(enums.InterruptionReason.choices)
+    )
     granting_authority = forms.CharField(label=_("Autorité (préfecture)"), required=False, max_length=120)
     document_reference = forms.CharField(label=_("Référence du récépissé"), required=False, max_length=80)
 
@@ -167,7 +232,10 @@ class PermitForm(forms.Form):
     # Renewals (issue 4, « permits … renewals »): a renewed permit no longer
     # triggers the expiry reminder (reminders.send_deadline_reminders).
     renewal_of = forms.ModelChoiceField(
-        label=_("Renouvellement de"), required=False, queryset=None, empty_label=_("— (premier titre)"),
+        label=_("Renouvellement de"),
+        required=False,
+        queryset=None,
+        empty_label=_("— (premier titre)"),
         help_text=_("Choisissez le titre que celui-ci renouvelle, le cas échéant."),
     )
 
@@ -177,8 +245,14 @@ class PermitForm(forms.Form):
 
         # Only the permits of this case (the service checks it again).
         field = self.fields["renewal_of"]
-        field.queryset = ResidencePermit.objects.filter(case=case) if case is not None else ResidencePermit.objects.none()
-        field.label_from_instance = lambda p: f"{p.get_legal_basis_display()} : {p.start:%d/%m/%Y} – {p.end:%d/%m/%Y}" if p.end else f"{p.get_legal_basis_display()} : {p.start:%d/%m/%Y}"
+        field.queryset = (
+            ResidencePermit.objects.filter(case=case) if case is not None else ResidencePermit.objects.none()
+        )
+        field.label_from_instance = lambda p: (
+            f"{p.get_legal_basis_display()} : {p.start:%d/%m/%Y} – {p.end:%d/%m/%Y}"
+            if p.end
+            else f"{p.get_legal_basis_display()} : {p.start:%d/%m/%Y}"
+        )
 
 
 class ProtectionForm(forms.Form):
@@ -195,9 +269,16 @@ class ProceedingForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    password = forms.CharField(label=_("Mot de passe de l'archive"), min_length=12, widget=forms.PasswordInput(render_value=False), help_text=_("12 caractères au moins ; à transmettre à la personne par un autre canal."))
+    password = forms.CharField(
+        label=_("Mot de passe de l'archive"),
+        min_length=12,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("12 caractères au moins ; à transmettre à la personne par un autre canal."),
+    )
 
 
 class LegalHoldForm(forms.Form):
-    hold = forms.BooleanField(label=_("Conserver le dossier (obligation légale ou procédure en cours)"), required=False)
+    hold = forms.BooleanField(
+        label=_("Conserver le dossier (obligation légale ou procédure en cours)"), required=False
+    )
     legal_hold_reason = forms.CharField(label=_("Motif"), required=False, max_length=200)

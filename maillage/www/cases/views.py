@@ -69,7 +69,13 @@ def case_list(request):
     status = request.GET.get("statut", "")
     form_code = request.GET.get("forme", "")
     minors = request.GET.get("mineurs") == "1"
-    qs = selectors.case_list(request.user, organisation, status=status, minors_only=minors, form=form_code if form_code in enums.ExploitationForm.values else "")
+    qs = selectors.case_list(
+        request.user,
+        organisation,
+        status=status,
+        minors_only=minors,
+        form=form_code if form_code in enums.ExploitationForm.values else "",
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -98,7 +104,13 @@ def case_create(request):
     if request.method == "POST" and form.is_valid():
         facts, identity = form.split()
         try:
-            case = services.create_case(organisation=organisation, acting_user=request.user, facts=facts, identity=identity, confirm_duplicate=form.cleaned_data["confirm_duplicate"])
+            case = services.create_case(
+                organisation=organisation,
+                acting_user=request.user,
+                facts=facts,
+                identity=identity,
+                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+            )
         except services.DuplicateWarning as warning:
             # Confirmation step: the same form, with the warning and a hidden flag.
             duplicates = warning.references
@@ -111,7 +123,9 @@ def case_create(request):
         else:
             messages.success(request, _("Dossier %(ref)s créé.") % {"ref": case.reference})
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/form.html", {"page_title": _("Nouveau dossier"), "form": form, "duplicates": duplicates})
+    return render(
+        request, "cases/form.html", {"page_title": _("Nouveau dossier"), "form": form, "duplicates": duplicates}
+    )
 
 
 def case_detail(request, pk):
@@ -138,7 +152,9 @@ def case_detail(request, pk):
         tasks=case.tasks.select_related("assignee")[:50] if "tasks" in parts else none,
         documents=case.documents.all()[:50] if "documents" in parts else none,
         events=case.events.select_related("actor")[:50] if owner else none,
-        screenings=Screening.objects.filter(case=case).select_related("indicator_set", "author")[:20] if "screening" in parts else none,
+        screenings=Screening.objects.filter(case=case).select_related("indicator_set", "author")[:20]
+        if "screening" in parts
+        else none,
         rights=case.rights_information.all()[:20] if "rights" in parts else none,
         assistance=case.assistance_measures.all() if "facts" in parts else none,
         reflection_periods=case.reflection_periods.all()[:20] if "rights" in parts else none,
@@ -160,7 +176,12 @@ def case_edit(request, pk):
         if form.is_valid():
             facts, identity = form.split()
             try:
-                services.update_case(case=case, acting_user=request.user, facts=facts, identity=identity if policies.can_see_identity(request.user, case) else None)
+                services.update_case(
+                    case=case,
+                    acting_user=request.user,
+                    facts=facts,
+                    identity=identity if policies.can_see_identity(request.user, case) else None,
+                )
             except ValidationError as exc:
                 _attach_errors(form, exc)
             else:
@@ -182,7 +203,15 @@ def case_status(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.change_status(case=case, target=data["target"], acting_user=request.user, authority=data["authority"], on=data["on"], reference=data["reference"], reason=data["reason"])
+            services.change_status(
+                case=case,
+                target=data["target"],
+                acting_user=request.user,
+                authority=data["authority"],
+                on=data["on"],
+                reference=data["reference"],
+                reason=data["reason"],
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except PermissionDenied:
@@ -212,21 +241,42 @@ def _simple_post(request, case, form, action, success, title=None):
         else:
             messages.success(request, success)
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/record_form.html", _case_context(request, case, form=form, title=_("Corriger la saisie")), status=400)
+    return render(
+        request,
+        "cases/record_form.html",
+        _case_context(request, case, form=form, title=_("Corriger la saisie")),
+        status=400,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def note_add(request, pk):
     case = _case_or_404(request, pk)
     form = forms.NoteForm(request.POST or None)
-    return _simple_post(request, case, form, lambda d: services.add_note(case=case, acting_user=request.user, text=d["text"], visibility=d["visibility"]), _("Note ajoutée."), _("Ajouter une note"))
+    return _simple_post(
+        request,
+        case,
+        form,
+        lambda d: services.add_note(case=case, acting_user=request.user, text=d["text"], visibility=d["visibility"]),
+        _("Note ajoutée."),
+        _("Ajouter une note"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def task_add(request, pk):
     case = _case_or_404(request, pk)
     form = forms.TaskForm(request.POST or None, assignees=policies.assignable_users(case.organisation))
-    return _simple_post(request, case, form, lambda d: services.add_task(case=case, acting_user=request.user, title=d["title"], due_on=d["due_on"], assignee=d["assignee"]), _("Tâche créée."), _("Ajouter une tâche"))
+    return _simple_post(
+        request,
+        case,
+        form,
+        lambda d: services.add_task(
+            case=case, acting_user=request.user, title=d["title"], due_on=d["due_on"], assignee=d["assignee"]
+        ),
+        _("Tâche créée."),
+        _("Ajouter une tâche"),
+    )
 
 
 @require_POST
@@ -242,7 +292,14 @@ def task_done(request, pk, task_id):
 def document_add(request, pk):
     case = _case_or_404(request, pk)
     form = forms.DocumentForm(request.POST or None, request.FILES or None)
-    return _simple_post(request, case, form, lambda d: services.add_document(case=case, acting_user=request.user, doc_type=d["doc_type"], upload=d["file"]), _("Document ajouté."), _("Déposer un document"))
+    return _simple_post(
+        request,
+        case,
+        form,
+        lambda d: services.add_document(case=case, acting_user=request.user, doc_type=d["doc_type"], upload=d["file"]),
+        _("Document ajouté."),
+        _("Déposer un document"),
+    )
 
 
 def document_download(request, pk, document_id):
@@ -253,7 +310,12 @@ def document_download(request, pk, document_id):
     else:
         handle = selectors.open_shared_document(request.user, case, document)  # partner, audited
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(document.content_type, "bin")
-    response = FileResponse(handle, content_type=document.content_type, as_attachment=True, filename=f"{case.reference}-{document.pk}.{extension}")
+    response = FileResponse(
+        handle,
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=f"{case.reference}-{document.pk}.{extension}",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -274,23 +336,61 @@ def screening_new(request, pk):
     form = forms.ScreeningForm(request.POST or None, indicator_set=stored)
     if request.method == "POST" and form.is_valid():
         try:
-            screening = services.record_screening(case=case, acting_user=request.user, present_codes=form.cleaned_data["present_codes"], act_established=form.cleaned_data["act_established"], set_code=set_code)
+            screening = services.record_screening(
+                case=case,
+                acting_user=request.user,
+                present_codes=form.cleaned_data["present_codes"],
+                act_established=form.cleaned_data["act_established"],
+                set_code=set_code,
+            )
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
             return redirect("cases:screening", pk=case.pk, screening_id=screening.pk)
-    by_dimension = [(code, engine.DIMENSION_LABELS_FR[code], [form["present_codes"][i] for i, c in enumerate(form.fields["present_codes"].choices) if c[0].split("-")[1] == code]) for code in engine.DIMENSIONS]
-    return render(request, "cases/screening_form.html", _case_context(request, case, form=form, stored=stored, set_code=set_code, candidates=candidates, by_dimension=by_dimension))
+    by_dimension = [
+        (
+            code,
+            engine.DIMENSION_LABELS_FR[code],
+            [
+                form["present_codes"][i]
+                for i, c in enumerate(form.fields["present_codes"].choices)
+                if c[0].split("-")[1] == code
+            ],
+        )
+        for code in engine.DIMENSIONS
+    ]
+    return render(
+        request,
+        "cases/screening_form.html",
+        _case_context(
+            request,
+            case,
+            form=form,
+            stored=stored,
+            set_code=set_code,
+            candidates=candidates,
+            by_dimension=by_dimension,
+        ),
+    )
 
 
 def screening_detail(request, pk, screening_id):
     case = _case_or_404(request, pk, part="screening")
-    screening = get_object_or_404(Screening.objects.select_related("indicator_set", "author"), case=case, pk=screening_id)
+    screening = get_object_or_404(
+        Screening.objects.select_related("indicator_set", "author"), case=case, pk=screening_id
+    )
     labels = {i.code: i for i in screening.indicator_set.indicators.all()}
     rows = []
     for code in engine.DIMENSIONS:
         present = [labels[c] for c in screening.present_codes if c in labels and labels[c].dimension == code]
-        rows.append({"code": code, "label": engine.DIMENSION_LABELS_FR[code], "positive": screening.dimensions.get(code, False), "indicators": present})
+        rows.append(
+            {
+                "code": code,
+                "label": engine.DIMENSION_LABELS_FR[code],
+                "positive": screening.dimensions.get(code, False),
+                "indicators": present,
+            }
+        )
     return render(request, "cases/screening_detail.html", _case_context(request, case, screening=screening, rows=rows))
 
 
@@ -301,8 +401,17 @@ def prequalification(request, pk):
     form = forms.PrequalificationForm(request.POST or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = qualification.prequalify(acts=form.cleaned_data["acts"], purposes=form.cleaned_data["purposes"], means=form.cleaned_data["means"], minor=case.treated_as_minor)
-    return render(request, "cases/prequalification.html", _case_context(request, case, form=form, result=result, disclaimer=qualification.DISCLAIMER_FR))
+        result = qualification.prequalify(
+            acts=form.cleaned_data["acts"],
+            purposes=form.cleaned_data["purposes"],
+            means=form.cleaned_data["means"],
+            minor=case.treated_as_minor,
+        )
+    return render(
+        request,
+        "cases/prequalification.html",
+        _case_context(request, case, form=form, result=result, disclaimer=qualification.DISCLAIMER_FR),
+    )
 
 
 # --- rights, assistance, reflection, residence, protection, proceedings ----------------
@@ -310,12 +419,36 @@ def prequalification(request, pk):
 
 def _record_specs():
     return {
-        "droits": (forms.RightsForm, _("Information sur les droits"), lambda case, user, d: services.record_rights_information(case=case, acting_user=user, **d)),
-        "assistance": (forms.AssistanceForm, _("Mesure d'assistance"), lambda case, user, d: services.set_assistance(case=case, acting_user=user, **d)),
-        "reflexion": (forms.ReflectionForm, _("Délai de réflexion"), lambda case, user, d: services.record_reflection_period(case=case, acting_user=user, **d)),
-        "sejour": (forms.PermitForm, _("Titre de séjour"), lambda case, user, d: services.record_residence_permit(case=case, acting_user=user, **d)),
-        "protection": (forms.ProtectionForm, _("Mesure de protection"), lambda case, user, d: services.record_protection_measure(case=case, acting_user=user, **d)),
-        "procedure": (forms.ProceedingForm, _("Procédure"), lambda case, user, d: services.record_proceeding(case=case, acting_user=user, **d)),
+        "droits": (
+            forms.RightsForm,
+            _("Information sur les droits"),
+            lambda case, user, d: services.record_rights_information(case=case, acting_user=user, **d),
+        ),
+        "assistance": (
+            forms.AssistanceForm,
+            _("Mesure d'assistance"),
+            lambda case, user, d: services.set_assistance(case=case, acting_user=user, **d),
+        ),
+        "reflexion": (
+            forms.ReflectionForm,
+            _("Délai de réflexion"),
+            lambda case, user, d: services.record_reflection_period(case=case, acting_user=user, **d),
+        ),
+        "sejour": (
+            forms.PermitForm,
+            _("Titre de séjour"),
+            lambda case, user, d: services.record_residence_permit(case=case, acting_user=user, **d),
+        ),
+        "protection": (
+            forms.ProtectionForm,
+            _("Mesure de protection"),
+            lambda case, user, d: services.record_protection_measure(case=case, acting_user=user, **d),
+        ),
+        "procedure": (
+            forms.ProceedingForm,
+            _("Procédure"),
+            lambda case, user, d: services.record_proceeding(case=case, acting_user=user, **d),
+        ),
     }
 
 
@@ -345,7 +478,10 @@ def record_add(request, pk, kind):
 def reflection_edit(request, pk, period_id):
     case = _case_or_404(request, pk)
     period = get_object_or_404(ReflectionPeriod, case=case, pk=period_id)
-    initial = {f: getattr(period, f) for f in ("start", "end", "status", "interruption_reason", "granting_authority", "document_reference")}
+    initial = {
+        f: getattr(period, f)
+        for f in ("start", "end", "status", "interruption_reason", "granting_authority", "document_reference")
+    }
     form = forms.ReflectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -355,7 +491,9 @@ def reflection_edit(request, pk, period_id):
         else:
             messages.success(request, _("Délai de réflexion mis à jour."))
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/record_form.html", _case_context(request, case, form=form, title=_("Délai de réflexion")))
+    return render(
+        request, "cases/record_form.html", _case_context(request, case, form=form, title=_("Délai de réflexion"))
+    )
 
 
 # --- privacy ------------------------------------------------------------------------
@@ -370,7 +508,9 @@ def subject_access_export(request, pk):
     form = forms.ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            payload = services.build_subject_access_export(case=case, acting_user=request.user, password=form.cleaned_data["password"])
+            payload = services.build_subject_access_export(
+                case=case, acting_user=request.user, password=form.cleaned_data["password"]
+            )
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
@@ -384,7 +524,10 @@ def subject_access_export(request, pk):
 def privacy(request, pk):
     """Erasure (GDPR art. 17) with the legal-hold exception, and the hold itself."""
     case = _case_or_404(request, pk)
-    hold_form = forms.LegalHoldForm(request.POST if request.POST.get("action") == "hold" else None, initial={"hold": case.legal_hold, "legal_hold_reason": case.legal_hold_reason})
+    hold_form = forms.LegalHoldForm(
+        request.POST if request.POST.get("action") == "hold" else None,
+        initial={"hold": case.legal_hold, "legal_hold_reason": case.legal_hold_reason},
+    )
     if request.method == "POST":
         try:
             if request.POST.get("action") == "erase":
@@ -392,7 +535,12 @@ def privacy(request, pk):
                 messages.success(request, _("L'identité de la personne a été effacée."))
                 return redirect("cases:detail", pk=case.pk)
             if hold_form.is_valid():
-                services.set_legal_hold(case=case, acting_user=request.user, hold=hold_form.cleaned_data["hold"], reason=hold_form.cleaned_data["legal_hold_reason"])
+                services.set_legal_hold(
+                    case=case,
+                    acting_user=request.user,
+                    hold=hold_form.cleaned_data["hold"],
+                    reason=hold_form.cleaned_data["legal_hold_reason"],
+                )
                 messages.success(request, _("Conservation légale mise à jour."))
                 return redirect("cases:privacy", pk=case.pk)
         except ValidationError as exc:

@@ -57,9 +57,21 @@ class GroupForm(forms.Form):
     name = forms.CharField(label=_("Nom du groupe"), max_length=200)
     mandate = forms.CharField(label=_("Mandat"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     focus = forms.ChoiceField(label=_("Thématique"), choices=GroupFocus.choices)
-    visibility = forms.ChoiceField(label=_("Visibilité"), choices=GroupVisibility.choices, widget=forms.RadioSelect, initial=GroupVisibility.MEMBERS)
-    lead_organisation = forms.ModelChoiceField(label=_("Organisation cheffe de file"), queryset=Organisation.objects.none())
-    pilot = forms.ModelChoiceField(label=_("Pilote"), queryset=User.objects.none(), required=False, help_text=_("Membre de l'organisation cheffe de file."))
+    visibility = forms.ChoiceField(
+        label=_("Visibilité"),
+        choices=GroupVisibility.choices,
+        widget=forms.RadioSelect,
+        initial=GroupVisibility.MEMBERS,
+    )
+    lead_organisation = forms.ModelChoiceField(
+        label=_("Organisation cheffe de file"), queryset=Organisation.objects.none()
+    )
+    pilot = forms.ModelChoiceField(
+        label=_("Pilote"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Membre de l'organisation cheffe de file."),
+    )
     parent = forms.ModelChoiceField(label=_("Sous-groupe de"), queryset=None, required=False)
 
     def __init__(self, *args, parents=None, **kwargs):
@@ -75,34 +87,50 @@ class GroupEditForm(forms.Form):
     focus = forms.ChoiceField(label=_("Thématique"), choices=GroupFocus.choices)
     status = forms.ChoiceField(label=_("Statut"), choices=GroupStatus.choices)
     visibility = forms.ChoiceField(label=_("Visibilité"), choices=GroupVisibility.choices, widget=forms.RadioSelect)
-    pilot = forms.ModelChoiceField(label=_("Pilote"), queryset=User.objects.none(), required=False, help_text=_("Membre de l'organisation cheffe de file."))
+    pilot = forms.ModelChoiceField(
+        label=_("Pilote"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Membre de l'organisation cheffe de file."),
+    )
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pilot"].queryset = User.objects.filter(memberships__organisation=group.lead_organisation, memberships__is_active=True).distinct()
+        self.fields["pilot"].queryset = User.objects.filter(
+            memberships__organisation=group.lead_organisation, memberships__is_active=True
+        ).distinct()
 
 
 class GroupMemberForm(forms.Form):
-    membership = MembershipChoiceField(label=_("Personne et organisation représentée"), queryset=Membership.objects.none())
+    membership = MembershipChoiceField(
+        label=_("Personne et organisation représentée"), queryset=Membership.objects.none()
+    )
     role = forms.ChoiceField(label=_("Rôle dans le groupe"), choices=GroupRole.choices, initial=GroupRole.MEMBER)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = (
-            Membership.objects.active().select_related("user", "organisation").order_by("organisation__name", "user__last_name")
+            Membership.objects.active()
+            .select_related("user", "organisation")
+            .order_by("organisation__name", "user__last_name")
         )
 
 
 class DocumentForm(forms.Form):
     title = forms.CharField(label=_("Titre"), max_length=200)
-    attachment = forms.FileField(label=_("Fichier PDF"), help_text=_("PDF uniquement, 10 Mo au plus. N'y faites figurer l'identité d'aucune victime."))
+    attachment = forms.FileField(
+        label=_("Fichier PDF"),
+        help_text=_("PDF uniquement, 10 Mo au plus. N'y faites figurer l'identité d'aucune victime."),
+    )
 
 
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Objet"), max_length=200)
     starts_at = forms.DateTimeField(label=_("Début (heure de Paris)"), widget=DateTimeInput())
     ends_at = forms.DateTimeField(label=_("Fin (heure de Paris)"), widget=DateTimeInput())
-    mode = forms.ChoiceField(label=_("Modalité"), choices=MeetingMode.choices, widget=forms.RadioSelect, initial=MeetingMode.IN_PERSON)
+    mode = forms.ChoiceField(
+        label=_("Modalité"), choices=MeetingMode.choices, widget=forms.RadioSelect, initial=MeetingMode.IN_PERSON
+    )
     place = forms.CharField(label=_("Lieu"), max_length=250, required=False)
     video_url = forms.URLField(label=_("Lien de visioconférence"), required=False, assume_scheme="https")
 
@@ -122,7 +150,9 @@ class AgendaItemForm(forms.Form):
         label=_("Lien vers une mesure du plan ou un dossier"),
         max_length=300,
         required=False,
-        help_text=_("Une adresse de Maillage commençant par « / » (par exemple /plan/) ou une adresse web commençant par https://."),
+        help_text=_(
+            "Une adresse de Maillage commençant par « / » (par exemple /plan/) ou une adresse web commençant par https://."
+        ),
     )
 
     def __init__(self, *args, meeting, **kwargs):
@@ -148,13 +178,20 @@ class GuestForm(forms.Form):
         max_length=254,
         help_text=_("L'invitation et le lien personnel pour répondre sont envoyés à cette adresse."),
         error_messages={
-            "required": _("Indiquez l'adresse électronique de la personne : l'invitation lui est envoyée par courriel."),
+            "required": _(
+                "Indiquez l'adresse électronique de la personne : l'invitation lui est envoyée par courriel."
+            ),
             "invalid": _("Cette adresse électronique n'est pas valide."),
         },
     )
-    organisation = forms.ModelChoiceField(label=_("Organisation de l'annuaire"), queryset=Organisation.objects.none(), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation de l'annuaire"), queryset=Organisation.objects.none(), required=False
+    )
     organisation_name = forms.CharField(
-        label=_("Ou organisation hors annuaire"), max_length=200, required=False, help_text=_("Par exemple une autorité étrangère.")
+        label=_("Ou organisation hors annuaire"),
+        max_length=200,
+        required=False,
+        help_text=_("Par exemple une autorité étrangère."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -164,7 +201,9 @@ class GuestForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("organisation") and data.get("organisation_name", "").strip():
-            self.add_error("organisation_name", _("Choisissez une organisation de l'annuaire ou saisissez-en une, pas les deux."))
+            self.add_error(
+                "organisation_name", _("Choisissez une organisation de l'annuaire ou saisissez-en une, pas les deux.")
+            )
         return data
 
 
@@ -177,9 +216,14 @@ class ResponseForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    present = forms.MultipleChoiceField(label=_("Personnes présentes"), required=False, widget=forms.CheckboxSelectMultiple)
+    present = forms.MultipleChoiceField(
+        label=_("Personnes présentes"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     organisations = forms.ModelMultipleChoiceField(
-        label=_("Organisations présentes"), queryset=Organisation.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Organisations présentes"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, meeting, **kwargs):
@@ -192,10 +236,17 @@ class AttendanceForm(forms.Form):
                 label=_("Personnes extérieures présentes"),
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
-                choices=[(str(g.pk), f"{g.name} ({g.organisation_label})" if g.organisation_label else g.name) for g in guests],
-                help_text=_("L'organisation de l'annuaire d'une personne présente est comptée parmi les organisations présentes."),
+                choices=[
+                    (str(g.pk), f"{g.name} ({g.organisation_label})" if g.organisation_label else g.name)
+                    for g in guests
+                ],
+                help_text=_(
+                    "L'organisation de l'annuaire d'une personne présente est comptée parmi les organisations présentes."
+                ),
             )
-        ids = {i.organisation_id for i in invitations if i.organisation_id} | {g.organisation_id for g in guests if g.organisation_id}
+        ids = {i.organisation_id for i in invitations if i.organisation_id} | {
+            g.organisation_id for g in guests if g.organisation_id
+        }
         self.order_fields(["present", "present_guests", "organisations"])
         if meeting.group_id:
             ids |= set(meeting.group.members.values_list("organisation_id", flat=True))
@@ -209,7 +260,10 @@ class MinutesForm(forms.Form):
 class DecisionForm(forms.Form):
     statement = forms.CharField(label=_("Décision ou recommandation"), widget=forms.Textarea(attrs={"rows": 3}))
     review_on = forms.DateField(
-        label=_("Date de réexamen"), required=False, widget=DateInput(), help_text=_("La décision reviendra sur la page du groupe à cette date.")
+        label=_("Date de réexamen"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("La décision reviendra sur la page du groupe à cette date."),
     )
 
 
@@ -220,8 +274,12 @@ class DecisionStatusForm(forms.Form):
 
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("Action"), max_length=300)
-    owner_user = forms.ModelChoiceField(label=_("Responsable (personne)"), queryset=User.objects.none(), required=False)
-    owner_organisation = forms.ModelChoiceField(label=_("Responsable (organisation)"), queryset=Organisation.objects.none(), required=False)
+    owner_user = forms.ModelChoiceField(
+        label=_("Responsable (personne)"), queryset=User.objects.none(), required=False
+    )
+    owner_organisation = forms.ModelChoiceField(
+        label=_("Responsable (organisation)"), queryset=Organisation.objects.none(), required=False
+    )
     due_on = forms.DateField(label=_("Échéance"), widget=DateInput())
     decision = forms.ModelChoiceField(label=_("Décision liée"), queryset=None, required=False)
 
@@ -243,11 +301,19 @@ class ActionStatusForm(forms.Form):
 
 
 class ActionFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Statut"), required=False, choices=[("open", _("À faire ou en cours")), ("done", _("Faites")), ("all", _("Toutes"))])
+    status = forms.ChoiceField(
+        label=_("Statut"),
+        required=False,
+        choices=[("open", _("À faire ou en cours")), ("done", _("Faites")), ("all", _("Toutes"))],
+    )
     scope = forms.ChoiceField(
         label=_("Responsable"),
         required=False,
-        choices=[("all", _("Moi ou mon organisation")), ("me", _("Moi personnellement")), ("organisation", _("Mon organisation"))],
+        choices=[
+            ("all", _("Moi ou mon organisation")),
+            ("me", _("Moi personnellement")),
+            ("organisation", _("Mon organisation")),
+        ],
     )
     overdue = forms.BooleanField(label=_("En retard seulement"), required=False)
     group = forms.ModelChoiceField(label=_("Groupe de travail"), queryset=None, required=False, empty_label=_("Tous"))
@@ -259,12 +325,18 @@ class ActionFilterForm(forms.Form):
 
 
 class LetterForm(forms.Form):
-    direction = forms.ChoiceField(label=_("Sens"), choices=LetterDirection.choices, widget=forms.RadioSelect, initial=LetterDirection.INCOMING)
+    direction = forms.ChoiceField(
+        label=_("Sens"), choices=LetterDirection.choices, widget=forms.RadioSelect, initial=LetterDirection.INCOMING
+    )
     letter_date = forms.DateField(label=_("Date du courrier"), widget=DateInput())
     received_on = forms.DateField(label=_("Date de réception ou d'envoi"), widget=DateInput(), required=False)
-    sender_organisation = forms.ModelChoiceField(label=_("Organisation expéditrice"), queryset=Organisation.objects.none(), required=False)
+    sender_organisation = forms.ModelChoiceField(
+        label=_("Organisation expéditrice"), queryset=Organisation.objects.none(), required=False
+    )
     sender_person = forms.CharField(label=_("Signataire (fonction ou nom)"), max_length=200, required=False)
-    recipient_organisation = forms.ModelChoiceField(label=_("Organisation destinataire"), queryset=Organisation.objects.none(), required=False)
+    recipient_organisation = forms.ModelChoiceField(
+        label=_("Organisation destinataire"), queryset=Organisation.objects.none(), required=False
+    )
     recipient_person = forms.CharField(label=_("Destinataire (fonction ou nom)"), max_length=200, required=False)
     subject = forms.CharField(label=_("Objet"), max_length=300)
     summary = forms.CharField(label=_("Résumé"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
@@ -287,7 +359,9 @@ class LetterForm(forms.Form):
         self.fields["recipient_organisation"].queryset = _orgs()
         # The default delay is configurable (COORDINATION_LETTER_REPLY_DAYS): say the one in force.
         self.fields["reply_due_on"].help_text = ngettext(
-            "Par défaut, %(n)s jour après la réception.", "Par défaut, %(n)s jours après la réception.", reply_delay_days()
+            "Par défaut, %(n)s jour après la réception.",
+            "Par défaut, %(n)s jours après la réception.",
+            reply_delay_days(),
         ) % {"n": reply_delay_days()}
         self.fields["assignee"].queryset = assignees
         self.fields["in_reply_to"].queryset = letters
@@ -306,11 +380,17 @@ class LetterUpdateForm(forms.Form):
 
 class LetterSearchForm(forms.Form):
     q = forms.CharField(label=_("Mots"), required=False, max_length=200)
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
+    )
     start = forms.DateField(label=_("Du"), required=False, widget=DateInput())
     end = forms.DateField(label=_("Au"), required=False, widget=DateInput())
-    status = forms.ChoiceField(label=_("Statut"), required=False, choices=[("", _("Tous")), *list(LetterStatus.choices)])
-    direction = forms.ChoiceField(label=_("Sens"), required=False, choices=[("", _("Tous")), *list(LetterDirection.choices)])
+    status = forms.ChoiceField(
+        label=_("Statut"), required=False, choices=[("", _("Tous")), *list(LetterStatus.choices)]
+    )
+    direction = forms.ChoiceField(
+        label=_("Sens"), required=False, choices=[("", _("Tous")), *list(LetterDirection.choices)]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -321,7 +401,9 @@ class DossierForm(forms.Form):
     title = forms.CharField(label=_("Intitulé"), max_length=250)
     kind = forms.ChoiceField(label=_("Type"), choices=DossierKind.choices)
     lead_organisation = forms.ModelChoiceField(label=_("Organisation porteuse"), queryset=Organisation.objects.none())
-    supporting_organisations = forms.ModelMultipleChoiceField(label=_("Organisations qui soutiennent"), queryset=Organisation.objects.none(), required=False)
+    supporting_organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisations qui soutiennent"), queryset=Organisation.objects.none(), required=False
+    )
     summary = forms.CharField(label=_("Présentation"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -363,7 +445,11 @@ class AppointmentForm(forms.Form):
 
     def slots(self):
         data = self.cleaned_data
-        return [(data.get(f"slot{i}_start"), data.get(f"slot{i}_end")) for i in (1, 2, 3) if data.get(f"slot{i}_start") or data.get(f"slot{i}_end")]
+        return [
+            (data.get(f"slot{i}_start"), data.get(f"slot{i}_end"))
+            for i in (1, 2, 3)
+            if data.get(f"slot{i}_start") or data.get(f"slot{i}_end")
+        ]
 
     def clean(self):
         data = super().clean()
@@ -381,4 +467,6 @@ class PickSlotForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only the slots still ahead can be picked (services.pick_slot refuses the others).
         self.fields["slot"].queryset = appointment.slots.filter(starts_at__gt=timezone.now())
-        self.fields["slot"].label_from_instance = lambda s: f"{paris(s.starts_at):%d/%m/%Y %H:%M} – {paris(s.ends_at):%H:%M}"
+        self.fields["slot"].label_from_instance = lambda s: (
+            f"{paris(s.starts_at):%d/%m/%Y %H:%M} – {paris(s.ends_at):%H:%M}"
+        )

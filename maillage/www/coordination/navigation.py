@@ -12,7 +12,11 @@ def _has_membership(request) -> bool:
     return request.membership is not None
 
 
-register_menu(MenuEntry(key="coordination", label=_("Coordination"), url_name="coordination:index", visible=_has_membership, order=50))
+register_menu(
+    MenuEntry(
+        key="coordination", label=_("Coordination"), url_name="coordination:index", visible=_has_membership, order=50
+    )
+)
 
 
 def _coordination_panel(request):

@@ -22,7 +22,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from maillage.coordination import policies, selectors, services
 from maillage.coordination.enums import ActionStatus, InvitationResponse
 from maillage.coordination.ical import feed_ics
-from maillage.coordination.models import CalendarFeedToken, DossierStep, GroupDocument, GroupMember, MeetingGuest, MeetingInvitation
+from maillage.coordination.models import (
+    CalendarFeedToken,
+    DossierStep,
+    GroupDocument,
+    GroupMember,
+    MeetingGuest,
+    MeetingInvitation,
+)
 from maillage.organisations.policies import active_memberships
 
 from . import forms as f
@@ -36,11 +43,21 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _form_page(request, form, *, title: str, back: str, submit: str, intro: str = "", multipart: bool = False, warning: str = ""):
+def _form_page(
+    request, form, *, title: str, back: str, submit: str, intro: str = "", multipart: bool = False, warning: str = ""
+):
     return render(
         request,
         "coordination/form.html",
-        {"page_title": title, "form": form, "back": back, "submit": submit, "intro": intro, "multipart": multipart, "warning": warning},
+        {
+            "page_title": title,
+            "form": form,
+            "back": back,
+            "submit": submit,
+            "intro": intro,
+            "multipart": multipart,
+            "warning": warning,
+        },
     )
 
 
@@ -118,7 +135,9 @@ def group_create(request):
         if group:
             messages.success(request, _("Groupe de travail créé."))
             return redirect("coordination:group", pk=group.pk)
-    return _form_page(request, form, title=_("Créer un groupe de travail"), back="coordination:index", submit=_("Créer le groupe"))
+    return _form_page(
+        request, form, title=_("Créer un groupe de travail"), back="coordination:index", submit=_("Créer le groupe")
+    )
 
 
 @member_required
@@ -159,7 +178,9 @@ def group_edit(request, pk):
         if _run(form, lambda: services.update_group(group=group, acting_user=request.user, **data)):
             messages.success(request, _("Groupe de travail mis à jour."))
             return redirect("coordination:group", pk=group.pk)
-    return _form_page(request, form, title=_("Modifier le groupe de travail"), back="coordination:index", submit=_("Enregistrer"))
+    return _form_page(
+        request, form, title=_("Modifier le groupe de travail"), back="coordination:index", submit=_("Enregistrer")
+    )
 
 
 @member_required
@@ -172,12 +193,22 @@ def group_member_add(request, pk):
         if _run(
             form,
             lambda: services.add_group_member(
-                group=group, user=membership.user, organisation=membership.organisation, role=form.cleaned_data["role"], acting_user=request.user
+                group=group,
+                user=membership.user,
+                organisation=membership.organisation,
+                role=form.cleaned_data["role"],
+                acting_user=request.user,
             ),
         ):
             messages.success(request, _("Membre ajouté au groupe."))
             return redirect("coordination:group", pk=group.pk)
-    return _form_page(request, form, title=_("Ajouter un membre à « %(g)s »") % {"g": group.name}, back="coordination:index", submit=_("Ajouter"))
+    return _form_page(
+        request,
+        form,
+        title=_("Ajouter un membre à « %(g)s »") % {"g": group.name},
+        back="coordination:index",
+        submit=_("Ajouter"),
+    )
 
 
 @member_required
@@ -209,7 +240,12 @@ def group_document_add(request, pk):
     form = f.DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_document(acting_user=request.user, title=form.cleaned_data["title"], upload=form.cleaned_data["attachment"], group=group)
+            services.add_document(
+                acting_user=request.user,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["attachment"],
+                group=group,
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -233,7 +269,12 @@ def document_download(request, pk):
         raise Http404
     if document.dossier_id and not policies.dossiers_visible_to(request.user).filter(pk=document.dossier_id).exists():
         raise Http404
-    return FileResponse(document.file.open("rb"), content_type="application/pdf", as_attachment=True, filename=f"document-{document.pk}.pdf")
+    return FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"document-{document.pk}.pdf",
+    )
 
 
 # --- Meetings ----------------------------------------------------------------------
@@ -246,12 +287,20 @@ def meeting_create(request, group_pk):
     form = f.MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         meeting = _run(
-            form, lambda: services.schedule_meeting(acting_user=request.user, group=group, organiser_organisation=group.lead_organisation, **form.cleaned_data)
+            form,
+            lambda: services.schedule_meeting(
+                acting_user=request.user,
+                group=group,
+                organiser_organisation=group.lead_organisation,
+                **form.cleaned_data,
+            ),
         )
         if meeting:
             messages.success(request, _("Réunion programmée. Ajoutez l'ordre du jour puis invitez les membres."))
             return redirect("coordination:meeting", pk=meeting.pk)
-    return _form_page(request, form, title=_("Programmer une réunion"), back="coordination:index", submit=_("Programmer"))
+    return _form_page(
+        request, form, title=_("Programmer une réunion"), back="coordination:index", submit=_("Programmer")
+    )
 
 
 @member_required
@@ -264,14 +313,18 @@ def meeting_detail(request, pk):
         {
             "page_title": meeting.title,
             "meeting": meeting,
-            "agenda": meeting.agenda_items.filter(parent__isnull=True).prefetch_related("children__presenter").select_related("presenter"),
+            "agenda": meeting.agenda_items.filter(parent__isnull=True)
+            .prefetch_related("children__presenter")
+            .select_related("presenter"),
             "invitations": meeting.invitations.select_related("user", "organisation"),
             "guests": meeting.guests.filter(removed_at__isnull=True).select_related("organisation"),
             "decisions": meeting.decisions.all(),
             "actions": meeting.actions.select_related("owner_user", "owner_organisation"),
             "attending": meeting.attending_organisations.all(),
             "invitation": invitation,
-            "response_form": f.ResponseForm(initial={"response": invitation.response}) if invitation and not meeting.is_cancelled else None,
+            "response_form": f.ResponseForm(initial={"response": invitation.response})
+            if invitation and not meeting.is_cancelled
+            else None,
             "can_manage": policies.can_manage_meeting(request.user, meeting),
             "is_past": meeting.starts_at <= timezone.now(),
         },
@@ -282,7 +335,9 @@ def meeting_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, pk):
     meeting = _managed_meeting(request, pk)
-    initial = {name: getattr(meeting, name) for name in ("title", "starts_at", "ends_at", "mode", "place", "video_url")}
+    initial = {
+        name: getattr(meeting, name) for name in ("title", "starts_at", "ends_at", "mode", "place", "video_url")
+    }
     form = f.MeetingForm(request.POST or None, initial=initial)
     if (
         request.method == "POST"
@@ -291,7 +346,9 @@ def meeting_edit(request, pk):
     ):
         messages.success(request, _("Réunion modifiée ; les personnes invitées ont reçu la mise à jour."))
         return redirect("coordination:meeting", pk=meeting.pk)
-    return _form_page(request, form, title=_("Modifier la réunion"), back="coordination:index", submit=_("Enregistrer"))
+    return _form_page(
+        request, form, title=_("Modifier la réunion"), back="coordination:index", submit=_("Enregistrer")
+    )
 
 
 @member_required
@@ -315,10 +372,14 @@ def agenda_add(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(form, lambda: services.add_agenda_item(meeting=meeting, acting_user=request.user, **form.cleaned_data))
+        and _run(
+            form, lambda: services.add_agenda_item(meeting=meeting, acting_user=request.user, **form.cleaned_data)
+        )
     ):
         return redirect("coordination:meeting", pk=meeting.pk)
-    return _form_page(request, form, title=_("Ajouter un point à l'ordre du jour"), back="coordination:index", submit=_("Ajouter"))
+    return _form_page(
+        request, form, title=_("Ajouter un point à l'ordre du jour"), back="coordination:index", submit=_("Ajouter")
+    )
 
 
 @member_required
@@ -335,7 +396,9 @@ def meeting_invite(request, pk):
             else:
                 messages.success(request, _("%(n)s invitation(s) envoyée(s).") % {"n": count})
             return redirect("coordination:meeting", pk=meeting.pk)
-        if form.is_valid() and _run(form, lambda: services.invite(meeting=meeting, user=form.cleaned_data["user"], acting_user=request.user)):
+        if form.is_valid() and _run(
+            form, lambda: services.invite(meeting=meeting, user=form.cleaned_data["user"], acting_user=request.user)
+        ):
             messages.success(request, _("Invitation envoyée avec le fichier d'agenda."))
             return redirect("coordination:meeting", pk=meeting.pk)
     return _form_page(request, form, title=_("Inviter une personne"), back="coordination:index", submit=_("Inviter"))
@@ -387,7 +450,10 @@ def guest_invite(request, pk):
 
 
 def _managed_guest(request, pk) -> MeetingGuest:
-    guest = get_object_or_404(MeetingGuest.objects.filter(meeting__in=policies.meetings_visible_to(request.user), removed_at__isnull=True), pk=pk)
+    guest = get_object_or_404(
+        MeetingGuest.objects.filter(meeting__in=policies.meetings_visible_to(request.user), removed_at__isnull=True),
+        pk=pk,
+    )
     if not policies.can_manage_meeting(request.user, guest.meeting):
         raise PermissionDenied
     return guest
@@ -407,7 +473,12 @@ def _guest_action(request, pk, service, done_message):
 @member_required
 @require_POST
 def guest_resend(request, pk):
-    return _guest_action(request, pk, services.resend_guest_invitation, _("Invitation renvoyée avec un nouveau lien ; le lien précédent ne fonctionne plus."))
+    return _guest_action(
+        request,
+        pk,
+        services.resend_guest_invitation,
+        _("Invitation renvoyée avec un nouveau lien ; le lien précédent ne fonctionne plus."),
+    )
 
 
 @member_required
@@ -427,11 +498,15 @@ def guest_reply(request, token):
     guest = selectors.guest_for_token(token)
     if guest is None or guest.removed_at is not None:
         message = (
-            _("Ce lien d'invitation n'est pas valide. Si vous avez reçu plusieurs messages pour cette réunion, utilisez le lien du plus récent.")
+            _(
+                "Ce lien d'invitation n'est pas valide. Si vous avez reçu plusieurs messages pour cette réunion, utilisez le lien du plus récent."
+            )
             if guest is None
             else _("Cette invitation a été retirée par l'organisateur ou l'organisatrice de la réunion.")
         )
-        return render(request, "coordination/guest_invalid.html", {"page_title": _("Invitation"), "message": message}, status=404)
+        return render(
+            request, "coordination/guest_invalid.html", {"page_title": _("Invitation"), "message": message}, status=404
+        )
     meeting = guest.meeting
     is_over = meeting.ends_at <= timezone.now()
     can_reply = not meeting.is_cancelled and not is_over
@@ -455,7 +530,13 @@ def guest_reply(request, token):
     return render(
         request,
         "coordination/guest_reply.html",
-        {"page_title": meeting.title, "meeting": meeting, "guest": guest, "form": form if can_reply else None, "is_over": is_over},
+        {
+            "page_title": meeting.title,
+            "meeting": meeting,
+            "guest": guest,
+            "form": form if can_reply else None,
+            "is_over": is_over,
+        },
         status=status,
     )
 
@@ -466,7 +547,10 @@ def meeting_attendance(request, pk):
     meeting = _managed_meeting(request, pk)
     initial = {
         "present": [str(i.user_id) for i in meeting.invitations.filter(attended=True)],
-        "present_guests": [str(pk) for pk in meeting.guests.filter(removed_at__isnull=True, attended=True).values_list("pk", flat=True)],
+        "present_guests": [
+            str(pk)
+            for pk in meeting.guests.filter(removed_at__isnull=True, attended=True).values_list("pk", flat=True)
+        ],
         "organisations": meeting.attending_organisations.all(),
     }
     form = f.AttendanceForm(request.POST or None, meeting=meeting, initial=initial)
@@ -477,12 +561,18 @@ def meeting_attendance(request, pk):
         if _run(
             form,
             lambda: services.record_attendance(
-                meeting=meeting, acting_user=request.user, present_user_ids=ids, organisation_ids=orgs, present_guest_ids=guest_ids
+                meeting=meeting,
+                acting_user=request.user,
+                present_user_ids=ids,
+                organisation_ids=orgs,
+                present_guest_ids=guest_ids,
             ),
         ):
             messages.success(request, _("Présences enregistrées."))
             return redirect("coordination:meeting", pk=meeting.pk)
-    return _form_page(request, form, title=_("Feuille de présence"), back="coordination:index", submit=_("Enregistrer"))
+    return _form_page(
+        request, form, title=_("Feuille de présence"), back="coordination:index", submit=_("Enregistrer")
+    )
 
 
 @member_required
@@ -505,11 +595,16 @@ def meeting_minutes(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(form, lambda: services.edit_minutes(meeting=meeting, text=form.cleaned_data["text"], acting_user=request.user))
+        and _run(
+            form,
+            lambda: services.edit_minutes(meeting=meeting, text=form.cleaned_data["text"], acting_user=request.user),
+        )
     ):
         messages.success(request, _("Compte rendu enregistré."))
         return redirect("coordination:meeting", pk=meeting.pk)
-    return render(request, "coordination/minutes.html", {"page_title": _("Compte rendu"), "meeting": meeting, "form": form})
+    return render(
+        request, "coordination/minutes.html", {"page_title": _("Compte rendu"), "meeting": meeting, "form": form}
+    )
 
 
 @member_required
@@ -520,11 +615,15 @@ def decision_create(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(form, lambda: services.record_decision(acting_user=request.user, meeting=meeting, **form.cleaned_data))
+        and _run(
+            form, lambda: services.record_decision(acting_user=request.user, meeting=meeting, **form.cleaned_data)
+        )
     ):
         messages.success(request, _("Décision enregistrée."))
         return redirect("coordination:meeting", pk=meeting.pk)
-    return _form_page(request, form, title=_("Enregistrer une décision"), back="coordination:index", submit=_("Enregistrer"))
+    return _form_page(
+        request, form, title=_("Enregistrer une décision"), back="coordination:index", submit=_("Enregistrer")
+    )
 
 
 @member_required
@@ -539,7 +638,9 @@ def action_create(request, pk):
     ):
         messages.success(request, _("Action enregistrée."))
         return redirect("coordination:meeting", pk=meeting.pk)
-    return _form_page(request, form, title=_("Enregistrer une action"), back="coordination:index", submit=_("Enregistrer"))
+    return _form_page(
+        request, form, title=_("Enregistrer une action"), back="coordination:index", submit=_("Enregistrer")
+    )
 
 
 @member_required
@@ -562,18 +663,32 @@ def decision_forward(request, pk):
 def decision_update(request, pk):
     from maillage.coordination.models import Decision
 
-    decision = get_object_or_404(Decision.objects.filter(group__in=policies.groups_visible_to(request.user)).select_related("group"), pk=pk)
+    decision = get_object_or_404(
+        Decision.objects.filter(group__in=policies.groups_visible_to(request.user)).select_related("group"), pk=pk
+    )
     if not policies.can_manage_group(request.user, decision.group):
         raise PermissionDenied
-    form = f.DecisionStatusForm(request.POST or None, initial={"status": decision.status, "review_on": decision.review_on})
+    form = f.DecisionStatusForm(
+        request.POST or None, initial={"status": decision.status, "review_on": decision.review_on}
+    )
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(form, lambda: services.set_decision_status(decision=decision, acting_user=request.user, **form.cleaned_data))
+        and _run(
+            form,
+            lambda: services.set_decision_status(decision=decision, acting_user=request.user, **form.cleaned_data),
+        )
     ):
         messages.success(request, _("Décision mise à jour."))
         return redirect("coordination:group", pk=decision.group_id)
-    return _form_page(request, form, title=_("Réexaminer la décision"), intro=decision.statement, back="coordination:index", submit=_("Enregistrer"))
+    return _form_page(
+        request,
+        form,
+        title=_("Réexaminer la décision"),
+        intro=decision.statement,
+        back="coordination:index",
+        submit=_("Enregistrer"),
+    )
 
 
 # --- My actions ------------------------------------------------------------------
@@ -624,7 +739,9 @@ def my_actions(request):
 def action_status(request, pk):
     from maillage.coordination.models import ActionItem
 
-    visible = policies.actions_owed_by(request.user) | ActionItem.objects.filter(group__in=policies.groups_visible_to(request.user))
+    visible = policies.actions_owed_by(request.user) | ActionItem.objects.filter(
+        group__in=policies.groups_visible_to(request.user)
+    )
     action = get_object_or_404(visible.distinct(), pk=pk)
     form = f.ActionStatusForm(request.POST)
     if form.is_valid():
@@ -636,7 +753,11 @@ def action_status(request, pk):
             messages.success(request, _("Action mise à jour."))
     else:
         messages.error(request, _("Statut inconnu."))
-    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/coordination/") else "coordination:my_actions")
+    return redirect(
+        request.POST.get("next")
+        if request.POST.get("next", "").startswith("/coordination/")
+        else "coordination:my_actions"
+    )
 
 
 # --- Calendar feeds --------------------------------------------------------------
@@ -657,7 +778,12 @@ def feeds(request):
     return render(
         request,
         "coordination/feeds.html",
-        {"page_title": _("Agendas privés"), "tokens": tokens, "new_url": new_url, "groups": policies.groups_visible_to(request.user)},
+        {
+            "page_title": _("Agendas privés"),
+            "tokens": tokens,
+            "new_url": new_url,
+            "groups": policies.groups_visible_to(request.user),
+        },
     )
 
 
@@ -792,14 +918,25 @@ def letter_detail(request, pk):
     )
     can_manage = policies.can_manage_letters(request.user)
     form = (
-        f.LetterUpdateForm(request.POST or None, assignees=_assignees(), initial={"status": letter.status, "assignee": letter.assignee}) if can_manage else None
+        f.LetterUpdateForm(
+            request.POST or None,
+            assignees=_assignees(),
+            initial={"status": letter.status, "assignee": letter.assignee},
+        )
+        if can_manage
+        else None
     )
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
         if form.is_valid() and _run(
             form,
-            lambda: services.update_letter(letter=letter, acting_user=request.user, status=form.cleaned_data["status"], assignee=form.cleaned_data["assignee"]),
+            lambda: services.update_letter(
+                letter=letter,
+                acting_user=request.user,
+                status=form.cleaned_data["status"],
+                assignee=form.cleaned_data["assignee"],
+            ),
         ):
             messages.success(request, _("Courrier mis à jour."))
             return redirect("coordination:letter", pk=letter.pk)
@@ -807,9 +944,21 @@ def letter_detail(request, pk):
     # linked letters, group and dossier are shown only when the reader may
     # open them (another organisation's letter, a members-only group).
     visible_letters = policies.letters_visible_to(request.user)
-    in_reply_to = letter.in_reply_to if letter.in_reply_to_id and visible_letters.filter(pk=letter.in_reply_to_id).exists() else None
-    group = letter.group if letter.group_id and policies.groups_visible_to(request.user).filter(pk=letter.group_id).exists() else None
-    dossier = letter.dossier if letter.dossier_id and policies.dossiers_visible_to(request.user).filter(pk=letter.dossier_id).exists() else None
+    in_reply_to = (
+        letter.in_reply_to
+        if letter.in_reply_to_id and visible_letters.filter(pk=letter.in_reply_to_id).exists()
+        else None
+    )
+    group = (
+        letter.group
+        if letter.group_id and policies.groups_visible_to(request.user).filter(pk=letter.group_id).exists()
+        else None
+    )
+    dossier = (
+        letter.dossier
+        if letter.dossier_id and policies.dossiers_visible_to(request.user).filter(pk=letter.dossier_id).exists()
+        else None
+    )
     return render(
         request,
         "coordination/letter_detail.html",
@@ -831,7 +980,12 @@ def letter_attachment(request, pk):
     letter = get_object_or_404(policies.letters_visible_to(request.user), pk=pk)
     if not letter.attachment:
         raise Http404
-    return FileResponse(letter.attachment.open("rb"), content_type="application/pdf", as_attachment=True, filename=f"courrier-{letter.reference}.pdf")
+    return FileResponse(
+        letter.attachment.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"courrier-{letter.reference}.pdf",
+    )
 
 
 # --- Advocacy dossiers --------------------------------------------------------------
@@ -846,7 +1000,10 @@ def dossiers(request):
     return render(
         request,
         "coordination/dossiers.html",
-        {"page_title": _("Dossiers de plaidoyer"), "dossiers": policies.dossiers_visible_to(request.user).select_related("lead_organisation")},
+        {
+            "page_title": _("Dossiers de plaidoyer"),
+            "dossiers": policies.dossiers_visible_to(request.user).select_related("lead_organisation"),
+        },
     )
 
 
@@ -864,7 +1021,9 @@ def dossier_create(request):
         else:
             messages.success(request, _("Dossier créé."))
             return redirect("coordination:dossier", pk=dossier.pk)
-    return _form_page(request, form, title=_("Nouveau dossier de plaidoyer"), back="coordination:dossiers", submit=_("Créer"))
+    return _form_page(
+        request, form, title=_("Nouveau dossier de plaidoyer"), back="coordination:dossiers", submit=_("Créer")
+    )
 
 
 @member_required
@@ -879,10 +1038,14 @@ def dossier_detail(request, pk):
         if request.POST.get("op") == "status":
             status_form = f.DossierStatusForm(request.POST)
             if status_form.is_valid():
-                services.set_dossier_status(dossier=dossier, status=status_form.cleaned_data["status"], acting_user=request.user)
+                services.set_dossier_status(
+                    dossier=dossier, status=status_form.cleaned_data["status"], acting_user=request.user
+                )
                 messages.success(request, _("Statut du dossier mis à jour."))
             return redirect("coordination:dossier", pk=dossier.pk)
-        if step_form.is_valid() and _run(step_form, lambda: services.add_step(dossier=dossier, acting_user=request.user, **step_form.cleaned_data)):
+        if step_form.is_valid() and _run(
+            step_form, lambda: services.add_step(dossier=dossier, acting_user=request.user, **step_form.cleaned_data)
+        ):
             messages.success(request, _("Étape ajoutée."))
             return redirect("coordination:dossier", pk=dossier.pk)
     return render(
@@ -891,7 +1054,11 @@ def dossier_detail(request, pk):
         {
             "page_title": dossier.title,
             "dossier": dossier,
-            "linkable_meetings": policies.meetings_visible_to(request.user).exclude(dossiers=dossier).order_by("-starts_at")[:50] if can_manage else [],
+            "linkable_meetings": policies.meetings_visible_to(request.user)
+            .exclude(dossiers=dossier)
+            .order_by("-starts_at")[:50]
+            if can_manage
+            else [],
             "steps": dossier.steps.all(),
             "supporters": dossier.supporting_organisations.all(),
             "letters": policies.letters_visible_to(request.user).filter(dossier=dossier),
@@ -913,7 +1080,12 @@ def dossier_document_add(request, pk):
     form = f.DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_document(acting_user=request.user, title=form.cleaned_data["title"], upload=form.cleaned_data["attachment"], dossier=dossier)
+            services.add_document(
+                acting_user=request.user,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["attachment"],
+                dossier=dossier,
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -949,10 +1121,20 @@ def step_update(request, pk):
     if not policies.can_manage_dossier(request.user, step.dossier):
         raise PermissionDenied
     form = f.StepUpdateForm(request.POST or None, initial={"due_on": step.due_on, "done_on": step.done_on})
-    if request.method == "POST" and form.is_valid() and _run(form, lambda: services.update_step(step=step, acting_user=request.user, **form.cleaned_data)):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, lambda: services.update_step(step=step, acting_user=request.user, **form.cleaned_data))
+    ):
         messages.success(request, _("Étape mise à jour."))
         return redirect("coordination:dossier", pk=step.dossier_id)
-    return _form_page(request, form, title=_("Étape : %(l)s") % {"l": step.label}, back="coordination:dossiers", submit=_("Enregistrer"))
+    return _form_page(
+        request,
+        form,
+        title=_("Étape : %(l)s") % {"l": step.label},
+        back="coordination:dossiers",
+        submit=_("Enregistrer"),
+    )
 
 
 # --- Appointments ------------------------------------------------------------------------
@@ -960,7 +1142,9 @@ def step_update(request, pk):
 
 @member_required
 def appointments(request):
-    qs = policies.appointments_visible_to(request.user).select_related("proposer_organisation", "target_organisation", "meeting")
+    qs = policies.appointments_visible_to(request.user).select_related(
+        "proposer_organisation", "target_organisation", "meeting"
+    )
     return render(request, "coordination/appointments.html", {"page_title": _("Rendez-vous"), "appointments": qs})
 
 
@@ -986,14 +1170,23 @@ def appointment_create(request):
         if appointment:
             messages.success(request, _("Créneaux proposés ; l'organisation invitée choisira."))
             return redirect("coordination:appointment", pk=appointment.pk)
-    return _form_page(request, form, title=_("Proposer un rendez-vous"), back="coordination:appointments", submit=_("Proposer ces créneaux"))
+    return _form_page(
+        request,
+        form,
+        title=_("Proposer un rendez-vous"),
+        back="coordination:appointments",
+        submit=_("Proposer ces créneaux"),
+    )
 
 
 @member_required
 @require_http_methods(["GET", "POST"])
 def appointment_detail(request, pk):
     appointment = get_object_or_404(
-        policies.appointments_visible_to(request.user).select_related("proposer_organisation", "target_organisation", "meeting"), pk=pk
+        policies.appointments_visible_to(request.user).select_related(
+            "proposer_organisation", "target_organisation", "meeting"
+        ),
+        pk=pk,
     )
     can_pick = (
         policies.can_pick_slot(request.user, appointment)
@@ -1005,14 +1198,24 @@ def appointment_detail(request, pk):
         if not can_pick:
             raise PermissionDenied
         if form.is_valid():
-            meeting = _run(form, lambda: services.pick_slot(appointment=appointment, slot=form.cleaned_data["slot"], acting_user=request.user))
+            meeting = _run(
+                form,
+                lambda: services.pick_slot(
+                    appointment=appointment, slot=form.cleaned_data["slot"], acting_user=request.user
+                ),
+            )
             if meeting:
                 messages.success(request, _("Rendez-vous fixé ; les deux parties reçoivent l'invitation."))
                 return redirect("coordination:meeting", pk=meeting.pk)
     return render(
         request,
         "coordination/appointment_detail.html",
-        {"page_title": appointment.subject, "appointment": appointment, "form": form, "slots": appointment.slots.all()},
+        {
+            "page_title": appointment.subject,
+            "appointment": appointment,
+            "form": form,
+            "slots": appointment.slots.all(),
+        },
     )
 
 
@@ -1024,7 +1227,11 @@ def digest(request):
     return render(
         request,
         "coordination/digest.html",
-        {"page_title": _("Ma semaine"), **selectors.digest_for(request.user), "enabled": request.user.weekly_digest_enabled},
+        {
+            "page_title": _("Ma semaine"),
+            **selectors.digest_for(request.user),
+            "enabled": request.user.weekly_digest_enabled,
+        },
     )
 
 

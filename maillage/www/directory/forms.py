@@ -12,7 +12,12 @@ def _blank(choices, label=None):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Mots-clés"), required=False, max_length=200, help_text=_("Nom, ville, service… (accents et pluriels indifférents)"))
+    q = forms.CharField(
+        label=_("Mots-clés"),
+        required=False,
+        max_length=200,
+        help_text=_("Nom, ville, service… (accents et pluriels indifférents)"),
+    )
     departement = forms.ChoiceField(label=_("Département"), required=False)
     region = forms.ChoiceField(label=_("Région"), required=False)
     service = forms.ChoiceField(label=_("Service"), required=False)
@@ -67,7 +72,9 @@ class CoverageForm(forms.Form):
 
 class ProfileForm(forms.Form):
     visibility = forms.ChoiceField(label=_("Visibilité de la fiche"), choices=Visibility.choices)
-    description = forms.CharField(label=_("Présentation"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("Présentation"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     commune = forms.CharField(label=_("Commune"), required=False, max_length=120)
     departement = forms.ChoiceField(label=_("Département d'implantation"), required=False)
     street_address = forms.CharField(
@@ -76,28 +83,47 @@ class ProfileForm(forms.Form):
         max_length=300,
         help_text=_("Visible des membres du réseau, ou seulement de la coordination Ac.Sé si elle est confidentielle"),
     )
-    address_confidential = forms.BooleanField(label=_("Adresse confidentielle (structure d'hébergement Ac.Sé)"), required=False)
+    address_confidential = forms.BooleanField(
+        label=_("Adresse confidentielle (structure d'hébergement Ac.Sé)"), required=False
+    )
     is_national = forms.BooleanField(label=_("Intervient sur tout le territoire national"), required=False)
     departements = forms.MultipleChoiceField(label=_("Départements d'intervention"), required=False)
-    regions = forms.MultipleChoiceField(label=_("Régions d'intervention"), required=False, widget=forms.CheckboxSelectMultiple)
+    regions = forms.MultipleChoiceField(
+        label=_("Régions d'intervention"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     countries = forms.MultipleChoiceField(label=_("Pays étrangers d'intervention"), required=False)
     exploitation_forms = forms.ModelMultipleChoiceField(
-        label=_("Formes d'exploitation prises en charge"), required=False, queryset=ExploitationForm.objects.all(), widget=forms.CheckboxSelectMultiple
+        label=_("Formes d'exploitation prises en charge"),
+        required=False,
+        queryset=ExploitationForm.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
     )
-    publics = forms.MultipleChoiceField(label=_("Publics accueillis"), required=False, choices=Public.choices, widget=forms.CheckboxSelectMultiple)
+    publics = forms.MultipleChoiceField(
+        label=_("Publics accueillis"), required=False, choices=Public.choices, widget=forms.CheckboxSelectMultiple
+    )
     languages = forms.MultipleChoiceField(label=_("Langues parlées"), required=False)
-    services = forms.ModelMultipleChoiceField(label=_("Services proposés"), required=False, queryset=Service.objects.all(), widget=forms.CheckboxSelectMultiple)
+    services = forms.ModelMultipleChoiceField(
+        label=_("Services proposés"),
+        required=False,
+        queryset=Service.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
     capacity_places = forms.IntegerField(label=_("Places disponibles"), required=False, min_value=0, max_value=100000)
     opening_hours = forms.CharField(label=_("Horaires d'ouverture"), required=False, max_length=300)
     accepts_referrals = forms.BooleanField(label=_("Accepte les orientations"), required=False)
-    referral_how = forms.CharField(label=_("Comment vous orienter une personne (public)"), required=False, max_length=500)
+    referral_how = forms.CharField(
+        label=_("Comment vous orienter une personne (public)"), required=False, max_length=500
+    )
     public_phone = forms.CharField(label=_("Téléphone public"), required=False, max_length=30)
     public_email = forms.EmailField(label=_("Courriel public"), required=False)
     website = forms.URLField(label=_("Site internet"), required=False, assume_scheme="https")
     members_phone = forms.CharField(label=_("Ligne directe (membres du réseau)"), required=False, max_length=30)
     members_email = forms.EmailField(label=_("Courriel direct (membres du réseau)"), required=False)
     referral_procedure = forms.CharField(
-        label=_("Procédure d'orientation (membres du réseau)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Procédure d'orientation (membres du réseau)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -142,10 +168,15 @@ class ImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("Le fichier dépasse la taille maximale de %(size)s Mo.") % {"size": MAX_IMPORT_BYTES // (1024 * 1024)})
+            raise forms.ValidationError(
+                _("Le fichier dépasse la taille maximale de %(size)s Mo.")
+                % {"size": MAX_IMPORT_BYTES // (1024 * 1024)}
+            )
         name = upload.name.lower()
         if not name.endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Format non pris en charge : seuls les fichiers .csv et .xlsx sont acceptés."))
+            raise forms.ValidationError(
+                _("Format non pris en charge : seuls les fichiers .csv et .xlsx sont acceptés.")
+            )
         return upload
 
 
@@ -158,7 +189,9 @@ class NetworkForm(forms.Form):
         help_text=_("Lettres minuscules, chiffres et tirets ; déduit du nom s'il est vide"),
     )
     kind = forms.ChoiceField(label=_("Type de réseau"), choices=NetworkKind.choices)
-    description = forms.CharField(label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     departement = forms.ChoiceField(label=_("Département (comité départemental)"), required=False)
     country = forms.ChoiceField(label=_("Pays (réseau d'homologues étrangers)"), required=False)
 
@@ -171,7 +204,9 @@ class NetworkForm(forms.Form):
     def initial_for(network) -> dict:
         if network is None:
             return {}
-        return {name: getattr(network, name) for name in ("name", "slug", "kind", "description", "departement", "country")}
+        return {
+            name: getattr(network, name) for name in ("name", "slug", "kind", "description", "departement", "country")
+        }
 
 
 NETWORK_CANDIDATES_LIMIT = 20
@@ -182,7 +217,10 @@ class NetworkCandidateSearchForm(forms.Form):
     10,000 organisations do not fit in a dropdown."""
 
     q = forms.CharField(
-        label=_("Rechercher une organisation"), required=False, max_length=100, help_text=_("Nom, sigle ou numéro SIRET (2 caractères au moins).")
+        label=_("Rechercher une organisation"),
+        required=False,
+        max_length=100,
+        help_text=_("Nom, sigle ou numéro SIRET (2 caractères au moins)."),
     )
 
     def candidates(self, network) -> tuple[list, bool]:
@@ -207,4 +245,6 @@ class NetworkMemberForm(forms.Form):
         from maillage.organisations.models import Organisation
 
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(is_active=True).exclude(network_memberships__network=network).order_by("name")
+        self.fields["organisation"].queryset = (
+            Organisation.objects.filter(is_active=True).exclude(network_memberships__network=network).order_by("name")
+        )

@@ -5,7 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.www.navigation import MenuEntry, register_menu, register_panel
 
-register_menu(MenuEntry(key="directory", label=_("Annuaire"), url_name="directory_list", visible=lambda r: True, order=20, anonymous=True))
+register_menu(
+    MenuEntry(
+        key="directory",
+        label=_("Annuaire"),
+        url_name="directory_list",
+        visible=lambda r: True,
+        order=20,
+        anonymous=True,
+    )
+)
 
 
 def _coverage_panel(request):
@@ -20,7 +29,10 @@ def _coverage_panel(request):
     # on every home page load of coordinators: ten minutes old is fine.
     rows = cache.get("directory:uncovered:v1")
     if rows is None:
-        rows = [{"label": r["service"].label, "uncovered": r["uncovered"]} for r in selectors.services_with_most_uncovered(limit=5)]
+        rows = [
+            {"label": r["service"].label, "uncovered": r["uncovered"]}
+            for r in selectors.services_with_most_uncovered(limit=5)
+        ]
         cache.set("directory:uncovered:v1", rows, 600)
     return {
         "title": _("Couverture territoriale"),

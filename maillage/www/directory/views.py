@@ -17,7 +17,15 @@ from maillage.directory.enums import Public
 from maillage.directory.models import ExploitationForm, Profile, Service
 from maillage.territories.map_svg import render_departement_map
 
-from .forms import CoverageForm, ImportForm, NetworkCandidateSearchForm, NetworkForm, NetworkMemberForm, ProfileForm, SearchForm
+from .forms import (
+    CoverageForm,
+    ImportForm,
+    NetworkCandidateSearchForm,
+    NetworkForm,
+    NetworkMemberForm,
+    ProfileForm,
+    SearchForm,
+)
 
 
 @login_not_required
@@ -64,7 +72,12 @@ def _pagination(request, results) -> dict:
         params["page"] = str(n)
         return "?" + params.urlencode()
 
-    return {"page": page, "last_page": last, "previous_url": url(page - 1) if page > 1 else "", "next_url": url(page + 1) if page < last else ""}
+    return {
+        "page": page,
+        "last_page": last,
+        "previous_url": url(page - 1) if page > 1 else "",
+        "next_url": url(page + 1) if page < last else "",
+    }
 
 
 @login_not_required
@@ -112,7 +125,9 @@ def profile_edit(request, slug):
     form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(profile))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_profile(organisation=profile.organisation, data=form.cleaned_data, acting_user=request.user)
+            services.update_profile(
+                organisation=profile.organisation, data=form.cleaned_data, acting_user=request.user
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -121,7 +136,9 @@ def profile_edit(request, slug):
         else:
             messages.success(request, _("La fiche a été mise à jour."))
             return redirect("directory_profile", slug=slug)
-    return render(request, "directory/edit.html", {"page_title": _("Modifier la fiche"), "form": form, "profile": profile})
+    return render(
+        request, "directory/edit.html", {"page_title": _("Modifier la fiche"), "form": form, "profile": profile}
+    )
 
 
 @require_POST
@@ -147,7 +164,9 @@ def _filters_label(filters) -> str:
     if filters.get("service"):
         parts.append(Service.objects.filter(code=filters["service"]).values_list("label", flat=True).first() or "")
     if filters.get("form"):
-        parts.append(ExploitationForm.objects.filter(code=filters["form"]).values_list("label", flat=True).first() or "")
+        parts.append(
+            ExploitationForm.objects.filter(code=filters["form"]).values_list("label", flat=True).first() or ""
+        )
     if filters.get("public"):
         parts.append(str(Public(filters["public"]).label))
     return ", ".join(p for p in parts if p) or _("tous services, toutes formes, tous publics")
@@ -174,7 +193,10 @@ def coverage(request):
     svg = render_departement_map(
         counts,
         title=_("Couverture du territoire par département"),
-        description=_("Nombre d'organisations qui interviennent dans chaque département (%(filters)s). Les mêmes chiffres figurent dans le tableau qui suit.") % {"filters": label},
+        description=_(
+            "Nombre d'organisations qui interviennent dans chaque département (%(filters)s). Les mêmes chiffres figurent dans le tableau qui suit."
+        )
+        % {"filters": label},
     )
     context = {
         "page_title": _("Couverture territoriale"),
@@ -198,7 +220,10 @@ def coverage_csv(request):
         raise Http404
     _form, _filters, counts = _coverage_context(request, viewer)
     rows = [[r.code, r.name, r.region, str(r.count)] for r in selectors.coverage_rows(counts)]
-    content = exports.to_csv([[exports.neutralise(c) for c in row] for row in rows], [_("Code"), _("Département"), _("Région"), _("Organisations")])
+    content = exports.to_csv(
+        [[exports.neutralise(c) for c in row] for row in rows],
+        [_("Code"), _("Département"), _("Région"), _("Organisations")],
+    )
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="couverture.csv"'
     return response
@@ -215,7 +240,10 @@ def export(request, fmt):
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(rows, exports.headers()), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(exports.to_xlsx(rows, exports.headers()), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            exports.to_xlsx(rows, exports.headers()),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     response["Content-Disposition"] = f'attachment; filename="annuaire.{fmt}"'
     return response
 
@@ -234,13 +262,26 @@ def import_view(request):
             if form.cleaned_data["confirm"]:
                 report = importers.apply(report, acting_user=request.user, only_valid=form.cleaned_data["only_valid"])
                 if report.written:
-                    messages.success(request, _("Import terminé : %(c)s organisations créées, %(u)s mises à jour.") % {"c": report.created, "u": report.updated})
+                    messages.success(
+                        request,
+                        _("Import terminé : %(c)s organisations créées, %(u)s mises à jour.")
+                        % {"c": report.created, "u": report.updated},
+                    )
                 else:
-                    messages.error(request, _("Rien n'a été enregistré : le fichier contient des erreurs. Corrigez-les ou choisissez d'importer seulement les lignes valides."))
+                    messages.error(
+                        request,
+                        _(
+                            "Rien n'a été enregistré : le fichier contient des erreurs. Corrigez-les ou choisissez d'importer seulement les lignes valides."
+                        ),
+                    )
         except importers.ImportFileError as exc:
             form.add_error("file", str(exc))
             report = None
-    return render(request, "directory/import.html", {"page_title": _("Importer des organisations"), "form": form, "report": report})
+    return render(
+        request,
+        "directory/import.html",
+        {"page_title": _("Importer des organisations"), "form": form, "report": report},
+    )
 
 
 # --- Networks ------------------------------------------------------------------
@@ -284,8 +325,14 @@ def network_detail(request, slug):
         # Managers search the organisations to add (name, acronym, SIRET): no list of every organisation.
         search = NetworkCandidateSearchForm(request.GET or None)
         candidates, more = search.candidates(network)
-        context.update({"candidate_search": search, "candidates": candidates, "more_candidates": more,
-                        "searched": bool(search.is_bound and search.is_valid() and len(search.cleaned_data["q"].strip()) >= 2)})
+        context.update(
+            {
+                "candidate_search": search,
+                "candidates": candidates,
+                "more_candidates": more,
+                "searched": bool(search.is_bound and search.is_valid() and len(search.cleaned_data["q"].strip()) >= 2),
+            }
+        )
     return render(request, "directory/network_detail.html", context)
 
 
@@ -311,9 +358,13 @@ def network_create(request):
         except PermissionDenied:
             raise Http404 from None
         else:
-            messages.success(request, _("Le réseau a été créé. Ajoutez-y ses organisations membres et coordinatrices."))
+            messages.success(
+                request, _("Le réseau a été créé. Ajoutez-y ses organisations membres et coordinatrices.")
+            )
             return redirect("directory_network", slug=network.slug)
-    return render(request, "directory/network_form.html", {"page_title": _("Créer un réseau"), "form": form, "network": None})
+    return render(
+        request, "directory/network_form.html", {"page_title": _("Créer un réseau"), "form": form, "network": None}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -330,7 +381,11 @@ def network_edit(request, slug):
         else:
             messages.success(request, _("Le réseau a été mis à jour."))
             return redirect("directory_network", slug=network.slug)
-    return render(request, "directory/network_form.html", {"page_title": _("Modifier le réseau"), "form": form, "network": network})
+    return render(
+        request,
+        "directory/network_form.html",
+        {"page_title": _("Modifier le réseau"), "form": form, "network": network},
+    )
 
 
 @require_POST
@@ -339,14 +394,20 @@ def network_member_add(request, slug):
     form = NetworkMemberForm(request.POST, network=network)
     if form.is_valid():
         try:
-            services.add_network_member(network=network, organisation=form.cleaned_data["organisation"], is_coordinator=form.cleaned_data["is_coordinator"],
-                                        acting_user=request.user)
+            services.add_network_member(
+                network=network,
+                organisation=form.cleaned_data["organisation"],
+                is_coordinator=form.cleaned_data["is_coordinator"],
+                acting_user=request.user,
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except PermissionDenied:
             raise Http404 from None
         else:
-            messages.success(request, _("%(org)s a été ajoutée au réseau.") % {"org": form.cleaned_data["organisation"].name})
+            messages.success(
+                request, _("%(org)s a été ajoutée au réseau.") % {"org": form.cleaned_data["organisation"].name}
+            )
     else:
         messages.error(request, _("Choisissez une organisation active qui n'est pas encore membre du réseau."))
     target = reverse("directory_network", args=[network.slug])
@@ -384,7 +445,9 @@ def network_member_coordinator(request, slug, organisation_id):
     organisation = _member_organisation(network, organisation_id)
     is_coordinator = request.POST.get("is_coordinator") == "1"
     try:
-        services.set_network_coordinator(network=network, organisation=organisation, is_coordinator=is_coordinator, acting_user=request.user)
+        services.set_network_coordinator(
+            network=network, organisation=organisation, is_coordinator=is_coordinator, acting_user=request.user
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied:

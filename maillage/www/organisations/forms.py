@@ -7,7 +7,9 @@ from maillage.organisations.enums import OrganisationType, Role
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Adresse électronique professionnelle"))
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
-    is_admin = forms.BooleanField(label=_("Peut administrer l'organisation (inviter, retirer des membres)"), required=False)
+    is_admin = forms.BooleanField(
+        label=_("Peut administrer l'organisation (inviter, retirer des membres)"), required=False
+    )
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,10 @@ urlpatterns = [
     path("<slug:slug>/inviter/", views.invite, name="organisation_invite"),
     path("<slug:slug>/membres/<int:membership_id>/retirer/", views.remove_member, name="organisation_remove_member"),
     path("<slug:slug>/membres/<int:membership_id>/role/", views.change_role, name="organisation_change_role"),
-    path("<slug:slug>/invitations/<int:invitation_id>/annuler/", views.revoke_invitation, name="organisation_revoke_invitation"),
+    path(
+        "<slug:slug>/invitations/<int:invitation_id>/annuler/",
+        views.revoke_invitation,
+        name="organisation_revoke_invitation",
+    ),
     path("<slug:slug>/journal/", views.access_log, name="organisation_access_log"),
 ]

@@ -41,7 +41,9 @@ def members(request, slug):
         "page_title": _("Membres de %(org)s") % {"org": organisation.display_name},
         "organisation": organisation,
         "memberships": policies.members_visible_for(request.user, organisation),
-        "invitations": policies.invitations_visible_for(request.user, organisation).filter(accepted_at__isnull=True, revoked_at__isnull=True),
+        "invitations": policies.invitations_visible_for(request.user, organisation).filter(
+            accepted_at__isnull=True, revoked_at__isnull=True
+        ),
         "can_manage": can_manage,
         "invite_form": InviteForm(organisation=organisation) if can_manage else None,
     }
@@ -65,9 +67,17 @@ def invite(request, slug):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, _("Invitation envoyée à %(email)s. Le lien est valable 7 jours et ne sert qu'une fois.") % {"email": form.cleaned_data["email"]})
+            messages.success(
+                request,
+                _("Invitation envoyée à %(email)s. Le lien est valable 7 jours et ne sert qu'une fois.")
+                % {"email": form.cleaned_data["email"]},
+            )
             return redirect("organisation_members", slug=organisation.slug)
-    return render(request, "organisations/invite.html", {"page_title": _("Inviter une personne"), "organisation": organisation, "form": form})
+    return render(
+        request,
+        "organisations/invite.html",
+        {"page_title": _("Inviter une personne"), "organisation": organisation, "form": form},
+    )
 
 
 @require_POST
@@ -79,24 +89,41 @@ def remove_member(request, slug, membership_id):
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, _("%(person)s n'a plus accès aux données de l'organisation.") % {"person": membership.user})
+        messages.success(
+            request, _("%(person)s n'a plus accès aux données de l'organisation.") % {"person": membership.user}
+        )
     return redirect("organisation_members", slug=organisation.slug)
 
 
 @require_http_methods(["GET", "POST"])
 def change_role(request, slug, membership_id):
     organisation = _admin_organisation_or_404(request, slug)
-    membership = get_object_or_404(policies.members_visible_for(request.user, organisation).filter(is_active=True), pk=membership_id)
-    form = RoleForm(request.POST or None, organisation=organisation, initial={"role": membership.role, "is_admin": membership.is_admin})
+    membership = get_object_or_404(
+        policies.members_visible_for(request.user, organisation).filter(is_active=True), pk=membership_id
+    )
+    form = RoleForm(
+        request.POST or None,
+        organisation=organisation,
+        initial={"role": membership.role, "is_admin": membership.is_admin},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_role(membership=membership, role=form.cleaned_data["role"], is_admin=form.cleaned_data["is_admin"], acting_user=request.user)
+            services.change_role(
+                membership=membership,
+                role=form.cleaned_data["role"],
+                is_admin=form.cleaned_data["is_admin"],
+                acting_user=request.user,
+            )
         except ValidationError as exc:
             form.add_error(None, _error_text(exc))
         else:
             messages.success(request, _("Rôle mis à jour."))
             return redirect("organisation_members", slug=organisation.slug)
-    return render(request, "organisations/change_role.html", {"page_title": _("Modifier le rôle"), "organisation": organisation, "membership": membership, "form": form})
+    return render(
+        request,
+        "organisations/change_role.html",
+        {"page_title": _("Modifier le rôle"), "organisation": organisation, "membership": membership, "form": form},
+    )
 
 
 @require_POST
@@ -120,7 +147,11 @@ def access_log(request, slug):
     kind = request.GET.get("type", "")
     qs = access_log_for(request.user, organisation, kind=kind)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "organisations/access_log.html", {"page_title": _("Journal des accès"), "organisation": organisation, "page": page, "kind": kind})
+    return render(
+        request,
+        "organisations/access_log.html",
+        {"page_title": _("Journal des accès"), "organisation": organisation, "page": page, "kind": kind},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -135,4 +166,8 @@ def switch(request):
             request.session[SESSION_ACTIVE_MEMBERSHIP] = chosen.pk
             messages.success(request, _("Vous agissez maintenant pour %(org)s.") % {"org": chosen.organisation.name})
             return redirect("home")
-    return render(request, "organisations/switch.html", {"page_title": _("Mes organisations"), "memberships": memberships, "active": request.membership})
+    return render(
+        request,
+        "organisations/switch.html",
+        {"page_title": _("Mes organisations"), "memberships": memberships, "active": request.membership},
+    )

@@ -34,9 +34,15 @@ class MeasureForm(forms.Form):
     number = forms.IntegerField(label=_("Numéro"), min_value=1, max_value=999)
     title = forms.CharField(label=_("Intitulé"), max_length=300)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    lead = forms.ModelChoiceField(label=_("Pilote"), queryset=Organisation.objects.filter(is_active=True), required=False)
-    co_leads = forms.ModelMultipleChoiceField(label=_("Copilotes"), queryset=Organisation.objects.filter(is_active=True), required=False)
-    partners = forms.ModelMultipleChoiceField(label=_("Partenaires"), queryset=Organisation.objects.filter(is_active=True), required=False)
+    lead = forms.ModelChoiceField(
+        label=_("Pilote"), queryset=Organisation.objects.filter(is_active=True), required=False
+    )
+    co_leads = forms.ModelMultipleChoiceField(
+        label=_("Copilotes"), queryset=Organisation.objects.filter(is_active=True), required=False
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Partenaires"), queryset=Organisation.objects.filter(is_active=True), required=False
+    )
     deadline = forms.DateField(label=_("Échéance"), required=False, widget=DATE)
 
     def __init__(self, *args, plan, **kwargs):
@@ -45,7 +51,9 @@ class MeasureForm(forms.Form):
 
 
 class FreezeForm(forms.Form):
-    changelog = forms.CharField(label=_("Modifications apportées dans cette version"), widget=forms.Textarea(attrs={"rows": 3}))
+    changelog = forms.CharField(
+        label=_("Modifications apportées dans cette version"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class TransitionForm(forms.Form):
@@ -57,16 +65,26 @@ class RoundForm(forms.Form):
     opens_at = forms.DateTimeField(label=_("Ouverture"), widget=DATETIME)
     closes_at = forms.DateTimeField(label=_("Clôture"), widget=DATETIME)
     all_associations = forms.BooleanField(label=_("Inviter toutes les associations du réseau"), required=False)
-    network = forms.ModelChoiceField(label=_("Inviter tous les membres d'un réseau"), queryset=Network.objects.all(), required=False)
-    invited = forms.ModelMultipleChoiceField(label=_("Organisations invitées"), queryset=Organisation.objects.filter(is_active=True), required=False)
+    network = forms.ModelChoiceField(
+        label=_("Inviter tous les membres d'un réseau"), queryset=Network.objects.all(), required=False
+    )
+    invited = forms.ModelMultipleChoiceField(
+        label=_("Organisations invitées"), queryset=Organisation.objects.filter(is_active=True), required=False
+    )
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.priorities = list(plan.priorities.order_by("number"))
         for p in self.priorities:
-            for kind, label in (("positions", _("positions")), ("comments", _("commentaires")), ("amendments", _("amendements"))):
+            for kind, label in (
+                ("positions", _("positions")),
+                ("comments", _("commentaires")),
+                ("amendments", _("amendements")),
+            ):
                 self.fields[f"p{p.pk}_{kind}"] = forms.BooleanField(
-                    label=_("Axe %(n)s : %(what)s ouverts") % {"n": p.number, "what": label}, required=False, initial=True
+                    label=_("Axe %(n)s : %(what)s ouverts") % {"n": p.number, "what": label},
+                    required=False,
+                    initial=True,
                 )
 
     def clean(self):
@@ -81,17 +99,26 @@ class RoundForm(forms.Form):
         if not invited:
             self.add_error("invited", _("Invitez au moins une organisation."))
         data["invited_all"] = {o.pk: o for o in invited}.values()
-        data["disabled"] = {p.pk: {k for k in ("positions", "comments", "amendments") if not data.get(f"p{p.pk}_{k}")} for p in self.priorities}
+        data["disabled"] = {
+            p.pk: {k for k in ("positions", "comments", "amendments") if not data.get(f"p{p.pk}_{k}")}
+            for p in self.priorities
+        }
         return data
 
 
 class PositionForm(forms.Form):
-    value = forms.ChoiceField(label=_("Position de votre organisation"), choices=PositionValue.choices, widget=forms.RadioSelect)
-    argument = forms.CharField(label=_("Argument"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    value = forms.ChoiceField(
+        label=_("Position de votre organisation"), choices=PositionValue.choices, widget=forms.RadioSelect
+    )
+    argument = forms.CharField(
+        label=_("Argument"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class CommentForm(forms.Form):
-    stance = forms.ChoiceField(label=_("Orientation"), choices=Stance.choices, initial=Stance.NEUTRAL, widget=forms.RadioSelect)
+    stance = forms.ChoiceField(
+        label=_("Orientation"), choices=Stance.choices, initial=Stance.NEUTRAL, widget=forms.RadioSelect
+    )
     body = forms.CharField(label=_("Commentaire"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -99,16 +126,27 @@ class CommentForm(forms.Form):
 class AmendmentForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     field = forms.ChoiceField(label=_("Champ visé"), choices=AmendedField.choices)
-    proposed_text = forms.CharField(label=_("Rédaction proposée"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-    rationale = forms.CharField(label=_("Exposé des motifs"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-    sources = forms.CharField(label=_("Sources"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    proposed_text = forms.CharField(
+        label=_("Rédaction proposée"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    rationale = forms.CharField(
+        label=_("Exposé des motifs"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    sources = forms.CharField(
+        label=_("Sources"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AnswerForm(forms.Form):
     recommendation = forms.ChoiceField(label=_("Recommandation de la coordination"), choices=Recommendation.choices)
-    decision = forms.ChoiceField(label=_("Décision"), choices=[c for c in Decision.choices if c[0] != Decision.WITHDRAWN])
+    decision = forms.ChoiceField(
+        label=_("Décision"), choices=[c for c in Decision.choices if c[0] != Decision.WITHDRAWN]
+    )
     answer = forms.CharField(
-        label=_("Réponse motivée (visible par la contribution)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Réponse motivée (visible par la contribution)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def clean(self):
@@ -119,7 +157,11 @@ class AnswerForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Note interne (visible de la seule coordination)"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    body = forms.CharField(
+        label=_("Note interne (visible de la seule coordination)"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     # A note on a measure or on an amendment sits beside its discussion.
     measure = forms.IntegerField(required=False, widget=forms.HiddenInput)
     amendment = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -128,7 +170,9 @@ class NoteForm(forms.Form):
 class HearingSearchForm(forms.Form):
     """GET form of the hearing page when too many organisations may be heard to list them all."""
 
-    nom = forms.CharField(label=_("Rechercher une organisation par son nom ou son sigle"), required=False, max_length=80)
+    nom = forms.CharField(
+        label=_("Rechercher une organisation par son nom ou son sigle"), required=False, max_length=80
+    )
 
 
 class HearingForm(forms.Form):
@@ -138,9 +182,13 @@ class HearingForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation entendue"),
         queryset=Organisation.objects.none(),
-        help_text=_("Les organisations invitées à la consultation et les coordinations des réseaux dont elles sont membres."),
+        help_text=_(
+            "Les organisations invitées à la consultation et les coordinations des réseaux dont elles sont membres."
+        ),
         error_messages={
-            "invalid_choice": _("Choisissez une organisation invitée à cette consultation, ou la coordination d'un réseau dont un membre est invité.")
+            "invalid_choice": _(
+                "Choisissez une organisation invitée à cette consultation, ou la coordination d'un réseau dont un membre est invité."
+            )
         },
     )
     date = forms.DateField(label=_("Date"), widget=DATE)
@@ -154,7 +202,11 @@ class HearingForm(forms.Form):
         invited = [(o.pk, field.label_from_instance(o)) for o in shown if o.is_invited]
         heads = [(o.pk, field.label_from_instance(o)) for o in shown if not o.is_invited]
         if heads:
-            groups = [(label, items) for label, items in ((_("Organisations invitées"), invited), (_("Coordinations de réseau"), heads)) if items]
+            groups = [
+                (label, items)
+                for label, items in ((_("Organisations invitées"), invited), (_("Coordinations de réseau"), heads))
+                if items
+            ]
             field.choices = [("", "---------"), *groups]
         else:
             field.choices = [("", "---------"), *invited]
@@ -166,16 +218,28 @@ class ReportForm(forms.Form):
         label=_("Avancement (%)"),
         min_value=0,
         max_value=100,
-        error_messages={"max_value": _("L'avancement ne peut dépasser 100 %%."), "min_value": _("L'avancement ne peut être négatif.")},
+        error_messages={
+            "max_value": _("L'avancement ne peut dépasser 100 %%."),
+            "min_value": _("L'avancement ne peut être négatif."),
+        },
     )
     health = forms.ChoiceField(label=_("État de santé"), choices=Health.choices)
     completion = forms.ChoiceField(label=_("Niveau d'achèvement (échelle OGP)"), choices=Completion.choices)
-    comment = forms.CharField(label=_("Commentaire"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.CharField(label=_("Éléments de preuve (liens, références)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Commentaire"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence = forms.CharField(
+        label=_("Éléments de preuve (liens, références)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Fichier XLSX d'avancement"), help_text=_("Le fichier exporté depuis cette page, modifié hors ligne."))
+    file = forms.FileField(
+        label=_("Fichier XLSX d'avancement"), help_text=_("Le fichier exporté depuis cette page, modifié hors ligne.")
+    )
 
 
 class SubActionForm(forms.Form):
@@ -189,7 +253,10 @@ class SubActionProgressForm(forms.Form):
         label=_("Avancement (%)"),
         min_value=0,
         max_value=100,
-        error_messages={"max_value": _("L'avancement ne peut dépasser 100 %%."), "min_value": _("L'avancement ne peut être négatif.")},
+        error_messages={
+            "max_value": _("L'avancement ne peut dépasser 100 %%."),
+            "min_value": _("L'avancement ne peut être négatif."),
+        },
     )
 
 
@@ -205,12 +272,16 @@ class MilestoneReachedForm(forms.Form):
 class IndicatorForm(forms.Form):
     name = forms.CharField(label=_("Indicateur"), max_length=250)
     unit = forms.CharField(label=_("Unité"), max_length=40)
-    baseline_value = forms.DecimalField(label=_("Valeur de référence"), max_digits=14, decimal_places=2, required=False)
+    baseline_value = forms.DecimalField(
+        label=_("Valeur de référence"), max_digits=14, decimal_places=2, required=False
+    )
     baseline_date = forms.DateField(label=_("Date de référence"), widget=DATE, required=False)
     target_value = forms.DecimalField(label=_("Cible"), max_digits=14, decimal_places=2, required=False)
     target_date = forms.DateField(label=_("Date cible"), widget=DATE, required=False)
     source = forms.CharField(label=_("Source"), max_length=250, required=False)
-    method = forms.CharField(label=_("Méthode de calcul"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    method = forms.CharField(
+        label=_("Méthode de calcul"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class MeasurementForm(forms.Form):

@@ -6,7 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from maillage.plans import policies, selectors
 from maillage.www.navigation import MenuEntry, register_menu, register_panel
 
-register_menu(MenuEntry(key="plan", label=_("Plan national"), url_name="plans:public", visible=lambda r: True, order=60, anonymous=True))
+register_menu(
+    MenuEntry(
+        key="plan", label=_("Plan national"), url_name="plans:public", visible=lambda r: True, order=60, anonymous=True
+    )
+)
 
 
 def _coordinator_panel(request):

@@ -21,7 +21,17 @@ from maillage.core.models import AuditKind
 from maillage.plans import policies, reports, selectors, services, xlsx
 from maillage.plans.diff import compare_snapshots
 from maillage.plans.enums import PLAN_TRANSITIONS, PlanStatus, PositionValue, Stance
-from maillage.plans.models import Amendment, Comment, Indicator, Measure, Measurement, Milestone, Plan, ProgressReport, SubAction
+from maillage.plans.models import (
+    Amendment,
+    Comment,
+    Indicator,
+    Measure,
+    Measurement,
+    Milestone,
+    Plan,
+    ProgressReport,
+    SubAction,
+)
 
 from . import forms
 
@@ -79,7 +89,10 @@ def plan_detail(request, pk):
         "page_title": plan.title,
         "plan": plan,
         "priorities": plan.priorities.prefetch_related(
-            Prefetch("measures", queryset=Measure.objects.select_related("lead", "origin_decision__meeting", "origin_decision__group"))
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.select_related("lead", "origin_decision__meeting", "origin_decision__group"),
+            )
         ).order_by("number"),
         "versions": plan.versions.order_by("-number"),
         "rounds": plan.rounds.all(),
@@ -111,7 +124,9 @@ def freeze(request, pk):
         messages.warning(request, _("Décrivez les modifications de cette version."))
         return redirect("plans:detail", pk=plan.pk)
     try:
-        version = services.freeze_version(plan=plan, changelog=form.cleaned_data["changelog"], acting_user=request.user)
+        version = services.freeze_version(
+            plan=plan, changelog=form.cleaned_data["changelog"], acting_user=request.user
+        )
     except ValidationError as exc:
         messages.warning(request, _error_text(exc))
     else:
@@ -146,7 +161,9 @@ def measure_edit(request, pk, measure_id=None):
         data = dict(form.cleaned_data)
         co_leads, partners = data.pop("co_leads"), data.pop("partners")
         try:
-            services.save_measure(plan=plan, measure=measure, co_leads=co_leads, partners=partners, acting_user=request.user, **data)
+            services.save_measure(
+                plan=plan, measure=measure, co_leads=co_leads, partners=partners, acting_user=request.user, **data
+            )
         except ValidationError as exc:
             form.add_error(None, _error_text(exc))
         else:
@@ -168,7 +185,9 @@ def measure_delete(request, pk, measure_id):
     The page explains a refusal (plan no longer a draft, contributions received)
     instead of offering the button."""
     plan = _managed_plan(request, pk)
-    measure = get_object_or_404(plan.measures.select_related("priority", "origin_decision__meeting", "origin_decision__group"), pk=measure_id)
+    measure = get_object_or_404(
+        plan.measures.select_related("priority", "origin_decision__meeting", "origin_decision__group"), pk=measure_id
+    )
     if request.method == "POST":
         try:
             services.delete_measure(measure=measure, acting_user=request.user)
@@ -205,7 +224,14 @@ def compare(request, pk):
     return render(
         request,
         "plans/compare.html",
-        {"page_title": _("Comparer deux versions"), "plan": plan, "versions": versions, "old": old, "new": new, "changes": changes},
+        {
+            "page_title": _("Comparer deux versions"),
+            "plan": plan,
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "changes": changes,
+        },
     )
 
 
@@ -235,7 +261,9 @@ def round_create(request, pk):
 
 def rounds(request):
     visible = policies.rounds_visible_for(request.user).select_related("plan", "version")
-    return render(request, "plans/rounds.html", {"page_title": _("Consultations sur le plan national"), "rounds": visible})
+    return render(
+        request, "plans/rounds.html", {"page_title": _("Consultations sur le plan national"), "rounds": visible}
+    )
 
 
 PER_PAGE_POSITIONS = 25
@@ -254,7 +282,9 @@ def _page(request, items, per_page, list_name=None):
 
 def round_detail(request, round_id):
     round_ = _round(request, round_id)
-    org = policies.contributing_organisation(request.user, round_, preferred=getattr(request.membership, "organisation", None))
+    org = policies.contributing_organisation(
+        request.user, round_, preferred=getattr(request.membership, "organisation", None)
+    )
     is_coordination = policies.can_manage_plans(request.user)
     own = {p.measure_id: p for p in selectors.visible_positions(request.user, round_, org)} if org else {}
     measures = selectors.round_measures(round_, with_counts=is_coordination)
@@ -267,7 +297,9 @@ def round_detail(request, round_id):
         "measures": measures,
         "position_values": PositionValue.choices,
         "is_coordination": is_coordination,
-        "pending_page": _page(request, selectors.pending_amendments(round_), PER_PAGE_PENDING) if is_coordination else None,
+        "pending_page": _page(request, selectors.pending_amendments(round_), PER_PAGE_PENDING)
+        if is_coordination
+        else None,
         "notes": selectors.internal_notes(request.user, round_) if is_coordination else None,
         "note_form": forms.NoteForm() if is_coordination else None,
         "hearings": round_.hearings.select_related("organisation"),
@@ -277,7 +309,9 @@ def round_detail(request, round_id):
 
 def round_measure(request, round_id, measure_id):
     round_, measure = _round_measure(request, round_id, measure_id)
-    org = policies.contributing_organisation(request.user, round_, preferred=getattr(request.membership, "organisation", None))
+    org = policies.contributing_organisation(
+        request.user, round_, preferred=getattr(request.membership, "organisation", None)
+    )
     is_coordination = policies.can_manage_plans(request.user)
     position = selectors.visible_positions(request.user, round_, org).filter(measure=measure).first() if org else None
     snapshot = next(m for m in round_.version.snapshot["measures"] if m["id"] == measure.pk)
@@ -286,7 +320,10 @@ def round_measure(request, round_id, measure_id):
     positions_page = None
     if is_coordination:
         positions_page = _page(
-            request, selectors.visible_positions(request.user, round_).filter(measure=measure).order_by("created_at", "pk"), PER_PAGE_POSITIONS, "positions"
+            request,
+            selectors.visible_positions(request.user, round_).filter(measure=measure).order_by("created_at", "pk"),
+            PER_PAGE_POSITIONS,
+            "positions",
         )
     amendments_page = _page(request, selectors.measure_amendments(round_, measure), PER_PAGE_AMENDMENTS, "amendements")
     threads_page = _page(request, selectors.measure_root_comments(round_, measure), PER_PAGE_THREADS, "commentaires")
@@ -305,7 +342,9 @@ def round_measure(request, round_id, measure_id):
         "is_coordination": is_coordination,
         "position": position,
         "positions": positions_page,
-        "position_form": forms.PositionForm(initial={"value": position.value, "argument": position.argument} if position else None),
+        "position_form": forms.PositionForm(
+            initial={"value": position.value, "argument": position.argument} if position else None
+        ),
         "comment_form": forms.CommentForm(),
         "stance_choices": Stance.choices,
         "amendment_form": forms.AmendmentForm(initial={"version": round_.version.number}),
@@ -316,7 +355,10 @@ def round_measure(request, round_id, measure_id):
     if is_coordination:
         # One prefixed form per amendment: field ids stay unique on the page.
         for a in amendments_page:
-            a.answer_form = forms.AnswerForm(prefix=f"reponse-{a.pk}", initial={"recommendation": a.recommendation, "decision": a.decision, "answer": a.answer})
+            a.answer_form = forms.AnswerForm(
+                prefix=f"reponse-{a.pk}",
+                initial={"recommendation": a.recommendation, "decision": a.decision, "answer": a.answer},
+            )
             a.note_form = forms.NoteForm(auto_id=f"note-amendement-{a.pk}-%s", initial={"amendment": a.pk})
         # Internal notes sit beside the shared discussion (OpenSlides), for the coordination only.
         context["notes"] = selectors.internal_notes(request.user, round_, measure=measure)
@@ -346,7 +388,14 @@ def _contribute(request, round_id, measure_id, form_class, call):
 @require_POST
 def position(request, round_id, measure_id):
     def call(round_, measure, d, org):
-        services.submit_position(round=round_, measure=measure, value=d["value"], argument=d["argument"], acting_user=request.user, organisation=org)
+        services.submit_position(
+            round=round_,
+            measure=measure,
+            value=d["value"],
+            argument=d["argument"],
+            acting_user=request.user,
+            organisation=org,
+        )
 
     return _contribute(request, round_id, measure_id, forms.PositionForm, call)
 
@@ -359,7 +408,15 @@ def comment(request, round_id, measure_id):
             parent = Comment.objects.filter(pk=d["parent"], round=round_, measure=measure).first()
             if parent is None:
                 raise ValidationError(_("Le commentaire auquel vous répondez n'existe plus."))
-        services.add_comment(round=round_, measure=measure, body=d["body"], stance=d["stance"], parent=parent, acting_user=request.user, organisation=org)
+        services.add_comment(
+            round=round_,
+            measure=measure,
+            body=d["body"],
+            stance=d["stance"],
+            parent=parent,
+            acting_user=request.user,
+            organisation=org,
+        )
 
     return _contribute(request, round_id, measure_id, forms.CommentForm, call)
 
@@ -420,7 +477,9 @@ def internal_note(request, round_id):
             measure_obj = get_object_or_404(Measure, pk=d["measure"], plan=round_.plan)
         measure_id = amendment_obj.measure_id if amendment_obj else (measure_obj.pk if measure_obj else None)
         try:
-            services.add_internal_note(round=round_, body=d["body"], measure=measure_obj, amendment=amendment_obj, acting_user=request.user)
+            services.add_internal_note(
+                round=round_, body=d["body"], measure=measure_obj, amendment=amendment_obj, acting_user=request.user
+            )
         except ValidationError as exc:
             messages.warning(request, _error_text(exc))
         else:
@@ -490,12 +549,22 @@ def _synthesis_round(request, round_id):
 
 def synthesis(request, round_id):
     round_ = _synthesis_round(request, round_id)
-    return render(request, "plans/synthesis.html", {"page_title": _("Synthèse de la consultation"), **selectors.synthesis(round_)})
+    return render(
+        request,
+        "plans/synthesis.html",
+        {"page_title": _("Synthèse de la consultation"), **selectors.synthesis(round_)},
+    )
 
 
 def synthesis_pdf(request, round_id):
     round_ = _synthesis_round(request, round_id)
-    record(action="plans.synthesis.pdf", actor=request.user, kind=AuditKind.EXPORT, target=round_, organisation=round_.plan.coordination)
+    record(
+        action="plans.synthesis.pdf",
+        actor=request.user,
+        kind=AuditKind.EXPORT,
+        target=round_,
+        organisation=round_.plan.coordination,
+    )
     response = HttpResponse(reports.consultation_pdf(round_), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="synthese-consultation-{round_.pk}.pdf"'
     return response
@@ -503,7 +572,13 @@ def synthesis_pdf(request, round_id):
 
 def synthesis_csv(request, round_id):
     round_ = _synthesis_round(request, round_id)
-    record(action="plans.synthesis.csv", actor=request.user, kind=AuditKind.EXPORT, target=round_, organisation=round_.plan.coordination)
+    record(
+        action="plans.synthesis.csv",
+        actor=request.user,
+        kind=AuditKind.EXPORT,
+        target=round_,
+        organisation=round_.plan.coordination,
+    )
     response = HttpResponse(reports.consultation_csv(round_), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="synthese-consultation-{round_.pk}.csv"'
     return response
@@ -518,7 +593,13 @@ def reporting(request):
 def report(request, measure_id):
     measure = get_object_or_404(policies.measures_reportable_by(request.user), pk=measure_id)
     form = forms.ReportForm(
-        request.POST or None, initial={"status": measure.status, "progress": measure.progress, "health": measure.health, "completion": measure.completion}
+        request.POST or None,
+        initial={
+            "status": measure.status,
+            "progress": measure.progress,
+            "health": measure.health,
+            "completion": measure.completion,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -549,7 +630,11 @@ def reports_pending(request, pk):
     return render(
         request,
         "plans/reports_pending.html",
-        {"page_title": _("Comptes rendus à valider"), "plan": plan, "reports": selectors.pending_reports(request.user, plan)},
+        {
+            "page_title": _("Comptes rendus à valider"),
+            "plan": plan,
+            "reports": selectors.pending_reports(request.user, plan),
+        },
     )
 
 
@@ -568,9 +653,19 @@ def report_validate(request, pk, report_id):
 
 def progress_xlsx(request, pk):
     plan = _managed_plan(request, pk)
-    record(action="plans.progress.export", actor=request.user, kind=AuditKind.EXPORT, target=plan, organisation=plan.coordination)
-    response = HttpResponse(xlsx.export_progress(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="avancement-plan-{plan.pk}-{timezone.localdate():%Y%m%d}.xlsx"'
+    record(
+        action="plans.progress.export",
+        actor=request.user,
+        kind=AuditKind.EXPORT,
+        target=plan,
+        organisation=plan.coordination,
+    )
+    response = HttpResponse(
+        xlsx.export_progress(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="avancement-plan-{plan.pk}-{timezone.localdate():%Y%m%d}.xlsx"'
+    )
     return response
 
 
@@ -580,11 +675,17 @@ def progress_import(request, pk):
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
-        count, errors = xlsx.import_progress(plan=plan, data=form.cleaned_data["file"].read(), acting_user=request.user)
+        count, errors = xlsx.import_progress(
+            plan=plan, data=form.cleaned_data["file"].read(), acting_user=request.user
+        )
         if not errors:
             messages.success(request, _("%(n)s mesures mises à jour.") % {"n": count})
             return redirect("plans:detail", pk=plan.pk)
-    return render(request, "plans/import.html", {"page_title": _("Importer l'avancement"), "plan": plan, "form": form, "errors": errors})
+    return render(
+        request,
+        "plans/import.html",
+        {"page_title": _("Importer l'avancement"), "plan": plan, "form": form, "errors": errors},
+    )
 
 
 FOLLOWUP_FORMS = {
@@ -611,10 +712,14 @@ def measure_followup(request, pk, measure_id):
             d = form.cleaned_data
             try:
                 if kind == "sub_action":
-                    services.add_sub_action(measure=measure, title=d["title"], weight=d["weight"], acting_user=request.user)
+                    services.add_sub_action(
+                        measure=measure, title=d["title"], weight=d["weight"], acting_user=request.user
+                    )
                 elif kind == "progress":
                     sub_action = get_object_or_404(SubAction, pk=d["sub_action"], measure=measure)
-                    services.set_sub_action_progress(sub_action=sub_action, progress=d["progress"], acting_user=request.user)
+                    services.set_sub_action_progress(
+                        sub_action=sub_action, progress=d["progress"], acting_user=request.user
+                    )
                 elif kind == "milestone":
                     services.add_milestone(measure=measure, acting_user=request.user, **d)
                 else:
@@ -631,7 +736,9 @@ def measure_followup(request, pk, measure_id):
         "sub_actions": measure.sub_actions.all(),
         "milestones": measure.milestones.all(),
         "indicators": measure.indicators.prefetch_related("measurements"),
-        "forms": {kind: bound.get(kind) or cls(prefix=kind) for kind, cls in FOLLOWUP_FORMS.items() if kind != "progress"},
+        "forms": {
+            kind: bound.get(kind) or cls(prefix=kind) for kind, cls in FOLLOWUP_FORMS.items() if kind != "progress"
+        },
         "can_edit": plan.status != PlanStatus.CLOSED,
         "today": timezone.localdate(),
     }
@@ -671,7 +778,9 @@ FOLLOWUP_ITEMS = {
         "delete": lambda obj, user: services.delete_indicator(indicator=obj, acting_user=user),
         "title": gettext_lazy("Modifier l'indicateur"),
         "delete_label": gettext_lazy("Supprimer l'indicateur"),
-        "delete_help": gettext_lazy("Impossible une fois une valeur validée ; les valeurs en attente de validation sont supprimées avec lui."),
+        "delete_help": gettext_lazy(
+            "Impossible une fois une valeur validée ; les valeurs en attente de validation sont supprimées avec lui."
+        ),
         "deleted": gettext_lazy("Indicateur supprimé."),
     },
 }
@@ -736,7 +845,9 @@ def milestone_reached(request, milestone_id):
     form = forms.MilestoneReachedForm(request.POST, prefix=f"jalon-{milestone.pk}")
     if form.is_valid():
         try:
-            services.set_milestone_reached(milestone=milestone, reached_on=form.cleaned_data["reached_on"], acting_user=request.user)
+            services.set_milestone_reached(
+                milestone=milestone, reached_on=form.cleaned_data["reached_on"], acting_user=request.user
+            )
         except ValidationError as exc:
             messages.warning(request, _error_text(exc))
         else:
@@ -762,7 +873,9 @@ def measurement_add(request, indicator_id):
         except ValidationError as exc:
             messages.warning(request, _error_text(exc))
         else:
-            messages.success(request, _("Valeur enregistrée ; elle sera publiée après validation par la coordination."))
+            messages.success(
+                request, _("Valeur enregistrée ; elle sera publiée après validation par la coordination.")
+            )
     else:
         messages.warning(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     if policies.can_manage_plans(request.user):
@@ -773,7 +886,9 @@ def measurement_add(request, indicator_id):
 @require_POST
 def measurement_validate(request, pk, measurement_id):
     plan = _managed_plan(request, pk)
-    measurement = get_object_or_404(Measurement.objects.select_related("indicator__measure"), pk=measurement_id, indicator__measure__plan=plan)
+    measurement = get_object_or_404(
+        Measurement.objects.select_related("indicator__measure"), pk=measurement_id, indicator__measure__plan=plan
+    )
     try:
         services.validate_measurement(measurement=measurement, acting_user=request.user)
     except ValidationError as exc:

@@ -31,8 +31,12 @@ class SearchForm(forms.Form):
 
     service = forms.ChoiceField(label=_("Service demandé"), required=False)
     eloigner = forms.CharField(
-        label=_("Départements où la personne est en danger (à éviter)"), required=False, max_length=60,
-        help_text=_("Codes séparés par des virgules, ex. 93, 75. Le département d'exploitation est toujours évité pour l'hébergement."),
+        label=_("Départements où la personne est en danger (à éviter)"),
+        required=False,
+        max_length=60,
+        help_text=_(
+            "Codes séparés par des virgules, ex. 93, 75. Le département d'exploitation est toujours évité pour l'hébergement."
+        ),
     )
     nom = forms.CharField(label=_("Rechercher une autre organisation par son nom"), required=False, max_length=80)
 
@@ -49,20 +53,41 @@ class SearchForm(forms.Form):
 class ReferralForm(forms.Form):
     recipient = forms.IntegerField(widget=forms.HiddenInput, required=False)
     service = forms.ChoiceField(label=_("Service demandé"))
-    kind = forms.ChoiceField(label=_("Type"), choices=enums.ReferralKind.choices, initial=enums.ReferralKind.REFERRAL, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=enums.ReferralKind.choices,
+        initial=enums.ReferralKind.REFERRAL,
+        widget=forms.RadioSelect,
+    )
     shared_parts = forms.MultipleChoiceField(
-        label=_("Parties du dossier partagées"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Parties du dossier partagées"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Ne partagez que ce dont le destinataire a besoin. Il ne verra rien d'autre."),
     )
-    consent_basis = forms.ChoiceField(label=_("Fondement de l'orientation"), choices=enums.ConsentBasis.choices, widget=forms.RadioSelect)
+    consent_basis = forms.ChoiceField(
+        label=_("Fondement de l'orientation"), choices=enums.ConsentBasis.choices, widget=forms.RadioSelect
+    )
     consent_on = forms.DateField(label=_("Date du consentement"), required=False, widget=DateInput())
-    consent_method = forms.ChoiceField(label=_("Consentement recueilli"), required=False, choices=[("", "—"), *enums.ConsentMethod.choices])
-    consent_scope = forms.CharField(label=_("Portée du consentement"), required=False, max_length=300, help_text=_("Organisation, service et informations auxquels la personne a consenti."))
+    consent_method = forms.ChoiceField(
+        label=_("Consentement recueilli"), required=False, choices=[("", "—"), *enums.ConsentMethod.choices]
+    )
+    consent_scope = forms.CharField(
+        label=_("Portée du consentement"),
+        required=False,
+        max_length=300,
+        help_text=_("Organisation, service et informations auxquels la personne a consenti."),
+    )
     override_reason = forms.CharField(
-        label=_("Motif écrit de l'orientation sans consentement"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Motif écrit de l'orientation sans consentement"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Réservé aux administrateur·rices ; inscrit au journal. N'y mettez aucun élément d'identité."),
     )
-    message = forms.CharField(label=_("Message au destinataire"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    message = forms.CharField(
+        label=_("Message au destinataire"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, visible_parts=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,15 +98,24 @@ class ReferralForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(label=_("Motif du refus"), choices=[("", "—"), *enums.DeclineReason.choices])
-    comment = forms.CharField(label=_("Précisions"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Précisions"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AnonymousNotificationForm(forms.Form):
     reason = forms.ChoiceField(label=_("Motif"), choices=enums.AnonymousReason.choices)
     sex = forms.ChoiceField(label=_("Sexe"), required=False, choices=[("", "—"), *Sex.choices])
-    age_band = forms.ChoiceField(label=_("Tranche d'âge"), required=False, choices=[("", "—"), *[(b, b) for b in AGE_BANDS]])
+    age_band = forms.ChoiceField(
+        label=_("Tranche d'âge"), required=False, choices=[("", "—"), *[(b, b) for b in AGE_BANDS]]
+    )
     nationality = forms.ChoiceField(label=_("Nationalité"), required=False)
-    exploitation_forms = forms.MultipleChoiceField(label=_("Formes d'exploitation"), required=False, choices=ExploitationForm.choices, widget=forms.CheckboxSelectMultiple)
+    exploitation_forms = forms.MultipleChoiceField(
+        label=_("Formes d'exploitation"),
+        required=False,
+        choices=ExploitationForm.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
     exploitation_departement = forms.ChoiceField(label=_("Département d'exploitation"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -91,26 +125,52 @@ class AnonymousNotificationForm(forms.Form):
 
 
 class StartChainForm(forms.Form):
-    unaccompanied = forms.BooleanField(label=_("Mineur·e non accompagné·e (MNA)"), required=False, help_text=_("Ajoute l'accueil provisoire d'urgence, l'information du procureur et la désignation d'un tuteur."))
+    unaccompanied = forms.BooleanField(
+        label=_("Mineur·e non accompagné·e (MNA)"),
+        required=False,
+        help_text=_(
+            "Ajoute l'accueil provisoire d'urgence, l'information du procureur et la désignation d'un tuteur."
+        ),
+    )
 
 
 class StepForm(forms.Form):
-    conclusion = forms.ChoiceField(label=_("Conclusion (évaluation de l'intérêt supérieur)"), required=False, choices=[("", "—"), *enums.BestInterestsConclusion.choices])
-    representatives_failing = forms.BooleanField(label=_("Représentants légaux absents, impliqués ou défaillants (demander un administrateur ad hoc)"), required=False)
+    conclusion = forms.ChoiceField(
+        label=_("Conclusion (évaluation de l'intérêt supérieur)"),
+        required=False,
+        choices=[("", "—"), *enums.BestInterestsConclusion.choices],
+    )
+    representatives_failing = forms.BooleanField(
+        label=_("Représentants légaux absents, impliqués ou défaillants (demander un administrateur ad hoc)"),
+        required=False,
+    )
     note = forms.CharField(label=_("Précisions"), required=False, max_length=300)
 
 
 class WaiveForm(forms.Form):
-    reason = forms.CharField(label=_("Motif documenté de la levée de l'étape"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Motif documenté de la levée de l'étape"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AcseRequestForm(forms.Form):
     consent_on = forms.DateField(label=_("Date du consentement de la personne"), widget=DateInput())
-    consent_method = forms.ChoiceField(label=_("Consentement recueilli"), choices=[("", "—"), *enums.ConsentMethod.choices])
-    danger_departements = forms.CharField(label=_("Départements où la personne est en danger"), required=False, max_length=60, help_text=_("Codes séparés par des virgules ; le département d'exploitation est ajouté d'office."))
+    consent_method = forms.ChoiceField(
+        label=_("Consentement recueilli"), choices=[("", "—"), *enums.ConsentMethod.choices]
+    )
+    danger_departements = forms.CharField(
+        label=_("Départements où la personne est en danger"),
+        required=False,
+        max_length=60,
+        help_text=_("Codes séparés par des virgules ; le département d'exploitation est ajouté d'office."),
+    )
     shared_parts = forms.MultipleChoiceField(
-        label=_("Parties du dossier transmises au centre qui accueillera la personne"), required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("Uniquement ce à quoi la personne a consenti et ce dont le centre a besoin pour l'accueillir. Le centre y accède de la place trouvée jusqu'à la sortie ; il ne voit rien d'autre."),
+        label=_("Parties du dossier transmises au centre qui accueillera la personne"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Uniquement ce à quoi la personne a consenti et ce dont le centre a besoin pour l'accueillir. Le centre y accède de la place trouvée jusqu'à la sortie ; il ne voit rien d'autre."
+        ),
     )
 
     def __init__(self, *args, visible_parts=(), **kwargs):
@@ -130,9 +190,14 @@ CHANGE_HOST = "change_host"
 
 
 class AcseStepForm(forms.Form):
-    target = forms.ChoiceField(label=_("Étape suivante"), choices=[*enums.AcseStatus.choices, (CHANGE_HOST, _("Changer de centre d'accueil (coordination)"))])
+    target = forms.ChoiceField(
+        label=_("Étape suivante"),
+        choices=[*enums.AcseStatus.choices, (CHANGE_HOST, _("Changer de centre d'accueil (coordination)"))],
+    )
     host = forms.IntegerField(label=_("Centre partenaire (identifiant)"), required=False)
-    assessment = forms.CharField(label=_("Évaluation du danger"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    assessment = forms.CharField(
+        label=_("Évaluation du danger"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     reason = forms.CharField(
         label=_("Motif (refus ou annulation)"),
         required=False,
@@ -145,9 +210,17 @@ class AcseStepForm(forms.Form):
 class ReturnPlanForm(forms.Form):
     destination_country = forms.ChoiceField(label=_("Pays de retour"))
     voluntary = forms.BooleanField(label=_("Retour volontaire"), required=False, initial=True)
-    non_voluntary_justification = forms.CharField(label=_("Justification d'un retour non volontaire"), required=False, max_length=500)
-    risk_assessment = forms.CharField(label=_("Évaluation des risques et de la sécurité"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    receiving_structures = forms.CharField(label=_("Contacts des structures d'accueil (art. 16.6)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    non_voluntary_justification = forms.CharField(
+        label=_("Justification d'un retour non volontaire"), required=False, max_length=500
+    )
+    risk_assessment = forms.CharField(
+        label=_("Évaluation des risques et de la sécurité"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    receiving_structures = forms.CharField(
+        label=_("Contacts des structures d'accueil (art. 16.6)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,7 +232,9 @@ class ExchangeForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Objet"), choices=enums.ExchangePurpose.choices)
     channel = forms.ChoiceField(label=_("Canal"), choices=enums.ExchangeChannel.choices)
     legal_basis = forms.CharField(label=_("Base légale"), required=False, max_length=300)
-    shared_parts = forms.MultipleChoiceField(label=_("Parties transmises"), required=False, widget=forms.CheckboxSelectMultiple)
+    shared_parts = forms.MultipleChoiceField(
+        label=_("Parties transmises"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     conditions = forms.CharField(label=_("Conditions posées (art. 34.3)"), required=False, max_length=500)
 
     def __init__(self, *args, visible_parts=(), **kwargs):
@@ -167,7 +242,9 @@ class ExchangeForm(forms.Form):
         from maillage.organisations.models import Organisation
 
         super().__init__(*args, **kwargs)
-        self.fields["counterpart"].queryset = Organisation.objects.filter(type=OrganisationType.FOREIGN_COUNTERPART, is_active=True).order_by("name")
+        self.fields["counterpart"].queryset = Organisation.objects.filter(
+            type=OrganisationType.FOREIGN_COUNTERPART, is_active=True
+        ).order_by("name")
         labels = dict(enums.SharedPart.choices)
         self.fields["shared_parts"].choices = [(p, labels[p]) for p in enums.SharedPart.values if p in visible_parts]
 
@@ -177,6 +254,10 @@ class ExchangeAnswerForm(forms.Form):
 
     answered_on = forms.DateField(label=_("Réponse reçue le"), widget=DateInput())
     summary = forms.CharField(
-        label=_("Résumé de la réponse"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Sans identité : ni nom, ni date de naissance, ni numéro de document. L'identité figure déjà au dossier."),
+        label=_("Résumé de la réponse"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Sans identité : ni nom, ni date de naissance, ni numéro de document. L'identité figure déjà au dossier."
+        ),
     )

@@ -27,7 +27,9 @@ def _pending_panel(request):
     }
 
 
-register_menu(MenuEntry(key="referrals", label=_("Orientations"), url_name="referrals:inbox", visible=_can_use, order=25))
+register_menu(
+    MenuEntry(key="referrals", label=_("Orientations"), url_name="referrals:inbox", visible=_can_use, order=25)
+)
 register_panel("referrals_pending", _pending_panel, order=25)
 
 
@@ -37,4 +39,12 @@ def _is_coordinator(request) -> bool:
     return is_coordinator(request.user)
 
 
-register_menu(MenuEntry(key="referrals_coordination", label=_("Orientations (national)"), url_name="referrals:coordination", visible=_is_coordinator, order=26))
+register_menu(
+    MenuEntry(
+        key="referrals_coordination",
+        label=_("Orientations (national)"),
+        url_name="referrals:coordination",
+        visible=_is_coordinator,
+        order=26,
+    )
+)

@@ -7,7 +7,9 @@ class Command(BaseCommand):
     help = "Rappels : fin des délais de réflexion et expiration des titres de séjour (à planifier chaque jour)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--enqueue", action="store_true", help="Mettre la tâche en file au lieu de l'exécuter ici.")
+        parser.add_argument(
+            "--enqueue", action="store_true", help="Mettre la tâche en file au lieu de l'exécuter ici."
+        )
 
     def handle(self, *args, **options):
         if options["enqueue"]:

@@ -36,7 +36,9 @@ class Command(BaseCommand):
                 total += count
                 self.stdout.write(f"{model._meta.label}: {count} rows")
             with transaction.atomic():
-                audit.record(action="security.keys_rotated", actor=None, kind=AuditKind.SECURITY, details={"rows": total})
+                audit.record(
+                    action="security.keys_rotated", actor=None, kind=AuditKind.SECURITY, details={"rows": total}
+                )
         self.stdout.write(self.style.SUCCESS(f"Done: {total} rows re-encrypted."))
 
     def _rotate_model(self, model, enc, hashed, batch_size: int) -> int:

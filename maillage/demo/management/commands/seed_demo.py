@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = "Load the fictional demo network (idempotent). Refused in production."
 
     def add_arguments(self, parser):
-        parser.add_argument("--size", choices=["demo", "national"], default="demo", help="national: large volumes for benchmarks")
+        parser.add_argument(
+            "--size", choices=["demo", "national"], default="demo", help="national: large volumes for benchmarks"
+        )
         parser.add_argument("--seed", type=int, default=2013)
         parser.add_argument("--quiet-accounts", action="store_true", help="do not print the accounts table")
 
@@ -37,5 +39,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("Comptes de démonstration (mot de passe, puis code TOTP calculé depuis le secret) :")
         for account in accounts:
-            self.stdout.write(f"  {account['email']:<50} {account['password']:<22} TOTP {account['totp_secret']}  {account['organisation']} [{', '.join(account['roles'])}]")
+            self.stdout.write(
+                f"  {account['email']:<50} {account['password']:<22} TOTP {account['totp_secret']}  {account['organisation']} [{', '.join(account['roles'])}]"
+            )
         self.stdout.write("Code TOTP courant d'un compte : .venv/bin/python manage.py totp_code EMAIL")
