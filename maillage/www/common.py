@@ -1,0 +1,104 @@
+"""The web layer's toolkit: what every thin view needs, written once.
+
+A view of Maillage does four things (docs/architecture.md, « how to add a
+feature »): find the organisation the person acts for, read through a selector,
+write through a service, and answer. This module holds the parts that were
+repeated in every feature:
+
+- `acting_organisation(request)`: the organisation the person acts for, or None;
+- `attach_errors(form, exc)`: a service's French `ValidationError` shown on the form;
+- `run_service(form, call)`: call a service, copying its errors onto the form;
+- `denied_as_404()` / `@deny_as_404`: a policy refusal answered as « not found »,
+  so a page never confirms that another organisation's object exists (R-PRIVACY);
+- `form_view(...)`: the whole GET/POST → service → message → redirect shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+
+def acting_organisation(request: HttpRequest):
+    """The organisation the signed-in person acts for (None without one).
+
+    `request.membership` is set by `ActiveMembershipMiddleware`; it is lazy and
+    may wrap None, so it is tested for truth, never for `is not None`."""
+    membership = getattr(request, "membership", None)
+    return membership.organisation if membership else None
+
+
+def attach_errors(form, exc: ValidationError) -> None:
+    """Show a service's `ValidationError` on `form`: per field when the field is
+    on the form, otherwise at the top of the form (never lost)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def run_service(form, call: Callable[[], Any]) -> tuple[bool, Any]:
+    """Run `call()` (a service) and return `(True, result)`; on a
+    `ValidationError` copy it onto `form` and return `(False, None)`.
+
+    The pair distinguishes a service that succeeds and returns None from one
+    that refused."""
+    try:
+        return True, call()
+    except ValidationError as exc:
+        attach_errors(form, exc)
+        return False, None
+
+
+@contextmanager
+def denied_as_404() -> Iterator[None]:
+    """Turn a policy's `PermissionDenied` into a 404 inside the block."""
+    try:
+        yield
+    except PermissionDenied as exc:
+        raise Http404 from exc
+
+
+def deny_as_404(view: Callable) -> Callable:
+    """Decorator form of `denied_as_404` for a whole view."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        with denied_as_404():
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def form_view(
+    request: HttpRequest,
+    form,
+    *,
+    call: Callable[[dict], Any],
+    success: Callable[[Any], HttpResponse] | str,
+    message: str | Callable[[Any], str] | None = None,
+    template: str,
+    context: dict | None = None,
+) -> HttpResponse:
+    """The shape of every form page: on a valid POST, call the service with the
+    form's cleaned data; on success add `message` and redirect to `success`
+    (a URL name or address, or a function of the service's result returning a
+    response); otherwise render `template` with the form and its errors.
+
+    A `PermissionDenied` raised by the service is answered as a 404."""
+    if request.method == "POST" and form.is_valid():
+        with denied_as_404():
+            ok, result = run_service(form, lambda: call(form.cleaned_data))
+        if ok:
+            if message:
+                messages.success(request, message(result) if callable(message) else message)
+            return success(result) if callable(success) else redirect(success)
+    return render(request, template, {"form": form, **(context or {})})
