@@ -61,7 +61,8 @@ def record_exchange(
     visible = case_policies.parts_for(actor, case)
     if any(p not in SharedPart.values or p not in visible for p in parts):
         errors["shared_parts"] = _("Vous ne pouvez transmettre que des parties du dossier que vous voyez.")
-    # Warsaw art. 34.4 « with due respect to art. 11 »: a child's identity leaves only for a danger or a missing-child search.
+    # Warsaw art. 34.4 « with due respect to art. 11 »: a child's identity leaves only for
+    # a danger or a missing-child search.
     if (
         case.treated_as_minor
         and SharedPart.IDENTITY in parts
