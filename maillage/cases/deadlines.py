@@ -42,7 +42,10 @@ REFLECTION_REMINDER_BEFORE_END = Deadline(
 PERMIT_REMINDER_BEFORE_END = Deadline(
     key="permit_reminder",
     default_days=60,
-    source="Choix de fonctionnement : la demande de renouvellement se dépose dans les deux mois précédant l'expiration (CESEDA R431-5)",
+    source=(
+        "Choix de fonctionnement : la demande de renouvellement se dépose dans les deux mois "
+        "précédant l'expiration (CESEDA R431-5)"
+    ),
     setting="CASES_PERMIT_REMINDER_DAYS",
 )
 RETENTION_AFTER_CLOSURE = Deadline(

@@ -1,6 +1,8 @@
 """Closed lists of the case file. Codes are stable (exports speak them), labels
 are French. HTCDS 2.0 vocabulary is used where it fits (anchors.md)."""
 
+import enum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -220,3 +222,39 @@ class EventKind(models.TextChoices):
     PROTECTION = "protection", _("Mesure de protection")
     PROCEEDING = "proceeding", _("Procédure")
     PRIVACY = "privacy", _("Données personnelles")
+
+
+class AccessReason(models.TextChoices):
+    """Why an organisation other than the owner reads a case (`CaseAccessGrant`).
+    The case file names the reasons; the domains that grant access (referrals,
+    the Ac.Sé pathway) open and end the grants through `services.access`."""
+
+    REFERRAL = "referral", _("Orientation acceptée")
+    ACSE_HOST = "acse_host", _("Centre d'accueil Ac.Sé")
+
+
+class AuditAction(enum.StrEnum):
+    """Every action the case file writes to the audit journal. The values are
+    the strings the journal has always carried, so old and new rows read alike."""
+
+    CREATED = "case.created"
+    UPDATED = "case.updated"
+    STATUS_CHANGED = "case.status_changed"
+    NOTE_ADDED = "case.note_added"
+    TASK_ADDED = "case.task_added"
+    TASK_DONE = "case.task_done"
+    DOCUMENT_ADDED = "case.document_added"
+    DOCUMENT_DOWNLOADED = "case.document.downloaded"
+    SCREENED = "case.screened"
+    RIGHTS_INFORMED = "case.rights_informed"
+    ASSISTANCE_SET = "case.assistance_set"
+    REFLECTION_PERIOD_RECORDED = "case.reflection_period_recorded"
+    PERMIT_RECORDED = "case.permit_recorded"
+    PROTECTION_RECORDED = "case.protection_recorded"
+    PROCEEDING_RECORDED = "case.proceeding_recorded"
+    SUBJECT_ACCESS_EXPORT = "case.subject_access_export"
+    IDENTITY_ERASED = "case.identity_erased"
+    LEGAL_HOLD_SET = "case.legal_hold_set"
+    RETENTION_ANONYMISED = "case.retention_anonymised"
+    IDENTITY_VIEWED = "case.identity.viewed"
+    IDENTITY_VIEWED_FOR_EDIT = "case.identity.viewed_for_edit"

@@ -461,3 +461,67 @@ class Proceeding(models.Model):
 
     def __str__(self) -> str:
         return f"Proceeding {self.case.reference}"
+
+
+class CaseAccessGrantQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class CaseAccessGrant(models.Model):
+    """Who, besides the owning organisation, may read which parts of a case,
+    since when, until when, and why (docs/decisions/0008-case-access-grants.md).
+
+    The case file owns its access: `policies.cases_visible_to` and
+    `policies.parts_for` read only this table (and the owner). The domains
+    that give access — a referral accepted, an Ac.Sé host's place — open and
+    end grants through the `services.access` steps, inside their own
+    transaction. `source` names the granting object without the case file
+    knowing its domain (« referrals.referral:12 »). Rows are never deleted:
+    an ended grant keeps who could read what, and when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access_grants")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    parts = CodeListField(_("parties partagées"))  # among policies.SHARED_PARTS
+    reason = models.CharField(_("motif"), max_length=16, choices=enums.AccessReason.choices)
+    source = models.CharField(_("origine"), max_length=80)
+    granted_at = models.DateTimeField(default=timezone.now)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseAccessGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        verbose_name = _("accès partagé à un dossier")
+        indexes = [
+            models.Index(
+                fields=["organisation", "case"], condition=Q(ended_at__isnull=True), name="case_grant_open_org_idx"
+            ),
+            models.Index(
+                fields=["case", "organisation"], condition=Q(ended_at__isnull=True), name="case_grant_open_case_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=[r.value for r in enums.AccessReason]), name="case_grant_reason_valid"
+            ),
+            models.CheckConstraint(condition=~Q(source=""), name="case_grant_has_source"),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("granted_at")),
+                name="case_grant_ends_after_start",
+            ),
+            # One open grant per granting object: a retried step cannot grant twice.
+            models.UniqueConstraint(
+                fields=["source"], condition=Q(ended_at__isnull=True), name="case_grant_one_open_per_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"CaseAccessGrant {self.case_id} → {self.organisation_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None

@@ -4,102 +4,115 @@ One object answers both questions (Wagtail-style policy): `cases_visible_to`
 returns the restricted queryset every view starts from, so lists and detail
 pages cannot leak; anything outside it is a 404 for the caller.
 
-Case workers of the owning organisation reach a case (R-PRIVACY, Warsaw
-art. 11: need to know); partners holding an accepted referral reach it
-through `_partner_grants()`, limited to the parts the sender shared among
-`SHARED_PARTS` (docs/domain/referrals.md).
+The case file owns its access (docs/decisions/0008-case-access-grants.md):
+case workers of the owning organisation reach the whole case (R-PRIVACY,
+Warsaw art. 11: need to know); case workers of an organisation holding an
+open `CaseAccessGrant` reach the parts it shares among `SHARED_PARTS`. The
+grants are opened and ended by the services of the domains that give access
+(a referral accepted, an Ac.Sé host's place), through `services.access`; this
+module reads only the grants and the owner, and imports no later domain.
+
+Every function takes an actor (`maillage.organisations.actor`): an `Actor`
+read once for the request, or a user (`as_actor` reads the memberships).
+Active case-worker memberships only: a worker who leaves loses access at once.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
-from maillage.organisations.enums import OrganisationType, Role
-from maillage.organisations.policies import active_memberships
+from maillage.organisations.actor import as_actor
 
-from .models import Case
+from .models import Case, CaseAccessGrant
 
-# Parts of a case a partner may see once referrals exist (extension point).
+# Parts of a case; the owner's case workers see all of them.
 ALL_PARTS = frozenset(
     {"identity", "facts", "notes_internal", "notes_shareable", "documents", "tasks", "screening", "rights", "privacy"}
 )
-# Parts a referral may share (maillage.referrals.enums.SharedPart uses the same codes).
+# Parts a grant may share (maillage.referrals.enums.SharedPart uses the same codes).
 SHARED_PARTS = frozenset({"identity", "facts", "notes_shareable", "documents", "screening", "rights"})
 
 
-def _owner_grants(user, organisation) -> Q | None:
-    memberships = (
-        active_memberships(user)
-        .filter(role=Role.CASE_WORKER)
-        .exclude(organisation__type=OrganisationType.COORDINATION)
-    )
-    if organisation is not None:
-        memberships = memberships.filter(organisation=organisation)
-    org_ids = list(memberships.values_list("organisation_id", flat=True))
-    return Q(organisation_id__in=org_ids) if org_ids else None
-
-
-def _partner_case_worker(user, organisation) -> bool:
-    return (
-        organisation is not None
-        and active_memberships(user)
-        .filter(role=Role.CASE_WORKER, organisation=organisation)
-        .exclude(organisation__type=OrganisationType.COORDINATION)
-        .exists()
-    )
-
-
-def _partner_grants(user, organisation) -> Q | None:
-    """Case workers of an organisation holding an accepted (or completed)
-    referral of the case reach it, limited to the shared parts (`parts_for`).
-    Active memberships only: a worker who leaves loses access at once."""
-    if not _partner_case_worker(user, organisation):
-        return None
-    from maillage.referrals.selectors import granted_case_ids
-
-    return Q(pk__in=granted_case_ids(organisation))
-
-
-def cases_visible_to(user, organisation) -> QuerySet[Case]:
-    """Cases `user` may open while acting for `organisation` (None: nothing).
+def cases_visible_to(actor, organisation) -> QuerySet[Case]:
+    """Cases the actor may open while acting for `organisation` (None: nothing):
+    the organisation's own cases, and those it holds an open grant on.
 
     Coordinators, plain members, outsiders and anonymous users get an empty
     queryset; views turn that into a 404."""
-    if organisation is None or not getattr(user, "is_authenticated", False):
+    actor = as_actor(actor)
+    if organisation is None or not actor.is_case_worker_of(organisation):
         return Case.objects.none()
-    grants = [g for g in (_owner_grants(user, organisation), _partner_grants(user, organisation)) if g is not None]
-    if not grants:
-        return Case.objects.none()
-    condition = grants[0]
-    for g in grants[1:]:
-        condition |= g
-    return Case.objects.filter(condition)
+    org_id = getattr(organisation, "pk", organisation)
+    granted = CaseAccessGrant.objects.open().filter(organisation_id=org_id).values("case_id")
+    return Case.objects.filter(Q(organisation_id=org_id) | Q(pk__in=granted))
 
 
-def parts_for(user, case: Case) -> frozenset[str]:
-    """Parts of `case` the user may see (owner case workers: everything)."""
-    if _owner_grants(user, case.organisation) is not None:
-        return ALL_PARTS
-    from maillage.referrals.selectors import granted_parts
-
-    return frozenset(granted_parts(user, case)) & SHARED_PARTS
+def is_owner(actor, case: Case) -> bool:
+    """A case worker of the organisation that holds the case."""
+    return as_actor(actor).is_case_worker_of(case.organisation_id)
 
 
-def is_owner(user, case: Case) -> bool:
-    return _owner_grants(user, case.organisation) is not None
+def grants_for(actor, case: Case) -> tuple[CaseAccessGrant, ...]:
+    """The open grants through which the actor reads `case` (those of the
+    organisations where the actor is an active case worker)."""
+    actor = as_actor(actor)
+    if not actor.case_worker_organisation_ids:
+        return ()
+    return tuple(
+        CaseAccessGrant.objects.open()
+        .filter(case_id=case.pk, organisation_id__in=actor.case_worker_organisation_ids)
+        .order_by("-granted_at", "-id")
+    )
 
 
-def can_see_identity(user, case: Case) -> bool:
-    # Coordinators never see identities (R-PRIVACY): they have no owner grant.
-    return "identity" in parts_for(user, case) and case.anonymised_at is None
+@dataclass(frozen=True)
+class CaseAccess:
+    """How one actor reaches one case, worked out once (a page asks several
+    questions about it: parts, identity, ownership)."""
+
+    case: Case
+    is_owner: bool
+    grants: tuple[CaseAccessGrant, ...] = ()
+
+    @property
+    def parts(self) -> frozenset[str]:
+        if self.is_owner:
+            return ALL_PARTS
+        return frozenset(part for grant in self.grants for part in grant.parts) & SHARED_PARTS
+
+    @property
+    def can_see_identity(self) -> bool:
+        # Coordinators never see identities (R-PRIVACY): they are no case workers.
+        return self.case.anonymised_at is None and "identity" in self.parts
 
 
-def can_edit(user, case: Case) -> bool:
-    return _owner_grants(user, case.organisation) is not None
+def access_for(actor, case: Case) -> CaseAccess:
+    actor = as_actor(actor)
+    if is_owner(actor, case):
+        return CaseAccess(case=case, is_owner=True)
+    return CaseAccess(case=case, is_owner=False, grants=grants_for(actor, case))
 
 
-def can_create_in(user, organisation) -> bool:
-    return organisation is not None and _owner_grants(user, organisation) is not None
+def parts_for(actor, case: Case) -> frozenset[str]:
+    """Parts of `case` the actor may see: everything for the owner's case
+    workers, else the union of the parts its open grants share (data
+    minimisation: nothing else is readable)."""
+    return access_for(actor, case).parts
+
+
+def can_see_identity(actor, case: Case) -> bool:
+    return access_for(actor, case).can_see_identity
+
+
+def can_edit(actor, case: Case) -> bool:
+    """Every page but the detail page, and every write, is the owner's."""
+    return is_owner(actor, case)
+
+
+def can_create_in(actor, organisation) -> bool:
+    return organisation is not None and as_actor(actor).is_case_worker_of(organisation)
 
 
 def assignable_users(organisation):

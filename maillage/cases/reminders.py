@@ -55,7 +55,7 @@ def send_deadline_reminders(*, today: date | None = None) -> ReminderReport:
     for period in ReflectionPeriod.objects.filter(
         status=ReflectionStatus.GRANTED, end__gte=today, end__lte=soon, reminded_before_end_at__isnull=True
     ).select_related("case__organisation"):
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             _notify_all(
                 period.case,
                 _("Le délai de réflexion du dossier %(ref)s se termine le %(d)s")
@@ -67,7 +67,7 @@ def send_deadline_reminders(*, today: date | None = None) -> ReminderReport:
     for period in ReflectionPeriod.objects.filter(
         status=ReflectionStatus.GRANTED, end__lt=today, reminded_expiry_at__isnull=True
     ).select_related("case__organisation"):
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             # R-REFLECTION: the period ends; the case worker decides what follows (permit, asylum…).
             ReflectionPeriod.objects.filter(pk=period.pk).update(
                 reminded_expiry_at=now, status=ReflectionStatus.EXPIRED
@@ -85,7 +85,7 @@ def send_deadline_reminders(*, today: date | None = None) -> ReminderReport:
     for permit in ResidencePermit.objects.filter(
         end__isnull=False, end__gte=today, end__lte=permit_soon, reminded_at__isnull=True, renewals__isnull=True
     ).select_related("case__organisation"):
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             _notify_all(
                 permit.case,
                 _("Le titre de séjour du dossier %(ref)s expire le %(d)s : préparer le renouvellement")

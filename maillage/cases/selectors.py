@@ -1,5 +1,11 @@
-"""Reads of case data. Identity is only returned through `identity_for_display`,
-which writes the access-log row (R-PRIVACY, Warsaw art. 11)."""
+"""Reads of case data. Every read starts from `policies.cases_visible_to` or
+checks `policies.parts_for`; identity is only returned through
+`identity_for_display`, and documents through `open_document`, which write the
+access-log row (R-PRIVACY, Warsaw art. 11).
+
+Functions take an actor (`maillage.organisations.actor`): views pass
+`actor_for_request(request)`, built once per request, so a page walks the
+memberships once whatever it reads."""
 
 from __future__ import annotations
 
@@ -9,10 +15,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from maillage.core import audit
+from maillage.identification import screening as engine
+from maillage.identification.models import Screening
+from maillage.organisations.actor import as_actor
 
-from . import deadlines, policies
-from .enums import CaseStatus, ReflectionStatus
-from .models import Case, Person, ReflectionPeriod, Task
+from . import deadlines, hooks, policies
+from .enums import AuditAction, CaseStatus, NoteVisibility, ReflectionStatus
+from .models import Case, Document, Person, ReflectionPeriod, ResidencePermit, Task
 
 LIST_FIELDS = (
     "id",
@@ -33,12 +42,12 @@ LIST_FIELDS = (
 )
 
 
-def case_list(user, organisation, *, status: str = "", minors_only: bool = False, form: str = "") -> QuerySet[Case]:
+def case_list(actor, organisation, *, status: str = "", minors_only: bool = False, form: str = "") -> QuerySet[Case]:
     """Reference and non-identifying columns only: no join to Person.
-    The organisation's own cases: cases reached as a partner (accepted
-    referral) are listed in the referrals inbox, since the list columns are
-    parts the sender may not have shared."""
-    qs = policies.cases_visible_to(user, organisation).filter(organisation=organisation).only(*LIST_FIELDS)
+    The organisation's own cases: cases reached through a grant (accepted
+    referral, Ac.Sé hosting) are listed where the grant comes from, since the
+    list columns are parts the grant may not share."""
+    qs = policies.cases_visible_to(actor, organisation).filter(organisation=organisation).only(*LIST_FIELDS)
     if status in CaseStatus.values:
         qs = qs.filter(status=status)
     if minors_only:
@@ -48,39 +57,80 @@ def case_list(user, organisation, *, status: str = "", minors_only: bool = False
     return qs.order_by("-created_at", "-id")
 
 
-def case_for(user, organisation, pk) -> Case | None:
+def case_for(actor, organisation, pk) -> Case | None:
     return (
-        policies.cases_visible_to(user, organisation)
+        policies.cases_visible_to(actor, organisation)
         .select_related("organisation", "presumed_by")
         .filter(pk=pk)
         .first()
     )
 
 
+def case_access_for(actor, organisation, pk, *, part: str | None = "owner") -> policies.CaseAccess | None:
+    """The case `pk` as the actor reaches it acting for `organisation`, or None
+    (views answer 404: the same answer whether the case exists elsewhere or
+    not, R-PRIVACY). `part`: what the page shows — "owner" for every page but
+    the detail page (owner only), a part code for a page showing that part,
+    None for the detail page (any shared part)."""
+    actor = as_actor(actor)
+    case = case_for(actor, organisation, pk)
+    if case is None:
+        return None
+    access = policies.access_for(actor, case)
+    if part == "owner" and not access.is_owner:
+        return None
+    if part not in (None, "owner") and part not in access.parts:
+        return None
+    return access
+
+
 def identity_for_display(
-    user, case: Case, *, purpose: str = "case.identity.viewed", acting_organisation=None
+    actor,
+    case: Case,
+    *,
+    purpose: str = AuditAction.IDENTITY_VIEWED,
+    acting_organisation=None,
+    access: policies.CaseAccess | None = None,
 ) -> Person | None:
     """The person's identity, with a READ row in the audit journal.
 
-    Returns None (and logs nothing) when the user may not see identities."""
-    if not policies.can_see_identity(user, case):
+    Returns None (and logs nothing) when the actor may not see identities.
+    `access`: the actor's access to the case when the caller has it already."""
+    actor = as_actor(actor)
+    access = access if access is not None and access.case.pk == case.pk else policies.access_for(actor, case)
+    if not access.can_see_identity:
         return None
     person = Person.objects.filter(case=case).first()
     if person is None:
         return None
-    _record_read(user, case, action=purpose, acting_organisation=acting_organisation)
+    _record_read(actor, access, action=purpose, acting_organisation=acting_organisation)
     return person
 
 
-def _record_read(user, case: Case, *, action: str, acting_organisation=None, details=None) -> None:
-    # An Ac.Sé host's reads are journaled without naming the host to the case owner (R-ACSE, docs/domain/referrals.md).
-    from maillage.referrals.pathways import record_acse_host_read
+def open_document(actor, case: Case, document: Document, *, access: policies.CaseAccess | None = None):
+    """An audited read of a document: the owner's, or a partner's when the
+    documents are shared with it (identity documents are identifying data)."""
+    actor = as_actor(actor)
+    access = access if access is not None and access.case.pk == case.pk else policies.access_for(actor, case)
+    if document.case_id != case.pk or "documents" not in access.parts:
+        return None
+    details = None if access.is_owner else {"as": "partner"}
+    _record_read(actor, access, action=AuditAction.DOCUMENT_DOWNLOADED, details=details)
+    return document.file.open("rb")
 
-    if record_acse_host_read(user=user, case=case, action=action, details=details):
+
+def _record_read(actor, access: policies.CaseAccess, *, action: str, acting_organisation=None, details=None) -> None:
+    # A read through a grant may have to be journaled by the granting domain
+    # (an Ac.Sé host's read never names the host to the owner, R-ACSE): the
+    # hooks get the grants the reader holds and say whether they journaled it.
+    case = access.case
+    if not access.is_owner and hooks.journal_partner_read(
+        actor=actor, case=case, grants=access.grants, action=action, details=details
+    ):
         return
     audit.record_read(
         action=action,
-        actor=user,
+        actor=actor.user,
         target=case,
         target_label=case.reference,
         organisation=case.organisation,
@@ -89,28 +139,103 @@ def _record_read(user, case: Case, *, action: str, acting_organisation=None, det
     )
 
 
-def tasks_due_for(user, *, horizon_days: int | None = None) -> QuerySet[Task]:
+# --- the parts of one case, for its pages ----------------------------------------------
+
+
+def case_page(access: policies.CaseAccess) -> dict:
+    """What the case page lists, each part only when the actor sees it."""
+    case, parts, owner = access.case, access.parts, access.is_owner
+    none = case.events.none()
+    notes = case.notes.select_related("author")
+    if "notes_internal" not in parts:
+        notes = notes.filter(visibility=NoteVisibility.SHAREABLE) if "notes_shareable" in parts else notes.none()
+    rights = "rights" in parts
+    return {
+        "notes": notes[:50],
+        "tasks": case.tasks.select_related("assignee")[:50] if "tasks" in parts else none,
+        "documents": case.documents.all()[:50] if "documents" in parts else none,
+        "events": case.events.select_related("actor")[:50] if owner else none,
+        "screenings": screenings_of(case)[:20] if "screening" in parts else none,
+        "rights": case.rights_information.all()[:20] if rights else none,
+        "assistance": case.assistance_measures.all() if "facts" in parts else none,
+        "reflection_periods": case.reflection_periods.all()[:20] if rights else none,
+        "permits": case.residence_permits.all()[:20] if rights else none,
+        "protections": case.protection_measures.all()[:20] if rights else none,
+        "proceedings": case.proceedings.all()[:20] if rights else none,
+    }
+
+
+def screenings_of(case: Case) -> QuerySet[Screening]:
+    return Screening.objects.filter(case=case).select_related("indicator_set", "author")
+
+
+def screening_of(case: Case, pk) -> Screening | None:
+    return screenings_of(case).filter(pk=pk).first()
+
+
+def screening_rows(screening: Screening) -> list[dict]:
+    """Per dimension of the ILO/EC set: positive or not, and the indicators
+    found present (« indices réunis / non réunis », never « victime »)."""
+    labels = {i.code: i for i in screening.indicator_set.indicators.all()}
+    return [
+        {
+            "code": code,
+            "label": engine.DIMENSION_LABELS_FR[code],
+            "positive": screening.dimensions.get(code, False),
+            "indicators": [labels[c] for c in screening.present_codes if c in labels and labels[c].dimension == code],
+        }
+        for code in engine.DIMENSIONS
+    ]
+
+
+def task_of(case: Case, pk) -> Task | None:
+    return Task.objects.filter(case=case, pk=pk).select_related("case").first()
+
+
+def document_of(case: Case, pk) -> Document | None:
+    return Document.objects.filter(case=case, pk=pk).first()
+
+
+def reflection_period_of(case: Case, pk) -> ReflectionPeriod | None:
+    return ReflectionPeriod.objects.filter(case=case, pk=pk).first()
+
+
+def permits_of(case: Case | None) -> QuerySet[ResidencePermit]:
+    """The case's permits (a new permit may renew one of them)."""
+    return ResidencePermit.objects.filter(case=case) if case is not None else ResidencePermit.objects.none()
+
+
+# --- home panel ------------------------------------------------------------------------
+
+
+def _visible_to_any(actor, *, owned_only: bool) -> QuerySet[Case]:
+    actor = as_actor(actor)
+    visible = Case.objects.none()
+    for membership in actor.memberships:
+        cases = policies.cases_visible_to(actor, membership.organisation)
+        visible = visible | (cases.filter(organisation=membership.organisation) if owned_only else cases)
+    return visible
+
+
+def tasks_due_for(actor, *, horizon_days: int | None = None) -> QuerySet[Task]:
+    actor = as_actor(actor)
     horizon = timezone.localdate() + (
         deadlines.TASKS_PANEL_HORIZON.delta() if horizon_days is None else timedelta(days=horizon_days)
     )
-    visible = Case.objects.none()
-    for membership in policies.active_memberships(user):
-        visible = visible | policies.cases_visible_to(user, membership.organisation)
+    visible = _visible_to_any(actor, owned_only=False)
     return (
-        Task.objects.filter(assignee=user, done_at__isnull=True, due_on__lte=horizon, case__in=visible.values("id"))
+        Task.objects.filter(
+            assignee=actor.user, done_at__isnull=True, due_on__lte=horizon, case__in=visible.values("id")
+        )
         .select_related("case")
         .order_by("due_on")
     )
 
 
-def reflection_periods_ending(user, *, today: date | None = None) -> QuerySet[ReflectionPeriod]:
+def reflection_periods_ending(actor, *, today: date | None = None) -> QuerySet[ReflectionPeriod]:
     today = today or timezone.localdate()
     horizon = today + deadlines.REFLECTION_REMINDER_BEFORE_END.delta()
-    visible = Case.objects.none()
-    for membership in policies.active_memberships(user):
-        visible = visible | policies.cases_visible_to(user, membership.organisation).filter(
-            organisation=membership.organisation
-        )
+    visible = _visible_to_any(actor, owned_only=True)
     return (
         ReflectionPeriod.objects.filter(
             status=ReflectionStatus.GRANTED, end__gte=today, end__lte=horizon, case__in=visible.values("id")
@@ -118,11 +243,3 @@ def reflection_periods_ending(user, *, today: date | None = None) -> QuerySet[Re
         .select_related("case")
         .order_by("end")
     )
-
-
-def open_shared_document(user, case: Case, document):
-    """A partner's audited read of a document shared through a referral."""
-    if "documents" not in policies.parts_for(user, case) or document.case_id != case.pk:
-        return None
-    _record_read(user, case, action="case.document.downloaded", details={"as": "partner"})
-    return document.file.open("rb")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import screening as engine
+from .indicator_csv import load_indicator_sets
 
 
 def load_catalogue(apps=None, *, csv_path=engine.DEFAULT_CATALOGUE_PATH, version: str = engine.DEFAULT_VERSION) -> int:
@@ -12,7 +13,7 @@ def load_catalogue(apps=None, *, csv_path=engine.DEFAULT_CATALOGUE_PATH, version
         IndicatorSetVersion = apps.get_model("identification", "IndicatorSetVersion")
         Indicator = apps.get_model("identification", "Indicator")
     created = 0
-    for code, iset in engine.load_indicator_sets(csv_path, version=version).items():
+    for code, iset in load_indicator_sets(csv_path, version=version).items():
         row, made = IndicatorSetVersion.objects.get_or_create(
             code=code, version=version, defaults={"complete": iset.complete}
         )

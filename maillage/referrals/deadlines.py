@@ -15,7 +15,10 @@ from maillage.cases.deadlines import Deadline
 ANSWER_DELAY = Deadline(
     key="referral_answer",
     default_days=10,
-    source="Choix de fonctionnement du mécanisme national d'orientation (DORA : expiration des orientations sans réponse) ; à fixer par la coordination nationale",
+    source=(
+        "Choix de fonctionnement du mécanisme national d'orientation (DORA : expiration des orientations "
+        "sans réponse) ; à fixer par la coordination nationale"
+    ),
     setting="REFERRALS_ANSWER_DAYS",
 )
 

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
 from django.utils import timezone
 
+from maillage.cases import services as case_services
+from maillage.cases.enums import AccessReason
 from maillage.cases.models import Case
 from maillage.demo.registry import SeedContext, register
 from maillage.organisations.enums import OrganisationType, Role
 from maillage.organisations.models import Membership, Organisation
 
-from . import pathways, services
+from . import pathways, services, workflow
 from .enums import AcseStatus, ConsentBasis, ConsentMethod, DeclineReason, ReferralKind, ReferralStatus
 from .models import AcsePlacement, InternationalExchange, MinorStep, Referral
 
@@ -104,89 +105,88 @@ def _seed_referrals(ctx, orgs, passerelle, sender) -> None:
     if not adults or not targets:
         return
     created = 0
-    with transaction.atomic():
-        plan = [
-            (ReferralStatus.DRAFT, "legal_aid"),
-            (ReferralStatus.SENT, "secure_accommodation"),
-            ("overdue", "psychological_support"),
-            (ReferralStatus.ACCEPTED, "secure_accommodation"),
-            (ReferralStatus.DECLINED, "emergency_accommodation"),
-            (ReferralStatus.WITHDRAWN, "legal_aid"),
-            (ReferralStatus.EXPIRED, "social_support"),
-            (ReferralStatus.COMPLETED, "psychological_support"),
-        ]
-        for i, (state, service) in enumerate(plan):
-            if i >= len(adults):
-                break
-            recipient = targets[i % len(targets)]
-            worker = _worker(recipient)
-            if worker is None:
-                continue
-            referral = services.create_referral(
-                case=adults[i],
-                organisation=passerelle,
-                acting_user=sender,
-                recipient=recipient,
-                service=service,
-                shared_parts=["facts", "notes_shareable"],
-                send=state != ReferralStatus.DRAFT,
-                **CONSENT,
-            )
-            if state in (ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED):
-                referral = services.accept_referral(referral=referral, organisation=recipient, acting_user=worker)
-            if state == ReferralStatus.COMPLETED:
-                services.complete_referral(referral=referral, organisation=recipient, acting_user=worker)
-            if state == ReferralStatus.DECLINED:
-                services.decline_referral(
-                    referral=referral, organisation=recipient, acting_user=worker, reason=DeclineReason.NO_CAPACITY
-                )
-            if state == ReferralStatus.WITHDRAWN:
-                services.withdraw_referral(referral=referral, organisation=passerelle, acting_user=sender)
-            if state in ("overdue", ReferralStatus.EXPIRED):
-                past = timezone.now() - datetime.timedelta(days=12)
-                Referral.objects.filter(pk=referral.pk).update(
-                    sent_at=past, answer_due_at=past + datetime.timedelta(days=10)
-                )
-            if state == ReferralStatus.EXPIRED:
-                services.expire_and_remind()
-            created += 1
-        # A transfer, and a minor referred to the CRIP without consent (R-CHILD-CRIP).
-        if len(adults) > 9 and targets:
-            services.create_referral(
-                case=adults[9],
-                organisation=passerelle,
-                acting_user=sender,
-                recipient=targets[0],
-                service="social_support",
-                kind=ReferralKind.TRANSFER,
-                shared_parts=["identity", "facts"],
-                send=True,
-                **CONSENT,
-            )
-            created += 1
-        crip = orgs.get("crip-93")
-        if crip and minors:
-            services.create_referral(
-                case=minors[0],
-                organisation=passerelle,
-                acting_user=sender,
-                recipient=crip,
-                service="social_support",
-                shared_parts=["facts", "screening"],
-                consent_basis=ConsentBasis.MINOR_CHILD_PROTECTION,
-                send=True,
-            )
-            created += 1
-        services.record_anonymous_notification(
+    plan = [
+        (ReferralStatus.DRAFT, "legal_aid"),
+        (ReferralStatus.SENT, "secure_accommodation"),
+        ("overdue", "psychological_support"),
+        (ReferralStatus.ACCEPTED, "secure_accommodation"),
+        (ReferralStatus.DECLINED, "emergency_accommodation"),
+        (ReferralStatus.WITHDRAWN, "legal_aid"),
+        (ReferralStatus.EXPIRED, "social_support"),
+        (ReferralStatus.COMPLETED, "psychological_support"),
+    ]
+    for i, (state, service) in enumerate(plan):
+        if i >= len(adults):
+            break
+        recipient = targets[i % len(targets)]
+        worker = _worker(recipient)
+        if worker is None:
+            continue
+        referral = services.create_referral(
+            case=adults[i],
             organisation=passerelle,
             acting_user=sender,
-            reason="refused_referral",
-            sex="F",
-            age_band="25-34",
-            nationality="NG",
-            exploitation_forms=["PROX"],
-            exploitation_departement="75",
+            recipient=recipient,
+            service=service,
+            shared_parts=["facts", "notes_shareable"],
+            send=state != ReferralStatus.DRAFT,
+            **CONSENT,
         )
+        if state in (ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED):
+            referral = services.accept_referral(referral=referral, organisation=recipient, acting_user=worker)
+        if state == ReferralStatus.COMPLETED:
+            services.complete_referral(referral=referral, organisation=recipient, acting_user=worker)
+        if state == ReferralStatus.DECLINED:
+            services.decline_referral(
+                referral=referral, organisation=recipient, acting_user=worker, reason=DeclineReason.NO_CAPACITY
+            )
+        if state == ReferralStatus.WITHDRAWN:
+            services.withdraw_referral(referral=referral, organisation=passerelle, acting_user=sender)
+        if state in ("overdue", ReferralStatus.EXPIRED):
+            past = timezone.now() - datetime.timedelta(days=12)
+            Referral.objects.filter(pk=referral.pk).update(
+                sent_at=past, answer_due_at=past + datetime.timedelta(days=10)
+            )
+        if state == ReferralStatus.EXPIRED:
+            services.expire_and_remind()
+        created += 1
+    # A transfer, and a minor referred to the CRIP without consent (R-CHILD-CRIP).
+    if len(adults) > 9 and targets:
+        services.create_referral(
+            case=adults[9],
+            organisation=passerelle,
+            acting_user=sender,
+            recipient=targets[0],
+            service="social_support",
+            kind=ReferralKind.TRANSFER,
+            shared_parts=["identity", "facts"],
+            send=True,
+            **CONSENT,
+        )
+        created += 1
+    crip = orgs.get("crip-93")
+    if crip and minors:
+        services.create_referral(
+            case=minors[0],
+            organisation=passerelle,
+            acting_user=sender,
+            recipient=crip,
+            service="social_support",
+            shared_parts=["facts", "screening"],
+            consent_basis=ConsentBasis.MINOR_CHILD_PROTECTION,
+            send=True,
+        )
+        created += 1
+    services.record_anonymous_notification(
+        organisation=passerelle,
+        acting_user=sender,
+        reason="refused_referral",
+        sex="F",
+        age_band="25-34",
+        nationality="NG",
+        exploitation_forms=["PROX"],
+        exploitation_departement="75",
+    )
     ctx.log(f"referrals: {created} demo referrals, 1 anonymous notification")
 
 
@@ -199,42 +199,38 @@ def _seed_acse(ctx, orgs, passerelle, sender) -> None:
     adults = _cases(passerelle, minor=False, count=1, skip=12)
     if not (coordination and host and coordinator_worker and host_worker and adults):
         return
-    with transaction.atomic():
-        placement = pathways.request_acse(
-            case=adults[0],
-            organisation=passerelle,
-            acting_user=sender,
-            consent_on=datetime.date(2026, 1, 10),
-            consent_method=ConsentMethod.WRITTEN,
-            danger_departements=["93"],
-            coordination=coordination,
-            shared_parts=["identity", "facts"],
+    placement = pathways.request_acse(
+        case=adults[0],
+        organisation=passerelle,
+        acting_user=sender,
+        consent_on=datetime.date(2026, 1, 10),
+        consent_method=ConsentMethod.WRITTEN,
+        danger_departements=["93"],
+        coordination=coordination,
+        shared_parts=["identity", "facts"],
+    )
+    for target in (AcseStatus.ASSESSMENT, AcseStatus.PLACE_SEARCH, AcseStatus.PLACE_FOUND, AcseStatus.TRANSFER):
+        placement = pathways.advance_acse(
+            placement=placement,
+            organisation=coordination,
+            acting_user=coordinator_worker,
+            target=target,
+            host=host,
+            assessment="Menaces répétées du réseau en Île-de-France ; éloignement nécessaire (fictif).",
         )
-        for target in (AcseStatus.ASSESSMENT, AcseStatus.PLACE_SEARCH, AcseStatus.PLACE_FOUND, AcseStatus.TRANSFER):
-            placement = pathways.advance_acse(
-                placement=placement,
-                organisation=coordination,
-                acting_user=coordinator_worker,
-                target=target,
-                host=host,
-                assessment="Menaces répétées du réseau en Île-de-France ; éloignement nécessaire (fictif).",
-            )
-        pathways.advance_acse(
-            placement=placement, organisation=host, acting_user=host_worker, target=AcseStatus.HOSTED
-        )
+    pathways.advance_acse(placement=placement, organisation=host, acting_user=host_worker, target=AcseStatus.HOSTED)
     ctx.log("referrals: 1 Ac.Sé placement (hosted)")
 
 
 def _seed_minors(ctx, passerelle, sender) -> None:
     minors = _cases(passerelle, minor=True, count=3)
     now = timezone.now()
-    with transaction.atomic():
-        for i, case in enumerate(minors):
-            start = now - datetime.timedelta(days=3) if i == 0 else now  # the first one has overdue steps
-            steps = pathways.start_minor_chain(case=case, unaccompanied=i != 1, now=start)
-            if i == 2:
-                for step in steps[:2]:
-                    pathways.complete_step(step=step, organisation=passerelle, acting_user=sender)
+    for i, case in enumerate(minors):
+        start = now - datetime.timedelta(days=3) if i == 0 else now  # the first one has overdue steps
+        steps = pathways.start_minor_chain(case=case, unaccompanied=i != 1, now=start)
+        if i == 2:
+            for step in steps[:2]:
+                pathways.complete_step(step=step, organisation=passerelle, acting_user=sender)
     ctx.log(f"referrals: minors' chains on {len(minors)} cases (one overdue)")
 
 
@@ -243,28 +239,27 @@ def _seed_exchanges(ctx, orgs, passerelle, sender) -> None:
     adults = _cases(passerelle, minor=False, count=2, skip=13)
     if not (naptip and anitp and len(adults) == 2):
         return
-    with transaction.atomic():
-        pathways.record_exchange(
-            case=adults[0],
-            organisation=passerelle,
-            acting_user=sender,
-            counterpart=naptip,
-            purpose="rights_34_4",
-            channel="consulate",
-            legal_basis="Convention de Varsovie art. 34.4",
-            shared_parts=["facts"],
-            conditions="Usage limité à l'instruction du titre de séjour",
-        )
-        pathways.record_exchange(
-            case=adults[1],
-            organisation=passerelle,
-            acting_user=sender,
-            counterpart=anitp,
-            purpose="danger_33_1",
-            channel="interpol",
-            legal_basis="Convention de Varsovie art. 33.1",
-            shared_parts=["identity", "facts"],
-        )
+    pathways.record_exchange(
+        case=adults[0],
+        organisation=passerelle,
+        acting_user=sender,
+        counterpart=naptip,
+        purpose="rights_34_4",
+        channel="consulate",
+        legal_basis="Convention de Varsovie art. 34.4",
+        shared_parts=["facts"],
+        conditions="Usage limité à l'instruction du titre de séjour",
+    )
+    pathways.record_exchange(
+        case=adults[1],
+        organisation=passerelle,
+        acting_user=sender,
+        counterpart=anitp,
+        purpose="danger_33_1",
+        channel="interpol",
+        legal_basis="Convention de Varsovie art. 33.1",
+        shared_parts=["identity", "facts"],
+    )
     ctx.log("referrals: 2 international exchanges (one urgent)")
 
 
@@ -274,6 +269,7 @@ def _seed_national(ctx) -> None:
     existing = Referral.objects.count()
     if existing >= NATIONAL_REFERRALS:
         return
+    last_pk = Referral.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     rng = ctx.rng
     case_rows = list(Case.objects.values_list("pk", "organisation_id").order_by("pk")[:60_000])
     org_ids = list(
@@ -347,4 +343,20 @@ def _seed_national(ctx) -> None:
             batch = []
     if batch:
         Referral.objects.bulk_create(batch)
-    ctx.log(f"referrals: {total - existing} national referrals (bulk)")
+    # The recipients of the accepted referrals read the case through the case file's grants.
+    grants = case_services.grant_access_in_bulk(
+        grants=[
+            {
+                "case_id": case_id,
+                "organisation_id": recipient_id,
+                "parts": parts,
+                "reason": AccessReason.REFERRAL,
+                "source": f"{Referral._meta.label_lower}:{pk}",
+                "granted_at": decided_at,
+            }
+            for pk, case_id, recipient_id, parts, decided_at in Referral.objects.filter(
+                pk__gt=last_pk, status__in=workflow.GRANTING_STATUSES, kind=ReferralKind.REFERRAL
+            ).values_list("pk", "case_id", "recipient_organisation_id", "shared_parts", "decided_at")
+        ]
+    )
+    ctx.log(f"referrals: {total - existing} national referrals (bulk), {grants} access grants")

@@ -1,5 +1,7 @@
 """Closed lists of the referral domain (French labels, English codes)."""
 
+import enum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -127,3 +129,32 @@ class ExchangeChannel(models.TextChoices):
     LIAISON_MAGISTRATE = "liaison_magistrate", _("Magistrat de liaison")
     CONSULATE = "consulate", _("Consulat")
     NGO_NETWORK = "ngo_network", _("Réseau associatif")
+
+
+class AuditAction(enum.StrEnum):
+    """Every action the referrals domain writes to the audit journal. The values
+    are the strings the journal has always carried, so old and new rows read alike."""
+
+    REFERRAL_CREATED = "referral.created"
+    REFERRAL_CONSENT_OVERRIDDEN = "referral.consent_overridden"
+    REFERRAL_SENT = "referral.sent"
+    REFERRAL_ACCEPTED = "referral.accepted"
+    REFERRAL_DECLINED = "referral.declined"
+    REFERRAL_WITHDRAWN = "referral.withdrawn"
+    REFERRAL_COMPLETED = "referral.completed"
+    REFERRAL_EXPIRED = "referral.expired"
+    ANONYMOUS_NOTIFICATION = "referral.anonymous_notification"
+    ACSE_REQUESTED = "acse.requested"
+    ACSE_STATUS_CHANGED = "acse.status_changed"
+    ACSE_HOST_ACCESS_GRANTED = "acse.host_access_granted"
+    ACSE_HOST_ACCESS_ENDED = "acse.host_access_ended"
+    MINORS_CHAIN_STARTED = "minors.chain_started"
+    MINORS_STEP_DONE = "minors.step_done"
+    MINORS_STEP_WAIVED = "minors.step_waived"
+    MINORS_STEP_ESCALATED = "minors.step_escalated"
+    MINORS_EMERGENCY_RECEPTION_RENEWED = "minors.emergency_reception_renewed"
+    RETURN_PLAN_CREATED = "return.plan_created"
+    RETURN_PLAN_APPROVED = "return.plan_approved"
+    EXCHANGE_RECORDED = "international.exchange_recorded"
+    EXCHANGE_ANSWERED = "international.exchange_answered"
+    EXCHANGE_ESCALATED = "international.exchange_escalated"

@@ -332,7 +332,8 @@ class InternationalExchange(models.Model):
         max_length=1000,
         blank=True,
         help_text=_(
-            "Résumez la réponse sans y inscrire l'identité de la personne (nom, date de naissance, documents) : elle figure déjà au dossier."
+            "Résumez la réponse sans y inscrire l'identité de la personne (nom, date de naissance, documents) : "
+            "elle figure déjà au dossier."
         ),
     )
     answered_by = models.ForeignKey(

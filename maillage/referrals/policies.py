@@ -1,6 +1,7 @@
 """Who may see and act on referrals.
 
-Everything starts from active memberships (maillage.organisations.policies):
+Everything starts from the actor's active memberships
+(`maillage.organisations.actor`: an `Actor` read once per request, or a user):
 a worker who leaves an organisation loses its referrals at once. A referral
 is visible to the case workers of the sending organisation, and to those of
 the recipient once it has been sent (never a draft). Anything else is a 404.
@@ -12,8 +13,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from maillage.cases import policies as case_policies
-from maillage.organisations.enums import OrganisationType, Role
-from maillage.organisations.policies import active_memberships
+from maillage.organisations.actor import as_actor
+from maillage.organisations.enums import OrganisationType
 
 from .enums import ReferralStatus
 from .models import Referral
@@ -32,28 +33,27 @@ NOT_A_RECIPIENT = {
         "Le rapporteur national ne reçoit pas d'orientations : il ne voit que des chiffres."
     ),
     OrganisationType.ACSE_COORDINATION: _(
-        "La coordination Ac.Sé ne reçoit pas d'orientations : pour un hébergement sécurisé loin du danger, faites une demande Ac.Sé depuis le dossier."
+        "La coordination Ac.Sé ne reçoit pas d'orientations : pour un hébergement sécurisé loin du danger, "
+        "faites une demande Ac.Sé depuis le dossier."
     ),
     OrganisationType.FOREIGN_COUNTERPART: _(
-        "Un homologue étranger ne reçoit pas d'orientations : passez par un échange international, qui exige une base légale (Convention de Varsovie, art. 34)."
+        "Un homologue étranger ne reçoit pas d'orientations : passez par un échange international, "
+        "qui exige une base légale (Convention de Varsovie, art. 34)."
     ),
 }
 
 
-def acting_membership(user, organisation):
-    """The user's active case-worker membership in `organisation`, or None."""
-    if organisation is None:
+def acting_membership(actor, organisation):
+    """The actor's active case-worker membership in `organisation` (not the
+    coordination body, which sees counts only), or None."""
+    actor = as_actor(actor)
+    if not actor.is_case_worker_of(organisation):
         return None
-    return (
-        active_memberships(user)
-        .filter(organisation=organisation, role=Role.CASE_WORKER)
-        .exclude(organisation__type=OrganisationType.COORDINATION)
-        .first()
-    )
+    return actor.membership_in(organisation)
 
 
-def referrals_visible_to(user, organisation) -> QuerySet[Referral]:
-    if acting_membership(user, organisation) is None:
+def referrals_visible_to(actor, organisation) -> QuerySet[Referral]:
+    if acting_membership(actor, organisation) is None:
         return Referral.objects.none()
     return Referral.objects.filter(
         Q(sender_organisation=organisation)
@@ -61,9 +61,9 @@ def referrals_visible_to(user, organisation) -> QuerySet[Referral]:
     )
 
 
-def side(user, organisation, referral: Referral) -> str | None:
-    """'sender', 'recipient' or None, for the organisation the user acts for."""
-    if acting_membership(user, organisation) is None:
+def side(actor, organisation, referral: Referral) -> str | None:
+    """'sender', 'recipient' or None, for the organisation the actor acts for."""
+    if acting_membership(actor, organisation) is None:
         return None
     if referral.sender_organisation_id == organisation.pk:
         return "sender"
@@ -72,51 +72,86 @@ def side(user, organisation, referral: Referral) -> str | None:
     return None
 
 
-def can_refer(user, organisation, case) -> bool:
+def can_refer(actor, organisation, case) -> bool:
     """Anyone who can open the case for this organisation may refer it on,
     sharing at most the parts they see themselves."""
+    actor = as_actor(actor)
     return (
-        acting_membership(user, organisation) is not None
-        and case_policies.cases_visible_to(user, organisation).filter(pk=case.pk).exists()
+        acting_membership(actor, organisation) is not None
+        and case_policies.cases_visible_to(actor, organisation).filter(pk=case.pk).exists()
     )
 
 
-def can_override_consent(user, organisation) -> bool:
+def can_override_consent(actor, organisation) -> bool:
     """Referring an adult without consent: administrators of the sending
     organisation only (Primero: overriding consent is its own permission).
     docs/domain/referrals.md, « Consentement »."""
-    membership = acting_membership(user, organisation)
+    membership = acting_membership(actor, organisation)
     return membership is not None and membership.is_admin
 
 
-def can_transfer(user, organisation, case) -> bool:
+def can_transfer(actor, organisation, case) -> bool:
     """Only the owner may hand the case over (a partner cannot give away what it does not own)."""
+    actor = as_actor(actor)
     return (
-        acting_membership(user, organisation) is not None
+        acting_membership(actor, organisation) is not None
         and case.organisation_id == organisation.pk
-        and case_policies.is_owner(user, case)
+        and case_policies.is_owner(actor, case)
+    )
+
+
+def can_act_on_case(actor, organisation, case) -> bool:
+    """The pathways of a case (minors' chain, return plans, exchanges, an Ac.Sé
+    request) are the owner's: a case worker of the organisation holding it,
+    acting for it."""
+    return (
+        organisation is not None
+        and acting_membership(actor, organisation) is not None
+        and case.organisation_id == organisation.pk
+        and case_policies.can_edit(actor, case)
+    )
+
+
+def can_act_on_step(actor, organisation, step) -> bool:
+    """A step of the minors' chain is completed or lifted by a case worker of
+    its owner organisation (the case's owner, or the new owner after a transfer)."""
+    return (
+        organisation is not None
+        and acting_membership(actor, organisation) is not None
+        and step.owner_organisation_id == organisation.pk
+        and case_policies.can_edit(actor, step.case)
     )
 
 
 # --- Ac.Sé (rules.md §3.4; Warsaw art. 11) -------------------------------------
 
 
-def acse_visible_to(user, organisation):
+def placements_visible_to(actor, organisation):
     """Placements seen by the referring organisation, the Ac.Sé coordination
     and the host."""
     from .models import AcsePlacement
 
-    if acting_membership(user, organisation) is None:
+    if acting_membership(actor, organisation) is None:
         return AcsePlacement.objects.none()
     return AcsePlacement.objects.filter(
         Q(referring_organisation=organisation) | Q(coordination=organisation) | Q(host=organisation)
     )
 
 
-def can_see_acse_host(user, organisation, placement) -> bool:
+def acse_role(actor, organisation, placement) -> str | None:
+    """« coordination », « host » or « referrer »: who the organisation is for
+    the placement (each fires its own steps), or None."""
+    if acting_membership(actor, organisation) is None:
+        return None
+    if organisation.pk == placement.coordination_id:
+        return "coordination"
+    if placement.host_id and organisation.pk == placement.host_id:
+        return "host"
+    if organisation.pk == placement.referring_organisation_id:
+        return "referrer"
+    return None
+
+
+def can_see_acse_host(actor, organisation, placement) -> bool:
     """Only the Ac.Sé coordination and the host know where the person is."""
-    if acting_membership(user, organisation) is None:
-        return False
-    return organisation.pk == placement.coordination_id or (
-        placement.host_id is not None and organisation.pk == placement.host_id
-    )
+    return acse_role(actor, organisation, placement) in ("coordination", "host")

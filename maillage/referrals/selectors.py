@@ -1,5 +1,10 @@
-"""Reads of referrals. Every list starts from `policies.referrals_visible_to`,
-so no list can show a referral the detail page would refuse."""
+"""Reads of referrals. Every list starts from `policies.referrals_visible_to`
+(or `placements_visible_to`), so no list can show a referral the detail page
+would refuse. Functions take an actor (`maillage.organisations.actor`): views
+pass `actor_for_request(request)`, read once per request.
+
+Access to the case itself is the case file's (`cases.policies`, its grants):
+nothing here decides who reads a case."""
 
 from __future__ import annotations
 
@@ -9,79 +14,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maillage.organisations.enums import OrganisationType, Role
-from maillage.organisations.policies import active_memberships
-
-from . import policies, workflow
+from . import policies
 from .enums import ReferralStatus
 from .models import Referral
 
 S = ReferralStatus
-
-# --- grants used by maillage.cases.policies ------------------------------------
-
-
-def granted_case_ids(organisation) -> QuerySet:
-    """Cases an organisation may open as a partner: an accepted or completed
-    referral, or the host of an Ac.Sé placement between « place trouvée » and
-    the exit (derived from the placement's current host and status, so a
-    changed host, an exit or a cancellation removes the access at once)."""
-    from maillage.cases.models import Case
-
-    from .models import AcsePlacement
-
-    referred = Referral.objects.filter(
-        recipient_organisation=organisation, status__in=workflow.GRANTING_STATUSES
-    ).values("case_id")
-    hosted = AcsePlacement.objects.filter(host=organisation, status__in=workflow.ACSE_HOST_ACCESS_STATUSES).values(
-        "case_id"
-    )
-    return Case.objects.filter(Q(pk__in=referred) | Q(pk__in=hosted)).values("pk")
-
-
-def _case_worker_org_ids(user):
-    return (
-        active_memberships(user)
-        .filter(role=Role.CASE_WORKER)
-        .exclude(organisation__type=OrganisationType.COORDINATION)
-        .values("organisation_id")
-    )
-
-
-def granted_parts(user, case) -> set[str]:
-    """Union of the parts shared with the organisations where the user is an
-    active case worker (data minimisation: nothing else is readable), through
-    referrals and Ac.Sé hosting alike."""
-    from .models import AcsePlacement
-
-    org_ids = _case_worker_org_ids(user)
-    parts: set[str] = set()
-    for shared in Referral.objects.filter(
-        case=case, recipient_organisation_id__in=org_ids, status__in=workflow.GRANTING_STATUSES
-    ).values_list("shared_parts", flat=True):
-        parts.update(shared)
-    for shared in AcsePlacement.objects.filter(
-        case=case, host_id__in=org_ids, status__in=workflow.ACSE_HOST_ACCESS_STATUSES
-    ).values_list("shared_parts", flat=True):
-        parts.update(shared)
-    return parts
-
-
-def acse_hosting_placement(user, case):
-    """The open Ac.Sé placement through which the user reads `case` as a host
-    (an active case worker of its current host), or None. Used to journal the
-    host's reads without naming it to the case owner."""
-    from .models import AcsePlacement
-
-    return (
-        AcsePlacement.objects.filter(
-            case=case, host_id__in=_case_worker_org_ids(user), status__in=workflow.ACSE_HOST_ACCESS_STATUSES
-        )
-        .select_related("host", "case")
-        .order_by("-created_at", "-id")
-        .first()
-    )
-
 
 # --- inbox / outbox --------------------------------------------------------------
 
@@ -111,12 +48,16 @@ class Box:
     counts: dict[str, int] = field(default_factory=dict)
     referrals: QuerySet | None = None
 
+    def waiting(self, limit: int = 5) -> list[Referral]:
+        """The first referrals of the box still waiting for an answer (home panel)."""
+        return list(self.referrals.filter(status=S.SENT)[:limit]) if self.referrals is not None else []
 
-def box_for(user, organisation, *, box: str = "recues", group: str = "") -> Box:
+
+def box_for(actor, organisation, *, box: str = "recues", group: str = "") -> Box:
     now = timezone.now()
     # Same rows as policies.referrals_visible_to, written per box so that
     # each query uses its (organisation, created_at) index instead of an OR.
-    if policies.acting_membership(user, organisation) is None:
+    if policies.acting_membership(actor, organisation) is None:
         qs = Referral.objects.none()
     elif box == "envoyees":
         qs = Referral.objects.filter(sender_organisation=organisation)
@@ -150,26 +91,31 @@ def box_for(user, organisation, *, box: str = "recues", group: str = "") -> Box:
     return Box(box=box, group=group, counts=counts, referrals=listed)
 
 
-def referral_for(user, organisation, pk) -> Referral | None:
+def referral_for(actor, organisation, pk) -> Referral | None:
     return (
-        policies.referrals_visible_to(user, organisation)
+        policies.referrals_visible_to(actor, organisation)
         .select_related("case", "sender_organisation", "recipient_organisation", "sender_user", "decided_by")
         .filter(pk=pk)
         .first()
     )
 
 
-def referrals_for_case(user, organisation, case) -> QuerySet[Referral]:
+def history_of(referral: Referral) -> QuerySet:
+    """The referral's history (a referral the caller got from `referral_for`)."""
+    return referral.events.select_related("actor")
+
+
+def referrals_for_case(actor, organisation, case) -> QuerySet[Referral]:
     return (
-        policies.referrals_visible_to(user, organisation)
+        policies.referrals_visible_to(actor, organisation)
         .filter(case=case)
         .select_related("sender_organisation", "recipient_organisation")
     )
 
 
-def pending_count(user, organisation) -> int:
+def pending_count(actor, organisation) -> int:
     return (
-        policies.referrals_visible_to(user, organisation)
+        policies.referrals_visible_to(actor, organisation)
         .filter(recipient_organisation=organisation, status=S.SENT)
         .count()
     )
@@ -267,27 +213,102 @@ def service_labels() -> dict[str, str]:
     return dict(Service.objects.values_list("code", "label"))
 
 
-# --- Ac.Sé, minors' chain -----------------------------------------------------------
+def service_choices() -> list[tuple[str, str]]:
+    """The directory's services, in their catalogue order (referral forms)."""
+    from maillage.directory.models import Service
+
+    return list(Service.objects.order_by("order", "code").values_list("code", "label"))
 
 
-def acse_host_label(user, organisation, placement) -> str:
+def chosen_organisation(pk, *, active_only: bool = True):
+    """The organisation a form names by its id (a referral's recipient, an Ac.Sé
+    host), or None. The services check whether it may receive."""
+    from maillage.organisations.models import Organisation
+
+    organisations = Organisation.objects.filter(is_active=True) if active_only else Organisation.objects.all()
+    return organisations.filter(pk=pk or 0).first()
+
+
+def foreign_counterparts():
+    """Foreign counterparts of the directory (Warsaw art. 34 exchanges)."""
+    from maillage.organisations.enums import OrganisationType
+    from maillage.organisations.models import Organisation
+
+    return Organisation.objects.filter(type=OrganisationType.FOREIGN_COUNTERPART, is_active=True).order_by("name")
+
+
+# --- Ac.Sé ---------------------------------------------------------------------------
+
+
+def acse_host_label(actor, organisation, placement) -> str:
     """The host for the coordination and the host; a neutral phrase for the
     referring organisation (R-ACSE: host location confidential)."""
     if placement.host_id is None:
         return ""
-    if policies.can_see_acse_host(user, organisation, placement):
+    if policies.can_see_acse_host(actor, organisation, placement):
         return placement.host.name
     return str(_("Hébergée dans un centre partenaire"))
 
 
-def minor_steps_for(user, organisation, case):
-    from maillage.cases import policies as case_policies
+def placements_for(actor, organisation, *, limit: int = 200) -> list:
+    """The Ac.Sé list: each placement with the host as this organisation may
+    see it (`host_label`)."""
+    placements = list(
+        policies.placements_visible_to(actor, organisation).select_related("case", "host", "referring_organisation")[
+            :limit
+        ]
+    )
+    for placement in placements:
+        placement.host_label = acse_host_label(actor, organisation, placement)
+    return placements
 
+
+def placement_for(actor, organisation, pk):
+    return (
+        policies.placements_visible_to(actor, organisation)
+        .select_related("case", "host", "referring_organisation", "coordination")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+# --- the pathways page of a case (minors' chain, return plans, exchanges) ----------------------
+
+
+def minor_steps_for(actor, organisation, case):
     from .models import MinorStep
 
-    if not case_policies.can_edit(user, case) or case.organisation_id != getattr(organisation, "pk", None):
+    if not policies.can_act_on_case(actor, organisation, case):
         return MinorStep.objects.none()
     return MinorStep.objects.filter(case=case).order_by("due_at", "kind", "sequence")
+
+
+def minor_step_of(actor, organisation, case, pk):
+    return minor_steps_for(actor, organisation, case).filter(pk=pk or 0).first()
+
+
+def return_plans_for(actor, organisation, case):
+    from .models import ReturnPlan
+
+    if not policies.can_act_on_case(actor, organisation, case):
+        return ReturnPlan.objects.none()
+    return ReturnPlan.objects.filter(case=case).order_by("-created_at")
+
+
+def return_plan_of(actor, organisation, case, pk):
+    return return_plans_for(actor, organisation, case).filter(pk=pk or 0).first()
+
+
+def exchanges_for(actor, organisation, case):
+    from .models import InternationalExchange
+
+    if not policies.can_act_on_case(actor, organisation, case):
+        return InternationalExchange.objects.none()
+    return InternationalExchange.objects.filter(case=case).select_related("counterpart")
+
+
+def exchange_of(actor, organisation, case, pk):
+    return exchanges_for(actor, organisation, case).filter(pk=pk or 0).first()
 
 
 # --- coordination view (aggregates only) -----------------------------------------------

@@ -66,3 +66,30 @@ ACSE_CLOSED_STATUSES = frozenset({A.EXITED, A.REFUSED, A.CANCELLED})
 # to receive the person, an ordinary referral can share them later.
 ACSE_HOST_PARTS = (P.IDENTITY, P.FACTS, P.RIGHTS, P.NOTES_SHAREABLE)
 ACSE_HOST_DEFAULT_PARTS = (P.IDENTITY, P.FACTS)
+
+# --- Ac.Sé pathway (rules.md §3.4, R-ACSE) ---------------------------------------
+
+#   requested → assessment → place_search → place_found → transfer → hosted → exited
+#   refused (coordination, up to place_found) | cancelled (coordination or referrer, up to transfer)
+# (from, to) -> who may fire it: the Ac.Sé coordination, the host, the referring organisation.
+# Changing the host is its own step (`pathways.acse.change_acse_host`), back to place_found.
+ACSE_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (A.REQUESTED, A.ASSESSMENT): frozenset({"coordination"}),
+    (A.ASSESSMENT, A.PLACE_SEARCH): frozenset({"coordination"}),
+    (A.PLACE_SEARCH, A.PLACE_FOUND): frozenset({"coordination"}),
+    (A.PLACE_FOUND, A.TRANSFER): frozenset({"coordination"}),
+    (A.TRANSFER, A.HOSTED): frozenset({"coordination", "host"}),
+    (A.HOSTED, A.EXITED): frozenset({"coordination", "host"}),
+    **{
+        (s, A.REFUSED): frozenset({"coordination"}) for s in (A.REQUESTED, A.ASSESSMENT, A.PLACE_SEARCH, A.PLACE_FOUND)
+    },
+    **{
+        (s, A.CANCELLED): frozenset({"coordination", "referrer"})
+        for s in (A.REQUESTED, A.ASSESSMENT, A.PLACE_SEARCH, A.PLACE_FOUND, A.TRANSFER)
+    },
+}
+
+
+def acse_firers(status: str, target: str) -> frozenset[str] | None:
+    """Who may move a placement from `status` to `target` (None: no such step)."""
+    return ACSE_TRANSITIONS.get((status, target))

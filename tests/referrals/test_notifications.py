@@ -6,7 +6,6 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
-from django.db import transaction
 from django.utils import timezone
 
 from maillage.notifications.models import Notification, OutboundEmail
@@ -30,13 +29,23 @@ def test_sending_notifies_recipient_workers_after_commit(refer, recipient, case,
     assert "Okafor" not in message.body and "Blessing" not in message.body and "Okafor" not in message.subject
 
 
-def test_rollback_sends_nothing(refer, recipient, django_capture_on_commit_callbacks):
+def test_rollback_sends_nothing(refer, recipient, monkeypatch, django_capture_on_commit_callbacks):
+    """A service runs in its own durable transaction (no caller can wrap it), so
+    the rollback is provoked inside it, once the e-mail and notification are queued."""
+    from maillage.referrals.services import lifecycle
+
     class Boom(Exception):
         pass
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Boom), transaction.atomic():
-        refer()
+    queue = lifecycle.tell
+
+    def queue_then_fail(*args, **kwargs):
+        queue(*args, **kwargs)
         raise Boom
+
+    monkeypatch.setattr(lifecycle, "tell", queue_then_fail)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Boom):
+        refer()
     assert callbacks == []
     assert not Referral.objects.exists()
     assert not OutboundEmail.objects.exists() and not Notification.objects.exists()

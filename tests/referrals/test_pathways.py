@@ -111,7 +111,7 @@ def test_acse_full_pathway_and_host_visibility(
     assert selectors.acse_host_label(sender, sender_org, placement) == "Hébergée dans un centre partenaire"
     assert selectors.acse_host_label(coordinator_worker, coord, placement) == "Centre partenaire Sud"
     assert selectors.acse_host_label(host_worker, host_org, placement) == "Centre partenaire Sud"
-    assert not policies.acse_visible_to(MembershipFactory(role=Role.CASE_WORKER).user, None).exists()
+    assert not policies.placements_visible_to(MembershipFactory(role=Role.CASE_WORKER).user, None).exists()
     placement = pathways.advance_acse(
         placement=placement, organisation=host_org, acting_user=host_worker, target=AcseStatus.EXITED
     )

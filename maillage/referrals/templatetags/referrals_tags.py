@@ -4,6 +4,7 @@
 from django import template
 from django.utils import timezone
 
+from maillage.organisations.actor import actor_for_request
 from maillage.referrals import selectors
 
 register = template.Library()
@@ -15,7 +16,9 @@ def case_pathways(context, case):
     membership = getattr(request, "membership", None) if request else None
     organisation = membership.organisation if membership else None
     steps = (
-        [s for s in selectors.minor_steps_for(request.user, organisation, case) if s.is_open] if organisation else []
+        [s for s in selectors.minor_steps_for(actor_for_request(request), organisation, case) if s.is_open]
+        if organisation
+        else []
     )
     now = timezone.now()
     return {

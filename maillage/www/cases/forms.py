@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maillage.cases import enums
+from maillage.cases import enums, selectors
 from maillage.cases.services import FACT_FIELDS, IDENTITY_FIELDS
 from maillage.territories import reference as ref
 
@@ -241,13 +241,9 @@ class PermitForm(forms.Form):
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from maillage.cases.models import ResidencePermit
-
         # Only the permits of this case (the service checks it again).
         field = self.fields["renewal_of"]
-        field.queryset = (
-            ResidencePermit.objects.filter(case=case) if case is not None else ResidencePermit.objects.none()
-        )
+        field.queryset = selectors.permits_of(case)
         field.label_from_instance = lambda p: (
             f"{p.get_legal_basis_display()} : {p.start:%d/%m/%Y} – {p.end:%d/%m/%Y}"
             if p.end

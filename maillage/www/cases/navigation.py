@@ -2,25 +2,25 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from maillage.cases import selectors
-from maillage.organisations import policies
+from maillage.cases import policies, selectors
+from maillage.organisations.actor import actor_for_request
+from maillage.www.common import acting_organisation
 from maillage.www.navigation import MenuEntry, register_menu, register_panel
 
 
 def _can_read_cases(request) -> bool:
-    membership = request.membership
-    # request.membership is a lazy object: test its truth, not `is None`.
-    return bool(membership) and policies.can_read_victim_data(request.user, membership.organisation)
+    return policies.can_create_in(actor_for_request(request), acting_organisation(request))
 
 
 def _tasks_panel(request):
     if not _can_read_cases(request):
         return None
+    actor = actor_for_request(request)
     return {
         "title": _("Mes tâches et échéances"),
         "template": "cases/panel_tasks.html",
-        "tasks": list(selectors.tasks_due_for(request.user)[:10]),
-        "reflection_periods": list(selectors.reflection_periods_ending(request.user)[:10]),
+        "tasks": list(selectors.tasks_due_for(actor)[:10]),
+        "reflection_periods": list(selectors.reflection_periods_ending(actor)[:10]),
     }
 
 

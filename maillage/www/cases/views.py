@@ -1,54 +1,45 @@
 """Case pages. Thin: every read goes through maillage.cases.selectors (already
 restricted querysets; anything else is a 404), every write through
-maillage.cases.services."""
+maillage.cases.services, with the web toolkit (maillage.www.common). The
+actor — the person's active memberships — is read once per request
+(`actor_for_request`) and every policy question of the page is asked of it."""
 
 from __future__ import annotations
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.cases import enums, policies, selectors, services, workflow
-from maillage.cases.models import Document, ReflectionPeriod, Task
+from maillage.cases.enums import AuditAction
 from maillage.identification import qualification
 from maillage.identification import screening as engine
-from maillage.identification.models import Screening
+from maillage.organisations.actor import actor_for_request
 from maillage.territories import reference as ref
+from maillage.www.common import acting_organisation, denied_as_404, deny_as_404, run_service
 
 from . import forms
 
 
-def _organisation(request):
-    membership = request.membership  # lazy: may wrap None
-    return membership.organisation if membership else None
+def _access_or_404(request, pk, part="owner") -> policies.CaseAccess:
+    """`part`: what the page shows. Partners reached through a grant (an
+    accepted referral, an Ac.Sé host's place) open only the detail page and
+    the parts shared with them (data minimisation); every other page is the
+    owner's. Anything else is a 404, whether the case exists elsewhere or not
+    (R-PRIVACY)."""
+    access = selectors.case_access_for(actor_for_request(request), acting_organisation(request), pk, part=part)
+    if access is None:
+        raise Http404
+    return access
 
 
 def _case_or_404(request, pk, part="owner"):
-    """`part`: what the page shows. Partners reached through an accepted
-    referral open only the detail page and the parts shared with them
-    (data minimisation); every other page is for the owner (404 otherwise)."""
-    case = selectors.case_for(request.user, _organisation(request), pk)
-    if case is None:
-        # Same answer whether the case exists elsewhere or not (R-PRIVACY).
-        raise Http404
-    if part == "owner" and not policies.can_edit(request.user, case):
-        raise Http404
-    if part not in (None, "owner") and part not in policies.parts_for(request.user, case):
-        raise Http404
-    return case
-
-
-def _attach_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+    return _access_or_404(request, pk, part).case
 
 
 def _case_context(request, case, **extra):
@@ -62,15 +53,20 @@ def _target_choices(case) -> list[tuple[str, str]]:
     return [(t, labels[t]) for t in workflow.allowed_targets(case.status)]
 
 
-def case_list(request):
-    organisation = _organisation(request)
-    if not policies.can_create_in(request.user, organisation):
+def _require_case_worker(request):
+    organisation = acting_organisation(request)
+    if not policies.can_create_in(actor_for_request(request), organisation):
         raise Http404
+    return organisation
+
+
+def case_list(request):
+    organisation = _require_case_worker(request)
     status = request.GET.get("statut", "")
     form_code = request.GET.get("forme", "")
     minors = request.GET.get("mineurs") == "1"
     qs = selectors.case_list(
-        request.user,
+        actor_for_request(request),
         organisation,
         status=status,
         minors_only=minors,
@@ -96,20 +92,21 @@ def case_list(request):
 
 @require_http_methods(["GET", "POST"])
 def case_create(request):
-    organisation = _organisation(request)
-    if not policies.can_create_in(request.user, organisation):
-        raise Http404
+    organisation = _require_case_worker(request)
     form = forms.CaseCreateForm(request.POST or None)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         facts, identity = form.split()
         try:
-            case = services.create_case(
-                organisation=organisation,
-                acting_user=request.user,
-                facts=facts,
-                identity=identity,
-                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+            ok, case = run_service(
+                form,
+                lambda: services.create_case(
+                    organisation=organisation,
+                    acting_user=request.user,
+                    facts=facts,
+                    identity=identity,
+                    confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+                ),
             )
         except services.DuplicateWarning as warning:
             # Confirmation step: the same form, with the warning and a hidden flag.
@@ -118,49 +115,32 @@ def case_create(request):
             data["confirm_duplicate"] = "on"
             form = forms.CaseCreateForm(data)
             form.is_valid()
-        except ValidationError as exc:
-            _attach_errors(form, exc)
         else:
-            messages.success(request, _("Dossier %(ref)s créé.") % {"ref": case.reference})
-            return redirect("cases:detail", pk=case.pk)
+            if ok:
+                messages.success(request, _("Dossier %(ref)s créé.") % {"ref": case.reference})
+                return redirect("cases:detail", pk=case.pk)
     return render(
         request, "cases/form.html", {"page_title": _("Nouveau dossier"), "form": form, "duplicates": duplicates}
     )
 
 
 def case_detail(request, pk):
-    case = _case_or_404(request, pk, part=None)
-    person = selectors.identity_for_display(request.user, case)  # writes the access log
-    parts = policies.parts_for(request.user, case)
-    owner = policies.can_edit(request.user, case)
-    none = case.events.none()
-    notes = case.notes.select_related("author")
-    if "notes_internal" not in parts:
-        notes = notes.filter(visibility=enums.NoteVisibility.SHAREABLE) if "notes_shareable" in parts else notes.none()
+    access = _access_or_404(request, pk, part=None)
+    case = access.case
+    # Writes the access log (the host of an Ac.Sé placement is journaled without its name to the owner).
+    person = selectors.identity_for_display(actor_for_request(request), case, access=access)
     context = _case_context(
         request,
         case,
         person=person,
-        parts=parts,
-        is_owner=owner,
+        parts=access.parts,
+        is_owner=access.is_owner,
         nationalities=[ref.citizenship_name(c) for c in case.nationalities if ref.is_citizenship_code(c)],
         languages=[ref.language_name(c) for c in case.languages if ref.is_language_code(c)],
         control_labels=[dict(enums.ControlMethod.choices).get(c, c) for c in case.control_methods],
         status_form=forms.StatusForm(),
         targets=_target_choices(case),
-        notes=notes[:50],
-        tasks=case.tasks.select_related("assignee")[:50] if "tasks" in parts else none,
-        documents=case.documents.all()[:50] if "documents" in parts else none,
-        events=case.events.select_related("actor")[:50] if owner else none,
-        screenings=Screening.objects.filter(case=case).select_related("indicator_set", "author")[:20]
-        if "screening" in parts
-        else none,
-        rights=case.rights_information.all()[:20] if "rights" in parts else none,
-        assistance=case.assistance_measures.all() if "facts" in parts else none,
-        reflection_periods=case.reflection_periods.all()[:20] if "rights" in parts else none,
-        permits=case.residence_permits.all()[:20] if "rights" in parts else none,
-        protections=case.protection_measures.all()[:20] if "rights" in parts else none,
-        proceedings=case.proceedings.all()[:20] if "rights" in parts else none,
+        **selectors.case_page(access),
     )
     return render(request, "cases/detail.html", context)
 
@@ -168,27 +148,28 @@ def case_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def case_edit(request, pk):
     """Edit facts and identity (also GDPR art. 16 rectification)."""
-    case = _case_or_404(request, pk)
-    if not policies.can_edit(request.user, case):
-        raise Http404
+    access = _access_or_404(request, pk)
+    case = access.case
     if request.method == "POST":
         form = forms.CaseForm(request.POST)
         if form.is_valid():
             facts, identity = form.split()
-            try:
-                services.update_case(
+            ok, _case = run_service(
+                form,
+                lambda: services.update_case(
                     case=case,
                     acting_user=request.user,
                     facts=facts,
-                    identity=identity if policies.can_see_identity(request.user, case) else None,
-                )
-            except ValidationError as exc:
-                _attach_errors(form, exc)
-            else:
+                    identity=identity if access.can_see_identity else None,
+                ),
+            )
+            if ok:
                 messages.success(request, _("Dossier modifié."))
                 return redirect("cases:detail", pk=case.pk)
     else:
-        person = selectors.identity_for_display(request.user, case, purpose="case.identity.viewed_for_edit")
+        person = selectors.identity_for_display(
+            actor_for_request(request), case, purpose=AuditAction.IDENTITY_VIEWED_FOR_EDIT, access=access
+        )
         initial = {k: getattr(case, k) for k in services.FACT_FIELDS}
         if person is not None:
             initial.update({k: getattr(person, k) for k in services.IDENTITY_FIELDS})
@@ -197,6 +178,7 @@ def case_edit(request, pk):
 
 
 @require_POST
+@deny_as_404
 def case_status(request, pk):
     case = _case_or_404(request, pk)
     form = forms.StatusForm(request.POST)
@@ -214,8 +196,6 @@ def case_status(request, pk):
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-        except PermissionDenied:
-            raise Http404 from None
         else:
             messages.success(request, _("Statut mis à jour."))
     else:
@@ -232,13 +212,9 @@ def _simple_post(request, case, form, action, success, title=None):
     if request.method == "GET":
         return render(request, "cases/record_form.html", _case_context(request, case, form=form, title=title))
     if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
+        with denied_as_404():
+            ok, _result = run_service(form, lambda: action(form.cleaned_data))
+        if ok:
             messages.success(request, success)
             return redirect("cases:detail", pk=case.pk)
     return render(
@@ -280,9 +256,12 @@ def task_add(request, pk):
 
 
 @require_POST
+@deny_as_404
 def task_done(request, pk, task_id):
     case = _case_or_404(request, pk)
-    task = get_object_or_404(Task, case=case, pk=task_id)
+    task = selectors.task_of(case, task_id)
+    if task is None:
+        raise Http404
     services.complete_task(task=task, acting_user=request.user)
     messages.success(request, _("Tâche terminée."))
     return redirect("cases:detail", pk=case.pk)
@@ -303,12 +282,12 @@ def document_add(request, pk):
 
 
 def document_download(request, pk, document_id):
-    case = _case_or_404(request, pk, part="documents")
-    document = get_object_or_404(Document, case=case, pk=document_id)
-    if policies.can_edit(request.user, case):
-        handle = services.open_document(document=document, acting_user=request.user)
-    else:
-        handle = selectors.open_shared_document(request.user, case, document)  # partner, audited
+    access = _access_or_404(request, pk, part="documents")
+    case = access.case
+    document = selectors.document_of(case, document_id)
+    handle = selectors.open_document(actor_for_request(request), case, document, access=access) if document else None
+    if handle is None:
+        raise Http404
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(document.content_type, "bin")
     response = FileResponse(
         handle,
@@ -335,17 +314,17 @@ def screening_new(request, pk):
         raise Http404
     form = forms.ScreeningForm(request.POST or None, indicator_set=stored)
     if request.method == "POST" and form.is_valid():
-        try:
-            screening = services.record_screening(
+        ok, screening = run_service(
+            form,
+            lambda: services.record_screening(
                 case=case,
                 acting_user=request.user,
                 present_codes=form.cleaned_data["present_codes"],
                 act_established=form.cleaned_data["act_established"],
                 set_code=set_code,
-            )
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
+            ),
+        )
+        if ok:
             return redirect("cases:screening", pk=case.pk, screening_id=screening.pk)
     by_dimension = [
         (
@@ -376,21 +355,10 @@ def screening_new(request, pk):
 
 def screening_detail(request, pk, screening_id):
     case = _case_or_404(request, pk, part="screening")
-    screening = get_object_or_404(
-        Screening.objects.select_related("indicator_set", "author"), case=case, pk=screening_id
-    )
-    labels = {i.code: i for i in screening.indicator_set.indicators.all()}
-    rows = []
-    for code in engine.DIMENSIONS:
-        present = [labels[c] for c in screening.present_codes if c in labels and labels[c].dimension == code]
-        rows.append(
-            {
-                "code": code,
-                "label": engine.DIMENSION_LABELS_FR[code],
-                "positive": screening.dimensions.get(code, False),
-                "indicators": present,
-            }
-        )
+    screening = selectors.screening_of(case, screening_id)
+    if screening is None:
+        raise Http404
+    rows = selectors.screening_rows(screening)
     return render(request, "cases/screening_detail.html", _case_context(request, case, screening=screening, rows=rows))
 
 
@@ -462,13 +430,9 @@ def record_add(request, pk, kind):
     # A permit may renew one of the case's permits: the form lists them.
     form = form_class(request.POST or None, **({"case": case} if form_class is forms.PermitForm else {}))
     if request.method == "POST" and form.is_valid():
-        try:
-            action(case, request.user, form.cleaned_data)
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
+        with denied_as_404():
+            ok, _result = run_service(form, lambda: action(case, request.user, form.cleaned_data))
+        if ok:
             messages.success(request, _("%(title)s enregistré(e).") % {"title": title})
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/record_form.html", _case_context(request, case, form=form, title=title))
@@ -477,18 +441,22 @@ def record_add(request, pk, kind):
 @require_http_methods(["GET", "POST"])
 def reflection_edit(request, pk, period_id):
     case = _case_or_404(request, pk)
-    period = get_object_or_404(ReflectionPeriod, case=case, pk=period_id)
+    period = selectors.reflection_period_of(case, period_id)
+    if period is None:
+        raise Http404
     initial = {
         f: getattr(period, f)
         for f in ("start", "end", "status", "interruption_reason", "granting_authority", "document_reference")
     }
     form = forms.ReflectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_reflection_period(case=case, acting_user=request.user, period=period, **form.cleaned_data)
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
+        ok, _period = run_service(
+            form,
+            lambda: services.record_reflection_period(
+                case=case, acting_user=request.user, period=period, **form.cleaned_data
+            ),
+        )
+        if ok:
             messages.success(request, _("Délai de réflexion mis à jour."))
             return redirect("cases:detail", pk=case.pk)
     return render(
@@ -502,18 +470,19 @@ def reflection_edit(request, pk, period_id):
 @reauthentication_required
 @require_http_methods(["GET", "POST"])
 def subject_access_export(request, pk):
-    case = _case_or_404(request, pk)
-    if not policies.can_see_identity(request.user, case):
+    access = _access_or_404(request, pk)
+    case = access.case
+    if not access.can_see_identity:
         raise Http404
     form = forms.ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            payload = services.build_subject_access_export(
+        ok, payload = run_service(
+            form,
+            lambda: services.build_subject_access_export(
                 case=case, acting_user=request.user, password=form.cleaned_data["password"]
-            )
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
+            ),
+        )
+        if ok:
             response = HttpResponse(payload, content_type="application/zip")
             response["Content-Disposition"] = f'attachment; filename="{case.reference}-donnees.zip"'
             return response

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillage.cases.enums import ExploitationForm, Sex
-from maillage.referrals import enums
+from maillage.referrals import enums, selectors
 from maillage.referrals.services import AGE_BANDS
 from maillage.territories import reference as ref
 
@@ -21,9 +21,7 @@ class DateInput(forms.DateInput):
 
 
 def service_choices():
-    from maillage.directory.models import Service
-
-    return [("", "—"), *Service.objects.order_by("order", "code").values_list("code", "label")]
+    return [("", "—"), *selectors.service_choices()]
 
 
 class SearchForm(forms.Form):
@@ -35,7 +33,8 @@ class SearchForm(forms.Form):
         required=False,
         max_length=60,
         help_text=_(
-            "Codes séparés par des virgules, ex. 93, 75. Le département d'exploitation est toujours évité pour l'hébergement."
+            "Codes séparés par des virgules, ex. 93, 75. "
+            "Le département d'exploitation est toujours évité pour l'hébergement."
         ),
     )
     nom = forms.CharField(label=_("Rechercher une autre organisation par son nom"), required=False, max_length=80)
@@ -94,6 +93,13 @@ class ReferralForm(forms.Form):
         self.fields["service"].choices = service_choices()
         labels = dict(enums.SharedPart.choices)
         self.fields["shared_parts"].choices = [(p, labels[p]) for p in enums.SharedPart.values if p in visible_parts]
+
+    def add_error(self, field, error):
+        # The recipient is picked among the suggestions (a hidden field): what the
+        # service says about it shows at the top of the form, where it is read.
+        if field is not None and field in self.fields and self.fields[field].widget.is_hidden:
+            field = None
+        super().add_error(field, error)
 
 
 class DeclineForm(forms.Form):
@@ -169,7 +175,8 @@ class AcseRequestForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
-            "Uniquement ce à quoi la personne a consenti et ce dont le centre a besoin pour l'accueillir. Le centre y accède de la place trouvée jusqu'à la sortie ; il ne voit rien d'autre."
+            "Uniquement ce à quoi la personne a consenti et ce dont le centre a besoin pour l'accueillir. "
+            "Le centre y accède de la place trouvée jusqu'à la sortie ; il ne voit rien d'autre."
         ),
     )
 
@@ -238,13 +245,8 @@ class ExchangeForm(forms.Form):
     conditions = forms.CharField(label=_("Conditions posées (art. 34.3)"), required=False, max_length=500)
 
     def __init__(self, *args, visible_parts=(), **kwargs):
-        from maillage.organisations.enums import OrganisationType
-        from maillage.organisations.models import Organisation
-
         super().__init__(*args, **kwargs)
-        self.fields["counterpart"].queryset = Organisation.objects.filter(
-            type=OrganisationType.FOREIGN_COUNTERPART, is_active=True
-        ).order_by("name")
+        self.fields["counterpart"].queryset = selectors.foreign_counterparts()
         labels = dict(enums.SharedPart.choices)
         self.fields["shared_parts"].choices = [(p, labels[p]) for p in enums.SharedPart.values if p in visible_parts]
 

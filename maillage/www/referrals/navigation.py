@@ -2,28 +2,25 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from maillage.organisations.actor import actor_for_request
 from maillage.referrals import policies, selectors
+from maillage.www.common import acting_organisation
 from maillage.www.navigation import MenuEntry, register_menu, register_panel
 
 
-def _organisation(request):
-    membership = request.membership  # lazy object: test its truth
-    return membership.organisation if membership else None
-
-
 def _can_use(request) -> bool:
-    return policies.acting_membership(request.user, _organisation(request)) is not None
+    return policies.acting_membership(actor_for_request(request), acting_organisation(request)) is not None
 
 
 def _pending_panel(request):
     if not _can_use(request):
         return None
-    box = selectors.box_for(request.user, _organisation(request), box="recues")
+    box = selectors.box_for(actor_for_request(request), acting_organisation(request), box="recues")
     return {
         "title": _("Orientations en attente"),
         "template": "referrals/panel_pending.html",
         "counts": box.counts,
-        "referrals": list(box.referrals.filter(status="sent")[:5]),
+        "referrals": box.waiting(5),
     }
 
 
@@ -34,9 +31,7 @@ register_panel("referrals_pending", _pending_panel, order=25)
 
 
 def _is_coordinator(request) -> bool:
-    from maillage.organisations.policies import is_coordinator
-
-    return is_coordinator(request.user)
+    return actor_for_request(request).is_coordinator
 
 
 register_menu(

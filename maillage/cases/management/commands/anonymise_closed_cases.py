@@ -21,7 +21,8 @@ class Command(BaseCommand):
         report = anonymise_closed_cases(dry_run=options["dry_run"])
         verb = "à anonymiser" if options["dry_run"] else "anonymisés"
         message = (
-            f"Durée de conservation : {deadlines.RETENTION_AFTER_CLOSURE.days()} jours ({deadlines.RETENTION_AFTER_CLOSURE.source}). "
+            f"Durée de conservation : {deadlines.RETENTION_AFTER_CLOSURE.days()} jours "
+            f"({deadlines.RETENTION_AFTER_CLOSURE.source}). "
             f"{len(report.anonymised)} dossier(s) {verb} : {', '.join(report.anonymised) or '—'}. "
             f"{len(report.held)} en conservation légale : {', '.join(report.held) or '—'}."
         )

@@ -1,0 +1,357 @@
+"""The case itself: reference, creation, edition of facts and identity (also
+GDPR art. 16 rectification), the status workflow (workflow.TRANSITIONS) and
+what presuming a victim sets in motion (Warsaw art. 10.2, 12, 13)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.core.encryption import lookup_hash
+from maillage.core.sequences import next_in_year
+from maillage.core.transactions import step
+from maillage.organisations.actor import as_actor
+from maillage.territories import reference as ref
+
+from .. import hooks, policies, workflow
+from ..enums import (
+    AgeStatus,
+    AssistanceCode,
+    AuditAction,
+    CaseStatus,
+    ClosureReason,
+    ConsentStatus,
+    ControlMethod,
+    CrossBorder,
+    EventKind,
+    ExploitationForm,
+    FirstDetectedBy,
+    IdentifyingAuthority,
+    RelationToExploiter,
+    Sex,
+)
+from ..models import AssistanceMeasure, Case, CaseEvent, Person, ReferenceCounter, Task
+from .common import FACT_FIELDS, IDENTITY_FIELDS, audit_case, record_event, require
+
+
+def allocate_reference(*, year: int | None = None) -> str:
+    """Next `TEH-YYYY-NNNNNN`: the year's counter row is locked for update, so
+    two concurrent creations never get the same number (and the unique
+    constraint on Case.reference is the last line of defence)."""
+    year = year or timezone.localdate().year
+    return f"TEH-{year}-{next_in_year(ReferenceCounter, year, field='last'):06d}"
+
+
+def _parse_iso_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def validate_facts(facts: dict, identity: dict | None = None) -> None:
+    """Domain validation of a case's facts and identity, every error at once."""
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+
+    def err(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    def choice(field: str, enum) -> None:
+        if field in facts and facts[field] not in enum.values:
+            err(field, _("Valeur inconnue."))
+
+    for field, enum in (
+        ("age_status", AgeStatus),
+        ("sex", Sex),
+        ("cross_border", CrossBorder),
+        ("relation_to_exploiter", RelationToExploiter),
+        ("first_detected_by", FirstDetectedBy),
+    ):
+        choice(field, enum)
+    for code in facts.get("nationalities") or []:
+        if not ref.is_citizenship_code(code):
+            err("nationalities", _("Code de pays inconnu : %(code)s.") % {"code": code})
+    for code in facts.get("languages") or []:
+        if not ref.is_language_code(code):
+            err("languages", _("Code de langue inconnu : %(code)s.") % {"code": code})
+    for code in facts.get("exploitation_forms") or []:
+        if code not in ExploitationForm.values:
+            err("exploitation_forms", _("Forme d'exploitation inconnue : %(code)s.") % {"code": code})
+    for code in facts.get("control_methods") or []:
+        if code not in ControlMethod.values:
+            err("control_methods", _("Moyen de contrôle inconnu : %(code)s.") % {"code": code})
+    for prefix in ("recruitment", "exploitation"):
+        country = facts.get(f"{prefix}_country") or ""
+        dep = facts.get(f"{prefix}_departement") or ""
+        if country and not ref.is_country_code(country):
+            err(f"{prefix}_country", _("Code de pays inconnu : %(code)s.") % {"code": country})
+        if dep:
+            if country != "FR":
+                err(f"{prefix}_departement", _("Un département ne se renseigne que pour un lieu en France."))
+            elif not ref.is_departement_code(dep):
+                err(f"{prefix}_departement", _("Département inconnu : %(code)s.") % {"code": dep})
+    birth_year = facts.get("birth_year")
+    if birth_year is not None and not (1900 <= int(birth_year) <= today.year):
+        err("birth_year", _("L'année de naissance doit être comprise entre 1900 et l'année en cours."))
+    estimated_age = facts.get("estimated_age")
+    if estimated_age is not None and not (0 <= int(estimated_age) <= 120):
+        err("estimated_age", _("L'âge estimé doit être compris entre 0 et 120 ans."))
+    start, end = facts.get("exploitation_start"), facts.get("exploitation_end")
+    if start and start > today:
+        err("exploitation_start", _("La date de début ne peut pas être dans le futur."))
+    if start and end and end < start:
+        err("exploitation_end", _("La fin de l'exploitation ne peut pas précéder son début."))
+    if identity:
+        raw = identity.get("birth_date") or ""
+        if raw:
+            parsed = _parse_iso_date(raw)
+            if parsed is None:
+                err("birth_date", _("Date de naissance invalide (format attendu : AAAA-MM-JJ)."))
+            elif parsed > today:
+                err("birth_date", _("La date de naissance ne peut pas être dans le futur."))
+            elif birth_year is not None and int(birth_year) != parsed.year:
+                err("birth_year", _("L'année de naissance ne correspond pas à la date de naissance."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _normalise_facts(facts: dict, identity: dict | None) -> dict:
+    facts = dict(facts)
+    for key in ("nationalities", "languages", "exploitation_forms", "control_methods"):
+        if key in facts:
+            facts[key] = list(dict.fromkeys(facts[key] or []))
+    for prefix in ("recruitment", "exploitation"):
+        if facts.get(f"{prefix}_departement"):
+            facts[f"{prefix}_departement"] = ref.normalise_departement_code(facts[f"{prefix}_departement"])
+    if identity and identity.get("birth_date") and facts.get("birth_year") is None:
+        parsed = _parse_iso_date(identity["birth_date"])
+        if parsed:
+            facts["birth_year"] = parsed.year
+    return facts
+
+
+# ---------------------------------------------------------------------------
+# Duplicates, creation, edition
+# ---------------------------------------------------------------------------
+
+
+def duplicate_references(
+    *, organisation, identity: dict, birth_year: int | None, exclude: Case | None = None
+) -> list[str]:
+    """References of the organisation's cases whose identity keys match."""
+    last, first = identity.get("last_name") or "", identity.get("first_name") or ""
+    if not last:
+        return []
+    name_hash = lookup_hash(f"{last}\x1e{first}", purpose="case.person.name") if first else ""
+    qs = Person.objects.filter(case__organisation=organisation)
+    if exclude is not None:
+        qs = qs.exclude(case=exclude)
+    matches = set()
+    if name_hash:
+        matches |= set(qs.filter(name_hash=name_hash).values_list("case__reference", flat=True))
+    if birth_year:
+        nby = lookup_hash(f"{last}\x1e{first}\x1e{birth_year}", purpose="case.person.name_birth_year")
+        matches |= set(qs.filter(name_birth_year_hash=nby).values_list("case__reference", flat=True))
+    return sorted(matches)
+
+
+class DuplicateWarning(Exception):
+    """Raised before saving when identity keys match existing cases."""
+
+    def __init__(self, references: list[str]):
+        self.references = references
+        super().__init__(", ".join(references))
+
+
+@transaction.atomic(durable=True)
+def create_case(*, organisation, acting_user, facts: dict, identity: dict, confirm_duplicate: bool = False) -> Case:
+    require(policies.can_create_in(as_actor(acting_user), organisation))
+    validate_facts(facts, identity)
+    facts = _normalise_facts(facts, identity)
+    if not confirm_duplicate:
+        duplicates = duplicate_references(
+            organisation=organisation, identity=identity, birth_year=facts.get("birth_year")
+        )
+        if duplicates:
+            raise DuplicateWarning(duplicates)
+    case = Case(
+        organisation=organisation,
+        created_by=acting_user,
+        reference=allocate_reference(),
+        **{k: v for k, v in facts.items() if k in FACT_FIELDS},
+    )
+    case.save()
+    Person.objects.create(
+        case=case, lookup_birth_year=case.birth_year, **{k: identity.get(k) or "" for k in IDENTITY_FIELDS}
+    )
+    record_event(case, acting_user, EventKind.CREATED, _("Dossier créé"))
+    audit_case(AuditAction.CREATED, acting_user, case, details={"duplicate_confirmed": bool(confirm_duplicate)})
+    if case.treated_as_minor:
+        hooks.case_became_minor(case=case, acting_user=acting_user)
+    return case
+
+
+@transaction.atomic(durable=True)
+def update_case(*, case: Case, acting_user, facts: dict, identity: dict | None = None) -> Case:
+    """Edit facts and, when given, identity (also the GDPR rectification path)."""
+    require(policies.can_edit(as_actor(acting_user), case))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    was_minor = case.treated_as_minor
+    validate_facts(facts, identity)
+    facts = _normalise_facts(facts, identity)
+    changed = [k for k in FACT_FIELDS if k in facts and getattr(case, k) != facts[k]]
+    for key in changed:
+        setattr(case, key, facts[key])
+    case.updated_at = timezone.now()
+    case.save()
+    identity_changed: list[str] = []
+    if identity is not None:
+        person, _created = Person.objects.get_or_create(case=case)
+        for key in IDENTITY_FIELDS:
+            if key in identity and (identity[key] or "") != (getattr(person, key) or ""):
+                setattr(person, key, identity[key] or "")
+                identity_changed.append(key)
+        person.lookup_birth_year = case.birth_year
+        person.save()
+    if changed or identity_changed:
+        record_event(case, acting_user, EventKind.EDITED, _("Dossier modifié"))
+        # Field *names* only, never values (audit details carry no identity).
+        audit_case(
+            AuditAction.UPDATED,
+            acting_user,
+            case,
+            details={"facts": changed, "identity_fields_changed": len(identity_changed)},
+        )
+    if case.treated_as_minor and not was_minor:
+        hooks.case_became_minor(case=case, acting_user=acting_user)
+    return case
+
+
+# ---------------------------------------------------------------------------
+# Status workflow (workflow.TRANSITIONS)
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def change_status(
+    *,
+    case: Case,
+    target: str,
+    acting_user,
+    authority: str = "",
+    on: date | None = None,
+    reference: str = "",
+    reason: str = "",
+) -> Case:
+    require(policies.can_edit(as_actor(acting_user), case))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if target == "reopen":
+        target = case.status_before_closure or CaseStatus.REPORTED
+    if not workflow.can_transition(case.status, target):
+        raise ValidationError(
+            {
+                "status": _("Ce changement de statut n'est pas possible depuis « %(status)s ».")
+                % {"status": case.get_status_display()}
+            }
+        )
+    now = timezone.now()
+    previous = case.status
+    if target == CaseStatus.PRESUMED and previous != CaseStatus.CLOSED:
+        # Warsaw art. 10.2: reasonable grounds, recorded with who and when.
+        case.presumed_at, case.presumed_by = now, acting_user
+    elif target == CaseStatus.IDENTIFIED and previous != CaseStatus.CLOSED:
+        errors = {}
+        if authority not in IdentifyingAuthority.values:
+            errors["authority"] = _("Indiquez l'autorité qui a identifié la personne.")
+        if on is None:
+            errors["on"] = _("Indiquez la date de l'identification.")
+        elif on > timezone.localdate():
+            errors["on"] = _("La date ne peut pas être dans le futur.")
+        if errors:
+            raise ValidationError(errors)
+        case.identifying_authority, case.identified_on, case.identification_reference = authority, on, reference
+    elif target == CaseStatus.NOT_RETAINED and previous != CaseStatus.CLOSED:
+        case.not_retained_at = now
+    elif target == CaseStatus.CLOSED:
+        if reason not in ClosureReason.values:
+            raise ValidationError({"reason": _("Choisissez un motif de clôture dans la liste.")})
+        # Checks of later domains (the minors' chain, rules.md §3.5: no closure
+        # while a mandatory step is open) raise their own ValidationError.
+        hooks.check_closure(case=case)
+        case.closed_at, case.closure_reason, case.status_before_closure = now, reason, previous
+    if previous == CaseStatus.CLOSED:
+        case.closed_at, case.closure_reason = None, ""
+    case.status = target
+    case.updated_at = now
+    case.save()
+    label = dict(CaseStatus.choices)[target]
+    record_event(case, acting_user, EventKind.STATUS, _("Statut : %(status)s") % {"status": label})
+    if target == CaseStatus.PRESUMED and previous == CaseStatus.REPORTED:
+        _apply_reasonable_grounds(case, acting_user)
+    audit_case(
+        AuditAction.STATUS_CHANGED, acting_user, case, details={"from": previous, "to": target, "reason": reason}
+    )
+    return case
+
+
+# R-REASONABLE-GROUNDS (Warsaw art. 10.2, 12.1-2, 13): what presuming a victim sets in motion.
+REASONABLE_GROUNDS_ASSISTANCE = (
+    AssistanceCode.HOUSING,
+    AssistanceCode.PSY,
+    AssistanceCode.MATERIAL,
+    AssistanceCode.MED_EMERG,
+    AssistanceCode.INTERP,
+    AssistanceCode.INFO_RIGHTS,
+    AssistanceCode.LEGAL_PROC,
+)
+
+
+def _apply_reasonable_grounds(case: Case, acting_user) -> None:
+    # Art. 10.2: no removal from the territory until identification is complete.
+    record_event(
+        case,
+        acting_user,
+        EventKind.STATUS,
+        _(
+            "Alerte non-éloignement : aucune mesure d'éloignement tant que "
+            "l'identification n'est pas terminée (art. 10.2)"
+        ),
+    )
+    # Art. 12.1-2: the assistance package is offered (consent recorded per measure, art. 12.7).
+    codes = list(REASONABLE_GROUNDS_ASSISTANCE) + ([AssistanceCode.EDU_CHILD] if case.treated_as_minor else [])
+    existing = set(AssistanceMeasure.objects.filter(case=case).values_list("code", flat=True))
+    AssistanceMeasure.objects.bulk_create(
+        [
+            AssistanceMeasure(case=case, code=code, status=ConsentStatus.OFFERED, updated_by=acting_user)
+            for code in codes
+            if code not in existing
+        ]
+    )
+    record_event(case, acting_user, EventKind.ASSISTANCE, _("Mesures d'assistance de l'article 12 proposées"))
+    # Art. 13 / CESEDA L425-1: a foreign national is offered the reflection period.
+    if any(code != "FR" for code in case.nationalities) or not case.nationalities:
+        Task.objects.create(
+            case=case,
+            title=str(_("Proposer le délai de réflexion (art. 13, CESEDA L425-1)")),
+            due_on=timezone.localdate() + timedelta(days=2),
+            assignee=acting_user,
+            created_by=acting_user,
+        )
+
+
+# ---------------------------------------------------------------------------
+# Steps other domains call inside their own transaction
+# ---------------------------------------------------------------------------
+
+
+@step
+def add_case_event(*, case: Case, actor, summary: str, kind: str = EventKind.EDITED) -> CaseEvent:
+    """A line on the case timeline written for another domain (a referral sent,
+    accepted, declined…): the case file writes its own table. `actor` may be
+    None when naming the person would reveal who acted (an Ac.Sé host)."""
+    return record_event(case, actor, kind, summary)

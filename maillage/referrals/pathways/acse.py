@@ -1,0 +1,398 @@
+"""Ac.Sé national safe accommodation (rules.md §3.4, R-ACSE; decision 0007).
+
+Adults only, consent mandatory, away from the places of danger. The host and
+its location are known to the Ac.Sé coordination and the host only; the host
+reads the shared parts of the case through a grant of the case file, opened
+when the place is found and ended at the exit, a refusal, a cancellation or a
+change of host — in the transaction of that step. Everything involving the
+host is journaled twice (`journal.audit_without_host`), so that the referring
+organisation never learns who or where it is.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from maillage.cases import policies as case_policies
+from maillage.cases import services as case_services
+from maillage.cases.enums import AccessReason
+from maillage.cases.models import Case
+from maillage.core.models import AuditKind
+from maillage.organisations.actor import as_actor
+from maillage.organisations.enums import OrganisationType
+from maillage.organisations.models import Organisation
+from maillage.territories import reference as ref
+
+from .. import policies, workflow
+from ..enums import AcseStatus, AuditAction, ConsentMethod
+from ..journal import audit_without_host, case_workers_of, notify_users
+from ..models import AcsePlacement
+from .common import audit_pathway, require_owner
+
+A = AcseStatus
+
+ACSE_MINOR_REFUSAL = _lazy(
+    "L'Ac.Sé accueille uniquement des personnes majeures. Pour une personne traitée comme mineure, "
+    "saisissez la protection de l'enfance (CRIP/ASE) et le parquet : le placement se fait loin du lieu d'exploitation."
+)
+
+
+def acse_coordination() -> Organisation | None:
+    return Organisation.objects.filter(type=OrganisationType.ACSE_COORDINATION, is_active=True).order_by("pk").first()
+
+
+@transaction.atomic(durable=True)
+def request_acse(
+    *,
+    case: Case,
+    organisation,
+    acting_user,
+    consent_on: date | None,
+    consent_method: str,
+    danger_departements=(),
+    coordination: Organisation | None = None,
+    shared_parts=(),
+) -> AcsePlacement:
+    """`shared_parts`: what the person consented, with the request, to pass on
+    to the host once a place is found (among `workflow.ACSE_HOST_PARTS` and the
+    parts the requester sees). Nothing by default."""
+    actor = as_actor(acting_user)
+    require_owner(actor, organisation, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    errors: dict[str, str] = {}
+    if case.treated_as_minor:
+        # R-ACSE / R-AGE: minors go to child protection, not Ac.Sé.
+        raise ValidationError({"__all__": str(ACSE_MINOR_REFUSAL)})
+    if consent_on is None:
+        errors["consent_on"] = _(
+            "L'Ac.Sé repose sur l'adhésion de la personne : indiquez la date de son consentement."
+        )
+    elif consent_on > timezone.localdate():
+        errors["consent_on"] = _("La date du consentement ne peut pas être dans le futur.")
+    if consent_method not in ConsentMethod.values:
+        errors["consent_method"] = _("Indiquez comment le consentement a été recueilli.")
+    deps = [d for d in danger_departements if d]
+    if any(not ref.is_departement_code(d) for d in deps):
+        errors["danger_departements"] = _("Département inconnu.")
+    coordination = coordination or acse_coordination()
+    if coordination is None or coordination.type != OrganisationType.ACSE_COORDINATION:
+        errors["__all__"] = _("Aucune coordination Ac.Sé n'est enregistrée dans le réseau.")
+    if AcsePlacement.objects.filter(case=case).exclude(status__in=workflow.ACSE_CLOSED_STATUSES).exists():
+        errors["__all__"] = _("Une demande Ac.Sé est déjà en cours pour ce dossier.")
+    parts = list(dict.fromkeys(shared_parts or []))
+    visible = case_policies.parts_for(actor, case)
+    if any(p not in workflow.ACSE_HOST_PARTS or p not in visible for p in parts):
+        # Warsaw art. 11: a shelter receives what it needs to welcome the person, nothing more.
+        errors["shared_parts"] = _(
+            "Le centre d'accueil ne peut recevoir que l'identité, les besoins et faits, "
+            "la situation juridique et les notes partageables."
+        )
+    if errors:
+        raise ValidationError(errors)
+    placement = AcsePlacement.objects.create(
+        case=case,
+        referring_organisation=organisation,
+        requested_by=acting_user,
+        coordination=coordination,
+        consent_on=consent_on,
+        consent_method=consent_method,
+        danger_departements=sorted(
+            set(deps + ([case.exploitation_departement] if case.exploitation_departement else []))
+        ),
+        shared_parts=parts,
+    )
+    audit_pathway(
+        AuditAction.ACSE_REQUESTED,
+        acting_user,
+        placement,
+        case=case,
+        organisation=organisation,
+        details={"parts": parts},
+    )
+    notify_users(
+        case_workers_of(coordination),
+        title=_("Nouvelle demande Ac.Sé (dossier %(ref)s)") % {"ref": case.reference},
+        link=f"/orientations/acse/{placement.pk}/",
+        key=f"acse-{placement.pk}-requested",
+        organisation=coordination,
+        reference=case.reference,
+    )
+    return placement
+
+
+def _validate_host(placement: AcsePlacement, host: Organisation | None) -> None:
+    if (
+        host is None
+        or not host.is_active
+        or host.pk in (placement.referring_organisation_id, placement.coordination_id)
+    ):
+        raise ValidationError({"host": _("Choisissez le centre partenaire qui accueille la personne.")})
+    from maillage.directory.models import Profile
+
+    host_dep = (
+        Profile.objects.filter(organisation=host).values_list("departement", flat=True).first() or host.departement
+    )
+    if host_dep and host_dep in placement.danger_departements:
+        # R-ACSE: the place must be away from the exploitation area / danger.
+        raise ValidationError(
+            {
+                "host": _(
+                    "Ce centre est situé dans un département où la personne est en danger : "
+                    "choisissez une place éloignée."
+                )
+            }
+        )
+
+
+def _names_host(text: str, host: Organisation) -> bool:
+    """Whether free text the referring organisation will read names the host:
+    its name, acronym or commune, whatever the accents, case or plurals."""
+    from maillage.directory import search
+    from maillage.directory.models import Profile
+
+    commune = Profile.objects.filter(organisation=host).values_list("commune", flat=True).first() or ""
+    return any(search.contains_phrase(text, label) for label in (host.name, host.acronym, commune) if label)
+
+
+# --- the host's access to the case (a grant of the case file) ------------------------------
+
+
+def _open_host_access(placement: AcsePlacement, *, actor, organisation) -> None:
+    case_services.grant_access(
+        case=placement.case,
+        organisation=placement.host,
+        parts=placement.shared_parts,
+        reason=AccessReason.ACSE_HOST,
+        source=case_services.source_of(placement),
+        granted_by=actor,
+    )
+    audit_without_host(
+        AuditAction.ACSE_HOST_ACCESS_GRANTED,
+        actor=actor,
+        target=placement,
+        placement=placement,
+        host=placement.host,
+        acting_organisation=organisation,
+        actor_is_host=False,
+        details={"parts": list(placement.shared_parts)},
+    )
+    stamp = int(placement.updated_at.timestamp())
+    # Reference and link only: never the person, never the referring organisation's notes.
+    notify_users(
+        case_workers_of(placement.host),
+        title=_("Accueil Ac.Sé : le dossier %(ref)s est partagé avec votre organisation")
+        % {"ref": placement.case.reference},
+        link=f"/orientations/acse/{placement.pk}/",
+        key=f"acse-{placement.pk}-host-{placement.host_id}-granted-{stamp}",
+        organisation=placement.host,
+        reference=placement.case.reference,
+    )
+
+
+def _close_host_access(
+    placement: AcsePlacement, host: Organisation, *, actor, organisation, reason: str, actor_is_host: bool = False
+) -> None:
+    case_services.end_access(source=case_services.source_of(placement), organisation=host)
+    audit_without_host(
+        AuditAction.ACSE_HOST_ACCESS_ENDED,
+        actor=actor,
+        target=placement,
+        placement=placement,
+        host=host,
+        acting_organisation=organisation,
+        actor_is_host=actor_is_host,
+        details={"reason": reason},
+    )
+    stamp = int(placement.updated_at.timestamp())
+    notify_users(
+        case_workers_of(host),
+        title=_("Accueil Ac.Sé terminé : votre accès au dossier %(ref)s est fermé")
+        % {"ref": placement.case.reference},
+        link="/orientations/acse/",
+        key=f"acse-{placement.pk}-host-{host.pk}-ended-{stamp}",
+        organisation=host,
+        reference=placement.case.reference,
+    )
+
+
+# --- steps of the placement ------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def advance_acse(
+    *,
+    placement: AcsePlacement,
+    organisation,
+    acting_user,
+    target: str,
+    host: Organisation | None = None,
+    assessment: str = "",
+    reason: str = "",
+    on: date | None = None,
+) -> AcsePlacement:
+    placement = AcsePlacement.objects.select_for_update().select_related("case").get(pk=placement.pk)
+    role = policies.acse_role(as_actor(acting_user), organisation, placement)
+    if role is None:
+        raise PermissionDenied
+    allowed = workflow.acse_firers(placement.status, target)
+    if allowed is None:
+        raise ValidationError(
+            {"status": _("Étape impossible depuis « %(s)s ».") % {"s": placement.get_status_display()}}
+        )
+    if role not in allowed:
+        raise PermissionDenied
+    had_access = placement.status in workflow.ACSE_HOST_ACCESS_STATUSES
+    previous_host = placement.host
+    now = timezone.now()
+    fields = {"status": target, "updated_at": now}
+    if target == A.PLACE_SEARCH and assessment.strip():
+        fields["danger_assessment"] = assessment.strip()
+    if target == A.PLACE_FOUND:
+        _validate_host(placement, host)
+        fields["host"] = host
+    if target == A.HOSTED:
+        fields["arrived_on"] = on or timezone.localdate()
+    if target == A.EXITED:
+        fields["exited_on"] = on or timezone.localdate()
+    if target in (A.REFUSED, A.CANCELLED):
+        if not (reason or "").strip():
+            raise ValidationError({"reason": _("Indiquez le motif.")})
+        if placement.host is not None and _names_host(reason, placement.host):
+            # R-ACSE: the referring organisation reads this reason.
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "L'organisation qui a demandé l'hébergement lit ce motif : "
+                        "n'y nommez pas le centre d'accueil, ni son sigle, ni sa commune."
+                    )
+                }
+            )
+        fields["closing_reason"] = reason.strip()[:300]
+    for key, value in fields.items():
+        setattr(placement, key, value)
+    placement.save()
+    # The journal names the step only: never the host (its location is confidential),
+    # nor, when the host's staff acted, who acted (journal.audit_without_host).
+    is_host = role == "host"
+    if is_host:
+        audit_without_host(
+            AuditAction.ACSE_STATUS_CHANGED,
+            actor=acting_user,
+            target=placement,
+            placement=placement,
+            host=placement.host,
+            acting_organisation=organisation,
+            actor_is_host=True,
+            details={"to": target},
+        )
+    else:
+        audit_pathway(
+            AuditAction.ACSE_STATUS_CHANGED,
+            acting_user,
+            placement,
+            case=placement.case,
+            organisation=organisation,
+            details={"to": target},
+        )
+    has_access = target in workflow.ACSE_HOST_ACCESS_STATUSES
+    if has_access and not had_access:
+        _open_host_access(placement, actor=acting_user, organisation=organisation)
+    elif had_access and not has_access:
+        _close_host_access(
+            placement,
+            previous_host,
+            actor=acting_user,
+            organisation=organisation,
+            reason=target,
+            actor_is_host=is_host,
+        )
+    return placement
+
+
+@transaction.atomic(durable=True)
+def change_acse_host(
+    *, placement: AcsePlacement, organisation, acting_user, host: Organisation | None
+) -> AcsePlacement:
+    """The coordination moves the person to another centre (place lost, safety):
+    the former host loses the access at once, the new one gets the same shared
+    parts; the placement returns to « place trouvée » (a new transfer follows)."""
+    placement = (
+        AcsePlacement.objects.select_for_update(of=("self",)).select_related("case", "host").get(pk=placement.pk)
+    )
+    if policies.acse_role(as_actor(acting_user), organisation, placement) != "coordination":
+        raise PermissionDenied
+    if placement.status not in workflow.ACSE_HOST_ACCESS_STATUSES:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Le centre d'accueil ne peut être changé qu'entre la place trouvée et la sortie du dispositif."
+                )
+            }
+        )
+    if host is not None and host.pk == placement.host_id:
+        raise ValidationError({"host": _("Choisissez un autre centre partenaire que le centre actuel.")})
+    _validate_host(placement, host)
+    previous_host = placement.host
+    placement.host, placement.status, placement.arrived_on, placement.updated_at = (
+        host,
+        A.PLACE_FOUND,
+        None,
+        timezone.now(),
+    )
+    placement.save()
+    audit_pathway(
+        AuditAction.ACSE_STATUS_CHANGED,
+        acting_user,
+        placement,
+        case=placement.case,
+        organisation=organisation,
+        details={"to": A.PLACE_FOUND, "host_changed": True},
+    )
+    _close_host_access(placement, previous_host, actor=acting_user, organisation=organisation, reason="host_changed")
+    _open_host_access(placement, actor=acting_user, organisation=organisation)
+    return placement
+
+
+# --- hook: the host's reads ------------------------------------------------------------------
+
+
+def journal_host_read(*, actor, case: Case, grants, action: str, details: dict | None = None) -> bool:
+    """Registered on `cases.hooks.register_partner_read_journal`: a read of
+    identifying data through an Ac.Sé host's grant is journaled like any other
+    but without naming the host to the owner (`audit_without_host`). Returns
+    False when the reader holds no such grant (an ordinary read)."""
+    prefix = f"{AcsePlacement._meta.label_lower}:"
+    placement_ids = [
+        int(grant.source.removeprefix(prefix))
+        for grant in grants
+        if grant.reason == AccessReason.ACSE_HOST and grant.source.startswith(prefix)
+    ]
+    if not placement_ids:
+        return False
+    placement = (
+        AcsePlacement.objects.filter(pk__in=placement_ids, case=case)
+        .select_related("host")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if placement is None or placement.host is None:
+        return False
+    placement.case = case  # the case as the reader opened it (its owner already loaded)
+    audit_without_host(
+        action,
+        actor=actor.user,
+        target=case,
+        placement=placement,
+        host=placement.host,
+        acting_organisation=placement.host,
+        actor_is_host=True,
+        kind=AuditKind.READ,
+        details={**(details or {}), "as": "acse_host"},
+    )
+    return True
