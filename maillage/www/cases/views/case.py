@@ -1,0 +1,162 @@
+"""The case list, creation, the case page, edition and status."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from maillage.cases import enums, selectors, services
+from maillage.cases.enums import AuditAction
+from maillage.organisations.actor import actor_for_request
+from maillage.territories import reference as ref
+from maillage.www.common import deny_as_404, run_service
+
+from .. import forms
+from .common import access_or_404, case_context, case_or_404, require_case_worker, target_choices
+
+
+def case_list(request):
+    organisation = require_case_worker(request)
+    status = request.GET.get("statut", "")
+    form_code = request.GET.get("forme", "")
+    minors = request.GET.get("mineurs") == "1"
+    qs = selectors.case_list(
+        actor_for_request(request),
+        organisation,
+        status=status,
+        minors_only=minors,
+        form=form_code if form_code in enums.ExploitationForm.values else "",
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "page_title": _("Dossiers"),
+            "page": page,
+            "organisation": organisation,
+            "statuses": enums.CaseStatus.choices,
+            "forms_choices": enums.ExploitationForm.choices,
+            "status": status,
+            "forme": form_code,
+            "mineurs": minors,
+            "form_labels": dict(enums.ExploitationForm.choices),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_create(request):
+    organisation = require_case_worker(request)
+    form = forms.CaseCreateForm(request.POST or None)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        facts, identity = form.split()
+        try:
+            ok, case = run_service(
+                form,
+                lambda: services.create_case(
+                    organisation=organisation,
+                    acting_user=request.user,
+                    facts=facts,
+                    identity=identity,
+                    confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+                ),
+            )
+        except services.DuplicateWarning as warning:
+            # Confirmation step: the same form, with the warning and a hidden flag.
+            duplicates = warning.references
+            data = request.POST.copy()
+            data["confirm_duplicate"] = "on"
+            form = forms.CaseCreateForm(data)
+            form.is_valid()
+        else:
+            if ok:
+                messages.success(request, _("Dossier %(ref)s créé.") % {"ref": case.reference})
+                return redirect("cases:detail", pk=case.pk)
+    return render(
+        request, "cases/form.html", {"page_title": _("Nouveau dossier"), "form": form, "duplicates": duplicates}
+    )
+
+
+def case_detail(request, pk):
+    access = access_or_404(request, pk, part=None)
+    case = access.case
+    # Writes the access log (the host of an Ac.Sé placement is journaled without its name to the owner).
+    person = selectors.identity_for_display(actor_for_request(request), case, access=access)
+    context = case_context(
+        request,
+        case,
+        person=person,
+        parts=access.parts,
+        is_owner=access.is_owner,
+        nationalities=[ref.citizenship_name(c) for c in case.nationalities if ref.is_citizenship_code(c)],
+        languages=[ref.language_name(c) for c in case.languages if ref.is_language_code(c)],
+        control_labels=[dict(enums.ControlMethod.choices).get(c, c) for c in case.control_methods],
+        status_form=forms.StatusForm(),
+        targets=target_choices(case),
+        **selectors.case_page(access),
+    )
+    return render(request, "cases/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request, pk):
+    """Edit facts and identity (also GDPR art. 16 rectification)."""
+    access = access_or_404(request, pk)
+    case = access.case
+    if request.method == "POST":
+        form = forms.CaseForm(request.POST)
+        if form.is_valid():
+            facts, identity = form.split()
+            ok, _case = run_service(
+                form,
+                lambda: services.update_case(
+                    case=case,
+                    acting_user=request.user,
+                    facts=facts,
+                    identity=identity if access.can_see_identity else None,
+                ),
+            )
+            if ok:
+                messages.success(request, _("Dossier modifié."))
+                return redirect("cases:detail", pk=case.pk)
+    else:
+        person = selectors.identity_for_display(
+            actor_for_request(request), case, purpose=AuditAction.IDENTITY_VIEWED_FOR_EDIT, access=access
+        )
+        initial = {k: getattr(case, k) for k in services.FACT_FIELDS}
+        if person is not None:
+            initial.update({k: getattr(person, k) for k in services.IDENTITY_FIELDS})
+        form = forms.CaseForm(initial=initial)
+    return render(request, "cases/form.html", case_context(request, case, form=form, editing=True))
+
+
+@require_POST
+@deny_as_404
+def case_status(request, pk):
+    case = case_or_404(request, pk)
+    form = forms.StatusForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_status(
+                case=case,
+                target=data["target"],
+                acting_user=request.user,
+                authority=data["authority"],
+                on=data["on"],
+                reference=data["reference"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Statut mis à jour."))
+    else:
+        messages.error(request, _("Statut invalide."))
+    return redirect("cases:detail", pk=case.pk)

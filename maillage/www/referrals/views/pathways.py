@@ -1,0 +1,72 @@
+"""The pathways page of a case: minors' chain, return plans, exchanges (one form per action)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from maillage.cases import policies as case_policies
+from maillage.organisations.actor import actor_for_request
+from maillage.referrals import selectors
+from maillage.referrals.enums import MinorStepKind
+from maillage.www.common import deny_as_404
+
+from .. import forms
+from .common import message_error, owned_case_or_404, require_worker
+from .exchanges import answer_exchange, record_exchange
+from .minors import complete_step, renew_reception, start_chain, waive_step
+from .returns import approve_return_plan, create_return_plan
+
+# The pathways page posts an `action`; each runs one service (French errors as a message).
+PATHWAY_ACTIONS = {
+    "demarrer": start_chain,
+    "terminer": complete_step,
+    "lever": waive_step,
+    "prolonger": renew_reception,
+    "retour": create_return_plan,
+    "valider-retour": approve_return_plan,
+    "echange": record_exchange,
+    "reponse-echange": answer_exchange,
+}
+
+
+@require_http_methods(["GET", "POST"])
+@deny_as_404
+def minors(request, case_pk):
+    """The pathways page of a case: minors' chain, return plans, exchanges."""
+    organisation = require_worker(request)
+    actor = actor_for_request(request)
+    case = owned_case_or_404(request, organisation, case_pk)
+    if request.method == "POST":
+        handler = PATHWAY_ACTIONS.get(request.POST.get("action", ""))
+        if handler is None:
+            raise Http404
+        try:
+            handler(request, organisation, case)
+        except ValidationError as exc:
+            message_error(request, exc)
+        else:
+            messages.success(request, _("Enregistré."))
+        return redirect("referrals:minors", case_pk=case.pk)
+    steps = list(selectors.minor_steps_for(actor, organisation, case))
+    return render(
+        request,
+        "referrals/minors.html",
+        {
+            "page_title": _("Parcours de protection du dossier %(ref)s") % {"ref": case.reference},
+            "case": case,
+            "steps": steps,
+            "has_emergency_reception": any(s.kind == MinorStepKind.EMERGENCY_RECEPTION for s in steps),
+            "start_form": forms.StartChainForm(),
+            "step_form": forms.StepForm(),
+            "return_form": forms.ReturnPlanForm(),
+            "exchange_form": forms.ExchangeForm(visible_parts=case_policies.parts_for(actor, case)),
+            "plans": selectors.return_plans_for(actor, organisation, case),
+            "exchanges": selectors.exchanges_for(actor, organisation, case),
+            "answer_form": forms.ExchangeAnswerForm(),
+        },
+    )
