@@ -44,6 +44,14 @@ class Variable:
             return frozenset(self.leaves)
         return self.codes[code]
 
+    def canonical(self, code: str) -> str:
+        """Two codes for the same leaves (Eurostat's « sexual » and GRETA's) are one cell."""
+        leaves = self.leafset(code)
+        for other, members in self.codes.items():
+            if members == leaves:
+                return other
+        return code
+
     def is_total(self, code: str) -> bool:
         # A single-valued code covering every leaf counts everyone: it is the margin.
         return code == TOTAL or (not self.multi and self.codes.get(code) == frozenset(self.leaves))
@@ -87,10 +95,11 @@ def cell_key(table: Table, coords: tuple[str, ...], variables: Mapping[str, Vari
     pairs = {}
     for name, code in table.population.items():
         if not variables[name].is_total(code):
-            pairs[name] = code
+            pairs[name] = variables[name].canonical(code)
     for name, code in zip(table.variables, coords, strict=True):
         if variables[name].is_total(code):
             continue
+        code = variables[name].canonical(code)
         if name in pairs and pairs[name] != code:
             raise ValueError(f"{table.key}: {name} is fixed to {pairs[name]} and also {code}")
         pairs[name] = code
@@ -165,9 +174,10 @@ class Release:
             for code, parent in present.items():
                 parent_leaves = var.leafset(code)
                 for partition in self.partitions.get(name, ()):
+                    canonical = {TOTAL if var.is_total(d) else var.canonical(d) for d in partition}
                     parts = [
                         d
-                        for d in partition
+                        for d in canonical
                         if d != code and d in present and var.leafset(d) <= parent_leaves and var.leafset(d)
                     ]
                     if not parts:
