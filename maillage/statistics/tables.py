@@ -156,6 +156,12 @@ def _form_groups(form_codes: Sequence[str]) -> dict[str, set[str]]:
     return groups
 
 
+def others_code(listed: Sequence[str]) -> str:
+    """The code of « every other citizenship » of a top-N table (named after
+    the list, so two releases listing other countries never share it)."""
+    return "others:" + ",".join(listed)
+
+
 def release_variables(frame: Frame, *, tops: Mapping[str, Sequence[str]] | None = None) -> dict[str, Variable]:
     """The classifications of a release. `tops` names the citizenships listed
     by each top-N table (their complement is a code of its own)."""
@@ -164,8 +170,8 @@ def release_variables(frame: Frame, *, tops: Mapping[str, Sequence[str]] | None 
     for code in cit:
         groups[cls.citizenship_group(code, on=frame.on)].add(code)
     cit_groups = {f"group:{g}": members for g, members in groups.items() if members}
-    for key, listed in (tops or {}).items():
-        cit_groups[f"others:{key}"] = set(cit) - set(listed)
+    for listed in (tops or {}).values():
+        cit_groups[others_code(listed)] = set(cit) - set(listed)
     regions = {}
     for dep in departement_codes():
         regions.setdefault(f"region:{territories.departement(dep).region_code}", set()).add(dep)
@@ -360,7 +366,7 @@ def specs(frame: Frame, tops: Mapping[str, Sequence[str]]) -> list[Spec]:
             "miprof.top_citizenships",
             "miprof",
             _("Principales nationalités des personnes suivies"),
-            (("citizenship", (*tops["miprof.top_citizenships"], "others:miprof.top_citizenships")),),
+            (("citizenship", (*tops["miprof.top_citizenships"], others_code(tops["miprof.top_citizenships"]))),),
             {},
         ),
         Spec(
@@ -416,7 +422,7 @@ def specs(frame: Frame, tops: Mapping[str, Sequence[str]]) -> list[Spec]:
             "eurostat.top_citizenships",
             "eurostat",
             _("Principales nationalités des victimes enregistrées (Eurostat)"),
-            (("citizenship", (*tops["eurostat.top_citizenships"], "others:eurostat.top_citizenships")),),
+            (("citizenship", (*tops["eurostat.top_citizenships"], others_code(tops["eurostat.top_citizenships"]))),),
             REGISTERED,
         ),
         Spec(

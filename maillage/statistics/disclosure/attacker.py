@@ -78,8 +78,15 @@ def attack(
     *,
     previous=None,
     change: int = 0,
+    needed: Mapping[tuple[str, tuple[str, ...]], tuple[float, float]] | None = None,
+    only: set | None = None,
 ) -> dict[tuple[str, tuple[str, ...]], tuple[float, float]]:
-    """{(table key, coordinates): (lowest, highest)} for every suppressed cell."""
+    """{(table key, coordinates): (lowest, highest)} for every suppressed cell.
+
+    With `needed` ({cell: (low, high)}, to check a protection), a bound that a
+    feasible point of an earlier LP already reaches is not optimised: the
+    value returned is that point's (the attacker cannot do better than the
+    true bound, and the check only asks whether `needed` is reached)."""
     release, known = _release_of(protected, variables)
     n = len(release)
     rows = [_row(rel, 0) for rel in release.relations()]
@@ -100,13 +107,28 @@ def attack(
     lp.add_rows(h, rows)
     bounds = {}
     cache: dict[int, tuple[float, float]] = {}
+    targets: dict[int, tuple[float, float]] = {}
+    for (key, coords), target in (needed or {}).items():
+        targets[release.where[(key, coords)]] = target
+    seen_low: dict[int, float] = {}
+    seen_high: dict[int, float] = {}
+
+    def saw(x):
+        for i, (lo, hi) in targets.items():
+            if x[i] <= lo + 1e-9:
+                seen_low[i] = min(seen_low.get(i, np.inf), x[i])
+            if x[i] >= hi - 1e-9:
+                seen_high[i] = max(seen_high.get(i, -np.inf), x[i])
+
     for t in protected.tables:
         for coords, cell in t.cells.items():
-            if cell.value is not None:
+            if cell.value is not None or (only is not None and (t.key, coords) not in only):
                 continue
             i = release.where[(t.key, coords)]
             if i not in cache:
-                cache[i] = (_optimum(h, i, 1.0), -_optimum(h, i, -1.0))
+                low = seen_low[i] if i in seen_low else _optimum(h, i, 1.0, saw if targets else None)
+                high = seen_high[i] if i in seen_high else -_optimum(h, i, -1.0, saw if targets else None)
+                cache[i] = (low, high)
             bounds[(t.key, coords)] = cache[i]
     return bounds
 
@@ -116,11 +138,13 @@ def _row(rel, offset):
     return (terms, 0.0 if rel.equality else -lp.INF, 0.0)
 
 
-def _optimum(h, col: int, sense: float) -> float:
+def _optimum(h, col: int, sense: float, saw=None) -> float:
     h.changeColCost(col, sense)
     h.run()
     status = h.getModelStatus()
     value = h.getInfo().objective_function_value
+    if saw is not None and status == lp.highspy.HighsModelStatus.kOptimal:
+        saw(np.asarray(h.getSolution().col_value))
     h.changeColCost(col, 0.0)
     if status in (lp.highspy.HighsModelStatus.kUnbounded, lp.highspy.HighsModelStatus.kUnboundedOrInfeasible):
         return -np.inf

@@ -10,10 +10,16 @@ import numpy as np
 INF = highspy.kHighsInf
 
 
-def solver(*, time_limit: float | None = None) -> highspy.Highs:
+def solver(*, time_limit: float | None = None, warm: bool = True) -> highspy.Highs:
+    """A quiet single-threaded HiGHS. `warm`: no presolve, so that the many
+    small re-solves of the attacker (one bound or cost changed) start from the
+    previous basis instead of from scratch."""
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
+    if warm:
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("solver", "simplex")
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
     return h

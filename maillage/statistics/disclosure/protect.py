@@ -118,6 +118,29 @@ def _previous(previous: Protected | None, variables, change: int | None) -> _Pre
     return _Previous(release=release, suppressed=suppressed, change=int(change or 0))
 
 
+class _Witness:
+    """Feasible points the attacker's LPs have found: a cell shown at (or
+    beyond) its bound in one of them needs no LP of its own for that bound.
+    Patterns only grow, so a point stays feasible from one round to the next."""
+
+    def __init__(self, sensitive, size: int):
+        self.cols = np.array([c for c, _, _ in sensitive], dtype=np.int64)
+        self.low = np.array([lo for _, lo, _ in sensitive], dtype=float)
+        self.high = np.array([hi for _, _, hi in sensitive], dtype=float)
+        self.has_high = np.zeros(size, dtype=bool)
+        self.has_low = np.zeros(size, dtype=bool)
+
+    def saw(self, z: np.ndarray) -> None:
+        if not len(self.cols):
+            return
+        values = z[self.cols]
+        self.has_high[self.cols[values >= self.high - EPS]] = True
+        self.has_low[self.cols[values <= -self.low + EPS]] = True
+
+    def reset(self, sensitive) -> None:
+        self.__init__(sensitive, len(self.has_high))
+
+
 class _Checker:
     """The attacker in deviation form: z = x − true value for every cell of
     the new release (and of the previous one), z = 0 for a published cell."""
@@ -151,6 +174,7 @@ class _Checker:
         lp.add_columns(self.h, np.zeros(total), np.zeros(total))
         lp.add_rows(self.h, rows)
         self.rhs = np.array([hi if hi < lp.INF else lo for _, lo, hi in rows])
+        self.witness: _Witness | None = None
         self.lower = np.zeros(total)
         self.upper = np.zeros(total)
         if previous is not None:
@@ -185,6 +209,8 @@ class _Checker:
         value = h.getInfo().objective_function_value
         d = np.asarray(solution.col_dual)
         r = np.asarray(solution.row_dual)
+        if self.witness is not None:
+            self.witness.saw(np.asarray(solution.col_value))
         h.changeColCost(col, 0.0)
         h.changeColBounds(col, self.lower[col], self.upper[col])
         return value, d, r
@@ -218,7 +244,19 @@ def protect(
             low, high = protection_interval(int(pv[j]), rules.threshold)
             sensitive.append((n + int(j), low, high))
 
+    checker.witness = _Witness(sensitive, checker.n + checker.n_prev)
+    if prev is not None:
+        sensitive = _achievable(checker, sensitive)
+        # The requirements changed and the pattern below starts smaller.
+        checker.witness.reset(sensitive)
+
     unknown = primary | hidden
+    if prev is not None:
+        # Start from the pattern already published: what was hidden stays hidden.
+        for key, j in prev.release.index.items():
+            i = release.index.get(key)
+            if i is not None and prev.suppressed[j]:
+                unknown[i] = True
     master = _Master(release, values, primary, hidden)
     rounds = 0
     pending = list(sensitive)
@@ -243,10 +281,40 @@ def protect(
     return _result(tables, release, values, primary, hidden, unknown, rules, rounds)
 
 
+def _achievable(checker: _Checker, sensitive):
+    """With a release already published, a cell of the new one cannot be
+    hidden better than the old release and the size of the correction allow
+    (the old value ± the records changed): the requirement is the protection
+    interval or that limit, whichever is narrower — reached by suppressing
+    every cell of the new release."""
+    checker.set_pattern(np.ones(checker.n, dtype=bool))
+    witness = checker.witness
+    pinned = set()
+    prev = checker.previous
+    for key, j in prev.release.index.items():
+        i = checker.release.index.get(key)
+        if i is not None and not prev.suppressed[j]:
+            pinned.add(i)
+    out = []
+    for col, low, high in sensitive:
+        if col not in pinned:
+            # Not published before (or a cell of the previous release, protected then):
+            # the full interval is asked.
+            out.append((col, low, high))
+            continue
+        reach_high = high if witness.has_high[col] else -checker.check(col, low, high, -1)[0]
+        reach_low = low if witness.has_low[col] else -checker.check(col, low, high, 1)[0]
+        out.append((col, min(low, math.floor(reach_low + EPS)), min(high, math.floor(reach_high + EPS))))
+    return out
+
+
 def _check_cell(checker: _Checker, col: int, low: int, high: int, unknown: np.ndarray) -> list:
     """Cuts for the cell's unmet bounds (empty when protected)."""
     cuts = []
+    witness = checker.witness
     for sense, need in ((-1, high), (1, low)):
+        if witness is not None and (witness.has_high if sense < 0 else witness.has_low)[col]:
+            continue
         value, d, r = checker.check(col, low, high, sense)
         # sense −1: −value = max z, which must reach `high`; sense +1: −value = −min z, which must reach `low`.
         reached = -value
@@ -325,7 +393,7 @@ class _Master:
         self.rows.append((terms, rhs))
 
     def solve(self, current: np.ndarray, time_limit: float) -> np.ndarray:
-        h = lp.solver(time_limit=time_limit)
+        h = lp.solver(time_limit=time_limit, warm=False)
         lower = np.where(current | self.fixed, 1.0, 0.0)
         lp.add_columns(h, lower, np.ones(self.n), self.cost)
         h.changeColsIntegrality(
