@@ -154,7 +154,7 @@ class Record(models.Model):
     services = models.JSONField(default=list)
     year_first_followed = models.PositiveSmallIntegerField()
     # Filled later by the cross-organisation linkage (issue 13): a pseudonym, never an identity.
-    person_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)
+    person_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)  # noqa: DJ001 (none: not linked yet)
 
     FIELDS = (
         "sex",
