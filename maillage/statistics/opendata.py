@@ -69,10 +69,10 @@ def noisy_table(table: Table, epsilon: float) -> tuple[Table, float]:
     for coords in product(*choices):
         if TOTAL not in coords:
             continue
-        cells[coords] = sum(
+        cells[coords] = int(sum(
             v for inner_coords, v in zip(inner, values, strict=True)
             if all(c in (TOTAL, ic) for c, ic in zip(coords, inner_coords, strict=True))
-        )  # fmt: skip
+        ))  # fmt: skip
     return (
         Table(key=table.key, variables=table.variables, codes=table.codes, cells=cells,
               population=table.population, title=table.title),

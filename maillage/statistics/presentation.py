@@ -108,7 +108,12 @@ def label(questionnaire: Questionnaire, variable: str, code: str, language: str)
 
 def export_code(family: str, variable: str, code: str) -> str:
     """The code an export speaks: Eurostat tables use Eurostat's country codes."""
-    if family == "eurostat" and variable == "citizenship" and not code.startswith(("group:", "others:")):
+    if (
+        family == "eurostat"
+        and variable == "citizenship"
+        and code != TOTAL
+        and not code.startswith(("group:", "others:"))
+    ):
         return territories.eurostat_country_code(code)
     return code
 
