@@ -44,6 +44,7 @@ class Variable:
     min: int | None = None
     max: int | None = None
     catalogue: str = ""
+    values: tuple[str, ...] = ()  # the codes, in order (read once per row checked)
 
     def text(self, language: str | None = None) -> str:
         language = (language or get_language() or "fr")[:2]
@@ -51,7 +52,7 @@ class Variable:
 
     @property
     def code_values(self) -> tuple[str, ...]:
-        return tuple(c.code for c in self.codes)
+        return self.values
 
     def code(self, value: str) -> Code | None:
         for c in self.codes:
@@ -72,10 +73,7 @@ class Questionnaire:
     variables: tuple[Variable, ...] = field(default=())
 
     def variable(self, name: str) -> Variable:
-        for v in self.variables:
-            if v.name == name:
-                return v
-        raise KeyError(name)
+        return _by_name(self)[name]
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -84,6 +82,16 @@ class Questionnaire:
     def text(self, language: str | None = None) -> str:
         language = (language or get_language() or "fr")[:2]
         return self.title.get(language) or self.title["fr"]
+
+
+_INDEX: dict[int, dict[str, Variable]] = {}
+
+
+def _by_name(questionnaire: Questionnaire) -> dict[str, Variable]:
+    index = _INDEX.get(id(questionnaire))
+    if index is None or index.get(questionnaire.variables[0].name) is not questionnaire.variables[0]:
+        index = _INDEX[id(questionnaire)] = {v.name: v for v in questionnaire.variables}
+    return index
 
 
 def _code(raw: dict) -> Code:
@@ -105,6 +113,7 @@ def parse(definition: dict) -> Questionnaire:
                 label=MappingProxyType(dict(raw["label"])),
                 source=raw.get("source", ""),
                 codes=tuple(_code(c) for c in raw.get("codes", ())),
+                values=tuple(c["code"] for c in raw.get("codes", ())),
                 min=raw.get("min"),
                 max=raw.get("max"),
                 catalogue=raw.get("catalogue", ""),

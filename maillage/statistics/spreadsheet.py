@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
+import zipfile  # noqa: F401
 from dataclasses import dataclass, field
+from xml.etree import ElementTree as ET
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import TYPE_FORMULA, TYPE_STRING
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
 
 from . import records
 from .questionnaire import Questionnaire
@@ -103,12 +104,16 @@ def template(campaign, questionnaire: Questionnaire) -> bytes:
 
 
 def _xlsx_rows(content: bytes, campaign, questionnaire: Questionnaire):
+    from . import xlsx_reader
+
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        z = xlsx_reader.open_workbook(content)
+        members = xlsx_reader.sheets(z)
+        strings = xlsx_reader._shared_strings(z)
+    except (xlsx_reader.XlsxError, ET.ParseError, KeyError, ValueError) as exc:
         raise ImportRefused(_("Le fichier n'est pas un classeur XLSX lisible.")) from exc
-    if META_SHEET in wb.sheetnames:
-        meta = {str(r[0]): r[1] for r in wb[META_SHEET].iter_rows(values_only=True) if r and r[0]}
+    if META_SHEET in members:
+        meta = {str(r[0]): r[1] for r, _f in xlsx_reader.rows(z, members[META_SHEET], strings) if r and r[0]}
         if str(meta.get("campaign")) != str(campaign.pk) or str(meta.get("year")) != str(campaign.year):
             raise ImportRefused(
                 _(
@@ -116,14 +121,13 @@ def _xlsx_rows(content: bytes, campaign, questionnaire: Questionnaire):
                 )
                 % {"y": meta.get("year", "?"), "c": campaign.year}
             )
-    ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
-    for row in ws.iter_rows():
-        values, formula = [], False
-        for cell in row:
-            if cell.data_type == TYPE_FORMULA or (isinstance(cell.value, str) and cell.data_type == "f"):
-                formula = True
-            values.append(cell.value)
-        yield values, formula
+    member = members.get(DATA_SHEET) or next(iter(members.values()), None)
+    if member is None:
+        raise ImportRefused(_("Le fichier n'est pas un classeur XLSX lisible."))
+    try:
+        yield from xlsx_reader.rows(z, member, strings)
+    except (ET.ParseError, KeyError, ValueError, IndexError) as exc:
+        raise ImportRefused(_("Le fichier n'est pas un classeur XLSX lisible.")) from exc
 
 
 def _csv_rows(content: bytes):
