@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "maillage.cases",
     "maillage.referrals",
     "maillage.plans",
+    "maillage.statistics",
     "maillage.demo",
     "maillage.www",
 ]

@@ -8,3 +8,4 @@ class WwwConfig(AppConfig):
 
     def ready(self) -> None:
         from . import registry  # noqa: F401
+        from .statistics import navigation  # noqa: F401  (statistics menu entries and home panels)

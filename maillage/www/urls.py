@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import home, pages
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("mentions-legales/", pages.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", pages.privacy, name="privacy"),
     path("notifications/", home.notifications, name="notifications"),
+    path("statistiques/", include("maillage.www.statistics.urls")),
 ]

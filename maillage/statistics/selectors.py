@@ -1,0 +1,123 @@
+"""Reads of the annual collection. Records are only returned to the
+administrator of the organisation that prepared them (policies)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from . import policies
+from .enums import FollowUp
+from .models import Campaign, Invitation, Record, Release, Return, ReturnVersion
+
+
+def has_submitted(campaign: Campaign, organisation) -> bool:
+    return ReturnVersion.objects.filter(
+        return_obj__campaign=campaign, return_obj__organisation=organisation, submitted_at__isnull=False
+    ).exists()
+
+
+@dataclass
+class FollowUpRow:
+    organisation: object
+    state: str
+    label: str
+    records: int | None
+    version: int | None
+    submitted_at: object
+    missing: list[str]
+    reminders: int
+
+
+MISSING_CHECKS = (
+    ("sex", "U", "sexe inconnu"),
+    ("age_band", "UNK", "âge inconnu"),
+    ("exploitation_place", "ZZ", "lieu d'exploitation inconnu"),
+)
+
+
+def follow_up(campaign: Campaign) -> list[FollowUpRow]:
+    """Who submitted, who is late, what is missing (counts only, never records)."""
+    today = timezone.localdate()
+    versions: dict[int, list[ReturnVersion]] = {}
+    for v in (
+        ReturnVersion.objects.filter(return_obj__campaign=campaign).select_related("return_obj").order_by("-number")
+    ):
+        versions.setdefault(v.return_obj.organisation_id, []).append(v)
+    labels = dict(FollowUp.choices)
+    rows = []
+    for invitation in Invitation.objects.filter(campaign=campaign).select_related("organisation"):
+        own = versions.get(invitation.organisation_id, [])
+        submitted = next((v for v in own if v.submitted_at), None)
+        draft = next((v for v in own if v.submitted_at is None), None)
+        if draft and submitted:
+            state = FollowUp.CORRECTING
+        elif submitted:
+            state = FollowUp.SUBMITTED
+        elif today > campaign.deadline:
+            state = FollowUp.LATE
+        elif draft:
+            state = FollowUp.DRAFT
+        else:
+            state = FollowUp.NOT_STARTED
+        current = submitted or draft
+        missing = []
+        if current is not None:
+            for field, value, text in MISSING_CHECKS:
+                n = Record.objects.filter(version=current, **{field: value}).count()
+                if n:
+                    missing.append(f"{n} × {text}")
+        else:
+            missing.append("aucun retour")
+        rows.append(
+            FollowUpRow(
+                organisation=invitation.organisation,
+                state=state,
+                label=str(labels[state]),
+                records=current.record_count if current else None,
+                version=current.number if current else None,
+                submitted_at=submitted.submitted_at if submitted else None,
+                missing=missing,
+                reminders=invitation.reminders_sent,
+            )
+        )
+    return rows
+
+
+def campaigns() -> QuerySet[Campaign]:
+    return Campaign.objects.all()
+
+
+def return_for(user_or_actor, campaign: Campaign, organisation) -> Return | None:
+    if not policies.can_read_return(user_or_actor, campaign, organisation):
+        return None
+    return Return.objects.filter(campaign=campaign, organisation=organisation).first()
+
+
+def records_for(user_or_actor, version: ReturnVersion) -> QuerySet[Record]:
+    """The version's records, for its own organisation's administrator only."""
+    if not policies.versions_with_records_for(user_or_actor).filter(pk=version.pk).exists():
+        return Record.objects.none()
+    return version.records.all()
+
+
+def latest_release(year: int | None = None) -> Release | None:
+    qs = Release.objects.select_related("campaign")
+    if year is not None:
+        qs = qs.filter(campaign__year=year)
+    return qs.order_by("-campaign__year", "-number").first()
+
+
+def public_tables(release: Release, *, families=("miprof", "opendata")):
+    return release.tables.filter(family__in=families).order_by("position")
+
+
+def waiting_returns(user_or_actor):
+    """Open campaigns waiting for a return from an organisation the person administers."""
+    out = []
+    for invitation in policies.campaigns_for_organisation_admin(user_or_actor).filter(campaign__status="open"):
+        if not has_submitted(invitation.campaign, invitation.organisation):
+            out.append(invitation)
+    return out
