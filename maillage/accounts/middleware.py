@@ -8,7 +8,6 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from maillage.organisations.middleware import request_memberships
-from maillage.organisations.policies import requires_second_factor
 
 from . import mfa
 
@@ -77,7 +76,7 @@ class RequireSecondFactorMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
-            and requires_second_factor(user, request_memberships(request))
+            and mfa.second_factor_required(user, request_memberships(request))
             # A session that used its second factor needs no further query.
             and not mfa.session_used_second_factor(request)
         ):

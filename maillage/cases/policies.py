@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from maillage.organisations.enums import OrganisationType, Role
-from maillage.organisations.policies import active_memberships
+from maillage.organisations.selectors import active_memberships
 
 from .models import Case
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from maillage.organisations.enums import OrganisationType
-from maillage.organisations.policies import active_memberships, is_coordinator
+from maillage.organisations.policies import is_coordinator
+from maillage.organisations.selectors import active_memberships
 
 from .enums import GroupRole, GroupVisibility
 from .models import (

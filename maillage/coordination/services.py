@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from maillage.core import audit
 from maillage.core.sequences import next_in_year
 from maillage.notifications.services import notify, send_email
-from maillage.organisations.policies import active_memberships
+from maillage.organisations.selectors import active_memberships
 
 from . import ical, policies, selectors
 from .enums import (

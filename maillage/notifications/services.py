@@ -1,13 +1,18 @@
+"""Notices and emails. `notify` and `send_email` are steps: they write in the
+caller's transaction (a service's), and an email leaves only after it commits."""
+
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
 from maillage.core import freshness
+from maillage.core.transactions import step
 
 from .models import Notification, OutboundEmail
 
 
+@step
 def send_email(
     *, to: str, subject: str, template: str, context: dict, idempotency_key: str, ics: str = "", ics_method: str = ""
 ) -> OutboundEmail | None:
@@ -29,6 +34,7 @@ def send_email(
     return email
 
 
+@step
 def notify(
     *, recipient, title: str, body: str = "", link: str = "", organisation=None, idempotency_key: str = ""
 ) -> Notification | None:
@@ -48,6 +54,7 @@ def notify(
     return notification
 
 
+@transaction.atomic(durable=True)
 def mark_all_read(*, user) -> int:
     from django.utils import timezone
 

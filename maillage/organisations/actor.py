@@ -103,13 +103,11 @@ class Actor:
 
 
 def _load_memberships(user) -> tuple:
-    from .models import Membership
+    from .selectors import active_memberships
 
     if not getattr(user, "is_authenticated", False):
         return ()
-    return tuple(
-        Membership.objects.active().filter(user=user).select_related("organisation").order_by("organisation__name")
-    )
+    return tuple(active_memberships(user).order_by("organisation__name"))
 
 
 def actor_from_memberships(user, memberships: Iterable) -> Actor:

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .policies import active_memberships
+from .selectors import active_memberships
 
 SESSION_ACTIVE_MEMBERSHIP = "maillage.active_membership"
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from maillage.organisations.policies import active_memberships, is_coordinator
+from maillage.organisations.policies import is_coordinator
+from maillage.organisations.selectors import active_memberships
 
 from .enums import PUBLIC_PLAN_STATUSES, PlanStatus
 from .models import ConsultationRound, Measure, Plan

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from maillage.core.audit import record
 from maillage.notifications.services import notify
 from maillage.organisations.models import Membership
-from maillage.organisations.policies import active_memberships
+from maillage.organisations.selectors import active_memberships
 
 from . import policies
 from .enums import MAX_COMMENT_DEPTH, PLAN_TRANSITIONS, Decision, PlanStatus

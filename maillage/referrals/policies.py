@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.cases import policies as case_policies
 from maillage.organisations.enums import OrganisationType, Role
-from maillage.organisations.policies import active_memberships
+from maillage.organisations.selectors import active_memberships
 
 from .enums import ReferralStatus
 from .models import Referral

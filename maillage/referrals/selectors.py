@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.organisations.enums import OrganisationType, Role
-from maillage.organisations.policies import active_memberships
+from maillage.organisations.selectors import active_memberships
 
 from . import policies, workflow
 from .enums import ReferralStatus

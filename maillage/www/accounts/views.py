@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from maillage.accounts import mfa
 from maillage.accounts.services import update_profile
-from maillage.organisations import policies
+from maillage.organisations.selectors import active_memberships
 from maillage.organisations.services import InvitationError, accept_invitation, find_usable_invitation
 
 from .forms import AcceptInvitationForm, ProfileForm
@@ -97,8 +97,8 @@ def profile(request):
         {
             "page_title": _("Mon compte"),
             "form": form,
-            "memberships": policies.active_memberships(user),
+            "memberships": active_memberships(user),
             "has_second_factor": mfa.has_second_factor(user),
-            "requires_mfa": policies.requires_second_factor(user),
+            "requires_mfa": mfa.second_factor_required(user),
         },
     )

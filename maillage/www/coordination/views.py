@@ -30,7 +30,7 @@ from maillage.coordination.models import (
     MeetingGuest,
     MeetingInvitation,
 )
-from maillage.organisations.policies import active_memberships
+from maillage.organisations.selectors import active_memberships
 
 from . import forms as f
 
