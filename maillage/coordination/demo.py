@@ -3,6 +3,10 @@ letter of 24 May 2013, its meetings, the exchange of letters of 7 and 24 May
 2013 (real dates, fictional summaries), a pending appointment and a
 « grande cause nationale » dossier. Idempotent: nothing is created twice.
 
+Every write goes through a service, each in its own transaction (service
+entry points are durable: a seeder cannot wrap them in one); the working
+group, written first, marks the seeder as done.
+
 People are demo accounts of the organisations seeder; signatories are named by
 their function only.
 """
@@ -13,7 +17,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
 from maillage.demo.registry import SeedContext, register
@@ -35,7 +38,6 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 @register("coordination : groupes, réunions, courrier, dossiers", order=50)
-@transaction.atomic
 def seed_coordination(ctx: SeedContext) -> None:
     if WorkingGroup.objects.filter(name=GROUP_NAME).exists():
         ctx.log("  déjà présent")
