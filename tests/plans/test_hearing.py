@@ -12,7 +12,7 @@ from maillage.directory.enums import NetworkKind
 from maillage.directory.models import Network, NetworkMembership
 from maillage.plans import selectors, services
 from maillage.plans.models import Hearing
-from maillage.www.plans import views
+from maillage.www.plans.views import answers
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_query_count_does_not_depend_on_the_directory_or_the_invitations(
 def test_beyond_the_limit_a_search_narrows_the_list_and_any_allowed_choice_is_accepted(
     client, login, coordinator, open_round, monkeypatch
 ):
-    monkeypatch.setattr(views, "HEARING_CHOICES_MAX", 5)
+    monkeypatch.setattr(answers, "HEARING_CHOICES_MAX", 5)
     orgs = [OrganisationFactory(name=f"Association régionale {i:02d}") for i in range(12)]
     open_round.invited.add(*orgs)
     login(client, coordinator)
