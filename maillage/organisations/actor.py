@@ -103,11 +103,9 @@ class Actor:
 
 
 def _load_memberships(user) -> tuple:
-    from .selectors import active_memberships
+    from .models import Membership
 
-    if not getattr(user, "is_authenticated", False):
-        return ()
-    return tuple(active_memberships(user).order_by("organisation__name"))
+    return tuple(Membership.objects.active_of(user).order_by("organisation__name"))
 
 
 def actor_from_memberships(user, memberships: Iterable) -> Actor:

@@ -15,9 +15,7 @@ from .models import Invitation, Membership, Organisation
 def active_memberships(user) -> QuerySet[Membership]:
     """A person's active memberships (membership, organisation and account
     active): the only source of access to an organisation's data."""
-    if not getattr(user, "is_authenticated", False):
-        return Membership.objects.none()
-    return Membership.objects.active().filter(user=user).select_related("organisation")
+    return Membership.objects.active_of(user)
 
 
 def membership_in(user, organisation) -> Membership | None:
@@ -45,9 +43,10 @@ def case_workers_of(organisation) -> QuerySet:
     return get_user_model().objects.filter(pk__in=memberships.values("user_id"))
 
 
-def active_organisations() -> QuerySet[Organisation]:
-    """The directory's active organisations, by name (choice lists)."""
-    return Organisation.objects.filter(is_active=True).order_by("name")
+def active_organisations(*, type: str | None = None) -> QuerySet[Organisation]:
+    """The active organisations, by name (choice lists), of one type if given."""
+    qs = Organisation.objects.filter(is_active=True).order_by("name")
+    return qs.filter(type=type) if type else qs
 
 
 def organisations_with_ids(ids) -> QuerySet[Organisation]:

@@ -8,7 +8,6 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from maillage.cases.hooks import register_on_identity_wiped, register_on_treated_as_minor
-        from maillage.www.referrals import navigation  # noqa: F401  (menu entry and home panel)
 
         from .pathways import start_chain_for_new_minor, wipe_free_text
 
