@@ -84,7 +84,8 @@ class RequireSecondFactorMiddleware:
                 messages.warning(
                     request,
                     _(
-                        "Votre rôle donne accès à des données de victimes : activez la double authentification pour continuer."
+                        "Votre rôle donne accès à des données de victimes : activez la double authentification pour "
+                        "continuer."
                     ),
                 )
                 # The security page offers both methods: an authenticator app
@@ -94,7 +95,8 @@ class RequireSecondFactorMiddleware:
             messages.error(
                 request,
                 _(
-                    "Cette session n'a pas utilisé de second facteur. Reconnectez-vous avec votre code ou votre clé de sécurité."
+                    "Cette session n'a pas utilisé de second facteur. Reconnectez-vous avec votre code ou votre clé "
+                    "de sécurité."
                 ),
             )
             return redirect("account_login")

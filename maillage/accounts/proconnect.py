@@ -54,7 +54,8 @@ class ProConnectBackend(OIDCAuthenticationBackend):
                 messages.error(
                     self.request,
                     _(
-                        "Votre rôle donne accès à des données de victimes : ProConnect n'a pas confirmé de second facteur. "
+                        "Votre rôle donne accès à des données de victimes : ProConnect n'a pas confirmé de second "
+                        "facteur. "
                         "Connectez-vous avec votre mot de passe puis votre code ou votre clé de sécurité."
                     ),
                     fail_silently=True,

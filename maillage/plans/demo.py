@@ -310,7 +310,9 @@ def _first_plan(ctx: SeedContext, coordinator, contributors) -> None:
         measure=measures[2],
         version=round_.version,
         field="description",
-        proposed_text="Former les professionnels, y compris les associations de terrain, à l'identification et à la protection.",
+        proposed_text=(
+            "Former les professionnels, y compris les associations de terrain, à l'identification et à la protection."
+        ),
         rationale="Les associations identifient une grande part des victimes.",
         acting_user=user1,
         organisation=org1,

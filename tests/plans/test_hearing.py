@@ -73,7 +73,8 @@ def test_a_forged_organisation_is_refused_with_a_french_form_error(client, login
     assert response.status_code == 200 and not Hearing.objects.exists()
     errors = response.context["form"].errors["organisation"]
     assert errors == [
-        "Choisissez une organisation invitée à cette consultation, ou la coordination d'un réseau dont un membre est invité."
+        "Choisissez une organisation invitée à cette consultation, ou la coordination d'un réseau dont un membre est "
+        "invité."
     ]
     assert "Choisissez une organisation invitée à cette consultation" in response.content.decode().replace(
         "&#x27;", "'"

@@ -99,7 +99,8 @@ def _contribution_context(round_: ConsultationRound, measure: Measure, acting_us
     if now >= round_.closes_at:
         raise ValidationError(
             _(
-                "La consultation est close depuis le %(d)s : les contributions ne peuvent plus être ajoutées ni modifiées."
+                "La consultation est close depuis le %(d)s : les contributions ne peuvent plus être ajoutées ni "
+                "modifiées."
             )
             % {"d": timezone.localtime(round_.closes_at).strftime("%d/%m/%Y à %H:%M")}
         )
@@ -199,7 +200,8 @@ def propose_amendment(
     if version.pk != round.version_id:
         raise ValidationError(
             _(
-                "Cet amendement vise la version %(v)s du plan ; la consultation porte sur la version %(r)s. Rechargez la page et rédigez-le sur le texte soumis à consultation."
+                "Cet amendement vise la version %(v)s du plan ; la consultation porte sur la version %(r)s. Rechargez "
+                "la page et rédigez-le sur le texte soumis à consultation."
             )
             % {"v": version.number, "r": round.version.number}
         )
@@ -327,7 +329,8 @@ def record_hearing(
     if not selectors.hearing_organisations(round).filter(pk=organisation.pk).exists():
         raise ValidationError(
             _(
-                "« %(o)s » n'est ni invitée à cette consultation ni coordinatrice d'un réseau dont un membre est invité : elle ne peut pas y être entendue."
+                "« %(o)s » n'est ni invitée à cette consultation ni coordinatrice d'un réseau dont un membre est "
+                "invité : elle ne peut pas y être entendue."
             )
             % {"o": organisation}
         )

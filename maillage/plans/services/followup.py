@@ -319,7 +319,8 @@ def delete_indicator(*, indicator: Indicator, acting_user) -> Measure:
     if validated:
         raise ValidationError(
             _(
-                "L'indicateur « %(name)s » a %(n)s valeur(s) validée(s) et publiée(s) : il ne peut pas être supprimé. Modifiez-le plutôt (nom, méthode, cible)."
+                "L'indicateur « %(name)s » a %(n)s valeur(s) validée(s) et publiée(s) : il ne peut pas être supprimé. "
+                "Modifiez-le plutôt (nom, méthode, cible)."
             )
             % {"name": indicator.name, "n": validated}
         )

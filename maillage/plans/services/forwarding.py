@@ -106,7 +106,8 @@ def forward_decision(*, decision, acting_user) -> str:
     if not policies.can_manage_plans(acting_user):
         raise ValidationError(
             _(
-                "Seuls les coordinateurs de l'instance de coordination peuvent transmettre une décision au plan d'action national."
+                "Seuls les coordinateurs de l'instance de coordination peuvent transmettre une décision au plan "
+                "d'action national."
             )
         )
     if not decision.statement.strip():
@@ -148,19 +149,22 @@ def forward_decision(*, decision, acting_user) -> str:
         if _has_open_round():
             raise ValidationError(
                 _(
-                    "Une consultation est ouverte : la décision ne peut y entrer que comme amendement d'une mesure soumise à consultation. Citez la mesure visée dans l'énoncé (« mesure 3 »)."
+                    "Une consultation est ouverte : la décision ne peut y entrer que comme amendement d'une mesure "
+                    "soumise à consultation. Citez la mesure visée dans l'énoncé (« mesure 3 »)."
                 )
             )
         raise ValidationError(
             _(
-                "Aucun plan d'action en projet ni aucune consultation ouverte ne peut recevoir cette décision pour le moment."
+                "Aucun plan d'action en projet ni aucune consultation ouverte ne peut recevoir cette décision pour le "
+                "moment."
             )
         )
     priority = plan.priorities.order_by("-number").first()
     if priority is None:
         raise ValidationError(
             _(
-                "Le projet de plan « %(p)s » n'a encore aucun axe : ajoutez-en un avant de lui transmettre des décisions."
+                "Le projet de plan « %(p)s » n'a encore aucun axe : ajoutez-en un avant de lui transmettre des "
+                "décisions."
             )
             % {"p": plan.title}
         )

@@ -75,12 +75,15 @@ def measure_deletion_refusal(*, plan: Plan, measure: Measure, dependents: dict[s
     on the confirmation page, so the refusal is explained before any click)."""
     if plan.status != PlanStatus.DRAFT:
         return _(
-            "Une mesure ne peut être supprimée que tant que le plan est à l'état de projet (statut actuel : « %(s)s »)."
+            "Une mesure ne peut être supprimée que tant que le plan est à l'état de projet (statut actuel : « %(s)s "
+            "»)."
         ) % {"s": plan.get_status_display()}
     if dependents["contributions"]:
         return _(
-            "La mesure %(n)s a reçu %(c)s contribution(s) lors d'une consultation (positions, commentaires, amendements ou notes) : "
-            "elle ne peut pas être supprimée, car ces contributions et les réponses de la coordination doivent rester consultables. "
+            "La mesure %(n)s a reçu %(c)s contribution(s) lors d'une consultation (positions, commentaires, "
+            "amendements ou notes) : "
+            "elle ne peut pas être supprimée, car ces contributions et les réponses de la coordination doivent rester "
+            "consultables. "
             "Reformulez-la plutôt."
         ) % {"n": measure.number, "c": dependents["contributions"]}
     return None

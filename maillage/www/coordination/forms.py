@@ -230,7 +230,8 @@ class AttendanceForm(forms.Form):
                     for g in guests
                 ],
                 help_text=_(
-                    "L'organisation de l'annuaire d'une personne présente est comptée parmi les organisations présentes."
+                    "L'organisation de l'annuaire d'une personne présente est comptée parmi les organisations "
+                    "présentes."
                 ),
             )
         ids = {i.organisation_id for i in invitations if i.organisation_id} | {
