@@ -409,3 +409,19 @@ def test_password_of_the_factories_still_works(case_worker):
     # Guard for the other tests: factories sign people in with this password.
     assert case_worker.check_password(TEST_PASSWORD)
     assert UserFactory().check_password(TEST_PASSWORD)
+
+
+def test_the_case_workers_of_an_organisation_are_its_active_case_workers(
+    member, organisation, other_organisation, coordination
+):
+    worker = member(Role.CASE_WORKER).user
+    member(Role.MEMBER)
+    leaving = member(Role.CASE_WORKER)
+    leaving.is_active = False
+    leaving.removed_at = timezone.now()
+    leaving.save()
+    member(Role.CASE_WORKER, organisation=other_organisation)
+    # R-PRIVACY: the coordination body reads aggregates, never identities.
+    member(Role.CASE_WORKER, organisation=coordination)
+    assert list(selectors.case_workers_of(organisation)) == [worker]
+    assert not selectors.case_workers_of(coordination).exists()
