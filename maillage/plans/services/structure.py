@@ -75,8 +75,8 @@ def measure_deletion_refusal(*, plan: Plan, measure: Measure, dependents: dict[s
     on the confirmation page, so the refusal is explained before any click)."""
     if plan.status != PlanStatus.DRAFT:
         return _(
-            "Une mesure ne peut être supprimée que tant que le plan est à l'état de projet (statut actuel : « %(s)s "
-            "»)."
+            "Une mesure ne peut être supprimée que tant que le plan est à l'état de projet "
+            "(statut actuel : « %(s)s »)."
         ) % {"s": plan.get_status_display()}
     if dependents["contributions"]:
         return _(
