@@ -3,7 +3,7 @@
 Everything here reads the source with `ast`; nothing is imported or run. Each
 check is parametrized by domain (and by feature of the web layer), so a failure
 names the domain that breaks the rule. docs/architecture.md draws the same
-graph of domains; docs/decisions/0008-conventions.md explains each rule.
+graph of domains; docs/decisions/0009-conventions.md explains each rule.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Who may do what with organisations and memberships.
 
-The vocabulary of every domain's policies (docs/decisions/0008-conventions.md):
+The vocabulary of every domain's policies (docs/decisions/0009-conventions.md):
 `can_<verb>(actor, obj) -> bool`, `is_<role>(actor) -> bool` and
 `<things>_visible_to(actor, …) -> QuerySet`, so lists cannot leak (style.md,
 Wagtail policies). `actor` is an `Actor` (organisations/actor.py) or a user:

@@ -147,16 +147,24 @@ def run_action(
     *,
     success: str | Callable[[Any], str] | None = None,
     refusal_level: int = messages.ERROR,
+    denied: str | None = None,
 ) -> tuple[bool, Any]:
     """A button that is not a form page (cancel, approve, validate…): run the
     service; on success add `success` (a message, or a function of the result);
     on a `ValidationError` show its French text as a message at `refusal_level`.
     Returns `(ok, result)`; the view then redirects. A `PermissionDenied` is
-    left to the caller (403, or `denied_as_404`)."""
+    shown as the `denied` message when one is given (a refusal the person
+    can understand, on a page they may see); otherwise it is left to the
+    caller (403, or `denied_as_404`)."""
     try:
         result = call()
     except ValidationError as exc:
         messages.add_message(request, refusal_level, refusal_text(exc))
+        return False, None
+    except PermissionDenied:
+        if denied is None:
+            raise
+        messages.add_message(request, refusal_level, denied)
         return False, None
     if success:
         messages.success(request, success(result) if callable(success) else success)

@@ -3,9 +3,8 @@
 import pytest
 
 
-# serialized_rollback, like every transactional test (docs/architecture.md,
-# « Tests »): mixing the two kinds made a later serialized test fail at its
-# setup (content types inserted twice) whenever random order put this one first.
+# Outside the test's own transaction (like a real request); serialized_rollback keeps the
+# catalogue rows of the data migrations for the tests that follow (see docs/architecture.md, Tests).
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_service_step_refuses_to_run_outside_a_transaction():
     from django.db import transaction

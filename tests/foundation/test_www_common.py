@@ -140,3 +140,17 @@ def test_membership_required_answers_404_without_an_active_membership(member, or
     outsider.user = MembershipFactory(is_active=False, removed_at=timezone.now()).user
     with pytest.raises(Http404):
         view(outsider)
+
+
+def test_run_action_can_explain_a_policy_refusal_on_a_page_the_person_sees():
+    from django.contrib import messages
+
+    def deny():
+        raise PermissionDenied
+
+    request = _request("post")
+    ok = common.run_action(request, deny, denied="Seule l'organisation qui l'a proposé peut le retirer.")
+    assert ok == (False, None)
+    assert [(m.level, str(m)) for m in get_messages(request)] == [
+        (messages.ERROR, "Seule l'organisation qui l'a proposé peut le retirer.")
+    ]

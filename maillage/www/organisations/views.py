@@ -2,7 +2,6 @@
 of the organisation one acts for. Pages about another organisation answer 404."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -111,14 +110,12 @@ def revoke_invitation(request, slug, invitation_id):
     invitation = get_object_or_404(
         policies.invitations_visible_to(actor_for_request(request), organisation), pk=invitation_id
     )
-    try:
-        run_action(
-            request,
-            lambda: services.revoke_invitation(invitation=invitation, acting_user=request.user),
-            success=_("Invitation annulée."),
-        )
-    except PermissionDenied:
-        messages.error(request, _("Action non autorisée."))
+    run_action(
+        request,
+        lambda: services.revoke_invitation(invitation=invitation, acting_user=request.user),
+        success=_("Invitation annulée."),
+        denied=_("Action non autorisée."),
+    )
     return redirect("organisation_members", slug=organisation.slug)
 
 

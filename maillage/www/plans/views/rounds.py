@@ -5,7 +5,7 @@ them: opening a round, its page, a measure's page, and the contributions
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from maillage.plans import policies, selectors, services
 from maillage.plans.enums import PositionValue, Stance
 
-from ...common import acting_organisation, actor_for_request, form_view, refusal_text
+from ...common import acting_organisation, actor_for_request, form_view, run_action
 from .. import forms
-from .shared import managed_plan, page_of, round_and_measure, visible_round
+from .shared import REFUSAL, managed_plan, page_of, round_and_measure, visible_round
 
 PER_PAGE_POSITIONS = 25
 PER_PAGE_AMENDMENTS = 10
@@ -143,14 +143,13 @@ def _contribute(request, round_id, measure_id, form_class, call):
         errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
         messages.warning(request, _("Contribution non enregistrée : %(e)s") % {"e": errors})
     else:
-        try:
-            call(round_, measure, form.cleaned_data, acting_organisation(request))
-        except PermissionDenied:
-            messages.warning(request, _("Votre organisation n'est pas invitée à contribuer à cette consultation."))
-        except ValidationError as exc:
-            messages.warning(request, refusal_text(exc))
-        else:
-            messages.success(request, _("Contribution enregistrée."))
+        run_action(
+            request,
+            lambda: call(round_, measure, form.cleaned_data, acting_organisation(request)),
+            success=_("Contribution enregistrée."),
+            refusal_level=REFUSAL,
+            denied=_("Votre organisation n'est pas invitée à contribuer à cette consultation."),
+        )
     return redirect("plans:round_measure", round_id=round_.pk, measure_id=measure.pk)
 
 
@@ -215,12 +214,11 @@ def amendment(request, round_id, measure_id):
 def amendment_withdraw(request, round_id, amendment_id):
     round_ = visible_round(request, round_id)
     amendment_obj = get_object_or_404(round_.amendments, pk=amendment_id)
-    try:
-        services.withdraw_amendment(amendment=amendment_obj, acting_user=request.user)
-    except PermissionDenied:
-        messages.warning(request, _("Seule l'organisation qui l'a proposé peut retirer cet amendement."))
-    except ValidationError as exc:
-        messages.warning(request, refusal_text(exc))
-    else:
-        messages.success(request, _("Amendement retiré."))
+    run_action(
+        request,
+        lambda: services.withdraw_amendment(amendment=amendment_obj, acting_user=request.user),
+        success=_("Amendement retiré."),
+        refusal_level=REFUSAL,
+        denied=_("Seule l'organisation qui l'a proposé peut retirer cet amendement."),
+    )
     return redirect("plans:round_measure", round_id=round_.pk, measure_id=amendment_obj.measure_id)
