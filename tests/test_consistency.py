@@ -319,6 +319,21 @@ def _is_step(function: ast.FunctionDef) -> bool:
 WRITE_METHODS = {"save", "delete", "create", "bulk_create", "update_or_create", "get_or_create"}
 
 
+def _is_write(node: ast.AST) -> bool:
+    """A database write or a journal row. Files in storage are not the
+    database: `default_storage.delete(name)` is not counted."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id == "record"
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr == "record":
+        return True
+    return func.attr in WRITE_METHODS and "storage" not in ast.unparse(func.value)
+
+
 def _plain_atomic_blocks(path: Path, function: ast.FunctionDef, node: ast.AST, *, inside_durable: bool) -> list[str]:
     """`with transaction.atomic():` (a savepoint) is fine inside a durable
     transaction or a step, never as the outermost transaction of a function."""
@@ -360,15 +375,7 @@ def _durable_violations(path: Path) -> list[str]:
             isinstance(n, ast.With) and "durable" in [_atomic(i.context_expr) for i in n.items]
             for n in ast.walk(function)
         )
-        writes = any(
-            isinstance(n, ast.Call)
-            and isinstance(n.func, ast.Attribute | ast.Name)
-            and (
-                getattr(n.func, "attr", None) in WRITE_METHODS
-                or getattr(n.func, "attr", getattr(n.func, "id", None)) == "record"
-            )
-            for n in ast.walk(function)
-        )
+        writes = any(_is_write(n) for n in ast.walk(function))
         if writes and not opens:
             out.append(
                 f"{rel(path)}:{function.lineno} {function.name}: writes without transaction.atomic(durable=True) "
