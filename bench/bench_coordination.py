@@ -56,11 +56,12 @@ def _setup():
     membership = Membership.objects.active().filter(user=coordinator).select_related("organisation").first()
     organisation = membership.organisation
     group = WorkingGroup.objects.filter(name=GROUP_NAME).first()
+    if group is None:
+        # A service entry point opens its own (durable) transaction.
+        group = services.create_group(
+            acting_user=coordinator, name=GROUP_NAME, lead_organisation=organisation, pilot=coordinator
+        )
     with transaction.atomic():
-        if group is None:
-            group = services.create_group(
-                acting_user=coordinator, name=GROUP_NAME, lead_organisation=organisation, pilot=coordinator
-            )
         missing = ACTIONS - ActionItem.objects.filter(group=group).count()
         if missing > 0:
             today = timezone.localdate()

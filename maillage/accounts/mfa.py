@@ -3,12 +3,25 @@
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 
+from maillage.organisations.enums import Role
+from maillage.organisations.selectors import active_memberships
+
 SESSION_PROCONNECT_MFA = "maillage.proconnect_mfa"
 
 # The methods that make a second factor. Recovery codes are a way back in
 # when such a method is lost, not a method of their own: allauth creates them
 # with the first one and deletes them with the last one.
 SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+
+def second_factor_required(user, memberships=None) -> bool:
+    """A second factor is mandatory for anyone who reads victims' data, and
+    for administrators and coordinators (they grant such access or see the
+    national picture). `memberships`: the user's active memberships when the
+    caller already has them (one query per request, see the middleware)."""
+    if memberships is None:
+        memberships = active_memberships(user)
+    return any(m.role in (Role.CASE_WORKER, Role.COORDINATOR) or m.is_admin for m in memberships)
 
 
 def has_totp(user) -> bool:

@@ -8,7 +8,6 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from maillage.organisations.middleware import request_memberships
-from maillage.organisations.policies import requires_second_factor
 
 from . import mfa
 
@@ -77,7 +76,7 @@ class RequireSecondFactorMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
-            and requires_second_factor(user, request_memberships(request))
+            and mfa.second_factor_required(user, request_memberships(request))
             # A session that used its second factor needs no further query.
             and not mfa.session_used_second_factor(request)
         ):
@@ -85,7 +84,8 @@ class RequireSecondFactorMiddleware:
                 messages.warning(
                     request,
                     _(
-                        "Votre rôle donne accès à des données de victimes : activez la double authentification pour continuer."
+                        "Votre rôle donne accès à des données de victimes : activez la double authentification pour "
+                        "continuer."
                     ),
                 )
                 # The security page offers both methods: an authenticator app
@@ -95,7 +95,8 @@ class RequireSecondFactorMiddleware:
             messages.error(
                 request,
                 _(
-                    "Cette session n'a pas utilisé de second facteur. Reconnectez-vous avec votre code ou votre clé de sécurité."
+                    "Cette session n'a pas utilisé de second facteur. Reconnectez-vous avec votre code ou votre clé "
+                    "de sécurité."
                 ),
             )
             return redirect("account_login")

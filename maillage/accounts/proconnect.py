@@ -17,9 +17,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from maillage.organisations.policies import requires_second_factor
-
-from .mfa import SESSION_PROCONNECT_MFA
+from .mfa import SESSION_PROCONNECT_MFA, second_factor_required
 
 
 def acr_proves_second_factor(acr: str | None) -> bool:
@@ -50,13 +48,14 @@ class ProConnectBackend(OIDCAuthenticationBackend):
             return None
         acr = payload.get("acr")
         strong = acr_proves_second_factor(acr)
-        if requires_second_factor(user) and not strong:
+        if second_factor_required(user) and not strong:
             # Refuse rather than silently downgrade: the login page explains.
             if self.request is not None:
                 messages.error(
                     self.request,
                     _(
-                        "Votre rôle donne accès à des données de victimes : ProConnect n'a pas confirmé de second facteur. "
+                        "Votre rôle donne accès à des données de victimes : ProConnect n'a pas confirmé de second "
+                        "facteur. "
                         "Connectez-vous avec votre mot de passe puis votre code ou votre clé de sécurité."
                     ),
                     fail_silently=True,

@@ -3,8 +3,10 @@ from django.db import transaction
 from maillage.core import audit
 from maillage.core.models import AuditKind
 
+from .enums import AuditAction
 
-@transaction.atomic
+
+@transaction.atomic(durable=True)
 def update_profile(*, user, acting_user, first_name: str, last_name: str, phone: str, weekly_digest_enabled: bool):
     if user.pk != acting_user.pk:
         raise PermissionError("A profile is edited by its owner.")
@@ -27,7 +29,7 @@ def update_profile(*, user, acting_user, first_name: str, last_name: str, phone:
     user.save(update_fields=changed or None) if changed else None
     if changed:
         audit.record(
-            action="account.profile_updated",
+            action=AuditAction.PROFILE_UPDATED,
             actor=acting_user,
             kind=AuditKind.WRITE,
             target=user,

@@ -10,6 +10,8 @@ from django.dispatch import receiver
 from maillage.core import audit
 from maillage.core.models import AuditKind
 
+from .enums import AuditAction
+
 PROCONNECT_BACKEND = "maillage.accounts.proconnect.ProConnectBackend"
 
 # Security events go to the audit journal (who signed in, failed, enrolled a
@@ -18,7 +20,7 @@ PROCONNECT_BACKEND = "maillage.accounts.proconnect.ProConnectBackend"
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    audit.record(action="auth.login", actor=user, kind=AuditKind.SECURITY, target=user, target_label=user.email)
+    audit.record(action=AuditAction.LOGIN, actor=user, kind=AuditKind.SECURITY, target=user, target_label=user.email)
 
 
 @receiver(django_user_logged_in)
@@ -42,7 +44,7 @@ def _logged_in_through_proconnect(sender, request, user, **kwargs):
         and request.session.get(BACKEND_SESSION_KEY) == PROCONNECT_BACKEND
     ):
         audit.record(
-            action="auth.login",
+            action=AuditAction.LOGIN,
             actor=user,
             kind=AuditKind.SECURITY,
             target=user,
@@ -54,20 +56,22 @@ def _logged_in_through_proconnect(sender, request, user, **kwargs):
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
-        audit.record(action="auth.logout", actor=user, kind=AuditKind.SECURITY, target=user, target_label=user.email)
+        audit.record(
+            action=AuditAction.LOGOUT, actor=user, kind=AuditKind.SECURITY, target=user, target_label=user.email
+        )
 
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
     # Only the fact and the request context: the attempted email could be a
     # typo of a third person's address, it is not kept.
-    audit.record(action="auth.login_failed", actor=None, kind=AuditKind.SECURITY)
+    audit.record(action=AuditAction.LOGIN_FAILED, actor=None, kind=AuditKind.SECURITY)
 
 
 @receiver(authenticator_added)
 def _authenticator_added(sender, request, user, authenticator, **kwargs):
     audit.record(
-        action="auth.mfa_added",
+        action=AuditAction.MFA_ADDED,
         actor=user,
         kind=AuditKind.SECURITY,
         target=user,
@@ -79,7 +83,7 @@ def _authenticator_added(sender, request, user, authenticator, **kwargs):
 @receiver(authenticator_removed)
 def _authenticator_removed(sender, request, user, authenticator, **kwargs):
     audit.record(
-        action="auth.mfa_removed",
+        action=AuditAction.MFA_REMOVED,
         actor=user,
         kind=AuditKind.SECURITY,
         target=user,

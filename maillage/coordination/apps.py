@@ -7,8 +7,6 @@ class CoordinationConfig(AppConfig):
     verbose_name = "Coordination"
 
     def ready(self) -> None:
-        # Menu entry, home panel and demo seeder, registered without the
-        # shared packages knowing this one exists.
-        from maillage.www.coordination import navigation  # noqa: F401
-
+        # The demo seeder; the menu entry and home panel are registered by the
+        # web layer (maillage/www/apps.py).
         from . import demo  # noqa: F401

@@ -3,6 +3,10 @@ letter of 24 May 2013, its meetings, the exchange of letters of 7 and 24 May
 2013 (real dates, fictional summaries), a pending appointment and a
 « grande cause nationale » dossier. Idempotent: nothing is created twice.
 
+Every write goes through a service, each in its own transaction (service
+entry points are durable: a seeder cannot wrap them in one); the working
+group, written first, marks the seeder as done.
+
 People are demo accounts of the organisations seeder; signatories are named by
 their function only.
 """
@@ -13,7 +17,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
 from maillage.demo.registry import SeedContext, register
@@ -35,7 +38,6 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 @register("coordination : groupes, réunions, courrier, dossiers", order=50)
-@transaction.atomic
 def seed_coordination(ctx: SeedContext) -> None:
     if WorkingGroup.objects.filter(name=GROUP_NAME).exists():
         ctx.log("  déjà présent")
@@ -233,7 +235,10 @@ def seed_coordination(ctx: SeedContext) -> None:
         title="La traite des êtres humains, « grande cause nationale »",
         kind=DossierKind.NATIONAL_CAUSE,
         lead_organisation=collective,
-        summary="Candidature du collectif, avec l'appui de la mission, au label « grande cause nationale ». La procédure est longue du fait du nombre de demandes.",
+        summary=(
+            "Candidature du collectif, avec l'appui de la mission, au label « grande cause nationale ». La "
+            "procédure est longue du fait du nombre de demandes."
+        ),
         supporting_organisations=[miprof, *associations[1:4]],
     )
     first_step = dossier.steps.order_by("position").first()
@@ -255,7 +260,10 @@ def seed_coordination(ctx: SeedContext) -> None:
         recipient_organisation=miprof,
         recipient_person="Secrétaire générale de la MIPROF",
         subject="Place de la traite dans la mission et attentes du collectif",
-        summary="Résumé fictif : le collectif demande que la traite soit traitée sous toutes ses formes, propose son réseau et évoque la « grande cause nationale ».",
+        summary=(
+            "Résumé fictif : le collectif demande que la traite soit traitée sous toutes ses formes, propose son "
+            "réseau et évoque la « grande cause nationale »."
+        ),
         assignee=coordinator,
         dossier=dossier,
     )
@@ -269,7 +277,10 @@ def seed_coordination(ctx: SeedContext) -> None:
         recipient_organisation=collective,
         recipient_person="Coordinatrice du collectif",
         subject="Réponse : groupe de travail, plan d'action, rendez-vous et grande cause nationale",
-        summary="Résumé fictif : annonce d'un groupe de travail avec un focus sur les mineurs, consultation sur le plan, proposition de rendez-vous, appui à la candidature.",
+        summary=(
+            "Résumé fictif : annonce d'un groupe de travail avec un focus sur les mineurs, consultation sur le "
+            "plan, proposition de rendez-vous, appui à la candidature."
+        ),
         in_reply_to=incoming,
         group=group,
         dossier=dossier,
@@ -303,5 +314,6 @@ def seed_coordination(ctx: SeedContext) -> None:
         ],
     )
     ctx.log(
-        f"  1 groupe de travail, {group.meetings.count()} réunions (1 personne extérieure invitée), 3 courriers, 1 dossier, 1 rendez-vous"
+        f"  1 groupe de travail, {group.meetings.count()} réunions (1 personne extérieure invitée), 3 courriers, 1 "
+        f"dossier, 1 rendez-vous"
     )

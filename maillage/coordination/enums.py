@@ -1,3 +1,5 @@
+from enum import StrEnum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,14 +47,6 @@ class MinutesStatus(models.TextChoices):
     APPROVED = "approved", _("Compte rendu approuvé")
 
 
-# Allowed transitions of the minutes (explicit state machine, style.md).
-MINUTES_TRANSITIONS = {
-    MinutesStatus.NONE: {MinutesStatus.DRAFT},
-    MinutesStatus.DRAFT: {MinutesStatus.DRAFT, MinutesStatus.APPROVED},
-    MinutesStatus.APPROVED: set(),
-}
-
-
 class InvitationResponse(models.TextChoices):
     NEEDS_ACTION = "needs_action", _("Sans réponse")
     ACCEPTED = "accepted", _("Accepte")
@@ -98,18 +92,6 @@ class LetterStatus(models.TextChoices):
     CLOSED = "closed", _("Clos")
 
 
-LETTER_TRANSITIONS = {
-    LetterStatus.RECEIVED: {
-        LetterStatus.ASSIGNED,
-        LetterStatus.IN_PROGRESS,
-        LetterStatus.ANSWERED,
-        LetterStatus.CLOSED,
-    },
-    LetterStatus.ASSIGNED: {LetterStatus.IN_PROGRESS, LetterStatus.ANSWERED, LetterStatus.CLOSED},
-    LetterStatus.IN_PROGRESS: {LetterStatus.ANSWERED, LetterStatus.CLOSED},
-    LetterStatus.ANSWERED: {LetterStatus.CLOSED},
-    LetterStatus.CLOSED: set(),
-}
 AWAITING_REPLY_STATUSES = (LetterStatus.RECEIVED, LetterStatus.ASSIGNED, LetterStatus.IN_PROGRESS)
 
 
@@ -149,3 +131,45 @@ class AppointmentStatus(models.TextChoices):
     PENDING = "pending", _("En attente de choix")
     BOOKED = "booked", _("Rendez-vous fixé")
     CANCELLED = "cancelled", _("Annulé")
+
+
+class AuditAction(StrEnum):
+    """Journal actions of coordination (the values are stored: never rename one)."""
+
+    GROUP_CREATED = "coordination.group_created"
+    GROUP_UPDATED = "coordination.group_updated"
+    GROUP_MEMBER_ADDED = "coordination.group_member_added"
+    GROUP_MEMBER_REMOVED = "coordination.group_member_removed"
+    DOCUMENT_ADDED = "coordination.document_added"
+    MEETING_SCHEDULED = "coordination.meeting_scheduled"
+    MEETING_UPDATED = "coordination.meeting_updated"
+    MEETING_CANCELLED = "coordination.meeting_cancelled"
+    AGENDA_ITEM_ADDED = "coordination.agenda_item_added"
+    INVITATION_SENT = "coordination.meeting_invitation_sent"
+    MEETING_RESPONSE = "coordination.meeting_response"
+    GUEST_INVITED = "coordination.guest_invited"
+    GUEST_INVITATION_RESENT = "coordination.guest_invitation_resent"
+    GUEST_REMOVED = "coordination.guest_removed"
+    GUEST_RESPONSE = "coordination.guest_response"
+    ATTENDANCE_RECORDED = "coordination.attendance_recorded"
+    MINUTES_DRAFTED = "coordination.minutes_drafted"
+    MINUTES_EDITED = "coordination.minutes_edited"
+    MINUTES_APPROVED = "coordination.minutes_approved"
+    DECISION_RECORDED = "coordination.decision_recorded"
+    DECISION_UPDATED = "coordination.decision_updated"
+    DECISION_FORWARDED = "coordination.decision_forwarded"
+    DECISION_FORWARDED_MEASURE_DELETED = "coordination.decision_forwarded_measure_deleted"
+    ACTION_CREATED = "coordination.action_created"
+    ACTION_STATUS = "coordination.action_status"
+    FEED_ISSUED = "coordination.feed_issued"
+    FEED_REVOKED = "coordination.feed_revoked"
+    LETTER_REGISTERED = "coordination.letter_registered"
+    LETTER_UPDATED = "coordination.letter_updated"
+    DOSSIER_CREATED = "coordination.dossier_created"
+    DOSSIER_STEP_ADDED = "coordination.dossier_step_added"
+    DOSSIER_STEP_UPDATED = "coordination.dossier_step_updated"
+    DOSSIER_STATUS = "coordination.dossier_status"
+    DOSSIER_MEETING_LINKED = "coordination.dossier_meeting_linked"
+    APPOINTMENT_PROPOSED = "coordination.appointment_proposed"
+    APPOINTMENT_BOOKED = "coordination.appointment_booked"
+    DIGEST_PREFERENCE = "coordination.digest_preference"

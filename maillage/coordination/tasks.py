@@ -70,7 +70,7 @@ def send_reminders(*, today: date | None = None) -> int:
     iso_year, iso_week, _weekday = today.isocalendar()
     sent = 0
     soon = today + timedelta(days=REMIND_BEFORE_DAYS)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         actions = ActionItem.objects.filter(status__in=OPEN_ACTION_STATUSES, due_on__lte=soon).select_related(
             "owner_user"
         )
@@ -121,7 +121,7 @@ def send_weekly_digest(*, today: date | None = None) -> int:
             continue
         key = f"digest-{iso_year}w{iso_week}"
         title = _("Votre semaine dans Maillage")
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             if notify(recipient=user, title=title, link="/coordination/recapitulatif/", idempotency_key=key) is None:
                 continue
             send_email(

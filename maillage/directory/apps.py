@@ -8,9 +8,8 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Annuaire du réseau"
 
     def ready(self) -> None:
-        # Menu entry and coordinator panel (maillage.www.navigation).
-        from maillage.www.directory import navigation  # noqa: F401
-
+        # The menu entry and coordinator panel are registered by the web layer
+        # (maillage/www/apps.py).
         connection_created.connect(register_sqlite_functions, dispatch_uid="directory_sqlite_functions")
 
 

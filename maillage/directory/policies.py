@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from maillage.organisations import policies as org_policies
+from maillage.organisations import selectors as org_selectors
 from maillage.organisations.enums import OrganisationType, Role
 
 from .enums import NetworkKind, Visibility
@@ -55,7 +56,7 @@ def viewer_for(user) -> Viewer:
         return user
     if not getattr(user, "is_authenticated", False):
         return ANONYMOUS
-    memberships = list(org_policies.active_memberships(user))
+    memberships = list(org_selectors.active_memberships(user))
     org_ids = frozenset(m.organisation_id for m in memberships)
     if not org_ids:
         return Viewer(user=user)

@@ -1,23 +1,29 @@
-from django.db.models import Q
+"""A person's in-app notifications.
 
-from maillage.organisations.policies import active_memberships
+They take the actor of the request (organisations/actor.py: the person and
+the organisations they actively belong to, read once): notifications sit below
+organisations and never read memberships themselves."""
+
+from django.db.models import Q
 
 from .models import Notification
 
 
-def _visible(user):
+def _visible(actor):
     """A person's notifications, except those sent on behalf of an
     organisation they no longer belong to: they carry only a reference and a
     link, but a reference to a case one no longer follows is not one's
     business any more (access ends at the next request, docs/security.md)."""
-    return Notification.objects.filter(recipient=user).filter(
-        Q(organisation__isnull=True) | Q(organisation_id__in=active_memberships(user).values("organisation_id"))
+    if not actor.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=actor.user).filter(
+        Q(organisation__isnull=True) | Q(organisation_id__in=actor.organisation_ids)
     )
 
 
-def notifications_for(user):
-    return _visible(user).order_by("-created_at")
+def notifications_for(actor):
+    return _visible(actor).order_by("-created_at")
 
 
-def unread_count(user) -> int:
-    return _visible(user).filter(read_at__isnull=True).count()
+def unread_count(actor) -> int:
+    return _visible(actor).filter(read_at__isnull=True).count()

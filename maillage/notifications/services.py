@@ -1,13 +1,20 @@
+"""Notices and emails. `send_email` is a step: it writes in the caller's
+transaction (a service's), and the email leaves only after it commits.
+`notify` joins the caller's transaction too, or opens its own when called
+from an on-commit callback."""
+
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
 from maillage.core import freshness
+from maillage.core.transactions import step
 
 from .models import Notification, OutboundEmail
 
 
+@step
 def send_email(
     *, to: str, subject: str, template: str, context: dict, idempotency_key: str, ics: str = "", ics_method: str = ""
 ) -> OutboundEmail | None:
@@ -32,22 +39,35 @@ def send_email(
 def notify(
     *, recipient, title: str, body: str = "", link: str = "", organisation=None, idempotency_key: str = ""
 ) -> Notification | None:
+    """An in-app notice. Inside a service it joins the service's transaction
+    (a step); called alone — from an on-commit callback, once the service's
+    change is committed — it opens its own."""
+    fields = {
+        "recipient": recipient,
+        "title": title,
+        "body": body,
+        "link": link,
+        "organisation": organisation,
+        "idempotency_key": idempotency_key,
+    }
+    if transaction.get_connection().in_atomic_block:
+        return _write_notification(**fields)
+    with transaction.atomic(durable=True):
+        return _write_notification(**fields)
+
+
+@step
+def _write_notification(*, recipient, **fields) -> Notification | None:
     try:
         with transaction.atomic():
-            notification = Notification.objects.create(
-                recipient=recipient,
-                title=title,
-                body=body,
-                link=link,
-                organisation=organisation,
-                idempotency_key=idempotency_key,
-            )
+            notification = Notification.objects.create(recipient=recipient, **fields)
     except IntegrityError:
         return None
     freshness.bump("user", recipient.pk)
     return notification
 
 
+@transaction.atomic(durable=True)
 def mark_all_read(*, user) -> int:
     from django.utils import timezone
 

@@ -105,11 +105,7 @@ class Actor:
 def _load_memberships(user) -> tuple:
     from .models import Membership
 
-    if not getattr(user, "is_authenticated", False):
-        return ()
-    return tuple(
-        Membership.objects.active().filter(user=user).select_related("organisation").order_by("organisation__name")
-    )
+    return tuple(Membership.objects.active_of(user).order_by("organisation__name"))
 
 
 def actor_from_memberships(user, memberships: Iterable) -> Actor:

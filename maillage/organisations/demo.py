@@ -29,7 +29,8 @@ DEMO_PASSWORD = "Maillage-demo-2026"  # noqa: S105 - documented in README.md; de
 PUBLIC_BODIES = [
     (
         "miprof",
-        "Mission interministérielle pour la protection des femmes contre les violences et la lutte contre la traite des êtres humains",
+        "Mission interministérielle pour la protection des femmes contre les violences et la lutte contre la traite "
+        "des êtres humains",
         "MIPROF",
         T.COORDINATION,
         L.NATIONAL,

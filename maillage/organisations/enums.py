@@ -1,3 +1,5 @@
+from enum import StrEnum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,3 +42,14 @@ class Role(models.TextChoices):
 
 ORG_ADMIN = "org_admin"
 ORG_ADMIN_LABEL = _("Administrateur·rice de l'organisation")
+
+
+class AuditAction(StrEnum):
+    """Journal actions of organisations and memberships (the values are stored)."""
+
+    ORGANISATION_CREATED = "organisation.created"
+    MEMBER_INVITED = "membership.invited"
+    MEMBER_JOINED = "membership.joined"
+    INVITATION_REVOKED = "membership.invitation_revoked"
+    MEMBER_REMOVED = "membership.removed"
+    ROLE_CHANGED = "membership.role_changed"

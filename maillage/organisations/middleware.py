@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .policies import active_memberships
+from .models import Membership
 
 SESSION_ACTIVE_MEMBERSHIP = "maillage.active_membership"
 
@@ -10,7 +10,7 @@ def request_memberships(request) -> list:
     middleware and the active-organisation middleware both need them)."""
     cached = getattr(request, "_maillage_memberships", None)
     if cached is None:
-        cached = list(active_memberships(request.user).order_by("organisation__name"))
+        cached = list(Membership.objects.active_of(request.user).order_by("organisation__name"))
         request._maillage_memberships = cached
     return cached
 

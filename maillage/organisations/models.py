@@ -58,6 +58,13 @@ class MembershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True, organisation__is_active=True, user__is_active=True)
 
+    def active_of(self, user):
+        """A person's active memberships (membership, organisation and account
+        active): the only source of access to an organisation's data."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.active().filter(user=user).select_related("organisation")
+
 
 class Membership(models.Model):
     """A person in an organisation, with a role and possibly administration rights.

@@ -1,13 +1,12 @@
 """Writes to organisations, memberships and invitations.
 
-Every function is atomic, checks the policy, writes its audit row in the same
-transaction and sends emails only once the transaction has committed.
+Every entry point opens its transaction (`transaction.atomic(durable=True)`),
+checks the policy, writes its audit row in the same transaction and sends
+emails only once the transaction has committed.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,15 +19,12 @@ from django.utils.translation import gettext as _
 
 from maillage.core import audit, freshness
 from maillage.core.models import AuditKind
+from maillage.core.tokens import hash_token, new_token
 from maillage.notifications.services import send_email
 
 from . import policies
-from .enums import OrganisationType, Role
+from .enums import AuditAction, OrganisationType, Role
 from .models import Invitation, Membership, Organisation
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -50,13 +46,13 @@ def _check_role(organisation: Organisation, role: str) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_organisation(*, acting_user, **fields) -> Organisation:
     organisation = Organisation(**fields)
     organisation.full_clean()
     organisation.save()
     audit.record(
-        action="organisation.created",
+        action=AuditAction.ORGANISATION_CREATED,
         actor=acting_user,
         kind=AuditKind.ADMIN,
         target=organisation,
@@ -68,18 +64,18 @@ def create_organisation(*, acting_user, **fields) -> Organisation:
 def invite_member(
     *, organisation: Organisation, email: str, role: str, is_admin: bool = False, acting_user
 ) -> IssuedInvitation:
-    if not policies.can_manage_members(acting_user, organisation):
-        raise PermissionDenied
     email = get_user_model().objects.normalize_email(email).strip().lower()
-    _check_role(organisation, role)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        if not policies.can_manage_members(acting_user, organisation):
+            raise PermissionDenied
+        _check_role(organisation, role)
         if Membership.objects.filter(organisation=organisation, user__email__iexact=email, is_active=True).exists():
             raise ValidationError({"email": _("Cette personne est déjà membre de l'organisation.")})
         # A new invitation replaces any pending one for the same address.
         Invitation.objects.filter(
             organisation=organisation, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
         ).update(revoked_at=timezone.now())
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         invitation = Invitation.objects.create(
             organisation=organisation,
             email=email,
@@ -91,7 +87,7 @@ def invite_member(
         )
         issued = IssuedInvitation(invitation=invitation, token=token)
         audit.record(
-            action="membership.invited",
+            action=AuditAction.MEMBER_INVITED,
             actor=acting_user,
             kind=AuditKind.ADMIN,
             target=invitation,
@@ -145,7 +141,7 @@ def accept_invitation(
     `user` is the signed-in account (its email must match); otherwise an account
     is created with the given password."""
     User = get_user_model()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         invitation = find_usable_invitation(token)
         # Lock the row: two simultaneous clicks cannot both succeed.
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -180,7 +176,7 @@ def accept_invitation(
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         audit.record(
-            action="membership.joined",
+            action=AuditAction.MEMBER_JOINED,
             actor=user,
             kind=AuditKind.ADMIN,
             target=membership,
@@ -191,7 +187,7 @@ def accept_invitation(
     return membership
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def revoke_invitation(*, invitation: Invitation, acting_user) -> None:
     if not policies.can_manage_members(acting_user, invitation.organisation):
         raise PermissionDenied
@@ -200,7 +196,7 @@ def revoke_invitation(*, invitation: Invitation, acting_user) -> None:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit.record(
-        action="membership.invitation_revoked",
+        action=AuditAction.INVITATION_REVOKED,
         actor=acting_user,
         kind=AuditKind.ADMIN,
         target=invitation,
@@ -218,7 +214,7 @@ def _other_active_admins(membership: Membership) -> bool:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def remove_member(*, membership: Membership, acting_user) -> None:
     """Deactivate a membership: access to the organisation's data ends at once
     (every permission check reads active memberships)."""
@@ -236,7 +232,7 @@ def remove_member(*, membership: Membership, acting_user) -> None:
     # built with this membership.
     freshness.bump("user", membership.user_id)
     audit.record(
-        action="membership.removed",
+        action=AuditAction.MEMBER_REMOVED,
         actor=acting_user,
         kind=AuditKind.ADMIN,
         target=membership,
@@ -245,7 +241,7 @@ def remove_member(*, membership: Membership, acting_user) -> None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def change_role(*, membership: Membership, role: str, is_admin: bool, acting_user) -> Membership:
     if not policies.can_manage_members(acting_user, membership.organisation):
         raise PermissionDenied
@@ -260,7 +256,7 @@ def change_role(*, membership: Membership, role: str, is_admin: bool, acting_use
     membership.is_admin = is_admin
     membership.save(update_fields=["role", "is_admin"])
     audit.record(
-        action="membership.role_changed",
+        action=AuditAction.ROLE_CHANGED,
         actor=acting_user,
         kind=AuditKind.ADMIN,
         target=membership,

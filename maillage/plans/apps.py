@@ -7,11 +7,10 @@ class PlansConfig(AppConfig):
     verbose_name = "Plan national"
 
     def ready(self) -> None:
-        # Menu entry and home panel live with the web layer of the feature.
-        from maillage.www.plans import registry  # noqa: F401
-
         # Coordination extension point: a working-group decision can be
-        # forwarded into the plan (maillage/plans/forwarding.py).
-        from .forwarding import register
+        # forwarded into the plan (maillage/plans/services/forwarding.py). The
+        # menu entry and home panel are registered by the web layer
+        # (maillage/www/apps.py).
+        from .services.forwarding import register
 
         register()

@@ -31,7 +31,7 @@ from maillage.organisations.demo import ensure_demo_user
 from maillage.organisations.enums import OrganisationType, Role
 from maillage.organisations.models import Membership, Organisation
 
-from . import services
+from . import selectors, services
 from .enums import Completion, Decision, Health, PlanStatus, Recommendation
 from .models import (
     Amendment,
@@ -310,7 +310,9 @@ def _first_plan(ctx: SeedContext, coordinator, contributors) -> None:
         measure=measures[2],
         version=round_.version,
         field="description",
-        proposed_text="Former les professionnels, y compris les associations de terrain, à l'identification et à la protection.",
+        proposed_text=(
+            "Former les professionnels, y compris les associations de terrain, à l'identification et à la protection."
+        ),
         rationale="Les associations identifient une grande part des victimes.",
         acting_user=user1,
         organisation=org1,
@@ -626,7 +628,7 @@ def _national_plan(ctx: SeedContext, coordinator) -> None:
         ctx.log("  plans: no association with a member, national plan skipped")
         return
     coordination = (
-        services._coordination_of(coordinator)
+        selectors.coordination_of(coordinator)
         or Organisation.objects.filter(type=OrganisationType.COORDINATION).first()
     )
     # Adopted after the demo plans: it is the plan /plan/ shows in a national-size database.
@@ -639,12 +641,14 @@ def _national_plan(ctx: SeedContext, coordinator) -> None:
 @register("plans", order=40)
 def seed_plans(ctx: SeedContext) -> None:
     coordinator = _coordinator(ctx)
-    with transaction.atomic():
-        contributors = _contributors(ctx)
-        if not Plan.objects.filter(title=FIRST_PLAN_TITLE).exists():
-            _first_plan(ctx, coordinator, contributors)
-        if not Plan.objects.filter(title=DRAFT_PLAN_TITLE).exists():
-            _draft_plan(ctx, coordinator, contributors)
+    # Each service call is its own transaction (service entry points are
+    # durable: a seeder cannot wrap them in one); a plan, created first, marks
+    # its part as done.
+    contributors = _contributors(ctx)
+    if not Plan.objects.filter(title=FIRST_PLAN_TITLE).exists():
+        _first_plan(ctx, coordinator, contributors)
+    if not Plan.objects.filter(title=DRAFT_PLAN_TITLE).exists():
+        _draft_plan(ctx, coordinator, contributors)
     if ctx.national and not Plan.objects.filter(title=NATIONAL_PLAN_TITLE).exists():
         with transaction.atomic():
             _national_plan(ctx, coordinator)

@@ -5,6 +5,8 @@ adopted → in implementation → closed); the OGP completion scale is the one o
 the Open Government Partnership's Independent Reporting Mechanism.
 """
 
+from enum import StrEnum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,17 +18,6 @@ class PlanStatus(models.TextChoices):
     IN_IMPLEMENTATION = "in_implementation", _("En cours de mise en œuvre")
     CLOSED = "closed", _("Clos")
 
-
-# Explicit transition table: anything not listed is impossible. Going back from
-# consultation to draft lets the coordination rework the text after a round
-# (a new version is then frozen and possibly consulted again).
-PLAN_TRANSITIONS: dict[str, set[str]] = {
-    PlanStatus.DRAFT: {PlanStatus.CONSULTATION},
-    PlanStatus.CONSULTATION: {PlanStatus.DRAFT, PlanStatus.ADOPTED},
-    PlanStatus.ADOPTED: {PlanStatus.IN_IMPLEMENTATION},
-    PlanStatus.IN_IMPLEMENTATION: {PlanStatus.CLOSED},
-    PlanStatus.CLOSED: set(),
-}
 
 # Statuses in which the plan is public on /plan/.
 PUBLIC_PLAN_STATUSES = (PlanStatus.ADOPTED, PlanStatus.IN_IMPLEMENTATION, PlanStatus.CLOSED)
@@ -85,3 +76,46 @@ class Decision(models.TextChoices):
 
 MAX_COMMENT_DEPTH = 3  # Decidim threads comments to depth 3.
 REMINDER_DAYS_BEFORE = 7  # reminders start a week before each reporting date.
+
+
+class AuditAction(StrEnum):
+    """Journal actions of the plans domain (the values are stored: never rename one)."""
+
+    PLAN_CREATED = "plans.plan.create"
+    PLAN_TRANSITION = "plans.plan.transition"
+    PRIORITY_CREATED = "plans.priority.create"
+    MEASURE_CREATED = "plans.measure.create"
+    MEASURE_UPDATED = "plans.measure.update"
+    MEASURE_DELETED = "plans.measure.delete"
+    MEASURE_FROM_DECISION = "plans.measure.from_decision"
+    VERSION_FROZEN = "plans.version.freeze"
+    SUB_ACTION_CREATED = "plans.subaction.create"
+    SUB_ACTION_UPDATED = "plans.subaction.update"
+    SUB_ACTION_DELETED = "plans.subaction.delete"
+    SUB_ACTION_PROGRESS = "plans.subaction.progress"
+    MILESTONE_CREATED = "plans.milestone.create"
+    MILESTONE_UPDATED = "plans.milestone.update"
+    MILESTONE_DELETED = "plans.milestone.delete"
+    MILESTONE_REACHED = "plans.milestone.reached"
+    MILESTONE_UNREACHED = "plans.milestone.unreached"
+    INDICATOR_CREATED = "plans.indicator.create"
+    INDICATOR_UPDATED = "plans.indicator.update"
+    INDICATOR_DELETED = "plans.indicator.delete"
+    MEASUREMENT_CREATED = "plans.measurement.create"
+    MEASUREMENT_VALIDATED = "plans.measurement.validate"
+    ROUND_OPENED = "plans.round.open"
+    POSITION_CREATED = "plans.position.create"
+    POSITION_UPDATED = "plans.position.update"
+    COMMENT_CREATED = "plans.comment.create"
+    AMENDMENT_CREATED = "plans.amendment.create"
+    AMENDMENT_WITHDRAWN = "plans.amendment.withdraw"
+    AMENDMENT_ANSWERED = "plans.amendment.answer"
+    AMENDMENT_FROM_DECISION = "plans.amendment.from_decision"
+    NOTE_CREATED = "plans.note.create"
+    HEARING_CREATED = "plans.hearing.create"
+    REPORT_SUBMITTED = "plans.report.submit"
+    REPORT_VALIDATED = "plans.report.validate"
+    PROGRESS_IMPORTED = "plans.progress.import"
+    PROGRESS_EXPORTED = "plans.progress.export"
+    SYNTHESIS_PDF = "plans.synthesis.pdf"
+    SYNTHESIS_CSV = "plans.synthesis.csv"

@@ -126,7 +126,7 @@ class Measure(models.Model):
     )
     progress_updated_at = models.DateTimeField(null=True, blank=True)
     # A measure proposed by forwarding a working-group decision (coordination
-    # extension point, see maillage/plans/forwarding.py) keeps its origin.
+    # extension point, see maillage/plans/services/forwarding.py) keeps its origin.
     origin_decision = models.ForeignKey(
         "coordination.Decision",
         null=True,

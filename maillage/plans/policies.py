@@ -9,86 +9,76 @@
   plain member. The organisation speaks with one position per measure, the
   last submission wins. See docs/domain/plans.md.
 - Responsible bodies: active members of a measure's lead or co-lead organisation.
-- Everyone, signed in or not: the adopted plan's public page.
+- Everyone, signed in or not: the adopted plan's public page (selectors.public_plans).
+
+`actor` is an `Actor` or a user (organisations/actor.py).
 """
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from maillage.organisations.policies import active_memberships, is_coordinator
+from maillage.organisations.actor import as_actor
 
-from .enums import PUBLIC_PLAN_STATUSES, PlanStatus
+from .enums import PlanStatus
 from .models import ConsultationRound, Measure, Plan
 
 CONTRIBUTOR_ROLES = ("member", "case_worker")
+FOLLOWED_STATUSES = (PlanStatus.ADOPTED, PlanStatus.IN_IMPLEMENTATION)
 
 
-def can_manage_plans(user) -> bool:
-    return is_coordinator(user)
+def can_manage_plans(actor) -> bool:
+    return as_actor(actor).is_coordinator
 
 
-def plans_managed_by(user) -> QuerySet[Plan]:
-    return Plan.objects.all() if can_manage_plans(user) else Plan.objects.none()
+def managed_plans_visible_to(actor) -> QuerySet[Plan]:
+    """Every plan, drafts included, for the coordination; none for anyone else."""
+    return Plan.objects.all() if can_manage_plans(actor) else Plan.objects.none()
 
 
-def public_plans() -> QuerySet[Plan]:
-    return Plan.objects.filter(status__in=PUBLIC_PLAN_STATUSES)
+def can_contribute_for(actor, organisation) -> bool:
+    """Whether this person may speak in the name of `organisation` in a
+    consultation (the round must also have invited it)."""
+    membership = as_actor(actor).membership_in(organisation)
+    return membership is not None and (membership.role in CONTRIBUTOR_ROLES or membership.is_admin)
 
 
-def contributor_organisations(user):
-    """Organisations in the name of which this user may contribute."""
-    memberships = active_memberships(user).filter(Q(role__in=CONTRIBUTOR_ROLES) | Q(is_admin=True))
-    return [m.organisation for m in memberships]
-
-
-def rounds_visible_for(user) -> QuerySet[ConsultationRound]:
-    if can_manage_plans(user):
+def rounds_visible_to(actor) -> QuerySet[ConsultationRound]:
+    actor = as_actor(actor)
+    if can_manage_plans(actor):
         return ConsultationRound.objects.all()
-    orgs = contributor_organisations(user)
+    orgs = [m.organisation_id for m in actor.memberships if can_contribute_for(actor, m.organisation_id)]
     if not orgs:
         return ConsultationRound.objects.none()
     return ConsultationRound.objects.filter(invited__in=orgs).distinct()
 
 
-def contributing_organisation(user, round_, *, preferred=None):
-    """The invited organisation this user speaks for in this round, or None.
-
-    The organisation currently selected in the session wins when it is invited."""
-    orgs = contributor_organisations(user)
-    invited_ids = set(round_.invited.filter(pk__in=[o.pk for o in orgs]).values_list("pk", flat=True))
-    if preferred is not None and preferred.pk in invited_ids:
-        return preferred
-    for org in orgs:
-        if org.pk in invited_ids:
-            return org
-    return None
-
-
-def can_report_on(user, measure: Measure) -> bool:
+def can_report_on(actor, measure: Measure) -> bool:
+    """Members of the measure's lead or co-lead organisations, while the plan
+    is followed (adopted or in implementation)."""
     status = Plan.objects.filter(pk=measure.plan_id).values_list("status", flat=True).first()
-    if status not in (PlanStatus.ADOPTED, PlanStatus.IN_IMPLEMENTATION):
+    if status not in FOLLOWED_STATUSES:
         return False
-    org_ids = {m.organisation_id for m in active_memberships(user)}
+    org_ids = as_actor(actor).organisation_ids
     if measure.lead_id in org_ids:
         return True
     return measure.co_leads.filter(pk__in=org_ids).exists()
 
 
-def reporting_organisation(user, measure: Measure):
-    org_ids = {m.organisation_id: m.organisation for m in active_memberships(user)}
-    if measure.lead_id in org_ids:
-        return org_ids[measure.lead_id]
-    co = measure.co_leads.filter(pk__in=list(org_ids)).first()
-    return co
+def can_follow_up(actor, measure: Measure) -> bool:
+    """Follow-up (progress of sub-actions, milestones reached, values of
+    indicators): the coordination or the bodies responsible for the measure."""
+    actor = as_actor(actor)
+    return can_manage_plans(actor) or can_report_on(actor, measure)
 
 
-def measures_reportable_by(user) -> QuerySet[Measure]:
-    org_ids = [m.organisation_id for m in active_memberships(user)]
+def reportable_measures_visible_to(actor) -> QuerySet[Measure]:
+    """The measures this person reports on (lead or co-lead organisation)."""
+    org_ids = list(as_actor(actor).organisation_ids)
     if not org_ids:
         return Measure.objects.none()
     return (
-        Measure.objects.filter(plan__status__in=(PlanStatus.ADOPTED, PlanStatus.IN_IMPLEMENTATION))
+        Measure.objects.filter(plan__status__in=FOLLOWED_STATUSES)
         .filter(Q(lead__in=org_ids) | Q(co_leads__in=org_ids))
         .distinct()
         .select_related("plan", "priority", "status", "lead")

@@ -6,12 +6,13 @@ from collections import Counter, defaultdict
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
-from maillage.directory.models import NetworkMembership
-from maillage.organisations.enums import OrganisationType
+from maillage.directory.models import Network, NetworkMembership
+from maillage.organisations.actor import as_actor
+from maillage.organisations.enums import OrganisationType, Role
 from maillage.organisations.models import Organisation
 
 from . import policies
-from .enums import MAX_COMMENT_DEPTH, Decision, PositionValue
+from .enums import MAX_COMMENT_DEPTH, PUBLIC_PLAN_STATUSES, Decision, PositionValue
 from .models import (
     Amendment,
     Comment,
@@ -20,15 +21,156 @@ from .models import (
     InternalNote,
     Measure,
     Measurement,
+    MeasureStatus,
+    Milestone,
     Plan,
+    PlanVersion,
     Position,
+    PrioritySetting,
     ProgressReport,
+    SubAction,
 )
 from .rollup import mean_progress
 
+# --- Plans -------------------------------------------------------------------------
+
+
+def public_plans() -> QuerySet[Plan]:
+    """Plans shown to everyone, signed in or not, on /plan/."""
+    return Plan.objects.filter(status__in=PUBLIC_PLAN_STATUSES)
+
 
 def current_public_plan() -> Plan | None:
-    return policies.public_plans().order_by("-adopted_at", "-pk").first()
+    return public_plans().order_by("-adopted_at", "-pk").first()
+
+
+def coordination_of(actor):
+    """The coordination body this coordinator acts for (plans are kept in its name)."""
+    for membership in as_actor(actor).memberships:
+        if membership.role == Role.COORDINATOR and membership.organisation.type == OrganisationType.COORDINATION:
+            return membership.organisation
+    return None
+
+
+def plan_structure(plan: Plan):
+    """The axes of a plan with their measures (lead and forwarded origin)."""
+    return plan.priorities.prefetch_related(
+        Prefetch(
+            "measures",
+            queryset=Measure.objects.select_related("lead", "origin_decision__meeting", "origin_decision__group"),
+        )
+    ).order_by("number")
+
+
+def version_numbered(plan: Plan, number) -> PlanVersion | None:
+    return plan.versions.filter(number=number).first()
+
+
+def versions_containing(plan: Plan, measure: Measure) -> list[int]:
+    """Numbers of the frozen versions that cite this measure."""
+    return [v.number for v in plan.versions.order_by("number") if measure.pk in v.measure_ids()]
+
+
+def measure_dependents(measure: Measure) -> dict[str, int]:
+    """What deleting this measure would touch: its follow-up (deleted with it)
+    and the consultation contributions it received (which forbid deleting it)."""
+    return {
+        "sub_actions": measure.sub_actions.count(),
+        "milestones": measure.milestones.count(),
+        "indicators": measure.indicators.count(),
+        "measurements": Measurement.objects.filter(indicator__measure=measure).count(),
+        "reports": measure.reports.count(),
+        "contributions": (
+            measure.positions.count()
+            + measure.comments.count()
+            + measure.amendments.count()
+            + InternalNote.objects.filter(Q(measure=measure) | Q(amendment__measure=measure)).count()
+        ),
+    }
+
+
+def networks() -> QuerySet[Network]:
+    """The directory's networks, whose members a round may invite at once."""
+    return Network.objects.all()
+
+
+def network_members(network) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(is_active=True, network_memberships__network=network)
+
+
+# --- Follow-up ---------------------------------------------------------------------
+
+
+def measure_statuses() -> QuerySet[MeasureStatus]:
+    return MeasureStatus.objects.all()
+
+
+FOLLOWUP_MODELS = {"sub_action": SubAction, "milestone": Milestone, "indicator": Indicator}
+
+
+def followup_items(plan: Plan, kind: str):
+    """The sub-actions, milestones or indicators of a plan's measures."""
+    return FOLLOWUP_MODELS[kind].objects.select_related("measure").filter(measure__plan=plan)
+
+
+def milestones_with_plan() -> QuerySet[Milestone]:
+    return Milestone.objects.select_related("measure__plan")
+
+
+def indicators_with_plan() -> QuerySet[Indicator]:
+    return Indicator.objects.select_related("measure__plan")
+
+
+def plan_measurements(plan: Plan) -> QuerySet[Measurement]:
+    return Measurement.objects.select_related("indicator__measure").filter(indicator__measure__plan=plan)
+
+
+def plan_reports(plan: Plan) -> QuerySet[ProgressReport]:
+    return ProgressReport.objects.filter(measure__plan=plan)
+
+
+def reporting_organisation(actor, measure: Measure):
+    """The organisation in whose name this person reports on the measure:
+    its lead, otherwise the first of its co-leads they belong to."""
+    actor = as_actor(actor)
+    membership = actor.membership_in(measure.lead_id)
+    if membership is not None:
+        return membership.organisation
+    return measure.co_leads.filter(pk__in=list(actor.organisation_ids)).first()
+
+
+# --- Consultation ------------------------------------------------------------------
+
+
+def contributing_organisation(actor, round_: ConsultationRound, *, preferred=None):
+    """The invited organisation this person speaks for in this round, or None.
+
+    The organisation currently selected in the session wins when it is invited."""
+    actor = as_actor(actor)
+    orgs = [m.organisation for m in actor.memberships if policies.can_contribute_for(actor, m.organisation_id)]
+    invited_ids = set(round_.invited.filter(pk__in=[o.pk for o in orgs]).values_list("pk", flat=True))
+    if preferred is not None and preferred.pk in invited_ids:
+        return preferred
+    for org in orgs:
+        if org.pk in invited_ids:
+            return org
+    return None
+
+
+def round_measure(round_: ConsultationRound, measure_id: int) -> Measure | None:
+    """A measure of the version under consultation (None for any other)."""
+    if measure_id not in round_.version.measure_ids():
+        return None
+    return Measure.objects.select_related("priority").filter(pk=measure_id, plan=round_.plan).first()
+
+
+def priority_setting(round_: ConsultationRound, measure: Measure) -> PrioritySetting | None:
+    """Which contributions the round opens on the measure's axe (None: all)."""
+    return round_.priority_settings.filter(priority_id=measure.priority_id).first()
+
+
+def comment_in(round_: ConsultationRound, measure: Measure, pk) -> Comment | None:
+    return Comment.objects.filter(pk=pk, round=round_, measure=measure).first()
 
 
 def plan_overview(plan: Plan) -> dict:
@@ -130,14 +272,25 @@ def pending_amendments(round_: ConsultationRound):
     )
 
 
-def visible_positions(user, round_: ConsultationRound, organisation=None):
+def visible_positions(actor, round_: ConsultationRound, organisation=None):
     """Positions are the organisation's own; the coordination sees them all."""
     qs = Position.objects.filter(round=round_).select_related("organisation", "measure")
-    if policies.can_manage_plans(user):
+    if policies.can_manage_plans(actor):
         return qs
     if organisation is None:
         return qs.none()
     return qs.filter(organisation=organisation)
+
+
+def own_position(actor, round_: ConsultationRound, organisation, measure: Measure) -> Position | None:
+    if organisation is None:
+        return None
+    return visible_positions(actor, round_, organisation).filter(measure=measure).first()
+
+
+def measure_positions(actor, round_: ConsultationRound, measure: Measure):
+    """Every position on a measure, oldest first (the coordination's view)."""
+    return visible_positions(actor, round_).filter(measure=measure).order_by("created_at", "pk")
 
 
 def measure_root_comments(round_: ConsultationRound, measure: Measure):
@@ -167,10 +320,10 @@ def comment_threads(roots) -> list[dict]:
     return [walk(c) for c in roots]
 
 
-def internal_notes(user, round_: ConsultationRound, *, measure: Measure | None = None):
+def internal_notes(actor, round_: ConsultationRound, *, measure: Measure | None = None):
     """The coordination's internal notes of a round (none for anyone else);
     for a measure, the notes on it and on its amendments, oldest first."""
-    if not policies.can_manage_plans(user):
+    if not policies.can_manage_plans(actor):
         return InternalNote.objects.none()
     qs = InternalNote.objects.filter(round=round_).select_related("author", "measure", "amendment")
     if measure is not None:
@@ -255,8 +408,19 @@ def hearing_organisations(round_: ConsultationRound) -> QuerySet[Organisation]:
     )
 
 
-def pending_reports(user, plan: Plan | None = None):
-    if not policies.can_manage_plans(user):
+def hearing_candidates(round_: ConsultationRound, text: str = "") -> QuerySet[Organisation]:
+    """Who may be heard, narrowed by a search on the name or acronym."""
+    allowed = hearing_organisations(round_)
+    return allowed.filter(Q(name__icontains=text) | Q(acronym__icontains=text)) if text else allowed
+
+
+def hearing_choice(round_: ConsultationRound, pk: int) -> list[Organisation]:
+    """The organisation chosen, if it may be heard ([] otherwise)."""
+    return list(hearing_organisations(round_).filter(pk=pk))
+
+
+def pending_reports(actor, plan: Plan | None = None):
+    if not policies.can_manage_plans(actor):
         return ProgressReport.objects.none()
     qs = ProgressReport.objects.filter(validated_at__isnull=True).select_related(
         "measure", "organisation", "status", "submitted_by"

@@ -2,18 +2,17 @@
 
 The file carries one row per measure with codes (not labels) in the columns that
 are re-imported, so a round trip loses nothing. Import checks every row first
-and writes nothing when any row is wrong (per-row French errors).
+and writes nothing when any row is wrong (per-row French errors); the rows are
+applied by services.import_progress.
 """
 
 from __future__ import annotations
 
 import io
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
-from . import services
 from .enums import Completion, Health
 from .models import MeasureStatus, Plan
 
@@ -113,13 +112,3 @@ def parse_progress(plan: Plan, data: bytes) -> tuple[list[dict], list[str]]:
             }
         )
     return out, errors
-
-
-def import_progress(*, plan: Plan, data: bytes, acting_user) -> tuple[int, list[str]]:
-    rows, errors = parse_progress(plan, data)
-    if errors:
-        return 0, errors
-    try:
-        return services.apply_progress_rows(plan=plan, rows=rows, acting_user=acting_user), []
-    except ValidationError as exc:
-        return 0, exc.messages

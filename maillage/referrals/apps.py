@@ -8,7 +8,6 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from maillage.cases import hooks
-        from maillage.www.referrals import navigation  # noqa: F401  (menu entry and home panel)
 
         from .pathways import check_minor_closure, journal_host_read, start_chain_for_new_minor
         from .privacy import wipe_free_text

@@ -7,5 +7,14 @@ class WwwConfig(AppConfig):
     verbose_name = "Interface web"
 
     def ready(self) -> None:
-        from . import registry  # noqa: F401
-        from .statistics import navigation  # noqa: F401  (statistics menu entries and home panels)
+        # Menu entries and home panels, registered by the web layer itself:
+        # domains never import maillage.www (tests/test_consistency.py). A new
+        # feature adds its navigation module here (docs/architecture.md,
+        # « How to add a feature »).
+        from . import registry  # noqa: F401  (home, organisation and notifications)
+        from .cases import navigation as cases  # noqa: F401
+        from .coordination import navigation as coordination  # noqa: F401
+        from .directory import navigation as directory  # noqa: F401
+        from .plans import navigation as plans  # noqa: F401
+        from .referrals import navigation as referrals  # noqa: F401
+        from .statistics import navigation as statistics  # noqa: F401

@@ -10,7 +10,12 @@ repeated in every feature:
 - `run_service(form, call)`: call a service, copying its errors onto the form;
 - `denied_as_404()` / `@deny_as_404`: a policy refusal answered as « not found »,
   so a page never confirms that another organisation's object exists (R-PRIVACY);
-- `form_view(...)`: the whole GET/POST → service → message → redirect shape.
+- `form_view(...)`: the whole GET/POST → service → message → redirect shape;
+- `run_action(request, call, ...)`: a button (POST without a form page): run the
+  service, then a success message or its French refusal as a message;
+- `@membership_required`: pages that need an active membership answer 404;
+- `actor_for_request` (re-exported from organisations/actor.py): the actor every
+  policy call of a view receives.
 """
 
 from __future__ import annotations
@@ -25,6 +30,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from maillage.organisations.actor import actor_for_request
+
+__all__ = [
+    "acting_organisation",
+    "actor_for_request",
+    "attach_errors",
+    "denied_as_404",
+    "deny_as_404",
+    "form_view",
+    "membership_required",
+    "refusal_text",
+    "run_action",
+    "run_service",
+]
+
 
 def acting_organisation(request: HttpRequest):
     """The organisation the signed-in person acts for (None without one).
@@ -33,6 +53,23 @@ def acting_organisation(request: HttpRequest):
     may wrap None, so it is tested for truth, never for `is not None`."""
     membership = getattr(request, "membership", None)
     return membership.organisation if membership else None
+
+
+def membership_required(view: Callable) -> Callable:
+    """The page needs an active membership (any organisation): otherwise 404."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not actor_for_request(request).memberships:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def refusal_text(exc: ValidationError) -> str:
+    """A service's French refusal as one line (for a message)."""
+    return " ".join(exc.messages)
 
 
 def attach_errors(form, exc: ValidationError) -> None:
@@ -102,3 +139,33 @@ def form_view(
                 messages.success(request, message(result) if callable(message) else message)
             return success(result) if callable(success) else redirect(success)
     return render(request, template, {"form": form, **(context or {})})
+
+
+def run_action(
+    request: HttpRequest,
+    call: Callable[[], Any],
+    *,
+    success: str | Callable[[Any], str] | None = None,
+    refusal_level: int = messages.ERROR,
+    denied: str | None = None,
+) -> tuple[bool, Any]:
+    """A button that is not a form page (cancel, approve, validate…): run the
+    service; on success add `success` (a message, or a function of the result);
+    on a `ValidationError` show its French text as a message at `refusal_level`.
+    Returns `(ok, result)`; the view then redirects. A `PermissionDenied` is
+    shown as the `denied` message when one is given (a refusal the person
+    can understand, on a page they may see); otherwise it is left to the
+    caller (403, or `denied_as_404`)."""
+    try:
+        result = call()
+    except ValidationError as exc:
+        messages.add_message(request, refusal_level, refusal_text(exc))
+        return False, None
+    except PermissionDenied:
+        if denied is None:
+            raise
+        messages.add_message(request, refusal_level, denied)
+        return False, None
+    if success:
+        messages.success(request, success(result) if callable(success) else success)
+    return True, result

@@ -4,7 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from maillage.notifications.selectors import unread_count
-from maillage.organisations import policies
+from maillage.organisations import selectors
+from maillage.organisations.actor import actor_for_request
 
 from .navigation import MenuEntry, register_menu, register_panel
 
@@ -31,16 +32,15 @@ def _organisation_panel(request):
         "members_url": reverse("organisation_members", kwargs={"slug": organisation.slug}),
     }
     if membership.is_admin:
-        invitations = policies.invitations_visible_for(request.user, organisation).filter(
-            accepted_at__isnull=True, revoked_at__isnull=True
-        )
-        context["pending_invitations"] = invitations.count()
+        context["pending_invitations"] = selectors.pending_invitations(
+            actor_for_request(request), organisation
+        ).count()
         context["access_log_url"] = reverse("organisation_access_log", kwargs={"slug": organisation.slug})
     return context
 
 
 def _notifications_panel(request):
-    count = unread_count(request.user)
+    count = unread_count(actor_for_request(request))
     return {
         "title": _("Notifications"),
         "template": "home/panel_notifications.html",

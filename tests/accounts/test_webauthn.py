@@ -318,7 +318,10 @@ def test_production_settings_never_accept_insecure_origins():
         "MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN": "1",
         "DEBUG": "1",
     }
-    code = "from config.settings import prod; print(prod.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN, prod.MFA_PASSKEY_LOGIN_ENABLED)"
+    code = (
+        "from config.settings import prod; "
+        "print(prod.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN, prod.MFA_PASSKEY_LOGIN_ENABLED)"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
     )

@@ -5,7 +5,7 @@ import secrets
 import factory
 
 from maillage.coordination.models import MeetingGuest
-from maillage.coordination.services import hash_token
+from maillage.core.tokens import hash_token
 from tests.factories import UserFactory
 
 

@@ -143,8 +143,10 @@ def test_guest_answers_from_the_personal_link_without_an_account(page, live_app)
     path = re.search(r"/coordination/invitation/[A-Za-z0-9_-]+/", body).group(0)
     others = _query(
         live_app,
-        "SELECT u.first_name, u.last_name FROM coordination_meetinginvitation i JOIN accounts_user u ON u.id = i.user_id "
-        "WHERE i.meeting_id = (SELECT meeting_id FROM coordination_meetingguest WHERE email = ? AND removed_at IS NULL)",
+        "SELECT u.first_name, u.last_name FROM coordination_meetinginvitation i JOIN accounts_user u ON u.id = "
+        "i.user_id "
+        "WHERE i.meeting_id = (SELECT meeting_id FROM coordination_meetingguest WHERE email = ? AND removed_at IS "
+        "NULL)",
         DEMO_GUEST,
     )
     assert others

@@ -107,7 +107,8 @@ def test_appointment_slots_must_be_valid(coordinator, coordination, organisation
 
 
 def test_a_slot_that_has_passed_cannot_be_picked(client, login, coordinator, coordination, organisation):
-    """Slots are in the future when proposed; one that has passed since is refused in French and no meeting is created."""
+    """Slots are in the future when proposed; one that has passed since is refused in French and no
+    meeting is created."""
     import time_machine
 
     from maillage.coordination.models import Meeting
@@ -139,7 +140,8 @@ def test_a_slot_that_has_passed_cannot_be_picked(client, login, coordinator, coo
 
 
 def test_an_organisation_without_administrator_still_hears_of_the_proposal(coordinator, coordination):
-    """Only administrators are told when there are some; otherwise the active members are, so someone can pick a slot."""
+    """Only administrators are told when there are some; otherwise the active members are, so someone
+    can pick a slot."""
     from maillage.notifications.models import Notification
     from tests.factories import OrganisationFactory
 

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from maillage.coordination import policies, selectors, services
 from maillage.coordination.enums import GroupVisibility
+from maillage.coordination.services import decisions
 from maillage.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +89,7 @@ def test_decision_review_date_brings_it_back(group, coordinator):
 
 def test_forwarding_to_the_plan_without_plan_module_is_refused_in_french(group, coordinator, monkeypatch):
     # No forwarder registered (the plans app registers one from its ready()).
-    monkeypatch.setattr(services, "PLAN_FORWARDERS", [])
+    monkeypatch.setattr(decisions, "PLAN_FORWARDERS", [])
     decision = services.record_decision(acting_user=coordinator, group=group, statement="Mesure proposée")
     with pytest.raises(ValidationError) as exc:
         services.forward_decision_to_plan(decision=decision, acting_user=coordinator)
@@ -96,7 +97,7 @@ def test_forwarding_to_the_plan_without_plan_module_is_refused_in_french(group, 
 
 
 def test_forwarding_uses_the_registered_extension_point(group, coordinator, monkeypatch):
-    monkeypatch.setattr(services, "PLAN_FORWARDERS", [lambda *, decision, acting_user: f"PLAN-2026-M{decision.pk}"])
+    monkeypatch.setattr(decisions, "PLAN_FORWARDERS", [lambda *, decision, acting_user: f"PLAN-2026-M{decision.pk}"])
     decision = services.record_decision(acting_user=coordinator, group=group, statement="Mesure proposée")
     services.forward_decision_to_plan(decision=decision, acting_user=coordinator)
     decision.refresh_from_db()

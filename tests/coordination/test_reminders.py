@@ -95,7 +95,8 @@ def test_weekly_digest_once_per_week_and_respects_preference(group, coordinator,
 
 
 def test_an_action_owed_by_an_organisation_without_administrator_reaches_its_members(group, coordinator):
-    """Reminders before and after due dates must reach someone: without an administrator, the organisation's active members."""
+    """Reminders before and after due dates must reach someone: without an administrator, the
+    organisation's active members."""
     from maillage.organisations.enums import Role
     from tests.factories import MembershipFactory, OrganisationFactory
 

@@ -19,15 +19,30 @@ class Boom(Exception):
     pass
 
 
-def test_service_writes_its_audit_row_in_the_same_transaction(org_admin, organisation):
-    with pytest.raises(Boom), transaction.atomic():
+def test_service_writes_its_audit_row_in_the_same_transaction(org_admin, organisation, monkeypatch):
+    # The service opens its own transaction (durable=True, so no caller can
+    # wrap it): a failure after the audit row is written — here while queuing
+    # the email — rolls the invitation and its audit row back together.
+    def boom(**kwargs):
+        assert AuditEvent.objects.filter(action="membership.invited").exists()
+        raise Boom
+
+    monkeypatch.setattr(services, "send_email", boom)
+    with pytest.raises(Boom):
         services.invite_member(
             organisation=organisation, email="nina@exemple.fr", role=Role.MEMBER, acting_user=org_admin
         )
-        assert AuditEvent.objects.filter(action="membership.invited").exists()
-        raise Boom
     assert not Invitation.objects.exists()
     assert not AuditEvent.objects.filter(action="membership.invited").exists()
+
+
+def test_a_service_refuses_to_run_inside_a_callers_transaction(org_admin, organisation):
+    # durable=True: a caller holding a transaction cannot swallow the
+    # service's (and its on-commit emails).
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.invite_member(
+            organisation=organisation, email="nina@exemple.fr", role=Role.MEMBER, acting_user=org_admin
+        )
 
 
 def test_audit_row_says_who_what_where(org_admin, organisation):

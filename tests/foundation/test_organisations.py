@@ -10,11 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from maillage.accounts import mfa
 from maillage.accounts.models import User
 from maillage.core import audit
 from maillage.core.models import AuditEvent, AuditKind
+from maillage.core.tokens import hash_token
 from maillage.notifications.models import OutboundEmail
-from maillage.organisations import policies, services
+from maillage.organisations import policies, selectors, services
 from maillage.organisations.enums import Role
 from maillage.organisations.models import Invitation, Membership
 
@@ -75,7 +77,7 @@ def test_admin_invites_through_the_page_and_the_email_leaves_after_commit(
 def test_the_token_is_stored_hashed(org_admin, organisation):
     issued = invite(organisation, org_admin)
     assert issued.token not in issued.invitation.token_hash
-    assert Invitation.objects.filter(token_hash=services.hash_token(issued.token)).exists()
+    assert Invitation.objects.filter(token_hash=hash_token(issued.token)).exists()
 
 
 def test_accepting_creates_the_account_and_membership(client, org_admin, organisation):
@@ -163,7 +165,7 @@ def test_signed_in_person_accepts_an_invitation_to_a_second_organisation(
     assert client.get(issued.path).status_code == 200
     response = client.post(issued.path)
     assert response.status_code == 302
-    assert policies.membership_in(outsider, organisation).role == Role.MEMBER
+    assert selectors.membership_in(outsider, organisation).role == Role.MEMBER
 
 
 def test_weak_password_is_refused_with_nothing_written(client, org_admin, organisation):
@@ -357,7 +359,7 @@ def test_superuser_without_membership_gets_nothing(client, superuser, organisati
     assert not policies.can_read_victim_data(superuser)
     assert not policies.can_read_victim_data(superuser, organisation)
     assert not policies.can_manage_members(superuser, organisation)
-    assert not policies.members_visible_for(superuser, organisation).exists()
+    assert not policies.members_visible_to(superuser, organisation).exists()
     with pytest.raises(PermissionDenied):
         invite(organisation, superuser)
 
@@ -366,8 +368,8 @@ def test_who_reads_victim_data(case_worker, plain_member, coordinator, organisat
     assert policies.can_read_victim_data(case_worker, organisation)
     assert not policies.can_read_victim_data(plain_member, organisation)
     assert not policies.can_read_victim_data(coordinator)  # aggregates only
-    assert policies.requires_second_factor(coordinator)
-    assert not policies.requires_second_factor(plain_member)
+    assert mfa.second_factor_required(coordinator)
+    assert not mfa.second_factor_required(plain_member)
 
 
 # --- Access log ------------------------------------------------------------
@@ -407,3 +409,19 @@ def test_password_of_the_factories_still_works(case_worker):
     # Guard for the other tests: factories sign people in with this password.
     assert case_worker.check_password(TEST_PASSWORD)
     assert UserFactory().check_password(TEST_PASSWORD)
+
+
+def test_the_case_workers_of_an_organisation_are_its_active_case_workers(
+    member, organisation, other_organisation, coordination
+):
+    worker = member(Role.CASE_WORKER).user
+    member(Role.MEMBER)
+    leaving = member(Role.CASE_WORKER)
+    leaving.is_active = False
+    leaving.removed_at = timezone.now()
+    leaving.save()
+    member(Role.CASE_WORKER, organisation=other_organisation)
+    # R-PRIVACY: the coordination body reads aggregates, never identities.
+    member(Role.CASE_WORKER, organisation=coordination)
+    assert list(selectors.case_workers_of(organisation)) == [worker]
+    assert not selectors.case_workers_of(coordination).exists()

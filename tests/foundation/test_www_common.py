@@ -9,8 +9,10 @@ from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
+from django.utils import timezone
 
 from maillage.www import common
+from tests.factories import MembershipFactory
 
 
 class _Form(forms.Form):
@@ -101,3 +103,54 @@ def test_acting_organisation_reads_a_lazy_membership_by_truth():
 
     request.membership = Empty()
     assert common.acting_organisation(request) is None
+
+
+def test_run_action_shows_the_success_or_the_french_refusal_as_a_message():
+    from django.contrib import messages
+
+    request = _request("post")
+    assert common.run_action(request, lambda: 3, success=lambda n: f"{n} invitations envoyées.") == (True, 3)
+
+    def refuse():
+        raise ValidationError("La réunion est annulée.")
+
+    assert common.run_action(request, refuse, success="jamais", refusal_level=messages.WARNING) == (False, None)
+    shown = [(m.level, str(m)) for m in get_messages(request)]
+    assert shown == [(messages.SUCCESS, "3 invitations envoyées."), (messages.WARNING, "La réunion est annulée.")]
+
+
+def test_run_action_leaves_a_policy_refusal_to_the_view():
+    def deny():
+        raise PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        common.run_action(_request("post"), deny, success="jamais")
+
+
+@pytest.mark.django_db
+def test_membership_required_answers_404_without_an_active_membership(member, organisation):
+    @common.membership_required
+    def view(request):
+        return HttpResponse("ok")
+
+    request = _request()
+    request.user = member().user
+    assert view(request).content == b"ok"
+    outsider = _request()
+    outsider.user = MembershipFactory(is_active=False, removed_at=timezone.now()).user
+    with pytest.raises(Http404):
+        view(outsider)
+
+
+def test_run_action_can_explain_a_policy_refusal_on_a_page_the_person_sees():
+    from django.contrib import messages
+
+    def deny():
+        raise PermissionDenied
+
+    request = _request("post")
+    ok = common.run_action(request, deny, denied="Seule l'organisation qui l'a proposé peut le retirer.")
+    assert ok == (False, None)
+    assert [(m.level, str(m)) for m in get_messages(request)] == [
+        (messages.ERROR, "Seule l'organisation qui l'a proposé peut le retirer.")
+    ]

@@ -85,7 +85,7 @@ def test_xlsx_round_trip_without_loss(draft_plan, coordinator):
     before = list(
         draft_plan.measures.order_by("number").values_list("number", "progress", "health", "completion", "status")
     )
-    count, errors = xlsx.import_progress(plan=draft_plan, data=data, acting_user=coordinator)
+    count, errors = services.import_progress(plan=draft_plan, data=data, acting_user=coordinator)
     assert errors == [] and count == 3
     after = list(
         draft_plan.measures.order_by("number").values_list("number", "progress", "health", "completion", "status")
@@ -107,7 +107,7 @@ def test_xlsx_import_refuses_unknown_measure_and_over_100_nothing_written(draft_
     _adopt(draft_plan, coordinator)
     data = xlsx.export_progress(draft_plan)
     bad = _edited(data, {(2, 5): 60, (3, 1): 99, (4, 5): 120})
-    count, errors = xlsx.import_progress(plan=draft_plan, data=bad, acting_user=coordinator)
+    count, errors = services.import_progress(plan=draft_plan, data=bad, acting_user=coordinator)
     assert count == 0
     assert any("Ligne 3" in e and "n° 99 n'existe pas" in e for e in errors)
     assert any("Ligne 4" in e and "100" in e for e in errors)
@@ -115,7 +115,7 @@ def test_xlsx_import_refuses_unknown_measure_and_over_100_nothing_written(draft_
 
 
 def test_xlsx_import_refuses_garbage(draft_plan, coordinator):
-    count, errors = xlsx.import_progress(plan=draft_plan, data=b"pas un classeur", acting_user=coordinator)
+    count, errors = services.import_progress(plan=draft_plan, data=b"pas un classeur", acting_user=coordinator)
     assert count == 0 and "XLSX" in errors[0]
 
 

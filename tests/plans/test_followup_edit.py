@@ -252,7 +252,7 @@ def test_closed_plan_figures_are_frozen_too(client, login, adopted, coordinator,
     ):
         with pytest.raises(ValidationError, match="clos"):
             call()
-    count, errors = xlsx.import_progress(plan=adopted, data=data, acting_user=coordinator)
+    count, errors = services.import_progress(plan=adopted, data=data, acting_user=coordinator)
     assert count == 0 and any("clos" in e for e in errors)
     assert Measurement.objects.filter(indicator=ind).count() == 1 and Measurement.objects.get().validated_at is None
     assert ProgressReport.objects.get().validated_at is None and Measure.objects.get(pk=m1.pk).progress == 0

@@ -12,8 +12,8 @@ from maillage.coordination.services import PLAN_FORWARDERS
 from maillage.core.models import AuditEvent
 from maillage.organisations.enums import Role
 from maillage.plans.enums import PlanStatus
-from maillage.plans.forwarding import forward_decision
 from maillage.plans.models import Amendment, Measure
+from maillage.plans.services.forwarding import forward_decision
 from tests.factories import MembershipFactory
 
 from .conftest import measure

@@ -12,7 +12,7 @@ from maillage.directory.enums import NetworkKind
 from maillage.directory.models import Network, NetworkMembership
 from maillage.plans import selectors, services
 from maillage.plans.models import Hearing
-from maillage.www.plans import views
+from maillage.www.plans.views import answers
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,8 @@ def test_a_forged_organisation_is_refused_with_a_french_form_error(client, login
     assert response.status_code == 200 and not Hearing.objects.exists()
     errors = response.context["form"].errors["organisation"]
     assert errors == [
-        "Choisissez une organisation invitée à cette consultation, ou la coordination d'un réseau dont un membre est invité."
+        "Choisissez une organisation invitée à cette consultation, ou la coordination d'un réseau dont un membre est "
+        "invité."
     ]
     assert "Choisissez une organisation invitée à cette consultation" in response.content.decode().replace(
         "&#x27;", "'"
@@ -117,7 +118,7 @@ def test_query_count_does_not_depend_on_the_directory_or_the_invitations(
 def test_beyond_the_limit_a_search_narrows_the_list_and_any_allowed_choice_is_accepted(
     client, login, coordinator, open_round, monkeypatch
 ):
-    monkeypatch.setattr(views, "HEARING_CHOICES_MAX", 5)
+    monkeypatch.setattr(answers, "HEARING_CHOICES_MAX", 5)
     orgs = [OrganisationFactory(name=f"Association régionale {i:02d}") for i in range(12)]
     open_round.invited.add(*orgs)
     login(client, coordinator)

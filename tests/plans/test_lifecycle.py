@@ -207,11 +207,11 @@ def test_priority_settings_switch_off_contributions(draft_plan, coordinator, inv
 
 
 def test_progress_over_100_refused(db):
-    from maillage.plans.services import _check_percent
+    from maillage.plans.services.common import check_percent
 
     with pytest.raises(ValidationError, match="entre 0 et 100"):
-        _check_percent(101)
-    assert _check_percent("100") == 100
+        check_percent(101)
+    assert check_percent("100") == 100
 
 
 def test_subaction_rollup_and_db_constraint(draft_plan, coordinator):

@@ -13,8 +13,8 @@ from maillage.organisations.enums import Role
 from maillage.plans import services
 from maillage.plans.diff import compare_snapshots
 from maillage.plans.enums import PlanStatus
-from maillage.plans.forwarding import forward_decision
 from maillage.plans.models import Indicator, Measure, Measurement, Milestone, Position, SubAction
+from maillage.plans.services.forwarding import forward_decision
 from tests.factories import MembershipFactory
 
 from .conftest import measure

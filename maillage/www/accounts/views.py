@@ -6,9 +6,9 @@ from django.views.decorators.http import require_http_methods
 
 from maillage.accounts import mfa
 from maillage.accounts.services import update_profile
-from maillage.organisations import policies
 from maillage.organisations.services import InvitationError, accept_invitation, find_usable_invitation
 
+from ..common import actor_for_request, form_view
 from .forms import AcceptInvitationForm, ProfileForm
 
 
@@ -78,6 +78,7 @@ def email_address(request):
 @require_http_methods(["GET", "POST"])
 def profile(request):
     user = request.user
+    memberships = actor_for_request(request).memberships
     form = ProfileForm(
         request.POST or None,
         initial={
@@ -87,18 +88,17 @@ def profile(request):
             "weekly_digest_enabled": user.weekly_digest_enabled,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        update_profile(user=user, acting_user=user, **form.cleaned_data)
-        messages.success(request, _("Vos informations ont été enregistrées."))
-        return redirect("account_profile")
-    return render(
+    return form_view(
         request,
-        "accounts/profile.html",
-        {
+        form,
+        call=lambda data: update_profile(user=user, acting_user=user, **data),
+        message=_("Vos informations ont été enregistrées."),
+        success="account_profile",
+        template="accounts/profile.html",
+        context={
             "page_title": _("Mon compte"),
-            "form": form,
-            "memberships": policies.active_memberships(user),
+            "memberships": memberships,
             "has_second_factor": mfa.has_second_factor(user),
-            "requires_mfa": policies.requires_second_factor(user),
+            "requires_mfa": mfa.second_factor_required(user, memberships),
         },
     )

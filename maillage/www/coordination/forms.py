@@ -1,10 +1,12 @@
+"""Forms of the coordination pages. Choice lists come from selectors (no
+query is written here)."""
+
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from maillage.coordination import selectors
 from maillage.coordination.enums import (
     ActionStatus,
     DecisionStatus,
@@ -21,9 +23,7 @@ from maillage.coordination.enums import (
 )
 from maillage.coordination.ical import paris
 from maillage.coordination.services import reply_delay_days
-from maillage.organisations.models import Membership, Organisation
-
-User = get_user_model()
+from maillage.organisations import selectors as organisations
 
 
 class DateInput(forms.DateInput):
@@ -41,11 +41,11 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 def _orgs():
-    return Organisation.objects.filter(is_active=True).order_by("name")
+    return organisations.active_organisations()
 
 
 def _people():
-    return User.objects.filter(is_active=True, memberships__is_active=True).distinct().order_by("last_name", "email")
+    return organisations.people_with_active_membership()
 
 
 class MembershipChoiceField(forms.ModelChoiceField):
@@ -63,12 +63,10 @@ class GroupForm(forms.Form):
         widget=forms.RadioSelect,
         initial=GroupVisibility.MEMBERS,
     )
-    lead_organisation = forms.ModelChoiceField(
-        label=_("Organisation cheffe de file"), queryset=Organisation.objects.none()
-    )
+    lead_organisation = forms.ModelChoiceField(label=_("Organisation cheffe de file"), queryset=None)
     pilot = forms.ModelChoiceField(
         label=_("Pilote"),
-        queryset=User.objects.none(),
+        queryset=None,
         required=False,
         help_text=_("Membre de l'organisation cheffe de file."),
     )
@@ -89,31 +87,23 @@ class GroupEditForm(forms.Form):
     visibility = forms.ChoiceField(label=_("Visibilité"), choices=GroupVisibility.choices, widget=forms.RadioSelect)
     pilot = forms.ModelChoiceField(
         label=_("Pilote"),
-        queryset=User.objects.none(),
+        queryset=None,
         required=False,
         help_text=_("Membre de l'organisation cheffe de file."),
     )
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pilot"].queryset = User.objects.filter(
-            memberships__organisation=group.lead_organisation, memberships__is_active=True
-        ).distinct()
+        self.fields["pilot"].queryset = organisations.active_members_of(group.lead_organisation)
 
 
 class GroupMemberForm(forms.Form):
-    membership = MembershipChoiceField(
-        label=_("Personne et organisation représentée"), queryset=Membership.objects.none()
-    )
+    membership = MembershipChoiceField(label=_("Personne et organisation représentée"), queryset=None)
     role = forms.ChoiceField(label=_("Rôle dans le groupe"), choices=GroupRole.choices, initial=GroupRole.MEMBER)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = (
-            Membership.objects.active()
-            .select_related("user", "organisation")
-            .order_by("organisation__name", "user__last_name")
-        )
+        self.fields["membership"].queryset = organisations.all_active_memberships()
 
 
 class DocumentForm(forms.Form):
@@ -144,25 +134,26 @@ class MeetingForm(forms.Form):
 class AgendaItemForm(forms.Form):
     title = forms.CharField(label=_("Point de l'ordre du jour"), max_length=250)
     duration_minutes = forms.IntegerField(label=_("Durée (minutes)"), min_value=1, max_value=600, required=False)
-    presenter = forms.ModelChoiceField(label=_("Présenté par"), queryset=User.objects.none(), required=False)
+    presenter = forms.ModelChoiceField(label=_("Présenté par"), queryset=None, required=False)
     parent = forms.ModelChoiceField(label=_("Sous-point de"), queryset=None, required=False)
     link_url = forms.CharField(
         label=_("Lien vers une mesure du plan ou un dossier"),
         max_length=300,
         required=False,
         help_text=_(
-            "Une adresse de Maillage commençant par « / » (par exemple /plan/) ou une adresse web commençant par https://."
+            "Une adresse de Maillage commençant par « / » (par exemple /plan/) "
+            "ou une adresse web commençant par https://."
         ),
     )
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["presenter"].queryset = _people()
-        self.fields["parent"].queryset = meeting.agenda_items.filter(parent__isnull=True)
+        self.fields["parent"].queryset = selectors.top_agenda_items(meeting)
 
 
 class InviteForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Personne à inviter"), queryset=User.objects.none())
+    user = forms.ModelChoiceField(label=_("Personne à inviter"), queryset=None)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,9 +175,7 @@ class GuestForm(forms.Form):
             "invalid": _("Cette adresse électronique n'est pas valide."),
         },
     )
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation de l'annuaire"), queryset=Organisation.objects.none(), required=False
-    )
+    organisation = forms.ModelChoiceField(label=_("Organisation de l'annuaire"), queryset=None, required=False)
     organisation_name = forms.CharField(
         label=_("Ou organisation hors annuaire"),
         max_length=200,
@@ -221,7 +210,7 @@ class AttendanceForm(forms.Form):
     )
     organisations = forms.ModelMultipleChoiceField(
         label=_("Organisations présentes"),
-        queryset=Organisation.objects.none(),
+        queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -230,7 +219,7 @@ class AttendanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         invitations = meeting.invitations.select_related("user")
         self.fields["present"].choices = [(str(i.user_id), str(i.user)) for i in invitations]
-        guests = list(meeting.guests.filter(removed_at__isnull=True).select_related("organisation"))
+        guests = list(selectors.active_guests(meeting))
         if guests:
             self.fields["present_guests"] = forms.MultipleChoiceField(
                 label=_("Personnes extérieures présentes"),
@@ -241,7 +230,8 @@ class AttendanceForm(forms.Form):
                     for g in guests
                 ],
                 help_text=_(
-                    "L'organisation de l'annuaire d'une personne présente est comptée parmi les organisations présentes."
+                    "L'organisation de l'annuaire d'une personne présente est comptée parmi les organisations "
+                    "présentes."
                 ),
             )
         ids = {i.organisation_id for i in invitations if i.organisation_id} | {
@@ -250,7 +240,7 @@ class AttendanceForm(forms.Form):
         self.order_fields(["present", "present_guests", "organisations"])
         if meeting.group_id:
             ids |= set(meeting.group.members.values_list("organisation_id", flat=True))
-        self.fields["organisations"].queryset = Organisation.objects.filter(pk__in=ids)
+        self.fields["organisations"].queryset = organisations.organisations_with_ids(ids)
 
 
 class MinutesForm(forms.Form):
@@ -274,12 +264,8 @@ class DecisionStatusForm(forms.Form):
 
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("Action"), max_length=300)
-    owner_user = forms.ModelChoiceField(
-        label=_("Responsable (personne)"), queryset=User.objects.none(), required=False
-    )
-    owner_organisation = forms.ModelChoiceField(
-        label=_("Responsable (organisation)"), queryset=Organisation.objects.none(), required=False
-    )
+    owner_user = forms.ModelChoiceField(label=_("Responsable (personne)"), queryset=None, required=False)
+    owner_organisation = forms.ModelChoiceField(label=_("Responsable (organisation)"), queryset=None, required=False)
     due_on = forms.DateField(label=_("Échéance"), widget=DateInput())
     decision = forms.ModelChoiceField(label=_("Décision liée"), queryset=None, required=False)
 
@@ -330,12 +316,10 @@ class LetterForm(forms.Form):
     )
     letter_date = forms.DateField(label=_("Date du courrier"), widget=DateInput())
     received_on = forms.DateField(label=_("Date de réception ou d'envoi"), widget=DateInput(), required=False)
-    sender_organisation = forms.ModelChoiceField(
-        label=_("Organisation expéditrice"), queryset=Organisation.objects.none(), required=False
-    )
+    sender_organisation = forms.ModelChoiceField(label=_("Organisation expéditrice"), queryset=None, required=False)
     sender_person = forms.CharField(label=_("Signataire (fonction ou nom)"), max_length=200, required=False)
     recipient_organisation = forms.ModelChoiceField(
-        label=_("Organisation destinataire"), queryset=Organisation.objects.none(), required=False
+        label=_("Organisation destinataire"), queryset=None, required=False
     )
     recipient_person = forms.CharField(label=_("Destinataire (fonction ou nom)"), max_length=200, required=False)
     subject = forms.CharField(label=_("Objet"), max_length=300)
@@ -347,7 +331,7 @@ class LetterForm(forms.Form):
     )
     expects_reply = forms.BooleanField(label=_("Une réponse est attendue"), required=False, initial=True)
     reply_due_on = forms.DateField(label=_("Réponse attendue avant le"), widget=DateInput(), required=False)
-    assignee = forms.ModelChoiceField(label=_("Attribué à"), queryset=User.objects.none(), required=False)
+    assignee = forms.ModelChoiceField(label=_("Attribué à"), queryset=None, required=False)
     in_reply_to = forms.ModelChoiceField(label=_("En réponse au courrier"), queryset=None, required=False)
     group = forms.ModelChoiceField(label=_("Groupe de travail"), queryset=None, required=False)
     dossier = forms.ModelChoiceField(label=_("Dossier de plaidoyer"), queryset=None, required=False)
@@ -371,7 +355,7 @@ class LetterForm(forms.Form):
 
 class LetterUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Statut"), choices=LetterStatus.choices)
-    assignee = forms.ModelChoiceField(label=_("Attribué à"), queryset=User.objects.none(), required=False)
+    assignee = forms.ModelChoiceField(label=_("Attribué à"), queryset=None, required=False)
 
     def __init__(self, *args, assignees, **kwargs):
         super().__init__(*args, **kwargs)
@@ -380,9 +364,7 @@ class LetterUpdateForm(forms.Form):
 
 class LetterSearchForm(forms.Form):
     q = forms.CharField(label=_("Mots"), required=False, max_length=200)
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
-    )
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False)
     start = forms.DateField(label=_("Du"), required=False, widget=DateInput())
     end = forms.DateField(label=_("Au"), required=False, widget=DateInput())
     status = forms.ChoiceField(
@@ -400,9 +382,9 @@ class LetterSearchForm(forms.Form):
 class DossierForm(forms.Form):
     title = forms.CharField(label=_("Intitulé"), max_length=250)
     kind = forms.ChoiceField(label=_("Type"), choices=DossierKind.choices)
-    lead_organisation = forms.ModelChoiceField(label=_("Organisation porteuse"), queryset=Organisation.objects.none())
+    lead_organisation = forms.ModelChoiceField(label=_("Organisation porteuse"), queryset=None)
     supporting_organisations = forms.ModelMultipleChoiceField(
-        label=_("Organisations qui soutiennent"), queryset=Organisation.objects.none(), required=False
+        label=_("Organisations qui soutiennent"), queryset=None, required=False
     )
     summary = forms.CharField(label=_("Présentation"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
@@ -427,7 +409,7 @@ class DossierStatusForm(forms.Form):
 
 
 class AppointmentForm(forms.Form):
-    target_organisation = forms.ModelChoiceField(label=_("Organisation invitée"), queryset=Organisation.objects.none())
+    target_organisation = forms.ModelChoiceField(label=_("Organisation invitée"), queryset=None)
     subject = forms.CharField(label=_("Objet"), max_length=250)
     message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     mode = forms.ChoiceField(label=_("Modalité"), choices=MeetingMode.choices, initial=MeetingMode.IN_PERSON)
@@ -466,7 +448,7 @@ class PickSlotForm(forms.Form):
     def __init__(self, *args, appointment, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the slots still ahead can be picked (services.pick_slot refuses the others).
-        self.fields["slot"].queryset = appointment.slots.filter(starts_at__gt=timezone.now())
+        self.fields["slot"].queryset = selectors.open_slots(appointment)
         self.fields["slot"].label_from_instance = lambda s: (
             f"{paris(s.starts_at):%d/%m/%Y %H:%M} – {paris(s.ends_at):%H:%M}"
         )

@@ -1,10 +1,11 @@
-"""Main menu entry and home panel of coordination, registered from
-CoordinationConfig.ready()."""
+"""Main menu entry and home panel of coordination, registered by the web
+layer (maillage/www/apps.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from maillage.coordination import selectors
 
+from ..common import actor_for_request
 from ..navigation import MenuEntry, register_menu, register_panel
 
 
@@ -22,14 +23,14 @@ register_menu(
 def _coordination_panel(request):
     if request.membership is None:
         return None
-    user = request.user
+    actor = actor_for_request(request)
     return {
         "title": _("Coordination"),
         "template": "coordination/panel_home.html",
-        "meetings": list(selectors.upcoming_meetings(user, limit=3)),
-        "overdue_actions": list(selectors.my_actions(user, overdue_only=True)[:5]),
-        "letters": list(selectors.letters_awaiting_reply(user)[:5]),
-        "decisions": list(selectors.decisions_due_for_review(user)[:3]),
+        "meetings": list(selectors.upcoming_meetings(actor, limit=3)),
+        "overdue_actions": list(selectors.my_actions(actor, overdue_only=True)[:5]),
+        "letters": list(selectors.letters_awaiting_reply(actor)[:5]),
+        "decisions": list(selectors.decisions_due_for_review(actor)[:3]),
     }
 
 

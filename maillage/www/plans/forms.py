@@ -1,11 +1,13 @@
+"""Forms of the plan pages. Choice lists come from selectors (no query is
+written here)."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maillage.directory.models import Network
+from maillage.organisations import selectors as organisations
 from maillage.organisations.enums import OrganisationType
-from maillage.organisations.models import Organisation
+from maillage.plans import selectors
 from maillage.plans.enums import AmendedField, Completion, Decision, Health, PositionValue, Recommendation, Stance
-from maillage.plans.models import MeasureStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -34,20 +36,16 @@ class MeasureForm(forms.Form):
     number = forms.IntegerField(label=_("Numéro"), min_value=1, max_value=999)
     title = forms.CharField(label=_("Intitulé"), max_length=300)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    lead = forms.ModelChoiceField(
-        label=_("Pilote"), queryset=Organisation.objects.filter(is_active=True), required=False
-    )
-    co_leads = forms.ModelMultipleChoiceField(
-        label=_("Copilotes"), queryset=Organisation.objects.filter(is_active=True), required=False
-    )
-    partners = forms.ModelMultipleChoiceField(
-        label=_("Partenaires"), queryset=Organisation.objects.filter(is_active=True), required=False
-    )
+    lead = forms.ModelChoiceField(label=_("Pilote"), queryset=None, required=False)
+    co_leads = forms.ModelMultipleChoiceField(label=_("Copilotes"), queryset=None, required=False)
+    partners = forms.ModelMultipleChoiceField(label=_("Partenaires"), queryset=None, required=False)
     deadline = forms.DateField(label=_("Échéance"), required=False, widget=DATE)
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["priority"].queryset = plan.priorities.all()
+        for name in ("lead", "co_leads", "partners"):
+            self.fields[name].queryset = organisations.active_organisations()
 
 
 class FreezeForm(forms.Form):
@@ -65,15 +63,13 @@ class RoundForm(forms.Form):
     opens_at = forms.DateTimeField(label=_("Ouverture"), widget=DATETIME)
     closes_at = forms.DateTimeField(label=_("Clôture"), widget=DATETIME)
     all_associations = forms.BooleanField(label=_("Inviter toutes les associations du réseau"), required=False)
-    network = forms.ModelChoiceField(
-        label=_("Inviter tous les membres d'un réseau"), queryset=Network.objects.all(), required=False
-    )
-    invited = forms.ModelMultipleChoiceField(
-        label=_("Organisations invitées"), queryset=Organisation.objects.filter(is_active=True), required=False
-    )
+    network = forms.ModelChoiceField(label=_("Inviter tous les membres d'un réseau"), queryset=None, required=False)
+    invited = forms.ModelMultipleChoiceField(label=_("Organisations invitées"), queryset=None, required=False)
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = selectors.networks()
+        self.fields["invited"].queryset = organisations.active_organisations()
         self.priorities = list(plan.priorities.order_by("number"))
         for p in self.priorities:
             for kind, label in (
@@ -93,9 +89,9 @@ class RoundForm(forms.Form):
             self.add_error("closes_at", _("La clôture doit suivre l'ouverture."))
         invited = list(data.get("invited") or [])
         if data.get("all_associations"):
-            invited += list(Organisation.objects.filter(is_active=True, type=OrganisationType.ASSOCIATION))
+            invited += list(organisations.active_organisations(type=OrganisationType.ASSOCIATION))
         if data.get("network"):
-            invited += list(Organisation.objects.filter(is_active=True, network_memberships__network=data["network"]))
+            invited += list(selectors.network_members(data["network"]))
         if not invited:
             self.add_error("invited", _("Invitez au moins une organisation."))
         data["invited_all"] = {o.pk: o for o in invited}.values()
@@ -181,13 +177,14 @@ class HearingForm(forms.Form):
 
     organisation = forms.ModelChoiceField(
         label=_("Organisation entendue"),
-        queryset=Organisation.objects.none(),
+        queryset=None,
         help_text=_(
             "Les organisations invitées à la consultation et les coordinations des réseaux dont elles sont membres."
         ),
         error_messages={
             "invalid_choice": _(
-                "Choisissez une organisation invitée à cette consultation, ou la coordination d'un réseau dont un membre est invité."
+                "Choisissez une organisation invitée à cette consultation, "
+                "ou la coordination d'un réseau dont un membre est invité."
             )
         },
     )
@@ -213,7 +210,7 @@ class HearingForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    status = forms.ModelChoiceField(label=_("Statut"), queryset=MeasureStatus.objects.all(), required=False)
+    status = forms.ModelChoiceField(label=_("Statut"), queryset=None, required=False)
     progress = forms.IntegerField(
         label=_("Avancement (%)"),
         min_value=0,
@@ -234,6 +231,10 @@ class ReportForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].queryset = selectors.measure_statuses()
 
 
 class ImportForm(forms.Form):

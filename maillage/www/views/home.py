@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from maillage.core import freshness
 from maillage.notifications.selectors import notifications_for
 from maillage.notifications.services import mark_all_read
+from maillage.organisations.actor import actor_for_request
 
 from ..navigation import panels_for
 
@@ -46,7 +47,7 @@ def home(request):
 
 @require_http_methods(["GET", "POST"])
 def notifications(request):
-    qs = notifications_for(request.user)
+    qs = notifications_for(actor_for_request(request))
     if request.method == "POST":
         mark_all_read(user=request.user)
         return redirect("notifications")

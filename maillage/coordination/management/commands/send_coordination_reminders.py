@@ -6,7 +6,10 @@ from maillage.coordination.tasks import send_reminders
 
 
 class Command(BaseCommand):
-    help = "Rappels avant et après l'échéance des actions et des réponses aux courriers (idempotent, à lancer chaque jour)."
+    help = (
+        "Rappels avant et après l'échéance des actions et des réponses aux courriers "
+        "(idempotent, à lancer chaque jour)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", type=date.fromisoformat, default=None, help="Jour de référence (AAAA-MM-JJ)")

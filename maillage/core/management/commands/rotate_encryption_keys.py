@@ -15,6 +15,7 @@ from django.db import transaction
 from maillage.core import audit
 from maillage.core.context import command_context
 from maillage.core.encryption import encrypted_fields, lookup_fields
+from maillage.core.enums import AuditAction
 from maillage.core.models import AuditKind
 
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{model._meta.label}: {count} rows")
             with transaction.atomic():
                 audit.record(
-                    action="security.keys_rotated", actor=None, kind=AuditKind.SECURITY, details={"rows": total}
+                    action=AuditAction.KEYS_ROTATED, actor=None, kind=AuditKind.SECURITY, details={"rows": total}
                 )
         self.stdout.write(self.style.SUCCESS(f"Done: {total} rows re-encrypted."))
 

@@ -40,6 +40,7 @@ class Command(BaseCommand):
         self.stdout.write("Comptes de démonstration (mot de passe, puis code TOTP calculé depuis le secret) :")
         for account in accounts:
             self.stdout.write(
-                f"  {account['email']:<50} {account['password']:<22} TOTP {account['totp_secret']}  {account['organisation']} [{', '.join(account['roles'])}]"
+                f"  {account['email']:<50} {account['password']:<22} TOTP {account['totp_secret']}  "
+                f"{account['organisation']} [{', '.join(account['roles'])}]"
             )
         self.stdout.write("Code TOTP courant d'un compte : .venv/bin/python manage.py totp_code EMAIL")

@@ -1,9 +1,12 @@
 """The decision → plan bridge (plans side of the coordination extension point).
 
 `maillage.coordination.services.forward_decision_to_plan` calls the forwarder
-registered here (from `PlansConfig.ready()`), inside its own transaction, after
-checking that the person manages the working group; it stores the returned
-reference in `Decision.forwarded_to` and audits the forwarding on its side.
+registered here (from `PlansConfig.ready()`), inside its own transaction (the
+forwarder is a service step), after checking that the person manages the
+working group; it stores the returned reference in `Decision.forwarded_to` and
+audits the forwarding on its side. When the coordination later deletes a
+measure proposed this way, the decision's line is updated by coordination's
+own step (`note_forwarded_measure_deleted`, called from delete_measure).
 
 What forwarding creates, in this order:
 
@@ -26,18 +29,19 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.coordination.services import FORWARDED_TO_MAX, PLAN_FORWARDERS, register_plan_forwarder
 from maillage.core.audit import record
+from maillage.core.transactions import step
 
-from . import policies
-from .enums import AmendedField, PlanStatus
-from .models import Amendment, ConsultationRound, Measure, Plan
+from .. import policies
+from ..enums import AmendedField, AuditAction, PlanStatus
+from ..models import Amendment, ConsultationRound, Measure, Plan
 
-REFERENCE_MAX = 300  # Decision.forwarded_to
+REFERENCE_MAX = FORWARDED_TO_MAX  # the length of Decision.forwarded_to
 MEASURE_REFERENCE = re.compile(r"\bmesure\s+(?:n\s*[°o]\s*)?(\d{1,3})\b", re.IGNORECASE)
 
 
@@ -97,12 +101,13 @@ def _next_free_number(plan: Plan) -> int:
     return max(current, frozen) + 1
 
 
-@transaction.atomic
+@step
 def forward_decision(*, decision, acting_user) -> str:
     if not policies.can_manage_plans(acting_user):
         raise ValidationError(
             _(
-                "Seuls les coordinateurs de l'instance de coordination peuvent transmettre une décision au plan d'action national."
+                "Seuls les coordinateurs de l'instance de coordination peuvent transmettre une décision au plan "
+                "d'action national."
             )
         )
     if not decision.statement.strip():
@@ -124,7 +129,7 @@ def forward_decision(*, decision, acting_user) -> str:
             origin_decision=decision,
         )
         record(
-            action="plans.amendment.from_decision",
+            action=AuditAction.AMENDMENT_FROM_DECISION,
             actor=acting_user,
             target=amendment,
             target_label=str(measure),
@@ -144,19 +149,22 @@ def forward_decision(*, decision, acting_user) -> str:
         if _has_open_round():
             raise ValidationError(
                 _(
-                    "Une consultation est ouverte : la décision ne peut y entrer que comme amendement d'une mesure soumise à consultation. Citez la mesure visée dans l'énoncé (« mesure 3 »)."
+                    "Une consultation est ouverte : la décision ne peut y entrer que comme amendement d'une mesure "
+                    "soumise à consultation. Citez la mesure visée dans l'énoncé (« mesure 3 »)."
                 )
             )
         raise ValidationError(
             _(
-                "Aucun plan d'action en projet ni aucune consultation ouverte ne peut recevoir cette décision pour le moment."
+                "Aucun plan d'action en projet ni aucune consultation ouverte ne peut recevoir cette décision pour le "
+                "moment."
             )
         )
     priority = plan.priorities.order_by("-number").first()
     if priority is None:
         raise ValidationError(
             _(
-                "Le projet de plan « %(p)s » n'a encore aucun axe : ajoutez-en un avant de lui transmettre des décisions."
+                "Le projet de plan « %(p)s » n'a encore aucun axe : ajoutez-en un avant de lui transmettre des "
+                "décisions."
             )
             % {"p": plan.title}
         )
@@ -171,7 +179,7 @@ def forward_decision(*, decision, acting_user) -> str:
         origin_decision=decision,
     )
     record(
-        action="plans.measure.from_decision",
+        action=AuditAction.MEASURE_FROM_DECISION,
         actor=acting_user,
         target=measure,
         organisation=plan.coordination,
@@ -180,30 +188,6 @@ def forward_decision(*, decision, acting_user) -> str:
     return (_("Plan « %(p)s » : mesure proposée n° %(n)s") % {"p": plan.title, "n": number})[:REFERENCE_MAX]
 
 
-def note_forwarded_measure_deleted(*, measure: Measure, acting_user) -> None:
-    """The coordination deleted a measure proposed from a working group's
-    decision (services.delete_measure): the decision's « transmise » line says
-    so, rather than pointing at a number that no longer exists. Called inside
-    the deletion's transaction."""
-    from maillage.coordination.models import Decision
-
-    decision = Decision.objects.select_for_update().filter(pk=measure.origin_decision_id).first()
-    if decision is None or not decision.forwarded_to:
-        return
-    suffix = _(" — mesure supprimée du projet le %(d)s") % {"d": timezone.localdate().strftime("%d/%m/%Y")}
-    decision.forwarded_to = decision.forwarded_to[: REFERENCE_MAX - len(suffix)] + suffix
-    decision.save(update_fields=["forwarded_to"])
-    record(
-        action="coordination.decision_forwarded_measure_deleted",
-        actor=acting_user,
-        target=decision,
-        organisation=measure.plan.coordination,
-        details={"measure": measure.pk, "number": measure.number, "plan": measure.plan_id},
-    )
-
-
 def register() -> None:
-    from maillage.coordination.services import PLAN_FORWARDERS, register_plan_forwarder
-
     if forward_decision not in PLAN_FORWARDERS:
         register_plan_forwarder(forward_decision)

@@ -1,10 +1,13 @@
-"""Menu entry and coordinator home panel of the national plan."""
+"""Menu entry and coordinator home panel of the national plan, registered by
+the web layer (maillage/www/apps.py)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from maillage.plans import policies, selectors
-from maillage.www.navigation import MenuEntry, register_menu, register_panel
+
+from ..common import actor_for_request
+from ..navigation import MenuEntry, register_menu, register_panel
 
 register_menu(
     MenuEntry(
@@ -14,13 +17,14 @@ register_menu(
 
 
 def _coordinator_panel(request):
-    if not policies.can_manage_plans(request.user):
+    actor = actor_for_request(request)
+    if not policies.can_manage_plans(actor):
         return None
     return {
         "title": _("Plan national"),
         "template": "plans/panel_coordinator.html",
         "open_rounds": list(selectors.open_rounds().select_related("plan")[:5]),
-        "pending_reports": selectors.pending_reports(request.user).count(),
+        "pending_reports": selectors.pending_reports(actor).count(),
         "manage_url": reverse("plans:manage"),
     }
 
