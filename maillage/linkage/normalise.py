@@ -15,11 +15,12 @@ from datetime import date
 from . import rules
 
 _PHONETIC = tuple((re.compile(pattern), replacement) for pattern, replacement in rules.PHONETIC_RULES)
-_ASCII_WORD = re.compile(r"^[a-z]+$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_FRENCH_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
-_YEAR = re.compile(r"^(\d{4})$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
+# ASCII digits only and whole-string matches, as the browser's RegExp reads them.
+_ASCII_WORD = re.compile(r"[a-z]+")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_FRENCH_DATE = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})")
+_YEAR = re.compile(r"([0-9]{4})")
+_COUNTRY = re.compile(r"[A-Z]{2}")
 
 
 def fold(text: str) -> str:
@@ -49,7 +50,7 @@ def name_words(text: str) -> list[str]:
 
 def phonetic(word: str) -> str:
     """A sound key for one normalised word (see rules.PHONETIC_RULES)."""
-    if not _ASCII_WORD.match(word):
+    if not _ASCII_WORD.fullmatch(word):
         return word
     for pattern, replacement in _PHONETIC:
         word = pattern.sub(replacement, word)
@@ -100,11 +101,11 @@ def parse_birth_date(text: str, *, today: date | None = None) -> BirthDate:
     if not text:
         return BirthDate()
     today = today or date.today()
-    if m := _ISO_DATE.match(text):
+    if m := _ISO_DATE.fullmatch(text):
         year, month, day = int(m[1]), int(m[2]), int(m[3])
-    elif m := _FRENCH_DATE.match(text):
+    elif m := _FRENCH_DATE.fullmatch(text):
         day, month, year = int(m[1]), int(m[2]), int(m[3])
-    elif m := _YEAR.match(text):
+    elif m := _YEAR.fullmatch(text):
         year = int(m[1])
         return BirthDate(year=year) if rules.EARLIEST_YEAR <= year <= today.year else BirthDate()
     else:
@@ -128,6 +129,6 @@ def normalise_sex(text: str) -> str:
 def normalise_citizenship(text: str) -> str:
     """ISO 3166-1 alpha-2 in upper case, or ''."""
     text = (text or "").strip().upper()
-    if text and not _COUNTRY.match(text):
+    if text and not _COUNTRY.fullmatch(text):
         raise InvalidValue(f"nationalité « {text} » : attendu un code pays ISO à deux lettres (FR, RO, NG…) ou vide")
     return text
