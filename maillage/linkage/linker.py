@@ -100,6 +100,7 @@ def link(
     backend: str = "duckdb",
     threads: int | None = None,
     match_probability: float = MATCH_PROBABILITY,
+    term_frequency_adjustments: bool = True,
 ) -> LinkReport:
     """Link encoded records given as CSV paths or as rows (dicts of OUTPUT_COLUMNS)."""
     import duckdb
@@ -125,7 +126,9 @@ def link(
 
             left, right, pairs = predict_with_spark(con, workdir, match_probability)
         else:
-            left, right, pairs = _predict_with_duckdb(con, match_probability, timings, started)
+            left, right, pairs = _predict_with_duckdb(
+                con, match_probability, timings, started, term_frequency_adjustments=term_frequency_adjustments
+            )
         timings["predict"] = time.perf_counter() - started
         persons, kept, refused = _persons(con, left, right, unit_key)
         timings["cluster"] = time.perf_counter() - started
@@ -298,7 +301,7 @@ def u_probabilities(con, table: str = "keyed") -> dict[str, list[float]]:
     return out
 
 
-def settings(u: dict[str, list[float]]):
+def settings(u: dict[str, list[float]], *, term_frequency_adjustments: bool = True):
     from splink import SettingsCreator, block_on
 
     comparisons = []
@@ -307,7 +310,7 @@ def settings(u: dict[str, list[float]]):
         levels = [{"sql_condition": unknown, "label_for_charts": "unknown", "is_null_level": True}]
         for key, probability in zip(keys, u[name]):
             level = {"sql_condition": f'"{key}_l" = "{key}_r"', "label_for_charts": key, "u_probability": probability}
-            if key in TERM_FREQUENCY_ADJUSTED:
+            if term_frequency_adjustments and key in TERM_FREQUENCY_ADJUSTED:
                 level |= {"tf_adjustment_column": key, "tf_adjustment_weight": 1.0}
             levels.append(level)
         levels.append({"sql_condition": "ELSE", "label_for_charts": "different", "u_probability": 1 - sum(u[name])})
@@ -346,12 +349,34 @@ def _floor_m(linker) -> None:
             level.m_probability = value / total
 
 
-def _predict_with_duckdb(con, match_probability: float, timings: dict, started: float):
+def trained_model(con, *, term_frequency_adjustments: bool = True) -> dict:
+    """The fitted model as Splink's settings dictionary (m, u and λ included)."""
+    from splink import DuckDBAPI, Linker
+
+    db_api = DuckDBAPI(connection=con)
+    linker = Linker(
+        db_api.register("keyed", table_name="keyed_for_training"),
+        settings(u_probabilities(con), term_frequency_adjustments=term_frequency_adjustments),
+        log_level=logging.WARNING,
+    )
+    train(linker)
+    model = linker.misc.save_model_to_json()
+    linker.table_management.delete_tables_created_by_splink_from_db()
+    return model
+
+
+def _predict_with_duckdb(
+    con, match_probability: float, timings: dict, started: float, *, term_frequency_adjustments: bool = True
+):
     from splink import DuckDBAPI, Linker
 
     u = u_probabilities(con)
     db_api = DuckDBAPI(connection=con)
-    linker = Linker(db_api.register("keyed"), settings(u), log_level=logging.WARNING)
+    linker = Linker(
+        db_api.register("keyed"),
+        settings(u, term_frequency_adjustments=term_frequency_adjustments),
+        log_level=logging.WARNING,
+    )
     train(linker)
     timings["train"] = time.perf_counter() - started
     predictions = linker.inference.predict(threshold_match_probability=match_probability)

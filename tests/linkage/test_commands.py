@@ -112,13 +112,17 @@ def test_missing_columns_are_named(tmp_path, campaign_secret_file, unit_secret_f
     assert "Colonnes manquantes dans" in err and "family_names, sex, citizenship" in err
     encoded = tmp_path / "encoded.csv"
     encoded.write_text("record_id,organisation,key_check\nr1,asso,00\n", encoding="utf-8")
-    assert main(["link", "--unit-secret", str(unit_secret_file), str(encoded), "--output", str(tmp_path / "c.csv")]) == 2
+    assert (
+        main(["link", "--unit-secret", str(unit_secret_file), str(encoded), "--output", str(tmp_path / "c.csv")]) == 2
+    )
     assert "Colonnes manquantes dans" in capsys.readouterr().err
 
 
 def test_an_identity_file_given_to_the_linker_is_refused(organisation_files, unit_secret_file, tmp_path, capsys):
     _, paths = organisation_files
-    assert main(["link", "--unit-secret", str(unit_secret_file), str(paths[0]), "--output", str(tmp_path / "c.csv")]) == 2
+    assert (
+        main(["link", "--unit-secret", str(unit_secret_file), str(paths[0]), "--output", str(tmp_path / "c.csv")]) == 2
+    )
     assert "contient des colonnes d'identité" in capsys.readouterr().err
     assert paths[0].exists()
 
@@ -140,11 +144,28 @@ def test_encodings_made_with_another_campaigns_secret_are_detected(
     assert not clusters.exists() and stale.exists()
     # With the check value the key custodian announced, even one file alone is refused…
     expected = Encoder(CAMPAIGN_SECRET).check
-    args = ["link", "--unit-secret", str(unit_secret_file), "--expect-check", expected, str(stale), "--output", str(clusters)]
+    args = [
+        "link",
+        "--unit-secret",
+        str(unit_secret_file),
+        "--expect-check",
+        expected,
+        str(stale),
+        "--output",
+        str(clusters),
+    ]
     assert main(args) == 2
     assert "avec un autre secret que celui de la campagne" in capsys.readouterr().err
     # …and so is the wrong secret file at the organisation, before any encoding.
-    args = ["encode", "--campaign-secret", str(last_year), "--expect-check", expected, str(paths[0]), str(tmp_path / "x.csv")]
+    args = [
+        "encode",
+        "--campaign-secret",
+        str(last_year),
+        "--expect-check",
+        expected,
+        str(paths[0]),
+        str(tmp_path / "x.csv"),
+    ]
     assert main(args) == 2
     assert "n'est pas celui de la campagne" in capsys.readouterr().err
 
@@ -168,5 +189,7 @@ def test_encodings_that_are_not_encodings_are_refused(tmp_path, unit_secret_file
     header = ",".join(OUTPUT_COLUMNS)
     values = ["r1", "asso", "", "abcd"] + ["Dupont Marie 1990"] + [""] * (len(ENCODINGS) - 1)
     encoded.write_text(header + "\n" + ",".join(values) + "\n", encoding="utf-8")
-    assert main(["link", "--unit-secret", str(unit_secret_file), str(encoded), "--output", str(tmp_path / "c.csv")]) == 2
+    assert (
+        main(["link", "--unit-secret", str(unit_secret_file), str(encoded), "--output", str(tmp_path / "c.csv")]) == 2
+    )
     assert "autre chose que des encodages" in capsys.readouterr().err

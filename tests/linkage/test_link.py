@@ -73,7 +73,7 @@ def test_same_input_gives_the_same_persons(linked):
 
 
 def test_person_identifiers_depend_on_the_unit_secret(linked):
-    data, report = linked
+    data, _report = linked
     rows = list(encode_records(data.rows[:300], campaign_secret=CAMPAIGN_SECRET))
     one = link(rows, unit_secret=UNIT_SECRET)
     other = link(rows, unit_secret=b"another-linkage-unit-secret-0123456789abcdef")

@@ -1,0 +1,44 @@
+"""The same model through Splink's Spark backend, in Spark local mode.
+
+Grouped on one worker (`xdist_group("spark")`, marker `spark`): starting the
+JVM costs a few seconds. Skipped when no Java runtime is installed
+(scripts/ensure-java.sh installs Debian's)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from maillage.linkage.encoding import encode_records
+from maillage.linkage.evaluation import pairwise_scores
+from maillage.linkage.linker import link
+from maillage.linkage.synthetic import generate
+
+from .conftest import CAMPAIGN_SECRET, UNIT_SECRET
+
+pytestmark = [
+    pytest.mark.spark,
+    pytest.mark.xdist_group("spark"),
+    pytest.mark.skipif(shutil.which("java") is None, reason="no Java runtime (scripts/ensure-java.sh installs it)"),
+]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "known gap: with the model trained on DuckDB, Splink 5.0's Spark prediction finds 62 of the "
+        "~600 pairs DuckDB finds on the same re-keyed table (docs/domain/linkage.md, « Spark »)"
+    ),
+)
+def test_spark_links_like_duckdb():
+    data = generate(records=1500, organisations=4, seed=17)
+    rows = list(encode_records(data.rows, campaign_secret=CAMPAIGN_SECRET))
+    on_spark = link(rows, unit_secret=UNIT_SECRET, backend="spark")
+    on_duckdb = link(rows, unit_secret=UNIT_SECRET, term_frequency_adjustments=False)
+    spark_scores = pairwise_scores(on_spark.persons, data.truth)
+    duckdb_scores = pairwise_scores(on_duckdb.persons, data.truth)
+    assert set(on_spark.persons) == set(data.truth)  # Spark runs end to end and returns every record
+    assert spark_scores.precision >= 0.95 and spark_scores.recall >= 0.65
+    # Same model, same data: the two engines agree on (nearly) every pair.
+    assert abs(spark_scores.correct_pairs - duckdb_scores.correct_pairs) <= 0.02 * duckdb_scores.correct_pairs
