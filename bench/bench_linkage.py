@@ -61,7 +61,17 @@ def measure(records: int = 1_000_000, organisations: int = 50) -> list[dict]:
     encode_seconds = time.perf_counter() - started
     clusters = WORK / "clusters.csv"
     proc = subprocess.run(
-        [sys.executable, "-m", "maillage.linkage", "link", "--unit-secret", str(unit), *map(str, encoded), "--output", str(clusters)],
+        [
+            sys.executable,
+            "-m",
+            "maillage.linkage",
+            "link",
+            "--unit-secret",
+            str(unit),
+            *map(str, encoded),
+            "--output",
+            str(clusters),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
