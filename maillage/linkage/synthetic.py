@@ -4,9 +4,11 @@
     data.rows        # dicts with the encoder's input columns (+ local_person_id)
     data.truth       # record_id -> true person number
 
-People come from several origins (France, West Africa, the Maghreb, the Horn
-of Africa, Afghanistan, Eastern Europe written from Cyrillic, China and
-Vietnam, Romania and Albania), some followed by several organisations. Each
+People come from several origins (Nigeria, France, Romania, the Maghreb,
+China, Eastern Europe written from Cyrillic, the Horn of Africa, Viet Nam,
+Albania, Afghanistan) in the proportions of the published surveys, with names
+drawn from published frequency tables (population.py); some are followed by
+several organisations. Each
 record is written as an organisation would write it, with the errors seen in
 real returns: typos, other transliterations (Mohamed / Muhammad, Oleksandr /
 Aleksandr), given and family names swapped, only the first given name,
@@ -20,572 +22,33 @@ import csv
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
+from . import population
 from .encoding import INPUT_COLUMNS, LOCAL_PERSON_COLUMN
 
-# Words are combined with syllables so that the population has the long tail
-# of real names, with a few very frequent ones at the head.
+# Origins of the people followed, with the share of women (MIPROF–ONDRP survey of
+# victims followed by associations in 2015: 1,857 victims, 88 % women, Nigeria
+# 53 %, Romania 12 %, Morocco 6 %, then Algeria and Bulgaria; later editions see
+# more French victims, minors in prostitution). The name pools: population.py.
 ORIGINS = {
-    "FR": {
-        "weight": 0.30,
-        "citizenship": ["FR"],
-        "given_m": [
-            "Jean",
-            "Pierre",
-            "Michel",
-            "André",
-            "Philippe",
-            "Louis",
-            "Nicolas",
-            "François",
-            "Thomas",
-            "Lucas",
-            "Hugo",
-            "Théo",
-            "Nathan",
-            "Enzo",
-            "Mathéo",
-            "Léo",
-            "Raphaël",
-            "Gabriel",
-            "Jules",
-            "Arthur",
-            "Maxime",
-            "Kévin",
-            "Julien",
-            "Rémi",
-            "Sébastien",
-            "Jérôme",
-            "Stéphane",
-            "Benoît",
-            "Loïc",
-            "Gaël",
-        ],
-        "given_f": [
-            "Marie",
-            "Nathalie",
-            "Isabelle",
-            "Sylvie",
-            "Catherine",
-            "Sophie",
-            "Camille",
-            "Léa",
-            "Chloé",
-            "Manon",
-            "Emma",
-            "Inès",
-            "Jade",
-            "Louise",
-            "Zoé",
-            "Clémence",
-            "Océane",
-            "Mélanie",
-            "Aurélie",
-            "Céline",
-            "Élodie",
-            "Hélène",
-            "Maëlle",
-            "Anaïs",
-            "Noémie",
-            "Laëtitia",
-            "Éloïse",
-            "Agnès",
-            "Bérénice",
-            "Françoise",
-        ],
-        "family": [
-            "Martin",
-            "Bernard",
-            "Dubois",
-            "Thomas",
-            "Robert",
-            "Richard",
-            "Petit",
-            "Durand",
-            "Leroy",
-            "Moreau",
-            "Simon",
-            "Laurent",
-            "Lefèvre",
-            "Michel",
-            "Garcia",
-            "David",
-            "Bertrand",
-            "Roux",
-            "Vincent",
-            "Fournier",
-            "Morel",
-            "Girard",
-            "André",
-            "Lefebvre",
-            "Mercier",
-            "Dupont",
-            "Lambert",
-            "Bonnet",
-            "François",
-            "Martinez",
-            "Legrand",
-            "Garnier",
-            "Faure",
-            "Rousseau",
-            "Blanc",
-            "Guérin",
-            "Muller",
-            "Henry",
-            "Roussel",
-            "Nicolas",
-            "Perrin",
-            "Morin",
-            "Mathieu",
-            "Clément",
-            "Gauthier",
-            "Dumont",
-            "Lopez",
-            "Fontaine",
-            "Chevalier",
-            "Robin",
-        ],
-        "particles": ["de", "du", "de la", "le"],
-        "syllables": [
-            "bon",
-            "mar",
-            "cel",
-            "rou",
-            "tal",
-            "gau",
-            "lan",
-            "ber",
-            "nard",
-            "vil",
-            "lier",
-            "mont",
-            "ches",
-            "neau",
-            "cour",
-            "teau",
-            "ville",
-            "val",
-            "gra",
-        ],
-    },
-    "NG": {
-        "weight": 0.14,
-        "citizenship": ["NG", "NG", "GH", "CM"],
-        "given_m": [
-            "Osaro",
-            "Osagie",
-            "Efosa",
-            "Osas",
-            "Emeka",
-            "Chinedu",
-            "Ikenna",
-            "Tunde",
-            "Segun",
-            "Ifeanyi",
-            "Uyi",
-            "Nosa",
-            "Eghosa",
-            "Obinna",
-            "Kelechi",
-        ],
-        "given_f": [
-            "Blessing",
-            "Joy",
-            "Precious",
-            "Favour",
-            "Gift",
-            "Esther",
-            "Mercy",
-            "Peace",
-            "Osayuki",
-            "Ivie",
-            "Efe",
-            "Omoregie",
-            "Osasere",
-            "Success",
-            "Patience",
-            "Faith",
-            "Grace",
-            "Glory",
-            "Princess",
-            "Happiness",
-        ],
-        "family": [
-            "Okafor",
-            "Osagie",
-            "Igbinosa",
-            "Omoruyi",
-            "Ehigiator",
-            "Idahosa",
-            "Okonkwo",
-            "Obasogie",
-            "Uwadiae",
-            "Aigbe",
-            "Edokpolo",
-            "Ogbeide",
-            "Eweka",
-            "Osayande",
-            "Iyamu",
-            "Adeyemi",
-            "Okoro",
-            "Nwosu",
-            "Eze",
-            "Obi",
-        ],
-        "syllables": ["osa", "ehi", "ighe", "ogbe", "omo", "uyi", "aig", "ede", "iye", "nosa", "ade", "oke"],
-    },
-    "MAGHREB": {
-        "weight": 0.12,
-        "citizenship": ["MA", "DZ", "TN"],
-        "given_m": [
-            "Mohamed",
-            "Ahmed",
-            "Youssef",
-            "Karim",
-            "Rachid",
-            "Mehdi",
-            "Hamza",
-            "Bilal",
-            "Sofiane",
-            "Yassine",
-            "Nabil",
-            "Abdelkader",
-            "Mustapha",
-            "Omar",
-            "Ali",
-            "Said",
-            "Khaled",
-            "Tarek",
-            "Hichem",
-            "Walid",
-        ],
-        "given_f": [
-            "Fatima",
-            "Khadija",
-            "Amina",
-            "Samira",
-            "Nadia",
-            "Leila",
-            "Yasmina",
-            "Houda",
-            "Souad",
-            "Malika",
-            "Zineb",
-            "Meriem",
-            "Salma",
-            "Hanane",
-            "Naima",
-            "Karima",
-            "Rachida",
-            "Aicha",
-        ],
-        "family": [
-            "Benali",
-            "Bouazza",
-            "Haddad",
-            "Khelifi",
-            "Mansouri",
-            "Belkacem",
-            "Boukhari",
-            "Amrani",
-            "Cherif",
-            "Hamidi",
-            "Bensaid",
-            "Saidi",
-            "Zitouni",
-            "Mebarki",
-            "Brahimi",
-            "Larbi",
-            "Tahiri",
-            "Alaoui",
-            "Idrissi",
-            "Ouali",
-        ],
-        "particles": ["ben", "el", "ould"],
-        "syllables": ["ben", "bou", "kha", "lif", "man", "sour", "bel", "ka", "hadj", "mer", "zou", "ali"],
-    },
-    "HORN": {
-        "weight": 0.08,
-        "citizenship": ["ER", "ET", "SO", "SD"],
-        "given_m": [
-            "Tesfaye",
-            "Yonas",
-            "Mehari",
-            "Habtom",
-            "Kidane",
-            "Berhane",
-            "Tekle",
-            "Samuel",
-            "Daniel",
-            "Filmon",
-            "Dawit",
-            "Abel",
-            "Mussie",
-            "Yohannes",
-            "Ghebre",
-        ],
-        "given_f": [
-            "Helen",
-            "Senait",
-            "Freweyni",
-            "Tsega",
-            "Luwam",
-            "Mebrat",
-            "Selam",
-            "Saba",
-            "Ruth",
-            "Hiwet",
-            "Yordanos",
-            "Rahel",
-            "Winta",
-            "Semhar",
-            "Almaz",
-        ],
-        "family": [
-            "Tesfamariam",
-            "Ghebremedhin",
-            "Haile",
-            "Tekle",
-            "Woldemichael",
-            "Gebreyesus",
-            "Berhe",
-            "Kahsay",
-            "Asfaha",
-            "Mengisteab",
-            "Abraha",
-            "Habte",
-            "Negash",
-            "Yohannes",
-            "Fitsum",
-        ],
-        "syllables": ["gheb", "re", "med", "hin", "wol", "de", "mi", "kael", "tes", "fa", "ma", "riam"],
-    },
-    "AF": {
-        "weight": 0.06,
-        "citizenship": ["AF", "PK", "IR"],
-        "given_m": [
-            "Ahmad",
-            "Mohammad",
-            "Ali",
-            "Reza",
-            "Hamid",
-            "Javid",
-            "Farid",
-            "Najib",
-            "Rahim",
-            "Karim",
-            "Sayed",
-            "Zabihullah",
-            "Ismail",
-            "Jawad",
-            "Mustafa",
-        ],
-        "given_f": ["Fatima", "Zahra", "Maryam", "Parwana", "Shabnam", "Nazia", "Farzana", "Sima", "Laila", "Roya"],
-        "family": [
-            "Ahmadi",
-            "Hussaini",
-            "Rahimi",
-            "Karimi",
-            "Sultani",
-            "Noori",
-            "Hashimi",
-            "Jafari",
-            "Mohammadi",
-            "Sadat",
-            "Stanekzai",
-            "Popal",
-            "Wardak",
-            "Amiri",
-            "Haidari",
-        ],
-        "syllables": ["ah", "ma", "di", "hus", "sai", "ni", "ra", "hi", "ka", "ri", "sul", "ta"],
-    },
-    "CYRILLIC": {
-        "weight": 0.10,
-        "citizenship": ["UA", "RU", "MD", "BY"],
-        "given_m": [
-            "Oleksandr",
-            "Dmytro",
-            "Serhiy",
-            "Andriy",
-            "Mykola",
-            "Volodymyr",
-            "Yuriy",
-            "Ivan",
-            "Maksym",
-            "Vitaliy",
-            "Aleksei",
-            "Nikolai",
-            "Sergei",
-            "Mikhail",
-            "Evgeniy",
-        ],
-        "given_f": [
-            "Yulia",
-            "Olena",
-            "Natalia",
-            "Iryna",
-            "Oksana",
-            "Tetiana",
-            "Svitlana",
-            "Kateryna",
-            "Anastasia",
-            "Mariya",
-            "Ludmila",
-            "Valentyna",
-            "Alina",
-            "Daria",
-            "Ksenia",
-        ],
-        "family": [
-            "Shevchenko",
-            "Kovalenko",
-            "Bondarenko",
-            "Tkachenko",
-            "Kravchenko",
-            "Kovalchuk",
-            "Oliynyk",
-            "Shevchuk",
-            "Polishchuk",
-            "Lysenko",
-            "Ivanova",
-            "Petrov",
-            "Smirnova",
-            "Kuznetsov",
-            "Popova",
-            "Zhukov",
-            "Khmelnytska",
-            "Yaroshenko",
-            "Chernenko",
-            "Zaitseva",
-        ],
-        "syllables": ["ko", "val", "chen", "ko", "bon", "dar", "shev", "tka", "lys", "kra", "zhu", "ya", "ro"],
-    },
-    "ASIA": {
-        "weight": 0.10,
-        "citizenship": ["CN", "VN"],
-        "given_m": [
-            "Wei",
-            "Jun",
-            "Hao",
-            "Lei",
-            "Jian",
-            "Ming",
-            "Tao",
-            "Bo",
-            "Yong",
-            "Minh",
-            "Duc",
-            "Tuan",
-            "Hung",
-            "Quang",
-            "Thanh",
-        ],
-        "given_f": [
-            "Li",
-            "Mei",
-            "Fang",
-            "Ying",
-            "Xiu",
-            "Lan",
-            "Hua",
-            "Jing",
-            "Yan",
-            "Linh",
-            "Thi",
-            "Huong",
-            "Lan",
-            "Mai",
-            "Ngoc",
-            "Trang",
-        ],
-        "family": [
-            "Wang",
-            "Li",
-            "Zhang",
-            "Liu",
-            "Chen",
-            "Yang",
-            "Huang",
-            "Zhao",
-            "Wu",
-            "Zhou",
-            "Nguyen",
-            "Tran",
-            "Le",
-            "Pham",
-            "Hoang",
-            "Vu",
-            "Dang",
-            "Bui",
-            "Do",
-            "Ngo",
-        ],
-        "syllables": ["zhang", "xiao", "ming", "hua", "jin", "qing"],
-    },
-    "BALKAN": {
-        "weight": 0.10,
-        "citizenship": ["RO", "AL", "BG", "XK"],
-        "given_m": [
-            "Ion",
-            "Gheorghe",
-            "Vasile",
-            "Constantin",
-            "Florin",
-            "Mihai",
-            "Andrei",
-            "Adrian",
-            "Bogdan",
-            "Ionuț",
-            "Arben",
-            "Besnik",
-            "Dritan",
-            "Ilir",
-            "Fatos",
-        ],
-        "given_f": [
-            "Maria",
-            "Elena",
-            "Ioana",
-            "Andreea",
-            "Mihaela",
-            "Alexandra",
-            "Cristina",
-            "Roxana",
-            "Florentina",
-            "Denisa",
-            "Arta",
-            "Blerta",
-            "Drita",
-            "Elira",
-            "Mirela",
-        ],
-        "family": [
-            "Popescu",
-            "Ionescu",
-            "Popa",
-            "Radu",
-            "Dumitru",
-            "Stan",
-            "Stoica",
-            "Gheorghe",
-            "Matei",
-            "Ciobanu",
-            "Rusu",
-            "Munteanu",
-            "Hoxha",
-            "Shehu",
-            "Gashi",
-            "Krasniqi",
-            "Berisha",
-            "Kelmendi",
-            "Dervishi",
-            "Leka",
-        ],
-        "syllables": ["pes", "cu", "io", "nes", "du", "mi", "tru", "gas", "kras", "ni", "qi", "ber"],
-    },
+    "NG": {"weight": 0.40, "women": 0.95, "citizenship": ["NG", "NG", "NG", "GH", "CM"], "age": 26},
+    "FR": {"weight": 0.16, "women": 0.85, "citizenship": ["FR"], "age": 22},
+    "RO": {"weight": 0.12, "women": 0.80, "citizenship": ["RO", "RO", "BG"], "age": 27},
+    "MAGHREB": {"weight": 0.10, "women": 0.60, "citizenship": ["MA", "DZ", "TN"], "age": 27},
+    "CN": {"weight": 0.05, "women": 0.90, "citizenship": ["CN"], "age": 40},
+    "CYRILLIC": {"weight": 0.04, "women": 0.70, "citizenship": ["UA", "RU", "MD", "BY"], "age": 30},
+    "HORN": {"weight": 0.04, "women": 0.50, "citizenship": ["ER", "ET", "SO", "SD"], "age": 25},
+    "VN": {"weight": 0.03, "women": 0.50, "citizenship": ["VN"], "age": 24},
+    "AL": {"weight": 0.03, "women": 0.70, "citizenship": ["AL", "XK"], "age": 27},
+    "AF": {"weight": 0.03, "women": 0.15, "citizenship": ["AF", "PK", "IR"], "age": 22},
 }
+# Given names written before the family name in the country's own order, which
+# French forms often mix up (Chinese and Vietnamese names).
+FAMILY_FIRST = frozenset({"CN", "VN"})
+# Russian surnames take a feminine ending.
+_RUSSIAN_ENDINGS = (("ov", "ova"), ("ev", "eva"), ("in", "ina"), ("sky", "skaya"))
 
 # Alternative spellings seen in transliterations (applied to one occurrence).
 TRANSLITERATIONS = [
@@ -629,7 +92,9 @@ class ErrorRates:
     typo_given: float = 0.03
     transliteration: float = 0.10  # foreign names only
     swap_names: float = 0.05
+    swap_names_family_first: float = 0.15  # Chinese and Vietnamese names
     first_given_only: float = 0.25  # of people with several given names
+    grandfather_left_out: float = 0.3  # Horn of Africa: the grandfather's name written by some only
     cosmetic: float = 0.30  # capitals, accents dropped, hyphens/spaces, particles
     family_missing: float = 0.01
     date_missing: float = 0.01
@@ -679,54 +144,78 @@ class SyntheticData:
         return paths
 
 
-def _zipf_choice(rng: random.Random, items: list[str]) -> str:
-    # Rank r drawn with weight 1/(r+1): a few names very frequent, a long tail.
-    weights = _ZIPF_CACHE.get(len(items))
-    if weights is None:
-        weights = _ZIPF_CACHE[len(items)] = [1 / (r + 1) for r in range(len(items))]
-    return rng.choices(items, weights=weights)[0]
+def _given_names(rng: random.Random, origin: str, sex: str, year: int) -> list[str]:
+    if origin == "FR":
+        pool = population.french_given_names(sex, population.french_decade(year))
+        names = [pool.draw(rng)]
+        if rng.random() < 0.35:
+            names.append(pool.draw(rng))
+        return names
+    pool = population.foreign_pools()[origin][sex]
+    if origin == "CN":
+        # One or two syllables written as one word (Li, Xiaohong).
+        first = pool.draw(rng)
+        return [first if rng.random() < 0.3 else first + pool.draw(rng).lower()]
+    if origin == "VN":
+        middle = "Thi" if sex == "f" else rng.choice(("Van", "Van", "Duc", "Minh", "Quang", "Huu"))
+        return [middle, pool.draw(rng)] if rng.random() < 0.85 else [pool.draw(rng)]
+    names = [pool.draw(rng)]
+    if rng.random() < (0.35 if origin in ("NG", "RO") else 0.12):
+        names.append(pool.draw(rng))
+    return names
 
 
-_ZIPF_CACHE: dict[int, list[float]] = {}
-
-
-def _family_name(rng: random.Random, origin: dict) -> str:
-    if rng.random() < 0.35:
-        return _zipf_choice(rng, origin["family"])
-    # The long tail of real family names: syllables around a common ending.
-    parts = [rng.choice(origin["syllables"]) for _ in range(rng.choice((2, 3)))]
-    ending = rng.choice(origin["family"]).lower()
-    return "".join(parts).capitalize() + ending[-rng.randint(2, 4) :]
+def _family_names(rng: random.Random, origin: str, sex: str) -> list[str]:
+    if origin == "FR":
+        family = [population.french_family_names().draw(rng)]
+        if rng.random() < 0.03:
+            family.append(population.french_family_names().draw(rng))  # double-barrelled
+        return family
+    pools = population.foreign_pools()[origin]
+    if origin == "HORN":
+        # The father's given name, sometimes followed by the grandfather's.
+        family = [pools["m"].draw(rng)]
+        if rng.random() < 0.5:
+            family.append(pools["m"].draw(rng))
+        return family
+    if origin == "AF" and rng.random() < 0.25:
+        return [pools["m"].draw(rng)]  # no family name: the father's given name stands for it
+    name = pools["family"].draw(rng)
+    if origin == "CYRILLIC" and sex == "f":
+        for masculine, feminine in _RUSSIAN_ENDINGS:
+            if name.endswith(masculine):
+                name = name[: -len(masculine)] + feminine
+                break
+    if origin == "MAGHREB" and rng.random() < 0.05:
+        return [rng.choice(("Ben", "El", "Ould")), name]
+    return [name]
 
 
 def _person(rng: random.Random, number: int) -> Person:
-    origin_key = rng.choices(list(ORIGINS), weights=[o["weight"] for o in ORIGINS.values()])[0]
+    origin_key = rng.choices(_ORIGIN_KEYS, cum_weights=_ORIGIN_CUMULATIVE)[0]
     origin = ORIGINS[origin_key]
-    sex = rng.choice("MF")
-    pool = origin["given_m"] if sex == "M" else origin["given_f"]
-    given = [_zipf_choice(rng, pool)]
-    if rng.random() < (0.35 if origin_key in ("FR", "NG", "BALKAN") else 0.12):
-        given.append(_zipf_choice(rng, pool))
-    family = [_family_name(rng, origin)]
-    if origin.get("particles") and rng.random() < 0.08:
-        family.insert(0, rng.choice(origin["particles"]))
-    if origin_key in ("FR", "BALKAN") and rng.random() < 0.05:
-        family.append(_family_name(rng, origin))  # double-barrelled
-    age = max(3, min(75, int(rng.gauss(27, 10))))
+    sex = "f" if rng.random() < origin["women"] else "m"
+    age = max(3, min(75, int(rng.gauss(origin["age"], 10))))
     year = 2025 - age
+    given = _given_names(rng, origin_key, sex, year)
+    family = _family_names(rng, origin_key, sex)
     birth = (year, rng.randint(1, 12), rng.randint(1, 28)) if rng.random() > 0.01 else None
     # People registered abroad with only a year: every organisation gets 01/01.
     placeholder = birth is not None and origin_key in ("HORN", "AF") and rng.random() < 0.25
     return Person(
         number=number,
         origin=origin_key,
-        sex=sex,
+        sex=sex.upper(),
         given=given,
         family=family,
         birth=birth,
         citizenship=rng.choice(origin["citizenship"]),
         placeholder_birth=placeholder,
     )
+
+
+_ORIGIN_KEYS = list(ORIGINS)
+_ORIGIN_CUMULATIVE = list(accumulate(o["weight"] for o in ORIGINS.values()))
 
 
 def _typo(rng: random.Random, word: str) -> str:
@@ -776,7 +265,11 @@ def _record(rng: random.Random, person: Person, rates: ErrorRates) -> dict[str, 
     given = list(person.given)
     family = list(person.family)
     if len(given) > 1 and rng.random() < rates.first_given_only:
-        given = given[:1]
+        # Only one given name written: the first, or for a Vietnamese name the
+        # last (the middle name Thị or Văn left out).
+        given = given[-1:] if person.origin == "VN" else given[:1]
+    if person.origin == "HORN" and len(family) > 1 and rng.random() < rates.grandfather_left_out:
+        family = family[:1]
     if foreign and rng.random() < rates.transliteration:
         if rng.random() < 0.5:
             given[0] = _transliterate(rng, given[0])
@@ -789,7 +282,7 @@ def _record(rng: random.Random, person: Person, rates: ErrorRates) -> dict[str, 
     given_text, family_text = " ".join(given), " ".join(family)
     if rng.random() < rates.family_missing:
         family_text = ""
-    if rng.random() < rates.swap_names:
+    if rng.random() < (rates.swap_names_family_first if person.origin in FAMILY_FIRST else rates.swap_names):
         given_text, family_text = family_text, given_text
     if rng.random() < rates.cosmetic:
         given_text = _cosmetic(rng, given_text)
