@@ -10,6 +10,7 @@ Refusals are printed in French on stderr with exit status 2.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .encoding import LinkageError
@@ -35,6 +36,13 @@ def _parser() -> argparse.ArgumentParser:
         "--expect-check",
         metavar="VALEUR",
         help="valeur de contrôle du secret publiée par le tiers de confiance (refuse un autre secret)",
+    )
+    encode.add_argument(
+        "--jobs",
+        type=int,
+        default=os.process_cpu_count() or 1,
+        metavar="N",
+        help="processus d'encodage en parallèle pour un gros fichier (par défaut : le nombre de cœurs)",
     )
     encode.add_argument("input", metavar="INPUT.csv")
     encode.add_argument("output", metavar="OUTPUT.csv")
@@ -65,7 +73,11 @@ def main(argv: list[str] | None = None) -> int:
             from .files import encode_file
 
             count = encode_file(
-                args.input, args.output, secret_path=args.campaign_secret, expect_check=args.expect_check
+                args.input,
+                args.output,
+                secret_path=args.campaign_secret,
+                expect_check=args.expect_check,
+                jobs=max(args.jobs, 1),
             )
             print(f"{count} enregistrements encodés dans {args.output}.")
         else:

@@ -3,8 +3,9 @@
 Each record gets several encodings, each an HMAC-SHA256 under the campaign
 secret of a combination of normalised identity parts. No combination is a name
 alone or a date alone: every encoded value mixes names with a birth date or
-year, so that values are close to unique and their frequencies tell the
-linkage unit nothing (see docs/security.md, « Record linkage »).
+year, or (one of them) with sex and citizenship, so that most values are close
+to unique; what the linkage unit can learn from the frequencies of the others
+is analysed in docs/security.md, « Record linkage ».
 
     encodings = encode_records(rows, campaign_secret=secret)
 
@@ -15,11 +16,12 @@ leaves in clear.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
 import hmac
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import rules
@@ -33,25 +35,31 @@ INPUT_COLUMNS = ("record_id", "organisation", "given_names", "family_names", "bi
 LOCAL_PERSON_COLUMN = "local_person_id"
 
 # The encodings, in output order. Each is None (empty in the file) when a part
-# it needs is unknown, so that two unknowns never count as agreement.
+# it needs is unknown, so that two unknowns never count as agreement. "core"
+# is the first given name and the family names; "firsts" the first word of
+# each (equal when given and family names are swapped, even with several given
+# names); "all" every name word. Every value mixes names with a birth date, a
+# year, or sex and citizenship (docs/security.md, « Record linkage »).
 ENCODINGS = (
-    "e_name_date",  # first given name, family names (in order) + full birth date
-    "e_sorted_date",  # the same name words sorted (survives given/family swaps) + full date
-    "e_sorted_swapdate",  # name words sorted + date with day and month in either order
-    "e_sorted_month",  # name words sorted + birth year and month (a wrong day)
-    "e_prefix_date_sex",  # first letters of the first given and family words, sorted + date + sex
-    "e_names_year_sex_cit",  # name words sorted + birth year + sex + citizenship
+    "e_all_date",  # every name word, sorted + full birth date
+    "e_core_date",  # core words sorted + full date
+    "e_firsts_swapdate",  # first given and first family word, sorted + date with day and month in either order
+    "e_phonetic_swapdate",  # phonetic keys of the core words, sorted + date, day and month in either order
+    "e_core_month",  # core words sorted + birth year and month (a wrong day)
     "e_family_date",  # family names + full date (given names missing or different)
     "e_given_date",  # first given name + full date (family name missing or different)
-    "e_phonetic_swapdate",  # phonetic keys of the name words, sorted + date, day and month in either order
-    "e_names_year",  # name words sorted + birth year (sex or citizenship missing on one side)
-    "e_phonetic_year",  # phonetic keys of the name words, sorted + birth year
+    "e_prefix_date_sex",  # first letters of the first given and family words, sorted + date + sex
+    "e_core_year_sex_cit",  # core words sorted + birth year + sex + citizenship (either may be unknown)
+    "e_firsts_year",  # first given and first family word, sorted + birth year
+    "e_phonetic_year",  # phonetic keys of the core words, sorted + birth year
+    "e_core_sex_cit",  # core words sorted + sex + citizenship, both known (birth date unknown on one side)
 )
 CHECK_COLUMN = "key_check"
 LOCAL_PERSON_KEY = "local_person_key"
 OUTPUT_COLUMNS = ("record_id", "organisation", LOCAL_PERSON_KEY, CHECK_COLUMN, *ENCODINGS)
 
 _SEPARATOR = "\x1f"
+_URLSAFE = str.maketrans("+/", "-_")
 
 
 class LinkageError(Exception):
@@ -92,9 +100,50 @@ def key_check_value(secret: bytes) -> str:
 
 
 @dataclass(frozen=True)
+class NameParts:
+    """What the encodings use of a record's names, computed once per spelling."""
+
+    all: str | None
+    core: str | None
+    firsts: str | None
+    sounds: str | None
+    family: str | None
+    given: str | None
+    prefixes: str | None
+
+
+@lru_cache(maxsize=1 << 18)
+def name_parts(given_names: str, family_names: str) -> NameParts:
+    given, family = name_words(given_names), name_words(family_names)
+    core = given[:1] + family
+    firsts = given[:1] + family[:1] if given and family else []
+    return NameParts(
+        all=" ".join(sorted(given + family)) or None,
+        core=" ".join(sorted(core)) or None,
+        firsts=" ".join(sorted(firsts)) or None,
+        sounds=" ".join(sorted(phonetic(w) for w in core)) or None,
+        family=" ".join(family) or None,
+        given=given[0] if given else None,
+        prefixes=(
+            " ".join(sorted((given[0][: rules.PREFIX_LENGTH], family[0][: rules.PREFIX_LENGTH])))
+            if given and family
+            else None
+        ),
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _birth(text: str) -> BirthDate:
+    return parse_birth_date(text)
+
+
+_sex = lru_cache(maxsize=256)(normalise_sex)
+_citizenship = lru_cache(maxsize=1024)(normalise_citizenship)
+
+
+@dataclass(frozen=True)
 class Identity:
-    given: tuple[str, ...]
-    family: tuple[str, ...]
+    names: NameParts
     birth: BirthDate
     sex: str
     citizenship: str
@@ -102,46 +151,34 @@ class Identity:
     @classmethod
     def from_row(cls, row: Mapping[str, str]) -> Identity:
         return cls(
-            given=tuple(name_words(row.get("given_names") or "")),
-            family=tuple(name_words(row.get("family_names") or "")),
-            birth=parse_birth_date(row.get("birth_date") or ""),
-            sex=normalise_sex(row.get("sex") or ""),
-            citizenship=normalise_citizenship(row.get("citizenship") or ""),
+            names=name_parts(row.get("given_names") or "", row.get("family_names") or ""),
+            birth=_birth((row.get("birth_date") or "").strip()),
+            sex=_sex(row.get("sex") or ""),
+            citizenship=_citizenship(row.get("citizenship") or ""),
         )
 
     def messages(self) -> dict[str, str | None]:
         """The plaintext of each encoding (never written anywhere; keyed at once)."""
-        # The core of a name: the first given name and the family names. Further
-        # given names are often left out by one organisation and not another.
-        core = self.given[:1] + self.family
-        sorted_names = " ".join(sorted(core))
-        sounds = " ".join(sorted(phonetic(w) for w in core))
-        full, swapped, year = self.birth.full, self.birth.swap_invariant, self.birth.year_text
-        given, family = " ".join(self.given[:1]), " ".join(self.family)
-        prefixes = (
-            " ".join(sorted((self.given[0][: rules.PREFIX_LENGTH], self.family[0][: rules.PREFIX_LENGTH])))
-            if self.given and self.family
-            else None
-        )
+        n, birth, sex, citizenship = self.names, self.birth, self.sex, self.citizenship
+        full, swapped, year = birth.full, birth.swap_invariant, birth.year_text
 
         def combine(*parts):
             return None if any(p is None or p == "" for p in parts) else _SEPARATOR.join(parts)
 
         return {
-            "e_name_date": combine(given, family, full) if self.given and self.family else None,
-            "e_sorted_date": combine(sorted_names, full),
-            "e_sorted_swapdate": combine(sorted_names, swapped),
-            "e_sorted_month": combine(sorted_names, full[:6] if full else None),
-            "e_prefix_date_sex": combine(prefixes, full, self.sex),
+            "e_all_date": combine(n.all, full),
+            "e_core_date": combine(n.core, full),
+            "e_firsts_swapdate": combine(n.firsts, swapped),
+            "e_phonetic_swapdate": combine(n.sounds, swapped),
+            "e_core_month": combine(n.core, full[:6] if full else None),
+            "e_family_date": combine(n.family, full),
+            "e_given_date": combine(n.given, full),
+            "e_prefix_date_sex": combine(n.prefixes, full, sex),
             # Sex and citizenship may be unknown here: names and year carry the key.
-            "e_names_year_sex_cit": (
-                _SEPARATOR.join((sorted_names, year, self.sex, self.citizenship)) if sorted_names and year else None
-            ),
-            "e_family_date": combine(family, full),
-            "e_given_date": combine(self.given[0] if self.given else None, full),
-            "e_phonetic_swapdate": combine(sounds, swapped),
-            "e_names_year": combine(sorted_names, year),
-            "e_phonetic_year": combine(sounds, year),
+            "e_core_year_sex_cit": _SEPARATOR.join((n.core, year, sex, citizenship)) if n.core and year else None,
+            "e_firsts_year": combine(n.firsts, year),
+            "e_phonetic_year": combine(n.sounds, year),
+            "e_core_sex_cit": combine(n.core, sex, citizenship),
         }
 
 
@@ -154,10 +191,10 @@ class Encoder:
         self.check = key_check_value(campaign_secret)
 
     def _mac(self, label: str, message: str) -> str:
-        digest = hmac.digest(self._key, f"{label}{_SEPARATOR}{message}".encode(), hashlib.sha256)
+        digest = hmac.digest(self._key, f"{label}{_SEPARATOR}{message}".encode(), "sha256")
         # 96 bits: collisions between distinct values are negligible even over
-        # billions of records, and the file stays small.
-        return base64.urlsafe_b64encode(digest[:12]).decode("ascii")
+        # billions of records, and the file stays small (base64url, no padding).
+        return binascii.b2a_base64(digest[:12], newline=False).decode("ascii").translate(_URLSAFE)
 
     def encode(self, row: Mapping[str, str]) -> dict[str, str]:
         identity = Identity.from_row(row)

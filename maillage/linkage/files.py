@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import os
 import tempfile
 from pathlib import Path
 
-from .encoding import (
-    CHECK_COLUMN,
-    INPUT_COLUMNS,
-    OUTPUT_COLUMNS,
-    Encoder,
-    LinkageError,
-    key_check_value,
-    read_secret,
-)
+from .encoding import CHECK_COLUMN, INPUT_COLUMNS, OUTPUT_COLUMNS, Encoder, LinkageError, key_check_value, read_secret
 from .normalise import InvalidValue
 
 # Columns that must never reach the linkage unit.
@@ -51,40 +44,71 @@ def _check_expected(secret: bytes, expect_check: str | None) -> None:
         )
 
 
-def encode_file(input_path, output_path, *, secret_path, expect_check: str | None = None) -> int:
+# Below this many records the file is encoded in this process (starting worker
+# processes costs more than it saves).
+PARALLEL_FROM = 20_000
+_CHUNK = 5_000
+_worker_encoder: Encoder | None = None
+
+
+def _start_worker(secret: bytes) -> None:
+    global _worker_encoder  # one encoder per worker process
+    _worker_encoder = Encoder(secret)
+
+
+def _encode_chunk(chunk: list[tuple[int, dict[str, str]]]) -> list[dict[str, str]] | tuple[int, str]:
+    encoded = []
+    for line, row in chunk:
+        try:
+            encoded.append(_worker_encoder.encode(row))
+        except InvalidValue as error:
+            return line, str(error)
+    return encoded
+
+
+def _read_rows(source) -> list[tuple[int, dict[str, str]]]:
+    rows = []
+    seen: set[str] = set()
+    for line, row in enumerate(csv.DictReader(source), start=2):
+        record_id = (row.get("record_id") or "").strip()
+        if not record_id or not (row.get("organisation") or "").strip():
+            raise LinkageError(f"Ligne {line} : record_id et organisation sont obligatoires.")
+        if record_id in seen:
+            raise LinkageError(f"Ligne {line} : le record_id {record_id} apparaît deux fois.")
+        seen.add(record_id)
+        rows.append((line, row))
+    return rows
+
+
+def encode_file(input_path, output_path, *, secret_path, expect_check: str | None = None, jobs: int = 1) -> int:
     """Encode INPUT.csv into OUTPUT.csv; returns the number of records.
 
-    The output is written to a temporary file beside it and renamed at the
-    end, so a refusal half-way leaves no partial file."""
+    With `jobs` > 1 and a large file, the records are encoded by that many
+    worker processes (standard library `multiprocessing`), in order. The output
+    is written to a temporary file beside it and renamed at the end, so a
+    refusal half-way leaves no partial file."""
     secret = read_secret(secret_path)
     _check_expected(secret, expect_check)
     if Path(input_path).resolve() == Path(output_path).resolve():
         raise LinkageError("Le fichier de sortie doit être différent du fichier d'entrée.")
     _require_columns(input_path, _header(input_path), INPUT_COLUMNS)
-    encoder = Encoder(secret)
     output = Path(output_path)
     handle, temporary = tempfile.mkstemp(prefix=".encodage-", suffix=".csv", dir=output.parent or ".")
-    count = 0
     try:
-        with (
-            open(input_path, newline="", encoding="utf-8-sig") as source,
-            os.fdopen(handle, "w", newline="", encoding="utf-8") as target,
-        ):
+        with open(input_path, newline="", encoding="utf-8-sig") as source:
+            rows = _read_rows(source)
+        chunks = [rows[i : i + _CHUNK] for i in range(0, len(rows), _CHUNK)]
+        with os.fdopen(handle, "w", newline="", encoding="utf-8") as target:
             writer = csv.DictWriter(target, fieldnames=OUTPUT_COLUMNS)
             writer.writeheader()
-            seen: set[str] = set()
-            for line, row in enumerate(csv.DictReader(source), start=2):
-                record_id = (row.get("record_id") or "").strip()
-                if not record_id or not (row.get("organisation") or "").strip():
-                    raise LinkageError(f"Ligne {line} : record_id et organisation sont obligatoires.")
-                if record_id in seen:
-                    raise LinkageError(f"Ligne {line} : le record_id {record_id} apparaît deux fois.")
-                seen.add(record_id)
-                try:
-                    writer.writerow(encoder.encode(row))
-                except InvalidValue as error:
-                    raise LinkageError(f"Ligne {line} : {error}.") from None
-                count += 1
+            if jobs > 1 and len(rows) >= PARALLEL_FROM:
+                # "spawn": a fresh interpreter per worker, safe whatever threads this process has.
+                context = multiprocessing.get_context("spawn")
+                with context.Pool(jobs, initializer=_start_worker, initargs=(secret,)) as pool:
+                    _write_chunks(writer, pool.imap(_encode_chunk, chunks))
+            else:
+                _start_worker(secret)
+                _write_chunks(writer, map(_encode_chunk, chunks))
         os.replace(temporary, output)
     except UnicodeDecodeError:
         raise LinkageError(
@@ -93,7 +117,15 @@ def encode_file(input_path, output_path, *, secret_path, expect_check: str | Non
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
-    return count
+    return len(rows)
+
+
+def _write_chunks(writer, results) -> None:
+    for result in results:
+        if isinstance(result, tuple):
+            line, message = result
+            raise LinkageError(f"Ligne {line} : {message}.")
+        writer.writerows(result)
 
 
 def check_encoded_file(path) -> None:

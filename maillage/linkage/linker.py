@@ -27,6 +27,7 @@ import base64
 import hashlib
 import hmac
 import logging
+import math
 import os
 import resource
 import shutil
@@ -36,27 +37,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy
+
 from . import rules
 from .clustering import cluster
 from .encoding import CHECK_COLUMN, ENCODINGS, LOCAL_PERSON_KEY, LinkageError, check_secret
 
-# Pairs whose match probability reaches this are the same person. Chosen on the
-# synthetic data (docs/domain/linkage.md) for precision first: a false link
-# merges two victims in the national count.
-MATCH_PROBABILITY = 0.5
-# The prior for Splink's estimate of how often two random records match: the
-# share of true pairs that agree on name and full date.
-DETERMINISTIC_RECALL = 0.7
+# The share of false links the run accepts among the links it makes. The match
+# threshold is not fixed: it is the lowest match weight at which the false
+# discovery rate, estimated with decoy pairs (records of one organisation that
+# it tells apart, scored like any other pair), stays under this target.
+TARGET_FALSE_DISCOVERY_RATE = 0.01
+# Pairs are scored down to this match probability (candidates for the threshold).
+CANDIDATE_PROBABILITY = 0.001
 # EM runs on the pairs that agree on each of these in turn (each session
-# leaves its blocking encoding's parameters alone; the second trains it).
+# leaves its blocking encoding's comparison alone; the other sessions train it).
 EM_BLOCKS = ("e_given_date", "e_phonetic_year")
-
-M_FLOOR = 0.02
-# Encodings whose agreement weighs less when their value is frequent: equal
-# names and birth year mean little for the hundredth "Wei Wang, 1998".
-TERM_FREQUENCY_ADJUSTED = frozenset(
-    {"e_names_year_sex_cit", "e_names_year", "e_phonetic_year", "e_given_date", "e_family_date", "e_prefix_date_sex"}
-)
+M_FLOOR = 0.01
 
 _ENCODING_PATTERN = "[A-Za-z0-9_-]{16}"
 
@@ -99,7 +96,7 @@ def link(
     expect_check: str | None = None,
     backend: str = "duckdb",
     threads: int | None = None,
-    match_probability: float = MATCH_PROBABILITY,
+    match_probability: float | None = None,
     term_frequency_adjustments: bool = True,
 ) -> LinkReport:
     """Link encoded records given as CSV paths or as rows (dicts of OUTPUT_COLUMNS)."""
@@ -233,88 +230,177 @@ def _rekey(con, unit_key: bytes) -> None:
     params = {"ipad": bytes(b ^ 0x36 for b in block), "opad": bytes(b ^ 0x5C for b in block)}
     _run(
         con,
-        "CREATE TABLE ids AS SELECT row_number() OVER () - 1 AS unique_id, record_id, organisation, "
-        f"{LOCAL_PERSON_KEY} FROM encoded",
+        f"CREATE TABLE ids AS SELECT rowid AS unique_id, record_id, organisation, {LOCAL_PERSON_KEY} FROM encoded",
+    )
+    # Organisation and the organisation's own person (its duplicate detection) as
+    # small integers; -1 when the organisation gave no local identifier.
+    _run(
+        con,
+        "CREATE OR REPLACE TABLE ids AS SELECT unique_id, record_id, organisation, "
+        "dense_rank() OVER (ORDER BY organisation)::INTEGER AS org, "
+        f"CASE WHEN {LOCAL_PERSON_KEY} IS NULL THEN -1 "
+        f"ELSE dense_rank() OVER (ORDER BY organisation, {LOCAL_PERSON_KEY}) END::BIGINT AS unit FROM ids",
     )
     keyed = ", ".join(_hmac_sql(c) for c in ENCODINGS)
     _run(
         con,
-        f"CREATE TABLE keyed AS SELECT row_number() OVER () - 1 AS unique_id, {keyed} FROM encoded",
+        f"CREATE TABLE keyed AS SELECT rowid AS unique_id, {keyed} FROM encoded",
         params,
     )
     _run(con, "DROP TABLE encoded")
+    # Whether the full birth date is known, read from which encodings are empty
+    # (the comparisons need it apart from the encodings they compare).
+    known = " OR ".join(f"{c} IS NOT NULL" for c in _FULL_DATE)
+    _run(con, "ALTER TABLE keyed ADD COLUMN full_date_known BOOLEAN DEFAULT false")
+    _run(con, f"UPDATE keyed SET full_date_known = ({known})")
+    _run(con, "ALTER TABLE keyed ADD COLUMN year_known BOOLEAN DEFAULT false")
+    _run(con, "UPDATE keyed SET year_known = (e_core_year_sex_cit IS NOT NULL)")
+    suppress_ambiguous(con)
+
+
+# An encoding without a date is kept only where it is unambiguous: its value
+# carried by at most this many records, of at most one known birth year.
+MAX_RECORDS_WITHOUT_DATE = 6
+
+
+def suppress_ambiguous(con) -> None:
+    """Names, sex and citizenship without a date link a record with no birth date
+    to the person of the same name only when there is one such person: a value
+    shared by people of different birth years (or by many records) is erased
+    before the model sees it. It also keeps the unit's view of frequent values
+    out of the linkage (docs/security.md, frequency analysis)."""
+    _run(
+        con,
+        "UPDATE keyed SET e_core_sex_cit = NULL WHERE e_core_sex_cit IN (SELECT e_core_sex_cit FROM keyed "
+        "WHERE e_core_sex_cit IS NOT NULL GROUP BY 1 "
+        f"HAVING count(*) > {MAX_RECORDS_WITHOUT_DATE} OR count(DISTINCT e_firsts_year) > 1)",
+    )
 
 
 # The model's comparisons. Each holds encodings from the strongest down: its
 # level k means "equal on encoding k and on none before it". Grouping keeps
-# apart what is nearly the same evidence (equal sorted names and date imply
-# equal phonetic keys and swap-invariant date), so that Fellegi–Sunter's
-# independence assumption is not broken nine times over.
+# apart what is nearly the same evidence. The first two compare pairs whose full
+# birth dates are both known; the third only pairs where one of them is not
+# (year only, a placeholder, or none), so that no agreement on names and year is
+# counted beside an agreement on names and full date, and an agreement on names
+# and year between two different known dates is no evidence of a match.
 COMPARISONS = {
-    "names_and_date": ("e_name_date", "e_sorted_date", "e_sorted_swapdate", "e_phonetic_swapdate", "e_sorted_month"),
+    "names_and_date": ("e_all_date", "e_core_date", "e_firsts_swapdate", "e_phonetic_swapdate", "e_core_month"),
     "part_of_name_and_date": ("e_family_date", "e_given_date", "e_prefix_date_sex"),
-    "names_and_year": ("e_names_year_sex_cit", "e_names_year", "e_phonetic_year"),
+    "names_and_year": ("e_core_year_sex_cit", "e_firsts_year", "e_phonetic_year", "e_core_sex_cit"),
 }
+# Term frequencies count people, not records: the three records of one person
+# make a value seen three times, not a frequent one. For the encodings without a
+# full date, another encoding tells apart the people sharing a value (people of
+# the same name and year have different birth dates; one person's records keep
+# theirs); the values with a full date are assumed to come from one person per
+# RECORDS_PER_PERSON records.
+PERSON_PROXY = {
+    "e_core_year_sex_cit": "e_core_date",
+    "e_firsts_year": "e_core_date",
+    "e_phonetic_year": "e_prefix_date_sex",
+    "e_core_sex_cit": "e_firsts_year",
+}
+RECORDS_PER_PERSON = 3
+_FULL_DATE = ("e_core_date", "e_family_date", "e_given_date")
 
 
-def _agreeing_pairs(con, table: str, columns: tuple[str, ...]) -> int:
-    """Ordered pairs of records equal on every column of `columns` (all known)."""
-    group = ", ".join(columns)
-    known = " AND ".join(f"{c} IS NOT NULL" for c in columns)
-    return int(
-        con.execute(
-            f"SELECT coalesce(sum(c * (c - 1)), 0) FROM (SELECT count(*) AS c FROM {table} "
-            f"WHERE {known} GROUP BY {group})"
-        ).fetchall()[0][0]
-    )
+def _full_date_known(side: str) -> str:
+    return f'"full_date_known_{side}"'
 
 
-def u_probabilities(con, table: str = "keyed") -> dict[str, list[float]]:
-    """For each comparison, the probability of each of its levels for two
-    records drawn at random, computed exactly from value counts by
-    inclusion–exclusion (level k: equal on key k, on none before). Random
-    pairs include the rare true matches, as Splink's own sampling would."""
-    from itertools import combinations
+def _active(name: str) -> str:
+    """SQL true when comparison `name` compares the pair (its other pairs are its null level)."""
+    both = f"{_full_date_known('l')} AND {_full_date_known('r')}"
+    keys = COMPARISONS[name]
+    known = " AND ".join("(" + " OR ".join(f'"{c}_{side}" IS NOT NULL' for c in keys) + ")" for side in ("l", "r"))
+    return f"({both}) AND {known}" if name != "names_and_year" else f"NOT ({both}) AND {known}"
 
-    n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-    pairs = max(n * (n - 1), 2)
-    cache: dict[tuple[str, ...], int] = {}
 
-    def agree(columns: tuple[str, ...]) -> int:
-        key = tuple(sorted(set(columns)))
-        if key not in cache:
-            cache[key] = _agreeing_pairs(con, table, key)
-        return cache[key]
-
-    out = {}
-    for name, keys in COMPARISONS.items():
-        levels = []
-        for k, key in enumerate(keys):
-            before = keys[:k]
-            total = 0
-            for size in range(len(before) + 1):
-                for subset in combinations(before, size):
-                    total += (-1) ** size * agree((key, *subset))
-            # Never exactly zero: a level seen in no random pair is still possible.
-            levels.append(max(total, 0.1) / pairs)
-        out[name] = levels
+def levels(name: str) -> list[tuple[str, str, str | None]]:
+    """The agreement levels of comparison `name`, strongest first: (label, SQL
+    condition, term-frequency column or None)."""
+    out = []
+    for key in COMPARISONS[name]:
+        if key == "e_core_sex_cit":
+            # Equal names, sex and citizenship with two different known birth years:
+            # evidence of different people, apart from the case of an unknown year.
+            both = '"year_known_l" AND "year_known_r"'
+            out.append(("names_other_year", f'"{key}_l" = "{key}_r" AND {both}', None))
+        out.append((key, f'"{key}_l" = "{key}_r"', key))
     return out
+
+
+def _level_sql(name: str) -> str:
+    """The level of comparison `name` as an integer: 0 inactive, k for level k (1-based), n+1 different."""
+    found = levels(name)
+    cases = " ".join(f"WHEN {sql} THEN {k}" for k, (_, sql, _) in enumerate(found, 1))
+    return f"CASE WHEN NOT ({_active(name)}) THEN 0 {cases} ELSE {len(found) + 1} END"
+
+
+def decoy_statistics(con) -> dict:
+    """Pairs of records of one organisation that it tells apart (different local
+    person, or none given) are different people by the design's own rule: they
+    estimate how often two different people agree, level by level (the u
+    probabilities), and later how many false links a threshold lets through."""
+    within_all, cross = con.execute(
+        "SELECT sum(n * (n - 1)) / 2, (sum(n) * (sum(n) - 1) - sum(n * (n - 1))) / 2 "
+        "FROM (SELECT count(*) AS n FROM ids GROUP BY org)"
+    ).fetchall()[0]
+    same_unit = con.execute(
+        "SELECT coalesce(sum(n * (n - 1)) / 2, 0) FROM (SELECT count(*) AS n FROM ids WHERE unit >= 0 GROUP BY org, unit)"
+    ).fetchall()[0][0]
+    within_both_known = con.execute(
+        "SELECT coalesce(sum(n * (n - 1)) / 2, 0) FROM (SELECT count(*) AS n FROM keyed k "
+        "JOIN ids USING (unique_id) WHERE full_date_known GROUP BY org)"
+    ).fetchall()[0][0]
+    within = float(within_all) - float(same_unit)
+    # Pairs inside one organisation agreeing on at least one encoding, of different units.
+    union = " UNION ".join(
+        f"SELECT a.unique_id AS l, b.unique_id AS r FROM keyed_org a JOIN keyed_org b "
+        f"ON a.{c} = b.{c} AND a.org = b.org AND a.unique_id < b.unique_id AND (a.unit < 0 OR a.unit <> b.unit)"
+        for c in ENCODINGS
+    )
+    sides = ", ".join(f"a.{c} AS {c}_l, b.{c} AS {c}_r" for c in (*ENCODINGS, "full_date_known", "year_known"))
+    level_columns = ", ".join(f"{_level_sql(n)} AS {n}" for n in COMPARISONS)
+    _run(
+        con,
+        "CREATE OR REPLACE TEMP TABLE keyed_org AS SELECT k.*, i.org, i.unit FROM keyed k JOIN ids i USING (unique_id)",
+    )
+    _run(
+        con,
+        f"CREATE OR REPLACE TEMP TABLE decoy_levels AS SELECT {level_columns} FROM (SELECT {sides} FROM ({union}) p "
+        "JOIN keyed a ON a.unique_id = p.l JOIN keyed b ON b.unique_id = p.r)",
+    )
+    _run(con, "DROP TABLE keyed_org")
+    active = {
+        "names_and_date": float(within_both_known),
+        "part_of_name_and_date": float(within_both_known),
+        "names_and_year": max(within - float(within_both_known), 1.0),
+    }
+    u = {}
+    for name in COMPARISONS:
+        counts = dict(con.execute(f"SELECT {name}, count(*) FROM decoy_levels GROUP BY 1").fetchall())
+        total = max(active[name], 1.0)
+        # Never exactly zero: a level no decoy pair reached is still possible.
+        u[name] = [max(counts.get(k, 0), 0.5) / total for k in range(1, len(levels(name)) + 1)]
+    _run(con, "DROP TABLE decoy_levels")
+    return {"u": u, "within_pairs": within, "cross_pairs": float(cross)}
 
 
 def settings(u: dict[str, list[float]], *, term_frequency_adjustments: bool = True):
     from splink import SettingsCreator, block_on
 
     comparisons = []
-    for name, keys in COMPARISONS.items():
-        unknown = " OR ".join("(" + " AND ".join(f'"{c}_{side}" IS NULL' for c in keys) + ")" for side in ("l", "r"))
-        levels = [{"sql_condition": unknown, "label_for_charts": "unknown", "is_null_level": True}]
-        for key, probability in zip(keys, u[name]):
-            level = {"sql_condition": f'"{key}_l" = "{key}_r"', "label_for_charts": key, "u_probability": probability}
-            if term_frequency_adjustments and key in TERM_FREQUENCY_ADJUSTED:
-                level |= {"tf_adjustment_column": key, "tf_adjustment_weight": 1.0}
-            levels.append(level)
-        levels.append({"sql_condition": "ELSE", "label_for_charts": "different", "u_probability": 1 - sum(u[name])})
-        comparisons.append({"output_column_name": name, "comparison_levels": levels})
+    for name in COMPARISONS:
+        found = [{"sql_condition": f"NOT ({_active(name)})", "label_for_charts": "unknown", "is_null_level": True}]
+        for (label, sql, tf_column), probability in zip(levels(name), u[name]):
+            level = {"sql_condition": sql, "label_for_charts": label, "u_probability": probability}
+            if term_frequency_adjustments and tf_column:
+                level |= {"tf_adjustment_column": tf_column, "tf_adjustment_weight": 1.0}
+            found.append(level)
+        found.append({"sql_condition": "ELSE", "label_for_charts": "different", "u_probability": 1 - sum(u[name])})
+        comparisons.append({"output_column_name": name, "comparison_levels": found})
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
@@ -325,15 +411,63 @@ def settings(u: dict[str, list[float]], *, term_frequency_adjustments: bool = Tr
     )
 
 
-def train(linker) -> None:
+def register_term_frequencies(con, linker, db_api, u: dict[str, list[float]], table: str = "keyed") -> None:
+    """Term-frequency tables that only ever weaken an agreement. A value shared
+    by several people is frequent; one shared by the records of one person is
+    not: the people behind a value are counted with PERSON_PROXY or
+    RECORDS_PER_PERSON. The value's frequency among the others is
+    (people - 1) / N, never below the level's u probability (the rarest values
+    are as rare as the decoy pairs can tell)."""
+    n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    for name in COMPARISONS:
+        for (_, _, key), level_u in zip(levels(name), u[name]):
+            if key is None:
+                continue
+            proxy = PERSON_PROXY.get(key)
+            people = f"count(DISTINCT {proxy})" if proxy else f"ceil(count(*) / {RECORDS_PER_PERSON})"
+            tf = con.sql(
+                f"SELECT {key}, greatest(({people} - 1) / {n}::DOUBLE, {float(level_u)}) AS tf_{key} "
+                f"FROM {table} WHERE {key} IS NOT NULL GROUP BY 1"
+            ).to_arrow_table()
+            linker.table_management.register_term_frequency_lookup(db_api.register(tf), key)
+
+
+def train(con, linker) -> None:
     from splink import block_on
 
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("e_sorted_date")], recall=DETERMINISTIC_RECALL
-    )
+    # m of names and year from the organisations' own duplicates (records sharing
+    # a local person key are the same person): EM cannot train it, since its
+    # pairs never agree on an encoding of the other comparisons.
+    linker.training.estimate_m_from_label_column("local_person_key")
+    by_labels = _m_values(linker, "names_and_year")
     for column in EM_BLOCKS:
         linker.training.estimate_parameters_using_expectation_maximisation(block_on(column), fix_u_probabilities=True)
+    _set_m_values(linker, "names_and_year", by_labels)
     _floor_m(linker)
+    # λ: pairs equal on core names and full date, over the share of true pairs
+    # that reach those levels (m of the first two levels, times the share of
+    # pairs whose two full dates are known).
+    names_and_date = next(c for c in linker._settings_obj.comparisons if c.output_column_name == "names_and_date")
+    found = [lv for lv in names_and_date.comparison_levels if not lv.is_null_level]
+    known = con.execute("SELECT avg(full_date_known::INT) FROM keyed").fetchall()[0][0]
+    recall = (found[0].m_probability + found[1].m_probability) * known * known
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("e_core_date")], recall=min(max(recall, 0.05), 1.0)
+    )
+
+
+def _comparison(linker, name: str):
+    return next(c for c in linker._settings_obj.comparisons if c.output_column_name == name)
+
+
+def _m_values(linker, name: str) -> list[float | None]:
+    return [lv.m_probability for lv in _comparison(linker, name).comparison_levels if not lv.is_null_level]
+
+
+def _set_m_values(linker, name: str, values: list[float | None]) -> None:
+    found = [lv for lv in _comparison(linker, name).comparison_levels if not lv.is_null_level]
+    for level, value in zip(found, values):
+        level.m_probability = value
 
 
 def _floor_m(linker) -> None:
@@ -349,51 +483,97 @@ def _floor_m(linker) -> None:
             level.m_probability = value / total
 
 
-def trained_model(con, *, term_frequency_adjustments: bool = True) -> dict:
-    """The fitted model as Splink's settings dictionary (m, u and λ included)."""
+def fitted_linker(con, *, term_frequency_adjustments: bool = True):
+    """A trained Splink linker on the re-keyed records, and the decoy statistics."""
     from splink import DuckDBAPI, Linker
 
+    stats = decoy_statistics(con)
+    _run(
+        con,
+        "CREATE OR REPLACE TEMP TABLE keyed_model AS SELECT k.*, "
+        "CASE WHEN i.unit >= 0 THEN i.unit END AS local_person_key "
+        "FROM keyed k JOIN ids i USING (unique_id)",
+    )
     db_api = DuckDBAPI(connection=con)
     linker = Linker(
-        db_api.register("keyed", table_name="keyed_for_training"),
-        settings(u_probabilities(con), term_frequency_adjustments=term_frequency_adjustments),
+        db_api.register("keyed_model"),
+        settings(stats["u"], term_frequency_adjustments=term_frequency_adjustments),
         log_level=logging.WARNING,
     )
-    train(linker)
+    if term_frequency_adjustments:
+        register_term_frequencies(con, linker, db_api, stats["u"])
+    train(con, linker)
+    return linker, stats
+
+
+def trained_model(con, *, term_frequency_adjustments: bool = True) -> dict:
+    """The fitted model as Splink's settings dictionary (m, u and λ included)."""
+    linker, _ = fitted_linker(con, term_frequency_adjustments=term_frequency_adjustments)
     model = linker.misc.save_model_to_json()
     linker.table_management.delete_tables_created_by_splink_from_db()
     return model
 
 
-def _predict_with_duckdb(
-    con, match_probability: float, timings: dict, started: float, *, term_frequency_adjustments: bool = True
-):
-    from splink import DuckDBAPI, Linker
-
-    u = u_probabilities(con)
-    db_api = DuckDBAPI(connection=con)
-    linker = Linker(
-        db_api.register("keyed"),
-        settings(u, term_frequency_adjustments=term_frequency_adjustments),
-        log_level=logging.WARNING,
-    )
-    train(linker)
-    timings["train"] = time.perf_counter() - started
-    predictions = linker.inference.predict(threshold_match_probability=match_probability)
-    edges = con.execute(
-        f"SELECT unique_id_l, unique_id_r FROM {predictions.physical_name} "
-        "ORDER BY match_weight DESC, unique_id_l, unique_id_r"
+def choose_threshold(con, scored: str, stats: dict, target: float = TARGET_FALSE_DISCOVERY_RATE) -> float:
+    """The lowest match weight at which the estimated false discovery rate of the
+    links between organisations stays at or under `target` (for that weight and
+    every higher one). False links above a weight are estimated from the decoy
+    pairs above it, scaled by the number of pairs between organisations over
+    the number of decoy pairs."""
+    rows = con.execute(
+        f"SELECT s.match_weight, (a.org = b.org)::INT AS decoy FROM {scored} s "
+        "JOIN ids a ON a.unique_id = s.unique_id_l JOIN ids b ON b.unique_id = s.unique_id_r "
+        "WHERE a.org <> b.org OR a.unit < 0 OR a.unit <> b.unit ORDER BY s.match_weight DESC"
     ).fetchnumpy()
+    scale = stats["cross_pairs"] / max(stats["within_pairs"], 1.0)
+    decoys = rows["decoy"].astype(float)
+    false = (decoys * scale).cumsum()
+    links = (1 - decoys).cumsum()
+    rate = false / numpy.maximum(links, 1)
+    # Highest weights first: the threshold is the lowest weight at which the
+    # estimated rate of all the links above it is within the target.
+    within = numpy.flatnonzero(rate <= target)
+    return float(rows["match_weight"][within[-1]]) if len(within) else float("inf")
+
+
+def _predict_with_duckdb(
+    con, match_probability: float | None, timings: dict, started: float, *, term_frequency_adjustments: bool = True
+):
+    linker, stats = fitted_linker(con, term_frequency_adjustments=term_frequency_adjustments)
+    timings["train"] = time.perf_counter() - started
+    predictions = linker.inference.predict(threshold_match_probability=CANDIDATE_PROBABILITY)
+    _run(
+        con,
+        "CREATE OR REPLACE TEMP TABLE scored AS SELECT unique_id_l, unique_id_r, match_weight "
+        f"FROM {predictions.physical_name}",
+    )
     linker.table_management.delete_tables_created_by_splink_from_db()
+    if match_probability is None:
+        threshold = choose_threshold(con, "scored", stats)
+    else:
+        prior = linker._settings_obj._probability_two_random_records_match
+        threshold = math.log2(match_probability / (1 - match_probability)) - math.log2(prior / (1 - prior))
+    timings["threshold_weight"] = threshold
+    return _edges(con, "scored", threshold)
+
+
+def _edges(con, scored: str, threshold: float):
+    """Links between organisations at or above the threshold, strongest first
+    (pairs inside one organisation are left to its own duplicate detection)."""
+    edges = con.execute(
+        f"SELECT s.unique_id_l, s.unique_id_r FROM {scored} s "
+        "JOIN ids a ON a.unique_id = s.unique_id_l JOIN ids b ON b.unique_id = s.unique_id_r "
+        "WHERE a.org <> b.org AND s.match_weight >= $t "
+        "ORDER BY s.match_weight DESC, s.unique_id_l, s.unique_id_r",
+        {"t": threshold},
+    ).fetchnumpy()
     left, right = edges["unique_id_l"].tolist(), edges["unique_id_r"].tolist()
     return left, right, len(left)
 
 
 def _persons(con, left: list[int], right: list[int], unit_key: bytes) -> tuple[dict[str, str], int, int]:
     rows = con.execute(
-        f"SELECT unique_id, record_id, dense_rank() OVER (ORDER BY organisation) AS org, "
-        f"CASE WHEN {LOCAL_PERSON_KEY} IS NULL THEN -1 - unique_id "
-        f"ELSE dense_rank() OVER (ORDER BY organisation, {LOCAL_PERSON_KEY}) END AS unit "
+        "SELECT unique_id, record_id, org, CASE WHEN unit < 0 THEN -1 - unique_id ELSE unit END AS unit "
         "FROM ids ORDER BY unique_id"
     ).fetchnumpy()
     result = cluster(organisations=rows["org"].tolist(), units=rows["unit"].tolist(), left=left, right=right)

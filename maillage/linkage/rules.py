@@ -16,7 +16,7 @@ import json
 import sys
 
 # Part of every keyed message and of the key check value.
-SCHEME = "maillage-linkage/v1"
+SCHEME = "maillage-linkage/v2"
 
 # Letters that Unicode NFKD does not decompose into a base letter and a mark.
 SPECIAL_LETTERS = {
@@ -119,6 +119,9 @@ PARTICLES = frozenset(
         "st",
         "saint",
         "sainte",
+        # Vietnamese middle name of women (Nguyễn Thị Lan): it tells the sex, not the
+        # person, and is left out by some forms (Văn, the men's, is "van" above).
+        "thi",
     }
 )
 

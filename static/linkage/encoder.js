@@ -8,17 +8,18 @@ import RULES from "./rules.js";
 export const INPUT_COLUMNS = ["record_id", "organisation", "given_names", "family_names", "birth_date", "sex", "citizenship"];
 export const LOCAL_PERSON_COLUMN = "local_person_id";
 export const ENCODINGS = [
-  "e_name_date",
-  "e_sorted_date",
-  "e_sorted_swapdate",
-  "e_sorted_month",
-  "e_prefix_date_sex",
-  "e_names_year_sex_cit",
+  "e_all_date",
+  "e_core_date",
+  "e_firsts_swapdate",
+  "e_phonetic_swapdate",
+  "e_core_month",
   "e_family_date",
   "e_given_date",
-  "e_phonetic_swapdate",
-  "e_names_year",
+  "e_prefix_date_sex",
+  "e_core_year_sex_cit",
+  "e_firsts_year",
   "e_phonetic_year",
+  "e_core_sex_cit",
 ];
 export const CHECK_COLUMN = "key_check";
 export const LOCAL_PERSON_KEY = "local_person_key";
@@ -107,7 +108,7 @@ export function normaliseCitizenship(text) {
 
 const byCodePoint = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
-// The plaintext of each encoding (keyed at once, never kept).
+// The plaintext of each encoding (keyed at once, never kept); see encoding.py.
 export function messages(row) {
   const given = nameWords(row.given_names);
   const family = nameWords(row.family_names);
@@ -115,28 +116,33 @@ export function messages(row) {
   const sex = normaliseSex(row.sex);
   const citizenship = normaliseCitizenship(row.citizenship);
   const core = [...given.slice(0, 1), ...family];
-  const sortedNames = [...core].sort(byCodePoint).join(" ");
-  const sounds = core.map(phonetic).sort(byCodePoint).join(" ");
+  const firsts = given.length && family.length ? [given[0], family[0]] : [];
+  const orNull = (text) => (text === "" ? null : text);
+  const all = orNull([...given, ...family].sort(byCodePoint).join(" "));
+  const coreText = orNull([...core].sort(byCodePoint).join(" "));
+  const firstsText = orNull([...firsts].sort(byCodePoint).join(" "));
+  const sounds = orNull(core.map(phonetic).sort(byCodePoint).join(" "));
+  const familyText = orNull(family.join(" "));
+  const givenText = given.length ? given[0] : null;
   const { full, swapInvariant: swapped, year } = birth;
-  const givenText = given.slice(0, 1).join(" ");
-  const familyText = family.join(" ");
   const prefixes =
     given.length && family.length
       ? [given[0].slice(0, RULES.prefixLength), family[0].slice(0, RULES.prefixLength)].sort(byCodePoint).join(" ")
       : null;
   const combine = (...parts) => (parts.some((p) => p === null || p === undefined || p === "") ? null : parts.join(SEPARATOR));
   return {
-    e_name_date: given.length && family.length ? combine(givenText, familyText, full) : null,
-    e_sorted_date: combine(sortedNames, full),
-    e_sorted_swapdate: combine(sortedNames, swapped),
-    e_sorted_month: combine(sortedNames, full ? full.slice(0, 6) : null),
-    e_prefix_date_sex: combine(prefixes, full, sex),
-    e_names_year_sex_cit: sortedNames && year ? [sortedNames, year, sex, citizenship].join(SEPARATOR) : null,
-    e_family_date: combine(familyText, full),
-    e_given_date: combine(given.length ? given[0] : null, full),
+    e_all_date: combine(all, full),
+    e_core_date: combine(coreText, full),
+    e_firsts_swapdate: combine(firstsText, swapped),
     e_phonetic_swapdate: combine(sounds, swapped),
-    e_names_year: combine(sortedNames, year),
+    e_core_month: combine(coreText, full ? full.slice(0, 6) : null),
+    e_family_date: combine(familyText, full),
+    e_given_date: combine(givenText, full),
+    e_prefix_date_sex: combine(prefixes, full, sex),
+    e_core_year_sex_cit: coreText && year ? [coreText, year, sex, citizenship].join(SEPARATOR) : null,
+    e_firsts_year: combine(firstsText, year),
     e_phonetic_year: combine(sounds, year),
+    e_core_sex_cit: combine(coreText, sex, citizenship),
   };
 }
 

@@ -73,6 +73,7 @@ export default {
     "sainte",
     "st",
     "ter",
+    "thi",
     "van",
     "von",
     "y"
@@ -166,7 +167,7 @@ export default {
     ]
   ],
   "prefixLength": 3,
-  "scheme": "maillage-linkage/v1",
+  "scheme": "maillage-linkage/v2",
   "sexValues": {
     "f": "f",
     "female": "f",
