@@ -518,8 +518,9 @@ def choose_threshold(con, scored: str, stats: dict, target: float = TARGET_FALSE
     """The lowest match weight at which the estimated false discovery rate of the
     links between organisations stays at or under `target` (for that weight and
     every higher one). False links above a weight are estimated from the decoy
-    pairs above it, scaled by the number of pairs between organisations over
-    the number of decoy pairs."""
+    pairs above it (plus one), scaled by the number of pairs between
+    organisations over the number of decoy pairs (Barber and Candès's
+    knockoff+ estimate, as target-decoy searches do in proteomics)."""
     rows = con.execute(
         f"SELECT s.match_weight, (a.org = b.org)::INT AS decoy FROM {scored} s "
         "JOIN ids a ON a.unique_id = s.unique_id_l JOIN ids b ON b.unique_id = s.unique_id_r "
@@ -527,7 +528,9 @@ def choose_threshold(con, scored: str, stats: dict, target: float = TARGET_FALSE
     ).fetchnumpy()
     scale = stats["cross_pairs"] / max(stats["within_pairs"], 1.0)
     decoys = rows["decoy"].astype(float)
-    false = (decoys * scale).cumsum()
+    # One decoy more than seen (the "+1" of the knockoff+ estimator): with few
+    # decoy pairs, as in a small run, the estimate stays conservative.
+    false = (decoys.cumsum() + 1) * scale
     links = (1 - decoys).cumsum()
     rate = false / numpy.maximum(links, 1)
     # Highest weights first: the threshold is the lowest weight at which the

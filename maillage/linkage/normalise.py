@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from . import rules
 
@@ -21,6 +22,7 @@ _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _FRENCH_DATE = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})")
 _YEAR = re.compile(r"([0-9]{4})")
 _COUNTRY = re.compile(r"[A-Z]{2}")
+_NOT_ASCII_LETTER = re.compile(r"[^a-z]")
 
 
 def fold(text: str) -> str:
@@ -30,6 +32,9 @@ def fold(text: str) -> str:
     are dropped (é -> e, ñ -> n, ǆ -> dz); letters NFKD keeps whole (ß, œ, ł…)
     and Cyrillic ones are spelt out from `rules`."""
     decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():
+        # The same result as below for ASCII text, without the loop.
+        return _NOT_ASCII_LETTER.sub(" ", decomposed.lower())
     without_marks = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
     out = []
     for c in without_marks.lower():
@@ -43,11 +48,17 @@ def fold(text: str) -> str:
 
 def name_words(text: str) -> list[str]:
     """The words of a name, in their order, particles dropped unless nothing else remains."""
-    words = fold(text or "").split()
+    return list(_name_words(text or ""))
+
+
+@lru_cache(maxsize=1 << 18)
+def _name_words(text: str) -> tuple[str, ...]:
+    words = fold(text).split()
     kept = [w for w in words if w not in rules.PARTICLES]
-    return kept or words
+    return tuple(kept or words)
 
 
+@lru_cache(maxsize=1 << 18)
 def phonetic(word: str) -> str:
     """A sound key for one normalised word (see rules.PHONETIC_RULES)."""
     if not _ASCII_WORD.fullmatch(word):
