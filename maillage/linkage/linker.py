@@ -118,15 +118,15 @@ def link(
         _rekey(con, unit_key)
         timings["rekey"] = time.perf_counter() - started
         records = con.execute("SELECT count(*) FROM ids").fetchall()[0][0]
-        if backend == "spark":
-            from .spark import predict_with_spark
-
-            left, right, pairs = predict_with_spark(con, workdir, match_probability)
-        else:
-            left, right, pairs = _predict_with_duckdb(
-                con, match_probability, timings, started, term_frequency_adjustments=term_frequency_adjustments
-            )
-        timings["predict"] = time.perf_counter() - started
+        left, right, pairs = _predict(
+            con,
+            match_probability,
+            timings,
+            started,
+            backend=backend,
+            workdir=workdir,
+            term_frequency_adjustments=term_frequency_adjustments,
+        )
         persons, kept, refused = _persons(con, left, right, unit_key)
         timings["cluster"] = time.perf_counter() - started
     finally:
@@ -284,6 +284,9 @@ def suppress_ambiguous(con) -> None:
 # (year only, a placeholder, or none), so that no agreement on names and year is
 # counted beside an agreement on names and full date, and an agreement on names
 # and year between two different known dates is no evidence of a match.
+# SQL conditions name columns without quotes: DuckDB and Spark read them alike
+# (Spark reads a double-quoted name as a string literal, which would make every
+# condition false on the Spark backend).
 COMPARISONS = {
     "names_and_date": ("e_all_date", "e_core_date", "e_firsts_swapdate", "e_phonetic_swapdate", "e_core_month"),
     "part_of_name_and_date": ("e_family_date", "e_given_date", "e_prefix_date_sex"),
@@ -306,14 +309,14 @@ _FULL_DATE = ("e_core_date", "e_family_date", "e_given_date")
 
 
 def _full_date_known(side: str) -> str:
-    return f'"full_date_known_{side}"'
+    return f"full_date_known_{side}"
 
 
 def _active(name: str) -> str:
     """SQL true when comparison `name` compares the pair (its other pairs are its null level)."""
     both = f"{_full_date_known('l')} AND {_full_date_known('r')}"
     keys = COMPARISONS[name]
-    known = " AND ".join("(" + " OR ".join(f'"{c}_{side}" IS NOT NULL' for c in keys) + ")" for side in ("l", "r"))
+    known = " AND ".join("(" + " OR ".join(f"{c}_{side} IS NOT NULL" for c in keys) + ")" for side in ("l", "r"))
     return f"({both}) AND {known}" if name != "names_and_year" else f"NOT ({both}) AND {known}"
 
 
@@ -325,9 +328,9 @@ def levels(name: str) -> list[tuple[str, str, str | None]]:
         if key == "e_core_sex_cit":
             # Equal names, sex and citizenship with two different known birth years:
             # evidence of different people, apart from the case of an unknown year.
-            both = '"year_known_l" AND "year_known_r"'
-            out.append(("names_other_year", f'"{key}_l" = "{key}_r" AND {both}', None))
-        out.append((key, f'"{key}_l" = "{key}_r"', key))
+            both = "year_known_l AND year_known_r"
+            out.append(("names_other_year", f"{key}_l = {key}_r AND {both}", None))
+        out.append((key, f"{key}_l = {key}_r", key))
     return out
 
 
@@ -411,25 +414,31 @@ def settings(u: dict[str, list[float]], *, term_frequency_adjustments: bool = Tr
     )
 
 
-def register_term_frequencies(con, linker, db_api, u: dict[str, list[float]], table: str = "keyed") -> None:
-    """Term-frequency tables that only ever weaken an agreement. A value shared
-    by several people is frequent; one shared by the records of one person is
-    not: the people behind a value are counted with PERSON_PROXY or
-    RECORDS_PER_PERSON. The value's frequency among the others is
-    (people - 1) / N, never below the level's u probability (the rarest values
-    are as rare as the decoy pairs can tell)."""
+def term_frequency_tables(con, u: dict[str, list[float]], table: str = "keyed") -> dict:
+    """Term-frequency tables (Arrow, one per encoding) that only ever weaken an
+    agreement. A value shared by several people is frequent; one shared by the
+    records of one person is not: the people behind a value are counted with
+    PERSON_PROXY or RECORDS_PER_PERSON. The value's frequency among the others
+    is (people - 1) / N, never below the level's u probability (the rarest
+    values are as rare as the decoy pairs can tell)."""
     n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    tables = {}
     for name in COMPARISONS:
         for (_, _, key), level_u in zip(levels(name), u[name]):
             if key is None:
                 continue
             proxy = PERSON_PROXY.get(key)
             people = f"count(DISTINCT {proxy})" if proxy else f"ceil(count(*) / {RECORDS_PER_PERSON})"
-            tf = con.sql(
+            tables[key] = con.sql(
                 f"SELECT {key}, greatest(({people} - 1) / {n}::DOUBLE, {float(level_u)}) AS tf_{key} "
                 f"FROM {table} WHERE {key} IS NOT NULL GROUP BY 1"
             ).to_arrow_table()
-            linker.table_management.register_term_frequency_lookup(db_api.register(tf), key)
+    return tables
+
+
+def register_term_frequencies(linker, db_api, tables: dict) -> None:
+    for key, tf in tables.items():
+        linker.table_management.register_term_frequency_lookup(db_api.register(tf), key)
 
 
 def train(con, linker) -> None:
@@ -501,7 +510,8 @@ def fitted_linker(con, *, term_frequency_adjustments: bool = True):
         log_level=logging.WARNING,
     )
     if term_frequency_adjustments:
-        register_term_frequencies(con, linker, db_api, stats["u"])
+        stats["term_frequencies"] = term_frequency_tables(con, stats["u"])
+        register_term_frequencies(linker, db_api, stats["term_frequencies"])
     train(con, linker)
     return linker, stats
 
@@ -539,22 +549,42 @@ def choose_threshold(con, scored: str, stats: dict, target: float = TARGET_FALSE
     return float(rows["match_weight"][within[-1]]) if len(within) else float("inf")
 
 
-def _predict_with_duckdb(
-    con, match_probability: float | None, timings: dict, started: float, *, term_frequency_adjustments: bool = True
+def _predict(
+    con,
+    match_probability: float | None,
+    timings: dict,
+    started: float,
+    *,
+    backend: str = "duckdb",
+    workdir: Path | None = None,
+    term_frequency_adjustments: bool = True,
 ):
+    """Train on DuckDB, score the candidate pairs on the chosen backend, choose
+    the threshold and return the links (left, right, count), strongest first."""
     linker, stats = fitted_linker(con, term_frequency_adjustments=term_frequency_adjustments)
     timings["train"] = time.perf_counter() - started
-    predictions = linker.inference.predict(threshold_match_probability=CANDIDATE_PROBABILITY)
-    _run(
-        con,
-        "CREATE OR REPLACE TEMP TABLE scored AS SELECT unique_id_l, unique_id_r, match_weight "
-        f"FROM {predictions.physical_name}",
-    )
-    linker.table_management.delete_tables_created_by_splink_from_db()
+    prior = linker._settings_obj._probability_two_random_records_match
+    if backend == "spark":
+        from .spark import score_with_spark
+
+        model = linker.misc.save_model_to_json()
+        linker.table_management.delete_tables_created_by_splink_from_db()
+        scored = score_with_spark(con, workdir, model, stats.get("term_frequencies", {}), CANDIDATE_PROBABILITY)
+        con.register("scored_arrow", scored)
+        _run(con, "CREATE OR REPLACE TEMP TABLE scored AS SELECT * FROM scored_arrow")
+        con.unregister("scored_arrow")
+    else:
+        predictions = linker.inference.predict(threshold_match_probability=CANDIDATE_PROBABILITY)
+        _run(
+            con,
+            "CREATE OR REPLACE TEMP TABLE scored AS SELECT unique_id_l, unique_id_r, match_weight "
+            f"FROM {predictions.physical_name}",
+        )
+        linker.table_management.delete_tables_created_by_splink_from_db()
+    timings["predict"] = time.perf_counter() - started
     if match_probability is None:
         threshold = choose_threshold(con, "scored", stats)
     else:
-        prior = linker._settings_obj._probability_two_random_records_match
         threshold = math.log2(match_probability / (1 - match_probability)) - math.log2(prior / (1 - prior))
     timings["threshold_weight"] = threshold
     return _edges(con, "scored", threshold)

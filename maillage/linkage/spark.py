@@ -1,8 +1,10 @@
 """The same model on Spark, for linkages beyond one machine (Splink's Spark backend).
 
-`link(..., backend="spark")` re-keys and checks in DuckDB as usual, then hands
-the re-keyed table to Spark: the comparisons, u probabilities, EM training and
-threshold are those of linker.py. Here Spark runs in local mode (the tests do
+`link(..., backend="spark")` re-keys, checks and trains in DuckDB as usual
+(u probabilities from decoy pairs, EM on blocks, term-frequency tables), then
+hands the re-keyed table, the model's JSON and the term-frequency tables to
+Spark, which generates and scores the candidate pairs; the threshold and the
+clustering are those of linker.py. Here Spark runs in local mode (the tests do
 too); on a cluster, pass a session built for it to `predict_with_spark`.
 Needs pyspark and a Java runtime (scripts/ensure-java.sh installs Debian's).
 """
@@ -39,23 +41,19 @@ def local_session(workdir: Path):
     )
 
 
-def predict_with_spark(con, workdir: Path, match_probability: float, *, spark=None):
+def score_with_spark(
+    con, workdir: Path, model: dict, term_frequencies: dict, candidate_probability: float, *, spark=None
+):
+    """Score the re-keyed records' candidate pairs on Spark with the model trained
+    on DuckDB (its JSON, the same term-frequency tables); returns an Arrow table
+    (unique_id_l, unique_id_r, match_weight) for the threshold and clustering,
+    which stay in DuckDB."""
     from splink import Linker, SparkAPI
-
-    from .linker import trained_model
 
     own_session = spark is None
     spark = spark or local_session(workdir)
     spark.sparkContext.setLogLevel("ERROR")
     try:
-        # The model is trained on DuckDB (EM on the blocks of the re-keyed
-        # table, as Splink advises training on a sample at scale) and scores
-        # every pair on Spark. Splink 5.0's EM on Spark does not converge here
-        # (every m near 0.5 on the synthetic data), so only prediction runs there.
-        # Without term-frequency adjustments: Splink 5.0 refuses to load them into a
-        # Spark linker ("Could not find an exact match level") and its EM on Spark
-        # fails on them (UNRESOLVED_COLUMN tf_…); see docs/domain/linkage.md.
-        model = trained_model(con, term_frequency_adjustments=False)
         keyed = con.sql("SELECT * FROM keyed ORDER BY unique_id").to_arrow_table()
         db_api = SparkAPI(
             spark_session=spark,
@@ -65,15 +63,14 @@ def predict_with_spark(con, workdir: Path, match_probability: float, *, spark=No
             register_udfs_automatically=False,
         )
         linker = Linker(db_api.register(keyed), model, log_level=logging.WARNING)
-        predictions = linker.inference.predict(threshold_match_probability=match_probability)
-        edges = spark.sql(
-            f"SELECT unique_id_l, unique_id_r FROM {predictions.physical_name} "  # noqa: S608 (Splink's table name)
-            "ORDER BY match_weight DESC, unique_id_l, unique_id_r"
+        for key, table in term_frequencies.items():
+            linker.table_management.register_term_frequency_lookup(db_api.register(table), key)
+        predictions = linker.inference.predict(threshold_match_probability=candidate_probability)
+        scored = spark.sql(
+            f"SELECT unique_id_l, unique_id_r, match_weight FROM {predictions.physical_name}"  # noqa: S608 (Splink's table name)
         ).toArrow()
         linker.table_management.delete_tables_created_by_splink_from_db()
-        left = edges.column("unique_id_l").to_pylist()
-        right = edges.column("unique_id_r").to_pylist()
-        return left, right, len(left)
+        return scored
     finally:
         spark.catalog.clearCache()
         if own_session:
