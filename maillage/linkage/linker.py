@@ -54,6 +54,7 @@ CANDIDATE_PROBABILITY = 0.001
 # leaves its blocking encoding's comparison alone; the other sessions train it).
 EM_BLOCKS = ("e_given_date", "e_phonetic_year")
 M_FLOOR = 0.01
+M_FROM_EM = False
 
 _ENCODING_PATTERN = "[A-Za-z0-9_-]{16}"
 
@@ -268,7 +269,26 @@ def suppress_ambiguous(con) -> None:
     to the person of the same name only when there is one such person: a value
     shared by people of different birth years (or by many records) is erased
     before the model sees it. It also keeps the unit's view of frequent values
-    out of the linkage (docs/security.md, frequency analysis)."""
+    out of the linkage (docs/security.md, frequency analysis).
+
+    Before erasing, each record keeps how many people share its names, sex and
+    citizenship (distinct birth dates, and records without one, among them):
+    `name_people`, used to weigh an agreement on names, year and month."""
+    _run(con, "ALTER TABLE keyed ADD COLUMN name_people INTEGER DEFAULT 1")
+    _run(
+        con,
+        "UPDATE keyed SET name_people = g.p FROM (SELECT e_core_sex_cit, "
+        "greatest(count(DISTINCT e_core_date), count(DISTINCT e_firsts_year), 1) AS p "
+        "FROM keyed WHERE e_core_sex_cit IS NOT NULL GROUP BY 1) g WHERE keyed.e_core_sex_cit = g.e_core_sex_cit",
+    )
+    # How often two different people of the same names share a birth year.
+    same_year = con.execute(
+        "SELECT coalesce(sum(n * (n - 1))::DOUBLE / nullif(sum(t * (t - 1)), 0), 1) FROM ("
+        "SELECT g, sum(n) OVER (PARTITION BY g) AS t, n FROM (SELECT e_core_sex_cit AS g, e_firsts_year, "
+        "count(DISTINCT e_core_date) AS n FROM keyed WHERE e_core_sex_cit IS NOT NULL AND e_core_date IS NOT NULL "
+        "GROUP BY 1, 2))"
+    ).fetchall()[0][0]
+    _run(con, "CREATE OR REPLACE TEMP TABLE name_statistics AS SELECT $y::DOUBLE AS same_year", {"y": same_year})
     _run(
         con,
         "UPDATE keyed SET e_core_sex_cit = NULL WHERE e_core_sex_cit IN (SELECT e_core_sex_cit FROM keyed "
@@ -293,18 +313,20 @@ COMPARISONS = {
     "names_and_year": ("e_core_year_sex_cit", "e_firsts_year", "e_phonetic_year", "e_core_sex_cit"),
 }
 # Term frequencies count people, not records: the three records of one person
-# make a value seen three times, not a frequent one. For the encodings without a
-# full date, another encoding tells apart the people sharing a value (people of
-# the same name and year have different birth dates; one person's records keep
-# theirs); the values with a full date are assumed to come from one person per
-# RECORDS_PER_PERSON records.
+# make a value seen three times, not a frequent one. For each encoding whose
+# values several people can share, another encoding tells them apart (people of
+# the same name and year have different birth dates; people of the same given
+# name and birth date, different family names) while one person's records
+# mostly keep theirs. Names with a full date are near-unique: no adjustment.
 PERSON_PROXY = {
+    "e_core_month": "e_core_year_sex_cit",
+    "e_family_date": "e_prefix_date_sex",
+    "e_given_date": "e_prefix_date_sex",
     "e_core_year_sex_cit": "e_core_date",
     "e_firsts_year": "e_core_date",
     "e_phonetic_year": "e_prefix_date_sex",
     "e_core_sex_cit": "e_firsts_year",
 }
-RECORDS_PER_PERSON = 3
 _FULL_DATE = ("e_core_date", "e_family_date", "e_given_date")
 
 
@@ -313,11 +335,22 @@ def _full_date_known(side: str) -> str:
 
 
 def _active(name: str) -> str:
-    """SQL true when comparison `name` compares the pair (its other pairs are its null level)."""
+    """SQL true when comparison `name` compares the pair (its other pairs are its null level).
+
+    "names_and_date" compares pairs whose two full dates are known, and so does
+    "part_of_name_and_date" except for pairs equal on names, year and month but
+    not on the day: every encoding of the latter holds the full date, so it
+    would count the same mistyped day a second time. "names_and_year" compares
+    the pairs with a full date unknown on one side."""
     both = f"{_full_date_known('l')} AND {_full_date_known('r')}"
     keys = COMPARISONS[name]
     known = " AND ".join("(" + " OR ".join(f"{c}_{side} IS NOT NULL" for c in keys) + ")" for side in ("l", "r"))
-    return f"({both}) AND {known}" if name != "names_and_year" else f"NOT ({both}) AND {known}"
+    if name == "names_and_year":
+        return f"NOT ({both}) AND {known}"
+    if name == "part_of_name_and_date":
+        decided = " OR ".join(f"{c}_l = {c}_r" for c in COMPARISONS["names_and_date"])
+        return f"({both}) AND {known} AND NOT coalesce({decided}, false)"
+    return f"({both}) AND {known}"
 
 
 def levels(name: str) -> list[tuple[str, str, str | None]]:
@@ -325,11 +358,6 @@ def levels(name: str) -> list[tuple[str, str, str | None]]:
     condition, term-frequency column or None)."""
     out = []
     for key in COMPARISONS[name]:
-        if key == "e_core_sex_cit":
-            # Equal names, sex and citizenship with two different known birth years:
-            # evidence of different people, apart from the case of an unknown year.
-            both = "year_known_l AND year_known_r"
-            out.append(("names_other_year", f"{key}_l = {key}_r AND {both}", None))
         out.append((key, f"{key}_l = {key}_r", key))
     return out
 
@@ -399,7 +427,7 @@ def settings(u: dict[str, list[float]], *, term_frequency_adjustments: bool = Tr
         found = [{"sql_condition": f"NOT ({_active(name)})", "label_for_charts": "unknown", "is_null_level": True}]
         for (label, sql, tf_column), probability in zip(levels(name), u[name]):
             level = {"sql_condition": sql, "label_for_charts": label, "u_probability": probability}
-            if term_frequency_adjustments and tf_column:
+            if term_frequency_adjustments and tf_column in PERSON_PROXY:
                 level |= {"tf_adjustment_column": tf_column, "tf_adjustment_weight": 1.0}
             found.append(level)
         found.append({"sql_condition": "ELSE", "label_for_charts": "different", "u_probability": 1 - sum(u[name])})
@@ -415,23 +443,35 @@ def settings(u: dict[str, list[float]], *, term_frequency_adjustments: bool = Tr
 
 
 def term_frequency_tables(con, u: dict[str, list[float]], table: str = "keyed") -> dict:
-    """Term-frequency tables (Arrow, one per encoding) that only ever weaken an
-    agreement. A value shared by several people is frequent; one shared by the
-    records of one person is not: the people behind a value are counted with
-    PERSON_PROXY or RECORDS_PER_PERSON. The value's frequency among the others
-    is (people - 1) / N, never below the level's u probability (the rarest
-    values are as rare as the decoy pairs can tell)."""
+    """Term-frequency tables (Arrow, one per encoding of PERSON_PROXY) that only
+    ever weaken an agreement. A value shared by several people is frequent; one
+    shared by the records of one person is not: the people behind a value are
+    counted as the distinct values of its proxy among its records. The value's
+    frequency among the others is (people - 1) / N, never below the level's u
+    probability (the rarest values are as rare as the decoy pairs can tell).
+    Nothing here depends on which organisation holds a record, so that decoy
+    pairs (inside one organisation) are scored exactly like the others."""
     n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    same_month = con.execute("SELECT same_year / 12 FROM name_statistics").fetchall()[0][0]
     tables = {}
     for name in COMPARISONS:
         for (_, _, key), level_u in zip(levels(name), u[name]):
-            if key is None:
-                continue
             proxy = PERSON_PROXY.get(key)
-            people = f"count(DISTINCT {proxy})" if proxy else f"ceil(count(*) / {RECORDS_PER_PERSON})"
+            if proxy is None:
+                continue
+            if key == "e_core_month":
+                # Equal names, year and month, different days: a mistyped day, or
+                # two people of the same name born the same month, which is as
+                # likely as the name is common (its people, of any birth date,
+                # times the chance that two of them share year and month).
+                tables[key] = con.sql(
+                    f"SELECT {key}, greatest((max(name_people) - 1) * {float(same_month)} / {n}::DOUBLE, "
+                    f"{float(level_u)}) AS tf_{key} FROM {table} WHERE {key} IS NOT NULL GROUP BY 1"
+                ).to_arrow_table()
+                continue
             tables[key] = con.sql(
-                f"SELECT {key}, greatest(({people} - 1) / {n}::DOUBLE, {float(level_u)}) AS tf_{key} "
-                f"FROM {table} WHERE {key} IS NOT NULL GROUP BY 1"
+                f"SELECT {key}, greatest((count(DISTINCT {proxy}) - 1) / {n}::DOUBLE, {float(level_u)}) "
+                f"AS tf_{key} FROM {table} WHERE {key} IS NOT NULL GROUP BY 1"
             ).to_arrow_table()
     return tables
 
@@ -448,10 +488,13 @@ def train(con, linker) -> None:
     # a local person key are the same person): EM cannot train it, since its
     # pairs never agree on an encoding of the other comparisons.
     linker.training.estimate_m_from_label_column("local_person_key")
-    by_labels = _m_values(linker, "names_and_year")
-    for column in EM_BLOCKS:
-        linker.training.estimate_parameters_using_expectation_maximisation(block_on(column), fix_u_probabilities=True)
-    _set_m_values(linker, "names_and_year", by_labels)
+    if M_FROM_EM:
+        by_labels = _m_values(linker, "names_and_year")
+        for column in EM_BLOCKS:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block_on(column), fix_u_probabilities=True
+            )
+        _set_m_values(linker, "names_and_year", by_labels)
     _floor_m(linker)
     # λ: pairs equal on core names and full date, over the share of true pairs
     # that reach those levels (m of the first two levels, times the share of
