@@ -54,7 +54,6 @@ CANDIDATE_PROBABILITY = 0.001
 # leaves its blocking encoding's comparison alone; the other sessions train it).
 EM_BLOCKS = ("e_given_date", "e_phonetic_year")
 M_FLOOR = 0.01
-M_FROM_EM = False
 
 _ENCODING_PATTERN = "[A-Za-z0-9_-]{16}"
 
@@ -488,13 +487,10 @@ def train(con, linker) -> None:
     # a local person key are the same person): EM cannot train it, since its
     # pairs never agree on an encoding of the other comparisons.
     linker.training.estimate_m_from_label_column("local_person_key")
-    if M_FROM_EM:
-        by_labels = _m_values(linker, "names_and_year")
-        for column in EM_BLOCKS:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                block_on(column), fix_u_probabilities=True
-            )
-        _set_m_values(linker, "names_and_year", by_labels)
+    by_labels = _m_values(linker, "names_and_year")
+    for column in EM_BLOCKS:
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on(column), fix_u_probabilities=True)
+    _set_m_values(linker, "names_and_year", by_labels)
     _floor_m(linker)
     # λ: pairs equal on core names and full date, over the share of true pairs
     # that reach those levels (m of the first two levels, times the share of
