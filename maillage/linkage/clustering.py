@@ -37,7 +37,7 @@ def cluster(
 ) -> ClusterResult:
     """`organisations[i]` and `units[i]` give record i's organisation and its
     unit within it (records of one organisation sharing a unit are one person
-    for that organisation; otherwise a record's unit is its own). `left[k]`,
+    for that organisation; a negative unit is the record's own). `left[k]`,
     `right[k]` are the linked pairs, strongest first.
 
     Two groups are joined only if at least `min_density` of the pairs between
@@ -45,11 +45,12 @@ def cluster(
     record that resembles two different people (a common name without a birth
     date) does not chain them into one."""
     n = len(organisations)
-    parent = list(range(n))
-    # For each root: organisation -> the unit of that organisation in the cluster.
-    members: list[dict[int, int] | None] = [{organisations[i]: units[i]} for i in range(n)]
-    # For each root: its records; for each record: the records it is linked to.
-    records: list[list[int] | None] = [[i] for i in range(n)]
+    # Only records that take part in a link or share a unit are touched: the
+    # others (most of them, at scale) stay their own person at no cost.
+    parent: dict[int, int] = {}
+    # For each root: organisation -> the unit of that organisation in the cluster, and its records.
+    members: dict[int, dict[int, int]] = {}
+    records: dict[int, list[int]] = {}
     neighbours: dict[int, set[int]] = {}
     for a, b in zip(left, right):
         neighbours.setdefault(a, set()).add(b)
@@ -57,24 +58,36 @@ def cluster(
 
     def find(i: int) -> int:
         root = i
-        while parent[root] != root:
-            root = parent[root]
-        while parent[i] != root:
-            parent[i], i = root, parent[i]
+        while (up := parent.get(root, root)) != root:
+            root = up
+        while (up := parent.get(i, i)) != root:
+            parent[i], i = root, up
         return root
 
+    def members_of(root: int) -> dict[int, int]:
+        found = members.get(root)
+        if found is None:
+            found = members[root] = {organisations[root]: units[root]}
+        return found
+
+    def records_of(root: int) -> list[int]:
+        found = records.get(root)
+        if found is None:
+            found = records[root] = [root]
+        return found
+
     def union(a: int, b: int) -> None:
-        ma, mb = members[a], members[b]
+        ma, mb = members_of(a), members_of(b)
         if len(ma) < len(mb):
             a, b, ma, mb = b, a, mb, ma
         parent[b] = a
         ma.update(mb)
-        members[b] = None
-        records[a].extend(records[b])
-        records[b] = None
+        members.pop(b, None)
+        records_of(a).extend(records_of(b))
+        records.pop(b, None)
 
     def dense_enough(ra: int, rb: int) -> bool:
-        group_a, group_b = records[ra], records[rb]
+        group_a, group_b = records_of(ra), records_of(rb)
         if len(group_a) == 1 and len(group_b) == 1:
             return True
         # Records of one organisation's unit stand for one person: a pair of
@@ -92,8 +105,9 @@ def cluster(
     # The organisations' own duplicate detection first: records of one unit are one person.
     first_of_unit: dict[tuple[int, int], int] = {}
     for i in range(n):
-        key = (organisations[i], units[i])
-        j = first_of_unit.setdefault(key, i)
+        if units[i] < 0:
+            continue  # no local identifier: a unit of its own
+        j = first_of_unit.setdefault((organisations[i], units[i]), i)
         if j != i:
             ri, rj = find(i), find(j)
             if ri != rj:
@@ -104,7 +118,7 @@ def cluster(
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
-        ma, mb = members[ra], members[rb]
+        ma, mb = members_of(ra), members_of(rb)
         small, large = (ma, mb) if len(ma) <= len(mb) else (mb, ma)
         if any(org in large and large[org] != unit for org, unit in small.items()) or not dense_enough(ra, rb):
             refused += 1
