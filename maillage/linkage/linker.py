@@ -606,7 +606,6 @@ def _predict(
     the threshold and return the links (left, right, count), strongest first."""
     linker, stats = fitted_linker(con, term_frequency_adjustments=term_frequency_adjustments)
     timings["train"] = time.perf_counter() - started
-    prior = linker._settings_obj._probability_two_random_records_match
     if backend == "spark":
         from .spark import score_with_spark
 
@@ -628,7 +627,8 @@ def _predict(
     if match_probability is None:
         threshold = choose_threshold(con, "scored", stats)
     else:
-        threshold = math.log2(match_probability / (1 - match_probability)) - math.log2(prior / (1 - prior))
+        # Splink's match weight already holds the prior: weight = log2 of the odds.
+        threshold = math.log2(match_probability / (1 - match_probability))
     timings["threshold_weight"] = threshold
     return _edges(con, "scored", threshold)
 
