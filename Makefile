@@ -34,9 +34,10 @@ run: migrate
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Debian's Chromium for the browser tests (Playwright drives it; nothing is
-# downloaded at test time).
+# downloaded at test time) and a Java runtime for the linkage's Spark test.
 browser:
 	@scripts/ensure-chromium.sh
+	@scripts/ensure-java.sh
 
 test: install browser
 	$(PY) -m pytest

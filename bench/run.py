@@ -112,6 +112,8 @@ def inprocess(vendor: str) -> None:
     results = []
     for path in sorted((ROOT / "bench").glob("bench_*.py")):
         module = importlib.import_module(f"bench.{path.stem}")
+        if not getattr(module, "PER_DATABASE", True):
+            continue  # run once, outside the per-database loop (linkage_benchmarks)
         try:
             for row in module.run(Context(vendor)):
                 results.append(row)
@@ -126,6 +128,19 @@ def inprocess(vendor: str) -> None:
                 }
             )
     print("BENCH-JSON " + json.dumps(results))
+
+
+# --- record linkage (no database; once) ----------------------------------
+
+
+def linkage_benchmarks() -> list[dict]:
+    """bench/bench_linkage.py in its own process: 1,000,000 records encoded and linked."""
+    proc = subprocess.run([PY, str(ROOT / "bench" / "bench_linkage.py")], cwd=ROOT, capture_output=True, text=True)
+    for line in proc.stdout.splitlines():
+        if line.startswith("BENCH-JSON "):
+            return json.loads(line[len("BENCH-JSON ") :])
+    print(proc.stderr[-3000:], file=sys.stderr)
+    return [{"name": "bench_linkage.error", "value": None, "unit": "see stderr", "target": None, "better": "lower"}]
 
 
 # --- HTTP load -----------------------------------------------------------
@@ -318,6 +333,7 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--inprocess", choices=["sqlite", "postgresql"])
     parser.add_argument("--skip-web", action="store_true")
+    parser.add_argument("--skip-linkage", action="store_true", help="skip the 1,000,000-record linkage benchmark")
     parser.add_argument("--web-only", action="store_true", help="only the HTTP load test (data already seeded)")
     args = parser.parse_args()
     if args.inprocess:
@@ -348,6 +364,8 @@ def main() -> None:
                         row["name"] += ".sqlite"
                     row["database"] = vendor
                     results.append(row)
+    if not args.web_only and not args.skip_linkage:
+        results += linkage_benchmarks()
     if not args.skip_web:
         web_vendor = "postgresql" if "postgresql" in urls else "sqlite"
         results += web_benchmarks(web_vendor, urls[web_vendor])
