@@ -17,7 +17,7 @@ def _reader(request) -> bool:
 
 
 def _admin(request) -> bool:
-    return policies.campaigns_for_organisation_admin(actor_for_request(request)).exists()
+    return policies.invitations_visible_to(actor_for_request(request)).exists()
 
 
 register_menu(MenuEntry(key="statistics_campaigns", label=_("Enquête annuelle"), url_name="statistics:campaigns",
