@@ -45,6 +45,8 @@ ALLOWED_IMPORTS: dict[str, set[str]] = {
     "statistics": {"core", "organisations", "notifications", "territories", "cases", "demo"},
     # Pure engine: keyed encodings and the linker; no Django, no other domain.
     "linkage": set(),
+    # Tokens of organisations' software (the API itself is web layer: maillage/www/api).
+    "api": {"core", "organisations"},
 }
 
 # Data, not code: seed data and reference tables may be long.
