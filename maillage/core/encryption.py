@@ -136,7 +136,7 @@ class EmptyOnlyExact(models.lookups.Exact):
     def get_prep_lookup(self):
         if not hasattr(self.rhs, "resolve_expression") and self.rhs not in ("", None):
             raise TypeError(
-                f"Encrypted field '{self.lhs.output_field.name}' can only be compared with the empty string."
+                f"Encrypted field '{self.lhs.output_field.name}' can only be compared with the empty string; use its lookup hash."
             )
         return super().get_prep_lookup()
 
