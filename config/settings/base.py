@@ -223,6 +223,9 @@ MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", 25 * 1024 
 # Comma-separated Fernet keys, newest first. The lookup (HMAC) key is distinct.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 LOOKUP_HASH_KEY = os.environ.get("LOOKUP_HASH_KEY", "")
+# Keys the hash chain of the audit journal (maillage/core/journal.py); separate
+# from the field and lookup keys.
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "fr"
