@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "maillage.core.middleware.RequestContextMiddleware",
+    # Outside everything that reads the database (sessions, accounts…).
+    "maillage.core.middleware.DatabaseUnavailableMiddleware",
     "maillage.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
