@@ -97,7 +97,8 @@ def seal_and_save(event, save) -> None:
     AuditEvent = type(event)  # the model (no import: models imports this module)
     alias = router.db_for_write(AuditEvent)
     connection = connections[alias]
-    with transaction.atomic(using=alias):
+    # No savepoint: inside a service the row commits or rolls back with it.
+    with transaction.atomic(using=alias, savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_ID])
