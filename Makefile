@@ -53,10 +53,13 @@ format: install
 
 # `manage.py check --deploy` with production settings and placeholder secrets:
 # any warning fails.
+# The journal's owner is checked on this database (docs/operations.md § Database roles):
+# point it at the runtime role's DATABASE_URL before a deployment.
+CHECK_DEPLOY_DATABASE_URL ?= postgres://maillage@127.0.0.1:5432/maillage
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.prod \
 	DJANGO_SECRET_KEY="check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" \
-	DATABASE_URL="postgres://maillage@127.0.0.1:5432/maillage" \
+	DATABASE_URL="$(CHECK_DEPLOY_DATABASE_URL)" AUDIT_CHAIN_KEY="check-deploy-chain-key" \
 	FIELD_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	LOOKUP_HASH_KEY="check-deploy-lookup-key" ALLOWED_HOSTS="maillage.example.gouv.fr" \
 	$(MANAGE) check --deploy --fail-level WARNING

@@ -208,6 +208,7 @@ def web_benchmarks(vendor: str, url: str) -> list[dict]:
         # The seeded data was encrypted with the development keys.
         "FIELD_ENCRYPTION_KEYS": "q8Jk3mAfkAeLDzPsDQvPkI8X0oJrPSQHhpUYLk6gqzM=",
         "LOOKUP_HASH_KEY": "dev-only-lookup-key-distinct-from-the-encryption-key",
+        "AUDIT_CHAIN_KEY": "dev-only-journal-chain-key",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "MAILLAGE_VAR_DIR": str(VAR),
     }

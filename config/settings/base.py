@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "maillage.core.middleware.RequestContextMiddleware",
+    # Outside everything that reads the database (sessions, accounts…).
+    "maillage.core.middleware.DatabaseUnavailableMiddleware",
     "maillage.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -226,6 +228,9 @@ MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", 25 * 1024 
 # Comma-separated Fernet keys, newest first. The lookup (HMAC) key is distinct.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 LOOKUP_HASH_KEY = os.environ.get("LOOKUP_HASH_KEY", "")
+# Keys the hash chain of the audit journal (maillage/core/journal.py); separate
+# from the field and lookup keys.
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -244,7 +249,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 STORAGES = {
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Encrypted at rest, written through a temporary file (maillage/core/filecrypt.py).
+        "BACKEND": "maillage.core.filecrypt.EncryptedFileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,7 +1,8 @@
 """Production: PostgreSQL, SMTP, HTTPS behind a reverse proxy.
 
 Required environment (see docs/operations.md): DJANGO_SECRET_KEY,
-DATABASE_URL, ALLOWED_HOSTS, FIELD_ENCRYPTION_KEYS, LOOKUP_HASH_KEY,
+DATABASE_URL, ALLOWED_HOSTS, FIELD_ENCRYPTION_KEYS, LOOKUP_HASH_KEY, AUDIT_CHAIN_KEY (checked
+by `check --deploy`: every journal write needs it),
 SITE_BASE_URL; optional: EMAIL_URL-style SMTP settings, REDIS_URL, PROCONNECT_*.
 """
 

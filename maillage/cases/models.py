@@ -108,7 +108,7 @@ class Case(models.Model):
     identifying_authority = models.CharField(
         _("autorité"), max_length=16, choices=enums.IdentifyingAuthority.choices, blank=True
     )
-    identification_reference = models.CharField(_("référence de la procédure"), max_length=80, blank=True)
+    identification_reference = EncryptedTextField(_("référence de la procédure"), max_length=80, blank=True)
     not_retained_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_reason = models.CharField(
@@ -157,7 +157,7 @@ class Case(models.Model):
 
     # Privacy (R-PRIVACY): erasure is refused while a legal hold is set.
     legal_hold = models.BooleanField(_("conservation légale"), default=False)
-    legal_hold_reason = models.CharField(_("motif de la conservation"), max_length=200, blank=True)
+    legal_hold_reason = EncryptedTextField(_("motif de la conservation"), max_length=200, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
@@ -297,7 +297,7 @@ class Note(models.Model):
 
 class Task(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
-    title = models.CharField(_("intitulé"), max_length=200)
+    title = EncryptedTextField(_("intitulé"), max_length=200)
     due_on = models.DateField(_("échéance"))
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_tasks", verbose_name=_("attribuée à")
@@ -343,7 +343,7 @@ class RightsInformation(models.Model):
     delivered_on = models.DateField(_("date"))
     language = models.CharField(_("langue"), max_length=3)
     interpreter = models.BooleanField(_("avec interprète"), default=False)
-    delivered_by = models.CharField(_("délivrée par"), max_length=120)
+    delivered_by = EncryptedTextField(_("délivrée par"), max_length=120)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -382,8 +382,8 @@ class ReflectionPeriod(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reflection_periods")
     start = models.DateField(_("début (récépissé)"))
     end = models.DateField(_("fin"))
-    granting_authority = models.CharField(_("autorité"), max_length=120, blank=True)
-    document_reference = models.CharField(_("référence du récépissé"), max_length=80, blank=True)
+    granting_authority = EncryptedTextField(_("autorité"), max_length=120, blank=True)
+    document_reference = EncryptedTextField(_("référence du récépissé"), max_length=80, blank=True)
     status = models.CharField(
         _("statut"), max_length=24, choices=enums.ReflectionStatus.choices, default=enums.ReflectionStatus.OFFERED
     )
@@ -457,7 +457,7 @@ class Proceeding(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="proceedings")
     kind = models.CharField(_("type"), max_length=16, choices=enums.ProceedingKind.choices)
     on = models.DateField(_("date"))
-    reference = models.CharField(_("référence"), max_length=80, blank=True)
+    reference = EncryptedTextField(_("référence"), max_length=80, blank=True)
 
     def __str__(self) -> str:
         return f"Proceeding {self.case.reference}"

@@ -117,11 +117,28 @@ class EncryptedTextField(models.TextField):
 
     def get_lookup(self, lookup_name):
         # A filter on ciphertext can never match (random IV): fail loudly.
+        # Emptiness stays testable (`field=""`, `isnull`): the empty value is
+        # stored as is, so check constraints such as « a refusal has a
+        # reason » and `waived_reason=""` filters keep working.
+        if lookup_name == "exact":
+            return EmptyOnlyExact
         if lookup_name not in {"isnull"}:
             raise TypeError(
                 f"Encrypted field '{self.name}' cannot be filtered with '{lookup_name}'; use its lookup hash."
             )
         return super().get_lookup(lookup_name)
+
+
+class EmptyOnlyExact(models.lookups.Exact):
+    """`encrypted_field=""` only: any other value would be compared with a
+    ciphertext and silently match nothing."""
+
+    def get_prep_lookup(self):
+        if not hasattr(self.rhs, "resolve_expression") and self.rhs not in ("", None):
+            raise TypeError(
+                f"Encrypted field '{self.lhs.output_field.name}' can only be compared with the empty string; use its lookup hash."
+            )
+        return super().get_prep_lookup()
 
 
 class LookupHashField(models.CharField):
@@ -170,6 +187,65 @@ class LookupHashField(models.CharField):
         value = self.compute(model_instance)
         setattr(model_instance, self.attname, value)
         return value
+
+
+def encrypt_columns_in_place(connection, table: str, columns: list[str], *, batch: int = 1000) -> int:
+    """Encrypt, in a data migration, the clear values a column held before it
+    became an EncryptedTextField (values already encrypted are left alone).
+    Raw SQL on purpose: the field would try to decrypt the clear text."""
+    return _rewrite_columns(connection, table, columns, batch, _encrypt_if_clear)
+
+
+def decrypt_columns_in_place(connection, table: str, columns: list[str], *, batch: int = 1000) -> int:
+    """The reverse of `encrypt_columns_in_place` (migrating backwards)."""
+    return _rewrite_columns(connection, table, columns, batch, _decrypt_if_token)
+
+
+def _encrypt_if_clear(value: str) -> str:
+    try:
+        decrypt_str(value)
+    except (DecryptionError, UnicodeEncodeError):
+        return encrypt_str(value)
+    return value
+
+
+def _decrypt_if_token(value: str) -> str:
+    try:
+        return decrypt_str(value)
+    except (DecryptionError, UnicodeEncodeError):
+        return value
+
+
+def _rewrite_columns(connection, table, columns, batch, rewrite) -> int:
+    qn = connection.ops.quote_name
+    selected = ", ".join(qn(c) for c in columns)
+    changed = 0
+    last = None
+    with connection.cursor() as cursor:
+        while True:
+            where = "" if last is None else f"WHERE {qn('id')} > %s "
+            cursor.execute(
+                f"SELECT {qn('id')}, {selected} FROM {qn(table)} {where}ORDER BY {qn('id')} LIMIT {int(batch)}",  # noqa: S608 - names quoted, no user input
+                [] if last is None else [last],
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                return changed
+            for pk, *values in rows:
+                updates = {}
+                for column, value in zip(columns, values, strict=True):
+                    if value:
+                        new = rewrite(value)
+                        if new != value:
+                            updates[column] = new
+                if updates:
+                    assignments = ", ".join(f"{qn(c)} = %s" for c in updates)
+                    cursor.execute(
+                        f"UPDATE {qn(table)} SET {assignments} WHERE {qn('id')} = %s",  # noqa: S608
+                        [*updates.values(), pk],
+                    )
+                    changed += 1
+            last = rows[-1][0]
 
 
 def encrypted_fields(model) -> list[EncryptedTextField]:

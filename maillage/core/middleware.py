@@ -1,4 +1,10 @@
+import logging
+import sys
+
 from django.conf import settings
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
@@ -78,4 +84,38 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", self.value)
+        return response
+
+
+_DATABASE_DOWN = "_maillage_database_down"
+logger = logging.getLogger("maillage.core.database")
+
+
+@receiver(got_request_exception)
+def _note_database_down(sender, request=None, **kwargs):
+    """Django turns an exception into a 500 response at the boundary of each
+    middleware, so no outer middleware sees it; this signal is sent while the
+    exception is being handled, whatever layer raised it."""
+    exc = sys.exc_info()[1]
+    if request is not None and isinstance(exc, (OperationalError, InterfaceError)):
+        setattr(request, _DATABASE_DOWN, True)
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is down or restarting gives a French 503 page (with
+    Retry-After), never a 500 with a trace; the next request reconnects by
+    itself (Django opens a new connection when the old one is unusable)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, _DATABASE_DOWN, False):
+            logger.error("Database unavailable: answered 503.")
+            ctx = context.current()
+            body = render_to_string("errors/503.html", {"request_id": ctx.request_id if ctx else ""})
+            response = HttpResponse(body, status=503)
+            response["Retry-After"] = "30"
+            add_never_cache_headers(response)
         return response

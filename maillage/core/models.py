@@ -2,7 +2,9 @@
 reads of identifying data, exports and security events.
 
 Append-only is enforced by the database (triggers created in migration 0002 for
-PostgreSQL and SQLite), not only by the code: UPDATE and DELETE raise. Foreign
+PostgreSQL and SQLite), not only by the code: UPDATE and DELETE raise. Rows are
+chained with a keyed hash (journal.py), so that whoever owns the table still
+cannot rewrite it unnoticed. Foreign
 keys are kept without database constraints so that no cascade can ever try to
 rewrite a row.
 """
@@ -11,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import journal
 
 
 class AuditKind(models.TextChoices):
@@ -63,6 +67,9 @@ class AuditEvent(models.Model):
     path = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     details = models.JSONField(default=dict, blank=True)
+    # HMAC of the previous row's chain_hash and this row's content
+    # (maillage/core/journal.py; `manage.py verify_journal`).
+    chain_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -79,7 +86,8 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise RuntimeError("Audit events are append-only.")
-        super().save(*args, **kwargs)
+        # Every row is chained, whoever writes it (audit.record or a command).
+        journal.seal_and_save(self, lambda: super(AuditEvent, self).save(*args, **kwargs))
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Audit events are append-only.")

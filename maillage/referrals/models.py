@@ -52,8 +52,8 @@ class Referral(models.Model):
     consent_basis = models.CharField(_("fondement"), max_length=24, choices=ConsentBasis.choices)
     consent_on = models.DateField(_("date du consentement"), null=True, blank=True)
     consent_method = models.CharField(_("recueilli"), max_length=20, choices=ConsentMethod.choices, blank=True)
-    consent_scope = models.CharField(_("portée du consentement"), max_length=300, blank=True)
-    override_reason = models.CharField(_("motif de l'orientation sans consentement"), max_length=500, blank=True)
+    consent_scope = EncryptedTextField(_("portée du consentement"), max_length=300, blank=True)
+    override_reason = EncryptedTextField(_("motif de l'orientation sans consentement"), max_length=500, blank=True)
 
     # --- lifecycle ---------------------------------------------------------
     created_at = models.DateTimeField(default=timezone.now)
@@ -65,7 +65,7 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decline_reason = models.CharField(_("motif du refus"), max_length=20, choices=DeclineReason.choices, blank=True)
-    decline_comment = models.CharField(_("précisions"), max_length=500, blank=True)
+    decline_comment = EncryptedTextField(_("précisions"), max_length=500, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     expired_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -204,7 +204,7 @@ class AcsePlacement(models.Model):
     shared_parts = CodeListField(_("parties transmises au centre d'accueil"))
     arrived_on = models.DateField(null=True, blank=True)
     exited_on = models.DateField(null=True, blank=True)
-    closing_reason = models.CharField(_("motif"), max_length=300, blank=True)
+    closing_reason = EncryptedTextField(_("motif"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -247,8 +247,8 @@ class MinorStep(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     conclusion = models.CharField(_("conclusion"), max_length=24, choices=BestInterestsConclusion.choices, blank=True)
-    note = models.CharField(_("précisions"), max_length=300, blank=True)
-    waived_reason = models.CharField(_("motif documenté de levée"), max_length=300, blank=True)
+    note = EncryptedTextField(_("précisions"), max_length=300, blank=True)
+    waived_reason = EncryptedTextField(_("motif documenté de levée"), max_length=300, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -278,7 +278,7 @@ class ReturnPlan(models.Model):
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     destination_country = models.CharField(_("pays de retour"), max_length=2)
     voluntary = models.BooleanField(_("retour volontaire"), default=True)
-    non_voluntary_justification = models.CharField(
+    non_voluntary_justification = EncryptedTextField(
         _("justification d'un retour non volontaire"), max_length=500, blank=True
     )
     risk_assessment = EncryptedTextField(_("évaluation des risques et de la sécurité"), blank=True)
@@ -318,16 +318,16 @@ class InternationalExchange(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     purpose = models.CharField(_("objet"), max_length=24, choices=ExchangePurpose.choices)
     channel = models.CharField(_("canal"), max_length=24, choices=ExchangeChannel.choices)
-    legal_basis = models.CharField(_("base légale"), max_length=300)
+    legal_basis = EncryptedTextField(_("base légale"), max_length=300)
     shared_parts = CodeListField(_("parties transmises"))
-    conditions = models.CharField(_("conditions posées (art. 34.3)"), max_length=500, blank=True)
+    conditions = EncryptedTextField(_("conditions posées (art. 34.3)"), max_length=500, blank=True)
     urgent = models.BooleanField(default=False)
     sent_at = models.DateTimeField(default=timezone.now)
     answer_due_on = models.DateField(_("réponse attendue le"), null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)  # when the answer was recorded
     # Warsaw art. 34.1: the foreign counterpart's answer. Never identity: the summary is a free text shown on the case.
     answered_on = models.DateField(_("réponse reçue le"), null=True, blank=True)
-    answer_summary = models.CharField(
+    answer_summary = EncryptedTextField(
         _("résumé de la réponse"),
         max_length=1000,
         blank=True,
