@@ -55,7 +55,11 @@ def _is_marked_anonymous(callback) -> bool:
 
 PATTERNS = _patterns_without_arguments()
 PROTECTED = sorted(name for name, (_, callback) in PATTERNS.items() if not _is_marked_anonymous(callback))
-ANONYMOUS = ANONYMOUS_PAGES | ANONYMOUS_ACTIONS
+# The REST API (issue 14): open data without sign-in; the other endpoints
+# are guarded by the API token (DRF), not by the session (tests/api).
+API_OPEN = {"api_schema", "api_docs", "api_structures", "api_services", "api_profiles", "api_plan", "api_statistics"}
+API_TOKEN = {"api_inbox", "api_outbox", "api_cases", "api_queue"}
+ANONYMOUS = ANONYMOUS_PAGES | ANONYMOUS_ACTIONS | API_OPEN | API_TOKEN
 
 
 def test_the_walk_finds_the_project_pages():
@@ -94,6 +98,12 @@ def test_project_views_marked_anonymous_are_all_listed():
         if _is_marked_anonymous(callback) and callback.__module__.startswith("maillage.")
     }
     assert project_marked <= ANONYMOUS
+
+
+@pytest.mark.parametrize("name", sorted(API_TOKEN))
+def test_token_endpoints_refuse_anonymous_callers(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 401 and response["Content-Type"] == "application/problem+json"
 
 
 def test_invitation_accept_is_anonymous(client, org_admin, organisation):
