@@ -30,13 +30,13 @@ COVERAGE = [
 
 
 def run(ctx) -> list[dict]:
-    from maillage.directory import policies
+    from maillage.directory import viewers
     from maillage.directory.selectors import coverage_by_departement, search_directory
     from maillage.organisations.models import Membership
     from maillage.territories.map_svg import render_departement_map
 
     membership = Membership.objects.active().select_related("user").first()
-    viewer = policies.viewer_for(membership.user if membership else None)
+    viewer = viewers.viewer_for(membership.user if membership else None)
     searches = cycle(SEARCHES)
     coverages = cycle(COVERAGE)
 

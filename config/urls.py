@@ -13,6 +13,7 @@ urlpatterns = [
     path("plan/", include("maillage.www.plans.urls")),
     path("dossiers/", include("maillage.www.cases.urls")),
     path("orientations/", include("maillage.www.referrals.urls")),
+    path("api/", include("maillage.www.api.urls")),
     # The header's language switcher is on anonymous pages too (login page).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "rest_framework",
+    "drf_spectacular",
     # Maillage domains (one package per domain, see docs/architecture.md).
     "maillage.core",
     "maillage.accounts",
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "maillage.referrals",
     "maillage.plans",
     "maillage.statistics",
+    "maillage.api",
     "maillage.demo",
     "maillage.www",
 ]
@@ -271,6 +274,40 @@ if PROCONNECT_ENABLED:
     from config.settings.proconnect import *  # noqa: F403
 
     INSTALLED_APPS += INSTALLED_APPS_EXTRA  # noqa: F405
+
+# --- API (Django REST framework, drf-spectacular; docs/guides/api.md) ------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "maillage.www.api.problems.handle",
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_RATE_PER_TOKEN", "600/min"),
+        "address": os.environ.get("API_RATE_PER_ADDRESS", "120/min"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Maillage",
+    "DESCRIPTION": (
+        "Données ouvertes (annuaire au schéma data·inclusion, plan national, statistiques publiées ; "
+        "licence Etalab 2.0) et accès des logiciels des organisations par jeton, avec les mêmes règles "
+        "que les pages. Erreurs au format RFC 9457 (application/problem+json)."
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "maillage.www.api.problems.add_problem_responses",
+    ],
+}
 
 # --- Product settings -----------------------------------------------------
 SITE_NAME = "Maillage"

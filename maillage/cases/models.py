@@ -473,7 +473,7 @@ class CaseAccessGrant(models.Model):
     since when, until when, and why (docs/decisions/0008-case-access-grants.md).
 
     The case file owns its access: `policies.cases_visible_to` and
-    `policies.parts_for` read only this table (and the owner). The domains
+    `access.parts_for` read only this table (and the owner). The domains
     that give access — a referral accepted, an Ac.Sé host's place — open and
     end grants through the `services.access` steps, inside their own
     transaction. `source` names the granting object without the case file
@@ -482,7 +482,7 @@ class CaseAccessGrant(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access_grants")
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
-    parts = CodeListField(_("parties partagées"))  # among policies.SHARED_PARTS
+    parts = CodeListField(_("parties partagées"))  # among access.SHARED_PARTS
     reason = models.CharField(_("motif"), max_length=16, choices=enums.AccessReason.choices)
     source = models.CharField(_("origine"), max_length=80)
     granted_at = models.DateTimeField(default=timezone.now)

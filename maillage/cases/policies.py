@@ -19,20 +19,12 @@ Active case-worker memberships only: a worker who leaves loses access at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import Q, QuerySet
 
 from maillage.organisations.actor import as_actor
 
+from .access import access_for  # how one actor reaches one case (parts, grants)
 from .models import Case, CaseAccessGrant
-
-# Parts of a case; the owner's case workers see all of them.
-ALL_PARTS = frozenset(
-    {"identity", "facts", "notes_internal", "notes_shareable", "documents", "tasks", "screening", "rights", "privacy"}
-)
-# Parts a grant may share (maillage.referrals.enums.SharedPart uses the same codes).
-SHARED_PARTS = frozenset({"identity", "facts", "notes_shareable", "documents", "screening", "rights"})
 
 
 def cases_visible_to(actor, organisation) -> QuerySet[Case]:
@@ -54,54 +46,6 @@ def is_owner(actor, case: Case) -> bool:
     return as_actor(actor).is_case_worker_of(case.organisation_id)
 
 
-def grants_for(actor, case: Case) -> tuple[CaseAccessGrant, ...]:
-    """The open grants through which the actor reads `case` (those of the
-    organisations where the actor is an active case worker)."""
-    actor = as_actor(actor)
-    if not actor.case_worker_organisation_ids:
-        return ()
-    return tuple(
-        CaseAccessGrant.objects.open()
-        .filter(case_id=case.pk, organisation_id__in=actor.case_worker_organisation_ids)
-        .order_by("-granted_at", "-id")
-    )
-
-
-@dataclass(frozen=True)
-class CaseAccess:
-    """How one actor reaches one case, worked out once (a page asks several
-    questions about it: parts, identity, ownership)."""
-
-    case: Case
-    is_owner: bool
-    grants: tuple[CaseAccessGrant, ...] = ()
-
-    @property
-    def parts(self) -> frozenset[str]:
-        if self.is_owner:
-            return ALL_PARTS
-        return frozenset(part for grant in self.grants for part in grant.parts) & SHARED_PARTS
-
-    @property
-    def can_see_identity(self) -> bool:
-        # Coordinators never see identities (R-PRIVACY): they are no case workers.
-        return self.case.anonymised_at is None and "identity" in self.parts
-
-
-def access_for(actor, case: Case) -> CaseAccess:
-    actor = as_actor(actor)
-    if is_owner(actor, case):
-        return CaseAccess(case=case, is_owner=True)
-    return CaseAccess(case=case, is_owner=False, grants=grants_for(actor, case))
-
-
-def parts_for(actor, case: Case) -> frozenset[str]:
-    """Parts of `case` the actor may see: everything for the owner's case
-    workers, else the union of the parts its open grants share (data
-    minimisation: nothing else is readable)."""
-    return access_for(actor, case).parts
-
-
 def can_see_identity(actor, case: Case) -> bool:
     return access_for(actor, case).can_see_identity
 
@@ -113,14 +57,3 @@ def can_edit(actor, case: Case) -> bool:
 
 def can_create_in(actor, organisation) -> bool:
     return organisation is not None and as_actor(actor).is_case_worker_of(organisation)
-
-
-def assignable_users(organisation):
-    """Members a task may be given to: active members of the owning organisation."""
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(memberships__organisation=organisation, memberships__is_active=True, is_active=True)
-        .order_by("last_name", "email")
-    )

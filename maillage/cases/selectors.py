@@ -1,5 +1,5 @@
 """Reads of case data. Every read starts from `policies.cases_visible_to` or
-checks `policies.parts_for`; identity is only returned through
+checks `case_access.parts_for`; identity is only returned through
 `identity_for_display`, and documents through `open_document`, which write the
 access-log row (R-PRIVACY, Warsaw art. 11).
 
@@ -19,6 +19,7 @@ from maillage.identification import screening as engine
 from maillage.identification.models import Screening
 from maillage.organisations.actor import as_actor
 
+from . import access as case_access
 from . import deadlines, hooks, policies
 from .enums import AuditAction, CaseStatus, NoteVisibility, ReflectionStatus
 from .models import Case, Document, Person, ReflectionPeriod, ResidencePermit, Task
@@ -66,7 +67,7 @@ def case_for(actor, organisation, pk) -> Case | None:
     )
 
 
-def case_access_for(actor, organisation, pk, *, part: str | None = "owner") -> policies.CaseAccess | None:
+def case_access_for(actor, organisation, pk, *, part: str | None = "owner") -> case_access.CaseAccess | None:
     """The case `pk` as the actor reaches it acting for `organisation`, or None
     (views answer 404: the same answer whether the case exists elsewhere or
     not, R-PRIVACY). `part`: what the page shows — "owner" for every page but
@@ -76,7 +77,7 @@ def case_access_for(actor, organisation, pk, *, part: str | None = "owner") -> p
     case = case_for(actor, organisation, pk)
     if case is None:
         return None
-    access = policies.access_for(actor, case)
+    access = case_access.access_for(actor, case)
     if part == "owner" and not access.is_owner:
         return None
     if part not in (None, "owner") and part not in access.parts:
@@ -90,14 +91,14 @@ def identity_for_display(
     *,
     purpose: str = AuditAction.IDENTITY_VIEWED,
     acting_organisation=None,
-    access: policies.CaseAccess | None = None,
+    access: case_access.CaseAccess | None = None,
 ) -> Person | None:
     """The person's identity, with a READ row in the audit journal.
 
     Returns None (and logs nothing) when the actor may not see identities.
     `access`: the actor's access to the case when the caller has it already."""
     actor = as_actor(actor)
-    access = access if access is not None and access.case.pk == case.pk else policies.access_for(actor, case)
+    access = access if access is not None and access.case.pk == case.pk else case_access.access_for(actor, case)
     if not access.can_see_identity:
         return None
     person = Person.objects.filter(case=case).first()
@@ -107,11 +108,11 @@ def identity_for_display(
     return person
 
 
-def open_document(actor, case: Case, document: Document, *, access: policies.CaseAccess | None = None):
+def open_document(actor, case: Case, document: Document, *, access: case_access.CaseAccess | None = None):
     """An audited read of a document: the owner's, or a partner's when the
     documents are shared with it (identity documents are identifying data)."""
     actor = as_actor(actor)
-    access = access if access is not None and access.case.pk == case.pk else policies.access_for(actor, case)
+    access = access if access is not None and access.case.pk == case.pk else case_access.access_for(actor, case)
     if document.case_id != case.pk or "documents" not in access.parts:
         return None
     details = None if access.is_owner else {"as": "partner"}
@@ -119,7 +120,9 @@ def open_document(actor, case: Case, document: Document, *, access: policies.Cas
     return document.file.open("rb")
 
 
-def _record_read(actor, access: policies.CaseAccess, *, action: str, acting_organisation=None, details=None) -> None:
+def _record_read(
+    actor, access: case_access.CaseAccess, *, action: str, acting_organisation=None, details=None
+) -> None:
     # A read through a grant may have to be journaled by the granting domain
     # (an Ac.Sé host's read never names the host to the owner, R-ACSE): the
     # hooks get the grants the reader holds and say whether they journaled it.
@@ -142,7 +145,7 @@ def _record_read(actor, access: policies.CaseAccess, *, action: str, acting_orga
 # --- the parts of one case, for its pages ----------------------------------------------
 
 
-def case_page(access: policies.CaseAccess) -> dict:
+def case_page(access: case_access.CaseAccess) -> dict:
     """What the case page lists, each part only when the actor sees it."""
     case, parts, owner = access.case, access.parts, access.is_owner
     none = case.events.none()
@@ -242,4 +245,15 @@ def reflection_periods_ending(actor, *, today: date | None = None) -> QuerySet[R
         )
         .select_related("case")
         .order_by("end")
+    )
+
+
+def assignable_users(organisation):
+    """Members a task may be given to: active members of the owning organisation."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(memberships__organisation=organisation, memberships__is_active=True, is_active=True)
+        .order_by("last_name", "email")
     )

@@ -1,3 +1,5 @@
+import enum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,3 +47,17 @@ class NetworkKind(models.TextChoices):
 
 # Profiles not verified for this long are flagged as stale (issue 3).
 STALE_AFTER_DAYS = 183
+
+
+class AuditAction(enum.StrEnum):
+    """Every action the directory writes to the audit journal (the values are
+    the strings the journal has always carried)."""
+
+    PROFILE_UPDATED = "directory.profile_updated"
+    PROFILE_VERIFIED = "directory.profile_verified"
+    IMPORTED = "directory.imported"
+    NETWORK_CREATED = "directory.network_created"
+    NETWORK_UPDATED = "directory.network_updated"
+    NETWORK_MEMBER_ADDED = "directory.network_member_added"
+    NETWORK_MEMBER_REMOVED = "directory.network_member_removed"
+    NETWORK_COORDINATOR_CHANGED = "directory.network_coordinator_changed"

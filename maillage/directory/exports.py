@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from maillage.organisations.enums import OrganisationType
 from maillage.territories import reference
 
-from . import policies
+from . import policies, viewers
 from .enums import Public, TerritoryKind
 from .models import Profile, ProfileLanguage, ProfilePublic, ProfileTerritory
 
@@ -59,8 +59,8 @@ def rows_for(viewer) -> list[list[str]]:
     """Rows of the export. Built from `values()` queries (a fixed number) and
     label dictionaries computed once: a 10,000-row export must not create
     100,000 model instances or translate the same label 10,000 times."""
-    viewer = policies.viewer_for(viewer)
-    visible = policies.profiles_visible_for(viewer)
+    viewer = viewers.viewer_for(viewer)
+    visible = policies.profiles_visible_to(viewer)
     ids = visible.values("pk")
     by_profile: dict[str, dict[int, list[str]]] = {
         key: defaultdict(list) for key in ("departement", "region", "service", "form", "public", "language")

@@ -31,8 +31,8 @@ from maillage.organisations.enums import OrganisationType, TerritoryLevel
 from maillage.organisations.models import Organisation
 from maillage.territories import reference
 
-from . import policies, search, services
-from .enums import Public, Visibility
+from . import policies, search, services, viewers
+from .enums import AuditAction, Public, Visibility
 from .models import ExploitationForm, Service
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -413,12 +413,12 @@ def _unique_slug(name: str) -> str:
 def apply(report: ImportReport, *, acting_user, only_valid: bool = False) -> ImportReport:
     """Write the valid rows of a parsed file. All or nothing unless
     `only_valid` (then rows with errors are skipped and reported)."""
-    viewer = policies.viewer_for(acting_user)
+    viewer = viewers.viewer_for(acting_user)
     if not policies.can_import(viewer):
         raise PermissionDenied
     if report.errors and not only_valid:
         return report
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         for row in report.valid:
             fields = dict(row.organisation_fields)
             pk = fields.pop("pk", None)
@@ -443,7 +443,7 @@ def apply(report: ImportReport, *, acting_user, only_valid: bool = False) -> Imp
             else:
                 report.created += 1
         audit.record(
-            action="directory.imported",
+            action=AuditAction.IMPORTED,
             actor=acting_user,
             kind=AuditKind.ADMIN,
             details={"created": report.created, "updated": report.updated, "skipped": len(report.errors)},

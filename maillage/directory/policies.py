@@ -1,9 +1,10 @@
 """Who sees what in the directory (issue 3: three levels of visibility).
 
-A `Viewer` is computed once per request (2 queries) and answers:
-- which profiles a viewer may list (`profiles_visible_for`, a queryset, so
+A `Viewer` (viewers.py) is computed once per request (2 queries); these
+policies answer:
+- which profiles a viewer may list (`profiles_visible_to`, a queryset, so
   lists and exports cannot leak);
-- which *field groups* of a profile a viewer may see (`field_groups`):
+- which *field groups* of a profile a viewer may see (`viewers.field_groups`):
   * PUBLIC: identity, commune, territories, forms, services, publics,
     languages, hours, whether referrals are accepted, public contact;
   * MEMBERS: any signed-in member of an active organisation also sees the
@@ -18,83 +19,23 @@ Superusers get nothing special (same rule as maillage.organisations.policies).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.db.models import Q, QuerySet
 
 from maillage.organisations import policies as org_policies
-from maillage.organisations import selectors as org_selectors
-from maillage.organisations.enums import OrganisationType, Role
+from maillage.organisations.enums import OrganisationType
 
 from .enums import NetworkKind, Visibility
-from .models import NetworkMembership, Profile
-
-PUBLIC = "public"
-MEMBERS = "members"
-CONFIDENTIAL = "confidential"
+from .models import Profile
+from .viewers import CONFIDENTIAL, MEMBERS, Viewer, field_groups, managing_organisation_ids
 
 
-@dataclass(frozen=True)
-class Viewer:
-    user: object = None
-    organisation_ids: frozenset[int] = frozenset()
-    admin_organisation_ids: frozenset[int] = frozenset()
-    is_coordinator: bool = False
-    # Organisations whose confidential fields this viewer sees (Ac.Sé).
-    acse_coordinated_ids: frozenset[int] = field(default_factory=frozenset)
-
-    @property
-    def is_member(self) -> bool:
-        return bool(self.organisation_ids)
-
-
-ANONYMOUS = Viewer()
-
-
-def viewer_for(user) -> Viewer:
-    if isinstance(user, Viewer):
-        return user
-    if not getattr(user, "is_authenticated", False):
-        return ANONYMOUS
-    memberships = list(org_selectors.active_memberships(user))
-    org_ids = frozenset(m.organisation_id for m in memberships)
-    if not org_ids:
-        return Viewer(user=user)
-    coordinated = frozenset(
-        NetworkMembership.objects.filter(
-            network__kind=NetworkKind.ACSE,
-            network__memberships__organisation_id__in=org_ids,
-            network__memberships__is_coordinator=True,
-        ).values_list("organisation_id", flat=True)
-    )
-    return Viewer(
-        user=user,
-        organisation_ids=org_ids,
-        admin_organisation_ids=frozenset(m.organisation_id for m in memberships if m.is_admin),
-        is_coordinator=any(
-            m.role == Role.COORDINATOR and m.organisation.type == OrganisationType.COORDINATION for m in memberships
-        ),
-        acse_coordinated_ids=coordinated,
-    )
-
-
-def profiles_visible_for(viewer: Viewer) -> QuerySet[Profile]:
+def profiles_visible_to(viewer: Viewer) -> QuerySet[Profile]:
     qs = Profile.objects.filter(organisation__is_active=True)
     if not viewer.is_member:
         return qs.filter(visibility=Visibility.PUBLIC)
     return qs.filter(
         Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS]) | Q(organisation_id__in=viewer.organisation_ids)
     )
-
-
-def field_groups(viewer: Viewer, profile: Profile) -> frozenset[str]:
-    groups = {PUBLIC}
-    if viewer.is_member:
-        groups.add(MEMBERS)
-    own = profile.organisation_id in viewer.organisation_ids
-    if own or profile.organisation_id in viewer.acse_coordinated_ids:
-        groups.add(CONFIDENTIAL)
-    return frozenset(groups)
 
 
 def can_see_street_address(viewer: Viewer, profile: Profile) -> bool:
@@ -136,30 +77,13 @@ def can_create_network(viewer: Viewer) -> bool:
     return viewer.is_coordinator
 
 
-def network_coordinator_ids(network) -> frozenset[int]:
-    return frozenset(
-        NetworkMembership.objects.filter(network=network, is_coordinator=True).values_list(
-            "organisation_id", flat=True
-        )
-    )
-
-
-def managing_organisation_ids(
-    viewer: Viewer, network, coordinator_ids: frozenset[int] | None = None
-) -> frozenset[int]:
-    """The viewer's organisations (administered) that coordinate `network`."""
-    if coordinator_ids is None:
-        coordinator_ids = network_coordinator_ids(network)
-    return viewer.admin_organisation_ids & coordinator_ids
-
-
 def can_manage_network(viewer: Viewer, network, coordinator_ids: frozenset[int] | None = None) -> bool:
     if viewer.is_coordinator:
         return True
     return bool(managing_organisation_ids(viewer, network, coordinator_ids))
 
 
-def may_coordinate(network_kind: str, organisation) -> bool:
+def can_coordinate(network_kind: str, organisation) -> bool:
     """Coordinating an Ac.Sé network reveals its shelters' confidential
     addresses (field_groups above), so only an Ac.Sé coordination may be a
     coordinator of one; not even the national coordination body."""

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from maillage.core import audit
 from maillage.core.models import AuditKind
+from maillage.core.transactions import step
 from maillage.territories import reference
 
-from . import policies, search
-from .enums import Public, TerritoryKind
+from . import policies, search, viewers
+from .enums import AuditAction, Public, TerritoryKind
 from .models import Network, NetworkMembership, Profile, ProfileLanguage, ProfilePublic, ProfileTerritory
 
 # Plain fields an administrator may edit (the rest is computed).
@@ -202,11 +203,11 @@ def update_profile(*, organisation, data: dict, acting_user) -> Profile:
 
     The audit row lists the names of the changed fields, never their values
     (a confidential address must not be copied into the journal)."""
-    viewer = policies.viewer_for(acting_user)
+    viewer = viewers.viewer_for(acting_user)
     if not policies.can_edit_profile(viewer, organisation):
         raise PermissionDenied
     data = _clean_data(data)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         profile, _created = Profile.objects.select_for_update().get_or_create(organisation=organisation)
         before = _snapshot(profile)
         if "capacity_places" in data and data["capacity_places"] == profile.capacity_places:
@@ -217,7 +218,7 @@ def update_profile(*, organisation, data: dict, acting_user) -> Profile:
         after = _snapshot(profile)
         changed = _changed_fields(before, after)
         audit.record(
-            action="directory.profile_updated",
+            action=AuditAction.PROFILE_UPDATED,
             actor=acting_user,
             kind=AuditKind.WRITE,
             target=profile,
@@ -230,15 +231,15 @@ def update_profile(*, organisation, data: dict, acting_user) -> Profile:
 
 def verify_profile(*, organisation, acting_user) -> Profile:
     """« Ces informations sont à jour » : resets the staleness clock."""
-    viewer = policies.viewer_for(acting_user)
+    viewer = viewers.viewer_for(acting_user)
     if not policies.can_edit_profile(viewer, organisation):
         raise PermissionDenied
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         profile, _created = Profile.objects.get_or_create(organisation=organisation)
         profile.last_verified_at = timezone.now()
         profile.save(update_fields=["last_verified_at", "updated_at"])
         audit.record(
-            action="directory.profile_verified",
+            action=AuditAction.PROFILE_VERIFIED,
             actor=acting_user,
             target=profile,
             organisation=organisation,
@@ -247,6 +248,7 @@ def verify_profile(*, organisation, acting_user) -> Profile:
     return profile
 
 
+@step
 def import_profile(*, organisation, data: dict) -> Profile:
     """Used by importers (already inside the import's transaction and audit)."""
     profile, _created = Profile.objects.get_or_create(organisation=organisation)
@@ -330,7 +332,7 @@ def _clean_network(data: dict, *, network: Network | None) -> dict:
         coordinators = NetworkMembership.objects.filter(network=network, is_coordinator=True).select_related(
             "organisation"
         )
-        if any(not policies.may_coordinate(kind, m.organisation) for m in coordinators):
+        if any(not policies.can_coordinate(kind, m.organisation) for m in coordinators):
             errors["kind"] = [
                 _(
                     "Un réseau Ac.Sé ne peut être coordonné que par une coordination Ac.Sé : retirez d'abord les autres coordinations."
@@ -342,9 +344,9 @@ def _clean_network(data: dict, *, network: Network | None) -> dict:
 
 
 def _network_audit(
-    action: str, *, network: Network, acting_user, viewer, organisation=None, details: dict | None = None
+    action: AuditAction, *, network: Network, acting_user, viewer, organisation=None, details: dict | None = None
 ) -> None:
-    acting = sorted(policies.managing_organisation_ids(viewer, network))
+    acting = sorted(viewers.managing_organisation_ids(viewer, network))
     acting_organisation = None
     if acting:
         from maillage.organisations.models import Organisation
@@ -362,16 +364,16 @@ def _network_audit(
 
 def create_network(*, data: dict, acting_user) -> Network:
     """A new network (coordinators of the coordination body only)."""
-    viewer = policies.viewer_for(acting_user)
+    viewer = viewers.viewer_for(acting_user)
     if not policies.can_create_network(viewer):
         raise PermissionDenied
     data = _clean_network(data, network=None)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         network = Network(**data)
         network.full_clean()
         network.save()
         _network_audit(
-            "directory.network_created",
+            AuditAction.NETWORK_CREATED,
             network=network,
             acting_user=acting_user,
             viewer=viewer,
@@ -382,8 +384,8 @@ def create_network(*, data: dict, acting_user) -> Network:
 
 def update_network(*, network: Network, data: dict, acting_user) -> Network:
     """Edit a network; the audit row lists the changed fields' names."""
-    viewer = policies.viewer_for(acting_user)
-    with transaction.atomic():
+    viewer = viewers.viewer_for(acting_user)
+    with transaction.atomic(durable=True):
         network = Network.objects.select_for_update().get(pk=network.pk)
         if not policies.can_manage_network(viewer, network):
             raise PermissionDenied
@@ -394,7 +396,7 @@ def update_network(*, network: Network, data: dict, acting_user) -> Network:
         network.full_clean()
         network.save()
         _network_audit(
-            "directory.network_updated",
+            AuditAction.NETWORK_UPDATED,
             network=network,
             acting_user=acting_user,
             viewer=viewer,
@@ -404,7 +406,7 @@ def update_network(*, network: Network, data: dict, acting_user) -> Network:
 
 
 def _check_coordinator(network: Network, organisation) -> None:
-    if not policies.may_coordinate(network.kind, organisation):
+    if not policies.can_coordinate(network.kind, organisation):
         raise ValidationError({"is_coordinator": [_("Seule une coordination Ac.Sé peut coordonner un réseau Ac.Sé.")]})
 
 
@@ -421,8 +423,8 @@ def _check_keeps_a_coordinator(network: Network, organisation, viewer) -> None:
 def add_network_member(
     *, network: Network, organisation, is_coordinator: bool = False, acting_user
 ) -> NetworkMembership:
-    viewer = policies.viewer_for(acting_user)
-    with transaction.atomic():
+    viewer = viewers.viewer_for(acting_user)
+    with transaction.atomic(durable=True):
         network = Network.objects.select_for_update().get(pk=network.pk)
         if not policies.can_manage_network(viewer, network):
             raise PermissionDenied
@@ -436,7 +438,7 @@ def add_network_member(
             network=network, organisation=organisation, is_coordinator=is_coordinator
         )
         _network_audit(
-            "directory.network_member_added",
+            AuditAction.NETWORK_MEMBER_ADDED,
             network=network,
             acting_user=acting_user,
             viewer=viewer,
@@ -447,8 +449,8 @@ def add_network_member(
 
 
 def remove_network_member(*, network: Network, organisation, acting_user) -> None:
-    viewer = policies.viewer_for(acting_user)
-    with transaction.atomic():
+    viewer = viewers.viewer_for(acting_user)
+    with transaction.atomic(durable=True):
         network = Network.objects.select_for_update().get(pk=network.pk)
         if not policies.can_manage_network(viewer, network):
             raise PermissionDenied
@@ -459,7 +461,7 @@ def remove_network_member(*, network: Network, organisation, acting_user) -> Non
             _check_keeps_a_coordinator(network, organisation, viewer)
         # Audit before the delete: the acting organisation may be the one leaving.
         _network_audit(
-            "directory.network_member_removed",
+            AuditAction.NETWORK_MEMBER_REMOVED,
             network=network,
             acting_user=acting_user,
             viewer=viewer,
@@ -470,8 +472,8 @@ def remove_network_member(*, network: Network, organisation, acting_user) -> Non
 
 
 def set_network_coordinator(*, network: Network, organisation, is_coordinator: bool, acting_user) -> NetworkMembership:
-    viewer = policies.viewer_for(acting_user)
-    with transaction.atomic():
+    viewer = viewers.viewer_for(acting_user)
+    with transaction.atomic(durable=True):
         network = Network.objects.select_for_update().get(pk=network.pk)
         if not policies.can_manage_network(viewer, network):
             raise PermissionDenied
@@ -487,7 +489,7 @@ def set_network_coordinator(*, network: Network, organisation, is_coordinator: b
         else:
             _check_keeps_a_coordinator(network, organisation, viewer)
         _network_audit(
-            "directory.network_coordinator_changed",
+            AuditAction.NETWORK_COORDINATOR_CHANGED,
             network=network,
             acting_user=acting_user,
             viewer=viewer,

@@ -437,3 +437,25 @@ def open_rounds():
 
 def last_update_of(plan: Plan):
     return plan.measures.aggregate(last=Max("progress_updated_at"))["last"]
+
+
+def open_data_plan(plan: Plan):
+    """The adopted plan's measures with their indicators and validated
+    measurements only (open data: what /plan/ shows, nothing in draft)."""
+    return (
+        Measure.objects.filter(plan=plan)
+        .select_related("priority", "status", "lead")
+        .prefetch_related(
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.prefetch_related(
+                    Prefetch(
+                        "measurements",
+                        queryset=Measurement.objects.filter(validated_at__isnull=False).order_by("date", "pk"),
+                        to_attr="validated_measurements",
+                    )
+                ).order_by("pk"),
+            )
+        )
+        .order_by("priority__number", "number")
+    )

@@ -15,7 +15,7 @@ import datetime
 
 from django.utils import timezone
 
-from maillage.cases import services as case_services
+from maillage.cases import bulk as case_bulk
 from maillage.cases.enums import AccessReason
 from maillage.cases.models import Case
 from maillage.demo.registry import SeedContext, register
@@ -344,7 +344,7 @@ def _seed_national(ctx) -> None:
     if batch:
         Referral.objects.bulk_create(batch)
     # The recipients of the accepted referrals read the case through the case file's grants.
-    grants = case_services.grant_access_in_bulk(
+    grants = case_bulk.grant_access_in_bulk(
         grants=[
             {
                 "case_id": case_id,

@@ -18,6 +18,7 @@ from maillage.organisations.enums import OrganisationType
 
 from .enums import ReferralStatus
 from .models import Referral
+from .roles import acse_role, acting_membership
 
 # Organisations that never receive a referral, and where the worker goes
 # instead. A referral gives the recipient the shared parts of the case once it
@@ -43,15 +44,6 @@ NOT_A_RECIPIENT = {
 }
 
 
-def acting_membership(actor, organisation):
-    """The actor's active case-worker membership in `organisation` (not the
-    coordination body, which sees counts only), or None."""
-    actor = as_actor(actor)
-    if not actor.is_case_worker_of(organisation):
-        return None
-    return actor.membership_in(organisation)
-
-
 def referrals_visible_to(actor, organisation) -> QuerySet[Referral]:
     if acting_membership(actor, organisation) is None:
         return Referral.objects.none()
@@ -59,17 +51,6 @@ def referrals_visible_to(actor, organisation) -> QuerySet[Referral]:
         Q(sender_organisation=organisation)
         | (Q(recipient_organisation=organisation) & ~Q(status=ReferralStatus.DRAFT))
     )
-
-
-def side(actor, organisation, referral: Referral) -> str | None:
-    """'sender', 'recipient' or None, for the organisation the actor acts for."""
-    if acting_membership(actor, organisation) is None:
-        return None
-    if referral.sender_organisation_id == organisation.pk:
-        return "sender"
-    if referral.recipient_organisation_id == organisation.pk and referral.status != ReferralStatus.DRAFT:
-        return "recipient"
-    return None
 
 
 def can_refer(actor, organisation, case) -> bool:
@@ -136,20 +117,6 @@ def placements_visible_to(actor, organisation):
     return AcsePlacement.objects.filter(
         Q(referring_organisation=organisation) | Q(coordination=organisation) | Q(host=organisation)
     )
-
-
-def acse_role(actor, organisation, placement) -> str | None:
-    """« coordination », « host » or « referrer »: who the organisation is for
-    the placement (each fires its own steps), or None."""
-    if acting_membership(actor, organisation) is None:
-        return None
-    if organisation.pk == placement.coordination_id:
-        return "coordination"
-    if placement.host_id and organisation.pk == placement.host_id:
-        return "host"
-    if organisation.pk == placement.referring_organisation_id:
-        return "referrer"
-    return None
 
 
 def can_see_acse_host(actor, organisation, placement) -> bool:

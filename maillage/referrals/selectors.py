@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.core.listing import capped_counts
 
-from . import policies
+from . import policies, roles
 from .enums import ReferralStatus
 from .models import Referral
 
@@ -59,7 +59,7 @@ def box_for(actor, organisation, *, box: str = "recues", group: str = "") -> Box
     now = timezone.now()
     # Same rows as policies.referrals_visible_to, written per box so that
     # each query uses its (organisation, created_at) index instead of an OR.
-    if policies.acting_membership(actor, organisation) is None:
+    if roles.acting_membership(actor, organisation) is None:
         qs = Referral.objects.none()
     elif box == "envoyees":
         qs = Referral.objects.filter(sender_organisation=organisation)
@@ -148,8 +148,8 @@ def suggest_recipients(
     languages spoken, forms of exploitation handled, places available; minors
     only to organisations receiving minors. For accommodation, départements
     where the person was exploited or is in danger are excluded."""
-    from maillage.directory.policies import MEMBERS
     from maillage.directory.selectors import search_directory
+    from maillage.directory.viewers import MEMBERS
     from maillage.territories import reference as ref
 
     distancing = service in DISTANCING_SERVICES

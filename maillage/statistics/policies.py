@@ -56,7 +56,7 @@ def can_read_return(user_or_actor, campaign: Campaign, organisation) -> bool:
     return organisation is not None and actor.is_admin_of(organisation) and is_invited(campaign, organisation)
 
 
-def campaigns_for_organisation_admin(user_or_actor) -> QuerySet[Invitation]:
+def invitations_visible_to(user_or_actor) -> QuerySet[Invitation]:
     """Invitations of the campaigns where the person administers an invited organisation."""
     actor = as_actor(user_or_actor)
     return Invitation.objects.filter(organisation_id__in=actor.admin_organisation_ids).select_related(
@@ -71,7 +71,7 @@ def returns_visible_to(user_or_actor) -> QuerySet[Return]:
     return Return.objects.filter(organisation_id__in=actor.admin_organisation_ids)
 
 
-def versions_with_records_for(user_or_actor) -> QuerySet[ReturnVersion]:
+def return_versions_visible_to(user_or_actor) -> QuerySet[ReturnVersion]:
     """Versions whose records the person may read: their own organisation's."""
     actor = as_actor(user_or_actor)
     return ReturnVersion.objects.filter(return_obj__organisation_id__in=actor.admin_organisation_ids)

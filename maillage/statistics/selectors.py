@@ -98,7 +98,7 @@ def return_for(user_or_actor, campaign: Campaign, organisation) -> Return | None
 
 def records_for(user_or_actor, version: ReturnVersion) -> QuerySet[Record]:
     """The version's records, for its own organisation's administrator only."""
-    if not policies.versions_with_records_for(user_or_actor).filter(pk=version.pk).exists():
+    if not policies.return_versions_visible_to(user_or_actor).filter(pk=version.pk).exists():
         return Record.objects.none()
     return version.records.all()
 
@@ -117,10 +117,15 @@ def public_tables(release: Release, *, families=("miprof", "opendata")):
 def waiting_returns(user_or_actor):
     """Open campaigns waiting for a return from an organisation the person administers."""
     out = []
-    for invitation in policies.campaigns_for_organisation_admin(user_or_actor).filter(campaign__status="open"):
+    for invitation in policies.invitations_visible_to(user_or_actor).filter(campaign__status="open"):
         if not has_submitted(invitation.campaign, invitation.organisation):
             out.append(invitation)
     return out
+
+
+def releases() -> QuerySet[Release]:
+    """Every release, for the readers of all releases (policies.can_read_all_published)."""
+    return Release.objects.select_related("campaign")
 
 
 def invited_organisation_ids(organisation_ids) -> list[int]:

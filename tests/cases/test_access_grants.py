@@ -6,6 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from maillage.cases import access as case_access
 from maillage.cases import policies, services
 from maillage.cases.enums import AccessReason
 from maillage.cases.models import CaseAccessGrant
@@ -37,14 +38,14 @@ def visible(user, organisation, case):
 
 def test_an_open_grant_shows_its_parts_and_nothing_else(case, case_worker, partner, other_organisation):
     assert not visible(partner, other_organisation, case)
-    assert policies.parts_for(partner, case) == frozenset()
+    assert case_access.parts_for(partner, case) == frozenset()
     grant(case, other_organisation, parts=("facts", "notes_shareable"))
     assert visible(partner, other_organisation, case)
-    assert policies.parts_for(partner, case) == {"facts", "notes_shareable"}
+    assert case_access.parts_for(partner, case) == {"facts", "notes_shareable"}
     assert not policies.can_see_identity(partner, case) and not policies.can_edit(partner, case)
     # The owner is untouched: everything, and its case list stays its own.
-    assert policies.parts_for(case_worker, case) == policies.ALL_PARTS
-    assert policies.access_for(as_actor(partner), case).grants[0].source == "tests.grant:1"
+    assert case_access.parts_for(case_worker, case) == case_access.ALL_PARTS
+    assert case_access.access_for(as_actor(partner), case).grants[0].source == "tests.grant:1"
 
 
 def test_ending_a_grant_ends_the_access(client, login, case, partner, other_organisation):
@@ -53,7 +54,7 @@ def test_ending_a_grant_ends_the_access(client, login, case, partner, other_orga
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
     assert end() == 1
     assert not visible(partner, other_organisation, case)
-    assert policies.parts_for(partner, case) == frozenset()
+    assert case_access.parts_for(partner, case) == frozenset()
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
     # The ended row stays: who could read what, and until when.
     row = CaseAccessGrant.objects.get()
@@ -133,7 +134,7 @@ def test_a_transfer_moves_ownership_and_ends_the_referral_grants_of_both_owners(
     case.refresh_from_db()
     assert case.organisation == other_organisation
     # The new owner reads everything as the owner; its partner grant is over.
-    assert policies.parts_for(partner, case) == policies.ALL_PARTS
+    assert case_access.parts_for(partner, case) == case_access.ALL_PARTS
     assert not CaseAccessGrant.objects.open().exists()
     # The former owner keeps nothing.
     assert not visible(case_worker, organisation, case)

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from maillage.cases import access as case_access
 from maillage.cases import policies as case_policies
 from maillage.cases import services as case_services
 from maillage.cases.enums import AccessReason
@@ -61,7 +62,7 @@ def test_accepting_a_referral_grants_its_shared_parts_in_the_same_transaction(re
     assert (row.case, row.organisation, row.reason) == (case, recipient_org, AccessReason.REFERRAL)
     assert row.source == f"referrals.referral:{referral.pk}" and row.granted_by == recipient
     assert set(row.parts) == {"facts", "identity"} and row.is_open
-    assert case_policies.parts_for(recipient, case) == {"facts", "identity"}
+    assert case_access.parts_for(recipient, case) == {"facts", "identity"}
     # Completing keeps the access (the recipient follows up on what it did).
     services.complete_referral(referral=referral, organisation=recipient_org, acting_user=recipient)
     assert CaseAccessGrant.objects.get().is_open and _visible(recipient, recipient_org, case)
@@ -103,7 +104,7 @@ def test_ending_a_referrals_access_ends_its_grant(refer, case, recipient, recipi
     with transaction.atomic(durable=True):
         assert case_services.end_access(source=case_services.source_of(referral)) == 1
     assert not _visible(recipient, recipient_org, case)
-    assert case_policies.parts_for(recipient, case) == frozenset()
+    assert case_access.parts_for(recipient, case) == frozenset()
     assert CaseAccessGrant.objects.get().ended_at is not None
 
 
@@ -124,8 +125,8 @@ def test_a_transfer_gives_ownership_not_a_grant_and_partners_keep_their_parts(
     assert not CaseAccessGrant.objects.filter(source=case_services.source_of(transfer)).exists()
     # The former owner keeps nothing; the new owner reads everything; the partner keeps its parts.
     assert not _visible(sender, sender_org, case)
-    assert case_policies.parts_for(recipient, case) == case_policies.ALL_PARTS
-    assert _visible(crip_worker, crip_org, case) and case_policies.parts_for(crip_worker, case) == {"facts"}
+    assert case_access.parts_for(recipient, case) == case_access.ALL_PARTS
+    assert _visible(crip_worker, crip_org, case) and case_access.parts_for(crip_worker, case) == {"facts"}
 
 
 def test_a_former_owner_keeps_no_access_after_handing_the_case_on(
@@ -150,7 +151,7 @@ def test_a_former_owner_keeps_no_access_after_handing_the_case_on(
     case.refresh_from_db()
     assert case.organisation == sender_org
     assert not _visible(recipient, recipient_org, case)
-    assert case_policies.parts_for(recipient, case) == frozenset()
+    assert case_access.parts_for(recipient, case) == frozenset()
 
 
 def test_a_failed_transfer_moves_nothing_and_grants_nothing(refer, case, recipient, recipient_org, other_organisation):
@@ -225,7 +226,7 @@ def test_the_host_keeps_its_grant_when_the_referrer_transfers_the_case(
     transfer = refer(kind=ReferralKind.TRANSFER, shared_parts=[SharedPart.FACTS])
     services.accept_referral(referral=transfer, organisation=recipient_org, acting_user=recipient)
     assert _visible(host_worker, host_org, case)
-    assert case_policies.parts_for(host_worker, case) == {"identity", "facts"}
+    assert case_access.parts_for(host_worker, case) == {"identity", "facts"}
 
 
 # --- the backfill migration ------------------------------------------------------------------
@@ -291,7 +292,7 @@ def test_the_backfill_writes_the_grants_the_services_write(
         return {
             (user.pk, case.pk): (
                 _visible(user, org, case),
-                case_policies.parts_for(user, case),
+                case_access.parts_for(user, case),
                 case_policies.can_see_identity(user, case),
             )
             for user, org in readers

@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from maillage.cases import access as case_access
 from maillage.cases import policies as case_policies
 from maillage.cases import selectors as case_selectors
 from maillage.cases import services as case_services
@@ -65,14 +66,14 @@ def test_host_reads_only_the_shared_parts_from_place_found_to_exit(case, host, a
         placement=p, organisation=coord, acting_user=coord_worker, target=A.PLACE_FOUND, host=host_org
     )
     assert _visible(host_worker, host_org, case)
-    assert case_policies.parts_for(host_worker, case) == {"identity", "facts"}
+    assert case_access.parts_for(host_worker, case) == {"identity", "facts"}
     assert case_policies.can_see_identity(host_worker, case) and not case_policies.can_edit(host_worker, case)
     p = pathways.advance_acse(placement=p, organisation=coord, acting_user=coord_worker, target=A.TRANSFER)
     p = pathways.advance_acse(placement=p, organisation=host_org, acting_user=host_worker, target=A.HOSTED)
     assert _visible(host_worker, host_org, case)
     pathways.advance_acse(placement=p, organisation=host_org, acting_user=host_worker, target=A.EXITED)
     assert not _visible(host_worker, host_org, case)
-    assert case_policies.parts_for(host_worker, case) == frozenset()
+    assert case_access.parts_for(host_worker, case) == frozenset()
     # The coordination organises the placement but never reads the case.
     assert not _visible(coord_worker, coord, case)
 
@@ -143,7 +144,7 @@ def test_a_changed_host_loses_the_access_at_once(
         p = pathways.change_acse_host(placement=p, organisation=coord, acting_user=coord_worker, host=new_org)
     assert p.status == A.PLACE_FOUND and p.host == new_org and p.arrived_on is None
     assert not _visible(host_worker, host_org, case)
-    assert _visible(new_worker, new_org, case) and case_policies.parts_for(new_worker, case) == {"identity", "facts"}
+    assert _visible(new_worker, new_org, case) and case_access.parts_for(new_worker, case) == {"identity", "facts"}
     assert Notification.objects.filter(recipient=host_worker, title__contains="fermé").exists()
     assert Notification.objects.filter(recipient=new_worker, title__contains="partagé").exists()
     # Same host again, another organisation than the coordination, a host in danger: refused.

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from maillage.cases import access as case_access
 from maillage.cases import policies
 from maillage.cases import services as case_services
 from maillage.core.models import AuditEvent, AuditKind
@@ -49,7 +50,7 @@ def accepted(refer, recipient, recipient_org, **kw):
 
 def test_sender_cannot_share_a_part_it_does_not_see(rich_case, refer, recipient, recipient_org, crip_org):
     accepted(refer, recipient, recipient_org, shared_parts=["facts"])
-    assert policies.parts_for(recipient, rich_case) == frozenset({"facts"})
+    assert case_access.parts_for(recipient, rich_case) == frozenset({"facts"})
     with pytest.raises(ValidationError) as exc:
         refer(
             organisation=recipient_org, acting_user=recipient, recipient=crip_org, shared_parts=["facts", "identity"]
@@ -61,7 +62,7 @@ def test_sender_cannot_share_a_part_it_does_not_see(rich_case, refer, recipient,
 
 def test_pending_referral_gives_no_access(rich_case, refer, recipient, recipient_org, login, client):
     refer(shared_parts=["identity", "facts"])
-    assert policies.parts_for(recipient, rich_case) == frozenset()
+    assert case_access.parts_for(recipient, rich_case) == frozenset()
     login(client, recipient)
     assert client.get(reverse("cases:detail", args=[rich_case.pk])).status_code == 404
 
@@ -138,13 +139,13 @@ def test_access_ends_when_the_worker_leaves(rich_case, refer, recipient, recipie
     accepted(refer, recipient, recipient_org, shared_parts=["facts"])
     Membership.objects.filter(user=recipient).update(is_active=False, removed_at=timezone.now())
     assert not policies.cases_visible_to(recipient, recipient_org).filter(pk=rich_case.pk).exists()
-    assert policies.parts_for(recipient, rich_case) == frozenset()
+    assert case_access.parts_for(recipient, rich_case) == frozenset()
 
 
 def test_completed_keeps_and_expired_gives_no_access(rich_case, refer, recipient, recipient_org):
     referral = accepted(refer, recipient, recipient_org, shared_parts=["facts"])
     services.complete_referral(referral=referral, organisation=recipient_org, acting_user=recipient)
-    assert policies.parts_for(recipient, rich_case) == frozenset({"facts"})
+    assert case_access.parts_for(recipient, rich_case) == frozenset({"facts"})
 
 
 @pytest.mark.parametrize(("parts", "shown"), [(["facts"], False), (["facts", "rights"], True)])

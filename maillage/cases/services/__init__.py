@@ -20,7 +20,7 @@ only after commit. The steps other domains call inside their own transaction
 working: the public names are re-exported here.
 """
 
-from maillage.cases.services.access import end_access, grant_access, grant_access_in_bulk, source_of, transfer_case
+from maillage.cases.services.access import end_access, grant_access, source_of, transfer_case
 from maillage.cases.services.case import (
     REASONABLE_GROUNDS_ASSISTANCE,
     DuplicateWarning,
@@ -82,7 +82,6 @@ __all__ = [
     "end_access",
     "erase_identity",
     "grant_access",
-    "grant_access_in_bulk",
     "indicator_set_code_for",
     "record_proceeding",
     "record_protection_measure",

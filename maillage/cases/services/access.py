@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 
 from maillage.core.transactions import step
 
+from ..access import SHARED_PARTS
 from ..enums import AccessReason, EventKind
 from ..models import Case, CaseAccessGrant
-from ..policies import SHARED_PARTS
 from .common import record_event
 
 
@@ -95,21 +95,3 @@ def transfer_case(*, case: Case, from_organisation, to_organisation, acting_user
         _("Dossier transféré de %(a)s à %(b)s") % {"a": from_organisation.name, "b": to_organisation.name},
     )
     return case
-
-
-def grant_access_in_bulk(*, grants: Iterable[dict]) -> int:
-    """Bulk loads only (demo seeders, benchmarks): grants written without a
-    service around them, as the bulk-created rows they follow. Each dict holds
-    `case_id`, `organisation_id`, `parts`, `reason`, `source`, `granted_at`."""
-    rows = [
-        CaseAccessGrant(
-            case_id=g["case_id"],
-            organisation_id=g["organisation_id"],
-            parts=[p for p in g["parts"] if p in SHARED_PARTS],
-            reason=g["reason"],
-            source=g["source"],
-            granted_at=g.get("granted_at") or timezone.now(),
-        )
-        for g in grants
-    ]
-    return len(CaseAccessGrant.objects.bulk_create(rows, batch_size=5000))

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from maillage.core import audit
 from maillage.core.models import AuditKind
+from maillage.core.transactions import step
 
 from ..enums import AuditAction
 from ..models import Case, CaseEvent
@@ -44,11 +45,13 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+@step
 def record_event(case: Case, actor, kind: str, summary: str) -> CaseEvent:
     """A line of the case timeline (reference-level text, never an identity)."""
     return CaseEvent.objects.create(case=case, actor=actor, kind=kind, summary=summary[:300])
 
 
+@step
 def audit_case(
     action: AuditAction, actor, case: Case, *, kind: str = AuditKind.WRITE, details: dict | None = None
 ) -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from maillage.organisations.actor import as_actor
 
-from .. import policies
+from .. import policies, selectors
 from ..enums import AuditAction, EventKind
 from ..models import Case, Task
 from .common import audit_case, record_event, require
@@ -20,7 +20,7 @@ from .common import audit_case, record_event, require
 @transaction.atomic(durable=True)
 def add_task(*, case: Case, acting_user, title: str, due_on: date, assignee) -> Task:
     require(policies.can_edit(as_actor(acting_user), case))
-    if not policies.assignable_users(case.organisation).filter(pk=assignee.pk).exists():
+    if not selectors.assignable_users(case.organisation).filter(pk=assignee.pk).exists():
         raise ValidationError({"assignee": _("Cette personne n'est pas membre de l'organisation.")})
     task = Task.objects.create(
         case=case, title=title.strip()[:200], due_on=due_on, assignee=assignee, created_by=acting_user

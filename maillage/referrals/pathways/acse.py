@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from maillage.cases import policies as case_policies
+from maillage.cases import access as case_access
 from maillage.cases import services as case_services
 from maillage.cases.enums import AccessReason
 from maillage.cases.models import Case
@@ -29,7 +29,7 @@ from maillage.organisations.enums import OrganisationType
 from maillage.organisations.models import Organisation
 from maillage.territories import reference as ref
 
-from .. import policies, workflow
+from .. import roles, workflow
 from ..enums import AcseStatus, AuditAction, ConsentMethod
 from ..journal import audit_without_host, case_workers_of, notify_users
 from ..models import AcsePlacement
@@ -86,7 +86,7 @@ def request_acse(
     if AcsePlacement.objects.filter(case=case).exclude(status__in=workflow.ACSE_CLOSED_STATUSES).exists():
         errors["__all__"] = _("Une demande Ac.Sé est déjà en cours pour ce dossier.")
     parts = list(dict.fromkeys(shared_parts or []))
-    visible = case_policies.parts_for(actor, case)
+    visible = case_access.parts_for(actor, case)
     if any(p not in workflow.ACSE_HOST_PARTS or p not in visible for p in parts):
         # Warsaw art. 11: a shelter receives what it needs to welcome the person, nothing more.
         errors["shared_parts"] = _(
@@ -237,7 +237,7 @@ def advance_acse(
     on: date | None = None,
 ) -> AcsePlacement:
     placement = AcsePlacement.objects.select_for_update().select_related("case").get(pk=placement.pk)
-    role = policies.acse_role(as_actor(acting_user), organisation, placement)
+    role = roles.acse_role(as_actor(acting_user), organisation, placement)
     if role is None:
         raise PermissionDenied
     allowed = workflow.acse_firers(placement.status, target)
@@ -325,7 +325,7 @@ def change_acse_host(
     placement = (
         AcsePlacement.objects.select_for_update(of=("self",)).select_related("case", "host").get(pk=placement.pk)
     )
-    if policies.acse_role(as_actor(acting_user), organisation, placement) != "coordination":
+    if roles.acse_role(as_actor(acting_user), organisation, placement) != "coordination":
         raise PermissionDenied
     if placement.status not in workflow.ACSE_HOST_ACCESS_STATUSES:
         raise ValidationError(

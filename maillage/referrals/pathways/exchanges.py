@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillage.cases import policies as case_policies
+from maillage.cases import access as case_access
 from maillage.cases.models import Case
 from maillage.core import audit
 from maillage.organisations.actor import as_actor
@@ -58,7 +58,7 @@ def record_exchange(
             "Indiquez la base légale de la transmission : aucun échange international sans base légale."
         )
     parts = list(dict.fromkeys(shared_parts or []))
-    visible = case_policies.parts_for(actor, case)
+    visible = case_access.parts_for(actor, case)
     if any(p not in SharedPart.values or p not in visible for p in parts):
         errors["shared_parts"] = _("Vous ne pouvez transmettre que des parties du dossier que vous voyez.")
     # Warsaw art. 34.4 « with due respect to art. 11 »: a child's identity leaves only for

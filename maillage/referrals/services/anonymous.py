@@ -11,7 +11,7 @@ from maillage.cases.enums import ExploitationForm, Sex
 from maillage.core import audit
 from maillage.territories import reference as ref
 
-from .. import policies
+from .. import roles
 from ..enums import AnonymousReason, AuditAction
 from ..models import AnonymousNotification
 
@@ -34,7 +34,7 @@ def record_anonymous_notification(
     """Non-identifying facts only (UK NRM « duty to notify »): no name, no birth
     date, no contact; the age is a band of adults (the person refused, which
     only an adult may do: a child is referred without consent)."""
-    if policies.acting_membership(acting_user, organisation) is None:
+    if roles.acting_membership(acting_user, organisation) is None:
         raise PermissionDenied
     errors = {}
     if reason not in AnonymousReason.values:

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from maillage.cases import services as case_services
 from maillage.cases.enums import AccessReason
 from maillage.core import audit
+from maillage.core.transactions import step
 
-from .. import policies, workflow
+from .. import roles, workflow
 from ..enums import AuditAction, ReferralKind, ReferralStatus
 from ..journal import audit_without_host, hidden_host_placement, notify_users
 from ..models import Referral, ReferralEvent
@@ -40,6 +41,7 @@ def status_error(status: str) -> ValidationError:
     )
 
 
+@step
 def history(referral: Referral, actor, frm: str, to: str, summary: str) -> None:
     ReferralEvent.objects.create(referral=referral, actor=actor, from_status=frm, to_status=to, summary=summary[:300])
 
@@ -54,6 +56,7 @@ def sender_event_actor(referral: Referral, organisation, acting_user):
     return None if hidden_host_placement(referral, organisation) is not None else acting_user
 
 
+@step
 def audit_referral(
     action: AuditAction, actor, referral: Referral, *, organisation, details: dict | None = None
 ) -> None:
@@ -125,7 +128,7 @@ def lock(referral: Referral) -> Referral:
 
 
 def require_side(actor, organisation, referral: Referral, expected: str) -> None:
-    if policies.side(actor, organisation, referral) != expected:
+    if roles.side(actor, organisation, referral) != expected:
         raise PermissionDenied
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillage.cases import policies as case_policies
+from maillage.cases import access as case_access
 from maillage.cases import services as case_services
 from maillage.cases.models import Case
 from maillage.organisations.actor import as_actor
@@ -139,7 +139,7 @@ def create_referral(
         errors["kind"] = _("Seule l'organisation qui suit le dossier peut le transférer.")
     parts = list(dict.fromkeys(shared_parts or []))
     unknown = [p for p in parts if p not in SharedPart.values]
-    visible = case_policies.parts_for(actor, case)
+    visible = case_access.parts_for(actor, case)
     hidden = [p for p in parts if p in SharedPart.values and p not in visible]
     if unknown:
         errors["shared_parts"] = _("Partie du dossier inconnue.")

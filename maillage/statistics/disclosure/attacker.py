@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from . import lp
+from .lp import INF, add_columns, add_rows, highspy, solver
 from .model import Release, Table, Variable
 
 
@@ -91,20 +91,20 @@ def attack(
     n = len(release)
     rows = [_row(rel, 0) for rel in release.relations()]
     lower = np.where(np.isnan(known), 0.0, known)
-    upper = np.where(np.isnan(known), lp.INF, known)
+    upper = np.where(np.isnan(known), INF, known)
     if previous is not None:
         prev_release, prev_known = _release_of(previous, variables)
         rows += [_row(rel, n) for rel in prev_release.relations()]
         for key, i in release.index.items():
             j = prev_release.index.get(key)
             if j is not None:
-                rows.append(({i: 1.0, n + j: -1.0}, -lp.INF, float(change)))
-                rows.append(({i: -1.0, n + j: 1.0}, -lp.INF, float(change)))
+                rows.append(({i: 1.0, n + j: -1.0}, -INF, float(change)))
+                rows.append(({i: -1.0, n + j: 1.0}, -INF, float(change)))
         lower = np.concatenate([lower, np.where(np.isnan(prev_known), 0.0, prev_known)])
-        upper = np.concatenate([upper, np.where(np.isnan(prev_known), lp.INF, prev_known)])
-    h = lp.solver()
-    lp.add_columns(h, lower, upper)
-    lp.add_rows(h, rows)
+        upper = np.concatenate([upper, np.where(np.isnan(prev_known), INF, prev_known)])
+    h = solver()
+    add_columns(h, lower, upper)
+    add_rows(h, rows)
     bounds = {}
     cache: dict[int, tuple[float, float]] = {}
     targets: dict[int, tuple[float, float]] = {}
@@ -135,7 +135,7 @@ def attack(
 
 def _row(rel, offset):
     terms = {offset + i: float(c) for i, c in rel.terms}
-    return (terms, 0.0 if rel.equality else -lp.INF, 0.0)
+    return (terms, 0.0 if rel.equality else -INF, 0.0)
 
 
 def _optimum(h, col: int, sense: float, saw=None) -> float:
@@ -143,11 +143,11 @@ def _optimum(h, col: int, sense: float, saw=None) -> float:
     h.run()
     status = h.getModelStatus()
     value = h.getInfo().objective_function_value
-    if saw is not None and status == lp.highspy.HighsModelStatus.kOptimal:
+    if saw is not None and status == highspy.HighsModelStatus.kOptimal:
         saw(np.asarray(h.getSolution().col_value))
     h.changeColCost(col, 0.0)
-    if status in (lp.highspy.HighsModelStatus.kUnbounded, lp.highspy.HighsModelStatus.kUnboundedOrInfeasible):
+    if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
         return -np.inf
-    if status != lp.highspy.HighsModelStatus.kOptimal:
+    if status != highspy.HighsModelStatus.kOptimal:
         raise RuntimeError(f"attacker LP: {h.modelStatusToString(status)}")
     return value

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import lp
+from .lp import INF, add_columns, add_rows, highspy, solver
 from .model import Release, Table, Variable
 
 EPS = 1e-6
@@ -166,31 +166,31 @@ class _Checker:
                     continue
                 diff = self.values[i] - pv[j]
                 # |x_i − x'_j| ≤ change, in deviations.
-                rows.append(({i: 1.0, self.n + j: -1.0}, -lp.INF, previous.change - diff))
-                rows.append(({i: -1.0, self.n + j: 1.0}, -lp.INF, previous.change + diff))
+                rows.append(({i: 1.0, self.n + j: -1.0}, -INF, previous.change - diff))
+                rows.append(({i: -1.0, self.n + j: 1.0}, -INF, previous.change + diff))
         self.rows = rows
-        self.h = lp.solver()
+        self.h = solver()
         total = self.n + self.n_prev
-        lp.add_columns(self.h, np.zeros(total), np.zeros(total))
-        lp.add_rows(self.h, rows)
-        self.rhs = np.array([hi if hi < lp.INF else lo for _, lo, hi in rows])
+        add_columns(self.h, np.zeros(total), np.zeros(total))
+        add_rows(self.h, rows)
+        self.rhs = np.array([hi if hi < INF else lo for _, lo, hi in rows])
         self.witness: _Witness | None = None
         self.lower = np.zeros(total)
         self.upper = np.zeros(total)
         if previous is not None:
             idx = np.flatnonzero(previous.suppressed)
             self.lower[self.n + idx] = -self.prev_values[idx]
-            self.upper[self.n + idx] = lp.INF
+            self.upper[self.n + idx] = INF
 
     @staticmethod
     def _row(rel, values, offset):
         terms = {offset + i: float(c) for i, c in rel.terms}
         rhs = -sum(c * values[i] for i, c in rel.terms)
-        return (terms, rhs if rel.equality else -lp.INF, rhs)
+        return (terms, rhs if rel.equality else -INF, rhs)
 
     def set_pattern(self, unknown: np.ndarray) -> None:
         self.lower[: self.n] = np.where(unknown, -self.values, 0.0)
-        self.upper[: self.n] = np.where(unknown, lp.INF, 0.0)
+        self.upper[: self.n] = np.where(unknown, INF, 0.0)
         total = self.n + self.n_prev
         self.h.changeColsBounds(total, np.arange(total, dtype=np.int32), self.lower, self.upper)
 
@@ -202,7 +202,7 @@ class _Checker:
         h.changeColCost(col, float(sense))
         h.run()
         status = h.getModelStatus()
-        if status != lp.highspy.HighsModelStatus.kOptimal:
+        if status != highspy.HighsModelStatus.kOptimal:
             # Unbounded is impossible (the column is boxed); anything else is a bug.
             raise RuntimeError(f"attacker LP: {h.modelStatusToString(status)}")
         solution = h.getSolution()
@@ -393,15 +393,15 @@ class _Master:
         self.rows.append((terms, rhs))
 
     def solve(self, current: np.ndarray, time_limit: float) -> np.ndarray:
-        h = lp.solver(time_limit=time_limit, warm=False)
+        h = solver(time_limit=time_limit, warm=False)
         lower = np.where(current | self.fixed, 1.0, 0.0)
-        lp.add_columns(h, lower, np.ones(self.n), self.cost)
+        add_columns(h, lower, np.ones(self.n), self.cost)
         h.changeColsIntegrality(
             self.n,
             np.arange(self.n, dtype=np.int32),
-            np.full(self.n, lp.highspy.HighsVarType.kInteger),
+            np.full(self.n, highspy.HighsVarType.kInteger),
         )
-        lp.add_rows(h, [(terms, rhs, lp.INF) for terms, rhs in self.rows])
+        add_rows(h, [(terms, rhs, INF) for terms, rhs in self.rows])
         h.setOptionValue("mip_rel_gap", 0.01)
         h.run()
         solution = h.getSolution()

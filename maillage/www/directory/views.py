@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from maillage.directory import exports, importers, policies, selectors, services
+from maillage.directory import exports, importers, policies, selectors, services, viewers
 from maillage.directory.enums import Public
-from maillage.directory.models import ExploitationForm, Profile, Service
+from maillage.directory.models import Profile
 from maillage.territories.map_svg import render_departement_map
 
 from .forms import (
@@ -32,7 +32,7 @@ from .forms import (
 @require_GET
 def directory_list(request):
     """Public part for anonymous visitors, full part for signed-in members."""
-    viewer = policies.viewer_for(request.user)
+    viewer = viewers.viewer_for(request.user)
     form = SearchForm(request.GET or None, viewer=viewer)
     results = None
     offset = _page_offset(request)
@@ -83,18 +83,18 @@ def _pagination(request, results) -> dict:
 @login_not_required
 @require_GET
 def profile_detail(request, slug):
-    viewer = policies.viewer_for(request.user)
+    viewer = viewers.viewer_for(request.user)
     profile = selectors.profile_for_slug(viewer=viewer, slug=slug)
     if profile is None:
         if selectors.organisation_without_profile(viewer=viewer, slug=slug) is not None:
             return redirect("directory_profile_edit", slug=slug)
         raise Http404
-    groups = policies.field_groups(viewer, profile)
+    groups = viewers.field_groups(viewer, profile)
     context = {
         "page_title": profile.organisation.name,
         "profile": profile,
         "organisation": profile.organisation,
-        "show_members": policies.MEMBERS in groups,
+        "show_members": viewers.MEMBERS in groups,
         "show_address": policies.can_see_street_address(viewer, profile),
         "can_edit": policies.can_edit_profile(viewer, profile.organisation),
         "territories": selectors.territory_labels(profile),
@@ -120,7 +120,7 @@ def _editable_organisation(request, slug, viewer):
 
 @require_http_methods(["GET", "POST"])
 def profile_edit(request, slug):
-    viewer = policies.viewer_for(request.user)
+    viewer = viewers.viewer_for(request.user)
     profile = _editable_organisation(request, slug, viewer)
     form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(profile))
     if request.method == "POST" and form.is_valid():
@@ -143,7 +143,7 @@ def profile_edit(request, slug):
 
 @require_POST
 def profile_verify(request, slug):
-    viewer = policies.viewer_for(request.user)
+    viewer = viewers.viewer_for(request.user)
     profile = _editable_organisation(request, slug, viewer)
     services.verify_profile(organisation=profile.organisation, acting_user=request.user)
     messages.success(request, _("Merci : la fiche est confirmée à jour."))
@@ -162,11 +162,9 @@ def _coverage_context(request, viewer):
 def _filters_label(filters) -> str:
     parts = []
     if filters.get("service"):
-        parts.append(Service.objects.filter(code=filters["service"]).values_list("label", flat=True).first() or "")
+        parts.append(selectors.service_label(filters["service"]))
     if filters.get("form"):
-        parts.append(
-            ExploitationForm.objects.filter(code=filters["form"]).values_list("label", flat=True).first() or ""
-        )
+        parts.append(selectors.form_label(filters["form"]))
     if filters.get("public"):
         parts.append(str(Public(filters["public"]).label))
     return ", ".join(p for p in parts if p) or _("tous services, toutes formes, tous publics")
@@ -174,7 +172,7 @@ def _filters_label(filters) -> str:
 
 @require_GET
 def coverage(request):
-    viewer = policies.viewer_for(request.user)
+    viewer = viewers.viewer_for(request.user)
     if not policies.can_view_coverage(viewer):
         raise Http404
     form, filters, counts = _coverage_context(request, viewer)
@@ -215,7 +213,7 @@ def coverage(request):
 
 @require_GET
 def coverage_csv(request):
-    viewer = policies.viewer_for(request.user)
+    viewer = viewers.viewer_for(request.user)
     if not policies.can_view_coverage(viewer):
         raise Http404
     _form, _filters, counts = _coverage_context(request, viewer)
@@ -235,7 +233,7 @@ def export(request, fmt):
     """Export of what the viewer may see (anonymous: the public part)."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    viewer = policies.viewer_for(request.user)
+    viewer = viewers.viewer_for(request.user)
     rows = exports.rows_for(viewer)
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(rows, exports.headers()), content_type="text/csv; charset=utf-8")
@@ -250,7 +248,7 @@ def export(request, fmt):
 
 @require_http_methods(["GET", "POST"])
 def import_view(request):
-    viewer = policies.viewer_for(request.user)
+    viewer = viewers.viewer_for(request.user)
     if not policies.can_import(viewer):
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -298,7 +296,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 @login_not_required
 @require_GET
 def network_list(request):
-    viewer = policies.viewer_for(request.user)
+    viewer = viewers.viewer_for(request.user)
     context = {
         "page_title": _("Réseaux"),
         "networks": selectors.networks_with_counts(viewer=viewer),
@@ -310,7 +308,7 @@ def network_list(request):
 @login_not_required
 @require_GET
 def network_detail(request, slug):
-    viewer = policies.viewer_for(request.user)
+    viewer = viewers.viewer_for(request.user)
     network = selectors.network_for_slug(slug)
     if network is None:
         raise Http404
@@ -338,7 +336,7 @@ def network_detail(request, slug):
 
 def _managed_network(request, slug):
     """The network if the user may manage it; 404 otherwise (as for profiles)."""
-    viewer = policies.viewer_for(request.user)
+    viewer = viewers.viewer_for(request.user)
     network = selectors.network_for_slug(slug)
     if network is None or not policies.can_manage_network(viewer, network):
         raise Http404
@@ -347,7 +345,7 @@ def _managed_network(request, slug):
 
 @require_http_methods(["GET", "POST"])
 def network_create(request):
-    if not policies.can_create_network(policies.viewer_for(request.user)):
+    if not policies.can_create_network(viewers.viewer_for(request.user)):
         raise Http404
     form = NetworkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -416,10 +414,10 @@ def network_member_add(request, slug):
 
 
 def _member_organisation(network, organisation_id):
-    membership = network.memberships.select_related("organisation").filter(organisation_id=organisation_id).first()
-    if membership is None:
+    organisation = selectors.member_organisation(network, organisation_id)
+    if organisation is None:
         raise Http404
-    return membership.organisation
+    return organisation
 
 
 @require_POST
@@ -434,7 +432,7 @@ def network_member_remove(request, slug, organisation_id):
         raise Http404 from None
     else:
         messages.success(request, _("%(org)s a été retirée du réseau.") % {"org": organisation.name})
-    if not policies.can_manage_network(policies.viewer_for(request.user), network):
+    if not policies.can_manage_network(viewers.viewer_for(request.user), network):
         return redirect("directory_networks")
     return redirect("directory_network", slug=network.slug)
 

@@ -29,3 +29,25 @@ class RoleForm(forms.Form):
 
 class SwitchForm(forms.Form):
     membership = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ApiTokenForm(forms.Form):
+    """Nothing is pre-ticked: the administrator chooses each right the software needs."""
+
+    name = forms.CharField(
+        label=_("Nom du jeton"),
+        max_length=80,
+        help_text=_("Le logiciel ou l'usage qui s'en servira, par exemple « Logiciel de suivi — production »."),
+    )
+    scopes = forms.MultipleChoiceField(label=_("Droits"), choices=(), widget=forms.CheckboxSelectMultiple)
+    expires_on = forms.DateField(
+        label=_("Expire le"),
+        help_text=_("Au format JJ/MM/AAAA ; un an au plus."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from maillage.api.enums import Scope
+
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = Scope.choices

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_tokens
 
 urlpatterns = [
     path("changer/", views.switch, name="organisation_switch"),
@@ -14,4 +14,10 @@ urlpatterns = [
         name="organisation_revoke_invitation",
     ),
     path("<slug:slug>/journal/", views.access_log, name="organisation_access_log"),
+    path("<slug:slug>/jetons-api/", views_tokens.tokens, name="organisation_api_tokens"),
+    path(
+        "<slug:slug>/jetons-api/<int:token_id>/revoquer/",
+        views_tokens.revoke_token,
+        name="organisation_revoke_api_token",
+    ),
 ]

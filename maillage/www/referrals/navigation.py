@@ -3,13 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 
 from maillage.organisations.actor import actor_for_request
-from maillage.referrals import policies, selectors
+from maillage.referrals import roles, selectors
 from maillage.www.common import acting_organisation
 from maillage.www.navigation import MenuEntry, register_menu, register_panel
 
 
 def _can_use(request) -> bool:
-    return policies.acting_membership(actor_for_request(request), acting_organisation(request)) is not None
+    return roles.acting_membership(actor_for_request(request), acting_organisation(request)) is not None
 
 
 def _pending_panel(request):

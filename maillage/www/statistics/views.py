@@ -119,7 +119,7 @@ def campaign(request, year: int):
 
 def returns(request):
     actor = actor_for_request(request)
-    invitations = policies.campaigns_for_organisation_admin(actor).order_by("-campaign__year")
+    invitations = policies.invitations_visible_to(actor).order_by("-campaign__year")
     if not invitations and not policies.can_run_campaigns(actor):
         raise Http404
     return render(request, "statistics/returns.html", {"invitations": invitations})
@@ -258,12 +258,12 @@ def _reader(request):
 
 def releases(request):
     _reader(request)
-    return render(request, "statistics/releases.html", {"releases": Release.objects.select_related("campaign")})
+    return render(request, "statistics/releases.html", {"releases": selectors.releases()})
 
 
 def release(request, year: int, number: int):
     _reader(request)
-    item = get_object_or_404(Release.objects.select_related("campaign"), campaign__year=year, number=number)
+    item = get_object_or_404(selectors.releases(), campaign__year=year, number=number)
     tables = list(item.tables.order_by("position"))
     return render(
         request,

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from maillage.cases import access as case_access
 from maillage.cases import enums, policies, selectors, workflow
 from maillage.organisations.actor import actor_for_request
 from maillage.www.common import acting_organisation
 
 
-def access_or_404(request, pk, part="owner") -> policies.CaseAccess:
+def access_or_404(request, pk, part="owner") -> case_access.CaseAccess:
     """`part`: what the page shows. Partners reached through a grant (an
     accepted referral, an Ac.Sé host's place) open only the detail page and
     the parts shared with them (data minimisation); every other page is the

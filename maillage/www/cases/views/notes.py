@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from maillage.cases import policies, selectors, services
+from maillage.cases import selectors, services
 from maillage.organisations.actor import actor_for_request
 from maillage.www.common import denied_as_404, deny_as_404, run_service
 
@@ -54,7 +54,7 @@ def note_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def task_add(request, pk):
     case = case_or_404(request, pk)
-    form = forms.TaskForm(request.POST or None, assignees=policies.assignable_users(case.organisation))
+    form = forms.TaskForm(request.POST or None, assignees=selectors.assignable_users(case.organisation))
     return simple_post(
         request,
         case,

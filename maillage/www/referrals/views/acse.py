@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from maillage.cases import policies as case_policies
+from maillage.cases import access as case_access
 from maillage.cases import selectors as case_selectors
 from maillage.organisations.actor import actor_for_request
-from maillage.referrals import pathways, policies, selectors
+from maillage.referrals import pathways, roles, selectors
 from maillage.www.common import denied_as_404, deny_as_404, run_service
 
 from .. import forms
@@ -22,7 +22,7 @@ from .common import found, message_error, owned_case_or_404, require_worker
 def acse_request(request, case_pk):
     organisation = require_worker(request)
     case = owned_case_or_404(request, organisation, case_pk)
-    visible = case_policies.parts_for(actor_for_request(request), case)
+    visible = case_access.parts_for(actor_for_request(request), case)
     form = forms.AcseRequestForm(request.POST or None, visible_parts=visible)
     refusal = pathways.ACSE_MINOR_REFUSAL if case.treated_as_minor else ""
     if request.method == "POST" and form.is_valid():
@@ -86,7 +86,7 @@ def acse_detail(request, pk):
         else:
             messages.success(request, _("Étape enregistrée."))
         return redirect("referrals:acse_detail", pk=placement.pk)
-    role = policies.acse_role(actor, organisation, placement)
+    role = roles.acse_role(actor, organisation, placement)
     # The host opens the case (shared parts only) through the ordinary case page while its access lasts.
     is_host = role == "host"
     can_open_case = is_host and case_selectors.case_for(actor, organisation, placement.case_id) is not None

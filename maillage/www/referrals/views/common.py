@@ -8,13 +8,13 @@ from django.http import Http404
 
 from maillage.cases import selectors as case_selectors
 from maillage.organisations.actor import actor_for_request
-from maillage.referrals import policies
+from maillage.referrals import policies, roles
 from maillage.www.common import acting_organisation
 
 
 def require_worker(request):
     organisation = acting_organisation(request)
-    if policies.acting_membership(actor_for_request(request), organisation) is None:
+    if roles.acting_membership(actor_for_request(request), organisation) is None:
         raise Http404
     return organisation
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from maillage.cases import policies as case_policies
+from maillage.cases import access as case_access
 from maillage.organisations.actor import actor_for_request
 from maillage.referrals import pathways, selectors
 
@@ -14,7 +14,7 @@ from .common import found
 
 
 def record_exchange(request, organisation, case):
-    visible = case_policies.parts_for(actor_for_request(request), case)
+    visible = case_access.parts_for(actor_for_request(request), case)
     form = forms.ExchangeForm(request.POST, visible_parts=visible)
     if not form.is_valid():
         raise ValidationError(_("Échange international : vérifiez l'homologue, l'objet et le canal."))

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from maillage.cases import policies as case_policies
+from maillage.cases import access as case_access
 from maillage.organisations.actor import actor_for_request
 from maillage.referrals import selectors
 from maillage.referrals.enums import MinorStepKind
@@ -64,7 +64,7 @@ def minors(request, case_pk):
             "start_form": forms.StartChainForm(),
             "step_form": forms.StepForm(),
             "return_form": forms.ReturnPlanForm(),
-            "exchange_form": forms.ExchangeForm(visible_parts=case_policies.parts_for(actor, case)),
+            "exchange_form": forms.ExchangeForm(visible_parts=case_access.parts_for(actor, case)),
             "plans": selectors.return_plans_for(actor, organisation, case),
             "exchanges": selectors.exchanges_for(actor, organisation, case),
             "answer_form": forms.ExchangeAnswerForm(),

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from maillage.cases import policies as case_policies
+from maillage.cases import access as case_access
 from maillage.cases import selectors as case_selectors
 from maillage.organisations.actor import actor_for_request
-from maillage.referrals import policies, selectors, services
+from maillage.referrals import policies, roles, selectors, services
 from maillage.referrals.enums import ConsentBasis, ReferralKind
 from maillage.www.common import denied_as_404, deny_as_404, run_service
 
@@ -71,7 +71,7 @@ def create(request, case_pk):
     case = case_or_404(request, organisation, case_pk)
     if not policies.can_refer(actor, organisation, case):
         raise Http404
-    visible_parts = case_policies.parts_for(actor, case)
+    visible_parts = case_access.parts_for(actor, case)
     search = forms.SearchForm(request.GET or None, auto_id="recherche-%s")
     service = search.cleaned_data.get("service", "") if search.is_valid() else ""
     suggestions = []
@@ -152,7 +152,7 @@ def detail(request, pk):
         {
             "page_title": referral.label,
             "referral": referral,
-            "side": policies.side(actor, organisation, referral),
+            "side": roles.side(actor, organisation, referral),
             "events": selectors.history_of(referral),
             "decline_form": forms.DeclineForm(),
             "can_open_case": case_selectors.case_for(actor, organisation, referral.case_id) is not None,

@@ -1,0 +1,140 @@
+"""The public directory in the data·inclusion schema (structures and services).
+
+data·inclusion is the schema in which the French social-inclusion ecosystem
+exchanges its services (DORA, les emplois de l'inclusion, France Travail):
+publishing Maillage's public profiles in it lets those services find the
+organisations that help victims of trafficking. Only what a visitor who is
+not signed in sees is published (policies.profiles_visible_to with the
+anonymous viewer: public profiles, public field group), under the Etalab 2.0
+licence. The package `data-inclusion-schema` (its pydantic models) validates
+the output in the tests; field-by-field mapping in docs/guides/api.md.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from . import policies, viewers
+from .models import Profile
+
+SOURCE = "maillage"
+SCHEMA_VERSION = "1.0"
+
+# Maillage service code → data·inclusion thématiques (v1). Services with no
+# fitting thématique (identification, outreach…) are published without one.
+THEMATIQUES = {
+    "secure_accommodation": ["logement-hebergement--rechercher-une-solution-dhebergement-temporaire"],
+    "emergency_accommodation": ["logement-hebergement--rechercher-une-solution-dhebergement-temporaire"],
+    "psychological_support": ["sante--sante-mentale"],
+    "medical_care": ["sante--acces-aux-soins"],
+    "legal_aid": [
+        "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits",
+        "difficultes-administratives-ou-juridiques--prendre-en-compte-une-problematique-judiciaire",
+    ],
+    "residence_procedures": [
+        "difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives"
+    ],
+    "social_support": ["difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits"],
+    "training_employment": ["choisir-un-metier--connaitre-les-opportunites-demploi"],
+}
+# Maillage service code → data·inclusion type de service.
+TYPES = {
+    "professional_training": "formation",
+    "training_employment": "formation",
+    "legal_aid": "information",
+}
+DEFAULT_TYPE = "accompagnement"
+# Publics received → data·inclusion publics.
+PUBLICS = {
+    "women": "femmes",
+    "families": "familles",
+    "minors": "jeunes",
+    "unaccompanied_minors": "jeunes",
+}
+PUBLICS_PRECISIONS = "Victimes de la traite des êtres humains et personnes exposées à l'exploitation."
+
+
+def _link(profile: Profile) -> str:
+    return f"{settings.SITE_BASE_URL.rstrip('/')}/annuaire/{profile.organisation.slug}/"
+
+
+def _date_maj(profile: Profile):
+    return (profile.last_verified_at or profile.updated_at).date()
+
+
+def _structure_id(profile: Profile) -> str:
+    return f"{SOURCE}--{profile.organisation.slug}"
+
+
+def public_profiles():
+    """Public profiles with what the mapping reads (a fixed number of queries)."""
+    return (
+        policies.profiles_visible_to(viewers.ANONYMOUS)
+        .select_related("organisation")
+        .prefetch_related("services", "publics", "territories")
+        .order_by("organisation__slug")
+    )
+
+
+def structure(profile: Profile) -> dict:
+    org = profile.organisation
+    description = (profile.description or "").strip()
+    return {
+        "source": SOURCE,
+        "id": _structure_id(profile),
+        "nom": org.name[:150].rstrip("."),
+        "date_maj": _date_maj(profile).isoformat(),
+        "description": description if len(description) >= 5 else None,
+        "lien_source": _link(profile),
+        "siret": org.siret or None,
+        "commune": profile.commune or None,
+        # The street address is for signed-in members only (policies, field groups).
+        "adresse": None,
+        "telephone": profile.public_phone or None,
+        "courriel": profile.public_email or None,
+        "site_web": profile.website or None,
+        "reseaux_porteurs": None,
+    }
+
+
+def _zone(profile: Profile) -> list[str] | None:
+    if profile.is_national:
+        return ["france"]
+    codes = sorted({t.code for t in profile.territories.all() if t.kind == "departement"})
+    if not codes and profile.departement:
+        codes = [profile.departement]
+    return codes or None
+
+
+def services(profile: Profile) -> list[dict]:
+    org = profile.organisation
+    publics = sorted({PUBLICS[p.code] for p in profile.publics.all() if p.code in PUBLICS})
+    rows = []
+    for service in sorted(profile.services.all(), key=lambda s: s.order):
+        rows.append(
+            {
+                "source": SOURCE,
+                "structure_id": _structure_id(profile),
+                "id": f"{_structure_id(profile)}--{service.code}",
+                "nom": service.label.rstrip("."),
+                "description": (
+                    f"{service.label} proposé par {org.name} aux victimes de la traite des êtres humains "
+                    f"(Convention du Conseil de l'Europe, {service.source})."
+                    if service.source
+                    else f"{service.label} proposé par {org.name} aux victimes de la traite des êtres humains."
+                ),
+                "lien_source": _link(profile),
+                "date_maj": _date_maj(profile).isoformat(),
+                "type": TYPES.get(service.code, DEFAULT_TYPE),
+                "thematiques": THEMATIQUES.get(service.code),
+                "publics": publics or None,
+                "publics_precisions": PUBLICS_PRECISIONS,
+                "commune": profile.commune or None,
+                "telephone": profile.public_phone or None,
+                "courriel": profile.public_email or None,
+                "zone_eligibilite": _zone(profile),
+                "mobilisable_par": ["professionnels"] if profile.accepts_referrals else None,
+                "mobilisation_precisions": (profile.referral_how or None) if profile.accepts_referrals else None,
+            }
+        )
+    return rows
