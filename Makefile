@@ -64,8 +64,11 @@ check-deploy: install
 	LOOKUP_HASH_KEY="check-deploy-lookup-key" ALLOWED_HOSTS="maillage.example.gouv.fr" \
 	$(MANAGE) check --deploy --fail-level WARNING
 
+# HTTP load with Debian's wrk (installed here if missing, never by `make test`);
+# BENCH_ARGS e.g. "--web-only --baseline main --rounds 5".
 bench: install
-	$(PY) bench/run.py
+	@scripts/ensure-wrk.sh
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lock:
 	$(PY) -m pip install --quiet -r requirements.in

@@ -34,7 +34,9 @@ sys.path.insert(0, str(ROOT))
 VAR = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/test"
-PG_BENCH = "postgres://postgres@127.0.0.1:5432/maillage_bench"
+# BENCH_PG_DB: another database name on a shared server.
+PG_DB = os.environ.get("BENCH_PG_DB", "maillage_bench")
+PG_BENCH = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
 PY = sys.executable
 
 
@@ -72,8 +74,8 @@ def seed(vendor: str, url: str, *, reseed: bool) -> None:
     if vendor == "sqlite":
         (VAR / "bench.sqlite3").unlink(missing_ok=True)
     else:
-        subprocess.run(["psql", PG_ADMIN, "-qc", "DROP DATABASE IF EXISTS maillage_bench"], check=True)
-        subprocess.run(["psql", PG_ADMIN, "-qc", "CREATE DATABASE maillage_bench"], check=True)
+        subprocess.run(["psql", PG_ADMIN, "-qc", f"DROP DATABASE IF EXISTS {PG_DB}"], check=True)
+        subprocess.run(["psql", PG_ADMIN, "-qc", f"CREATE DATABASE {PG_DB}"], check=True)
     started = time.time()
     manage(["migrate", "--noinput", "-v0"], database_url=url)
     manage(["seed_demo", "--size", "national", "--quiet-accounts"], database_url=url, stdout=subprocess.DEVNULL)
@@ -199,7 +201,113 @@ def load(port: int, path: str, *, headers: dict, clients: int = 20, duration: fl
     }
 
 
-def web_benchmarks(vendor: str, url: str) -> list[dict]:
+WRK_SCRIPT = r"""
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK-JSON {\"requests\": %d, \"duration_us\": %d, \"p50_us\": %d, \"p95_us\": %d, " ..
+    "\"errors\": %d}\n", summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    e.connect + e.read + e.write + e.timeout + e.status))
+end
+"""
+
+
+def wrk_load(port: int, path: str, *, headers: dict, clients: int = 20, duration: float = 6.0) -> dict | None:
+    """The same measurement with wrk (C, epoll): the Python client tops out
+    near the minimal view's throughput and so flattered every ratio (issue 17).
+    None when wrk is not installed."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return None
+    script = VAR / "wrk-report.lua"
+    script.write_text(WRK_SCRIPT)
+    args = [wrk, "-t", "2", "-c", str(clients), "-d", f"{max(1, round(duration))}s", "-s", str(script), "--latency"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    proc = subprocess.run([*args, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True)
+    for line in proc.stdout.splitlines():
+        if line.startswith("WRK-JSON "):
+            data = json.loads(line[len("WRK-JSON ") :])
+            seconds = data["duration_us"] / 1e6
+            return {
+                "rps": round(data["requests"] / seconds, 1) if seconds else 0.0,
+                "p50": round(data["p50_us"] / 1000, 2),
+                "p95": round(data["p95_us"] / 1000, 2),
+                "errors": data["errors"],
+                "count": data["requests"],
+            }
+    print(proc.stdout[-2000:], proc.stderr[-2000:], file=sys.stderr)
+    return None
+
+
+def loadavg() -> float:
+    """The machine's 1-minute load average, recorded beside every web figure:
+    the bench machine may be shared, and figures under load are lower."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return os.getloadavg()[0]
+
+
+def export_baseline(ref: str) -> Path:
+    """The code of `ref` (e.g. main) exported beside the branch, served by a
+    second gunicorn on the same database, so that before and after are
+    measured in the same run, in alternating rounds."""
+    sha = subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, capture_output=True, text=True, check=True)
+    target = VAR / f"baseline-{sha.stdout.strip()}"
+    if not (target / "manage.py").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.Popen(["git", "archive", ref], cwd=ROOT, stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-x", "-C", str(target)], stdin=archive.stdout, check=True)
+        archive.wait()
+    # The same static files: copying them spares a second collectstatic.
+    if (ROOT / "staticfiles").is_dir() and not (target / "staticfiles").exists():
+        shutil.copytree(ROOT / "staticfiles", target / "staticfiles")
+    return target
+
+
+def _serve(code_dir: Path, env: dict) -> tuple[subprocess.Popen, int]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "bench.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        env={**env, "PYTHONPATH": str(code_dir)},
+        cwd=code_dir,
+    )
+    for _ in range(120):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            time.sleep(0.25)
+    return server, port
+
+
+def _median(values: list[float]) -> float | None:
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else round((values[mid - 1] + values[mid]) / 2, 3)
+
+
+def web_benchmarks(
+    vendor: str,
+    url: str,
+    *,
+    rounds: int = 3,
+    duration: float = 6.0,
+    baseline: str | None = None,
+    client: str = "auto",
+    collectstatic: bool = True,
+) -> list[dict]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
@@ -219,96 +327,130 @@ def web_benchmarks(vendor: str, url: str) -> list[dict]:
         else False
     )
     if redis_ok:
-        env["REDIS_URL"] = "redis://127.0.0.1:6379/3"
+        env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
     else:
         subprocess.run([PY, "manage.py", "createcachetable"], env=env, cwd=ROOT, check=True)
-    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+    if collectstatic or not (ROOT / "staticfiles" / "staticfiles.json").exists():
+        subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
     # A signed-in session with a second factor, made directly in the database.
     cookie = (
         subprocess.run([PY, "-c", SESSION_SNIPPET], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
         .stdout.strip()
         .splitlines()[-1]
     )
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(PY).parent / "gunicorn"),
-            "bench.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    # The variants: this code, and the baseline's when asked (same data,
+    # same cache, same session), loaded one at a time, in alternating rounds.
+    codes = {"": ROOT}
+    if baseline:
+        codes["baseline."] = export_baseline(baseline)
+        if not (codes["baseline."] / "staticfiles").is_dir():
+            subprocess.run(
+                [PY, "manage.py", "collectstatic", "--noinput", "-v0"],
+                env={**env, "PYTHONPATH": str(codes["baseline."])},
+                cwd=codes["baseline."],
+                check=True,
+            )
+    use_wrk = client in ("auto", "wrk") and shutil.which("wrk") is not None
+    generator = "wrk" if use_wrk else "python client (fallback: wrk not installed)"
+    print(f"[web] load generator: {generator}; {rounds} rounds of {duration:.0f} s per page and variant")
+    servers = {}
     try:
-        for _ in range(60):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                time.sleep(0.25)
+        for prefix, code_dir in codes.items():
+            servers[prefix] = _serve(code_dir, env)
         https = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
-        rows = []
-        measured = {}
-        for key, path, headers in (
+        signed_in = {**https, "Cookie": f"__Host-sessionid={cookie}"}
+        pages = (
             ("minimal", "/robots.txt", https),
             ("healthz", "/healthz", https),
             # A signed-in page that renders nothing: what the session, user,
             # memberships and second-factor checks cost every signed-in page.
-            ("signed_in_floor", "/_bench/signed-in-empty", {**https, "Cookie": f"__Host-sessionid={cookie}"}),
-            ("home", "/", {**https, "Cookie": f"__Host-sessionid={cookie}"}),
-        ):
-            load(port, path, headers=headers, clients=4, duration=1.0)  # warm-up
-            m = load(port, path, headers=headers)
-            measured[key] = m
-            if m["errors"]:
-                print(f"[web] {path}: {m['errors']} errors", file=sys.stderr)
-            rows += [
-                {
-                    "name": f"web.{key}.errors",
-                    "value": m["errors"],
-                    "unit": "responses",
-                    "target": 0,
-                    "better": "lower",
-                },
-                {"name": f"web.{key}.rps", "value": m["rps"], "unit": "req/s", "target": None, "better": "higher"},
-                {"name": f"web.{key}.p50_ms", "value": m["p50"], "unit": "ms", "target": None, "better": "lower"},
-                {"name": f"web.{key}.p95_ms", "value": m["p95"], "unit": "ms", "target": None, "better": "lower"},
-            ]
-        ratio = round(measured["home"]["rps"] / measured["minimal"]["rps"], 3) if measured["minimal"]["rps"] else None
-        rows.append(
-            {
-                "name": "web.home.rps_ratio_to_minimal_view",
-                "value": ratio,
-                "unit": "ratio",
-                "target": 0.5,
-                "better": "higher",
-            }
+            ("signed_in_floor", "/_bench/signed-in-empty", signed_in),
+            ("home", "/", signed_in),
         )
-        floor_ratio = (
-            round(measured["signed_in_floor"]["rps"] / measured["minimal"]["rps"], 3)
-            if measured["minimal"]["rps"]
-            else None
-        )
-        rows.append(
-            {
-                "name": "web.signed_in_floor.rps_ratio_to_minimal_view",
-                "value": floor_ratio,
-                "unit": "ratio",
-                "target": None,
-                "better": "higher",
-            }
-        )
+        runs: dict[tuple[str, str], list[dict]] = {}
+        loads: list[float] = []
+        for _server, port in servers.values():  # warm-up, every variant
+            for _key, path, headers in pages:
+                load(port, path, headers=headers, clients=4, duration=1.0)
+        for rnd in range(rounds):
+            for prefix, (_server, port) in servers.items():
+                for key, path, headers in pages:
+                    loads.append(loadavg())
+                    m = wrk_load(port, path, headers=headers, duration=duration) if use_wrk else None
+                    if m is None:
+                        m = load(port, path, headers=headers, duration=duration)
+                        m["client"] = "python"
+                    else:
+                        m["client"] = "wrk"
+                    m["round"] = rnd
+                    m["loadavg"] = loads[-1]
+                    runs.setdefault((prefix, key), []).append(m)
+                    print(
+                        f"[web] round {rnd + 1} {prefix or 'branch.'}{key}: {m['rps']} req/s, p95 {m['p95']} ms "
+                        f"({m['client']}, load {loads[-1]})"
+                    )
+        if use_wrk and any(m["client"] == "python" for ms in runs.values() for m in ms):
+            generator = "wrk, python client (fallback) for some rounds"
+        rows = [
+            {"name": "web.load_generator", "value": generator, "unit": "", "target": None, "better": ""},
+            {"name": "web.loadavg_1min.min", "value": min(loads), "unit": "load", "target": None, "better": "lower"},
+            {"name": "web.loadavg_1min.max", "value": max(loads), "unit": "load", "target": None, "better": "lower"},
+        ]
+        for prefix in servers:
+            for key, path, _headers in pages:
+                ms = runs[(prefix, key)]
+                errors = sum(m["errors"] for m in ms)
+                if errors:
+                    print(f"[web] {prefix}{path}: {errors} errors", file=sys.stderr)
+                rows += [
+                    {"name": f"web.{prefix}{key}.errors", "value": errors, "unit": "responses", "target": 0,
+                     "better": "lower"},
+                    {"name": f"web.{prefix}{key}.rps", "value": _median([m["rps"] for m in ms]), "unit": "req/s",
+                     "target": None, "better": "higher", "rounds": [m["rps"] for m in ms]},
+                    {"name": f"web.{prefix}{key}.p50_ms", "value": _median([m["p50"] for m in ms]), "unit": "ms",
+                     "target": None, "better": "lower"},
+                    {"name": f"web.{prefix}{key}.p95_ms", "value": _median([m["p95"] for m in ms]), "unit": "ms",
+                     "target": None, "better": "lower"},
+                ]  # fmt: skip
+            # Ratios per round (same minute, same load), then their median.
+            for key, target in (("home", 0.25), ("signed_in_floor", 0.40)):
+                ratios = [
+                    round(page["rps"] / minimal["rps"], 3) if minimal["rps"] else None
+                    for page, minimal in zip(runs[(prefix, key)], runs[(prefix, "minimal")], strict=True)
+                ]
+                rows.append(
+                    {
+                        "name": f"web.{prefix}{key}.rps_ratio_to_minimal_view",
+                        "value": _median(ratios),
+                        "unit": "ratio",
+                        "target": target if not prefix else None,
+                        "better": "higher",
+                        "rounds": ratios,
+                    }
+                )
+        if "baseline." in servers:
+            for key in ("home", "signed_in_floor"):
+                after = [m["rps"] for m in runs[("", key)]]
+                before = [m["rps"] for m in runs[("baseline.", key)]]
+                speedups = [round(a / b, 3) if b else None for a, b in zip(after, before, strict=True)]
+                rows.append(
+                    {
+                        "name": f"web.{key}.rps_speedup_over_baseline",
+                        "value": _median(speedups),
+                        "unit": "x",
+                        "target": None,
+                        "better": "higher",
+                        "rounds": speedups,
+                    }
+                )
         for row in rows:
             row["database"] = vendor
+            row["client"] = generator
         return rows
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for server, _port in servers.values():
+            server.terminate()
+            server.wait(timeout=10)
 
 
 SESSION_SNIPPET = r"""
@@ -336,12 +478,22 @@ def main() -> None:
     parser.add_argument("--skip-web", action="store_true")
     parser.add_argument("--skip-linkage", action="store_true", help="skip the 1,000,000-record linkage benchmark")
     parser.add_argument("--web-only", action="store_true", help="only the HTTP load test (data already seeded)")
+    parser.add_argument("--databases", nargs="+", choices=["sqlite", "postgresql"], help="only these databases")
+    parser.add_argument("--rounds", type=int, default=3, help="HTTP rounds, variants interleaved in each")
+    parser.add_argument("--duration", type=float, default=6.0, help="seconds per page, variant and round")
+    parser.add_argument("--baseline", help="a git ref (e.g. main) served beside this code and measured in turn")
+    parser.add_argument(
+        "--no-collectstatic", action="store_true", help="reuse staticfiles/ (minutes on a busy machine)"
+    )
+    parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto", help="HTTP load generator")
     args = parser.parse_args()
     if args.inprocess:
         inprocess(args.inprocess)
         return
     VAR.mkdir(parents=True, exist_ok=True)
     urls = database_urls()
+    if args.databases:
+        urls = {vendor: url for vendor, url in urls.items() if vendor in args.databases}
     results = []
     for vendor, url in urls.items():
         seed(vendor, url, reseed=args.reseed)
@@ -369,7 +521,15 @@ def main() -> None:
         results += linkage_benchmarks()
     if not args.skip_web:
         web_vendor = "postgresql" if "postgresql" in urls else "sqlite"
-        results += web_benchmarks(web_vendor, urls[web_vendor])
+        results += web_benchmarks(
+            web_vendor,
+            urls[web_vendor],
+            rounds=args.rounds,
+            duration=args.duration,
+            baseline=args.baseline,
+            client=args.client,
+            collectstatic=not args.no_collectstatic,
+        )
     if args.web_only and RESULTS.exists():
         # Keep the in-process figures of the last full run; replace the web ones.
         kept = [

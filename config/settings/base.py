@@ -77,7 +77,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's AuthenticationMiddleware reading the user and the active
+    # memberships in one statement per request (issue 17, ADR 0012).
+    "maillage.organisations.middleware.AuthenticationMiddleware",
     # Default deny: every view needs a signed-in user unless marked
     # @login_not_required (Django >= 5.1).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

@@ -49,7 +49,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 if os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        # Django's RedisCache with one client per connection pool (issue 17).
+        "default": {"BACKEND": "maillage.core.cache.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
     }
 else:
     # A shared cache is required: TOTP codes are marked used in it (replay

@@ -38,7 +38,13 @@ def bump(scope: str, pk) -> None:
     transaction.on_commit(_do)
 
 
+def version_keys(*pairs: tuple[str, object]) -> list[str]:
+    """The cache keys of these versions (read with other keys in one
+    `get_many`, maillage/core/cache.py)."""
+    return [_key(scope, pk) for scope, pk in pairs if pk is not None]
+
+
 def versions(*pairs: tuple[str, object]) -> str:
-    keys = [_key(scope, pk) for scope, pk in pairs if pk is not None]
+    keys = version_keys(*pairs)
     found = cache.get_many(keys)
     return ".".join(str(found.get(k, 0)) for k in keys)

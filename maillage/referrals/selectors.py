@@ -14,6 +14,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.listing import capped_counts
+
 from . import policies, roles
 from .enums import ReferralStatus
 from .models import Referral
@@ -64,7 +66,10 @@ def box_for(actor, organisation, *, box: str = "recues", group: str = "") -> Box
     else:
         box = "recues"
         qs = Referral.objects.filter(recipient_organisation=organisation).exclude(status=S.DRAFT)
-    counts = qs.aggregate(**{key: Count("pk", filter=_group_q(key, now)) for key in GROUPS})
+    # Per-state counts read through the (organisation, status) indexes and
+    # capped, in one statement: the aggregate read every referral the
+    # organisation ever had (7,609 at national scale, issue 17).
+    counts = capped_counts({key: qs.filter(_group_q(key, now)) for key in GROUPS})
     listed = qs
     if (q := _group_q(group, now)) is not None:
         listed = listed.filter(q)

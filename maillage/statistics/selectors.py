@@ -126,3 +126,14 @@ def waiting_returns(user_or_actor):
 def releases() -> QuerySet[Release]:
     """Every release, for the readers of all releases (policies.can_read_all_published)."""
     return Release.objects.select_related("campaign")
+
+
+def invited_organisation_ids(organisation_ids) -> list[int]:
+    """Which of these organisations were invited to an annual survey (the
+    menu entry « Retour à l'enquête » of their administrators)."""
+    return list(
+        Invitation.objects.filter(organisation_id__in=organisation_ids)
+        .order_by()
+        .values_list("organisation_id", flat=True)
+        .distinct()
+    )

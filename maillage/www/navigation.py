@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.urls import reverse
-from django.utils.translation import get_language
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -38,6 +37,19 @@ def register_panel(key: str, func: Callable, *, order: int = 100) -> None:
     _panels[key] = (order, func)
 
 
+def _url(url_name: str) -> str:
+    """`reverse()` of a menu entry, memoised per URLconf and script prefix:
+    menu URLs take no arguments, so they change only with those two."""
+    key = (url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    url = _urls.get(key)
+    if url is None:
+        url = _urls[key] = reverse(url_name)
+    return url
+
+
+_urls: dict[tuple, str] = {}
+
+
 def _visible_entries(request) -> list[tuple[str, str]]:
     user = request.user
     entries = []
@@ -47,40 +59,19 @@ def _visible_entries(request) -> list[tuple[str, str]]:
                 continue
         elif not entry.anonymous:
             continue
-        entries.append((str(entry.label), reverse(entry.url_name)))
+        entries.append((str(entry.label), _url(entry.url_name)))
     return entries
 
 
-def _menu_cache_key(request) -> str:
-    from maillage.core import freshness
-    from maillage.organisations.middleware import request_memberships
-
-    # Who sees which entry depends only on the person's active memberships
-    # (roles, admin flags, organisation types): they are part of the key, so a
-    # role change or a removal shows at the next request.
-    signature = ",".join(
-        f"{m.pk}:{m.role}:{int(m.is_admin)}:{m.organisation.type}" for m in request_memberships(request)
-    )
-    return "maillage:menu:{user}:{lang}:{sig}:{versions}".format(
-        user=request.user.pk,
-        lang=get_language(),
-        sig=signature,
-        versions=freshness.versions(("user", request.user.pk)),
-    )
-
-
 def menu_for(request) -> list[dict]:
-    if request.user.is_authenticated:
-        key = _menu_cache_key(request)
-        entries = cache.get(key)
-        if entries is None:
-            entries = _visible_entries(request)
-            cache.set(key, entries, 300)
-    else:
-        entries = _visible_entries(request)
+    """The entries this person sees, decided at every request from the
+    memberships the request already loaded (`actor_for_request`): no query
+    and no cache round trip for most people (an organisation administrator
+    costs one indexed EXISTS, the statistics return entry), and nothing
+    about authorisation kept across requests (issue 17)."""
     return [
         {"label": label, "url": url, "current": request.path == url or (url != "/" and request.path.startswith(url))}
-        for label, url in entries
+        for label, url in _visible_entries(request)
     ]
 
 

@@ -11,7 +11,8 @@ from .navigation import MenuEntry, register_menu, register_panel
 
 
 def _has_membership(request) -> bool:
-    return request.membership is not None
+    # `request.membership` is lazy and never None itself: test its truth.
+    return bool(request.membership)
 
 
 register_menu(MenuEntry(key="home", label=_("Accueil"), url_name="home", visible=lambda r: True, order=0))
@@ -19,7 +20,7 @@ register_menu(MenuEntry(key="home", label=_("Accueil"), url_name="home", visible
 
 def _organisation_panel(request):
     membership = request.membership
-    if membership is None:
+    if not membership:  # lazy: wraps None for a person without an organisation
         return {
             "title": _("Aucune organisation"),
             "template": "home/panel_no_membership.html",

@@ -10,7 +10,9 @@ from ..navigation import MenuEntry, register_menu, register_panel
 
 
 def _has_membership(request) -> bool:
-    return request.membership is not None
+    # `request.membership` is a lazy object, never None itself: ask the
+    # memberships the request loaded (issue 17).
+    return bool(actor_for_request(request).memberships)
 
 
 register_menu(
@@ -21,7 +23,7 @@ register_menu(
 
 
 def _coordination_panel(request):
-    if request.membership is None:
+    if not _has_membership(request):
         return None
     actor = actor_for_request(request)
     return {

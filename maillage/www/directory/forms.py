@@ -5,6 +5,7 @@ from maillage.directory.enums import NetworkKind, Public, Visibility
 from maillage.directory.importers import MAX_IMPORT_BYTES
 from maillage.directory.models import ExploitationForm, Network, Service
 from maillage.territories import reference
+from maillage.www.widgets import FastSelect
 
 
 def _blank(choices, label=None):
@@ -41,6 +42,10 @@ class SearchForm(forms.Form):
         self.fields["language"].choices = _blank(reference.language_choices(), _("Toutes"))
         self.fields["network"].choices = _blank([(n.slug, n.name) for n in Network.objects.all()])
         self.fields["country"].choices = _blank([(c, n) for c, n in reference.country_choices() if c != "FR"])
+        # ~595 options: written without one template per option (issue 17).
+        for name in ("departement", "region", "service", "form", "language", "network", "country"):
+            field = self.fields[name]
+            field.widget = FastSelect(attrs=field.widget.attrs, choices=field.choices)
 
     def search_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -1,4 +1,3 @@
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -6,7 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from maillage.core import freshness
+from maillage.core import cache as fresh_cache
 from maillage.notifications.selectors import notifications_for
 from maillage.notifications.services import mark_all_read
 from maillage.organisations.actor import actor_for_request
@@ -23,16 +22,12 @@ HOME_PANELS_TTL = 60
 def _panels_html(request) -> str:
     membership = request.membership
     org_id = membership.organisation_id if membership else None
-    key = "maillage:home:{user}:{membership}:{lang}:{versions}".format(
-        user=request.user.pk,
-        membership=membership.pk if membership else 0,
-        lang=get_language(),
-        versions=freshness.versions(("user", request.user.pk), ("org", org_id)),
-    )
-    html = cache.get(key)
+    key = f"maillage:home:{request.user.pk}:{membership.pk if membership else 0}:{get_language()}"
+    # The versions and the HTML stored with them, in one round trip.
+    html, versions = fresh_cache.get_fresh(key, ("user", request.user.pk), ("org", org_id))
     if html is None:
         html = render_to_string("home/_panels.html", {"panels": panels_for(request)}, request=request)
-        cache.set(key, html, HOME_PANELS_TTL)
+        fresh_cache.set_fresh(key, versions, html, HOME_PANELS_TTL)
     return html
 
 

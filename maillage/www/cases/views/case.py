@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.cases import enums, selectors, services
 from maillage.cases.enums import AuditAction
+from maillage.core.listing import CappedPaginator, choice_labels
 from maillage.organisations.actor import actor_for_request
 from maillage.territories import reference as ref
 from maillage.www.common import deny_as_404, run_service
@@ -31,7 +31,13 @@ def case_list(request):
         minors_only=minors,
         form=form_code if form_code in enums.ExploitationForm.values else "",
     )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # A capped count (the full COUNT grew with the organisation's cases) and
+    # labels translated once per language, not per row (issue 17).
+    page = CappedPaginator(qs, 50).get_page(request.GET.get("page"))
+    status_labels, sex_labels = choice_labels(enums.CaseStatus), choice_labels(enums.Sex)
+    for case in page:
+        case.status_label = status_labels.get(case.status, case.status)
+        case.sex_label = sex_labels.get(case.sex, case.sex)
     return render(
         request,
         "cases/list.html",
