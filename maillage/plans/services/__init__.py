@@ -50,6 +50,7 @@ from .reporting import (
     validate_progress_report,
 )
 from .structure import add_priority, create_plan, delete_measure, measure_deletion_refusal, save_measure
+from .synthesis import publish_synthesis, save_synthesis, write_synthesis_items
 
 __all__ = [
     "INDICATOR_FIELDS",
@@ -76,10 +77,12 @@ __all__ = [
     "new_version",
     "open_round",
     "propose_amendment",
+    "publish_synthesis",
     "recompute_progress",
     "record_hearing",
     "record_measurement",
     "save_measure",
+    "save_synthesis",
     "send_reporting_reminders",
     "set_milestone_reached",
     "set_sub_action_progress",
@@ -93,4 +96,5 @@ __all__ = [
     "validate_measurement",
     "validate_progress_report",
     "withdraw_amendment",
+    "write_synthesis_items",
 ]

@@ -53,6 +53,7 @@ urlpatterns = [
     path("consultations/<int:round_id>/notes/", answers.internal_note, name="note"),
     path("consultations/<int:round_id>/auditions/", answers.hearing, name="hearing"),
     path("consultations/<int:round_id>/synthese/", answers.synthesis, name="synthesis"),
+    path("consultations/<int:round_id>/synthese/publier/", answers.synthesis_publish, name="synthesis_publish"),
     path("consultations/<int:round_id>/synthese.pdf", answers.synthesis_pdf, name="synthesis_pdf"),
     path("consultations/<int:round_id>/synthese.csv", answers.synthesis_csv, name="synthesis_csv"),
     path("suivi/", followup.reporting, name="reporting"),

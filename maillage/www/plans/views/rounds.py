@@ -75,6 +75,7 @@ def round_detail(request, round_id):
         "notes": selectors.internal_notes(actor, round_) if is_coordination else None,
         "note_form": forms.NoteForm() if is_coordination else None,
         "hearings": round_.hearings.select_related("organisation"),
+        "written": selectors.published_synthesis_for(actor, round_),
     }
     return render(request, "plans/round.html", context)
 
