@@ -485,3 +485,21 @@ def synthesis_lines(round_: ConsultationRound, synthesis: Synthesis | None) -> l
         Measure.objects.filter(pk__in=round_.version.measure_ids()).select_related("priority").order_by("number")
     )
     return [{"measure": m, "item": items.get(m.pk)} for m in measures]
+
+
+def rounds_awaiting(actor) -> QuerySet[ConsultationRound]:
+    """The rounds an invited organisation is asked to answer: upcoming or
+    open, the soonest closing first (its home page and /plan/)."""
+    from django.utils import timezone
+
+    return (
+        policies.rounds_visible_to(actor)
+        .filter(closes_at__gt=timezone.now())
+        .select_related("plan", "version")
+        .order_by("closes_at", "pk")
+    )
+
+
+def round_switches(round_: ConsultationRound) -> dict[int, PrioritySetting]:
+    """{priority id: its switches} of a round (the edit form's initial values)."""
+    return {s.priority_id: s for s in round_.priority_settings.all()}

@@ -41,6 +41,7 @@ urlpatterns = [
     path("gestion/<int:pk>/avancement/importer/", followup.progress_import, name="progress_import"),
     path("consultations/", rounds.rounds, name="rounds"),
     path("consultations/<int:round_id>/", rounds.round_detail, name="round"),
+    path("consultations/<int:round_id>/modifier/", rounds.round_edit, name="round_edit"),
     path("consultations/<int:round_id>/mesures/<int:measure_id>/", rounds.round_measure, name="round_measure"),
     path("consultations/<int:round_id>/mesures/<int:measure_id>/position/", rounds.position, name="position"),
     path("consultations/<int:round_id>/mesures/<int:measure_id>/commentaire/", rounds.comment, name="comment"),
