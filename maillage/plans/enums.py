@@ -130,3 +130,4 @@ class AuditAction(StrEnum):
     SYNTHESIS_SAVED = "plans.synthesis.save"
     SYNTHESIS_PUBLISHED = "plans.synthesis.publish"
     ROUND_UPDATED = "plans.round.update"
+    PROGRESS_PDF = "plans.progress.pdf"

@@ -26,7 +26,7 @@ from .consultation import (
     update_round,
     withdraw_amendment,
 )
-from .exports import export_progress, export_synthesis_csv, export_synthesis_pdf
+from .exports import export_progress, export_progress_pdf, export_synthesis_csv, export_synthesis_pdf
 from .followup import (
     INDICATOR_FIELDS,
     add_indicator,
@@ -71,6 +71,7 @@ __all__ = [
     "delete_milestone",
     "delete_sub_action",
     "export_progress",
+    "export_progress_pdf",
     "export_synthesis_csv",
     "export_synthesis_pdf",
     "freeze_version",

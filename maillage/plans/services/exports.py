@@ -49,3 +49,12 @@ def export_progress(*, plan: Plan, acting_user) -> bytes:
     with transaction.atomic(durable=True):
         _journal(AuditAction.PROGRESS_EXPORTED, acting_user=acting_user, target=plan, organisation=plan.coordination)
     return content
+
+
+def export_progress_pdf(*, plan: Plan, acting_user) -> bytes:
+    """The plan's progress as a tagged PDF (State identity, PDF/UA-1)."""
+    require_coordinator(acting_user)
+    content = reports.progress_pdf(plan)
+    with transaction.atomic(durable=True):
+        _journal(AuditAction.PROGRESS_PDF, acting_user=acting_user, target=plan, organisation=plan.coordination)
+    return content

@@ -38,6 +38,7 @@ urlpatterns = [
     path("gestion/<int:pk>/comptes-rendus/", followup.reports_pending, name="reports_pending"),
     path("gestion/<int:pk>/comptes-rendus/<int:report_id>/valider/", followup.report_validate, name="report_validate"),
     path("gestion/<int:pk>/avancement.xlsx", followup.progress_xlsx, name="progress_xlsx"),
+    path("gestion/<int:pk>/avancement.pdf", followup.progress_pdf, name="progress_pdf"),
     path("gestion/<int:pk>/avancement/importer/", followup.progress_import, name="progress_import"),
     path("consultations/", rounds.rounds, name="rounds"),
     path("consultations/<int:round_id>/", rounds.round_detail, name="round"),
