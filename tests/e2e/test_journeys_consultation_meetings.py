@@ -19,6 +19,7 @@ import datetime as dt
 import re
 import subprocess
 import sys
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .conftest import ROOT, check_axe, follow, sign_in
@@ -52,7 +53,7 @@ def pass_time(live_app, code: str) -> str:
         capture_output=True,
         text=True,
     )
-    return done.stdout.strip()
+    return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""  # after shell's import banner
 
 
 def actor(browser, live_app, email):
@@ -69,7 +70,7 @@ def actor(browser, live_app, email):
 def assert_tagged_pdf(path, title_part: str) -> None:
     from tests.plans.test_pdf import _text_of
 
-    data = open(path, "rb").read()  # noqa: SIM115
+    data = Path(path).read_bytes()
     text = _text_of(data)
     assert data.startswith(b"%PDF-1.7")
     assert "/StructTreeRoot" in text and "/Marked true" in text
@@ -92,7 +93,7 @@ def test_journey_e_consultation_contribution_synthesis_pdf(browser, live_app):
     coord.get_by_label("Intitulé de la consultation").fill(title)
     coord.locator("input[name=opens_at]").fill(f"{now - dt.timedelta(minutes=5):%Y-%m-%dT%H:%M}")
     coord.locator("input[name=closes_at]").fill(f"{now + dt.timedelta(days=10):%Y-%m-%dT%H:%M}")
-    coord.get_by_label("Inviter toutes les associations du réseau").check()
+    coord.locator("label[for=id_all_associations]").click()  # DSFR draws the box over the input
     follow(coord.get_by_role("button", name="Enregistrer"))
     assert "Consultation ouverte sur la version" in coord.content()
     round_url = coord.url
@@ -201,11 +202,11 @@ def test_journey_f_meeting_held_minutes_circulated_remarked_approved(browser, li
         f"from django.contrib.auth import get_user_model; print(get_user_model().objects.get(email={PARTICIPANT!r}))",
     )
     # Only this participant came: they are the minutes' one reader besides the pilot.
-    pilot.get_by_label(name, exact=True).check()
+    pilot.locator("label").filter(has_text=re.compile("^" + re.escape(name) + "$")).first.click()
     follow(pilot.get_by_role("button", name="Enregistrer"))
     assert pilot.get_by_text("Tenue", exact=True).count() >= 1
     check_page(pilot)
-    follow(pilot.get_by_role("link", name="Compte rendu"))
+    follow(pilot.get_by_role("link", name="Compte rendu", exact=True))
     follow(pilot.get_by_role("button", name="Générer le projet de compte rendu"))
     check_page(pilot)
     pilot.locator("input[name=days]").fill("8")
@@ -232,12 +233,12 @@ def test_journey_f_meeting_held_minutes_circulated_remarked_approved(browser, li
     # The pilot sees the remark, completes the text and approves.
     context, pilot = actor(browser, live_app, COORDINATOR)
     pilot.goto(meeting_url)
-    follow(pilot.get_by_role("link", name="Compte rendu"))
+    follow(pilot.get_by_role("link", name="Compte rendu", exact=True))
     assert "Ajouter la date de la prochaine réunion." in pilot.content()
     text = pilot.locator("textarea[name=text]")
     text.fill(text.input_value() + "\nProchaine réunion : dans six semaines.")
     follow(pilot.get_by_role("button", name="Enregistrer le projet"))
-    follow(pilot.get_by_role("link", name="Compte rendu"))
+    follow(pilot.get_by_role("link", name="Compte rendu", exact=True))
     follow(pilot.get_by_role("button", name="Approuver le compte rendu"))
     assert "Compte rendu approuvé" in pilot.content()
     check_page(pilot)
