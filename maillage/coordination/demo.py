@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from maillage.demo.registry import SeedContext, register
 
-from . import services
+from . import selectors, services
 from .enums import DossierKind, GroupFocus, GroupVisibility, InvitationResponse, LetterDirection
 from .models import MeetingInvitation, WorkingGroup
 
@@ -113,6 +113,7 @@ def seed_coordination(ctx: SeedContext) -> None:
             place="MIPROF, 14 avenue Duquesne, Paris",
             video_url="https://webconf.example.gouv.fr/groupe-mineurs",
             organiser_organisation=miprof,
+            allow_past=True,  # demo history: meetings held weeks ago
         )
         for position, item in enumerate(items):
             parent = services.add_agenda_item(
@@ -192,7 +193,21 @@ def seed_coordination(ctx: SeedContext) -> None:
                 due_on=today + dt.timedelta(days=20),
             )
         services.draft_minutes(meeting=meeting, acting_user=coordinator)
-        services.approve_minutes(meeting=meeting, acting_user=coordinator)
+        # Minutes are circulated to the participants before the pilot approves them.
+        services.circulate_minutes(meeting=meeting, acting_user=coordinator)
+        readers = list(selectors.minutes_readers(meeting).select_related("user"))
+        if index == 0:
+            for number, reader in enumerate(readers):
+                body = "Préciser que le format hybride reste l'exception." if number == 0 else ""
+                services.remark_on_minutes(meeting=meeting, body=body, acting_user=reader.user)
+            services.approve_minutes(meeting=meeting, acting_user=coordinator)
+        elif readers:
+            # The latest minutes wait in review: one remark already in.
+            services.remark_on_minutes(
+                meeting=meeting,
+                body="Ajouter la référence de la circulaire sur les mineurs non accompagnés.",
+                acting_user=readers[0].user,
+            )
 
     upcoming = services.schedule_meeting(
         acting_user=coordinator,

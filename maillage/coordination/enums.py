@@ -38,12 +38,14 @@ class MeetingMode(models.TextChoices):
 
 class MeetingStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Programmée")
+    HELD = "held", _("Tenue")
     CANCELLED = "cancelled", _("Annulée")
 
 
 class MinutesStatus(models.TextChoices):
     NONE = "none", _("Pas de compte rendu")
     DRAFT = "draft", _("Projet de compte rendu")
+    CIRCULATED = "circulated", _("Compte rendu en relecture")
     APPROVED = "approved", _("Compte rendu approuvé")
 
 
@@ -155,6 +157,10 @@ class AuditAction(StrEnum):
     MINUTES_DRAFTED = "coordination.minutes_drafted"
     MINUTES_EDITED = "coordination.minutes_edited"
     MINUTES_APPROVED = "coordination.minutes_approved"
+    MINUTES_CIRCULATED = "coordination.minutes_circulated"
+    MINUTES_REMARK = "coordination.minutes_remark"
+    MINUTES_PDF = "coordination.minutes_pdf"
+    MEETING_HELD = "coordination.meeting_held"
     DECISION_RECORDED = "coordination.decision_recorded"
     DECISION_UPDATED = "coordination.decision_updated"
     DECISION_FORWARDED = "coordination.decision_forwarded"

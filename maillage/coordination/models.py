@@ -130,6 +130,12 @@ class Meeting(models.Model):
     minutes_status = models.CharField(max_length=10, choices=MinutesStatus.choices, default=MinutesStatus.NONE)
     minutes_approved_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     minutes_approved_at = models.DateTimeField(null=True, blank=True)
+    # Minutes are circulated to the participants for remarks before approval
+    # (issue 10): who drafted them, when they went out, until when remarks are taken.
+    minutes_drafted_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    minutes_circulated_at = models.DateTimeField(null=True, blank=True)
+    minutes_remarks_until = models.DateTimeField(_("remarques jusqu'au"), null=True, blank=True)
+    held_at = models.DateTimeField(_("tenue le"), null=True, blank=True)
     attending_organisations = models.ManyToManyField(
         ORG, blank=True, related_name="+", verbose_name=_("organisations présentes")
     )
@@ -146,6 +152,13 @@ class Meeting(models.Model):
                 condition=~Q(minutes_status=MinutesStatus.APPROVED) | Q(minutes_approved_at__isnull=False),
                 name="meeting_approved_minutes_dated",
             ),
+            models.CheckConstraint(
+                condition=~Q(minutes_status__in=["circulated", "approved"])
+                | Q(minutes_circulated_at__isnull=False, minutes_remarks_until__isnull=False)
+                | Q(minutes_status="approved", minutes_circulated_at__isnull=True),
+                name="meeting_circulated_minutes_have_delay",
+            ),
+            models.CheckConstraint(condition=~Q(status="held") | Q(held_at__isnull=False), name="meeting_held_dated"),
         ]
         indexes = [models.Index(fields=["starts_at"], name="meeting_starts_idx")]
 
@@ -155,6 +168,28 @@ class Meeting(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == MeetingStatus.HELD
+
+
+class MinutesRemark(models.Model):
+    """A participant's reading of circulated minutes: a remark, or an empty
+    body for « no remark ». Kept after approval: what was said about the
+    text is part of its history."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes_remarks")
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(ORG, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("remarque"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Remarque {self.pk} ({self.meeting_id})"
 
 
 class AgendaItem(models.Model):

@@ -120,6 +120,16 @@ def can_manage_meeting(actor, meeting) -> bool:
     return meeting.organiser_id == actor.pk
 
 
+def can_read_minutes(actor, meeting) -> bool:
+    """The pilot at every stage; whoever sees the meeting once the minutes
+    are circulated or approved (a draft is the drafter's working text)."""
+    if can_manage_meeting(actor, meeting):
+        return True
+    if meeting.minutes_status not in ("circulated", "approved"):
+        return False
+    return meetings_visible_to(actor).filter(pk=meeting.pk).exists()
+
+
 def can_respond(actor, invitation) -> bool:
     return invitation.user_id == as_actor(actor).pk
 

@@ -28,6 +28,7 @@ from .models import (
     Meeting,
     MeetingGuest,
     MeetingInvitation,
+    MinutesRemark,
     WorkingGroup,
 )
 
@@ -79,6 +80,41 @@ def invitation_of(actor, meeting) -> MeetingInvitation | None:
     if not actor.is_authenticated:
         return None
     return meeting.invitations.filter(user=actor.user).first()
+
+
+def minutes_readers(meeting) -> QuerySet[MeetingInvitation]:
+    """Who reads circulated minutes: the invitees who attended (once the
+    attendance is taken; otherwise those who did not decline), except the
+    person who drafted them."""
+    invitations = meeting.invitations.all()
+    if invitations.filter(attended__isnull=False).exists():
+        invitations = invitations.filter(attended=True)
+    else:
+        invitations = invitations.exclude(response="declined")
+    if meeting.minutes_drafted_by_id:
+        invitations = invitations.exclude(user_id=meeting.minutes_drafted_by_id)
+    return invitations
+
+
+def minutes_reader(meeting, actor) -> MeetingInvitation | None:
+    """This person's invitation, when they are one of the minutes' readers."""
+    return minutes_readers(meeting).filter(user_id=as_actor(actor).pk).select_related("organisation").first()
+
+
+def minutes_remarks(meeting) -> QuerySet[MinutesRemark]:
+    return meeting.minutes_remarks.select_related("author", "organisation")
+
+
+def minutes_review_progress(meeting) -> dict:
+    """How the reading goes: readers, how many answered (a remark or « no
+    remark »), and the number of remarks."""
+    readers = set(minutes_readers(meeting).values_list("user_id", flat=True))
+    rows = list(meeting.minutes_remarks.values_list("author_id", "body"))
+    return {
+        "readers": len(readers),
+        "answered": len({author for author, _body in rows if author in readers}),
+        "remarks": sum(1 for _author, body in rows if body),
+    }
 
 
 def agenda(meeting) -> QuerySet[AgendaItem]:

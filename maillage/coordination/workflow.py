@@ -9,11 +9,15 @@ from .enums import LetterStatus as L
 from .enums import MinutesStatus as M
 
 # The minutes: generated from the agenda and the decisions, edited as a
-# draft (as often as needed), then approved; approved minutes are final.
+# draft (as often as needed), circulated to the participants for remarks
+# during a set delay (still editable, to take the remarks in), then
+# approved by the pilot; approved minutes are final (issue 10).
 MINUTES_TRANSITIONS: dict[tuple[str, str], str] = {
     (M.NONE, M.DRAFT): "draft",
     (M.DRAFT, M.DRAFT): "edit",
-    (M.DRAFT, M.APPROVED): "approve",
+    (M.DRAFT, M.CIRCULATED): "circulate",
+    (M.CIRCULATED, M.CIRCULATED): "edit",
+    (M.CIRCULATED, M.APPROVED): "approve",
 }
 
 # The correspondence register: a letter received is assigned, worked on,

@@ -74,6 +74,14 @@ class Decision(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Retirée")
 
 
+class MeasureOutcome(models.TextChoices):
+    """What the coordination's synthesis makes of a measure after the consultation."""
+
+    RETAINED = "retained", _("Retenue")
+    PARTIALLY = "partially", _("Partiellement retenue")
+    NOT_RETAINED = "not_retained", _("Non retenue")
+
+
 MAX_COMMENT_DEPTH = 3  # Decidim threads comments to depth 3.
 REMINDER_DAYS_BEFORE = 7  # reminders start a week before each reporting date.
 
@@ -119,3 +127,7 @@ class AuditAction(StrEnum):
     PROGRESS_EXPORTED = "plans.progress.export"
     SYNTHESIS_PDF = "plans.synthesis.pdf"
     SYNTHESIS_CSV = "plans.synthesis.csv"
+    SYNTHESIS_SAVED = "plans.synthesis.save"
+    SYNTHESIS_PUBLISHED = "plans.synthesis.publish"
+    ROUND_UPDATED = "plans.round.update"
+    PROGRESS_PDF = "plans.progress.pdf"

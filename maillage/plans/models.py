@@ -19,6 +19,7 @@ from .enums import (
     Completion,
     Decision,
     Health,
+    MeasureOutcome,
     PlanStatus,
     PositionValue,
     Recommendation,
@@ -449,3 +450,59 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"Compte rendu {self.pk} (mesure {self.measure_id})"
+
+
+class Synthesis(models.Model):
+    """The coordination's written synthesis of a round: what it retains of the
+    consultation, measure by measure, and why (issue 10, item 10). Drafted
+    in private, then published once to the invited organisations: the answer
+    owed to those who were consulted."""
+
+    round = models.OneToOneField(ConsultationRound, on_delete=models.CASCADE, related_name="synthesis")
+    overall = models.TextField(_("synthèse générale"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("synthèse de consultation")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True, published_by__isnull=True)
+                | (Q(published_at__isnull=False, published_by__isnull=False) & ~Q(overall="")),
+                name="plans_synthesis_published_has_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Synthèse {self.round_id}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class SynthesisItem(models.Model):
+    """The synthesis on one measure: retained, partially retained or not, and why."""
+
+    synthesis = models.ForeignKey(Synthesis, on_delete=models.CASCADE, related_name="items")
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(_("suite donnée"), max_length=20, choices=MeasureOutcome.choices, blank=True)
+    reason = models.TextField(_("motifs"), blank=True)
+
+    class Meta:
+        ordering = ["measure__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["synthesis", "measure"], name="plans_synthesisitem_unique_measure"),
+            # What is not retained, wholly or partly, is always explained.
+            models.CheckConstraint(
+                condition=Q(outcome__in=["", "retained"]) | ~Q(reason=""),
+                name="plans_synthesisitem_refusal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id}: {self.outcome}"

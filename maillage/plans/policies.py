@@ -21,7 +21,7 @@ from django.db.models import Q, QuerySet
 from maillage.organisations.actor import as_actor
 
 from .enums import PlanStatus
-from .models import ConsultationRound, Measure, Plan
+from .models import ConsultationRound, Measure, Plan, Synthesis
 
 CONTRIBUTOR_ROLES = ("member", "case_worker")
 FOLLOWED_STATUSES = (PlanStatus.ADOPTED, PlanStatus.IN_IMPLEMENTATION)
@@ -51,6 +51,24 @@ def rounds_visible_to(actor) -> QuerySet[ConsultationRound]:
     if not orgs:
         return ConsultationRound.objects.none()
     return ConsultationRound.objects.filter(invited__in=orgs).distinct()
+
+
+def can_read_synthesis(actor, synthesis: Synthesis) -> bool:
+    """The coordination reads its draft; an invited organisation reads the
+    synthesis once published (the answer owed to those consulted)."""
+    actor = as_actor(actor)
+    if can_manage_plans(actor):
+        return True
+    return synthesis.is_published and rounds_visible_to(actor).filter(pk=synthesis.round_id).exists()
+
+
+def can_export_synthesis(actor, round_: ConsultationRound) -> bool:
+    """The coordination exports at any time; invited organisations once the synthesis is published."""
+    actor = as_actor(actor)
+    if can_manage_plans(actor):
+        return True
+    synthesis = Synthesis.objects.filter(round=round_).first()
+    return synthesis is not None and can_read_synthesis(actor, synthesis)
 
 
 def can_report_on(actor, measure: Measure) -> bool:

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from maillage.directory.models import Network, NetworkMembership
 from maillage.organisations.actor import as_actor
 from maillage.organisations.enums import OrganisationType, Role
-from maillage.organisations.models import Organisation
+from maillage.organisations.models import Membership, Organisation
 
 from . import policies
 from .enums import MAX_COMMENT_DEPTH, PUBLIC_PLAN_STATUSES, Decision, PositionValue
@@ -29,6 +29,7 @@ from .models import (
     PrioritySetting,
     ProgressReport,
     SubAction,
+    Synthesis,
 )
 from .rollup import mean_progress
 
@@ -459,3 +460,68 @@ def open_data_plan(plan: Plan):
         )
         .order_by("priority__number", "number")
     )
+
+
+# --- Written synthesis ---------------------------------------------------------------
+
+
+def consulted_measure_numbers(round_: ConsultationRound) -> dict[int, int]:
+    """{measure id: number} of the measures in the version under consultation."""
+    return dict(
+        Measure.objects.filter(pk__in=round_.version.measure_ids()).order_by("number").values_list("pk", "number")
+    )
+
+
+def round_participants(round_: ConsultationRound):
+    """The active memberships of the invited organisations (who hears of the round and of its synthesis)."""
+    return (
+        Membership.objects.active()
+        .filter(organisation__in=round_.invited.all())
+        .select_related("user", "organisation")
+    )
+
+
+def written_synthesis(round_: ConsultationRound) -> Synthesis | None:
+    """The coordination's synthesis of a round, draft or published, with its lines."""
+    return (
+        Synthesis.objects.filter(round=round_)
+        .select_related("published_by", "updated_by")
+        .prefetch_related("items")
+        .first()
+    )
+
+
+def published_synthesis_for(actor, round_: ConsultationRound) -> dict | None:
+    """What a reader of the round sees of the synthesis: the coordination sees
+    its draft, an invited organisation only the published text."""
+    synthesis = written_synthesis(round_)
+    if synthesis is None or not policies.can_read_synthesis(actor, synthesis):
+        return None
+    return {"synthesis": synthesis, "lines": synthesis_lines(round_, synthesis)}
+
+
+def synthesis_lines(round_: ConsultationRound, synthesis: Synthesis | None) -> list[dict]:
+    """One line per consulted measure, in number order, with its outcome and reasons (blank when not decided)."""
+    items = {i.measure_id: i for i in synthesis.items.all()} if synthesis else {}
+    measures = (
+        Measure.objects.filter(pk__in=round_.version.measure_ids()).select_related("priority").order_by("number")
+    )
+    return [{"measure": m, "item": items.get(m.pk)} for m in measures]
+
+
+def rounds_awaiting(actor) -> QuerySet[ConsultationRound]:
+    """The rounds an invited organisation is asked to answer: upcoming or
+    open, the soonest closing first (its home page and /plan/)."""
+    from django.utils import timezone
+
+    return (
+        policies.rounds_visible_to(actor)
+        .filter(closes_at__gt=timezone.now())
+        .select_related("plan", "version")
+        .order_by("closes_at", "pk")
+    )
+
+
+def round_switches(round_: ConsultationRound) -> dict[int, PrioritySetting]:
+    """{priority id: its switches} of a round (the edit form's initial values)."""
+    return {s.priority_id: s for s in round_.priority_settings.all()}

@@ -19,7 +19,9 @@ def test_demo_seeder_is_complete_and_idempotent():
     group = WorkingGroup.objects.get(name=GROUP_NAME)
     assert group.focus == "minors"
     assert group.members.values("organisation").distinct().count() >= 4
-    assert Meeting.objects.filter(group=group, minutes_status="approved").count() == 2
+    assert Meeting.objects.filter(group=group, minutes_status="approved").count() == 1
+    circulated = Meeting.objects.get(group=group, minutes_status="circulated")
+    assert circulated.status == "held" and circulated.minutes_remarks.exclude(body="").exists()
     assert Meeting.objects.filter(group=group, minutes_status="none").count() == 1
     assert ActionItem.objects.filter(group=group).count() >= 5
     assert any(a.is_overdue for a in ActionItem.objects.filter(group=group))

@@ -175,6 +175,11 @@ def test_meeting_life_cycle_with_a_frozen_clock(group, coordinator, plain_member
         assert "Repérage des mineurs" in meeting.minutes and "Fiche réflexe" in meeting.minutes
         assert "Diffuser la fiche réflexe" in meeting.minutes and "Rédiger la fiche" in meeting.minutes
         services.edit_minutes(meeting=meeting, text=meeting.minutes + "\nAjout.", acting_user=coordinator)
+        # The drafter is not the only reader: approval waits for the circulation.
+        with pytest.raises(ValidationError, match="adressé aux participants"):
+            services.approve_minutes(meeting=meeting, acting_user=coordinator)
+        services.circulate_minutes(meeting=meeting, acting_user=coordinator)
+        services.remark_on_minutes(meeting=meeting, body="", acting_user=plain_member)
         services.approve_minutes(meeting=meeting, acting_user=coordinator)
         meeting.refresh_from_db()
         assert meeting.minutes_status == MinutesStatus.APPROVED

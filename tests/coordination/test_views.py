@@ -29,6 +29,7 @@ def world(group, coordinator, coordination, organisation, plain_member, future_m
         starts_at=paris(2020, 1, 10, 10),
         ends_at=paris(2020, 1, 10, 12),
         place="Paris",
+        allow_past=True,
     )
     invitation = services.invite(meeting=future_meeting, user=plain_member, acting_user=coordinator)
     decision = services.record_decision(acting_user=coordinator, meeting=past, statement="Décision")
@@ -278,9 +279,13 @@ def test_minutes_flow_through_views(client, login, world, coordinator):
     world["past"].refresh_from_db()
     assert world["past"].minutes_status == "draft" and "Décision" in world["past"].minutes
     client.post(url, {"text": "Compte rendu relu."})
-    client.post(url, {"op": "approve"})
+    # Nobody else was invited: the minutes cannot go out for review, nor be approved unread.
+    response = client.post(url, {"op": "circulate", "days": "8"}, follow=True)
+    assert "Aucun autre participant" in response.content.decode()
+    response = client.post(url, {"op": "approve"}, follow=True)
+    assert "adressé aux participants pour relecture" in response.content.decode()
     world["past"].refresh_from_db()
-    assert world["past"].minutes_status == "approved" and world["past"].minutes == "Compte rendu relu."
+    assert world["past"].minutes_status == "draft" and world["past"].minutes == "Compte rendu relu."
 
 
 def test_pick_slot_through_view(client, login, world, organisation):

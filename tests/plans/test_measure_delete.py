@@ -217,6 +217,7 @@ def meeting(coordinator, coordination):
         ends_at=start + timedelta(hours=2),
         group=group,
         place="Paris",
+        allow_past=True,
     )
 
 

@@ -15,7 +15,7 @@ This package re-exports the entry points, so callers write
 
 from .appointments import pick_slot, propose_appointment
 from .calendar import guest_reply_path
-from .common import max_pdf_bytes, reply_delay_days, validate_pdf
+from .common import max_pdf_bytes, minutes_remarks_days, reply_delay_days, validate_pdf
 from .decisions import (
     FORWARDED_TO_MAX,
     PLAN_FORWARDERS,
@@ -46,11 +46,22 @@ from .meetings import (
     cancel_meeting,
     invite,
     invite_group_members,
+    mark_meeting_held,
+    note_meeting_held,
     respond,
     schedule_meeting,
     update_meeting,
 )
-from .minutes import approve_minutes, draft_minutes, edit_minutes, minutes_draft_text, record_attendance
+from .minutes import (
+    approve_minutes,
+    circulate_minutes,
+    draft_minutes,
+    edit_minutes,
+    export_minutes_pdf,
+    minutes_draft_text,
+    record_attendance,
+    remark_on_minutes,
+)
 from .preferences import set_digest_preference
 
 __all__ = [
@@ -66,11 +77,13 @@ __all__ = [
     "add_step",
     "approve_minutes",
     "cancel_meeting",
+    "circulate_minutes",
     "create_action",
     "create_dossier",
     "create_group",
     "draft_minutes",
     "edit_minutes",
+    "export_minutes_pdf",
     "forward_decision_to_plan",
     "guest_reply_path",
     "invite",
@@ -78,15 +91,19 @@ __all__ = [
     "invite_guest",
     "issue_feed_token",
     "link_meeting_to_dossier",
+    "mark_meeting_held",
     "max_pdf_bytes",
     "minutes_draft_text",
+    "minutes_remarks_days",
     "note_forwarded_measure_deleted",
+    "note_meeting_held",
     "pick_slot",
     "propose_appointment",
     "record_attendance",
     "record_decision",
     "register_letter",
     "register_plan_forwarder",
+    "remark_on_minutes",
     "remove_group_member",
     "remove_guest",
     "reply_delay_days",

@@ -12,10 +12,17 @@ from maillage.organisations.actor import as_actor
 # Configurable in settings; defaults documented in docs/domain/coordination.md.
 DEFAULT_REPLY_DAYS = 30
 DEFAULT_MAX_PDF_BYTES = 10 * 1024 * 1024
+# Minutes go to the participants for remarks this many days before approval
+# (issue 10; the « 8 jours » of common committee rules of procedure).
+DEFAULT_MINUTES_REMARKS_DAYS = 8
 
 
 def reply_delay_days() -> int:
     return int(getattr(settings, "COORDINATION_LETTER_REPLY_DAYS", DEFAULT_REPLY_DAYS))
+
+
+def minutes_remarks_days() -> int:
+    return int(getattr(settings, "COORDINATION_MINUTES_REMARKS_DAYS", DEFAULT_MINUTES_REMARKS_DAYS))
 
 
 def max_pdf_bytes() -> int:

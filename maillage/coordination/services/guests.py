@@ -22,6 +22,7 @@ from ..enums import AuditAction, InvitationResponse
 from ..models import Meeting, MeetingGuest
 from .calendar import guest_reply_path, send_guest_calendar
 from .common import require
+from .meetings import check_open_for_invitations
 
 GUEST_REPLIES = (InvitationResponse.ACCEPTED, InvitationResponse.DECLINED, InvitationResponse.TENTATIVE)
 
@@ -56,8 +57,7 @@ def invite_guest(
     """Invite someone who has no Maillage account, by name and address."""
     require(policies.can_manage_meeting(acting_user, meeting))
     meeting = Meeting.objects.select_for_update().select_related("organiser").get(pk=meeting.pk)
-    if meeting.is_cancelled:
-        raise ValidationError({"email": _("La réunion est annulée : on ne peut plus y inviter personne.")})
+    check_open_for_invitations(meeting, field="email")
     name = (name or "").strip()
     organisation_name = (organisation_name or "").strip()
     if not name:

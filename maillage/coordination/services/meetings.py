@@ -35,6 +35,31 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
         raise ValidationError({"ends_at": _("La fin de la réunion doit être postérieure à son début.")})
 
 
+def _check_future(starts_at: datetime) -> None:
+    """A meeting is scheduled ahead: a start in the past is a typing error
+    (a wrong year, a wrong month) more often than a meeting held already."""
+    if starts_at < timezone.now():
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "Cette date est passée (%(d)s) : une réunion se programme à une date à venir. Vérifiez le jour, "
+                    "le mois et l'année."
+                )
+                % {"d": timezone.localtime(starts_at).strftime("%d/%m/%Y à %H:%M")}
+            }
+        )
+
+
+def check_open_for_invitations(meeting, field: str = "user") -> None:
+    """Invitations, replies and changes belong to a meeting still to come."""
+    if meeting.is_cancelled:
+        raise ValidationError({field: _("La réunion est annulée : on ne peut plus y inviter personne.")})
+    if meeting.is_held:
+        raise ValidationError(
+            {field: _("La réunion s'est tenue : on n'y invite plus personne ; relevez les présences.")}
+        )
+
+
 def _check_place(mode: str, place: str, video_url: str) -> None:
     if mode in ("in_person", "hybrid") and not place:
         raise ValidationError({"place": _("Indiquez le lieu de la réunion.")})
@@ -54,12 +79,17 @@ def schedule_meeting(
     place: str = "",
     video_url: str = "",
     organiser_organisation=None,
+    allow_past: bool = False,
 ) -> Meeting:
+    """`allow_past` records a meeting after the fact (demo data, imports);
+    the scheduling page never sets it, so a past date is refused there."""
     if group is not None:
         require(policies.can_manage_group(acting_user, group))
         if group.status == GroupStatus.CLOSED:
             raise ValidationError(_("Ce groupe est clos : rouvrez-le avant de programmer une réunion."))
     _check_times(starts_at, ends_at)
+    if not allow_past:
+        _check_future(starts_at)
     _check_place(mode, place, video_url)
     meeting = Meeting(
         group=group,
@@ -128,8 +158,7 @@ def add_invitation(*, meeting, user, acting_user, organisation=None) -> MeetingI
     """Invite a person with an account and send them the calendar event. A
     step: `invite` checks who may invite, `pick_slot` invites both sides of
     an appointment in its own transaction."""
-    if meeting.is_cancelled:
-        raise ValidationError({"user": _("La réunion est annulée : on ne peut plus y inviter personne.")})
+    check_open_for_invitations(meeting)
     if not (user.email or "").strip():
         raise ValidationError(
             {"user": _("Cette personne n'a pas d'adresse électronique : l'invitation ne peut pas lui être envoyée.")}
@@ -189,10 +218,14 @@ def update_meeting(*, meeting, acting_user, **fields) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled:
         raise ValidationError({"starts_at": _("La réunion est annulée : elle ne peut plus être modifiée.")})
+    if meeting.is_held:
+        raise ValidationError({"starts_at": _("La réunion s'est tenue : elle ne peut plus être modifiée.")})
     changed = [name for name, value in fields.items() if name in _SIGNIFICANT and getattr(meeting, name) != value]
     for name, value in fields.items():
         setattr(meeting, name, value)
     _check_times(meeting.starts_at, meeting.ends_at)
+    if "starts_at" in changed:
+        _check_future(meeting.starts_at)
     _check_place(meeting.mode, meeting.place, meeting.video_url)
     if changed:
         meeting.sequence += 1
@@ -218,6 +251,8 @@ def cancel_meeting(*, meeting, acting_user) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled:
         raise ValidationError(_("La réunion est déjà annulée."))
+    if meeting.is_held:
+        raise ValidationError(_("La réunion s'est tenue : elle ne peut plus être annulée."))
     meeting.status = MeetingStatus.CANCELLED
     meeting.sequence += 1
     meeting.save(update_fields=["status", "sequence", "updated_at"])
@@ -236,6 +271,8 @@ def respond(*, invitation, response: str, acting_user) -> MeetingInvitation:
         raise ValidationError({"response": _("Réponse inconnue.")})
     if invitation.meeting.is_cancelled:
         raise ValidationError({"response": _("La réunion a été annulée : votre réponse n'est pas enregistrée.")})
+    if invitation.meeting.is_held:
+        raise ValidationError({"response": _("La réunion s'est tenue : il n'y a plus de réponse à donner.")})
     invitation.response = response
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["response", "responded_at"])
@@ -246,3 +283,29 @@ def respond(*, invitation, response: str, acting_user) -> MeetingInvitation:
         details={"response": response},
     )
     return invitation
+
+
+@step
+def note_meeting_held(*, meeting, acting_user) -> Meeting:
+    """Mark a meeting held (« Tenue ») once it has begun; recording the
+    attendance or drafting the minutes does it too."""
+    if meeting.is_held:
+        return meeting
+    if meeting.is_cancelled:
+        raise ValidationError(_("La réunion a été annulée : elle ne peut pas être marquée comme tenue."))
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("La réunion n'a pas encore commencé : elle sera marquée comme tenue ensuite."))
+    meeting.status = MeetingStatus.HELD
+    meeting.held_at = timezone.now()
+    meeting.save(update_fields=["status", "held_at", "updated_at"])
+    audit.record(action=AuditAction.MEETING_HELD, actor=acting_user, target=meeting)
+    return meeting
+
+
+@transaction.atomic(durable=True)
+def mark_meeting_held(*, meeting, acting_user) -> Meeting:
+    require(policies.can_manage_meeting(acting_user, meeting))
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_held:
+        raise ValidationError(_("La réunion est déjà marquée comme tenue."))
+    return note_meeting_held(meeting=meeting, acting_user=acting_user)

@@ -17,13 +17,16 @@ from .consultation import (
     add_comment,
     add_internal_note,
     answer_amendment,
+    invite_members,
     open_round,
     propose_amendment,
     record_hearing,
+    set_priority_switches,
     submit_position,
+    update_round,
     withdraw_amendment,
 )
-from .exports import export_progress, export_synthesis_csv, export_synthesis_pdf
+from .exports import export_progress, export_progress_pdf, export_synthesis_csv, export_synthesis_pdf
 from .followup import (
     INDICATOR_FIELDS,
     add_indicator,
@@ -50,6 +53,7 @@ from .reporting import (
     validate_progress_report,
 )
 from .structure import add_priority, create_plan, delete_measure, measure_deletion_refusal, save_measure
+from .synthesis import publish_synthesis, save_synthesis, write_synthesis_items
 
 __all__ = [
     "INDICATOR_FIELDS",
@@ -67,21 +71,26 @@ __all__ = [
     "delete_milestone",
     "delete_sub_action",
     "export_progress",
+    "export_progress_pdf",
     "export_synthesis_csv",
     "export_synthesis_pdf",
     "freeze_version",
     "import_progress",
+    "invite_members",
     "measure_deletion_refusal",
     "move_plan",
     "new_version",
     "open_round",
     "propose_amendment",
+    "publish_synthesis",
     "recompute_progress",
     "record_hearing",
     "record_measurement",
     "save_measure",
+    "save_synthesis",
     "send_reporting_reminders",
     "set_milestone_reached",
+    "set_priority_switches",
     "set_sub_action_progress",
     "snapshot_of",
     "submit_position",
@@ -89,8 +98,10 @@ __all__ = [
     "transition_plan",
     "update_indicator",
     "update_milestone",
+    "update_round",
     "update_sub_action",
     "validate_measurement",
     "validate_progress_report",
     "withdraw_amendment",
+    "write_synthesis_items",
 ]

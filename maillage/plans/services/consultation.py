@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.core.audit import record
+from maillage.core.transactions import step
 from maillage.notifications.services import notify
-from maillage.organisations.models import Membership
 
 from .. import selectors
 from ..enums import MAX_COMMENT_DEPTH, AuditAction, Decision, PlanStatus
@@ -55,16 +55,7 @@ def open_round(
         plan=plan, version=version, title=title, opens_at=opens_at, closes_at=closes_at, created_by=acting_user
     )
     round_.invited.set(invited)
-    disabled = disabled or {}
-    for priority in plan.priorities.all():
-        off = disabled.get(priority.pk, set())
-        PrioritySetting.objects.create(
-            round=round_,
-            priority=priority,
-            positions_enabled="positions" not in off,
-            comments_enabled="comments" not in off,
-            amendments_enabled="amendments" not in off,
-        )
+    set_priority_switches(round_=round_, disabled=disabled or {})
     record(
         action=AuditAction.ROUND_OPENED,
         actor=acting_user,
@@ -72,16 +63,79 @@ def open_round(
         organisation=plan.coordination,
         details={"version": version.number, "invited": len(list(invited))},
     )
-    for membership in Membership.objects.active().filter(organisation__in=round_.invited.all()).select_related("user"):
+    invite_members(round_=round_, memberships=selectors.round_participants(round_))
+    return round_
+
+
+@step
+def set_priority_switches(*, round_: ConsultationRound, disabled: dict) -> None:
+    """One switch row per axe of the plan (created or updated)."""
+    for priority in round_.plan.priorities.all():
+        off = disabled.get(priority.pk, set())
+        PrioritySetting.objects.update_or_create(
+            round=round_,
+            priority=priority,
+            defaults={
+                "positions_enabled": "positions" not in off,
+                "comments_enabled": "comments" not in off,
+                "amendments_enabled": "amendments" not in off,
+            },
+        )
+
+
+@step
+def invite_members(*, round_: ConsultationRound, memberships) -> None:
+    """The invitation notice to each active member of an invited organisation
+    (idempotent: a member already told is not told twice)."""
+    for membership in memberships:
         notify(
             recipient=membership.user,
             title=_("Consultation sur le plan : %(t)s") % {"t": round_.title},
-            body=_("Votre organisation est invitée à donner ses positions jusqu'au %(d)s.")
-            % {"d": timezone.localtime(closes_at).strftime("%d/%m/%Y")},
+            body=_("Votre organisation est invitée à donner ses positions du %(o)s au %(d)s.")
+            % {
+                "o": timezone.localtime(round_.opens_at).strftime("%d/%m/%Y"),
+                "d": timezone.localtime(round_.closes_at).strftime("%d/%m/%Y"),
+            },
             link=reverse("plans:round", args=[round_.pk]),
             organisation=membership.organisation,
             idempotency_key=f"plans-round-{round_.pk}-{membership.user_id}",
         )
+
+
+@transaction.atomic(durable=True)
+def update_round(
+    *, round: ConsultationRound, title: str, opens_at, closes_at, invited, acting_user, disabled: dict | None = None
+) -> ConsultationRound:
+    """Edit a scheduled round (title, dates, invited organisations, switches
+    per axe) until it opens; once open, the invited organisations contribute
+    on its terms, which no longer change."""
+    require_coordinator(acting_user)
+    round_ = ConsultationRound.objects.select_for_update().get(pk=round.pk)
+    if timezone.now() >= round_.opens_at:
+        raise ValidationError(
+            _(
+                "La consultation est ouverte depuis le %(d)s : elle ne peut plus être modifiée, les organisations "
+                "invitées contribuent déjà sur ces bases. Une consultation se modifie tant qu'elle n'est pas ouverte."
+            )
+            % {"d": timezone.localtime(round_.opens_at).strftime("%d/%m/%Y à %H:%M")}
+        )
+    if closes_at <= opens_at:
+        raise ValidationError(_("La clôture doit suivre l'ouverture."))
+    before = set(round_.invited.values_list("pk", flat=True))
+    round_.title, round_.opens_at, round_.closes_at = title, opens_at, closes_at
+    round_.save(update_fields=["title", "opens_at", "closes_at"])
+    round_.invited.set(invited)
+    set_priority_switches(round_=round_, disabled=disabled or {})
+    after = set(round_.invited.values_list("pk", flat=True))
+    record(
+        action=AuditAction.ROUND_UPDATED,
+        actor=acting_user,
+        target=round_,
+        organisation=round_.plan.coordination,
+        details={"added": len(after - before), "removed": len(before - after)},
+    )
+    # Newly invited organisations hear of it; the others already have the link.
+    invite_members(round_=round_, memberships=selectors.round_participants(round_).exclude(organisation__in=before))
     return round_
 
 

@@ -247,6 +247,16 @@ class MinutesForm(forms.Form):
     text = forms.CharField(label=_("Compte rendu"), widget=forms.Textarea(attrs={"rows": 18}))
 
 
+class RemarkForm(forms.Form):
+    body = forms.CharField(
+        label=_("Votre remarque sur le compte rendu"),
+        help_text=_("Laissez vide et validez pour indiquer que vous n'avez pas de remarque."),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
 class DecisionForm(forms.Form):
     statement = forms.CharField(label=_("Décision ou recommandation"), widget=forms.Textarea(attrs={"rows": 3}))
     review_on = forms.DateField(

@@ -7,7 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from maillage.organisations import selectors as organisations
 from maillage.organisations.enums import OrganisationType
 from maillage.plans import selectors
-from maillage.plans.enums import AmendedField, Completion, Decision, Health, PositionValue, Recommendation, Stance
+from maillage.plans.enums import (
+    AmendedField,
+    Completion,
+    Decision,
+    Health,
+    MeasureOutcome,
+    PositionValue,
+    Recommendation,
+    Stance,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -289,3 +298,50 @@ class MeasurementForm(forms.Form):
     value = forms.DecimalField(label=_("Valeur"), max_digits=14, decimal_places=2)
     date = forms.DateField(label=_("Date"), widget=DATE)
     departement = forms.CharField(label=_("Département (code INSEE, facultatif)"), max_length=3, required=False)
+
+
+class SynthesisForm(forms.Form):
+    """The written synthesis: an overall text, then one outcome and its reasons per consulted measure."""
+
+    overall = forms.CharField(
+        label=_("Synthèse générale"),
+        help_text=_("Ce que la coordination retient de la consultation, lu par les organisations consultées."),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            m, item = line["measure"], line["item"]
+            outcome = forms.ChoiceField(
+                label=_("Mesure %(n)s — suite donnée") % {"n": m.number},
+                choices=[("", _("Pas encore décidé")), *MeasureOutcome.choices],
+                required=False,
+                initial=item.outcome if item else "",
+            )
+            reason = forms.CharField(
+                label=_("Mesure %(n)s — motifs") % {"n": m.number},
+                help_text=_("Obligatoires si la mesure n'est pas retenue ou ne l'est qu'en partie."),
+                required=False,
+                max_length=5000,
+                initial=item.reason if item else "",
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            self.fields[f"outcome_{m.pk}"] = outcome
+            self.fields[f"reason_{m.pk}"] = reason
+            line["outcome_field"] = f"outcome_{m.pk}"
+            line["reason_field"] = f"reason_{m.pk}"
+
+    def clean(self):
+        data = super().clean()
+        data["items"] = {
+            line["measure"].pk: (
+                data.get(f"outcome_{line['measure'].pk}", ""),
+                data.get(f"reason_{line['measure'].pk}", ""),
+            )
+            for line in self.lines
+        }
+        return data

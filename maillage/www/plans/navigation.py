@@ -29,4 +29,21 @@ def _coordinator_panel(request):
     }
 
 
+def _consultations_panel(request):
+    """Invited organisations find their open and coming consultations on their
+    home page, not only through a notification (issue 10)."""
+    actor = actor_for_request(request)
+    if policies.can_manage_plans(actor):
+        return None
+    rounds = list(selectors.rounds_awaiting(actor)[:5])
+    if not rounds:
+        return None
+    return {
+        "title": _("Consultations sur le plan national"),
+        "template": "plans/panel_consultations.html",
+        "rounds": rounds,
+    }
+
+
 register_panel("plans", _coordinator_panel, order=40)
+register_panel("plans_consultations", _consultations_panel, order=41)

@@ -4,13 +4,14 @@ invitations of members and their replies."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.coordination import policies, selectors, services
+from maillage.coordination.ical import feed_ics
 
 from ...common import actor_for_request, membership_required, run_action
 from .. import forms as f
@@ -41,6 +42,12 @@ def meeting_detail(request, pk):
     meeting = visible_meeting(request, pk)
     actor = actor_for_request(request)
     invitation = selectors.invitation_of(actor, meeting)
+    can_manage = policies.can_manage_meeting(actor, meeting)
+    # Before the meeting: RSVP, invitations, changes. After it: attendance and minutes.
+    upcoming = meeting.status == "scheduled" and meeting.ends_at > timezone.now()
+    reader = selectors.minutes_reader(meeting, actor) if meeting.minutes_status == "circulated" else None
+    can_remark = reader is not None and timezone.now() < meeting.minutes_remarks_until
+    show_minutes = policies.can_read_minutes(actor, meeting) and meeting.minutes_status != "none"
     return render(
         request,
         "coordination/meeting_detail.html",
@@ -55,12 +62,39 @@ def meeting_detail(request, pk):
             "attending": meeting.attending_organisations.all(),
             "invitation": invitation,
             "response_form": f.ResponseForm(initial={"response": invitation.response})
-            if invitation and not meeting.is_cancelled
+            if invitation and upcoming
             else None,
-            "can_manage": policies.can_manage_meeting(actor, meeting),
+            "can_manage": can_manage,
+            "upcoming": upcoming,
             "is_past": meeting.starts_at <= timezone.now(),
+            "show_minutes": show_minutes,
+            "remark_form": f.RemarkForm() if can_remark else None,
+            "remarks": selectors.minutes_remarks(meeting) if show_minutes and (can_manage or reader) else None,
+            "own_remarks": reader is not None,
         },
     )
+
+
+@membership_required
+def meeting_ics(request, pk):
+    """The meeting as a calendar file (the same VEVENT as the invitations and
+    the feeds: UID and SEQUENCE, so importing it again updates the event)."""
+    meeting = visible_meeting(request, pk)
+    response = HttpResponse(feed_ics([meeting], name=meeting.title), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="reunion-{meeting.pk}.ics"'
+    return response
+
+
+@membership_required
+@require_POST
+def meeting_held(request, pk):
+    meeting = managed_meeting(request, pk)
+    run_action(
+        request,
+        lambda: services.mark_meeting_held(meeting=meeting, acting_user=request.user),
+        success=_("Réunion marquée comme tenue : relevez les présences et rédigez le compte rendu."),
+    )
+    return redirect("coordination:meeting", pk=meeting.pk)
 
 
 @membership_required

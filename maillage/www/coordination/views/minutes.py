@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.coordination import selectors, services
 
-from ...common import form_view, membership_required, run_action
+from ...common import denied_as_404, form_view, membership_required, run_action
 from .. import forms as f
-from .shared import coordination_form, managed_meeting, to
+from .shared import coordination_form, managed_meeting, to, visible_meeting
 
 
 @membership_required
@@ -44,6 +46,16 @@ def meeting_minutes(request, pk):
     if op == "draft":
         run_action(request, lambda: services.draft_minutes(meeting=meeting, acting_user=request.user))
         return redirect("coordination:meeting_minutes", pk=meeting.pk)
+    if op == "circulate":
+        days = request.POST.get("days", "")
+        run_action(
+            request,
+            lambda: services.circulate_minutes(
+                meeting=meeting, acting_user=request.user, days=int(days) if days.isdigit() else None
+            ),
+            success=_("Compte rendu adressé aux participants pour relecture."),
+        )
+        return redirect("coordination:meeting_minutes", pk=meeting.pk)
     if op == "approve":
         ok, _meeting = run_action(
             request,
@@ -59,5 +71,41 @@ def meeting_minutes(request, pk):
         message=_("Compte rendu enregistré."),
         success=to("coordination:meeting", pk=meeting.pk),
         template="coordination/minutes.html",
-        context={"page_title": _("Compte rendu"), "meeting": meeting},
+        context={
+            "page_title": _("Compte rendu"),
+            "meeting": meeting,
+            "remarks": selectors.minutes_remarks(meeting),
+            "review": selectors.minutes_review_progress(meeting),
+            "readers": selectors.minutes_readers(meeting).select_related("user", "organisation"),
+            "default_days": services.minutes_remarks_days(),
+        },
     )
+
+
+@membership_required
+@require_POST
+def minutes_remark(request, pk):
+    meeting = visible_meeting(request, pk)
+    form = f.RemarkForm(request.POST)
+    if form.is_valid():
+        run_action(
+            request,
+            lambda: services.remark_on_minutes(
+                meeting=meeting, body=form.cleaned_data["body"], acting_user=request.user
+            ),
+            success=_(
+                "Votre relecture est enregistrée ; le pilote en tient compte avant d'approuver le compte rendu."
+            ),
+            denied=_("Vous ne faites pas partie des relecteurs de ce compte rendu."),
+        )
+    return redirect(reverse("coordination:meeting", args=[meeting.pk]) + "#compte-rendu")
+
+
+@membership_required
+def minutes_pdf(request, pk):
+    meeting = visible_meeting(request, pk)
+    with denied_as_404():
+        content = services.export_minutes_pdf(meeting=meeting, acting_user=request.user)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="compte-rendu-reunion-{meeting.pk}.pdf"'
+    return response

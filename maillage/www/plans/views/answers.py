@@ -6,16 +6,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.plans import selectors, services
 
-from ...common import form_view, run_action
+from ...common import denied_as_404, form_view, run_action
 from .. import forms
-from .shared import REFUSAL, form_errors_text, managed_round
+from .shared import REFUSAL, form_errors_text, managed_round, visible_round
 
 HEARING_CHOICES_MAX = 200
 
@@ -127,18 +127,57 @@ def hearing(request, round_id):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def synthesis(request, round_id):
+    """The coordination's synthesis page: the counts of the contributions, and
+    the written synthesis (overall, then measure by measure) as a draft form,
+    or as published."""
     round_ = managed_round(request, round_id)
-    return render(
+    written = selectors.written_synthesis(round_)
+    lines = selectors.synthesis_lines(round_, written)
+    published = written is not None and written.is_published
+    form = forms.SynthesisForm(
+        None if published else (request.POST or None),
+        lines=lines,
+        initial={"overall": written.overall if written else ""},
+    )
+    return form_view(
         request,
-        "plans/synthesis.html",
-        {"page_title": _("Synthèse de la consultation"), **selectors.synthesis(round_)},
+        form,
+        call=lambda data: services.save_synthesis(
+            round=round_, overall=data["overall"], items=data["items"], acting_user=request.user
+        ),
+        message=_("Brouillon de la synthèse enregistré."),
+        success=lambda _s: redirect(reverse("plans:synthesis", args=[round_.pk]) + "#redaction"),
+        template="plans/synthesis.html",
+        context={
+            "page_title": _("Synthèse de la consultation"),
+            "written": written,
+            "lines": lines,
+            "published": published,
+            **selectors.synthesis(round_),
+        },
     )
 
 
-def synthesis_pdf(request, round_id):
+@require_POST
+def synthesis_publish(request, round_id):
     round_ = managed_round(request, round_id)
-    content = services.export_synthesis_pdf(round=round_, acting_user=request.user)
+    run_action(
+        request,
+        lambda: services.publish_synthesis(round=round_, acting_user=request.user),
+        success=_(
+            "Synthèse publiée : les organisations consultées en sont averties et la lisent sur la page de la consultation."
+        ),
+        refusal_level=REFUSAL,
+    )
+    return redirect("plans:synthesis", round_id=round_.pk)
+
+
+def synthesis_pdf(request, round_id):
+    round_ = visible_round(request, round_id)
+    with denied_as_404():
+        content = services.export_synthesis_pdf(round=round_, acting_user=request.user)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="synthese-consultation-{round_.pk}.pdf"'
     return response

@@ -83,6 +83,17 @@ def report_validate(request, pk, report_id):
     return redirect("plans:reports_pending", pk=plan.pk)
 
 
+def progress_pdf(request, pk):
+    plan = managed_plan(request, pk)
+    response = HttpResponse(
+        services.export_progress_pdf(plan=plan, acting_user=request.user), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="avancement-plan-{plan.pk}-{timezone.localdate():%Y%m%d}.pdf"'
+    )
+    return response
+
+
 def progress_xlsx(request, pk):
     plan = managed_plan(request, pk)
     response = HttpResponse(

@@ -27,6 +27,9 @@ def _to_detail(plan):
 def public(request):
     plan = selectors.current_public_plan()
     context = {"page_title": _("Plan national de lutte contre la traite des êtres humains")}
+    if request.user.is_authenticated:
+        # The consultations this person's organisation is asked to answer (or, for the coordination, every one).
+        context["my_rounds"] = list(selectors.rounds_awaiting(actor_for_request(request))[:10])
     if plan is not None:
         context.update(selectors.plan_overview(plan))
     return render(request, "plans/public.html", context)

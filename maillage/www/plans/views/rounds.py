@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,7 +16,7 @@ from maillage.plans.enums import PositionValue, Stance
 
 from ...common import acting_organisation, actor_for_request, form_view, run_action
 from .. import forms
-from .shared import REFUSAL, managed_plan, page_of, round_and_measure, visible_round
+from .shared import REFUSAL, managed_plan, managed_round, page_of, round_and_measure, visible_round
 
 PER_PAGE_POSITIONS = 25
 PER_PAGE_AMENDMENTS = 10
@@ -43,6 +44,44 @@ def round_create(request, pk):
         success=lambda round_: redirect("plans:round", round_id=round_.pk),
         template="plans/form.html",
         context={"page_title": _("Ouvrir une consultation"), "plan": plan},
+    )
+
+
+def _round_initial(round_) -> dict:
+    switches = selectors.round_switches(round_)
+    initial = {
+        "title": round_.title,
+        "opens_at": timezone.localtime(round_.opens_at),
+        "closes_at": timezone.localtime(round_.closes_at),
+        "invited": [o.pk for o in round_.invited.all()],
+    }
+    for priority_id, setting in switches.items():
+        for kind in ("positions", "comments", "amendments"):
+            initial[f"p{priority_id}_{kind}"] = getattr(setting, f"{kind}_enabled")
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def round_edit(request, round_id):
+    """A scheduled round is edited until it opens (the service refuses after, in French)."""
+    round_ = managed_round(request, round_id)
+    form = forms.RoundForm(request.POST or None, plan=round_.plan, initial=_round_initial(round_))
+    return form_view(
+        request,
+        form,
+        call=lambda data: services.update_round(
+            round=round_,
+            title=data["title"],
+            opens_at=data["opens_at"],
+            closes_at=data["closes_at"],
+            invited=list(data["invited_all"]),
+            disabled=data["disabled"],
+            acting_user=request.user,
+        ),
+        message=_("Consultation modifiée."),
+        success=lambda updated: redirect("plans:round", round_id=updated.pk),
+        template="plans/form.html",
+        context={"page_title": _("Modifier la consultation"), "back_round": round_},
     )
 
 
@@ -75,6 +114,7 @@ def round_detail(request, round_id):
         "notes": selectors.internal_notes(actor, round_) if is_coordination else None,
         "note_form": forms.NoteForm() if is_coordination else None,
         "hearings": round_.hearings.select_related("organisation"),
+        "written": selectors.published_synthesis_for(actor, round_),
     }
     return render(request, "plans/round.html", context)
 
