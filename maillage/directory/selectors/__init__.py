@@ -142,7 +142,8 @@ def filtered_profiles(
     if region:
         qs = qs.filter(covers_region_q(region))
     if code := _code(service, Service):
-        qs = qs.filter(pk__in=Profile.services.through.objects.filter(service__code=code).values("profile_id"))
+        chosen = service if isinstance(service, Service) else Service.objects.filter(code=code).first()
+        qs = qs.filter(service_q(chosen)) if chosen is not None else qs.none()
     if code := _code(form, ExploitationForm):
         qs = qs.filter(
             pk__in=Profile.exploitation_forms.through.objects.filter(exploitationform__code=code).values("profile_id")
@@ -172,6 +173,16 @@ def filtered_profiles(
             organisation_id__in=NetworkMembership.objects.filter(network__slug=slug).values("organisation_id")
         )
     return qs
+
+
+def service_q(service: Service) -> Q:
+    """Profiles offering `service`; for a transmission the law addresses to
+    a public body (`Service.receiving_types`, migration 0005), also every body
+    of those types, whatever its profile lists."""
+    listed = Q(pk__in=Profile.services.through.objects.filter(service_id=service.pk).values("profile_id"))
+    if service.receiving_types:
+        return listed | Q(organisation__type__in=service.receiving_types)
+    return listed
 
 
 def _normalise_departement(value) -> str | None:
@@ -381,10 +392,12 @@ class _ReasonContext:
         if self.country:
             out.append(_("Intervient dans le pays : %(name)s") % {"name": _country_name(self.country)})
         if self.service:
-            label = next((s.label for s in profile.services.all() if s.code == self.service), self.service)
+            label = next((s.display_label for s in profile.services.all() if s.code == self.service), None)
+            label = label or service_label(self.service) or self.service
             out.append(_("Service : %(label)s") % {"label": label})
         if self.form:
-            label = next((f.label for f in profile.exploitation_forms.all() if f.code == self.form), self.form)
+            label = next((f.display_label for f in profile.exploitation_forms.all() if f.code == self.form), None)
+            label = label or form_label(self.form) or self.form
             out.append(_("Forme d'exploitation : %(label)s") % {"label": label})
         if self.public and self.public in Public.values:
             out.append(_("Public : %(label)s") % {"label": Public(self.public).label})
@@ -549,10 +562,12 @@ __all__ = [
 
 
 def service_label(code: str) -> str:
-    """The catalogue's label of a service code ("" when unknown)."""
-    return Service.objects.filter(code=code).values_list("label", flat=True).first() or ""
+    """The catalogue's label of a service code, in the active language ("" when unknown)."""
+    service = Service.objects.filter(code=code).only("label", "label_en").first()
+    return service.display_label if service else ""
 
 
 def form_label(code: str) -> str:
-    """The catalogue's label of a form of exploitation ("" when unknown)."""
-    return ExploitationForm.objects.filter(code=code).values_list("label", flat=True).first() or ""
+    """The catalogue's label of a form of exploitation, in the active language ("" when unknown)."""
+    form = ExploitationForm.objects.filter(code=code).only("label", "label_en").first()
+    return form.display_label if form else ""
