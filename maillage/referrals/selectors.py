@@ -224,14 +224,16 @@ class SuggestionList(list):
 def service_labels() -> dict[str, str]:
     from maillage.directory.models import Service
 
-    return dict(Service.objects.values_list("code", "label"))
+    return {s.code: s.display_label for s in Service.objects.only("code", "label", "label_en")}
 
 
 def service_choices() -> list[tuple[str, str]]:
     """The directory's services, in their catalogue order (referral forms)."""
     from maillage.directory.models import Service
 
-    return list(Service.objects.order_by("order", "code").values_list("code", "label"))
+    return [
+        (s.code, s.display_label) for s in Service.objects.order_by("order", "code").only("code", "label", "label_en")
+    ]
 
 
 def chosen_organisation(pk, *, active_only: bool = True):

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, FloatField, Prefetch, Q, QuerySet, Value, When, Window
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from maillage.territories import reference
@@ -420,16 +421,22 @@ class _ReasonContext:
         return out
 
 
+def display_language() -> str:
+    """The language of the names of languages and countries (pycountry's
+    catalogues): English when the interface is, French otherwise."""
+    return "en" if (get_language() or "fr").split("-")[0] == "en" else "fr"
+
+
 def _language_name(code: str) -> str:
     try:
-        return reference.language_name(code)
+        return reference.language_name(code, display_language())
     except (KeyError, ValueError):
         return code
 
 
 def _country_name(code: str) -> str:
     try:
-        return reference.country_name(code)
+        return reference.country_name(code, display_language())
     except (KeyError, ValueError):
         return code
 
@@ -444,7 +451,7 @@ def territory_labels(profile: Profile) -> list[str]:
             elif t.kind == TerritoryKind.REGION:
                 labels.append(_("Région %(name)s") % {"name": reference.region(t.code).name})
             else:
-                labels.append(reference.country_name(t.code))
+                labels.append(_country_name(t.code))
         except (KeyError, ValueError):
             labels.append(t.code)
     return labels

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.directory.enums import NetworkKind, Public, Visibility
 from maillage.directory.importers import MAX_IMPORT_BYTES
 from maillage.directory.models import ExploitationForm, Network, Service
+from maillage.directory.selectors import display_language
 from maillage.territories import reference
 
 
@@ -36,11 +37,15 @@ class SearchForm(forms.Form):
             del self.fields["has_capacity"]
         self.fields["departement"].choices = _blank(reference.departement_choices())
         self.fields["region"].choices = _blank(reference.region_choices(), _("Toutes"))
-        self.fields["service"].choices = _blank([(s.code, s.label) for s in Service.objects.all()])
-        self.fields["form"].choices = _blank([(f.code, f.label) for f in ExploitationForm.objects.all()], _("Toutes"))
-        self.fields["language"].choices = _blank(reference.language_choices(), _("Toutes"))
+        self.fields["service"].choices = _blank([(s.code, s.display_label) for s in Service.objects.all()])
+        self.fields["form"].choices = _blank(
+            [(f.code, f.display_label) for f in ExploitationForm.objects.all()], _("Toutes")
+        )
+        self.fields["language"].choices = _blank(reference.language_choices(display_language()), _("Toutes"))
         self.fields["network"].choices = _blank([(n.slug, n.name) for n in Network.objects.all()])
-        self.fields["country"].choices = _blank([(c, n) for c, n in reference.country_choices() if c != "FR"])
+        self.fields["country"].choices = _blank(
+            [(c, n) for c, n in reference.country_choices(display_language()) if c != "FR"]
+        )
 
     def search_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -66,8 +71,10 @@ class CoverageForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = _blank([(s.code, s.label) for s in Service.objects.all()])
-        self.fields["form"].choices = _blank([(f.code, f.label) for f in ExploitationForm.objects.all()], _("Toutes"))
+        self.fields["service"].choices = _blank([(s.code, s.display_label) for s in Service.objects.all()])
+        self.fields["form"].choices = _blank(
+            [(f.code, f.display_label) for f in ExploitationForm.objects.all()], _("Toutes")
+        )
 
 
 class ProfileForm(forms.Form):
@@ -131,8 +138,10 @@ class ProfileForm(forms.Form):
         self.fields["departement"].choices = _blank(reference.departement_choices(), "—")
         self.fields["departements"].choices = reference.departement_choices()
         self.fields["regions"].choices = reference.region_choices()
-        self.fields["countries"].choices = [(c, n) for c, n in reference.country_choices() if c != "FR"]
-        self.fields["languages"].choices = reference.language_choices()
+        self.fields["countries"].choices = [
+            (c, n) for c, n in reference.country_choices(display_language()) if c != "FR"
+        ]
+        self.fields["languages"].choices = reference.language_choices(display_language())
 
     @staticmethod
     def initial_for(profile) -> dict:
@@ -198,7 +207,9 @@ class NetworkForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["departement"].choices = _blank(reference.departement_choices(), "—")
-        self.fields["country"].choices = _blank([(c, n) for c, n in reference.country_choices() if c != "FR"], "—")
+        self.fields["country"].choices = _blank(
+            [(c, n) for c, n in reference.country_choices(display_language()) if c != "FR"], "—"
+        )
 
     @staticmethod
     def initial_for(network) -> dict:
