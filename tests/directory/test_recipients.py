@@ -126,3 +126,11 @@ def test_the_directory_service_filter_finds_the_receiving_bodies(public_bodies, 
     assert found.total == 1  # only the CRIP of the 93 works there
     assert "Service : Information préoccupante (protection de l'enfance)" in found[0].reasons
     assert search_directory(viewer=case_worker, service="information_preoccupante").total == 3
+
+
+def test_the_directory_page_says_which_filter_to_loosen(client, public_bodies):
+    from django.urls import reverse
+
+    html = client.get(reverse("directory_list"), {"q": "CRIP", "departement": "69"}).content.decode()
+    assert "0 organisation" in html
+    assert "Sans le filtre sur le département : 3 organisation(s)." in html
