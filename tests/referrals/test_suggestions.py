@@ -148,3 +148,19 @@ def test_parquet_brigade_and_crip_are_suggested_for_a_child_exploited_in_seine_s
         "Parquet du tribunal judiciaire de Paris",
         "Parquet du tribunal judiciaire de Lyon",
     ]
+
+
+def test_a_transmission_to_a_body_that_does_not_receive_it_is_refused_and_nothing_is_written(refer, recipient_org):
+    """Bad input (issue 10): a report to the prosecutor sent to an association."""
+    from django.core.exceptions import ValidationError
+
+    from maillage.referrals.models import Referral
+
+    with pytest.raises(ValidationError) as exc:
+        refer(recipient=recipient_org, service="report_prosecutor")
+    message = " ".join(exc.value.message_dict["recipient"])
+    assert "« Signalement au procureur de la République » s'adresse à : Parquet" in message
+    assert "Code de procédure pénale art. 40" in message
+    assert not Referral.objects.exists()
+    parquet = OrganisationFactory(type=OrganisationType.PROSECUTOR, name="Parquet de Créteil")
+    assert refer(recipient=parquet, service="report_prosecutor").status == "sent"

@@ -278,3 +278,19 @@ def _hints(viewer, filters: _Filters, excluded: dict) -> list[str]:
             _("Aucune organisation ne correspond, même en retirant un filtre : vérifiez l'orthographe du nom.")
         )
     return hints
+
+
+def transmission_refusal(service_code: str, organisation_type: str) -> str:
+    """Why an organisation of `organisation_type` cannot receive the
+    transmission `service_code` (a report to the prosecutor goes to a
+    parquet…), in French; "" when it can, or when the service is not a
+    transmission the law addresses to given bodies."""
+    service = service_for(service_code)
+    if service is None or not service.receiving_types or organisation_type in service.receiving_types:
+        return ""
+    labels = dict(T.choices)
+    return _("« %(service)s » s'adresse à : %(types)s (%(source)s). Choisissez un destinataire de ce type.") % {
+        "service": service.display_label,
+        "types": ", ".join(str(labels.get(t, t)) for t in service.receiving_types),
+        "source": service.source,
+    }
