@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from maillage.organisations.enums import OrganisationType as T
 from maillage.territories import reference
@@ -294,3 +295,38 @@ def transmission_refusal(service_code: str, organisation_type: str) -> str:
         "types": ", ".join(str(labels.get(t, t)) for t in service.receiving_types),
         "source": service.source,
     }
+
+
+# What each search filter is called in the « loosen this filter » hints.
+FILTER_NAMES = {
+    "text": _lazy("les mots-clés"),
+    "departement": _lazy("le département"),
+    "region": _lazy("la région"),
+    "service": _lazy("le service"),
+    "form": _lazy("la forme d'exploitation"),
+    "public": _lazy("le public"),
+    "language": _lazy("la langue parlée"),
+    "network": _lazy("le réseau"),
+    "country": _lazy("le pays"),
+    "accepts_minors": _lazy("l'accueil des mineur·es"),
+    "has_capacity": _lazy("les places disponibles"),
+}
+
+
+def loosen_hints(*, viewer, **filters) -> list[str]:
+    """For a search that found nothing: for each filter used, how many
+    organisations the search finds without it (one count per filter, only
+    when the result is empty)."""
+    from . import search_directory
+
+    used = {key: value for key, value in filters.items() if key in FILTER_NAMES and value not in (None, "")}
+    hints = []
+    for key in used:
+        loosened = {**used, key: "" if key == "text" else None}
+        count = search_directory(viewer=viewer, limit=1, **loosened).total
+        if count:
+            hints.append(
+                _("Sans le filtre sur %(filter)s : %(count)s organisation(s).")
+                % {"filter": FILTER_NAMES[key], "count": count}
+            )
+    return hints

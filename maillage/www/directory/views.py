@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from maillage.directory import exports, importers, policies, selectors, services, viewers
 from maillage.directory.enums import Public
 from maillage.directory.models import Profile
+from maillage.directory.selectors import recipients
 from maillage.territories.map_svg import render_departement_map
 
 from .forms import (
@@ -40,7 +41,7 @@ def directory_list(request):
     if form.is_bound and form.is_valid():
         results = selectors.search_directory(viewer=viewer, offset=offset, **form.search_kwargs())
         if not results.total:
-            hints = selectors.loosen_hints(viewer=viewer, **form.search_kwargs())
+            hints = recipients.loosen_hints(viewer=viewer, **form.search_kwargs())
     elif not form.is_bound:
         results = selectors.search_directory(viewer=viewer, offset=offset)
     pages = _pagination(request, results)
