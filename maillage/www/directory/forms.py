@@ -7,6 +7,8 @@ from maillage.directory.models import ExploitationForm, Network, Service
 from maillage.directory.selectors import display_language
 from maillage.territories import reference
 
+from .widgets import Select
+
 
 def _blank(choices, label=None):
     return [("", label or _("Tous")), *choices]
@@ -19,14 +21,14 @@ class SearchForm(forms.Form):
         max_length=200,
         help_text=_("Nom, ville, service… (accents et pluriels indifférents)"),
     )
-    departement = forms.ChoiceField(label=_("Département"), required=False)
-    region = forms.ChoiceField(label=_("Région"), required=False)
-    service = forms.ChoiceField(label=_("Service"), required=False)
-    form = forms.ChoiceField(label=_("Forme d'exploitation"), required=False)
+    departement = forms.ChoiceField(label=_("Département"), required=False, widget=Select)
+    region = forms.ChoiceField(label=_("Région"), required=False, widget=Select)
+    service = forms.ChoiceField(label=_("Service"), required=False, widget=Select)
+    form = forms.ChoiceField(label=_("Forme d'exploitation"), required=False, widget=Select)
     public = forms.ChoiceField(label=_("Public"), required=False, choices=_blank(Public.choices))
-    language = forms.ChoiceField(label=_("Langue parlée"), required=False)
-    network = forms.ChoiceField(label=_("Réseau"), required=False)
-    country = forms.ChoiceField(label=_("Pays étranger d'intervention"), required=False)
+    language = forms.ChoiceField(label=_("Langue parlée"), required=False, widget=Select)
+    network = forms.ChoiceField(label=_("Réseau"), required=False, widget=Select)
+    country = forms.ChoiceField(label=_("Pays étranger d'intervention"), required=False, widget=Select)
     accepts_minors = forms.BooleanField(label=_("Accueille des mineur·es"), required=False)
     has_capacity = forms.BooleanField(label=_("Places disponibles"), required=False)
 
