@@ -26,10 +26,14 @@ migrate: install
 
 # Installs, migrates, loads the demo data once, prints the demo accounts and
 # serves on http://127.0.0.1:$(PORT) with a task worker beside it.
+# Links in emails and calendar feeds use the address served (SITE_BASE_URL,
+# given to the worker and the server); sent emails: /dev/courriels/.
 run: migrate
 	$(MANAGE) seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C to stop). Demo accounts: var/demo-accounts.json"
-	@$(MANAGE) db_worker --interval 2 >var/worker.log 2>&1 & worker=$$!; \
+	@echo "Emails sent: http://127.0.0.1:$(PORT)/dev/courriels/ (signed in) and var/worker.log"
+	@export SITE_BASE_URL="$${SITE_BASE_URL:-http://127.0.0.1:$(PORT)}"; \
+	$(MANAGE) db_worker --interval 2 >var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 

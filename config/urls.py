@@ -16,6 +16,8 @@ urlpatterns = [
     path("api/", include("maillage.www.api.urls")),
     # The header's language switcher is on anonymous pages too (login page).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Development pages: each answers 404 unless settings.DEV_TOOLS (dev.py).
+    path("dev/", include("maillage.www.dev.urls")),
 ]
 
 if settings.PROCONNECT_ENABLED:

@@ -79,6 +79,8 @@ def _spec_for(ctx: SeedContext, org: Organisation, *, services_, forms, index: i
     publics = rng.sample([p.value for p in Public], k=rng.randint(1, 3))
     if org.type == T.SHELTER:
         publics = sorted(set(publics) | {Public.WOMEN})
+    if org.type == T.CHILD_PROTECTION:
+        publics = [Public.MINORS, Public.UNACCOMPANIED_MINORS]
     return {
         "visibility": PUBLIC_BODY_VISIBILITY.get(org.type, Visibility.PUBLIC),
         "commune": org.name.split(" ", 1)[-1] if org.type == T.ASSOCIATION else "",
@@ -163,8 +165,16 @@ def _services_for(ctx: SeedContext, org: Organisation) -> list[str]:
         if org.departement not in UNCOVERED and rng.random() < 0.4:
             chosen.append(rng.choice(RARE_SERVICES))
         return sorted(set(chosen))
-    if org.type in (T.POLICE, T.LABOUR_INSPECTION):
-        return ["identification"]
+    # Public bodies list the transmissions the law addresses to them
+    # (migration 0005); the search finds them by type even without it.
+    if org.type == T.POLICE:
+        return ["identification", "hearing_complaint"]
+    if org.type == T.LABOUR_INSPECTION:
+        return ["identification", "labour_inspection_report"]
+    if org.type == T.PROSECUTOR:
+        return ["report_prosecutor"]
+    if org.type == T.CHILD_PROTECTION:
+        return ["information_preoccupante"]
     if org.type == T.HEALTH:
         return ["medical_care"]
     if org.type == T.INTERNATIONAL_ORG:

@@ -13,13 +13,14 @@ import io
 from collections import defaultdict
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from maillage.organisations.enums import OrganisationType
 from maillage.territories import reference
 
 from . import policies, viewers
-from .enums import Public, TerritoryKind
-from .models import Profile, ProfileLanguage, ProfilePublic, ProfileTerritory
+from .enums import Public, TerritoryKind, Visibility
+from .models import ExploitationForm, Profile, ProfileLanguage, ProfilePublic, ProfileTerritory, Service
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,30 +30,47 @@ def neutralise(value) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+# The export's columns, in order: (importer key, header). The importer reads
+# every one of them (importers.COLUMNS accepts the key and the header in
+# French and in English), so an export re-imports to the same directory
+# (issue 10 item 13). « cle » is the organisation's identifier: stable, unique.
+COLUMNS = [
+    ("cle", _lazy("Clé annuaire (ne pas modifier)")),
+    ("nom", _lazy("Nom")),
+    ("sigle", _lazy("Sigle")),
+    ("type", _lazy("Type")),
+    ("siret", _lazy("SIRET")),
+    ("identifiant_externe", _lazy("Identifiant externe")),
+    ("visibilite", _lazy("Visibilité")),
+    ("commune", _lazy("Commune")),
+    ("departement", _lazy("Département")),
+    ("national", _lazy("National")),
+    ("departements_intervention", _lazy("Départements d'intervention")),
+    ("regions_intervention", _lazy("Régions d'intervention")),
+    ("pays_intervention", _lazy("Pays d'intervention")),
+    ("services", _lazy("Services")),
+    ("formes", _lazy("Formes d'exploitation")),
+    ("publics", _lazy("Publics")),
+    ("langues", _lazy("Langues")),
+    ("accepte_orientations", _lazy("Accepte les orientations")),
+    ("telephone", _lazy("Téléphone")),
+    ("courriel", _lazy("Courriel")),
+    ("site", _lazy("Site")),
+    ("horaires", _lazy("Horaires")),
+    ("adresse", _lazy("Adresse")),
+    ("places", _lazy("Places disponibles")),
+    ("ligne_directe", _lazy("Ligne directe")),
+    ("courriel_direct", _lazy("Courriel direct")),
+]
+# A cell the viewer may not see (a confidential address, members-only
+# fields for the public): written as this marker, which the importer reads
+# as « leave unchanged », never as « clear ».
+WITHHELD = _lazy("(non communiqué)")
+LIST_SEPARATOR = " | "
+
+
 def headers() -> list[str]:
-    return [
-        _("Nom"),
-        _("Sigle"),
-        _("Type"),
-        _("Commune"),
-        _("Département"),
-        _("National"),
-        _("Départements d'intervention"),
-        _("Régions d'intervention"),
-        _("Services"),
-        _("Formes d'exploitation"),
-        _("Publics"),
-        _("Langues"),
-        _("Accepte les orientations"),
-        _("Téléphone"),
-        _("Courriel"),
-        _("Site"),
-        _("Horaires"),
-        _("Adresse"),
-        _("Places disponibles"),
-        _("Ligne directe"),
-        _("Courriel direct"),
-    ]
+    return [str(label) for _key, label in COLUMNS]
 
 
 def rows_for(viewer) -> list[list[str]]:
@@ -63,40 +81,47 @@ def rows_for(viewer) -> list[list[str]]:
     visible = policies.profiles_visible_to(viewer)
     ids = visible.values("pk")
     by_profile: dict[str, dict[int, list[str]]] = {
-        key: defaultdict(list) for key in ("departement", "region", "service", "form", "public", "language")
+        key: defaultdict(list) for key in ("departement", "region", "country", "service", "form", "public", "language")
     }
     region_names = {r.code: r.name for r in reference.regions()}
     public_labels = {code: str(label) for code, label in Public.choices}
     type_labels = {code: str(label) for code, label in OrganisationType.choices}
+    visibility_labels = {code: str(label) for code, label in Visibility.choices}
     for pk, kind, code in (
         ProfileTerritory.objects.filter(profile__in=ids)
-        .exclude(kind=TerritoryKind.COUNTRY)
+        .order_by("kind", "code")
         .values_list("profile_id", "kind", "code")
     ):
-        by_profile[kind][pk].append(code if kind == TerritoryKind.DEPARTEMENT else region_names.get(code, code))
-    for pk, label in (
+        by_profile[kind][pk].append(region_names.get(code, code) if kind == TerritoryKind.REGION else code)
+    services = {s.pk: s.display_label for s in Service.objects.only("label", "label_en")}
+    forms = {f.pk: f.display_label for f in ExploitationForm.objects.only("label", "label_en")}
+    for pk, service_id in (
         Profile.services.through.objects.filter(profile__in=ids)
-        .order_by("service__order")
-        .values_list("profile_id", "service__label")
+        .order_by("service__order", "service__code")
+        .values_list("profile_id", "service_id")
     ):
-        by_profile["service"][pk].append(label)
-    for pk, label in (
+        by_profile["service"][pk].append(services[service_id])
+    for pk, form_id in (
         Profile.exploitation_forms.through.objects.filter(profile__in=ids)
-        .order_by("exploitationform__order")
-        .values_list("profile_id", "exploitationform__label")
+        .order_by("exploitationform__order", "exploitationform__code")
+        .values_list("profile_id", "exploitationform_id")
     ):
-        by_profile["form"][pk].append(label)
-    for pk, code in ProfilePublic.objects.filter(profile__in=ids).values_list("profile_id", "code"):
+        by_profile["form"][pk].append(forms[form_id])
+    for pk, code in ProfilePublic.objects.filter(profile__in=ids).order_by("code").values_list("profile_id", "code"):
         by_profile["public"][pk].append(public_labels.get(code, code))
-    for pk, code in ProfileLanguage.objects.filter(profile__in=ids).values_list("profile_id", "code"):
+    for pk, code in ProfileLanguage.objects.filter(profile__in=ids).order_by("code").values_list("profile_id", "code"):
         by_profile["language"][pk].append(code)
-    yes, no = _("oui"), _("non")
+    yes, no, withheld = _("oui"), _("non"), str(WITHHELD)
     fields = (
         "pk",
         "organisation_id",
+        "organisation__slug",
         "organisation__name",
         "organisation__acronym",
         "organisation__type",
+        "organisation__siret",
+        "organisation__external_id",
+        "visibility",
         "commune",
         "departement",
         "is_national",
@@ -118,28 +143,37 @@ def rows_for(viewer) -> list[list[str]]:
         members = viewer.is_member
         confidential = own or p["organisation_id"] in viewer.acse_coordinated_ids
         show_address = confidential if p["address_confidential"] else members
+
+        def joined(key, pk=pk):
+            return LIST_SEPARATOR.join(by_profile[key][pk])
+
         row = [
+            p["organisation__slug"],
             p["organisation__name"],
             p["organisation__acronym"],
             type_labels.get(p["organisation__type"], p["organisation__type"]),
+            p["organisation__siret"],
+            p["organisation__external_id"],
+            visibility_labels.get(p["visibility"], p["visibility"]),
             p["commune"],
             p["departement"],
             yes if p["is_national"] else no,
-            " | ".join(by_profile["departement"][pk]),
-            " | ".join(by_profile["region"][pk]),
-            " | ".join(by_profile["service"][pk]),
-            " | ".join(by_profile["form"][pk]),
-            " | ".join(by_profile["public"][pk]),
-            " | ".join(by_profile["language"][pk]),
+            joined("departement"),
+            joined("region"),
+            joined("country"),
+            joined("service"),
+            joined("form"),
+            joined("public"),
+            joined("language"),
             yes if p["accepts_referrals"] else no,
             p["public_phone"],
             p["public_email"],
             p["website"],
             p["opening_hours"],
-            p["street_address"] if show_address else "",
-            ("" if p["capacity_places"] is None else str(p["capacity_places"])) if members else "",
-            p["members_phone"] if members else "",
-            p["members_email"] if members else "",
+            p["street_address"] if show_address else withheld,
+            ("" if p["capacity_places"] is None else str(p["capacity_places"])) if members else withheld,
+            p["members_phone"] if members else withheld,
+            p["members_email"] if members else withheld,
         ]
         out.append([neutralise(cell) for cell in row])
     return out

@@ -11,12 +11,33 @@ from datetime import timedelta
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .enums import STALE_AFTER_DAYS, NetworkKind, Public, TerritoryKind, Visibility
 
 
-class ExploitationForm(models.Model):
+class CatalogueLabel(models.Model):
+    """A catalogue row with a French label (the reference) and its English
+    label, shown when the interface is in English (issue 10 item 9)."""
+
+    label = models.CharField(_("libellé"), max_length=200)
+    label_en = models.CharField(_("libellé en anglais"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        if self.label_en and (get_language() or "fr").split("-")[0] == "en":
+            return self.label_en
+        return self.label
+
+
+class ExploitationForm(CatalogueLabel):
     """Catalogue of forms of exploitation (rules.md §3.1, Code pénal 225-4-1).
 
     Rows, not an enum: Directive (EU) 2024/1712 adds forms whose French
@@ -24,7 +45,6 @@ class ExploitationForm(models.Model):
     `pending_transposition=True` and can be switched without a code change."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
-    label = models.CharField(_("libellé"), max_length=200)
     legal_source = models.CharField(_("source juridique"), max_length=300)
     pending_transposition = models.BooleanField(_("transposition en attente"), default=False)
     order = models.PositiveSmallIntegerField(default=0)
@@ -33,24 +53,29 @@ class ExploitationForm(models.Model):
         ordering = ["order", "code"]
         verbose_name = _("forme d'exploitation")
 
-    def __str__(self) -> str:
-        return self.label
 
+class Service(CatalogueLabel):
+    """Catalogue of services, aligned with Warsaw Convention art. 12 (rules.md),
+    and of the transmissions the law addresses to a public body (a report to
+    the prosecutor, an information préoccupante, a person to hear…).
 
-class Service(models.Model):
-    """Catalogue of services, aligned with Warsaw Convention art. 12 (rules.md)."""
+    `receiving_types`: for a transmission, the organisation types that
+    receive it by law (`source` gives the article); such a body is a
+    recipient whatever its profile lists. Empty: a service, offered by the
+    organisations whose profile lists it."""
 
     code = models.CharField(_("code"), max_length=40, unique=True)
-    label = models.CharField(_("libellé"), max_length=200)
     source = models.CharField(_("référence"), max_length=200, blank=True)
+    receiving_types = models.JSONField(_("destinataires prévus par la loi"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["order", "code"]
         verbose_name = _("service")
 
-    def __str__(self) -> str:
-        return self.label
+    @property
+    def is_transmission(self) -> bool:
+        return bool(self.receiving_types)
 
 
 class Network(models.Model):

@@ -144,19 +144,18 @@ def _write(profile: Profile, data: dict) -> None:
         profile.capacity_updated_at = timezone.now()
     profile.full_clean(exclude=["organisation", "exploitation_forms", "services"])
     profile.save()
-    if any(key in data for key in ("departements", "regions", "countries")):
-        profile.territories.all().delete()
-        ProfileTerritory.objects.bulk_create(
-            [
-                ProfileTerritory(profile=profile, kind=TerritoryKind.DEPARTEMENT, code=c)
-                for c in data.get("departements", [])
-            ]
-            + [ProfileTerritory(profile=profile, kind=TerritoryKind.REGION, code=c) for c in data.get("regions", [])]
-            + [
-                ProfileTerritory(profile=profile, kind=TerritoryKind.COUNTRY, code=c)
-                for c in data.get("countries", [])
-            ]
-        )
+    # Only the kinds of territory given are replaced: an import without a
+    # countries column must not clear the countries (issue 10 item 13).
+    for key, kind in (
+        ("departements", TerritoryKind.DEPARTEMENT),
+        ("regions", TerritoryKind.REGION),
+        ("countries", TerritoryKind.COUNTRY),
+    ):
+        if key in data:
+            profile.territories.filter(kind=kind).delete()
+            ProfileTerritory.objects.bulk_create(
+                [ProfileTerritory(profile=profile, kind=kind, code=c) for c in dict.fromkeys(data[key])]
+            )
     if "publics" in data:
         profile.publics.all().delete()
         ProfilePublic.objects.bulk_create([ProfilePublic(profile=profile, code=c) for c in data["publics"]])
@@ -249,10 +248,20 @@ def verify_profile(*, organisation, acting_user) -> Profile:
 
 
 @step
-def import_profile(*, organisation, data: dict) -> Profile:
-    """Used by importers (already inside the import's transaction and audit)."""
-    profile, _created = Profile.objects.get_or_create(organisation=organisation)
-    _write(profile, _clean_data(data))
+def import_profile(*, organisation, data: dict, new_visibility: str | None = None) -> Profile:
+    """Used by importers (already inside the import's transaction and audit).
+    Only the keys of `data` are written; a profile created without a
+    visibility in `data` gets `new_visibility` (the importer passes
+    « members »: an import never makes a profile public by default)."""
+    profile = Profile.objects.filter(organisation=organisation).first()
+    if profile is None:
+        profile = Profile(organisation=organisation)
+        if new_visibility:
+            profile.visibility = new_visibility
+    data = _clean_data(data)
+    if "capacity_places" in data and profile.pk and data["capacity_places"] == profile.capacity_places:
+        data.pop("capacity_places")  # unchanged: keep the date it was last updated
+    _write(profile, data)
     return profile
 
 

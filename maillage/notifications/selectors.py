@@ -27,3 +27,12 @@ def notifications_for(actor):
 
 def unread_count(actor) -> int:
     return _visible(actor).filter(read_at__isnull=True).count()
+
+
+def sent_emails(*, limit: int = 200):
+    """The latest emails of the outbox, newest first: for the development
+    page that shows what `make run` sent (maillage.www.dev; 404 unless
+    settings.DEV_TOOLS, never in production)."""
+    from .models import OutboundEmail
+
+    return OutboundEmail.objects.order_by("-created_at", "-pk")[:limit]

@@ -144,46 +144,43 @@ class Suggestion:
 def suggest_recipients(
     *, user, organisation, case, service: str, danger_departements=(), text: str = "", limit: int = 10
 ) -> list[Suggestion]:
-    """Directory search for `service`, then ranked on what fits the person:
-    languages spoken, forms of exploitation handled, places available; minors
-    only to organisations receiving minors. For accommodation, départements
-    where the person was exploited or is in danger are excluded."""
-    from maillage.directory.selectors import search_directory
+    """Recipients from the directory (maillage.directory.selectors.recipients:
+    the competent body first, the bodies the law addresses a transmission to
+    included, with its legal basis), then, within the same competence tier,
+    what fits the person: languages spoken, forms of exploitation handled,
+    places available. Minors only to organisations receiving minors or acting
+    for them by law. For accommodation, départements where the person was
+    exploited or is in danger are excluded. `hints` on the returned list say
+    which filter to loosen when nothing is found."""
+    from maillage.directory.selectors.recipients import ELSEWHERE, recipients_for
     from maillage.directory.viewers import MEMBERS
     from maillage.territories import reference as ref
 
     distancing = service in DISTANCING_SERVICES
     excluded = {d for d in [case.exploitation_departement, *danger_departements] if d} if distancing else set()
-    near = None if distancing or not organisation.departement else organisation.departement
-    common = {
-        "viewer": user,
-        "text": text,
-        "service": service or None,
-        "accepts_minors": True if case.treated_as_minor else None,
-        "limit": max(limit * 4, 40),
-    }
-    results = list(search_directory(departement=near, **common))
-    if near and len(results) < limit:
-        # Nobody (or too few) working in the sender's département: widen to the whole network.
-        seen = {r.profile.pk for r in results}
-        results += [r for r in search_directory(**common) if r.profile.pk not in seen]
+    # The competent body is the one of the département of the facts, then of
+    # where the person is (the sender's département) (CASF L226-3, CPP art. 43).
+    anchors = [] if distancing else [case.exploitation_departement, organisation.departement]
+    found = recipients_for(
+        viewer=user,
+        text=text,
+        service=service or None,
+        anchors=anchors,
+        minors=bool(case.treated_as_minor),
+        referrals_only=not text,
+        excluded_departements=excluded,
+        exclude_organisations=[organisation.pk],
+        exclude_types=list(policies.NOT_A_RECIPIENT),
+        limit=max(limit * 4, 40),
+    )
     wanted_languages = set(case.languages)
     wanted_forms = set(case.exploitation_forms)
-    out: list[Suggestion] = []
-    for rank, result in enumerate(results):
+    out = SuggestionList(hints=found.hints)
+    ranked = []
+    for rank, result in enumerate(found):
         profile = result.profile
-        if (
-            profile.organisation_id == organisation.pk
-            or not profile.organisation.is_active
-            or profile.organisation.type in policies.NOT_A_RECIPIENT
-        ):
-            continue
-        if not profile.accepts_referrals and not text:
-            continue  # suggestions: only organisations that take referrals; a name search finds anyone
-        if profile.departement and profile.departement in excluded:
-            continue
         reasons = list(result.reasons)
-        if not profile.accepts_referrals:
+        if not profile.accepts_referrals and not (found.service and found.service.receiving_types):
             reasons.append(_("N'indique pas recevoir d'orientations dans l'annuaire : prenez contact avant d'envoyer"))
         bonus = 0
         spoken = wanted_languages & {lang.code for lang in profile.languages.all()}
@@ -198,31 +195,50 @@ def suggest_recipients(
             bonus += len(handled)
             reasons.append(
                 _("Accompagne les victimes de : %(forms)s")
-                % {"forms": ", ".join(sorted(f.label for f in profile.exploitation_forms.all() if f.code in handled))}
+                % {
+                    "forms": ", ".join(
+                        sorted(f.display_label for f in profile.exploitation_forms.all() if f.code in handled)
+                    )
+                }
             )
         if MEMBERS in result.groups and profile.capacity_places:  # capacity is members-only
             bonus += 1
             reasons.append(_("Places déclarées disponibles : %(n)s") % {"n": profile.capacity_places})
         if excluded:
             reasons.append(_("Éloignée des départements à éviter (%(deps)s)") % {"deps": ", ".join(sorted(excluded))})
-        out.append(
-            Suggestion(organisation=profile.organisation, profile=profile, reasons=reasons, bonus=bonus * 1000 - rank)
-        )
-    out.sort(key=lambda s: -s.bonus)
-    return out[:limit]
+        suggestion = Suggestion(organisation=profile.organisation, profile=profile, reasons=reasons, bonus=bonus)
+        # Competence first (the directory's tier); within the département or
+        # région (or anywhere, for accommodation away from danger), what fits
+        # the person; farther away, distance before fit.
+        fit = -bonus if distancing or result.tier < ELSEWHERE else 0
+        ranked.append(((result.tier, fit, rank), suggestion))
+    ranked.sort(key=lambda pair: pair[0])
+    out.extend(suggestion for _key, suggestion in ranked)
+    del out[limit:]
+    return out
+
+
+class SuggestionList(list):
+    """The suggestions, and when there are none, which filter to loosen."""
+
+    def __init__(self, *args, hints=()):
+        super().__init__(*args)
+        self.hints = list(hints)
 
 
 def service_labels() -> dict[str, str]:
     from maillage.directory.models import Service
 
-    return dict(Service.objects.values_list("code", "label"))
+    return {s.code: s.display_label for s in Service.objects.only("code", "label", "label_en")}
 
 
 def service_choices() -> list[tuple[str, str]]:
     """The directory's services, in their catalogue order (referral forms)."""
     from maillage.directory.models import Service
 
-    return list(Service.objects.order_by("order", "code").values_list("code", "label"))
+    return [
+        (s.code, s.display_label) for s in Service.objects.order_by("order", "code").only("code", "label", "label_en")
+    ]
 
 
 def chosen_organisation(pk, *, active_only: bool = True):

@@ -11,6 +11,7 @@ from maillage.directory.models import Profile
 from maillage.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
+COLUMN = {key: index for index, (key, _label) in enumerate(exports.COLUMNS)}
 
 HEADER = "nom;sigle;siret;identifiant_externe;commune;departement;services;publics;langues;places;accepte_orientations;telephone\n"
 GOOD = (
@@ -124,9 +125,10 @@ def test_import_requires_coordinator(org_admin):
         importers.apply(importers.parse(GOOD.encode(), "a.csv"), acting_user=org_admin)
 
 
-def test_injection_is_stored_as_text_and_neutralised_on_export(coordinator, client):
+def test_injection_is_stored_as_text_and_neutralised_on_export(coordinator, client, login):
     evil = 'nom;siret;departement;telephone\n=HYPERLINK("http://x");33333333333333;75;@SUM(1+1)\n'
     importers.apply(importers.parse(evil.encode(), "a.csv"), acting_user=coordinator)
+    login(client, coordinator)  # imported without a visibility column: members only
     response = client.get(reverse("directory_export", args=["csv"]))
     content = response.content.decode("utf-8-sig")
     assert "'=HYPERLINK" in content and "'@SUM" in content
@@ -170,14 +172,16 @@ def test_import_view_refuses_huge_and_wrong_files(client, login, coordinator):
 
 
 def test_export_levels_match_the_policy(directory, outsider, acse_member, django_assert_max_num_queries):
-    anonymous = {row[0]: row for row in exports.rows_for(None)}
+    name, address, places = (COLUMN[key] for key in ("nom", "adresse", "places"))
+    withheld = str(exports.WITHHELD)
+    anonymous = {row[name]: row for row in exports.rows_for(None)}
     assert "Escale Marseille" not in anonymous and "Structure masquée" not in anonymous
-    assert anonymous["CHRS Le Phare"][17] == "" and anonymous["CHRS Le Phare"][18] == ""
+    assert anonymous["CHRS Le Phare"][address] == withheld and anonymous["CHRS Le Phare"][places] == withheld
     with django_assert_max_num_queries(10):
-        member = {row[0]: row for row in exports.rows_for(outsider)}
+        member = {row[name]: row for row in exports.rows_for(outsider)}
     assert "Escale Marseille" in member
-    assert member["CHRS Le Phare"][17] == ""  # confidential address
-    assert member["CHRS Le Phare"][18] == "2"
-    assert member[directory["paris"].name][17] == "1 rue Publique"
-    acse = {row[0]: row for row in exports.rows_for(acse_member)}
-    assert acse["CHRS Le Phare"][17] == "12 allée Secrète"
+    assert member["CHRS Le Phare"][address] == withheld  # confidential address
+    assert member["CHRS Le Phare"][places] == "2"
+    assert member[directory["paris"].name][address] == "1 rue Publique"
+    acse = {row[name]: row for row in exports.rows_for(acse_member)}
+    assert acse["CHRS Le Phare"][address] == "12 allée Secrète"

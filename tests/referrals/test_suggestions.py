@@ -110,3 +110,57 @@ def test_organisations_that_never_receive_a_referral_are_not_suggested(case, sen
         )
         == []
     )
+
+
+def test_parquet_brigade_and_crip_are_suggested_for_a_child_exploited_in_seine_saint_denis(
+    make_case, sender, sender_org
+):
+    """Issue 10 item 3: the demo's public bodies list no minors among their
+    publics; they act for minors by law and are found, the competent first."""
+    from maillage.directory.enums import Visibility
+    from maillage.organisations.enums import TerritoryLevel
+
+    def public_body(name, acronym, type_, dep):
+        org = OrganisationFactory(
+            name=name, acronym=acronym, type=type_, departement=dep, territory_level=TerritoryLevel.DEPARTEMENT
+        )
+        profile = Profile.objects.create(organisation=org, departement=dep, visibility=Visibility.MEMBERS)
+        directory_services.refresh_search_text(profile)
+
+    public_body("Parquet du tribunal judiciaire de Paris", "Parquet de Paris", OrganisationType.PROSECUTOR, "75")
+    public_body("Parquet du tribunal judiciaire de Lyon", "Parquet de Lyon", OrganisationType.PROSECUTOR, "69")
+    public_body("Brigade de protection des mineurs de Paris", "BPM 75", OrganisationType.POLICE, "75")
+    public_body("CRIP des Bouches-du-Rhône", "CRIP 13", OrganisationType.CHILD_PROTECTION, "13")
+    public_body("CRIP de la Seine-Saint-Denis", "CRIP 93", OrganisationType.CHILD_PROTECTION, "93")
+    child = make_case(minor=True, exploitation_departement="93")
+
+    def search(text, service=""):
+        return names(
+            selectors.suggest_recipients(user=sender, organisation=sender_org, case=child, service=service, text=text)
+        )
+
+    assert search("Parquet")[0] == "Parquet du tribunal judiciaire de Paris"
+    assert search("BPM") == search("Brigade") == ["Brigade de protection des mineurs de Paris"]
+    assert search("CRIP")[0] == "CRIP de la Seine-Saint-Denis"
+    # Without a name, the transmission reaches the bodies the law names (no « accepts referrals » needed).
+    assert search("", "information_preoccupante")[0] == "CRIP de la Seine-Saint-Denis"
+    assert search("", "report_prosecutor") == [
+        "Parquet du tribunal judiciaire de Paris",
+        "Parquet du tribunal judiciaire de Lyon",
+    ]
+
+
+def test_a_transmission_to_a_body_that_does_not_receive_it_is_refused_and_nothing_is_written(refer, recipient_org):
+    """Bad input (issue 10): a report to the prosecutor sent to an association."""
+    from django.core.exceptions import ValidationError
+
+    from maillage.referrals.models import Referral
+
+    with pytest.raises(ValidationError) as exc:
+        refer(recipient=recipient_org, service="report_prosecutor")
+    message = " ".join(exc.value.message_dict["recipient"])
+    assert "« Signalement au procureur de la République » s'adresse à : Parquet" in message
+    assert "Code de procédure pénale art. 40" in message
+    assert not Referral.objects.exists()
+    parquet = OrganisationFactory(type=OrganisationType.PROSECUTOR, name="Parquet de Créteil")
+    assert refer(recipient=parquet, service="report_prosecutor").status == "sent"

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, FloatField, Prefetch, Q, QuerySet, Value, When, Window
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from maillage.territories import reference
@@ -142,7 +143,8 @@ def filtered_profiles(
     if region:
         qs = qs.filter(covers_region_q(region))
     if code := _code(service, Service):
-        qs = qs.filter(pk__in=Profile.services.through.objects.filter(service__code=code).values("profile_id"))
+        chosen = service if isinstance(service, Service) else Service.objects.filter(code=code).first()
+        qs = qs.filter(service_q(chosen)) if chosen is not None else qs.none()
     if code := _code(form, ExploitationForm):
         qs = qs.filter(
             pk__in=Profile.exploitation_forms.through.objects.filter(exploitationform__code=code).values("profile_id")
@@ -172,6 +174,16 @@ def filtered_profiles(
             organisation_id__in=NetworkMembership.objects.filter(network__slug=slug).values("organisation_id")
         )
     return qs
+
+
+def service_q(service: Service) -> Q:
+    """Profiles offering `service`; for a transmission the law addresses to
+    a public body (`Service.receiving_types`, migration 0005), also every body
+    of those types, whatever its profile lists."""
+    listed = Q(pk__in=Profile.services.through.objects.filter(service_id=service.pk).values("profile_id"))
+    if service.receiving_types:
+        return listed | Q(organisation__type__in=service.receiving_types)
+    return listed
 
 
 def _normalise_departement(value) -> str | None:
@@ -381,10 +393,12 @@ class _ReasonContext:
         if self.country:
             out.append(_("Intervient dans le pays : %(name)s") % {"name": _country_name(self.country)})
         if self.service:
-            label = next((s.label for s in profile.services.all() if s.code == self.service), self.service)
+            label = next((s.display_label for s in profile.services.all() if s.code == self.service), None)
+            label = label or service_label(self.service) or self.service
             out.append(_("Service : %(label)s") % {"label": label})
         if self.form:
-            label = next((f.label for f in profile.exploitation_forms.all() if f.code == self.form), self.form)
+            label = next((f.display_label for f in profile.exploitation_forms.all() if f.code == self.form), None)
+            label = label or form_label(self.form) or self.form
             out.append(_("Forme d'exploitation : %(label)s") % {"label": label})
         if self.public and self.public in Public.values:
             out.append(_("Public : %(label)s") % {"label": Public(self.public).label})
@@ -407,16 +421,22 @@ class _ReasonContext:
         return out
 
 
+def display_language() -> str:
+    """The language of the names of languages and countries (pycountry's
+    catalogues): English when the interface is, French otherwise."""
+    return "en" if (get_language() or "fr").split("-")[0] == "en" else "fr"
+
+
 def _language_name(code: str) -> str:
     try:
-        return reference.language_name(code)
+        return reference.language_name(code, display_language())
     except (KeyError, ValueError):
         return code
 
 
 def _country_name(code: str) -> str:
     try:
-        return reference.country_name(code)
+        return reference.country_name(code, display_language())
     except (KeyError, ValueError):
         return code
 
@@ -431,7 +451,7 @@ def territory_labels(profile: Profile) -> list[str]:
             elif t.kind == TerritoryKind.REGION:
                 labels.append(_("Région %(name)s") % {"name": reference.region(t.code).name})
             else:
-                labels.append(reference.country_name(t.code))
+                labels.append(_country_name(t.code))
         except (KeyError, ValueError):
             labels.append(t.code)
     return labels
@@ -549,10 +569,12 @@ __all__ = [
 
 
 def service_label(code: str) -> str:
-    """The catalogue's label of a service code ("" when unknown)."""
-    return Service.objects.filter(code=code).values_list("label", flat=True).first() or ""
+    """The catalogue's label of a service code, in the active language ("" when unknown)."""
+    service = Service.objects.filter(code=code).only("label", "label_en").first()
+    return service.display_label if service else ""
 
 
 def form_label(code: str) -> str:
-    """The catalogue's label of a form of exploitation ("" when unknown)."""
-    return ExploitationForm.objects.filter(code=code).values_list("label", flat=True).first() or ""
+    """The catalogue's label of a form of exploitation, in the active language ("" when unknown)."""
+    form = ExploitationForm.objects.filter(code=code).only("label", "label_en").first()
+    return form.display_label if form else ""

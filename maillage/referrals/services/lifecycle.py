@@ -133,6 +133,12 @@ def create_referral(
         errors["recipient"] = _("Une orientation vers cette organisation est déjà en cours pour ce dossier.")
     if not Service.objects.filter(code=service).exists():
         errors["service"] = _("Choisissez un service dans la liste.")
+    elif recipient is not None and "recipient" not in errors:
+        # A transmission the law addresses to given bodies (directory migration 0005).
+        from maillage.directory.selectors.recipients import transmission_refusal
+
+        if refusal := transmission_refusal(service, recipient.type):
+            errors["recipient"] = refusal
     if kind not in ReferralKind.values:
         errors["kind"] = _("Type d'orientation inconnu.")
     elif kind == ReferralKind.TRANSFER and not policies.can_transfer(actor, organisation, case):

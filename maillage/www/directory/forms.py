@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from maillage.directory.enums import NetworkKind, Public, Visibility
 from maillage.directory.importers import MAX_IMPORT_BYTES
 from maillage.directory.models import ExploitationForm, Network, Service
+from maillage.directory.selectors import display_language
 from maillage.territories import reference
-from maillage.www.widgets import FastSelect
+
+from .widgets import Select
 
 
 def _blank(choices, label=None):
@@ -19,14 +21,14 @@ class SearchForm(forms.Form):
         max_length=200,
         help_text=_("Nom, ville, service… (accents et pluriels indifférents)"),
     )
-    departement = forms.ChoiceField(label=_("Département"), required=False)
-    region = forms.ChoiceField(label=_("Région"), required=False)
-    service = forms.ChoiceField(label=_("Service"), required=False)
-    form = forms.ChoiceField(label=_("Forme d'exploitation"), required=False)
+    departement = forms.ChoiceField(label=_("Département"), required=False, widget=Select)
+    region = forms.ChoiceField(label=_("Région"), required=False, widget=Select)
+    service = forms.ChoiceField(label=_("Service"), required=False, widget=Select)
+    form = forms.ChoiceField(label=_("Forme d'exploitation"), required=False, widget=Select)
     public = forms.ChoiceField(label=_("Public"), required=False, choices=_blank(Public.choices))
-    language = forms.ChoiceField(label=_("Langue parlée"), required=False)
-    network = forms.ChoiceField(label=_("Réseau"), required=False)
-    country = forms.ChoiceField(label=_("Pays étranger d'intervention"), required=False)
+    language = forms.ChoiceField(label=_("Langue parlée"), required=False, widget=Select)
+    network = forms.ChoiceField(label=_("Réseau"), required=False, widget=Select)
+    country = forms.ChoiceField(label=_("Pays étranger d'intervention"), required=False, widget=Select)
     accepts_minors = forms.BooleanField(label=_("Accueille des mineur·es"), required=False)
     has_capacity = forms.BooleanField(label=_("Places disponibles"), required=False)
 
@@ -37,15 +39,15 @@ class SearchForm(forms.Form):
             del self.fields["has_capacity"]
         self.fields["departement"].choices = _blank(reference.departement_choices())
         self.fields["region"].choices = _blank(reference.region_choices(), _("Toutes"))
-        self.fields["service"].choices = _blank([(s.code, s.label) for s in Service.objects.all()])
-        self.fields["form"].choices = _blank([(f.code, f.label) for f in ExploitationForm.objects.all()], _("Toutes"))
-        self.fields["language"].choices = _blank(reference.language_choices(), _("Toutes"))
+        self.fields["service"].choices = _blank([(s.code, s.display_label) for s in Service.objects.all()])
+        self.fields["form"].choices = _blank(
+            [(f.code, f.display_label) for f in ExploitationForm.objects.all()], _("Toutes")
+        )
+        self.fields["language"].choices = _blank(reference.language_choices(display_language()), _("Toutes"))
         self.fields["network"].choices = _blank([(n.slug, n.name) for n in Network.objects.all()])
-        self.fields["country"].choices = _blank([(c, n) for c, n in reference.country_choices() if c != "FR"])
-        # ~595 options: written without one template per option (issue 17).
-        for name in ("departement", "region", "service", "form", "language", "network", "country"):
-            field = self.fields[name]
-            field.widget = FastSelect(attrs=field.widget.attrs, choices=field.choices)
+        self.fields["country"].choices = _blank(
+            [(c, n) for c, n in reference.country_choices(display_language()) if c != "FR"]
+        )
 
     def search_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -71,8 +73,10 @@ class CoverageForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = _blank([(s.code, s.label) for s in Service.objects.all()])
-        self.fields["form"].choices = _blank([(f.code, f.label) for f in ExploitationForm.objects.all()], _("Toutes"))
+        self.fields["service"].choices = _blank([(s.code, s.display_label) for s in Service.objects.all()])
+        self.fields["form"].choices = _blank(
+            [(f.code, f.display_label) for f in ExploitationForm.objects.all()], _("Toutes")
+        )
 
 
 class ProfileForm(forms.Form):
@@ -136,8 +140,10 @@ class ProfileForm(forms.Form):
         self.fields["departement"].choices = _blank(reference.departement_choices(), "—")
         self.fields["departements"].choices = reference.departement_choices()
         self.fields["regions"].choices = reference.region_choices()
-        self.fields["countries"].choices = [(c, n) for c, n in reference.country_choices() if c != "FR"]
-        self.fields["languages"].choices = reference.language_choices()
+        self.fields["countries"].choices = [
+            (c, n) for c, n in reference.country_choices(display_language()) if c != "FR"
+        ]
+        self.fields["languages"].choices = reference.language_choices(display_language())
 
     @staticmethod
     def initial_for(profile) -> dict:
@@ -203,7 +209,9 @@ class NetworkForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["departement"].choices = _blank(reference.departement_choices(), "—")
-        self.fields["country"].choices = _blank([(c, n) for c, n in reference.country_choices() if c != "FR"], "—")
+        self.fields["country"].choices = _blank(
+            [(c, n) for c, n in reference.country_choices(display_language()) if c != "FR"], "—"
+        )
 
     @staticmethod
     def initial_for(network) -> dict:

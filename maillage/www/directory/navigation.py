@@ -30,7 +30,7 @@ def _coverage_panel(request):
     rows = cache.get("directory:uncovered:v1")
     if rows is None:
         rows = [
-            {"label": r["service"].label, "uncovered": r["uncovered"]}
+            {"label": r["service"].display_label, "uncovered": r["uncovered"]}
             for r in selectors.services_with_most_uncovered(limit=5)
         ]
         cache.set("directory:uncovered:v1", rows, 600)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from maillage.directory import exports, importers, policies, selectors, services, viewers
 from maillage.directory.enums import Public
 from maillage.directory.models import Profile
+from maillage.directory.selectors import recipients
 from maillage.territories.map_svg import render_departement_map
 
 from .forms import (
@@ -36,8 +37,11 @@ def directory_list(request):
     form = SearchForm(request.GET or None, viewer=viewer)
     results = None
     offset = _page_offset(request)
+    hints = []
     if form.is_bound and form.is_valid():
         results = selectors.search_directory(viewer=viewer, offset=offset, **form.search_kwargs())
+        if not results.total:
+            hints = recipients.loosen_hints(viewer=viewer, **form.search_kwargs())
     elif not form.is_bound:
         results = selectors.search_directory(viewer=viewer, offset=offset)
     pages = _pagination(request, results)
@@ -45,6 +49,7 @@ def directory_list(request):
         "page_title": _("Annuaire du réseau"),
         "form": form,
         "results": results,
+        "hints": hints,
         "viewer": viewer,
         "can_import": policies.can_import(viewer),
         **pages,
