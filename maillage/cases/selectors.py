@@ -235,6 +235,32 @@ def tasks_due_for(actor, *, horizon_days: int | None = None) -> QuerySet[Task]:
     )
 
 
+def open_tasks_of(actor, organisation, *, horizon_days: int | None = None) -> QuerySet[Task]:
+    """Open tasks on the organisation's own cases due within the panel's
+    horizon or overdue, whoever they are assigned to (the « À traiter » queue:
+    a colleague's overdue task is the organisation's too)."""
+    horizon = timezone.localdate() + (
+        deadlines.TASKS_PANEL_HORIZON.delta() if horizon_days is None else timedelta(days=horizon_days)
+    )
+    owned = policies.cases_visible_to(actor, organisation).filter(organisation=organisation)
+    return (
+        Task.objects.filter(case__in=owned.values("id"), done_at__isnull=True, due_on__lte=horizon)
+        .select_related("case", "assignee")
+        .only(
+            "id",
+            "title",
+            "due_on",
+            "created_at",
+            "case",
+            "case__reference",
+            "assignee",
+            "assignee__first_name",
+            "assignee__last_name",
+        )
+        .order_by("due_on", "id")
+    )
+
+
 def reflection_periods_ending(actor, *, today: date | None = None) -> QuerySet[ReflectionPeriod]:
     today = today or timezone.localdate()
     horizon = today + deadlines.REFLECTION_REMINDER_BEFORE_END.delta()
