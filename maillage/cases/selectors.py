@@ -22,7 +22,7 @@ from maillage.organisations.actor import as_actor
 from . import access as case_access
 from . import deadlines, hooks, policies
 from .enums import AuditAction, CaseStatus, NoteVisibility, ReflectionStatus
-from .models import Case, Document, Person, ReflectionPeriod, ResidencePermit, Task
+from .models import Case, CaseAccessGrant, Document, Person, ReflectionPeriod, ResidencePermit, Task
 
 LIST_FIELDS = (
     "id",
@@ -56,6 +56,35 @@ def case_list(actor, organisation, *, status: str = "", minors_only: bool = Fals
     if form:
         qs = qs.filter(exploitation_forms__has=form)
     return qs.order_by("-created_at", "-id")
+
+
+def shared_case_list(actor, organisation) -> QuerySet[CaseAccessGrant]:
+    """Cases other organisations share with `organisation` (an accepted
+    referral, an Ac.Sé place), one row per open grant, for the « Dossiers »
+    list (issue 10 item 5: a case handed on stays visible). The page shows the
+    owner, the parts shared and, only when the facts are shared, the age and
+    forms of exploitation: never more than the grant gives."""
+    visible = policies.cases_visible_to(actor, organisation)
+    org_id = getattr(organisation, "pk", organisation)
+    return (
+        CaseAccessGrant.objects.open()
+        .filter(organisation_id=org_id, case__in=visible.exclude(organisation_id=org_id).values("id"))
+        .select_related("case", "case__organisation")
+        .only(
+            "id",
+            "parts",
+            "reason",
+            "granted_at",
+            "case",
+            "case__reference",
+            "case__status",
+            "case__treated_as_minor",
+            "case__exploitation_forms",
+            "case__organisation",
+            "case__organisation__name",
+        )
+        .order_by("-granted_at", "-id")
+    )
 
 
 def case_for(actor, organisation, pk) -> Case | None:
