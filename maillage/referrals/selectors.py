@@ -442,6 +442,7 @@ def awaiting_answer(actor, organisation) -> QuerySet[Referral]:
             "sent_at",
             "created_at",
             "answer_due_at",
+            "urgent",
             "case__reference",
             "case__treated_as_minor",
             "sender_organisation__name",

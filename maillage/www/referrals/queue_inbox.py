@@ -61,7 +61,7 @@ def _items(actor, organisation, *, limit: int) -> list[queues.WorkItem]:
                 url=reverse("referrals:detail", args=[referral.pk]),
                 received_at=referral.sent_at or referral.created_at,
                 due_at=referral.answer_due_at,
-                urgent=bool(getattr(referral, "urgent", False)),
+                urgent=referral.urgent,
                 detail=detail,
             )
         )
