@@ -117,3 +117,22 @@ def test_home_queries_do_not_grow_with_the_queues(client, login, refer, make_cas
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("queues:list"))
     assert len(large) <= len(small) + 1  # the count, once the page (25 per queue) is full
+
+
+def test_the_coordination_body_has_its_letters_awaiting_a_reply(coordinator, coordination, organisation):
+    from maillage.coordination import services as coordination_services
+
+    today = timezone.localdate()
+    coordination_services.register_letter(
+        acting_user=coordinator,
+        direction="incoming",
+        letter_date=today - datetime.timedelta(days=20),
+        subject="Demande de rendez-vous sur le plan national",
+        sender_organisation=organisation,
+        reply_due_on=today - datetime.timedelta(days=1),
+    )
+    (queue,) = [q for q in queues.queues_for(coordinator, coordination) if q.provider.key == "coordination_letters"]
+    (item,) = queue.items
+    assert item.label == "Courrier à traiter : Demande de rendez-vous sur le plan national"
+    assert item.is_overdue() and organisation.name in item.detail
+    assert all(q.provider.key != "coordination_letters" for q in queues.queues_for(coordinator, organisation))
