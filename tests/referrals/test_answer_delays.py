@@ -88,3 +88,29 @@ def test_an_ordinary_referral_still_expires_at_its_deadline(refer):
     referral = refer(service="legal_aid")
     report = services.expire_and_remind(now=referral.answer_due_at + HOUR)
     assert report.expired == 1 and report.escalated == 0
+
+
+def test_the_referral_form_marks_a_referral_urgent(client, login, sender, case, recipient_org):
+    from django.urls import reverse
+
+    login(client, sender)
+    url = reverse("referrals:create", args=[case.pk])
+    assert "sous 48 heures au lieu de 10 jours" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "recipient": recipient_org.pk,
+            "service": "legal_aid",
+            "urgent": "on",
+            "kind": "referral",
+            "shared_parts": ["facts"],
+            "consent_basis": "consent",
+            "consent_on": "2026-01-05",
+            "consent_method": "oral",
+            "consent_scope": "Aide juridique",
+            "envoyer": "1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    referral = Referral.objects.get()
+    assert referral.urgent and _delay(referral) == 48 * HOUR
