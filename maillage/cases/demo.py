@@ -372,3 +372,43 @@ def seed_cases(ctx: SeedContext) -> None:
         created += size
         remaining -= size
     ctx.log(f"dossiers : {created} dossiers fictifs créés dans {len(orgs)} associations.")
+
+
+@register("dossiers : tâches en cours (file « À traiter »)", order=31)
+def seed_tasks(ctx: SeedContext) -> None:
+    """Issue 10: the demo associations' « À traiter » holds case tasks, one
+    overdue and one due tomorrow, through the service; done once (the first
+    task marks it)."""
+    from .models import Task
+    from .services import add_task
+
+    today = timezone.localdate()
+    for organisation in list(ctx.shared.get("associations", []))[:6]:
+        if Task.objects.filter(case__organisation=organisation).exists():
+            continue
+        memberships = list(
+            Membership.objects.active()
+            .filter(organisation=organisation, role=Role.CASE_WORKER)
+            .select_related("user")
+            .order_by("-is_admin", "pk")[:2]
+        )
+        cases = list(Case.objects.open().filter(organisation=organisation).order_by("-pk")[:2])
+        if not memberships or len(cases) < 2:
+            continue
+        author = memberships[0].user
+        assignee = memberships[-1].user
+        add_task(
+            case=cases[0],
+            acting_user=author,
+            title="Rappeler l'avocate pour le dépôt de plainte",
+            due_on=today - datetime.timedelta(days=1),
+            assignee=assignee,
+        )
+        add_task(
+            case=cases[1],
+            acting_user=author,
+            title="Préparer le rendez-vous à la préfecture",
+            due_on=today + datetime.timedelta(days=1),
+            assignee=author,
+        )
+    ctx.log("dossiers : tâches de démonstration")

@@ -22,7 +22,7 @@ from maillage.organisations.actor import as_actor
 from . import access as case_access
 from . import deadlines, hooks, policies
 from .enums import AuditAction, CaseStatus, NoteVisibility, ReflectionStatus
-from .models import Case, Document, Person, ReflectionPeriod, ResidencePermit, Task
+from .models import Case, CaseAccessGrant, Document, Person, ReflectionPeriod, ResidencePermit, Task
 
 LIST_FIELDS = (
     "id",
@@ -56,6 +56,35 @@ def case_list(actor, organisation, *, status: str = "", minors_only: bool = Fals
     if form:
         qs = qs.filter(exploitation_forms__has=form)
     return qs.order_by("-created_at", "-id")
+
+
+def shared_case_list(actor, organisation) -> QuerySet[CaseAccessGrant]:
+    """Cases other organisations share with `organisation` (an accepted
+    referral, an Ac.Sé place), one row per open grant, for the « Dossiers »
+    list (issue 10 item 5: a case handed on stays visible). The page shows the
+    owner, the parts shared and, only when the facts are shared, the age and
+    forms of exploitation: never more than the grant gives."""
+    visible = policies.cases_visible_to(actor, organisation)
+    org_id = getattr(organisation, "pk", organisation)
+    return (
+        CaseAccessGrant.objects.open()
+        .filter(organisation_id=org_id, case__in=visible.exclude(organisation_id=org_id).values("id"))
+        .select_related("case", "case__organisation")
+        .only(
+            "id",
+            "parts",
+            "reason",
+            "granted_at",
+            "case",
+            "case__reference",
+            "case__status",
+            "case__treated_as_minor",
+            "case__exploitation_forms",
+            "case__organisation",
+            "case__organisation__name",
+        )
+        .order_by("-granted_at", "-id")
+    )
 
 
 def case_for(actor, organisation, pk) -> Case | None:
@@ -232,6 +261,32 @@ def tasks_due_for(actor, *, horizon_days: int | None = None) -> QuerySet[Task]:
         )
         .select_related("case")
         .order_by("due_on")
+    )
+
+
+def open_tasks_of(actor, organisation, *, horizon_days: int | None = None) -> QuerySet[Task]:
+    """Open tasks on the organisation's own cases due within the panel's
+    horizon or overdue, whoever they are assigned to (the « À traiter » queue:
+    a colleague's overdue task is the organisation's too)."""
+    horizon = timezone.localdate() + (
+        deadlines.TASKS_PANEL_HORIZON.delta() if horizon_days is None else timedelta(days=horizon_days)
+    )
+    owned = policies.cases_visible_to(actor, organisation).filter(organisation=organisation)
+    return (
+        Task.objects.filter(case__in=owned.values("id"), done_at__isnull=True, due_on__lte=horizon)
+        .select_related("case", "assignee")
+        .only(
+            "id",
+            "title",
+            "due_on",
+            "created_at",
+            "case",
+            "case__reference",
+            "assignee",
+            "assignee__first_name",
+            "assignee__last_name",
+        )
+        .order_by("due_on", "id")
     )
 
 

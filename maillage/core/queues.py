@@ -18,9 +18,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
+
+# « Mes tâches et échéances » shows everything due within this horizon, from
+# every queue (issue 10 item 6: a 24-hour step must not wait for a weekly look
+# at a list). Choix d'ergonomie, overridable per deployment.
+DUE_SOON_HOURS_DEFAULT = 48
+DUE_SOON_SETTING = "QUEUES_DUE_SOON_HOURS"
+
+
+def due_soon_horizon() -> timedelta:
+    return timedelta(hours=int(getattr(settings, DUE_SOON_SETTING, DUE_SOON_HOURS_DEFAULT)))
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,11 @@ class WorkItem:
     due_at: datetime | None = None
     urgent: bool = False
     detail: str = ""  # from whom, which step, in words
+    due_all_day: bool = False  # the deadline is a day (a task's date), not an hour
+
+    def is_due_within(self, horizon: timedelta, now: datetime | None = None) -> bool:
+        """Overdue, or due before `now + horizon`."""
+        return self.due_at is not None and self.due_at <= (now or timezone.now()) + horizon
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         return self.due_at is not None and self.due_at < (now or timezone.now())
@@ -99,3 +115,20 @@ def most_urgent(queues: list[Queue], *, limit: int = 10) -> list[WorkItem]:
     now = timezone.now()
     merged = [item for queue in queues for item in queue.items]
     return sorted(merged, key=lambda item: item.sort_key(now))[:limit]
+
+
+def due_soon(
+    queues: list[Queue], *, now: datetime | None = None, exclude: frozenset[str] = frozenset()
+) -> list[WorkItem]:
+    """Every item of `queues` overdue or due within `due_soon_horizon()`,
+    most urgent first; `exclude`: provider keys the caller lists otherwise."""
+    now = now or timezone.now()
+    horizon = due_soon_horizon()
+    merged = [
+        item
+        for queue in queues
+        if queue.provider.key not in exclude
+        for item in queue.items
+        if item.is_due_within(horizon, now)
+    ]
+    return sorted(merged, key=lambda item: item.sort_key(now))

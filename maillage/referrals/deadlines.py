@@ -7,6 +7,7 @@ by the setting named in `setting`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 
@@ -21,6 +22,92 @@ ANSWER_DELAY = Deadline(
     ),
     setting="REFERRALS_ANSWER_DAYS",
 )
+
+
+# ---------------------------------------------------------------------------
+# Answer delay by service, recipient and urgency (issue 10 item 6)
+# ---------------------------------------------------------------------------
+
+# The version of the table below: a change of values is a new version, so
+# the delay a referral got can be read against the table of its day.
+ANSWER_DELAY_RULES_VERSION = "2026-12-06"
+
+
+@dataclass(frozen=True)
+class AnswerDelayRule:
+    """One answer delay, in hours, for the referrals it matches: a service
+    asked for, a type of recipient, or an urgency the sender stated. A
+    referral gets the shortest delay of the rules it matches (`answer_delay_for`).
+    Each value may be overridden per deployment in the dict setting
+    `REFERRALS_ANSWER_DELAY_HOURS`, by the rule's key."""
+
+    key: str
+    default_hours: int
+    source: str
+    services: frozenset[str] = frozenset()
+    recipient_types: frozenset[str] = frozenset()
+    urgent: bool = False
+
+    def hours(self) -> int:
+        overrides = getattr(settings, "REFERRALS_ANSWER_DELAY_HOURS", {}) or {}
+        return int(overrides.get(self.key, self.default_hours))
+
+    def matches(self, *, service: str, recipient_type: str, urgent: bool) -> bool:
+        return (service in self.services) or (recipient_type in self.recipient_types) or (self.urgent and urgent)
+
+
+ANSWER_DELAY_RULES: tuple[AnswerDelayRule, ...] = (
+    AnswerDelayRule(
+        key="emergency_accommodation",
+        default_hours=24,
+        services=frozenset({"emergency_accommodation"}),
+        source=(
+            "CASF L345-2-2 (accès à tout moment à un hébergement d'urgence pour toute personne sans abri en "
+            "détresse) ; Convention de Varsovie art. 12.1 a : une réponse dans la journée, sinon la personne "
+            "dort dehors"
+        ),
+    ),
+    AnswerDelayRule(
+        key="child_protection",
+        default_hours=24,
+        recipient_types=frozenset({"child_protection"}),
+        source=(
+            "CASF L226-2-1 et L226-3 (transmission sans délai à la CRIP, qui évalue) ; lecture opérationnelle "
+            "« sans délai » = 24 heures, comme pour le signalement (deadlines.MINOR_STEPS)"
+        ),
+    ),
+    AnswerDelayRule(
+        key="urgent",
+        default_hours=48,
+        urgent=True,
+        source=(
+            "Choix de fonctionnement du mécanisme national d'orientation : une orientation que l'envoyeur "
+            "déclare urgente (danger, mise à l'abri) reçoit une réponse sous 48 heures"
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class AnswerDelay:
+    hours: int
+    rule: str  # the key of the rule applied, or ANSWER_DELAY.key
+    source: str
+
+    def delta(self) -> timedelta:
+        return timedelta(hours=self.hours)
+
+
+def answer_delay_for(*, service: str, recipient_type: str, urgent: bool) -> AnswerDelay:
+    """The answer delay of a referral: the shortest of the rules it matches,
+    else the general delay (`ANSWER_DELAY`, in days)."""
+    general = AnswerDelay(hours=ANSWER_DELAY.days() * 24, rule=ANSWER_DELAY.key, source=ANSWER_DELAY.source)
+    matching = [
+        AnswerDelay(hours=rule.hours(), rule=rule.key, source=rule.source)
+        for rule in ANSWER_DELAY_RULES
+        if rule.matches(service=service, recipient_type=recipient_type, urgent=urgent)
+    ]
+    return min([general, *matching], key=lambda delay: delay.hours)
 
 
 @dataclass(frozen=True)

@@ -360,3 +360,35 @@ def _seed_national(ctx) -> None:
         ]
     )
     ctx.log(f"referrals: {total - existing} national referrals (bulk), {grants} access grants")
+
+
+@register("referrals: a person to hear for the police unit (work queue)", order=36)
+def seed_police_queue(ctx: SeedContext) -> None:
+    """Issue 10: the demo police unit's « À traiter » holds a person referred to
+    be heard (an adult who agreed to file a complaint); marked done by the
+    referral itself, so a second run creates nothing."""
+    orgs = {o.slug: o for o in Organisation.objects.filter(slug__in=["asso-passerelle-75", "brigade-mineurs-paris"])}
+    passerelle, unit = orgs.get("asso-passerelle-75"), orgs.get("brigade-mineurs-paris")
+    sender = _worker(passerelle) if passerelle else None
+    if unit is None or sender is None or Referral.objects.filter(recipient_organisation=unit).exists():
+        return
+    pending = set(
+        Referral.objects.filter(
+            sender_organisation=passerelle, status__in=[ReferralStatus.DRAFT, ReferralStatus.SENT]
+        ).values_list("case_id", flat=True)
+    )
+    case = next((c for c in _cases(passerelle, minor=False, count=30) if c.pk not in pending), None)
+    if case is None:
+        return
+    services.create_referral(
+        case=case,
+        organisation=passerelle,
+        acting_user=sender,
+        recipient=unit,
+        service="legal_aid",
+        shared_parts=["facts"],
+        message="La personne souhaite déposer plainte ; elle parle anglais, interprète nécessaire.",
+        send=True,
+        **{**CONSENT, "consent_scope": "Audition par la brigade, besoins et faits partagés"},
+    )
+    ctx.log("referrals: 1 person to hear referred to the police unit")

@@ -143,6 +143,7 @@ class AuditAction(enum.StrEnum):
     REFERRAL_WITHDRAWN = "referral.withdrawn"
     REFERRAL_COMPLETED = "referral.completed"
     REFERRAL_EXPIRED = "referral.expired"
+    REFERRAL_ESCALATED = "referral.escalated"
     ANONYMOUS_NOTIFICATION = "referral.anonymous_notification"
     ACSE_REQUESTED = "acse.requested"
     ACSE_STATUS_CHANGED = "acse.status_changed"

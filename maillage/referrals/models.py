@@ -46,6 +46,9 @@ class Referral(models.Model):
     service = models.CharField(_("service demandé"), max_length=40)  # directory.Service.code
     shared_parts = CodeListField(_("parties partagées"))
     message = EncryptedTextField(_("message au destinataire"), blank=True)
+    # The sender's statement that the person cannot wait (danger, nowhere to
+    # sleep): a shorter answer delay (deadlines.answer_delay_for).
+    urgent = models.BooleanField(_("urgente"), default=False)
     status = models.CharField(_("statut"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT)
 
     # --- consent (R-CHILD-CRIP; UK NRM: adults consent, children need none) ---
@@ -60,6 +63,9 @@ class Referral(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     answer_due_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
+    # Set when a referral passed its answer deadline and was escalated to the
+    # recipient's administrators and the sender (sweeps.escalate_overdue).
+    escalated_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -441,3 +441,32 @@ def coordination_figures(*, now=None) -> dict:
         "overdue_steps": overdue_steps,
         "anonymous": anonymous_rows,
     }
+
+
+# --- work queue (issue 10) ---------------------------------------------------------
+
+
+def awaiting_answer(actor, organisation) -> QuerySet[Referral]:
+    """Referrals `organisation` received and has not answered yet, the nearest
+    answer deadline first (the « À traiter » queue). The same rows as the
+    inbox's « en attente » and « en retard » groups: the recipient's side only."""
+    if roles.acting_membership(actor, organisation) is None:
+        return Referral.objects.none()
+    return (
+        Referral.objects.filter(recipient_organisation=organisation, status=S.SENT)
+        .select_related("case", "sender_organisation")
+        .only(
+            "id",
+            "kind",
+            "status",
+            "service",
+            "sent_at",
+            "created_at",
+            "answer_due_at",
+            "urgent",
+            "case__reference",
+            "case__treated_as_minor",
+            "sender_organisation__name",
+        )
+        .order_by("answer_due_at", "sent_at", "id")
+    )

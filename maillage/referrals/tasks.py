@@ -9,7 +9,7 @@ from .services import expire_and_remind
 @task()
 def sweep_referrals() -> dict:
     report = expire_and_remind()
-    return {"expired": report.expired, "reminded": report.reminded}
+    return {"expired": report.expired, "reminded": report.reminded, "escalated": report.escalated}
 
 
 @task()

@@ -3,11 +3,13 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core import queues
 from maillage.notifications.selectors import unread_count
 from maillage.organisations import selectors
 from maillage.organisations.actor import actor_for_request
 
 from .navigation import MenuEntry, register_menu, register_panel
+from .queues import compose
 
 
 def _has_membership(request) -> bool:
@@ -16,6 +18,30 @@ def _has_membership(request) -> bool:
 
 
 register_menu(MenuEntry(key="home", label=_("Accueil"), url_name="home", visible=lambda r: True, order=0))
+# « À traiter »: every queue of the acting organisation (maillage/core/queues.py),
+# shown to whoever acts for an organisation some queue applies to.
+register_menu(
+    MenuEntry(key="queues", label=_("À traiter"), url_name="queues:list", visible=compose.has_queues, order=5)
+)
+
+
+def _queues_panel(request):
+    """The most urgent items across the organisation's queues (issue 10 item 1):
+    nothing waits for an actor only in a notification."""
+    queue_list = compose.queues_for_request(request)
+    if not queue_list:
+        return None
+    labels = compose.labels_of(queue_list)
+    return {
+        "title": _("À traiter"),
+        "template": "home/panel_queues.html",
+        "rows": compose.rows(queues.most_urgent(queue_list, limit=HOME_QUEUE_ITEMS), labels),
+        "waiting": sum(queue.total for queue in queue_list),
+        "url": reverse("queues:list"),
+    }
+
+
+HOME_QUEUE_ITEMS = 6
 
 
 def _organisation_panel(request):
@@ -50,5 +76,6 @@ def _notifications_panel(request):
     }
 
 
+register_panel("queues", _queues_panel, order=5)
 register_panel("organisation", _organisation_panel, order=10)
 register_panel("notifications", _notifications_panel, order=900)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("donnees-personnelles/", pages.privacy, name="privacy"),
     path("notifications/", home.notifications, name="notifications"),
     path("statistiques/", include("maillage.www.statistics.urls")),
+    path("a-traiter/", include("maillage.www.queues.urls")),
 ]

@@ -228,7 +228,11 @@ def test_complete_only_after_acceptance(refer, recipient, recipient_org):
 
 def test_expired_referral_cannot_be_accepted(refer, recipient, recipient_org):
     referral = refer()
-    Referral.objects.filter(pk=referral.pk).update(answer_due_at=timezone.now() - timezone.timedelta(minutes=1))
+    # Sent eleven days ago, due yesterday: past the general delay, it expires
+    # (a referral past a short delay only is escalated, tests/referrals/test_answer_delays.py).
+    Referral.objects.filter(pk=referral.pk).update(
+        sent_at=timezone.now() - timezone.timedelta(days=11), answer_due_at=timezone.now() - timezone.timedelta(days=1)
+    )
     services.expire_and_remind()
     with pytest.raises(ValidationError) as exc:
         services.accept_referral(referral=referral, organisation=recipient_org, acting_user=recipient)

@@ -100,6 +100,7 @@ def create_referral(
     consent_basis: str,
     kind: str = ReferralKind.REFERRAL,
     message: str = "",
+    urgent: bool = False,
     consent_on: date | None = None,
     consent_method: str = "",
     consent_scope: str = "",
@@ -180,6 +181,7 @@ def create_referral(
         service=service,
         shared_parts=parts,
         message=(message or "").strip(),
+        urgent=bool(urgent),
         consent_basis=consent_basis,
         consent_on=consent_on if consent else None,
         consent_method=consent_method if consent else "",
@@ -225,23 +227,38 @@ def _send(*, referral: Referral, organisation, acting_user, actor) -> Referral:
     if not policies.can_refer(actor, organisation, referral.case):
         raise PermissionDenied
     now = timezone.now()
-    referral = conditional(
-        referral, frm=S.DRAFT, to=S.SENT, sent_at=now, answer_due_at=now + deadlines.ANSWER_DELAY.delta()
+    # Issue 10 item 6: the delay depends on the service, the recipient and the
+    # urgency (hours for an emergency shelter or a CRIP), as data with its source.
+    delay = deadlines.answer_delay_for(
+        service=referral.service, recipient_type=referral.recipient_organisation.type, urgent=referral.urgent
     )
+    referral = conditional(referral, frm=S.DRAFT, to=S.SENT, sent_at=now, answer_due_at=now + delay.delta())
+    due = timezone.localtime(referral.answer_due_at)
     history(
         referral,
         acting_user,
         S.DRAFT,
         S.SENT,
-        _("Orientation envoyée ; réponse attendue avant le %(d)s")
-        % {"d": timezone.localtime(referral.answer_due_at).strftime("%d/%m/%Y")},
+        _("Orientation envoyée ; réponse attendue avant le %(d)s à %(h)s")
+        % {"d": due.strftime("%d/%m/%Y"), "h": due.strftime("%H:%M")},
     )
     case_event(
         referral,
         sender_event_actor(referral, organisation, acting_user),
         _("Orientation envoyée vers %(org)s") % {"org": referral.recipient_organisation.name},
     )
-    audit_referral(AuditAction.REFERRAL_SENT, acting_user, referral, organisation=organisation)
+    audit_referral(
+        AuditAction.REFERRAL_SENT,
+        acting_user,
+        referral,
+        organisation=organisation,
+        details={
+            "urgent": referral.urgent,
+            "answer_hours": delay.hours,
+            "delay_rule": delay.rule,
+            "rules_version": deadlines.ANSWER_DELAY_RULES_VERSION,
+        },
+    )
     tell(
         case_workers_of(referral.recipient_organisation),
         referral=referral,

@@ -1,5 +1,7 @@
-"""Scheduled work on referrals: expiry without an answer and reminders to the
-recipient (`deadlines.ANSWER_DELAY`, `deadlines.REMINDERS`). Idempotent."""
+"""Scheduled work on referrals: expiry without an answer, escalation of a
+referral past a short answer delay, and reminders to the recipient
+(`deadlines.ANSWER_DELAY`, `deadlines.answer_delay_for`, `deadlines.REMINDERS`).
+Idempotent."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from maillage.core import audit
 
 from .. import deadlines
 from ..enums import AuditAction
-from ..journal import case_workers_of
+from ..journal import admins_of, case_workers_of
 from ..models import Referral
 from .common import S, case_event, follow_access, history, lock, tell
 
@@ -23,6 +25,7 @@ from .common import S, case_event, follow_access, history, lock, tell
 class SweepReport:
     expired: int = 0
     reminded: int = 0
+    escalated: int = 0
 
 
 def expire_and_remind(*, now: datetime | None = None) -> SweepReport:
@@ -32,7 +35,15 @@ def expire_and_remind(*, now: datetime | None = None) -> SweepReport:
     nothing more."""
     now = now or timezone.now()
     report = SweepReport()
-    for pk in Referral.objects.filter(status=S.SENT, answer_due_at__lt=now).values_list("pk", flat=True).iterator():
+    # A referral expires once past its answer date and the general delay: one
+    # with a short delay (an emergency shelter, a CRIP, an urgent one) is
+    # escalated at its deadline rather than dropped (issue 10 item 6).
+    expiry = now - deadlines.ANSWER_DELAY.delta()
+    for pk in (
+        Referral.objects.filter(status=S.SENT, answer_due_at__lt=now, sent_at__lte=expiry)
+        .values_list("pk", flat=True)
+        .iterator()
+    ):
         with transaction.atomic(durable=True):
             if Referral.objects.filter(pk=pk, status=S.SENT).update(status=S.EXPIRED, expired_at=now) != 1:
                 continue
@@ -59,6 +70,7 @@ def expire_and_remind(*, now: datetime | None = None) -> SweepReport:
                 key=f"referral-{pk}-expired",
             )
             report.expired += 1
+    report.escalated = escalate_overdue(now=now)
     schedule = deadlines.REMINDERS.days()
     if schedule:
         earliest = now - timedelta(days=schedule[0])
@@ -84,3 +96,49 @@ def expire_and_remind(*, now: datetime | None = None) -> SweepReport:
                 )
                 report.reminded += 1
     return report
+
+
+def escalate_overdue(*, now: datetime | None = None) -> int:
+    """Referrals past their answer deadline but not yet expired (a short
+    delay: hours for an emergency shelter or a CRIP, 48 h for an urgent one):
+    the recipient's administrators and case workers and the sender are told
+    once, the referral shows « en retard » in every queue. Conditional update
+    on `escalated_at`: a retried sweep escalates nothing twice."""
+    now = now or timezone.now()
+    escalated = 0
+    rows = Referral.objects.filter(status=S.SENT, answer_due_at__lt=now, escalated_at__isnull=True)
+    for pk in rows.values_list("pk", flat=True).iterator():
+        with transaction.atomic(durable=True):
+            if Referral.objects.filter(pk=pk, status=S.SENT, escalated_at__isnull=True).update(escalated_at=now) != 1:
+                continue
+            referral = lock(Referral(pk=pk))
+            history(referral, None, S.SENT, S.SENT, _("Délai de réponse dépassé : signalé aux responsables"))
+            audit.record(
+                action=AuditAction.REFERRAL_ESCALATED,
+                actor=None,
+                target=referral,
+                target_label=referral.label,
+                organisation=referral.recipient_organisation,
+                details={"answer_due_at": referral.answer_due_at.isoformat(), "urgent": referral.urgent},
+            )
+            reference = referral.case.reference
+            recipients = {
+                *admins_of(referral.recipient_organisation),
+                *case_workers_of(referral.recipient_organisation),
+            }
+            tell(
+                list(recipients),
+                referral=referral,
+                organisation=referral.recipient_organisation,
+                title=_("En retard : orientation sans réponse dans le délai (dossier %(ref)s)") % {"ref": reference},
+                key=f"referral-{pk}-escalated",
+            )
+            tell(
+                [referral.sender_user],
+                referral=referral,
+                organisation=referral.sender_organisation,
+                title=_("Sans réponse dans le délai : appelez le destinataire (dossier %(ref)s)") % {"ref": reference},
+                key=f"referral-{pk}-escalated-sender",
+            )
+            escalated += 1
+    return escalated

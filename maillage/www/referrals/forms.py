@@ -49,9 +49,28 @@ class SearchForm(forms.Form):
         return [c for c in codes if ref.is_departement_code(c)]
 
 
+def answer_delays_help() -> str:
+    """The answer delays as configured (deadlines.ANSWER_DELAY_RULES), in words."""
+    from maillage.referrals import deadlines
+
+    hours = {rule.key: rule.hours() for rule in deadlines.ANSWER_DELAY_RULES}
+    return _(
+        "Le destinataire doit répondre sous %(urgent)s heures au lieu de %(days)s jours ; "
+        "une demande d'hébergement d'urgence ou une orientation vers une CRIP : sous %(emergency)s heures, "
+        "urgente ou non."
+    ) % {
+        "urgent": hours["urgent"],
+        "days": deadlines.ANSWER_DELAY.days(),
+        "emergency": min(hours["emergency_accommodation"], hours["child_protection"]),
+    }
+
+
 class ReferralForm(forms.Form):
     recipient = forms.IntegerField(widget=forms.HiddenInput, required=False)
     service = forms.ChoiceField(label=_("Service demandé"))
+    urgent = forms.BooleanField(
+        label=_("Urgente : la personne ne peut pas attendre (danger, pas d'abri)"), required=False
+    )
     kind = forms.ChoiceField(
         label=_("Type"),
         choices=enums.ReferralKind.choices,
@@ -93,6 +112,7 @@ class ReferralForm(forms.Form):
         self.fields["service"].choices = service_choices()
         labels = dict(enums.SharedPart.choices)
         self.fields["shared_parts"].choices = [(p, labels[p]) for p in enums.SharedPart.values if p in visible_parts]
+        self.fields["urgent"].help_text = answer_delays_help()
 
     def add_error(self, field, error):
         # The recipient is picked among the suggestions (a hidden field): what the

@@ -10,4 +10,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = expire_and_remind()
-        self.stdout.write(f"expirées : {report.expired} ; relances : {report.reminded}")
+        self.stdout.write(
+            f"expirées : {report.expired} ; relances : {report.reminded} ; signalées en retard : {report.escalated}"
+        )

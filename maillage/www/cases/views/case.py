@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,6 +13,7 @@ from maillage.cases import enums, selectors, services
 from maillage.cases.enums import AuditAction
 from maillage.core.listing import CappedPaginator, choice_labels
 from maillage.organisations.actor import actor_for_request
+from maillage.referrals.enums import SharedPart
 from maillage.territories import reference as ref
 from maillage.www.common import deny_as_404, run_service
 
@@ -19,13 +21,52 @@ from .. import forms
 from .common import access_or_404, case_context, case_or_404, require_case_worker, target_choices
 
 
+def _own_rows(cases) -> list[dict]:
+    language = get_language() or "fr"
+    return [
+        {
+            "case": case,
+            "forms": case.exploitation_form_labels(),
+            "nationalities": [
+                ref.citizenship_name(c, language) for c in case.nationalities if ref.is_citizenship_code(c)
+            ],
+        }
+        for case in cases
+    ]
+
+
+def _shared_rows(grants) -> list[dict]:
+    """What the list may say of a case another organisation shares: its owner
+    (an Ac.Sé host is told the coordination, R-ACSE), the parts shared, and the
+    age and forms only when the facts are among them (Warsaw art. 11)."""
+    part_labels = dict(SharedPart.choices)
+    rows = []
+    for grant in grants:
+        case, facts = grant.case, "facts" in grant.parts
+        rows.append(
+            {
+                "case": case,
+                "owner": case.organisation.name
+                if grant.reason == enums.AccessReason.REFERRAL
+                else _("la coordination Ac.Sé"),
+                "parts": [str(part_labels[p]) for p in grant.parts if p in part_labels],
+                "facts": facts,
+                "minor": case.treated_as_minor if facts else None,
+                "forms": case.exploitation_form_labels() if facts else [],
+                "since": grant.granted_at,
+            }
+        )
+    return rows
+
+
 def case_list(request):
     organisation = require_case_worker(request)
+    actor = actor_for_request(request)
     status = request.GET.get("statut", "")
     form_code = request.GET.get("forme", "")
     minors = request.GET.get("mineurs") == "1"
     qs = selectors.case_list(
-        actor_for_request(request),
+        actor,
         organisation,
         status=status,
         minors_only=minors,
@@ -38,19 +79,24 @@ def case_list(request):
     for case in page:
         case.status_label = status_labels.get(case.status, case.status)
         case.sex_label = sex_labels.get(case.sex, case.sex)
+    # Cases handed on by other organisations stay visible where they are worked
+    # on (issue 10 item 5), in their own table: their columns are what is shared.
+    shared = CappedPaginator(selectors.shared_case_list(actor, organisation), 50).get_page(request.GET.get("partages"))
     return render(
         request,
         "cases/list.html",
         {
             "page_title": _("Dossiers"),
             "page": page,
+            "rows": _own_rows(page),
+            "shared": shared,
+            "shared_rows": _shared_rows(shared),
             "organisation": organisation,
             "statuses": enums.CaseStatus.choices,
             "forms_choices": enums.ExploitationForm.choices,
             "status": status,
             "forme": form_code,
             "mineurs": minors,
-            "form_labels": dict(enums.ExploitationForm.choices),
         },
     )
 

@@ -104,6 +104,7 @@ def create(request, case_pk):
                         acting_user=request.user,
                         recipient=recipient,
                         service=data["service"],
+                        urgent=data["urgent"],
                         shared_parts=data["shared_parts"],
                         consent_basis=data["consent_basis"],
                         kind=data["kind"],
