@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.core.encryption import EncryptedTextField, LookupHashField
 
 from . import enums
+from .workflow import child_at_facts as derive_child_at_facts
 from .workflow import treated_as_minor as derive_treated_as_minor
 
 
@@ -216,6 +217,15 @@ class Case(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == enums.CaseStatus.CLOSED
+
+    @property
+    def child_at_facts(self) -> bool:
+        """Warsaw art. 4 c-d, Code pénal 225-4-1 II (rules.md §1.6): the child
+        indicator set and « no means required » follow the age at the time of
+        the facts; today's age decides the protection chain (R-AGE)."""
+        return derive_child_at_facts(
+            treated_as_minor=self.treated_as_minor, minor_at_exploitation=self.minor_at_exploitation
+        )
 
     def exploitation_form_labels(self) -> list[str]:
         labels = dict(enums.ExploitationForm.choices)

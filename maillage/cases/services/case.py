@@ -116,8 +116,53 @@ def validate_facts(facts: dict, identity: dict | None = None) -> None:
                 err("birth_date", _("La date de naissance ne peut pas être dans le futur."))
             elif birth_year is not None and int(birth_year) != parsed.year:
                 err("birth_year", _("L'année de naissance ne correspond pas à la date de naissance."))
+    if not errors:
+        for field, message in check_ages(facts, identity).items():
+            err(field, message)
     if errors:
         raise ValidationError(errors)
+
+
+def check_ages(facts: dict, identity: dict | None) -> dict[str, str]:
+    """The age status and the age at the time of the facts must agree with the
+    birth date (R-AGE, Warsaw art. 4 and 10.3; C. civ. art. 47: a foreign
+    civil-status document is presumed valid, so a documented birth date that
+    makes the person an adult cannot sit with « mineur·e (documenté) »: the
+    worker records « âge contesté » instead)."""
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    birth_date = _parse_iso_date((identity or {}).get("birth_date") or "")
+    birth_year = facts.get("birth_year")
+    bounds = workflow.age_bounds(birth_date=birth_date, birth_year=birth_year, on=today)
+    status = facts.get("age_status")
+    source = _("la date de naissance") if birth_date else _("l'année de naissance")
+    if bounds is not None and status:
+        low, high = bounds
+        label = dict(AgeStatus.choices).get(status, status)
+        if status in workflow.MINOR_CLAIMS and low >= workflow.MAJORITY:
+            errors["age_status"] = _(
+                "Le statut « %(status)s » contredit %(source)s : la personne a %(age)d ans aujourd'hui. "
+                "Si l'âge est mis en doute, choisissez « Âge contesté »."
+            ) % {"status": label, "source": source, "age": low}
+        elif status in workflow.ADULT_CLAIMS and high < workflow.MAJORITY:
+            errors["age_status"] = _(
+                "Le statut « %(status)s » contredit %(source)s : la personne a %(age)d ans aujourd'hui. "
+                "Si l'âge est mis en doute, choisissez « Âge contesté »."
+            ) % {"status": label, "source": source, "age": high}
+    derived = workflow.minor_at_facts_from_dates(
+        birth_date=birth_date, birth_year=birth_year, facts_start=facts.get("exploitation_start")
+    )
+    given = facts.get("minor_at_exploitation")
+    if derived is not None and given is not None and given != derived:
+        if derived:
+            errors["minor_at_exploitation"] = _(
+                "D'après %(source)s et le début de l'exploitation, la personne était mineure au moment des faits."
+            ) % {"source": source}
+        else:
+            errors["minor_at_exploitation"] = _(
+                "D'après %(source)s et le début de l'exploitation, la personne était majeure au moment des faits."
+            ) % {"source": source}
+    return errors
 
 
 def _normalise_facts(facts: dict, identity: dict | None) -> dict:
@@ -132,6 +177,14 @@ def _normalise_facts(facts: dict, identity: dict | None) -> dict:
         parsed = _parse_iso_date(identity["birth_date"])
         if parsed:
             facts["birth_year"] = parsed.year
+    if facts.get("minor_at_exploitation") is None and "exploitation_start" in facts:
+        # Rules.md §1.6: derived from the dates when they settle it, so the set
+        # and the pre-qualification follow the age at the time of the facts.
+        facts["minor_at_exploitation"] = workflow.minor_at_facts_from_dates(
+            birth_date=_parse_iso_date((identity or {}).get("birth_date") or ""),
+            birth_year=facts.get("birth_year"),
+            facts_start=facts.get("exploitation_start"),
+        )
     return facts
 
 
@@ -202,8 +255,19 @@ def update_case(*, case: Case, acting_user, facts: dict, identity: dict | None =
     require(policies.can_edit(as_actor(acting_user), case))
     case = Case.objects.select_for_update().get(pk=case.pk)
     was_minor = case.treated_as_minor
+    # Ages are checked against the whole case as it will be (a partner or an
+    # edit without identity still meets the stored birth date).
+    merged = {**{k: getattr(case, k) for k in FACT_FIELDS}, **facts}
+    if identity is None or "birth_date" not in identity:
+        stored = Person.objects.filter(case=case).first()
+        identity_for_ages = {"birth_date": stored.birth_date if stored else ""}
+    else:
+        identity_for_ages = identity
     validate_facts(facts, identity)
-    facts = _normalise_facts(facts, identity)
+    age_errors = check_ages(merged, identity_for_ages)
+    if age_errors:
+        raise ValidationError(age_errors)
+    facts = _normalise_facts(merged if "exploitation_start" in facts else facts, identity_for_ages)
     changed = [k for k in FACT_FIELDS if k in facts and getattr(case, k) != facts[k]]
     for key in changed:
         setattr(case, key, facts[key])

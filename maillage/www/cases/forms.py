@@ -39,6 +39,18 @@ class CaseForm(forms.Form):
     reasons_to_believe_minor = forms.BooleanField(
         label=_("Il existe des raisons de penser que la personne est mineure"), required=False
     )
+    # Rules.md §1.6: the age at the time of the facts decides the indicator set
+    # and whether « means » are required (225-4-1 II); derived from the birth
+    # date and the start of exploitation when they settle it.
+    minor_at_exploitation = forms.NullBooleanField(
+        label=_("Mineure au moment des faits"),
+        required=False,
+        widget=forms.NullBooleanSelect,
+        help_text=_(
+            "Une personne majeure aujourd'hui mais exploitée lorsqu'elle était mineure relève du jeu "
+            "d'indicateurs « enfant » et aucun moyen n'est exigé (art. 225-4-1 II du Code pénal)."
+        ),
+    )
     birth_year = forms.IntegerField(label=_("Année de naissance"), required=False)
     estimated_age = forms.IntegerField(label=_("Âge estimé"), required=False)
     sex = forms.ChoiceField(label=_("Sexe"), choices=enums.Sex.choices, initial=enums.Sex.UNKNOWN)
