@@ -174,6 +174,15 @@ class InterruptionReason(models.TextChoices):
     IMPROPER_CLAIM = "improper_claim", _("Qualité de victime revendiquée indûment")
 
 
+class ReflectionAnswer(models.TextChoices):
+    # R-REASONABLE-GROUNDS (Warsaw art. 10.2, 13.1): the reflection period is a
+    # proposal made to the person, whose answer is recorded.
+    PENDING = "pending", _("En attente de la réponse de la personne")
+    ACCEPTED = "accepted", _("Acceptée")
+    DECLINED = "declined", _("Refusée")
+    NO_ANSWER = "no_answer", _("Sans réponse")
+
+
 class PermitBasis(models.TextChoices):
     L425_1 = "L425-1", _("CESEDA L425-1 (avec coopération)")
     L425_4 = "L425-4", _("CESEDA L425-4 (parcours de sortie de la prostitution)")
@@ -252,6 +261,7 @@ class AuditAction(enum.StrEnum):
     PERMIT_RECORDED = "case.permit_recorded"
     PROTECTION_RECORDED = "case.protection_recorded"
     PROCEEDING_RECORDED = "case.proceeding_recorded"
+    REFLECTION_OFFER_ANSWERED = "case.reflection_offer_answered"
     SUBJECT_ACCESS_EXPORT = "case.subject_access_export"
     IDENTITY_ERASED = "case.identity_erased"
     LEGAL_HOLD_SET = "case.legal_hold_set"

@@ -156,6 +156,12 @@ class Case(models.Model):
     # Warsaw art. 26: non-punishment of offences the person was compelled to commit.
     compelled_offences = models.BooleanField(_("infractions commises sous la contrainte (art. 26)"), default=False)
 
+    # R-REASONABLE-GROUNDS (Warsaw art. 10.2): from « présumée victime » no
+    # removal from the territory until the identification process is complete.
+    # Set once, ended only when the case is not retained (never by closing it).
+    non_removal_since = models.DateTimeField(_("non-éloignement depuis le"), null=True, blank=True)
+    non_removal_ended_at = models.DateTimeField(null=True, blank=True)
+
     # Privacy (R-PRIVACY): erasure is refused while a legal hold is set.
     legal_hold = models.BooleanField(_("conservation légale"), default=False)
     legal_hold_reason = models.CharField(_("motif de la conservation"), max_length=200, blank=True)
@@ -217,6 +223,11 @@ class Case(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == enums.CaseStatus.CLOSED
+
+    @property
+    def non_removal_alert(self) -> bool:
+        """Warsaw art. 10.2: shown on every view of the case and in its exports."""
+        return self.non_removal_since is not None and self.non_removal_ended_at is None
 
     @property
     def child_at_facts(self) -> bool:
@@ -447,6 +458,10 @@ class ResidencePermit(models.Model):
     def __str__(self) -> str:
         return f"ResidencePermit {self.case.reference}"
 
+    @property
+    def kind_label(self) -> str:
+        return str(self.get_legal_basis_display())
+
 
 class ProtectionMeasure(models.Model):
     """Warsaw art. 28."""
@@ -535,3 +550,8 @@ class CaseAccessGrant(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+
+# The legal situation's newer records (issue 11) live in their own module so
+# that this one stays readable; Django finds them through this import.
+from .law_models import ReflectionOffer  # noqa: E402, F401

@@ -13,6 +13,7 @@ class WwwConfig(AppConfig):
         # « How to add a feature »).
         from . import registry  # noqa: F401  (home, organisation and notifications)
         from .cases import navigation as cases  # noqa: F401
+        from .cases import queue_law  # noqa: F401
         from .coordination import navigation as coordination  # noqa: F401
         from .directory import navigation as directory  # noqa: F401
         from .plans import navigation as plans  # noqa: F401

@@ -81,3 +81,94 @@ def test_r_age_minor_at_exploitation_contradicting_dates_is_refused(case, case_w
     assert "mineure au moment des faits" in exc.value.message_dict["minor_at_exploitation"][0]
     case.refresh_from_db()
     assert case.exploitation_start is None
+
+
+# --- R-REASONABLE-GROUNDS -------------------------------------------------------------
+
+
+def _grant(case, organisation, parts=("facts",)):
+    from django.db import transaction
+
+    from maillage.cases.enums import AccessReason
+
+    with transaction.atomic(durable=True):
+        services.grant_access(
+            case=case, organisation=organisation, parts=parts, reason=AccessReason.REFERRAL, source="tests.law:1"
+        )
+
+
+def test_r_reasonable_grounds_non_removal_flag_notices_and_reflection_proposal(
+    client, login, django_capture_on_commit_callbacks, case, case_worker, org_admin, other_organisation
+):
+    """R-REASONABLE-GROUNDS, Warsaw art. 10.2 and 13.1 (rules.md §2, §6.6): reaching
+    « présumée victime » puts a lasting non-removal flag on the case, shown to the
+    owner and to every partner, tells the owner's administrators and the
+    organisations the case is shared with, and *proposes* the reflection period
+    (a proposal awaiting the person's answer, not a 2-day task)."""
+    from django.urls import reverse
+
+    from maillage.cases.enums import CaseStatus, ReflectionAnswer
+    from maillage.cases.models import ReflectionOffer, Task
+    from maillage.notifications.models import Notification
+    from maillage.organisations.enums import Role
+    from tests.factories import MembershipFactory
+
+    partner = MembershipFactory(organisation=other_organisation, role=Role.CASE_WORKER).user
+    _grant(case, other_organisation)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.change_status(case=case, target=CaseStatus.PRESUMED, acting_user=case_worker)
+    case.refresh_from_db()
+    assert case.non_removal_alert and case.non_removal_since
+    offer = ReflectionOffer.objects.get(case=case)
+    assert offer.answer == ReflectionAnswer.PENDING and offer.follow_up_on > datetime.date.today()
+    assert not Task.objects.filter(case=case, title__icontains="délai de réflexion").exists()
+    told = set(Notification.objects.filter(title__contains=case.reference).values_list("recipient_id", flat=True))
+    assert {org_admin.pk, partner.pk} <= told
+    for user in (case_worker, partner):
+        login(client, user)
+        page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+        assert "Non-éloignement" in page and "art. 10.2" in page
+    # The answer is recorded with its date; recording it twice is refused.
+    offer = services.answer_reflection_offer(
+        offer=offer, acting_user=case_worker, answer=ReflectionAnswer.ACCEPTED, on=datetime.date.today()
+    )
+    assert offer.answer == ReflectionAnswer.ACCEPTED and offer.answered_on == datetime.date.today()
+    with pytest.raises(ValidationError):
+        services.answer_reflection_offer(
+            offer=offer, acting_user=case_worker, answer=ReflectionAnswer.DECLINED, on=datetime.date.today()
+        )
+    # Lasting: closing the case keeps the flag; only « non retenu » ends it.
+    case = services.change_status(case=case, target=CaseStatus.CLOSED, acting_user=case_worker, reason="other")
+    assert case.non_removal_alert
+
+
+def test_r_reasonable_grounds_non_removal_in_the_export(case, case_worker):
+    """Warsaw art. 10.2: the alert travels in the case's export."""
+    import io
+    import json
+
+    import pyzipper
+
+    from maillage.cases.enums import CaseStatus
+
+    services.change_status(case=case, target=CaseStatus.PRESUMED, acting_user=case_worker)
+    case.refresh_from_db()
+    archive = services.build_subject_access_export(case=case, acting_user=case_worker, password="a" * 16)
+    with pyzipper.AESZipFile(io.BytesIO(archive)) as z:
+        z.setpassword(b"a" * 16)
+        data = json.loads(z.read(z.namelist()[0]))
+    assert data["non_removal"]["active"] is True
+
+
+def test_r_reasonable_grounds_proposal_waits_in_the_law_queue(case, case_worker, organisation):
+    """R-REASONABLE-GROUNDS (art. 13.1): the proposal awaiting the person's
+    answer shows in the organisation's « À traiter » queue, in words."""
+    from maillage.cases.enums import CaseStatus
+    from maillage.core import queues
+    from maillage.organisations.actor import as_actor
+
+    services.change_status(case=case, target=CaseStatus.PRESUMED, acting_user=case_worker)
+    found = {q.provider.key: q for q in queues.queues_for(as_actor(case_worker), organisation)}
+    queue = found["law_reflection_offers"]
+    assert queue.total == 1 and queue.items[0].subject == case.reference
+    assert "réponse" in queue.items[0].label and "law" not in queue.items[0].label

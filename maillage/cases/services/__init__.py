@@ -3,6 +3,7 @@
 - `case`: reference, creation, edition, status workflow, reasonable grounds;
 - `privacy`: subject access export, erasure, legal hold, retention;
 - `screenings`: ILO/EC screening and the indicator set of a case;
+- `reasonable_grounds`: non-removal alert, reflection period proposed and answered;
 - `records`: rights, assistance, reflection period, permits, protection, proceedings;
 - `notes`, `tasks`, `documents`;
 - `access`: who holds and who reads the case (transfer, access grants).
@@ -22,7 +23,6 @@ working: the public names are re-exported here.
 
 from maillage.cases.services.access import end_access, grant_access, source_of, transfer_case
 from maillage.cases.services.case import (
-    REASONABLE_GROUNDS_ASSISTANCE,
     DuplicateWarning,
     add_case_event,
     allocate_reference,
@@ -41,6 +41,11 @@ from maillage.cases.services.privacy import (
     build_subject_access_export,
     erase_identity,
     set_legal_hold,
+)
+from maillage.cases.services.reasonable_grounds import (
+    REASONABLE_GROUNDS_ASSISTANCE,
+    answer_reflection_offer,
+    people_to_tell,
 )
 from maillage.cases.services.records import (
     record_proceeding,
@@ -71,6 +76,7 @@ __all__ = [
     "add_task",
     "allocate_reference",
     "anonymise_closed_cases",
+    "answer_reflection_offer",
     "build_subject_access_export",
     "candidate_set_codes",
     "change_status",
@@ -83,6 +89,7 @@ __all__ = [
     "erase_identity",
     "grant_access",
     "indicator_set_code_for",
+    "people_to_tell",
     "record_proceeding",
     "record_protection_measure",
     "record_reflection_period",

@@ -4,7 +4,7 @@ what presuming a victim sets in motion (Warsaw art. 10.2, 12, 13)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,11 +20,9 @@ from maillage.territories import reference as ref
 from .. import hooks, policies, workflow
 from ..enums import (
     AgeStatus,
-    AssistanceCode,
     AuditAction,
     CaseStatus,
     ClosureReason,
-    ConsentStatus,
     ControlMethod,
     CrossBorder,
     EventKind,
@@ -34,7 +32,8 @@ from ..enums import (
     RelationToExploiter,
     Sex,
 )
-from ..models import AssistanceMeasure, Case, CaseEvent, Person, ReferenceCounter, Task
+from ..models import Case, CaseEvent, Person, ReferenceCounter
+from . import reasonable_grounds
 from .common import FACT_FIELDS, IDENTITY_FIELDS, audit_case, record_event, require
 
 
@@ -341,6 +340,8 @@ def change_status(
         case.identifying_authority, case.identified_on, case.identification_reference = authority, on, reference
     elif target == CaseStatus.NOT_RETAINED and previous != CaseStatus.CLOSED:
         case.not_retained_at = now
+        # Art. 10.2: the identification process is over; the alert ends (its dates stay).
+        reasonable_grounds.end_non_removal(case, now=now)
     elif target == CaseStatus.CLOSED:
         if reason not in ClosureReason.values:
             raise ValidationError({"reason": _("Choisissez un motif de clôture dans la liste.")})
@@ -356,56 +357,11 @@ def change_status(
     label = dict(CaseStatus.choices)[target]
     record_event(case, acting_user, EventKind.STATUS, _("Statut : %(status)s") % {"status": label})
     if target == CaseStatus.PRESUMED and previous == CaseStatus.REPORTED:
-        _apply_reasonable_grounds(case, acting_user)
+        reasonable_grounds.apply_reasonable_grounds(case, acting_user)
     audit_case(
         AuditAction.STATUS_CHANGED, acting_user, case, details={"from": previous, "to": target, "reason": reason}
     )
     return case
-
-
-# R-REASONABLE-GROUNDS (Warsaw art. 10.2, 12.1-2, 13): what presuming a victim sets in motion.
-REASONABLE_GROUNDS_ASSISTANCE = (
-    AssistanceCode.HOUSING,
-    AssistanceCode.PSY,
-    AssistanceCode.MATERIAL,
-    AssistanceCode.MED_EMERG,
-    AssistanceCode.INTERP,
-    AssistanceCode.INFO_RIGHTS,
-    AssistanceCode.LEGAL_PROC,
-)
-
-
-def _apply_reasonable_grounds(case: Case, acting_user) -> None:
-    # Art. 10.2: no removal from the territory until identification is complete.
-    record_event(
-        case,
-        acting_user,
-        EventKind.STATUS,
-        _(
-            "Alerte non-éloignement : aucune mesure d'éloignement tant que "
-            "l'identification n'est pas terminée (art. 10.2)"
-        ),
-    )
-    # Art. 12.1-2: the assistance package is offered (consent recorded per measure, art. 12.7).
-    codes = list(REASONABLE_GROUNDS_ASSISTANCE) + ([AssistanceCode.EDU_CHILD] if case.treated_as_minor else [])
-    existing = set(AssistanceMeasure.objects.filter(case=case).values_list("code", flat=True))
-    AssistanceMeasure.objects.bulk_create(
-        [
-            AssistanceMeasure(case=case, code=code, status=ConsentStatus.OFFERED, updated_by=acting_user)
-            for code in codes
-            if code not in existing
-        ]
-    )
-    record_event(case, acting_user, EventKind.ASSISTANCE, _("Mesures d'assistance de l'article 12 proposées"))
-    # Art. 13 / CESEDA L425-1: a foreign national is offered the reflection period.
-    if any(code != "FR" for code in case.nationalities) or not case.nationalities:
-        Task.objects.create(
-            case=case,
-            title=str(_("Proposer le délai de réflexion (art. 13, CESEDA L425-1)")),
-            due_on=timezone.localdate() + timedelta(days=2),
-            assignee=acting_user,
-            created_by=acting_user,
-        )
 
 
 # ---------------------------------------------------------------------------

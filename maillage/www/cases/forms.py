@@ -237,6 +237,14 @@ class ReflectionForm(forms.Form):
     document_reference = forms.CharField(label=_("Référence du récépissé"), required=False, max_length=80)
 
 
+class ReflectionOfferAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Réponse de la personne"),
+        choices=[c for c in enums.ReflectionAnswer.choices if c[0] != enums.ReflectionAnswer.PENDING],
+    )
+    on = forms.DateField(label=_("Date de la réponse"), widget=DateInput())
+
+
 class PermitForm(forms.Form):
     legal_basis = forms.ChoiceField(label=_("Fondement"), choices=enums.PermitBasis.choices)
     start = forms.DateField(label=_("Début de validité"), widget=DateInput())
