@@ -186,9 +186,21 @@ class ReflectionAnswer(models.TextChoices):
 class PermitBasis(models.TextChoices):
     L425_1 = "L425-1", _("CESEDA L425-1 (avec coopération)")
     L425_4 = "L425-4", _("CESEDA L425-4 (parcours de sortie de la prostitution)")
+    L435_1 = "L435-1", _("CESEDA L435-1 (admission exceptionnelle au séjour)")
     ASYLUM = "asylum", _("Protection internationale (asile)")
     RESIDENT_CARD = "resident_card", _("Carte de résident après condamnation définitive")
     OTHER = "other", _("Autre fondement")
+
+
+class PermitGround(models.TextChoices):
+    # Warsaw art. 14.1 (personal situation and/or cooperation), 14.5 (asylum);
+    # CESEDA L425-1 to L425-4, L435-1 (rules.md §3.3). Rules: permit_rules.py.
+    COOPERATION_COMPLAINT = "coop_complaint", _("Coopération avec la justice : plainte déposée (CESEDA L425-1)")
+    COOPERATION_TESTIMONY = "coop_testimony", _("Coopération avec la justice : témoignage (CESEDA L425-1)")
+    FINAL_CONVICTION = "final_conviction", _("Condamnation définitive des auteurs (carte de résident)")
+    PROSTITUTION_EXIT = "prostitution_exit", _("Parcours de sortie de la prostitution (CESEDA L425-4)")
+    DISCRETIONARY = "discretionary", _("Admission exceptionnelle au séjour (CESEDA L435-1)")
+    ASYLUM = "asylum", _("Protection internationale (asile)")
 
 
 class ProtectionBeneficiary(models.TextChoices):

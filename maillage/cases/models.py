@@ -435,6 +435,15 @@ class ResidencePermit(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="residence_permits")
     legal_basis = models.CharField(_("fondement"), max_length=16, choices=enums.PermitBasis.choices)
+    # Issue 11 (R-PERMIT-COOP, R-PERMIT-NOCOOP): the ground and its conditions,
+    # checked by services.permits against permit_rules.RULES. Blank on permits
+    # recorded before (their legal basis alone was kept).
+    ground = models.CharField(_("motif de délivrance"), max_length=20, choices=enums.PermitGround.choices, blank=True)
+    ties_broken = models.BooleanField(_("liens rompus avec les auteurs"), null=True, blank=True)
+    public_order_threat = models.BooleanField(_("menace pour l'ordre public"), null=True, blank=True)
+    exit_pathway_engaged = models.BooleanField(_("engagée dans le parcours de sortie"), null=True, blank=True)
+    final_conviction_on = models.DateField(_("date de la condamnation définitive"), null=True, blank=True)
+    proceedings_ongoing = models.BooleanField(_("procédure pénale en cours"), null=True, blank=True)
     start = models.DateField(_("début de validité"))
     end = models.DateField(_("fin de validité"), null=True, blank=True)
     renewal_of = models.ForeignKey(
@@ -460,7 +469,18 @@ class ResidencePermit(models.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(self.get_legal_basis_display())
+        from .permit_rules import RULES
+
+        rule = RULES.get(self.ground)
+        return str(rule.document) if rule else str(self.get_legal_basis_display())
+
+    @property
+    def renewal_due_on(self):
+        """CESEDA R431-5: the renewal is applied for in the two months before
+        expiry (deadlines.PERMIT_REMINDER_BEFORE_END)."""
+        from .deadlines import PERMIT_REMINDER_BEFORE_END
+
+        return self.end - PERMIT_REMINDER_BEFORE_END.delta() if self.end else None
 
 
 class ProtectionMeasure(models.Model):

@@ -172,3 +172,113 @@ def test_r_reasonable_grounds_proposal_waits_in_the_law_queue(case, case_worker,
     queue = found["law_reflection_offers"]
     assert queue.total == 1 and queue.items[0].subject == case.reference
     assert "réponse" in queue.items[0].label and "law" not in queue.items[0].label
+
+
+# --- R-PERMIT-COOP, R-PERMIT-NOCOOP ---------------------------------------------------
+
+
+def _permit(case, user, **kw):
+    args = {"ground": "coop_complaint", "start": datetime.date(2026, 3, 1), "end": datetime.date(2027, 2, 28)}
+    args.update(kw)
+    return services.record_residence_permit(case=case, acting_user=user, **args)
+
+
+def test_r_permit_coop_refused_without_its_conditions(case, case_worker):
+    """R-PERMIT-COOP (Warsaw art. 14.1 b; CESEDA L425-1, rules.md §3.3): the
+    1-year « vie privée et familiale » card needs a complaint or testimony,
+    all ties with the perpetrators broken and no public-order threat; each
+    missing condition is refused with its reason and nothing is written."""
+    from maillage.cases.models import ResidencePermit
+
+    with pytest.raises(ValidationError) as exc:
+        _permit(case, case_worker)
+    errors = exc.value.message_dict
+    assert "plainte ou un témoignage" in errors["ground"][0]
+    assert "rompu tout lien" in errors["ties_broken"][0]
+    assert "ordre public" in errors["public_order_threat"][0]
+    assert not ResidencePermit.objects.filter(case=case).exists()
+    services.record_proceeding(case=case, acting_user=case_worker, kind="complaint", on=datetime.date(2026, 2, 1))
+    permit = _permit(case, case_worker, ties_broken=True, public_order_threat=False)
+    assert permit.legal_basis == "L425-1" and permit.renewal_due_on == datetime.date(2027, 2, 28) - datetime.timedelta(
+        days=60
+    )
+
+
+def test_r_permit_coop_dates_follow_the_law(case, case_worker):
+    """R-PERMIT-COOP (CESEDA L425-1, L425-3): the card lasts 1 year and is renewed
+    only during the proceedings; after a final conviction, a 10-year resident
+    card. Dates that contradict the ground are refused with the expected date."""
+    services.record_proceeding(case=case, acting_user=case_worker, kind="testimony", on=datetime.date(2026, 2, 1))
+    ok = {"ground": "coop_testimony", "ties_broken": True, "public_order_threat": False}
+    with pytest.raises(ValidationError) as exc:
+        _permit(case, case_worker, end=datetime.date(2028, 2, 28), **ok)
+    assert "28/02/2027" in exc.value.message_dict["end"][0]
+    first = _permit(case, case_worker, **ok)
+    with pytest.raises(ValidationError) as exc:
+        _permit(
+            case, case_worker, start=datetime.date(2027, 3, 1), end=datetime.date(2028, 2, 29), renewal_of=first, **ok
+        )
+    assert "pendant la procédure" in exc.value.message_dict["proceedings_ongoing"][0]
+    _permit(
+        case,
+        case_worker,
+        start=datetime.date(2027, 3, 1),
+        end=datetime.date(2028, 2, 29),
+        renewal_of=first,
+        proceedings_ongoing=True,
+        **ok,
+    )
+    with pytest.raises(ValidationError) as exc:
+        _permit(
+            case,
+            case_worker,
+            ground="final_conviction",
+            start=datetime.date(2028, 3, 1),
+            end=datetime.date(2038, 2, 28),
+            final_conviction_on=datetime.date(2028, 6, 1),
+        )
+    assert "postérieure" in exc.value.message_dict["final_conviction_on"][0]
+    card = _permit(
+        case,
+        case_worker,
+        ground="final_conviction",
+        start=datetime.date(2028, 3, 1),
+        end=datetime.date(2038, 2, 28),
+        final_conviction_on=datetime.date(2028, 1, 15),
+    )
+    assert card.legal_basis == "resident_card"
+
+
+def test_r_permit_nocoop_l425_4_at_least_six_months_in_the_exit_pathway(case, case_worker):
+    """R-PERMIT-NOCOOP (CESEDA L425-4, rules.md §3.3): without cooperation, an
+    APS of at least 6 months for a person engaged in the prostitution-exit
+    pathway; discretionary admission (L435-1) and asylum need no cooperation."""
+    with pytest.raises(ValidationError) as exc:
+        _permit(
+            case, case_worker, ground="prostitution_exit", end=datetime.date(2026, 6, 1), exit_pathway_engaged=True
+        )
+    assert "6 mois" in exc.value.message_dict["end"][0]
+    with pytest.raises(ValidationError) as exc:
+        _permit(case, case_worker, ground="prostitution_exit", end=datetime.date(2026, 9, 30))
+    assert "parcours de sortie" in exc.value.message_dict["exit_pathway_engaged"][0]
+    _permit(case, case_worker, ground="prostitution_exit", end=datetime.date(2026, 9, 30), exit_pathway_engaged=True)
+    _permit(case, case_worker, ground="discretionary", end=datetime.date(2026, 9, 30))
+    _permit(case, case_worker, ground="asylum", end=None)
+
+
+def test_r_permit_to_renew_waits_in_the_law_queue(case, case_worker, organisation):
+    """Warsaw art. 14.1 (renewable); CESEDA R431-5: a permit within two months
+    of its expiry shows in the « À traiter » queue until a renewal is recorded."""
+    from maillage.core import queues
+    from maillage.organisations.actor import as_actor
+
+    today = datetime.date.today()
+    _permit(
+        case,
+        case_worker,
+        ground="asylum",
+        start=today - datetime.timedelta(days=300),
+        end=today + datetime.timedelta(days=20),
+    )
+    found = {q.provider.key: q for q in queues.queues_for(as_actor(case_worker), organisation)}
+    assert found["law_permits"].total == 1 and found["law_permits"].items[0].subject == case.reference

@@ -93,7 +93,7 @@ def test_permit_reminder_before_expiry(case, case_worker):
     permit = services.record_residence_permit(
         case=case,
         acting_user=case_worker,
-        legal_basis="L425-1",
+        ground="asylum",
         start=datetime.date(2026, 1, 1),
         end=datetime.date(2027, 1, 1),
     )

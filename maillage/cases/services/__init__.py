@@ -4,6 +4,7 @@
 - `privacy`: subject access export, erasure, legal hold, retention;
 - `screenings`: ILO/EC screening and the indicator set of a case;
 - `reasonable_grounds`: non-removal alert, reflection period proposed and answered;
+- `permits`: residence permits, their ground, conditions and dates (permit_rules);
 - `records`: rights, assistance, reflection period, permits, protection, proceedings;
 - `notes`, `tasks`, `documents`;
 - `access`: who holds and who reads the case (transfer, access grants).
@@ -35,6 +36,7 @@ from maillage.cases.services.case import (
 from maillage.cases.services.common import FACT_FIELDS, IDENTITY_FIELDS
 from maillage.cases.services.documents import add_document, check_upload
 from maillage.cases.services.notes import add_note
+from maillage.cases.services.permits import check_permit, record_residence_permit
 from maillage.cases.services.privacy import (
     RetentionReport,
     anonymise_closed_cases,
@@ -51,7 +53,6 @@ from maillage.cases.services.records import (
     record_proceeding,
     record_protection_measure,
     record_reflection_period,
-    record_residence_permit,
     record_rights_information,
     set_assistance,
     validate_reflection,
@@ -80,6 +81,7 @@ __all__ = [
     "build_subject_access_export",
     "candidate_set_codes",
     "change_status",
+    "check_permit",
     "check_upload",
     "complete_task",
     "create_case",

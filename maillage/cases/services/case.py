@@ -33,8 +33,8 @@ from ..enums import (
     Sex,
 )
 from ..models import Case, CaseEvent, Person, ReferenceCounter
-from . import reasonable_grounds
 from .common import FACT_FIELDS, IDENTITY_FIELDS, audit_case, record_event, require
+from .reasonable_grounds import apply_reasonable_grounds, end_non_removal
 
 
 def allocate_reference(*, year: int | None = None) -> str:
@@ -341,7 +341,7 @@ def change_status(
     elif target == CaseStatus.NOT_RETAINED and previous != CaseStatus.CLOSED:
         case.not_retained_at = now
         # Art. 10.2: the identification process is over; the alert ends (its dates stay).
-        reasonable_grounds.end_non_removal(case, now=now)
+        end_non_removal(case, now=now)
     elif target == CaseStatus.CLOSED:
         if reason not in ClosureReason.values:
             raise ValidationError({"reason": _("Choisissez un motif de clôture dans la liste.")})
@@ -357,7 +357,7 @@ def change_status(
     label = dict(CaseStatus.choices)[target]
     record_event(case, acting_user, EventKind.STATUS, _("Statut : %(status)s") % {"status": label})
     if target == CaseStatus.PRESUMED and previous == CaseStatus.REPORTED:
-        reasonable_grounds.apply_reasonable_grounds(case, acting_user)
+        apply_reasonable_grounds(case, acting_user)
     audit_case(
         AuditAction.STATUS_CHANGED, acting_user, case, details={"from": previous, "to": target, "reason": reason}
     )

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core.transactions import step
 from maillage.notifications.services import notify, send_email
 from maillage.organisations.actor import as_actor
 from maillage.organisations.models import Membership
@@ -80,6 +81,7 @@ def _tell(case: Case, *, title: str, key: str) -> None:
         )
 
 
+@step
 def apply_reasonable_grounds(case: Case, acting_user) -> ReflectionOffer | None:
     """Called by `change_status` inside its transaction (reported → presumed)."""
     now = timezone.now()

@@ -246,9 +246,38 @@ class ReflectionOfferAnswerForm(forms.Form):
 
 
 class PermitForm(forms.Form):
-    legal_basis = forms.ChoiceField(label=_("Fondement"), choices=enums.PermitBasis.choices)
+    """Warsaw art. 14; CESEDA L425-1 to L425-4, L435-1: the ground, its
+    conditions and its dates (checked by services.permits against permit_rules)."""
+
+    ground = forms.ChoiceField(label=_("Motif de délivrance"), choices=enums.PermitGround.choices)
     start = forms.DateField(label=_("Début de validité"), widget=DateInput())
-    end = forms.DateField(label=_("Fin de validité"), required=False, widget=DateInput())
+    end = forms.DateField(
+        label=_("Fin de validité"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Carte « vie privée et familiale » : 1 an ; carte de résident : 10 ans ; APS L425-4 : 6 mois au moins."
+        ),
+    )
+    ties_broken = forms.NullBooleanField(
+        label=_("La personne a rompu tout lien avec les auteurs"), required=False, widget=forms.NullBooleanSelect
+    )
+    public_order_threat = forms.NullBooleanField(
+        label=_("Sa présence constitue une menace pour l'ordre public"), required=False, widget=forms.NullBooleanSelect
+    )
+    exit_pathway_engaged = forms.NullBooleanField(
+        label=_("Engagée dans le parcours de sortie de la prostitution (CASF L121-9)"),
+        required=False,
+        widget=forms.NullBooleanSelect,
+    )
+    final_conviction_on = forms.DateField(
+        label=_("Date de la condamnation définitive des auteurs"), required=False, widget=DateInput()
+    )
+    proceedings_ongoing = forms.NullBooleanField(
+        label=_("Procédure pénale toujours en cours (pour un renouvellement)"),
+        required=False,
+        widget=forms.NullBooleanSelect,
+    )
     # Renewals (issue 4, « permits … renewals »): a renewed permit no longer
     # triggers the expiry reminder (reminders.send_deadline_reminders).
     renewal_of = forms.ModelChoiceField(
@@ -265,9 +294,9 @@ class PermitForm(forms.Form):
         field = self.fields["renewal_of"]
         field.queryset = selectors.permits_of(case)
         field.label_from_instance = lambda p: (
-            f"{p.get_legal_basis_display()} : {p.start:%d/%m/%Y} – {p.end:%d/%m/%Y}"
+            f"{p.kind_label} : {p.start:%d/%m/%Y} – {p.end:%d/%m/%Y}"
             if p.end
-            else f"{p.get_legal_basis_display()} : {p.start:%d/%m/%Y}"
+            else f"{p.kind_label} : {p.start:%d/%m/%Y}"
         )
 
 
