@@ -228,6 +228,31 @@ class ProceedingKind(models.TextChoices):
     TESTIMONY = "testimony", _("Témoignage")
 
 
+class LegalAidKind(models.TextChoices):
+    # Warsaw art. 15.2; CPP 53-1 (information on legal aid); loi n° 91-647 (aide juridictionnelle).
+    LEGAL_ASSISTANCE = "legal_assistance", _("Assistance juridique (association, juriste, consultation d'avocat)")
+    LEGAL_AID = "aide_juridictionnelle", _("Aide juridictionnelle (loi n° 91-647 du 10 juillet 1991)")
+
+
+class LegalAidStatus(models.TextChoices):
+    REQUESTED = "requested", _("Demandée")
+    GRANTED = "granted", _("Accordée")
+    REFUSED = "refused", _("Refusée")
+
+
+class CompensationRoute(models.TextChoices):
+    # Warsaw art. 15.3-4 (rules.md §2): from the perpetrators, or guaranteed by the State.
+    CIVI = "civi", _("Commission d'indemnisation des victimes d'infractions (CIVI / FGTI, CPP 706-3)")
+    CRIMINAL_COURT = "criminal_court", _("Dommages et intérêts devant la juridiction pénale (partie civile)")
+
+
+class CompensationStatus(models.TextChoices):
+    TO_FILE = "to_file", _("À déposer")
+    FILED = "filed", _("Déposée")
+    GRANTED = "granted", _("Indemnisation accordée")
+    REJECTED = "rejected", _("Rejetée")
+
+
 class EventKind(models.TextChoices):
     CREATED = "created", _("Création")
     EDITED = "edited", _("Modification")
@@ -242,6 +267,7 @@ class EventKind(models.TextChoices):
     PERMIT = "permit", _("Titre de séjour")
     PROTECTION = "protection", _("Mesure de protection")
     PROCEEDING = "proceeding", _("Procédure")
+    LEGAL_AID = "legal_aid", _("Aide juridique et indemnisation")
     PRIVACY = "privacy", _("Données personnelles")
 
 
@@ -274,6 +300,8 @@ class AuditAction(enum.StrEnum):
     PROTECTION_RECORDED = "case.protection_recorded"
     PROCEEDING_RECORDED = "case.proceeding_recorded"
     REFLECTION_OFFER_ANSWERED = "case.reflection_offer_answered"
+    LEGAL_AID_RECORDED = "case.legal_aid_recorded"
+    COMPENSATION_RECORDED = "case.compensation_recorded"
     SUBJECT_ACCESS_EXPORT = "case.subject_access_export"
     IDENTITY_ERASED = "case.identity_erased"
     LEGAL_HOLD_SET = "case.legal_hold_set"

@@ -574,4 +574,4 @@ class CaseAccessGrant(models.Model):
 
 # The legal situation's newer records (issue 11) live in their own module so
 # that this one stays readable; Django finds them through this import.
-from .law_models import ReflectionOffer  # noqa: E402, F401
+from .law_models import CompensationClaim, LegalAid, ReflectionOffer  # noqa: E402, F401

@@ -166,6 +166,8 @@ def case_page(access: case_access.CaseAccess) -> dict:
         "permits": case.residence_permits.all()[:20] if rights else none,
         "protections": case.protection_measures.all()[:20] if rights else none,
         "proceedings": case.proceedings.all()[:20] if rights else none,
+        "legal_aids": case.legal_aids.select_related("lawyer_organisation")[:20] if rights else none,
+        "compensation_claims": case.compensation_claims.all()[:20] if rights else none,
     }
 
 
@@ -294,3 +296,11 @@ def permits_to_renew(actor, organisation, *, today: date | None = None) -> Query
         .select_related("case")
         .order_by("end", "id")
     )
+
+
+def lawyers_in_directory():
+    """Lawyers and bars listed in the directory (Warsaw art. 15.2)."""
+    from maillage.organisations.enums import OrganisationType
+    from maillage.organisations.models import Organisation
+
+    return Organisation.objects.filter(type=OrganisationType.BAR, is_active=True).order_by("name")

@@ -282,3 +282,75 @@ def test_r_permit_to_renew_waits_in_the_law_queue(case, case_worker, organisatio
     )
     found = {q.provider.key: q for q in queues.queues_for(as_actor(case_worker), organisation)}
     assert found["law_permits"].total == 1 and found["law_permits"].items[0].subject == case.reference
+
+
+# --- Art. 15: legal aid and compensation ----------------------------------------------
+
+
+def test_art_15_legal_aid_with_a_lawyer_from_the_directory_or_named(case, case_worker):
+    """Warsaw art. 15.2 (rules.md §2): legal assistance and free legal aid are
+    recorded with the lawyer — from the directory when listed, else a name
+    (encrypted); a directory entry that is not a lawyer is refused."""
+    from maillage.cases.models import LegalAid
+    from maillage.organisations.enums import OrganisationType
+    from tests.factories import OrganisationFactory
+
+    bar = OrganisationFactory(name="Barreau de Paris", type=OrganisationType.BAR)
+    police = OrganisationFactory(type=OrganisationType.POLICE)
+    today = datetime.date.today()
+    with pytest.raises(ValidationError) as exc:
+        services.record_legal_aid(
+            case=case,
+            acting_user=case_worker,
+            kind="aide_juridictionnelle",
+            status="granted",
+            on=today,
+            lawyer_organisation=police,
+        )
+    assert "avocat" in exc.value.message_dict["lawyer_organisation"][0]
+    aid = services.record_legal_aid(
+        case=case,
+        acting_user=case_worker,
+        kind="aide_juridictionnelle",
+        status="granted",
+        on=today,
+        lawyer_organisation=bar,
+    )
+    assert aid.lawyer_label == "Barreau de Paris"
+    named = services.record_legal_aid(
+        case=case,
+        acting_user=case_worker,
+        kind="legal_assistance",
+        status="requested",
+        on=today,
+        lawyer_name="Me Diallo",
+    )
+    assert LegalAid.objects.get(pk=named.pk).lawyer_label == "Me Diallo"
+
+
+def test_art_15_civi_compensation_deadline(case, case_worker, settings):
+    """Warsaw art. 15.4; CPP 706-3 and 706-5 [M, settings]: the CIVI route shows
+    its deadline — 3 years from the offence, extended to 1 year after the final
+    criminal decision."""
+    claim = services.record_compensation_claim(
+        case=case, acting_user=case_worker, route="civi", offence_on=datetime.date(2023, 5, 10)
+    )
+    assert claim.deadline == datetime.date(2026, 5, 10)
+    claim = services.record_compensation_claim(
+        case=case,
+        acting_user=case_worker,
+        route="civi",
+        offence_on=datetime.date(2023, 5, 10),
+        final_decision_on=datetime.date(2026, 3, 1),
+    )
+    assert claim.deadline == datetime.date(2027, 3, 1)
+    settings.CASES_CIVI_YEARS_AFTER_OFFENCE = 5
+    assert claim.deadline == datetime.date(2028, 5, 10)
+    with pytest.raises(ValidationError) as exc:
+        services.record_compensation_claim(case=case, acting_user=case_worker, route="civi")
+    assert "CIVI" in exc.value.message_dict["offence_on"][0]
+    with pytest.raises(ValidationError) as exc:
+        services.record_compensation_claim(
+            case=case, acting_user=case_worker, route="criminal_court", status="filed", filed_on=None
+        )
+    assert "dépôt" in exc.value.message_dict["filed_on"][0]

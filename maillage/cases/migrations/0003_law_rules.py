@@ -5,76 +5,323 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import maillage.core.encryption
+
+
+def backfill_non_removal(apps, schema_editor):
+    """Warsaw art. 10.2: cases already presumed or identified carry the
+    non-removal alert from the day reasonable grounds were found."""
+    Case = apps.get_model("cases", "Case")
+    Case.objects.filter(status__in=["presumed", "identified"], presumed_at__isnull=False).update(
+        non_removal_since=models.F("presumed_at")
+    )
+    Case.objects.filter(status="closed", status_before_closure__in=["presumed", "identified"]).exclude(
+        presumed_at__isnull=True
+    ).update(non_removal_since=models.F("presumed_at"))
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_case_access_grants'),
+        ("cases", "0002_case_access_grants"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='non_removal_ended_at',
+            model_name="case",
+            name="non_removal_ended_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='case',
-            name='non_removal_since',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='non-éloignement depuis le'),
+            model_name="case",
+            name="non_removal_since",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="non-éloignement depuis le"),
         ),
         migrations.AddField(
-            model_name='residencepermit',
-            name='exit_pathway_engaged',
-            field=models.BooleanField(blank=True, null=True, verbose_name='engagée dans le parcours de sortie'),
+            model_name="residencepermit",
+            name="exit_pathway_engaged",
+            field=models.BooleanField(blank=True, null=True, verbose_name="engagée dans le parcours de sortie"),
         ),
         migrations.AddField(
-            model_name='residencepermit',
-            name='final_conviction_on',
-            field=models.DateField(blank=True, null=True, verbose_name='date de la condamnation définitive'),
+            model_name="residencepermit",
+            name="final_conviction_on",
+            field=models.DateField(blank=True, null=True, verbose_name="date de la condamnation définitive"),
         ),
         migrations.AddField(
-            model_name='residencepermit',
-            name='ground',
-            field=models.CharField(blank=True, choices=[('coop_complaint', 'Coopération avec la justice : plainte déposée (CESEDA L425-1)'), ('coop_testimony', 'Coopération avec la justice : témoignage (CESEDA L425-1)'), ('final_conviction', 'Condamnation définitive des auteurs (carte de résident)'), ('prostitution_exit', 'Parcours de sortie de la prostitution (CESEDA L425-4)'), ('discretionary', 'Admission exceptionnelle au séjour (CESEDA L435-1)'), ('asylum', 'Protection internationale (asile)')], max_length=20, verbose_name='motif de délivrance'),
+            model_name="residencepermit",
+            name="ground",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("coop_complaint", "Coopération avec la justice : plainte déposée (CESEDA L425-1)"),
+                    ("coop_testimony", "Coopération avec la justice : témoignage (CESEDA L425-1)"),
+                    ("final_conviction", "Condamnation définitive des auteurs (carte de résident)"),
+                    ("prostitution_exit", "Parcours de sortie de la prostitution (CESEDA L425-4)"),
+                    ("discretionary", "Admission exceptionnelle au séjour (CESEDA L435-1)"),
+                    ("asylum", "Protection internationale (asile)"),
+                ],
+                max_length=20,
+                verbose_name="motif de délivrance",
+            ),
         ),
         migrations.AddField(
-            model_name='residencepermit',
-            name='proceedings_ongoing',
-            field=models.BooleanField(blank=True, null=True, verbose_name='procédure pénale en cours'),
+            model_name="residencepermit",
+            name="proceedings_ongoing",
+            field=models.BooleanField(blank=True, null=True, verbose_name="procédure pénale en cours"),
         ),
         migrations.AddField(
-            model_name='residencepermit',
-            name='public_order_threat',
+            model_name="residencepermit",
+            name="public_order_threat",
             field=models.BooleanField(blank=True, null=True, verbose_name="menace pour l'ordre public"),
         ),
         migrations.AddField(
-            model_name='residencepermit',
-            name='ties_broken',
-            field=models.BooleanField(blank=True, null=True, verbose_name='liens rompus avec les auteurs'),
+            model_name="residencepermit",
+            name="ties_broken",
+            field=models.BooleanField(blank=True, null=True, verbose_name="liens rompus avec les auteurs"),
         ),
         migrations.AlterField(
-            model_name='residencepermit',
-            name='legal_basis',
-            field=models.CharField(choices=[('L425-1', 'CESEDA L425-1 (avec coopération)'), ('L425-4', 'CESEDA L425-4 (parcours de sortie de la prostitution)'), ('L435-1', 'CESEDA L435-1 (admission exceptionnelle au séjour)'), ('asylum', 'Protection internationale (asile)'), ('resident_card', 'Carte de résident après condamnation définitive'), ('other', 'Autre fondement')], max_length=16, verbose_name='fondement'),
+            model_name="residencepermit",
+            name="legal_basis",
+            field=models.CharField(
+                choices=[
+                    ("L425-1", "CESEDA L425-1 (avec coopération)"),
+                    ("L425-4", "CESEDA L425-4 (parcours de sortie de la prostitution)"),
+                    ("L435-1", "CESEDA L435-1 (admission exceptionnelle au séjour)"),
+                    ("asylum", "Protection internationale (asile)"),
+                    ("resident_card", "Carte de résident après condamnation définitive"),
+                    ("other", "Autre fondement"),
+                ],
+                max_length=16,
+                verbose_name="fondement",
+            ),
         ),
         migrations.CreateModel(
-            name='ReflectionOffer',
+            name="ReflectionOffer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('offered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('follow_up_on', models.DateField(verbose_name='réponse à recueillir avant le')),
-                ('answer', models.CharField(choices=[('pending', 'En attente de la réponse de la personne'), ('accepted', 'Acceptée'), ('declined', 'Refusée'), ('no_answer', 'Sans réponse')], default='pending', max_length=12, verbose_name='réponse de la personne')),
-                ('answered_on', models.DateField(blank=True, null=True, verbose_name='date de la réponse')),
-                ('answer_recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reflection_offers', to='cases.case')),
-                ('offered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("offered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("follow_up_on", models.DateField(verbose_name="réponse à recueillir avant le")),
+                (
+                    "answer",
+                    models.CharField(
+                        choices=[
+                            ("pending", "En attente de la réponse de la personne"),
+                            ("accepted", "Acceptée"),
+                            ("declined", "Refusée"),
+                            ("no_answer", "Sans réponse"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="réponse de la personne",
+                    ),
+                ),
+                ("answered_on", models.DateField(blank=True, null=True, verbose_name="date de la réponse")),
+                (
+                    "answer_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reflection_offers", to="cases.case"
+                    ),
+                ),
+                (
+                    "offered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-offered_at', '-id'],
-                'indexes': [models.Index(fields=['answer', 'follow_up_on'], name='reflection_offer_answer_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('answer', 'pending'), ('answered_on__isnull', True)), models.Q(models.Q(('answer', 'pending'), _negated=True), ('answered_on__isnull', False)), _connector='OR'), name='reflection_offer_answer_has_date'), models.CheckConstraint(condition=models.Q(('answer__in', ['pending', 'accepted', 'declined', 'no_answer'])), name='reflection_offer_answer_valid')],
+                "ordering": ["-offered_at", "-id"],
+                "indexes": [models.Index(fields=["answer", "follow_up_on"], name="reflection_offer_answer_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("answer", "pending"), ("answered_on__isnull", True)),
+                            models.Q(models.Q(("answer", "pending"), _negated=True), ("answered_on__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="reflection_offer_answer_has_date",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("answer__in", ["pending", "accepted", "declined", "no_answer"])),
+                        name="reflection_offer_answer_valid",
+                    ),
+                ],
             },
         ),
+        migrations.AlterField(
+            model_name="caseevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Création"),
+                    ("edited", "Modification"),
+                    ("status", "Changement de statut"),
+                    ("note", "Note"),
+                    ("task", "Tâche"),
+                    ("document", "Document"),
+                    ("screening", "Repérage"),
+                    ("rights", "Information sur les droits"),
+                    ("assistance", "Assistance"),
+                    ("reflection", "Délai de réflexion"),
+                    ("permit", "Titre de séjour"),
+                    ("protection", "Mesure de protection"),
+                    ("proceeding", "Procédure"),
+                    ("legal_aid", "Aide juridique et indemnisation"),
+                    ("privacy", "Données personnelles"),
+                ],
+                max_length=16,
+            ),
+        ),
+        migrations.CreateModel(
+            name="CompensationClaim",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("civi", "Commission d'indemnisation des victimes d'infractions (CIVI / FGTI, CPP 706-3)"),
+                            ("criminal_court", "Dommages et intérêts devant la juridiction pénale (partie civile)"),
+                        ],
+                        max_length=16,
+                        verbose_name="voie",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("to_file", "À déposer"),
+                            ("filed", "Déposée"),
+                            ("granted", "Indemnisation accordée"),
+                            ("rejected", "Rejetée"),
+                        ],
+                        default="to_file",
+                        max_length=12,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "offence_on",
+                    models.DateField(blank=True, null=True, verbose_name="date des faits (dernière infraction)"),
+                ),
+                (
+                    "final_decision_on",
+                    models.DateField(blank=True, null=True, verbose_name="date de la décision pénale définitive"),
+                ),
+                ("filed_on", models.DateField(blank=True, null=True, verbose_name="date de dépôt")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="compensation_claims",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-recorded_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "to_file"), _negated=True), ("filed_on__isnull", True), _connector="OR"
+                        ),
+                        name="compensation_to_file_not_filed",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status", "to_file"), ("filed_on__isnull", False), _connector="OR"),
+                        name="compensation_filed_has_date",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="LegalAid",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("legal_assistance", "Assistance juridique (association, juriste, consultation d'avocat)"),
+                            ("aide_juridictionnelle", "Aide juridictionnelle (loi n° 91-647 du 10 juillet 1991)"),
+                        ],
+                        max_length=24,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("requested", "Demandée"), ("granted", "Accordée"), ("refused", "Refusée")],
+                        max_length=12,
+                        verbose_name="état",
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="date")),
+                (
+                    "lawyer_name",
+                    maillage.core.encryption.EncryptedTextField(
+                        blank=True, verbose_name="avocat·e (si absent de l'annuaire)"
+                    ),
+                ),
+                (
+                    "decision_reference",
+                    maillage.core.encryption.EncryptedTextField(
+                        blank=True, verbose_name="référence de la décision (bureau d'aide juridictionnelle)"
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="legal_aids", to="cases.case"
+                    ),
+                ),
+                (
+                    "lawyer_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="avocat·e ou barreau (annuaire)",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-on", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["legal_assistance", "aide_juridictionnelle"])),
+                        name="legal_aid_kind_valid",
+                    )
+                ],
+            },
+        ),
+        migrations.RunPython(backfill_non_removal, migrations.RunPython.noop),
     ]

@@ -5,6 +5,7 @@
 - `screenings`: ILO/EC screening and the indicator set of a case;
 - `reasonable_grounds`: non-removal alert, reflection period proposed and answered;
 - `permits`: residence permits, their ground, conditions and dates (permit_rules);
+- `legal_aid`: legal assistance, aide juridictionnelle, lawyer, compensation (art. 15);
 - `records`: rights, assistance, reflection period, permits, protection, proceedings;
 - `notes`, `tasks`, `documents`;
 - `access`: who holds and who reads the case (transfer, access grants).
@@ -35,6 +36,7 @@ from maillage.cases.services.case import (
 )
 from maillage.cases.services.common import FACT_FIELDS, IDENTITY_FIELDS
 from maillage.cases.services.documents import add_document, check_upload
+from maillage.cases.services.legal_aid import record_compensation_claim, record_legal_aid
 from maillage.cases.services.notes import add_note
 from maillage.cases.services.permits import check_permit, record_residence_permit
 from maillage.cases.services.privacy import (
@@ -92,6 +94,8 @@ __all__ = [
     "grant_access",
     "indicator_set_code_for",
     "people_to_tell",
+    "record_compensation_claim",
+    "record_legal_aid",
     "record_proceeding",
     "record_protection_measure",
     "record_reflection_period",

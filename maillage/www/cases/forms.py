@@ -313,6 +313,44 @@ class ProceedingForm(forms.Form):
     reference = forms.CharField(label=_("Référence"), required=False, max_length=80)
 
 
+class LegalAidForm(forms.Form):
+    """Warsaw art. 15.2: legal assistance, aide juridictionnelle, the lawyer."""
+
+    kind = forms.ChoiceField(label=_("Type d'aide"), choices=enums.LegalAidKind.choices)
+    status = forms.ChoiceField(label=_("État"), choices=enums.LegalAidStatus.choices)
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+    lawyer_organisation = forms.ModelChoiceField(
+        label=_("Avocat·e ou barreau de l'annuaire"), required=False, queryset=None
+    )
+    lawyer_name = forms.CharField(
+        label=_("Sinon, nom de l'avocat·e"), required=False, max_length=200, help_text=_("Chiffré au repos.")
+    )
+    decision_reference = forms.CharField(
+        label=_("Référence de la décision du bureau d'aide juridictionnelle"), required=False, max_length=200
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lawyer_organisation"].queryset = selectors.lawyers_in_directory()
+
+
+class CompensationForm(forms.Form):
+    """Warsaw art. 15.3-4: CIVI / FGTI (CPP 706-3) or the criminal court."""
+
+    route = forms.ChoiceField(label=_("Voie d'indemnisation"), choices=enums.CompensationRoute.choices)
+    status = forms.ChoiceField(label=_("État"), choices=enums.CompensationStatus.choices)
+    offence_on = forms.DateField(
+        label=_("Date des faits (dernière infraction)"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Le délai pour saisir la CIVI court à partir de cette date (CPP 706-5)."),
+    )
+    final_decision_on = forms.DateField(
+        label=_("Date de la décision pénale définitive"), required=False, widget=DateInput()
+    )
+    filed_on = forms.DateField(label=_("Date de dépôt"), required=False, widget=DateInput())
+
+
 class ExportForm(forms.Form):
     password = forms.CharField(
         label=_("Mot de passe de l'archive"),

@@ -44,6 +44,16 @@ def record_specs():
             _("Mesure de protection"),
             lambda case, user, d: services.record_protection_measure(case=case, acting_user=user, **d),
         ),
+        "aide-juridique": (
+            forms.LegalAidForm,
+            _("Aide juridique"),
+            lambda case, user, d: services.record_legal_aid(case=case, acting_user=user, **d),
+        ),
+        "indemnisation": (
+            forms.CompensationForm,
+            _("Indemnisation"),
+            lambda case, user, d: services.record_compensation_claim(case=case, acting_user=user, **d),
+        ),
         "procedure": (
             forms.ProceedingForm,
             _("Procédure"),
