@@ -300,6 +300,7 @@ class AuditAction(enum.StrEnum):
     PROTECTION_RECORDED = "case.protection_recorded"
     PROCEEDING_RECORDED = "case.proceeding_recorded"
     REFLECTION_OFFER_ANSWERED = "case.reflection_offer_answered"
+    NON_REMOVAL_ATTESTATION = "case.non_removal_attestation"
     LEGAL_AID_RECORDED = "case.legal_aid_recorded"
     COMPENSATION_RECORDED = "case.compensation_recorded"
     SUBJECT_ACCESS_EXPORT = "case.subject_access_export"

@@ -354,3 +354,21 @@ def test_art_15_civi_compensation_deadline(case, case_worker, settings):
             case=case, acting_user=case_worker, route="criminal_court", status="filed", filed_on=None
         )
     assert "dépôt" in exc.value.message_dict["filed_on"][0]
+
+
+def test_r_reasonable_grounds_attestation_for_the_authorities(client, login, case, case_worker, other_organisation):
+    """Warsaw art. 10.2: the owner prints an attestation of non-removal for the
+    authorities (journaled as an export); a partner or a case without the
+    alert gets none."""
+    from django.urls import reverse
+
+    from maillage.cases.enums import AuditAction, CaseStatus
+    from maillage.core.models import AuditEvent
+
+    login(client, case_worker)
+    url = reverse("cases:non_removal_attestation", args=[case.pk])
+    assert client.get(url).status_code == 302  # no alert yet: back to the case with a message
+    services.change_status(case=case, target=CaseStatus.PRESUMED, acting_user=case_worker)
+    page = client.get(url).content.decode()
+    assert "article 10.2" in page and "Blessing OKAFOR" in page
+    assert AuditEvent.objects.filter(action=AuditAction.NON_REMOVAL_ATTESTATION, kind="export").count() == 1

@@ -49,6 +49,7 @@ from maillage.cases.services.privacy import (
 from maillage.cases.services.reasonable_grounds import (
     REASONABLE_GROUNDS_ASSISTANCE,
     answer_reflection_offer,
+    issue_non_removal_attestation,
     people_to_tell,
 )
 from maillage.cases.services.records import (
@@ -93,6 +94,7 @@ __all__ = [
     "erase_identity",
     "grant_access",
     "indicator_set_code_for",
+    "issue_non_removal_attestation",
     "people_to_tell",
     "record_compensation_claim",
     "record_legal_aid",

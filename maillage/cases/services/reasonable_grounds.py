@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core.models import AuditKind
 from maillage.core.transactions import step
 from maillage.notifications.services import notify, send_email
 from maillage.organisations.actor import as_actor
@@ -24,7 +25,7 @@ from maillage.organisations.selectors import case_workers_of
 
 from .. import deadlines, policies
 from ..enums import AssistanceCode, AuditAction, ConsentStatus, EventKind, ReflectionAnswer
-from ..models import AssistanceMeasure, Case, CaseAccessGrant, ReflectionOffer
+from ..models import AssistanceMeasure, Case, CaseAccessGrant, Person, ReflectionOffer
 from .common import audit_case, record_event, require
 
 # Warsaw art. 12.1-2: the assistance package offered on reasonable grounds.
@@ -173,3 +174,26 @@ def answer_reflection_offer(*, offer: ReflectionOffer, acting_user, answer: str,
     )
     audit_case(AuditAction.REFLECTION_OFFER_ANSWERED, acting_user, case, details={"answer": answer})
     return offer
+
+
+@transaction.atomic(durable=True)
+def issue_non_removal_attestation(*, case: Case, acting_user) -> dict:
+    """Warsaw art. 10.2: the printable attestation the case worker hands to the
+    authorities (préfecture, police, court) — the person's identity, the date
+    reasonable grounds were found and the legal basis. An export: journaled."""
+    actor = as_actor(acting_user)
+    require(policies.is_owner(actor, case) and policies.can_see_identity(actor, case))
+    case = Case.objects.get(pk=case.pk)
+    if not case.non_removal_alert:
+        raise ValidationError(
+            _("Aucune alerte de non-éloignement en cours sur ce dossier : l'attestation ne peut pas être établie.")
+        )
+    person = Person.objects.filter(case=case).first()
+    audit_case(AuditAction.NON_REMOVAL_ATTESTATION, acting_user, case, kind=AuditKind.EXPORT)
+    return {
+        "case": case,
+        "person": person,
+        "organisation": case.organisation,
+        "issued_by": acting_user,
+        "issued_at": timezone.now(),
+    }

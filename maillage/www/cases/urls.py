@@ -27,4 +27,5 @@ urlpatterns = [
     ),
     path("<int:pk>/donnees/export/", views.subject_access_export, name="export"),
     path("<int:pk>/donnees/", views.privacy, name="privacy"),
+    path("<int:pk>/non-eloignement/", views.non_removal_attestation, name="non_removal_attestation"),
 ]
