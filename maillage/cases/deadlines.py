@@ -48,6 +48,15 @@ PERMIT_REMINDER_BEFORE_END = Deadline(
     ),
     setting="CASES_PERMIT_REMINDER_DAYS",
 )
+REFLECTION_OFFER_FOLLOW_UP = Deadline(
+    key="reflection_offer_follow_up",
+    default_days=7,
+    source=(
+        "Choix de fonctionnement : recueillir la réponse de la personne à la proposition du délai de réflexion "
+        "dans la semaine (Convention de Varsovie art. 13.1 : accordé dès les motifs raisonnables)"
+    ),
+    setting="CASES_REFLECTION_OFFER_FOLLOW_UP_DAYS",
+)
 RETENTION_AFTER_CLOSURE = Deadline(
     key="retention_after_closure",
     default_days=5 * 365,
@@ -65,6 +74,7 @@ ALL = (
     REFLECTION_MIN,
     REFLECTION_REMINDER_BEFORE_END,
     PERMIT_REMINDER_BEFORE_END,
+    REFLECTION_OFFER_FOLLOW_UP,
     RETENTION_AFTER_CLOSURE,
     TASKS_PANEL_HORIZON,
 )

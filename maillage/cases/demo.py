@@ -412,3 +412,52 @@ def seed_tasks(ctx: SeedContext) -> None:
             assignee=author,
         )
     ctx.log("dossiers : tâches de démonstration")
+
+
+@register("délais de réflexion et titres de séjour", order=31)
+def seed_law_queues(ctx: SeedContext) -> None:
+    """Issue 11: the demo association's law queues are not empty — a reflection
+    period proposed on reasonable grounds (Warsaw art. 10.2, 13) awaiting the
+    person's answer, and a residence permit to renew (art. 14). Through the
+    services, each in its own transaction."""
+    from maillage.organisations.models import Organisation
+
+    from . import services
+    from .models import ReflectionOffer, ResidencePermit
+
+    organisation = Organisation.objects.filter(slug="asso-passerelle-75").first()
+    if organisation is None:
+        associations = list(ctx.shared.get("associations", []))
+        organisation = associations[0] if associations else None
+    author = _author_for(organisation) if organisation else None
+    if organisation is None or author is None:
+        ctx.log("délais de réflexion : aucune association de démonstration.")
+        return
+    if not ReflectionOffer.objects.filter(case__organisation=organisation).exists():
+        reported = (
+            Case.objects.open()
+            .filter(organisation=organisation, status=CaseStatus.REPORTED, treated_as_minor=False)
+            .exclude(nationalities__has="FR")
+            .order_by("pk")
+            .first()
+        )
+        if reported is not None:
+            services.change_status(case=reported, target=CaseStatus.PRESUMED, acting_user=author)
+            ctx.log(f"délais de réflexion : proposé sur le dossier {reported.reference}.")
+    if not ResidencePermit.objects.filter(case__organisation=organisation).exists():
+        case = (
+            Case.objects.open()
+            .filter(organisation=organisation, status=CaseStatus.PRESUMED, treated_as_minor=False)
+            .order_by("pk")
+            .first()
+        )
+        if case is not None:
+            today = timezone.localdate()
+            services.record_residence_permit(
+                case=case,
+                acting_user=author,
+                ground="asylum",
+                start=today - datetime.timedelta(days=330),
+                end=today + datetime.timedelta(days=35),
+            )
+            ctx.log(f"titres de séjour : un titre à renouveler sur le dossier {case.reference}.")

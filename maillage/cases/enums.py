@@ -174,12 +174,33 @@ class InterruptionReason(models.TextChoices):
     IMPROPER_CLAIM = "improper_claim", _("Qualité de victime revendiquée indûment")
 
 
+class ReflectionAnswer(models.TextChoices):
+    # R-REASONABLE-GROUNDS (Warsaw art. 10.2, 13.1): the reflection period is a
+    # proposal made to the person, whose answer is recorded.
+    PENDING = "pending", _("En attente de la réponse de la personne")
+    ACCEPTED = "accepted", _("Acceptée")
+    DECLINED = "declined", _("Refusée")
+    NO_ANSWER = "no_answer", _("Sans réponse")
+
+
 class PermitBasis(models.TextChoices):
     L425_1 = "L425-1", _("CESEDA L425-1 (avec coopération)")
     L425_4 = "L425-4", _("CESEDA L425-4 (parcours de sortie de la prostitution)")
+    L435_1 = "L435-1", _("CESEDA L435-1 (admission exceptionnelle au séjour)")
     ASYLUM = "asylum", _("Protection internationale (asile)")
     RESIDENT_CARD = "resident_card", _("Carte de résident après condamnation définitive")
     OTHER = "other", _("Autre fondement")
+
+
+class PermitGround(models.TextChoices):
+    # Warsaw art. 14.1 (personal situation and/or cooperation), 14.5 (asylum);
+    # CESEDA L425-1 to L425-4, L435-1 (rules.md §3.3). Rules: permit_rules.py.
+    COOPERATION_COMPLAINT = "coop_complaint", _("Coopération avec la justice : plainte déposée (CESEDA L425-1)")
+    COOPERATION_TESTIMONY = "coop_testimony", _("Coopération avec la justice : témoignage (CESEDA L425-1)")
+    FINAL_CONVICTION = "final_conviction", _("Condamnation définitive des auteurs (carte de résident)")
+    PROSTITUTION_EXIT = "prostitution_exit", _("Parcours de sortie de la prostitution (CESEDA L425-4)")
+    DISCRETIONARY = "discretionary", _("Admission exceptionnelle au séjour (CESEDA L435-1)")
+    ASYLUM = "asylum", _("Protection internationale (asile)")
 
 
 class ProtectionBeneficiary(models.TextChoices):
@@ -207,6 +228,31 @@ class ProceedingKind(models.TextChoices):
     TESTIMONY = "testimony", _("Témoignage")
 
 
+class LegalAidKind(models.TextChoices):
+    # Warsaw art. 15.2; CPP 53-1 (information on legal aid); loi n° 91-647 (aide juridictionnelle).
+    LEGAL_ASSISTANCE = "legal_assistance", _("Assistance juridique (association, juriste, consultation d'avocat)")
+    LEGAL_AID = "aide_juridictionnelle", _("Aide juridictionnelle (loi n° 91-647 du 10 juillet 1991)")
+
+
+class LegalAidStatus(models.TextChoices):
+    REQUESTED = "requested", _("Demandée")
+    GRANTED = "granted", _("Accordée")
+    REFUSED = "refused", _("Refusée")
+
+
+class CompensationRoute(models.TextChoices):
+    # Warsaw art. 15.3-4 (rules.md §2): from the perpetrators, or guaranteed by the State.
+    CIVI = "civi", _("Commission d'indemnisation des victimes d'infractions (CIVI / FGTI, CPP 706-3)")
+    CRIMINAL_COURT = "criminal_court", _("Dommages et intérêts devant la juridiction pénale (partie civile)")
+
+
+class CompensationStatus(models.TextChoices):
+    TO_FILE = "to_file", _("À déposer")
+    FILED = "filed", _("Déposée")
+    GRANTED = "granted", _("Indemnisation accordée")
+    REJECTED = "rejected", _("Rejetée")
+
+
 class EventKind(models.TextChoices):
     CREATED = "created", _("Création")
     EDITED = "edited", _("Modification")
@@ -221,6 +267,7 @@ class EventKind(models.TextChoices):
     PERMIT = "permit", _("Titre de séjour")
     PROTECTION = "protection", _("Mesure de protection")
     PROCEEDING = "proceeding", _("Procédure")
+    LEGAL_AID = "legal_aid", _("Aide juridique et indemnisation")
     PRIVACY = "privacy", _("Données personnelles")
 
 
@@ -252,6 +299,10 @@ class AuditAction(enum.StrEnum):
     PERMIT_RECORDED = "case.permit_recorded"
     PROTECTION_RECORDED = "case.protection_recorded"
     PROCEEDING_RECORDED = "case.proceeding_recorded"
+    REFLECTION_OFFER_ANSWERED = "case.reflection_offer_answered"
+    NON_REMOVAL_ATTESTATION = "case.non_removal_attestation"
+    LEGAL_AID_RECORDED = "case.legal_aid_recorded"
+    COMPENSATION_RECORDED = "case.compensation_recorded"
     SUBJECT_ACCESS_EXPORT = "case.subject_access_export"
     IDENTITY_ERASED = "case.identity_erased"
     LEGAL_HOLD_SET = "case.legal_hold_set"

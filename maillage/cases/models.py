@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.core.encryption import EncryptedTextField, LookupHashField
 
 from . import enums
+from .workflow import child_at_facts as derive_child_at_facts
 from .workflow import treated_as_minor as derive_treated_as_minor
 
 
@@ -155,6 +156,12 @@ class Case(models.Model):
     # Warsaw art. 26: non-punishment of offences the person was compelled to commit.
     compelled_offences = models.BooleanField(_("infractions commises sous la contrainte (art. 26)"), default=False)
 
+    # R-REASONABLE-GROUNDS (Warsaw art. 10.2): from « présumée victime » no
+    # removal from the territory until the identification process is complete.
+    # Set once, ended only when the case is not retained (never by closing it).
+    non_removal_since = models.DateTimeField(_("non-éloignement depuis le"), null=True, blank=True)
+    non_removal_ended_at = models.DateTimeField(null=True, blank=True)
+
     # Privacy (R-PRIVACY): erasure is refused while a legal hold is set.
     legal_hold = models.BooleanField(_("conservation légale"), default=False)
     legal_hold_reason = EncryptedTextField(_("motif de la conservation"), max_length=200, blank=True)
@@ -216,6 +223,20 @@ class Case(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == enums.CaseStatus.CLOSED
+
+    @property
+    def non_removal_alert(self) -> bool:
+        """Warsaw art. 10.2: shown on every view of the case and in its exports."""
+        return self.non_removal_since is not None and self.non_removal_ended_at is None
+
+    @property
+    def child_at_facts(self) -> bool:
+        """Warsaw art. 4 c-d, Code pénal 225-4-1 II (rules.md §1.6): the child
+        indicator set and « no means required » follow the age at the time of
+        the facts; today's age decides the protection chain (R-AGE)."""
+        return derive_child_at_facts(
+            treated_as_minor=self.treated_as_minor, minor_at_exploitation=self.minor_at_exploitation
+        )
 
     def exploitation_form_labels(self) -> list[str]:
         labels = dict(enums.ExploitationForm.choices)
@@ -414,6 +435,15 @@ class ResidencePermit(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="residence_permits")
     legal_basis = models.CharField(_("fondement"), max_length=16, choices=enums.PermitBasis.choices)
+    # Issue 11 (R-PERMIT-COOP, R-PERMIT-NOCOOP): the ground and its conditions,
+    # checked by services.permits against permit_rules.RULES. Blank on permits
+    # recorded before (their legal basis alone was kept).
+    ground = models.CharField(_("motif de délivrance"), max_length=20, choices=enums.PermitGround.choices, blank=True)
+    ties_broken = models.BooleanField(_("liens rompus avec les auteurs"), null=True, blank=True)
+    public_order_threat = models.BooleanField(_("menace pour l'ordre public"), null=True, blank=True)
+    exit_pathway_engaged = models.BooleanField(_("engagée dans le parcours de sortie"), null=True, blank=True)
+    final_conviction_on = models.DateField(_("date de la condamnation définitive"), null=True, blank=True)
+    proceedings_ongoing = models.BooleanField(_("procédure pénale en cours"), null=True, blank=True)
     start = models.DateField(_("début de validité"))
     end = models.DateField(_("fin de validité"), null=True, blank=True)
     renewal_of = models.ForeignKey(
@@ -436,6 +466,21 @@ class ResidencePermit(models.Model):
 
     def __str__(self) -> str:
         return f"ResidencePermit {self.case.reference}"
+
+    @property
+    def kind_label(self) -> str:
+        from .permit_rules import RULES
+
+        rule = RULES.get(self.ground)
+        return str(rule.document) if rule else str(self.get_legal_basis_display())
+
+    @property
+    def renewal_due_on(self):
+        """CESEDA R431-5: the renewal is applied for in the two months before
+        expiry (deadlines.PERMIT_REMINDER_BEFORE_END)."""
+        from .deadlines import PERMIT_REMINDER_BEFORE_END
+
+        return self.end - PERMIT_REMINDER_BEFORE_END.delta() if self.end else None
 
 
 class ProtectionMeasure(models.Model):
@@ -525,3 +570,8 @@ class CaseAccessGrant(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+
+# The legal situation's newer records (issue 11) live in their own module so
+# that this one stays readable; Django finds them through this import.
+from .law_models import CompensationClaim, LegalAid, ReflectionOffer  # noqa: E402, F401

@@ -21,8 +21,8 @@ from maillage.organisations.actor import as_actor
 
 from . import access as case_access
 from . import deadlines, hooks, policies
-from .enums import AuditAction, CaseStatus, NoteVisibility, ReflectionStatus
-from .models import Case, CaseAccessGrant, Document, Person, ReflectionPeriod, ResidencePermit, Task
+from .enums import AuditAction, CaseStatus, NoteVisibility, ReflectionAnswer, ReflectionStatus
+from .models import Case, CaseAccessGrant, Document, Person, ReflectionOffer, ReflectionPeriod, ResidencePermit, Task
 
 LIST_FIELDS = (
     "id",
@@ -191,9 +191,12 @@ def case_page(access: case_access.CaseAccess) -> dict:
         "rights": case.rights_information.all()[:20] if rights else none,
         "assistance": case.assistance_measures.all() if "facts" in parts else none,
         "reflection_periods": case.reflection_periods.all()[:20] if rights else none,
+        "reflection_offers": case.reflection_offers.all()[:20] if rights else none,
         "permits": case.residence_permits.all()[:20] if rights else none,
         "protections": case.protection_measures.all()[:20] if rights else none,
         "proceedings": case.proceedings.all()[:20] if rights else none,
+        "legal_aids": case.legal_aids.select_related("lawyer_organisation")[:20] if rights else none,
+        "compensation_claims": case.compensation_claims.all()[:20] if rights else none,
     }
 
 
@@ -312,3 +315,47 @@ def assignable_users(organisation):
         .objects.filter(memberships__organisation=organisation, memberships__is_active=True, is_active=True)
         .order_by("last_name", "email")
     )
+
+
+def reflection_offer_of(case: Case, pk) -> ReflectionOffer | None:
+    return ReflectionOffer.objects.filter(case=case, pk=pk).first()
+
+
+# --- work queue of the legal situation (maillage/www/cases/queue_law.py) ----------------
+
+
+def _owned(actor, organisation) -> QuerySet[Case]:
+    """The organisation's own open cases the actor follows (the owner acts on
+    proposals and renewals; partners see the case but do not act for it)."""
+    return policies.cases_visible_to(actor, organisation).filter(organisation=organisation).open()
+
+
+def reflection_offers_awaiting(actor, organisation) -> QuerySet[ReflectionOffer]:
+    """R-REASONABLE-GROUNDS (art. 13.1): proposals whose answer is not recorded."""
+    return (
+        ReflectionOffer.objects.filter(answer=ReflectionAnswer.PENDING, case__in=_owned(actor, organisation))
+        .select_related("case")
+        .order_by("follow_up_on", "offered_at", "id")
+    )
+
+
+def permits_to_renew(actor, organisation, *, today: date | None = None) -> QuerySet[ResidencePermit]:
+    """Art. 14, CESEDA R431-5: permits whose renewal window is open (or past)
+    and that no later permit renews."""
+    today = today or timezone.localdate()
+    horizon = today + deadlines.PERMIT_REMINDER_BEFORE_END.delta()
+    return (
+        ResidencePermit.objects.filter(
+            end__isnull=False, end__lte=horizon, renewals__isnull=True, case__in=_owned(actor, organisation)
+        )
+        .select_related("case")
+        .order_by("end", "id")
+    )
+
+
+def lawyers_in_directory():
+    """Lawyers and bars listed in the directory (Warsaw art. 15.2)."""
+    from maillage.organisations.enums import OrganisationType
+    from maillage.organisations.models import Organisation
+
+    return Organisation.objects.filter(type=OrganisationType.BAR, is_active=True).order_by("name")

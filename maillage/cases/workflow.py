@@ -7,6 +7,8 @@ per-state invariants.
 
 from __future__ import annotations
 
+from datetime import date
+
 from .enums import AgeStatus, CaseStatus
 
 S = CaseStatus
@@ -50,3 +52,55 @@ def treated_as_minor(age_status: str, *, reasons_to_believe_minor: bool = False)
     if age_status in DOUBT_STATUSES:
         return bool(reasons_to_believe_minor)
     return False
+
+
+# Age at the time of the facts (rules.md §1.6 and §2 art. 4, R-FR-QUALIF): the
+# indicator set and the 225-4-1 pre-qualification follow the age *when the
+# person was exploited*, not today's. An adult now who was exploited as a
+# child gets the child set and needs no « means » (Warsaw art. 4 c-d; Code
+# pénal 225-4-1 II).
+# Statuses that assert an age a birth date can contradict. A person's own
+# declaration of minority is not refused against a birth date on file (the
+# papers may be false, often supplied by the exploiters): it stays « non
+# vérifié » and the presumption of minority applies (Warsaw art. 10.3).
+MINOR_CLAIMS = frozenset({AgeStatus.DOCUMENTED_MINOR, AgeStatus.ASSESSED_MINOR})
+ADULT_CLAIMS = frozenset({AgeStatus.DOCUMENTED_ADULT, AgeStatus.ASSESSED_ADULT})
+MAJORITY = 18  # Warsaw art. 4 d; C. civ. art. 388
+
+
+def age_on(birth: date, on: date) -> int:
+    """Completed years on `on`."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def age_bounds(*, birth_date: date | None, birth_year: int | None, on: date) -> tuple[int, int] | None:
+    """The person's age on `on` as (lowest, highest): exact with a birth date,
+    a one-year range with a birth year only, None when nothing is known."""
+    if birth_date is not None:
+        age = age_on(birth_date, on)
+        return age, age
+    if birth_year:
+        return on.year - int(birth_year) - 1, on.year - int(birth_year)
+    return None
+
+
+def minor_at_facts_from_dates(*, birth_date: date | None, birth_year: int | None, facts_start: date | None):
+    """True / False when the dates settle it, None when they do not (unknown
+    start of exploitation, or the eighteenth birthday falls within the range)."""
+    if facts_start is None:
+        return None
+    bounds = age_bounds(birth_date=birth_date, birth_year=birth_year, on=facts_start)
+    if bounds is None:
+        return None
+    low, high = bounds
+    if high < MAJORITY:
+        return True
+    if low >= MAJORITY:
+        return False
+    return None
+
+
+def child_at_facts(*, treated_as_minor: bool, minor_at_exploitation: bool | None) -> bool:
+    """Whether the child rules apply to the facts: a person treated as a minor
+    today was a minor when exploited; an adult today was one if recorded so."""
+    return bool(treated_as_minor) or minor_at_exploitation is True

@@ -88,6 +88,8 @@ def seed(ctx: SeedContext) -> None:
         _seed_minors(ctx, passerelle, sender)
     if not InternationalExchange.objects.exists():
         _seed_exchanges(ctx, orgs, passerelle, sender)
+    if not InternationalExchange.objects.filter(direction="incoming").exists():
+        _seed_incoming_exchanges(ctx, orgs, passerelle, sender)
     if ctx.national:
         _seed_national(ctx)
 
@@ -259,8 +261,42 @@ def _seed_exchanges(ctx, orgs, passerelle, sender) -> None:
         channel="interpol",
         legal_basis="Convention de Varsovie art. 33.1",
         shared_parts=["identity", "facts"],
+        # Art. 34.3: an identity leaves only with its conditions of use (issue 11).
+        use_conditions=["purpose_only", "no_onward"],
     )
     ctx.log("referrals: 2 international exchanges (one urgent)")
+
+
+def _seed_incoming_exchanges(ctx, orgs, passerelle, sender) -> None:
+    """Issue 11 (arts 33, 34.4): a request from abroad to answer today and an
+    urgent missing-child alert, waiting in the association's queue."""
+    naptip, anitp = orgs.get("naptip-nigeria"), orgs.get("anitp-roumanie")
+    liaison = Organisation.objects.filter(slug="ocrteh").first()
+    adults = _cases(passerelle, minor=False, count=1, skip=15)
+    minors = _cases(passerelle, minor=True, count=1, skip=4)
+    if not (naptip and anitp and adults):
+        return
+    pathways.record_incoming_exchange(
+        case=adults[0],
+        organisation=passerelle,
+        acting_user=sender,
+        counterpart=naptip,
+        purpose="rights_34_4",
+        channel="consulate",
+        summary="Demande d'information sur le délai de réflexion et le titre de séjour (arts 13 et 14).",
+    )
+    if minors and liaison is not None:
+        pathways.record_incoming_exchange(
+            case=minors[0],
+            organisation=passerelle,
+            acting_user=sender,
+            counterpart=anitp,
+            purpose="missing_child_33_2",
+            channel="interpol",
+            summary="Signalement de disparition d'un enfant : recherche en cours en Roumanie.",
+            liaison=liaison,
+        )
+    ctx.log("referrals: requests received from abroad (one urgent)")
 
 
 def _seed_national(ctx) -> None:

@@ -122,6 +122,23 @@ class ExchangePurpose(models.TextChoices):
     RIGHTS_34_4 = "rights_34_4", _("Information pour les arts. 13, 14 et 16, sur demande (art. 34.4)")
 
 
+class ExchangeDirection(models.TextChoices):
+    """Warsaw arts. 33–34 run both ways: what France sends, what it receives."""
+
+    OUTGOING = "outgoing", _("Envoyé à l'étranger")
+    INCOMING = "incoming", _("Reçu de l'étranger")
+
+
+class UseCondition(models.TextChoices):
+    """Warsaw art. 34.3: conditions the providing Party attaches to what it sends."""
+
+    CONFIDENTIAL = "confidential", _("Confidentiel : ne pas divulguer")
+    PURPOSE_ONLY = "purpose_only", _("Usage limité à l'objet de la demande")
+    NO_ONWARD = "no_onward", _("Pas de transmission à un tiers sans accord préalable")
+    NOT_AGAINST_VICTIM = "not_against_victim", _("Ne pas utiliser contre la personne (non-sanction, art. 26)")
+    DELETE_AFTER_USE = "delete_after_use", _("À effacer une fois l'objet atteint")
+
+
 class ExchangeChannel(models.TextChoices):
     INTERPOL = "interpol", _("Interpol")
     EUROPOL = "europol", _("Europol")
@@ -159,3 +176,5 @@ class AuditAction(enum.StrEnum):
     EXCHANGE_RECORDED = "international.exchange_recorded"
     EXCHANGE_ANSWERED = "international.exchange_answered"
     EXCHANGE_ESCALATED = "international.exchange_escalated"
+    EXCHANGE_RECEIVED = "international.exchange_received"
+    EXCHANGE_REPLIED = "international.exchange_replied"

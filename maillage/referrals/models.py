@@ -25,6 +25,7 @@ from .enums import (
     ConsentMethod,
     DeclineReason,
     ExchangeChannel,
+    ExchangeDirection,
     ExchangePurpose,
     MinorStepKind,
     ReferralKind,
@@ -322,9 +323,28 @@ class InternationalExchange(models.Model):
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     counterpart = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Issue 11 (R-INTL-URGENT, arts 33–34): requests and alerts from abroad are
+    # registered too. For an incoming one, `sent_at` is when it was received,
+    # `answer_due_on` when France must answer, and the answer (legal basis, parts,
+    # conditions of use) is what France sends back.
+    direction = models.CharField(
+        _("sens"), max_length=8, choices=ExchangeDirection.choices, default=ExchangeDirection.OUTGOING
+    )
+    request_summary = EncryptedTextField(_("objet de la demande reçue"), blank=True)
+    liaison = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("service de police ou de gendarmerie de liaison"),
+    )
+    use_conditions = CodeListField(_("conditions d'utilisation (art. 34.3)"))
+    answer_legal_basis = EncryptedTextField(_("base légale de la réponse"), max_length=300, blank=True)
+    answer_shared_parts = CodeListField(_("parties transmises en réponse"))
     purpose = models.CharField(_("objet"), max_length=24, choices=ExchangePurpose.choices)
     channel = models.CharField(_("canal"), max_length=24, choices=ExchangeChannel.choices)
-    legal_basis = EncryptedTextField(_("base légale"), max_length=300)
+    legal_basis = EncryptedTextField(_("base légale"), max_length=300, blank=True)
     shared_parts = CodeListField(_("parties transmises"))
     conditions = EncryptedTextField(_("conditions posées (art. 34.3)"), max_length=500, blank=True)
     urgent = models.BooleanField(default=False)
@@ -350,7 +370,14 @@ class InternationalExchange(models.Model):
     class Meta:
         ordering = ["-sent_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(legal_basis=""), name="exchange_has_legal_basis"),
+            # Nothing leaves France without a legal basis: the outgoing exchange, or the answer to an incoming one.
+            models.CheckConstraint(
+                condition=~Q(direction="outgoing") | ~Q(legal_basis=""), name="exchange_has_legal_basis"
+            ),
+            models.CheckConstraint(
+                condition=~Q(direction="incoming") | Q(answered_at__isnull=True) | ~Q(answer_legal_basis=""),
+                name="exchange_answer_has_legal_basis",
+            ),
             models.CheckConstraint(
                 condition=Q(answered_at__isnull=True, answered_on__isnull=True)
                 | Q(answered_at__isnull=False, answered_on__isnull=False),

@@ -470,3 +470,33 @@ def awaiting_answer(actor, organisation) -> QuerySet[Referral]:
         )
         .order_by("answer_due_at", "sent_at", "id")
     )
+
+
+def police_liaisons():
+    """Police and gendarmerie services of the directory, to receive an urgent
+    alert from abroad at once (Warsaw art. 33; issue 11)."""
+    from maillage.organisations.enums import OrganisationType
+    from maillage.organisations.models import Organisation
+
+    return Organisation.objects.filter(type=OrganisationType.POLICE, is_active=True).order_by("name")
+
+
+def incoming_exchanges_awaiting(actor, organisation):
+    """Requests from abroad about the organisation's own cases that France has
+    not answered yet (Warsaw art. 34.4: without delay), urgent and oldest first."""
+    from maillage.cases import policies as case_policies
+
+    from .enums import ExchangeDirection
+    from .models import InternationalExchange
+
+    owned = case_policies.cases_visible_to(actor, organisation).filter(organisation=organisation)
+    return (
+        InternationalExchange.objects.filter(
+            direction=ExchangeDirection.INCOMING,
+            answered_at__isnull=True,
+            answer_due_on__isnull=False,
+            case__in=owned,
+        )
+        .select_related("case", "counterpart")
+        .order_by("-urgent", "answer_due_on", "sent_at", "id")
+    )

@@ -19,12 +19,12 @@ from tests.referrals.conftest import (  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
-def recipient_admin(recipient_org):
+def recipient_admin(recipient_org):  # noqa: F811 (the imported fixture)
     return MembershipFactory(organisation=recipient_org, role=Role.CASE_WORKER, is_admin=True).user
 
 
 @pytest.fixture
-def make_token(recipient_org, recipient_admin):
+def make_token(recipient_org, recipient_admin):  # noqa: F811 (the imported fixture)
     """make_token(scopes=[...], organisation=…, user=…) -> secret."""
 
     def make(scopes=tuple(Scope.values), organisation=None, user=None, days=30):

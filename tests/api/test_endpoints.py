@@ -80,7 +80,9 @@ def test_accept_through_the_service_journaled_like_a_page(refer, make_token, api
 )
 def test_bad_input_is_a_problem_detail_and_nothing_is_written(refer, make_token, api, body):
     referral = refer()
-    answer = api(make_token()).post(f"/api/v1/orientations/{referral.pk}/refuser/", body, content_type="application/json")
+    answer = api(make_token()).post(
+        f"/api/v1/orientations/{referral.pk}/refuser/", body, content_type="application/json"
+    )
     assert answer.status_code == 400 and answer["Content-Type"] == "application/problem+json"
     assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.SENT
 

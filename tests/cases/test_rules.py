@@ -93,7 +93,7 @@ def test_permit_reminder_before_expiry(case, case_worker):
     permit = services.record_residence_permit(
         case=case,
         acting_user=case_worker,
-        legal_basis="L425-1",
+        ground="asylum",
         start=datetime.date(2026, 1, 1),
         end=datetime.date(2027, 1, 1),
     )
@@ -175,14 +175,14 @@ def test_retention_period_is_configurable(make_case, case_worker, settings):
 
 def test_reasonable_grounds_offer_assistance_reflection_and_non_removal(case, case_worker):
     """R-REASONABLE-GROUNDS (Warsaw art. 10.2, 12, 13)."""
-    from maillage.cases.models import CaseEvent, Task
+    from maillage.cases.models import CaseEvent, ReflectionOffer
 
     services.change_status(case=case, target=CaseStatus.PRESUMED, acting_user=case_worker)
     codes = set(AssistanceMeasure.objects.filter(case=case, status="offered").values_list("code", flat=True))
     assert {"A-HOUSING", "A-PSY", "A-MED-EMERG", "A-INFO-RIGHTS"} <= codes and "A-EDU-CHILD" not in codes
     assert CaseEvent.objects.filter(case=case, summary__contains="non-éloignement").exists()
-    # Task titles are encrypted (issue 16): compared in Python, never in SQL.
-    assert any("délai de réflexion" in task.title for task in Task.objects.filter(case=case))
+    # Art. 13.1: a proposal awaiting the person's answer (issue 11), no longer a task.
+    assert ReflectionOffer.objects.filter(case=case, answer="pending").exists()
 
 
 def test_reasonable_grounds_for_a_french_minor(make_case, case_worker):
@@ -197,3 +197,4 @@ def test_reasonable_grounds_for_a_french_minor(make_case, case_worker):
     services.change_status(case=minor, target=CaseStatus.PRESUMED, acting_user=case_worker)
     assert AssistanceMeasure.objects.filter(case=minor, code="A-EDU-CHILD").exists()
     assert not Task.objects.filter(case=minor).exists()
+    assert not minor.reflection_offers.exists()  # a French national: no reflection period

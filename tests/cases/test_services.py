@@ -122,7 +122,11 @@ def test_stateless_and_unknown_nationalities_accepted(make_case):
     ],
 )
 def test_r_age_treated_as_minor(make_case, status, reasons, expected):
-    case = make_case(facts=base_facts(age_status=status, reasons_to_believe_minor=reasons))
+    # No birth date: a documented one would have to agree with the status (check_ages).
+    case = make_case(
+        facts=base_facts(age_status=status, reasons_to_believe_minor=reasons, birth_year=None),
+        identity=base_identity(birth_date=""),
+    )
     assert case.treated_as_minor is expected
     assert workflow.treated_as_minor(status, reasons_to_believe_minor=reasons) is expected
 

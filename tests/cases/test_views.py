@@ -343,7 +343,7 @@ def test_permit_renewal_from_the_page_lists_only_this_cases_permits_and_stops_th
     first = services.record_residence_permit(
         case=case,
         acting_user=case_worker,
-        legal_basis="L425-1",
+        ground="asylum",
         start=datetime.date(2026, 1, 1),
         end=datetime.date(2027, 1, 1),
     )
@@ -351,7 +351,7 @@ def test_permit_renewal_from_the_page_lists_only_this_cases_permits_and_stops_th
     foreign = services.record_residence_permit(
         case=other,
         acting_user=case_worker,
-        legal_basis="L425-4",
+        ground="asylum",
         start=datetime.date(2026, 2, 1),
         end=datetime.date(2027, 1, 15),
     )
@@ -361,11 +361,11 @@ def test_permit_renewal_from_the_page_lists_only_this_cases_permits_and_stops_th
     assert f'value="{first.pk}"' in body and f'value="{foreign.pk}"' not in body
     # Another case's permit cannot be picked by guessing its id.
     response = client.post(
-        url, {"legal_basis": "L425-1", "start": "2027-01-01", "end": "2028-01-01", "renewal_of": foreign.pk}
+        url, {"ground": "asylum", "start": "2027-01-01", "end": "2028-01-01", "renewal_of": foreign.pk}
     )
     assert response.status_code == 200 and ResidencePermit.objects.filter(case=case).count() == 1
     response = client.post(
-        url, {"legal_basis": "L425-1", "start": "2027-01-01", "end": "2028-01-01", "renewal_of": first.pk}
+        url, {"ground": "asylum", "start": "2027-01-01", "end": "2028-01-01", "renewal_of": first.pk}
     )
     assert response.status_code == 302
     assert ResidencePermit.objects.get(case=case, start=datetime.date(2027, 1, 1)).renewal_of == first

@@ -3,6 +3,9 @@
 - `case`: reference, creation, edition, status workflow, reasonable grounds;
 - `privacy`: subject access export, erasure, legal hold, retention;
 - `screenings`: ILO/EC screening and the indicator set of a case;
+- `reasonable_grounds`: non-removal alert, reflection period proposed and answered;
+- `permits`: residence permits, their ground, conditions and dates (permit_rules);
+- `legal_aid`: legal assistance, aide juridictionnelle, lawyer, compensation (art. 15);
 - `records`: rights, assistance, reflection period, permits, protection, proceedings;
 - `notes`, `tasks`, `documents`;
 - `access`: who holds and who reads the case (transfer, access grants).
@@ -22,7 +25,6 @@ working: the public names are re-exported here.
 
 from maillage.cases.services.access import end_access, grant_access, source_of, transfer_case
 from maillage.cases.services.case import (
-    REASONABLE_GROUNDS_ASSISTANCE,
     DuplicateWarning,
     add_case_event,
     allocate_reference,
@@ -34,7 +36,9 @@ from maillage.cases.services.case import (
 )
 from maillage.cases.services.common import FACT_FIELDS, IDENTITY_FIELDS
 from maillage.cases.services.documents import add_document, check_upload
+from maillage.cases.services.legal_aid import record_compensation_claim, record_legal_aid
 from maillage.cases.services.notes import add_note
+from maillage.cases.services.permits import check_permit, record_residence_permit
 from maillage.cases.services.privacy import (
     RetentionReport,
     anonymise_closed_cases,
@@ -42,11 +46,16 @@ from maillage.cases.services.privacy import (
     erase_identity,
     set_legal_hold,
 )
+from maillage.cases.services.reasonable_grounds import (
+    REASONABLE_GROUNDS_ASSISTANCE,
+    answer_reflection_offer,
+    issue_non_removal_attestation,
+    people_to_tell,
+)
 from maillage.cases.services.records import (
     record_proceeding,
     record_protection_measure,
     record_reflection_period,
-    record_residence_permit,
     record_rights_information,
     set_assistance,
     validate_reflection,
@@ -71,9 +80,11 @@ __all__ = [
     "add_task",
     "allocate_reference",
     "anonymise_closed_cases",
+    "answer_reflection_offer",
     "build_subject_access_export",
     "candidate_set_codes",
     "change_status",
+    "check_permit",
     "check_upload",
     "complete_task",
     "create_case",
@@ -83,6 +94,10 @@ __all__ = [
     "erase_identity",
     "grant_access",
     "indicator_set_code_for",
+    "issue_non_removal_attestation",
+    "people_to_tell",
+    "record_compensation_claim",
+    "record_legal_aid",
     "record_proceeding",
     "record_protection_measure",
     "record_reflection_period",

@@ -4,7 +4,7 @@ what presuming a victim sets in motion (Warsaw art. 10.2, 12, 13)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,11 +20,9 @@ from maillage.territories import reference as ref
 from .. import hooks, policies, workflow
 from ..enums import (
     AgeStatus,
-    AssistanceCode,
     AuditAction,
     CaseStatus,
     ClosureReason,
-    ConsentStatus,
     ControlMethod,
     CrossBorder,
     EventKind,
@@ -34,8 +32,9 @@ from ..enums import (
     RelationToExploiter,
     Sex,
 )
-from ..models import AssistanceMeasure, Case, CaseEvent, Person, ReferenceCounter, Task
+from ..models import Case, CaseEvent, Person, ReferenceCounter
 from .common import FACT_FIELDS, IDENTITY_FIELDS, audit_case, record_event, require
+from .reasonable_grounds import apply_reasonable_grounds, end_non_removal
 
 
 def allocate_reference(*, year: int | None = None) -> str:
@@ -116,8 +115,53 @@ def validate_facts(facts: dict, identity: dict | None = None) -> None:
                 err("birth_date", _("La date de naissance ne peut pas être dans le futur."))
             elif birth_year is not None and int(birth_year) != parsed.year:
                 err("birth_year", _("L'année de naissance ne correspond pas à la date de naissance."))
+    if not errors:
+        for field, message in check_ages(facts, identity).items():
+            err(field, message)
     if errors:
         raise ValidationError(errors)
+
+
+def check_ages(facts: dict, identity: dict | None) -> dict[str, str]:
+    """The age status and the age at the time of the facts must agree with the
+    birth date (R-AGE, Warsaw art. 4 and 10.3; C. civ. art. 47: a foreign
+    civil-status document is presumed valid, so a documented birth date that
+    makes the person an adult cannot sit with « mineur·e (documenté) »: the
+    worker records « âge contesté » instead)."""
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    birth_date = _parse_iso_date((identity or {}).get("birth_date") or "")
+    birth_year = facts.get("birth_year")
+    bounds = workflow.age_bounds(birth_date=birth_date, birth_year=birth_year, on=today)
+    status = facts.get("age_status")
+    source = _("la date de naissance") if birth_date else _("l'année de naissance")
+    if bounds is not None and status:
+        low, high = bounds
+        label = dict(AgeStatus.choices).get(status, status)
+        if status in workflow.MINOR_CLAIMS and low >= workflow.MAJORITY:
+            errors["age_status"] = _(
+                "Le statut « %(status)s » contredit %(source)s : la personne a %(age)d ans aujourd'hui. "
+                "Si l'âge est mis en doute, choisissez « Âge contesté »."
+            ) % {"status": label, "source": source, "age": low}
+        elif status in workflow.ADULT_CLAIMS and high < workflow.MAJORITY:
+            errors["age_status"] = _(
+                "Le statut « %(status)s » contredit %(source)s : la personne a %(age)d ans aujourd'hui. "
+                "Si l'âge est mis en doute, choisissez « Âge contesté »."
+            ) % {"status": label, "source": source, "age": high}
+    derived = workflow.minor_at_facts_from_dates(
+        birth_date=birth_date, birth_year=birth_year, facts_start=facts.get("exploitation_start")
+    )
+    given = facts.get("minor_at_exploitation")
+    if derived is not None and given is not None and given != derived:
+        if derived:
+            errors["minor_at_exploitation"] = _(
+                "D'après %(source)s et le début de l'exploitation, la personne était mineure au moment des faits."
+            ) % {"source": source}
+        else:
+            errors["minor_at_exploitation"] = _(
+                "D'après %(source)s et le début de l'exploitation, la personne était majeure au moment des faits."
+            ) % {"source": source}
+    return errors
 
 
 def _normalise_facts(facts: dict, identity: dict | None) -> dict:
@@ -132,6 +176,14 @@ def _normalise_facts(facts: dict, identity: dict | None) -> dict:
         parsed = _parse_iso_date(identity["birth_date"])
         if parsed:
             facts["birth_year"] = parsed.year
+    if facts.get("minor_at_exploitation") is None and "exploitation_start" in facts:
+        # Rules.md §1.6: derived from the dates when they settle it, so the set
+        # and the pre-qualification follow the age at the time of the facts.
+        facts["minor_at_exploitation"] = workflow.minor_at_facts_from_dates(
+            birth_date=_parse_iso_date((identity or {}).get("birth_date") or ""),
+            birth_year=facts.get("birth_year"),
+            facts_start=facts.get("exploitation_start"),
+        )
     return facts
 
 
@@ -202,8 +254,19 @@ def update_case(*, case: Case, acting_user, facts: dict, identity: dict | None =
     require(policies.can_edit(as_actor(acting_user), case))
     case = Case.objects.select_for_update().get(pk=case.pk)
     was_minor = case.treated_as_minor
+    # Ages are checked against the whole case as it will be (a partner or an
+    # edit without identity still meets the stored birth date).
+    merged = {**{k: getattr(case, k) for k in FACT_FIELDS}, **facts}
+    if identity is None or "birth_date" not in identity:
+        stored = Person.objects.filter(case=case).first()
+        identity_for_ages = {"birth_date": stored.birth_date if stored else ""}
+    else:
+        identity_for_ages = identity
     validate_facts(facts, identity)
-    facts = _normalise_facts(facts, identity)
+    age_errors = check_ages(merged, identity_for_ages)
+    if age_errors:
+        raise ValidationError(age_errors)
+    facts = _normalise_facts(merged if "exploitation_start" in facts else facts, identity_for_ages)
     changed = [k for k in FACT_FIELDS if k in facts and getattr(case, k) != facts[k]]
     for key in changed:
         setattr(case, key, facts[key])
@@ -277,6 +340,8 @@ def change_status(
         case.identifying_authority, case.identified_on, case.identification_reference = authority, on, reference
     elif target == CaseStatus.NOT_RETAINED and previous != CaseStatus.CLOSED:
         case.not_retained_at = now
+        # Art. 10.2: the identification process is over; the alert ends (its dates stay).
+        end_non_removal(case, now=now)
     elif target == CaseStatus.CLOSED:
         if reason not in ClosureReason.values:
             raise ValidationError({"reason": _("Choisissez un motif de clôture dans la liste.")})
@@ -292,56 +357,11 @@ def change_status(
     label = dict(CaseStatus.choices)[target]
     record_event(case, acting_user, EventKind.STATUS, _("Statut : %(status)s") % {"status": label})
     if target == CaseStatus.PRESUMED and previous == CaseStatus.REPORTED:
-        _apply_reasonable_grounds(case, acting_user)
+        apply_reasonable_grounds(case, acting_user)
     audit_case(
         AuditAction.STATUS_CHANGED, acting_user, case, details={"from": previous, "to": target, "reason": reason}
     )
     return case
-
-
-# R-REASONABLE-GROUNDS (Warsaw art. 10.2, 12.1-2, 13): what presuming a victim sets in motion.
-REASONABLE_GROUNDS_ASSISTANCE = (
-    AssistanceCode.HOUSING,
-    AssistanceCode.PSY,
-    AssistanceCode.MATERIAL,
-    AssistanceCode.MED_EMERG,
-    AssistanceCode.INTERP,
-    AssistanceCode.INFO_RIGHTS,
-    AssistanceCode.LEGAL_PROC,
-)
-
-
-def _apply_reasonable_grounds(case: Case, acting_user) -> None:
-    # Art. 10.2: no removal from the territory until identification is complete.
-    record_event(
-        case,
-        acting_user,
-        EventKind.STATUS,
-        _(
-            "Alerte non-éloignement : aucune mesure d'éloignement tant que "
-            "l'identification n'est pas terminée (art. 10.2)"
-        ),
-    )
-    # Art. 12.1-2: the assistance package is offered (consent recorded per measure, art. 12.7).
-    codes = list(REASONABLE_GROUNDS_ASSISTANCE) + ([AssistanceCode.EDU_CHILD] if case.treated_as_minor else [])
-    existing = set(AssistanceMeasure.objects.filter(case=case).values_list("code", flat=True))
-    AssistanceMeasure.objects.bulk_create(
-        [
-            AssistanceMeasure(case=case, code=code, status=ConsentStatus.OFFERED, updated_by=acting_user)
-            for code in codes
-            if code not in existing
-        ]
-    )
-    record_event(case, acting_user, EventKind.ASSISTANCE, _("Mesures d'assistance de l'article 12 proposées"))
-    # Art. 13 / CESEDA L425-1: a foreign national is offered the reflection period.
-    if any(code != "FR" for code in case.nationalities) or not case.nationalities:
-        Task.objects.create(
-            case=case,
-            title=str(_("Proposer le délai de réflexion (art. 13, CESEDA L425-1)")),
-            due_on=timezone.localdate() + timedelta(days=2),
-            assignee=acting_user,
-            created_by=acting_user,
-        )
 
 
 # ---------------------------------------------------------------------------

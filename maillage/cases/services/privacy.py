@@ -44,6 +44,17 @@ def build_subject_access_export(*, case: Case, acting_user, password: str) -> by
         "identity": {k: getattr(person, k) for k in IDENTITY_FIELDS} if person else {},
         "facts": {k: _jsonable(getattr(case, k)) for k in FACT_FIELDS},
         "status": case.status,
+        # Warsaw art. 10.2: the non-removal alert travels with every export of the case.
+        "non_removal": {
+            "active": case.non_removal_alert,
+            "since": _jsonable(case.non_removal_since),
+            "ended_at": _jsonable(case.non_removal_ended_at),
+            "legal_basis": "Convention de Varsovie (STCE 197), art. 10.2",
+        },
+        "reflection_offers": [
+            {"offered_at": o.offered_at.isoformat(), "answer": o.answer, "answered_on": _jsonable(o.answered_on)}
+            for o in case.reflection_offers.all()
+        ],
         "notes": [{"date": n.created_at.isoformat(), "text": n.text} for n in case.notes.all()],
         "rights_information": [
             {"date": r.delivered_on.isoformat(), "language": r.language, "interpreter": r.interpreter}

@@ -1,6 +1,6 @@
 """The person's legal situation and support: information on rights (Warsaw
 art. 15.1), assistance (art. 12), reflection period (art. 13), residence
-permits (art. 14), protection (art. 28) and proceedings (arts. 15, 27)."""
+permits (services.permits), protection (art. 28) and proceedings (arts. 15, 27)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from ..enums import (
     ConsentStatus,
     EventKind,
     InterruptionReason,
-    PermitBasis,
     ProceedingKind,
     ProtectionBeneficiary,
     ProtectionType,
@@ -33,7 +32,6 @@ from ..models import (
     Proceeding,
     ProtectionMeasure,
     ReflectionPeriod,
-    ResidencePermit,
     RightsInformation,
 )
 from .common import audit_case, record_event, require
@@ -139,39 +137,6 @@ def record_reflection_period(
     )
     audit_case(AuditAction.REFLECTION_PERIOD_RECORDED, acting_user, case, details={"status": status})
     return period
-
-
-@transaction.atomic(durable=True)
-def record_residence_permit(
-    *,
-    case: Case,
-    acting_user,
-    legal_basis: str,
-    start: date,
-    end: date | None,
-    renewal_of: ResidencePermit | None = None,
-) -> ResidencePermit:
-    require(policies.can_edit(as_actor(acting_user), case))
-    errors = {}
-    if legal_basis not in PermitBasis.values:
-        errors["legal_basis"] = _("Fondement inconnu.")
-    if end is not None and end <= start:
-        errors["end"] = _("La fin de validité doit être postérieure au début.")
-    if renewal_of is not None and renewal_of.case_id != case.pk:
-        errors["renewal_of"] = _("Titre inconnu pour ce dossier.")
-    if errors:
-        raise ValidationError(errors)
-    permit = ResidencePermit.objects.create(
-        case=case, legal_basis=legal_basis, start=start, end=end, renewal_of=renewal_of
-    )
-    record_event(
-        case,
-        acting_user,
-        EventKind.PERMIT,
-        _("Titre de séjour enregistré : %(b)s") % {"b": permit.get_legal_basis_display()},
-    )
-    audit_case(AuditAction.PERMIT_RECORDED, acting_user, case, details={"basis": legal_basis})
-    return permit
 
 
 @transaction.atomic(durable=True)

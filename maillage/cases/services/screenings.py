@@ -18,14 +18,16 @@ from .common import audit_case, record_event, require, touch
 
 
 def indicator_set_code_for(case: Case) -> str:
-    """R-AGE: treated as a minor → child set; sexual exploitation → S set."""
-    prefix = "C" if case.treated_as_minor else "A"
+    """Rules.md §1.6: the set follows the age *at the time of exploitation*
+    (a child then → child set, even if an adult now; R-AGE: treated as a minor
+    today → child set); sexual exploitation → S set."""
+    prefix = "C" if case.child_at_facts else "A"
     suffix = "S" if SEXUAL_FORMS.intersection(case.exploitation_forms) else "L"
     return prefix + suffix
 
 
 def candidate_set_codes(case: Case) -> list[str]:
-    prefix = "C" if case.treated_as_minor else "A"
+    prefix = "C" if case.child_at_facts else "A"
     return [prefix + "L", prefix + "S"]
 
 
@@ -40,7 +42,7 @@ def record_screening(
     require(policies.can_edit(as_actor(acting_user), case))
     set_code = set_code or indicator_set_code_for(case)
     if set_code not in candidate_set_codes(case):
-        # R-AGE: a person treated as a minor is screened with a child set.
+        # Rules.md §1.6, R-AGE: a person who was a child at the time of the facts is screened with a child set.
         raise ValidationError(
             {"set_code": _("Ce jeu d'indicateurs ne correspond pas à l'âge retenu pour la personne.")}
         )
@@ -60,7 +62,7 @@ def record_screening(
         case=case,
         indicator_set=stored,
         author=acting_user,
-        treated_as_minor=case.treated_as_minor,
+        treated_as_minor=case.child_at_facts,  # screened as a child (rules.md §1.6)
         act_established=act_established,
         present_codes=sorted(set(present_codes)),
         dimensions=result.dimensions,

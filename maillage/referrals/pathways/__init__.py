@@ -24,9 +24,11 @@ from maillage.referrals.pathways.acse import (
 from maillage.referrals.pathways.common import WAIVE_REASON_MIN_LENGTH
 from maillage.referrals.pathways.exchanges import (
     ANSWER_SUMMARY_MAX,
+    answer_incoming_exchange,
     escalate_overdue_exchanges,
     record_exchange,
     record_exchange_answer,
+    record_incoming_exchange,
 )
 from maillage.referrals.pathways.minors import (
     EscalationReport,
@@ -50,6 +52,7 @@ __all__ = [
     "EscalationReport",
     "acse_coordination",
     "advance_acse",
+    "answer_incoming_exchange",
     "approve_return_plan",
     "change_acse_host",
     "check_minor_closure",
@@ -63,6 +66,7 @@ __all__ = [
     "open_minor_chain",
     "record_exchange",
     "record_exchange_answer",
+    "record_incoming_exchange",
     "renew_emergency_reception",
     "request_acse",
     "start_chain_for_new_minor",

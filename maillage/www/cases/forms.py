@@ -39,6 +39,18 @@ class CaseForm(forms.Form):
     reasons_to_believe_minor = forms.BooleanField(
         label=_("Il existe des raisons de penser que la personne est mineure"), required=False
     )
+    # Rules.md §1.6: the age at the time of the facts decides the indicator set
+    # and whether « means » are required (225-4-1 II); derived from the birth
+    # date and the start of exploitation when they settle it.
+    minor_at_exploitation = forms.NullBooleanField(
+        label=_("Mineure au moment des faits"),
+        required=False,
+        widget=forms.NullBooleanSelect,
+        help_text=_(
+            "Une personne majeure aujourd'hui mais exploitée lorsqu'elle était mineure relève du jeu "
+            "d'indicateurs « enfant » et aucun moyen n'est exigé (art. 225-4-1 II du Code pénal)."
+        ),
+    )
     birth_year = forms.IntegerField(label=_("Année de naissance"), required=False)
     estimated_age = forms.IntegerField(label=_("Âge estimé"), required=False)
     sex = forms.ChoiceField(label=_("Sexe"), choices=enums.Sex.choices, initial=enums.Sex.UNKNOWN)
@@ -225,10 +237,47 @@ class ReflectionForm(forms.Form):
     document_reference = forms.CharField(label=_("Référence du récépissé"), required=False, max_length=80)
 
 
+class ReflectionOfferAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Réponse de la personne"),
+        choices=[c for c in enums.ReflectionAnswer.choices if c[0] != enums.ReflectionAnswer.PENDING],
+    )
+    on = forms.DateField(label=_("Date de la réponse"), widget=DateInput())
+
+
 class PermitForm(forms.Form):
-    legal_basis = forms.ChoiceField(label=_("Fondement"), choices=enums.PermitBasis.choices)
+    """Warsaw art. 14; CESEDA L425-1 to L425-4, L435-1: the ground, its
+    conditions and its dates (checked by services.permits against permit_rules)."""
+
+    ground = forms.ChoiceField(label=_("Motif de délivrance"), choices=enums.PermitGround.choices)
     start = forms.DateField(label=_("Début de validité"), widget=DateInput())
-    end = forms.DateField(label=_("Fin de validité"), required=False, widget=DateInput())
+    end = forms.DateField(
+        label=_("Fin de validité"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Carte « vie privée et familiale » : 1 an ; carte de résident : 10 ans ; APS L425-4 : 6 mois au moins."
+        ),
+    )
+    ties_broken = forms.NullBooleanField(
+        label=_("La personne a rompu tout lien avec les auteurs"), required=False, widget=forms.NullBooleanSelect
+    )
+    public_order_threat = forms.NullBooleanField(
+        label=_("Sa présence constitue une menace pour l'ordre public"), required=False, widget=forms.NullBooleanSelect
+    )
+    exit_pathway_engaged = forms.NullBooleanField(
+        label=_("Engagée dans le parcours de sortie de la prostitution (CASF L121-9)"),
+        required=False,
+        widget=forms.NullBooleanSelect,
+    )
+    final_conviction_on = forms.DateField(
+        label=_("Date de la condamnation définitive des auteurs"), required=False, widget=DateInput()
+    )
+    proceedings_ongoing = forms.NullBooleanField(
+        label=_("Procédure pénale toujours en cours (pour un renouvellement)"),
+        required=False,
+        widget=forms.NullBooleanSelect,
+    )
     # Renewals (issue 4, « permits … renewals »): a renewed permit no longer
     # triggers the expiry reminder (reminders.send_deadline_reminders).
     renewal_of = forms.ModelChoiceField(
@@ -245,9 +294,9 @@ class PermitForm(forms.Form):
         field = self.fields["renewal_of"]
         field.queryset = selectors.permits_of(case)
         field.label_from_instance = lambda p: (
-            f"{p.get_legal_basis_display()} : {p.start:%d/%m/%Y} – {p.end:%d/%m/%Y}"
+            f"{p.kind_label} : {p.start:%d/%m/%Y} – {p.end:%d/%m/%Y}"
             if p.end
-            else f"{p.get_legal_basis_display()} : {p.start:%d/%m/%Y}"
+            else f"{p.kind_label} : {p.start:%d/%m/%Y}"
         )
 
 
@@ -262,6 +311,44 @@ class ProceedingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=enums.ProceedingKind.choices)
     on = forms.DateField(label=_("Date"), widget=DateInput())
     reference = forms.CharField(label=_("Référence"), required=False, max_length=80)
+
+
+class LegalAidForm(forms.Form):
+    """Warsaw art. 15.2: legal assistance, aide juridictionnelle, the lawyer."""
+
+    kind = forms.ChoiceField(label=_("Type d'aide"), choices=enums.LegalAidKind.choices)
+    status = forms.ChoiceField(label=_("État"), choices=enums.LegalAidStatus.choices)
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+    lawyer_organisation = forms.ModelChoiceField(
+        label=_("Avocat·e ou barreau de l'annuaire"), required=False, queryset=None
+    )
+    lawyer_name = forms.CharField(
+        label=_("Sinon, nom de l'avocat·e"), required=False, max_length=200, help_text=_("Chiffré au repos.")
+    )
+    decision_reference = forms.CharField(
+        label=_("Référence de la décision du bureau d'aide juridictionnelle"), required=False, max_length=200
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lawyer_organisation"].queryset = selectors.lawyers_in_directory()
+
+
+class CompensationForm(forms.Form):
+    """Warsaw art. 15.3-4: CIVI / FGTI (CPP 706-3) or the criminal court."""
+
+    route = forms.ChoiceField(label=_("Voie d'indemnisation"), choices=enums.CompensationRoute.choices)
+    status = forms.ChoiceField(label=_("État"), choices=enums.CompensationStatus.choices)
+    offence_on = forms.DateField(
+        label=_("Date des faits (dernière infraction)"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Le délai pour saisir la CIVI court à partir de cette date (CPP 706-5)."),
+    )
+    final_decision_on = forms.DateField(
+        label=_("Date de la décision pénale définitive"), required=False, widget=DateInput()
+    )
+    filed_on = forms.DateField(label=_("Date de dépôt"), required=False, widget=DateInput())
 
 
 class ExportForm(forms.Form):

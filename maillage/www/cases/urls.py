@@ -20,6 +20,12 @@ urlpatterns = [
     path("<int:pk>/pre-qualification/", views.prequalification, name="prequalification"),
     path("<int:pk>/ajouter/<slug:kind>/", views.record_add, name="record_add"),
     path("<int:pk>/reflexion/<int:period_id>/", views.reflection_edit, name="reflection_edit"),
+    path(
+        "<int:pk>/reflexion/proposition/<int:offer_id>/",
+        views.reflection_offer_answer,
+        name="reflection_offer_answer",
+    ),
     path("<int:pk>/donnees/export/", views.subject_access_export, name="export"),
     path("<int:pk>/donnees/", views.privacy, name="privacy"),
+    path("<int:pk>/non-eloignement/", views.non_removal_attestation, name="non_removal_attestation"),
 ]

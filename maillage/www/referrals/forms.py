@@ -263,6 +263,12 @@ class ExchangeForm(forms.Form):
         label=_("Parties transmises"), required=False, widget=forms.CheckboxSelectMultiple
     )
     conditions = forms.CharField(label=_("Conditions posées (art. 34.3)"), required=False, max_length=500)
+    use_conditions = forms.MultipleChoiceField(
+        label=_("Conditions d'utilisation (art. 34.3)"),
+        required=False,
+        choices=enums.UseCondition.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args, visible_parts=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,8 +7,8 @@ One module per subject."""
 
 from .case import case_create, case_detail, case_edit, case_list, case_status
 from .notes import document_add, document_download, note_add, task_add, task_done
-from .privacy import privacy, subject_access_export
-from .records import record_add, reflection_edit
+from .privacy import non_removal_attestation, privacy, subject_access_export
+from .records import record_add, reflection_edit, reflection_offer_answer
 from .screening import prequalification, screening_detail, screening_new
 
 __all__ = [
@@ -19,11 +19,13 @@ __all__ = [
     "case_status",
     "document_add",
     "document_download",
+    "non_removal_attestation",
     "note_add",
     "prequalification",
     "privacy",
     "record_add",
     "reflection_edit",
+    "reflection_offer_answer",
     "screening_detail",
     "screening_new",
     "subject_access_export",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -67,3 +67,19 @@ def privacy(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     return render(request, "cases/privacy.html", case_context(request, case, hold_form=hold_form))
+
+
+@require_http_methods(["GET"])
+def non_removal_attestation(request, pk):
+    """Warsaw art. 10.2: printable attestation for the authorities (journaled as an export)."""
+    case = case_or_404(request, pk)
+    try:
+        attestation = services.issue_non_removal_attestation(case=case, acting_user=request.user)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("cases:detail", pk=case.pk)
+    context = {**case_context(request, attestation.pop("case")), **attestation}
+    context["page_title"] = _("Attestation de non-éloignement")
+    return render(request, "cases/non_removal_attestation.html", context)

@@ -44,6 +44,16 @@ def record_specs():
             _("Mesure de protection"),
             lambda case, user, d: services.record_protection_measure(case=case, acting_user=user, **d),
         ),
+        "aide-juridique": (
+            forms.LegalAidForm,
+            _("Aide juridique"),
+            lambda case, user, d: services.record_legal_aid(case=case, acting_user=user, **d),
+        ),
+        "indemnisation": (
+            forms.CompensationForm,
+            _("Indemnisation"),
+            lambda case, user, d: services.record_compensation_claim(case=case, acting_user=user, **d),
+        ),
         "procedure": (
             forms.ProceedingForm,
             _("Procédure"),
@@ -93,4 +103,27 @@ def reflection_edit(request, pk, period_id):
             return redirect("cases:detail", pk=case.pk)
     return render(
         request, "cases/record_form.html", case_context(request, case, form=form, title=_("Délai de réflexion"))
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reflection_offer_answer(request, pk, offer_id):
+    """R-REASONABLE-GROUNDS (art. 13.1): the person's answer to the proposal."""
+    case = case_or_404(request, pk)
+    offer = selectors.reflection_offer_of(case, offer_id)
+    if offer is None:
+        raise Http404
+    form = forms.ReflectionOfferAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, _offer = run_service(
+            form,
+            lambda: services.answer_reflection_offer(offer=offer, acting_user=request.user, **form.cleaned_data),
+        )
+        if ok:
+            messages.success(request, _("Réponse de la personne enregistrée."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/record_form.html",
+        case_context(request, case, form=form, title=_("Réponse à la proposition du délai de réflexion")),
     )

@@ -88,7 +88,7 @@ def prequalification(request, pk):
             acts=form.cleaned_data["acts"],
             purposes=form.cleaned_data["purposes"],
             means=form.cleaned_data["means"],
-            minor=case.treated_as_minor,
+            minor=case.child_at_facts,  # 225-4-1 II: age at the time of the facts
         )
     return render(
         request,

@@ -15,9 +15,9 @@ from maillage.referrals import selectors
 from maillage.referrals.enums import MinorStepKind
 from maillage.www.common import deny_as_404
 
-from .. import forms
+from .. import exchange_forms, forms
 from .common import message_error, owned_case_or_404, require_worker
-from .exchanges import answer_exchange, record_exchange
+from .exchanges import answer_exchange, answer_incoming, record_exchange, record_incoming
 from .minors import complete_step, renew_reception, start_chain, waive_step
 from .returns import approve_return_plan, create_return_plan
 
@@ -31,6 +31,8 @@ PATHWAY_ACTIONS = {
     "valider-retour": approve_return_plan,
     "echange": record_exchange,
     "reponse-echange": answer_exchange,
+    "demande-etranger": record_incoming,
+    "reponse-etranger": answer_incoming,
 }
 
 
@@ -68,5 +70,9 @@ def minors(request, case_pk):
             "plans": selectors.return_plans_for(actor, organisation, case),
             "exchanges": selectors.exchanges_for(actor, organisation, case),
             "answer_form": forms.ExchangeAnswerForm(),
+            "incoming_form": exchange_forms.IncomingExchangeForm(),
+            "incoming_answer_form": exchange_forms.IncomingAnswerForm(
+                visible_parts=case_access.parts_for(actor, case)
+            ),
         },
     )

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0006_backfill_case_access_grants"),
+        ("referrals", "0007_encrypt_free_text"),
     ]
 
     operations = [
