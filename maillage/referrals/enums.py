@@ -80,6 +80,20 @@ class AcseStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Annulée")
 
 
+class AcseClosingGround(models.TextChoices):
+    """Why a request closes before the arrival, in words the referring
+    organisation reads. The coordination's own free text stays with it: it may
+    name the centre (R-ACSE; issue 16.1, decision 0007)."""
+
+    NOT_ELIGIBLE = "not_eligible", _("La situation ne relève pas du dispositif (critères non réunis)")
+    NO_LOCAL_DANGER = "no_local_danger", _("Le danger local justifiant l'éloignement n'est pas établi")
+    NO_PLACE = "no_place", _("Aucune place adaptée n'a pu être trouvée")
+    PERSON_WITHDREW = "person_withdrew", _("La personne a renoncé à l'accueil")
+    NO_SHOW = "no_show", _("La personne ne s'est pas présentée au centre")
+    OTHER = "other", _("Autre motif : la coordination vous le précise directement")
+    REFERRER_CANCELLED = "referrer_cancelled", _("Annulée par l'organisation qui oriente")
+
+
 class MinorStepKind(models.TextChoices):
     """Mandatory steps of the minors' chain (rules.md §3.5); deadlines and
     sources are data in deadlines.MINOR_STEPS."""

@@ -18,6 +18,7 @@ from maillage.cases.models import CodeListField
 from maillage.core.encryption import EncryptedTextField
 
 from .enums import (
+    AcseClosingGround,
     AcseStatus,
     AnonymousReason,
     BestInterestsConclusion,
@@ -127,6 +128,13 @@ class Referral(models.Model):
             and self.answer_due_at < timezone.now()
         )
 
+    def closing_reason_for(self, role: str | None) -> str:
+        """The free closing text as `role` may read it (issue 16.1): the
+        coordination always; the referrer only its own words; the host never."""
+        if role == "coordination" or (role == "referrer" and self.closed_by == "referrer"):
+            return self.closing_reason
+        return ""
+
     def shared_part_labels(self) -> list[str]:
         from .enums import SharedPart
 
@@ -205,6 +213,13 @@ class AcsePlacement(models.Model):
     arrived_on = models.DateField(null=True, blank=True)
     exited_on = models.DateField(null=True, blank=True)
     closing_reason = models.CharField(_("motif"), max_length=300, blank=True)
+    # Who closed it and the ground the referrer reads (issue 16.1): the free
+    # text is shown to the coordination and, when the referrer wrote it, to the
+    # referrer; never to the host, never the coordination's text to the referrer.
+    closed_by = models.CharField(_("clôturée par"), max_length=16, blank=True)
+    closing_ground = models.CharField(
+        _("motif communiqué"), max_length=24, choices=AcseClosingGround.choices, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -224,6 +239,13 @@ class AcsePlacement(models.Model):
 
     def __str__(self) -> str:
         return f"AcsePlacement {self.pk}"
+
+    def closing_reason_for(self, role: str | None) -> str:
+        """The free closing text as `role` may read it (issue 16.1): the
+        coordination always; the referrer only its own words; the host never."""
+        if role == "coordination" or (role == "referrer" and self.closed_by == "referrer"):
+            return self.closing_reason
+        return ""
 
     def shared_part_labels(self) -> list[str]:
         from .enums import SharedPart

@@ -14,7 +14,6 @@ from maillage.cases import selectors as case_selectors
 from maillage.cases import services as case_services
 from maillage.cases.enums import NoteVisibility
 from maillage.core.models import AuditEvent, AuditKind
-from maillage.directory.models import Profile
 from maillage.notifications.models import Notification, OutboundEmail
 from maillage.organisations.enums import OrganisationType
 from maillage.referrals import pathways
@@ -101,36 +100,6 @@ def test_cancellation_or_refusal_ends_the_access(end, case, sender, sender_org, 
             placement=p, organisation=coord, acting_user=coord_worker, target=A.CANCELLED, reason="Départ volontaire"
         )
     assert not _visible(host_worker, host_org, case)
-
-
-@pytest.mark.parametrize(
-    "reason",
-    [
-        "Place retirée par le refuge confidentiel montagne",  # the name, any case, no accents
-        "Le REFUGES CONFIDENTIELS MONTAGNE ne peut plus",  # plurals
-        "Annulé : départ de RCM",  # the acronym
-        "Problème de transport vers Briançon",  # the commune
-    ],
-)
-def test_a_closing_reason_naming_the_host_is_refused(reason, case, host, acse, placement):
-    """The referring organisation reads the reason (R-ACSE)."""
-    host_org, _host_worker = host
-    type(host_org).objects.filter(pk=host_org.pk).update(acronym="R.C.M.")
-    host_org.refresh_from_db()
-    Profile.objects.filter(organisation=host_org).update(commune="Briançon")
-    coord, coord_worker = acse
-    p = placement(A.PLACE_FOUND, host=host)
-    with pytest.raises(ValidationError) as exc:
-        pathways.advance_acse(
-            placement=p, organisation=coord, acting_user=coord_worker, target=A.REFUSED, reason=reason
-        )
-    assert "n'y nommez pas le centre d'accueil" in " ".join(exc.value.messages)
-    p.refresh_from_db()
-    assert p.status == A.PLACE_FOUND
-    # Words of the name on their own are fine.
-    pathways.advance_acse(
-        placement=p, organisation=coord, acting_user=coord_worker, target=A.REFUSED, reason="Refuge saturé en montagne"
-    )
 
 
 def test_a_changed_host_loses_the_access_at_once(

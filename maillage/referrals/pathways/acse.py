@@ -30,7 +30,7 @@ from maillage.organisations.models import Organisation
 from maillage.territories import reference as ref
 
 from .. import roles, workflow
-from ..enums import AcseStatus, AuditAction, ConsentMethod
+from ..enums import AcseClosingGround, AcseStatus, AuditAction, ConsentMethod
 from ..journal import audit_without_host, case_workers_of, notify_users
 from ..models import AcsePlacement
 from .common import audit_pathway, require_owner
@@ -150,16 +150,6 @@ def _validate_host(placement: AcsePlacement, host: Organisation | None) -> None:
         )
 
 
-def _names_host(text: str, host: Organisation) -> bool:
-    """Whether free text the referring organisation will read names the host:
-    its name, acronym or commune, whatever the accents, case or plurals."""
-    from maillage.directory import search
-    from maillage.directory.models import Profile
-
-    commune = Profile.objects.filter(organisation=host).values_list("commune", flat=True).first() or ""
-    return any(search.contains_phrase(text, label) for label in (host.name, host.acronym, commune) if label)
-
-
 # --- the host's access to the case (a grant of the case file) ------------------------------
 
 
@@ -234,6 +224,7 @@ def advance_acse(
     host: Organisation | None = None,
     assessment: str = "",
     reason: str = "",
+    ground: str = "",
     on: date | None = None,
 ) -> AcsePlacement:
     placement = AcsePlacement.objects.select_for_update().select_related("case").get(pk=placement.pk)
@@ -263,16 +254,19 @@ def advance_acse(
     if target in (A.REFUSED, A.CANCELLED):
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Indiquez le motif.")})
-        if placement.host is not None and _names_host(reason, placement.host):
-            # R-ACSE: the referring organisation reads this reason.
-            raise ValidationError(
-                {
-                    "reason": _(
-                        "L'organisation qui a demandé l'hébergement lit ce motif : "
-                        "n'y nommez pas le centre d'accueil, ni son sigle, ni sa commune."
-                    )
-                }
-            )
+        # Issue 16.1: the reason is never compared with the host. A check that
+        # refused a reason naming the host let the referrer test its guesses
+        # (an oracle); instead the coordination's free text is kept for the
+        # coordination (the referrer reads the ground), and the referrer's own
+        # words are never shown to the host (decision 0007, « Closing reasons »).
+        if role == "coordination":
+            ground = ground or AcseClosingGround.OTHER
+            if ground not in AcseClosingGround.values or ground == AcseClosingGround.REFERRER_CANCELLED:
+                raise ValidationError({"ground": _("Choisissez le motif communiqué à l'organisation qui oriente.")})
+            fields["closing_ground"] = ground
+        else:
+            fields["closing_ground"] = AcseClosingGround.REFERRER_CANCELLED
+        fields["closed_by"] = role
         fields["closing_reason"] = reason.strip()[:300]
     for key, value in fields.items():
         setattr(placement, key, value)

@@ -205,12 +205,20 @@ class AcseStepForm(forms.Form):
     assessment = forms.CharField(
         label=_("Évaluation du danger"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    ground = forms.ChoiceField(
+        label=_("Motif communiqué à l'organisation qui oriente (refus ou annulation par la coordination)"),
+        required=False,
+        choices=[("", "—"), *[c for c in enums.AcseClosingGround.choices if c[0] != "referrer_cancelled"]],
+    )
     reason = forms.CharField(
         label=_("Motif (refus ou annulation)"),
         required=False,
         max_length=300,
-        # The referring organisation reads the reason; the host stays hidden from it (R-ACSE).
-        help_text=_("Lu par l'organisation qui oriente : ne nommez ni le centre d'accueil ni son lieu."),
+        # Issue 16.1: nothing is compared with the host; who reads the text depends on who writes it.
+        help_text=_(
+            "Écrit par la coordination : lu par la coordination seule. "
+            "Écrit par l'organisation qui oriente : lu par elle et par la coordination, jamais par le centre d'accueil."
+        ),
     )
 
 

@@ -80,6 +80,7 @@ def acse_detail(request, pk):
                     host=host,
                     assessment=data["assessment"],
                     reason=data["reason"],
+                    ground=data["ground"],
                 )
         except ValidationError as exc:
             message_error(request, exc)
@@ -101,6 +102,7 @@ def acse_detail(request, pk):
             "can_see_assessment": role == "coordination",
             "can_act": role is not None,
             "shared_part_labels": placement.shared_part_labels(),
+            "closing_reason": placement.closing_reason_for(role),
             "is_host": is_host,
             "can_open_case": can_open_case,
         },
