@@ -23,7 +23,7 @@ from maillage.organisations.enums import OrganisationType, Role
 from maillage.organisations.models import Membership, Organisation
 
 from . import pathways, services, workflow
-from .enums import AcseStatus, ConsentBasis, ConsentMethod, DeclineReason, ReferralKind, ReferralStatus
+from .enums import AcseStatus, AcseUrgency, ConsentBasis, ConsentMethod, DeclineReason, ReferralKind, ReferralStatus
 from .models import AcsePlacement, InternationalExchange, MinorStep, Referral
 
 NATIONAL_REFERRALS = 150_000
@@ -206,6 +206,9 @@ def _seed_acse(ctx, orgs, passerelle, sender) -> None:
         consent_on=datetime.date(2026, 1, 10),
         consent_method=ConsentMethod.WRITTEN,
         danger_departements=["93"],
+        situation="Exploitée dans la prostitution en Seine-Saint-Denis, suivie depuis janvier (fictif).",
+        danger_reason="Menaces répétées du réseau, qui la recherche dans le département (fictif).",
+        urgency=AcseUrgency.DAYS,
         coordination=coordination,
         shared_parts=["identity", "facts"],
     )

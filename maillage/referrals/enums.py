@@ -80,6 +80,15 @@ class AcseStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Annulée")
 
 
+class AcseUrgency(models.TextChoices):
+    """How soon the person must be moved away, as the requester judges it
+    (the coordination's queue puts the most urgent first)."""
+
+    IMMEDIATE = "immediate", _("Immédiate : mise à l'abri nécessaire sous 24 heures")
+    DAYS = "days", _("Dans les jours qui viennent")
+    PLANNED = "planned", _("Départ à organiser (plus d'une semaine)")
+
+
 class AcseClosingGround(models.TextChoices):
     """Why a request closes before the arrival, in words the referring
     organisation reads. The coordination's own free text stays with it: it may

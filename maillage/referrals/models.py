@@ -20,6 +20,7 @@ from maillage.core.encryption import EncryptedTextField
 from .enums import (
     AcseClosingGround,
     AcseStatus,
+    AcseUrgency,
     AnonymousReason,
     BestInterestsConclusion,
     ConsentBasis,
@@ -128,6 +129,11 @@ class Referral(models.Model):
             and self.answer_due_at < timezone.now()
         )
 
+    def danger_departement_labels(self) -> list[str]:
+        from maillage.territories import reference as ref
+
+        return [ref.departement(code).label for code in self.danger_departements if ref.is_departement_code(code)]
+
     def closing_reason_for(self, role: str | None) -> str:
         """The free closing text as `role` may read it (issue 16.1): the
         coordination always; the referrer only its own words; the host never."""
@@ -203,6 +209,14 @@ class AcsePlacement(models.Model):
     consent_on = models.DateField(_("date du consentement"))
     consent_method = models.CharField(_("consentement recueilli"), max_length=20, choices=ConsentMethod.choices)
     danger_departements = CodeListField(_("départements où la personne est en danger"))
+    # The request in the requester's words (issue 10.4; R-ACSE: the local
+    # danger justifies moving the person away, issue 11.9). Read by the
+    # requester and the coordination, never by the host (it reads the shared
+    # parts of the case only). Encrypted: it describes the person.
+    situation = EncryptedTextField(_("situation de la personne"), blank=True)
+    danger_reason = EncryptedTextField(_("danger local justifiant l'éloignement"), blank=True)
+    urgency = models.CharField(_("urgence"), max_length=12, choices=AcseUrgency.choices, default=AcseUrgency.DAYS)
+    urgency_note = EncryptedTextField(_("urgence, en vos mots"), blank=True)
     danger_assessment = EncryptedTextField(_("évaluation du danger"), blank=True)
     host = models.ForeignKey(
         "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="acse_hosted"
@@ -239,6 +253,11 @@ class AcsePlacement(models.Model):
 
     def __str__(self) -> str:
         return f"AcsePlacement {self.pk}"
+
+    def danger_departement_labels(self) -> list[str]:
+        from maillage.territories import reference as ref
+
+        return [ref.departement(code).label for code in self.danger_departements if ref.is_departement_code(code)]
 
     def closing_reason_for(self, role: str | None) -> str:
         """The free closing text as `role` may read it (issue 16.1): the

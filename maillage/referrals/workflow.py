@@ -65,7 +65,6 @@ ACSE_CLOSED_STATUSES = frozenset({A.EXITED, A.REFUSED, A.CANCELLED})
 # know). Screenings and documents are not offered: a shelter does not need them
 # to receive the person, an ordinary referral can share them later.
 ACSE_HOST_PARTS = (P.IDENTITY, P.FACTS, P.RIGHTS, P.NOTES_SHAREABLE)
-ACSE_HOST_DEFAULT_PARTS = (P.IDENTITY, P.FACTS)
 
 # --- Ac.Sé pathway (rules.md §3.4, R-ACSE) ---------------------------------------
 

@@ -103,6 +103,14 @@ def refer(case, sender, sender_org, recipient_org):
 # --- Ac.Sé: the coordination and a partner shelter whose identity and place
 # must never reach the referring organisation (R-ACSE) ------------------------
 
+# What an Ac.Sé request must say (R-ACSE; issue 10.4, 11.9).
+ACSE_REQUEST = {
+    "situation": "Victime d'exploitation sexuelle, suivie depuis deux mois, souhaite quitter la région.",
+    "danger_reason": "Menaces du réseau qui la recherche dans le quartier.",
+    "urgency": "days",
+    "urgency_note": "Hébergée chez une amie jusqu'à vendredi.",
+}
+
 HOST_NAME = "Refuge Confidentiel Montagne"
 HOST_EMAIL = "marguerite@refuge-montagne.fr"
 
@@ -138,6 +146,7 @@ def placement(case, sender, sender_org, acse):
 
     def make(to=A.PLACE_SEARCH, host=None, parts=(SharedPart.IDENTITY, SharedPart.FACTS)):
         p = pathways.request_acse(
+            **ACSE_REQUEST,
             case=case,
             organisation=sender_org,
             acting_user=sender,

@@ -21,6 +21,7 @@ from maillage.referrals.enums import AcseStatus as A
 from maillage.referrals.enums import ReferralKind, SharedPart
 from maillage.referrals.models import Referral
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.referrals.conftest import ACSE_REQUEST
 
 pytestmark = pytest.mark.django_db
 
@@ -268,6 +269,8 @@ def test_the_backfill_writes_the_grants_the_services_write(
     other = OrganisationFactory(name="Coordination Ac.Sé bis", slug="acse-bis", type="acse_coordination")
     exited_case = make_case()
     p = pathways.request_acse(
+        **ACSE_REQUEST,
+        danger_departements=["93"],
         case=exited_case,
         organisation=sender_org,
         acting_user=sender,

@@ -21,7 +21,7 @@ from maillage.referrals.enums import AcseStatus, SharedPart
 from maillage.referrals.models import Referral
 from tests.factories import OrganisationFactory
 
-from .conftest import HOST_EMAIL, HOST_NAME, make_acse_host
+from .conftest import ACSE_REQUEST, HOST_EMAIL, HOST_NAME, make_acse_host
 
 pytestmark = pytest.mark.django_db
 A = AcseStatus
@@ -140,6 +140,8 @@ def test_host_cannot_be_changed_before_a_place_is_found_or_after_the_exit(host, 
 def test_request_refuses_parts_a_shelter_does_not_need(part, case, sender, sender_org, acse):
     with pytest.raises(ValidationError) as exc:
         pathways.request_acse(
+            **ACSE_REQUEST,
+            danger_departements=["93"],
             case=case,
             organisation=sender_org,
             acting_user=sender,
@@ -158,23 +160,6 @@ def test_nothing_shared_means_the_case_opens_without_identity(client, login, cas
     html = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Identité non accessible" in html and "okafor" not in html.lower()
     assert not AuditEvent.objects.filter(kind=AuditKind.READ).exists()
-
-
-def test_request_page_offers_the_minimal_parts_checked_by_default(client, login, case, sender, acse):
-    login(client, sender)
-    html = client.get(reverse("referrals:acse_request", args=[case.pk])).content.decode()
-    assert 'value="identity"' in html and 'value="facts"' in html and 'value="rights"' in html
-    assert 'value="screening"' not in html and 'value="documents"' not in html
-    response = client.post(
-        reverse("referrals:acse_request", args=[case.pk]),
-        {
-            "consent_on": "2026-01-05",
-            "consent_method": "written",
-            "shared_parts": ["identity", "facts", "notes_shareable"],
-        },
-    )
-    assert response.status_code == 302
-    assert case.acse_placements.get().shared_parts == ["identity", "facts", "notes_shareable"]
 
 
 # --- pages -----------------------------------------------------------------------------------

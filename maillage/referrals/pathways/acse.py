@@ -30,7 +30,7 @@ from maillage.organisations.models import Organisation
 from maillage.territories import reference as ref
 
 from .. import roles, workflow
-from ..enums import AcseClosingGround, AcseStatus, AuditAction, ConsentMethod
+from ..enums import AcseClosingGround, AcseStatus, AcseUrgency, AuditAction, ConsentMethod
 from ..journal import audit_without_host, case_workers_of, notify_users
 from ..models import AcsePlacement
 from .common import audit_pathway, require_owner
@@ -56,12 +56,21 @@ def request_acse(
     consent_on: date | None,
     consent_method: str,
     danger_departements=(),
+    situation: str = "",
+    danger_reason: str = "",
+    urgency: str = "",
+    urgency_note: str = "",
     coordination: Organisation | None = None,
     shared_parts=(),
 ) -> AcsePlacement:
     """`shared_parts`: what the person consented, with the request, to pass on
     to the host once a place is found (among `workflow.ACSE_HOST_PARTS` and the
-    parts the requester sees). Nothing by default."""
+    parts the requester sees). Nothing by default.
+
+    R-ACSE (rules.md §6.10; issue 11.9): Ac.Sé moves an adult away from a
+    *local* danger, so the request states that danger (`danger_reason`) and
+    the départements where it lies (at least one; the département of
+    exploitation is added) — the coordination places the person away from them."""
     actor = as_actor(acting_user)
     require_owner(actor, organisation, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -78,8 +87,21 @@ def request_acse(
     if consent_method not in ConsentMethod.values:
         errors["consent_method"] = _("Indiquez comment le consentement a été recueilli.")
     deps = [d for d in danger_departements if d]
-    if any(not ref.is_departement_code(d) for d in deps):
+    if not deps:
+        errors["danger_departements"] = _(
+            "Indiquez au moins un département où la personne est en danger : "
+            "la coordination cherche une place éloignée de ces départements."
+        )
+    elif any(not ref.is_departement_code(d) for d in deps):
         errors["danger_departements"] = _("Département inconnu.")
+    if not (danger_reason or "").strip():
+        errors["danger_reason"] = _(
+            "Décrivez le danger local qui justifie d'éloigner la personne : c'est la condition de l'accueil Ac.Sé."
+        )
+    if not (situation or "").strip():
+        errors["situation"] = _("Décrivez la situation de la personne, avec vos mots.")
+    if urgency not in AcseUrgency.values:
+        errors["urgency"] = _("Indiquez le degré d'urgence.")
     coordination = coordination or acse_coordination()
     if coordination is None or coordination.type != OrganisationType.ACSE_COORDINATION:
         errors["__all__"] = _("Aucune coordination Ac.Sé n'est enregistrée dans le réseau.")
@@ -106,6 +128,10 @@ def request_acse(
             set(deps + ([case.exploitation_departement] if case.exploitation_departement else []))
         ),
         shared_parts=parts,
+        situation=situation.strip(),
+        danger_reason=danger_reason.strip(),
+        urgency=urgency,
+        urgency_note=(urgency_note or "").strip(),
     )
     audit_pathway(
         AuditAction.ACSE_REQUESTED,
@@ -117,7 +143,12 @@ def request_acse(
     )
     notify_users(
         case_workers_of(coordination),
-        title=_("Nouvelle demande Ac.Sé (dossier %(ref)s)") % {"ref": case.reference},
+        title=(
+            _("Demande Ac.Sé urgente (dossier %(ref)s)")
+            if urgency == AcseUrgency.IMMEDIATE
+            else _("Nouvelle demande Ac.Sé (dossier %(ref)s)")
+        )
+        % {"ref": case.reference},
         link=f"/orientations/acse/{placement.pk}/",
         key=f"acse-{placement.pk}-requested",
         organisation=coordination,

@@ -160,15 +160,40 @@ class WaiveForm(forms.Form):
 
 
 class AcseRequestForm(forms.Form):
+    """The request in the requester's words (issue 10.4). Nothing is ticked in
+    advance: the parts passed to the host are what the person consented to."""
+
+    situation = forms.CharField(
+        label=_("Situation de la personne"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Avec vos mots : son parcours, ses besoins, ce qui a été fait. Lu par la coordination Ac.Sé."),
+    )
+    danger_reason = forms.CharField(
+        label=_("Danger local qui justifie l'éloignement"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Menaces, présence du réseau, lieux à éviter : c'est la condition de l'accueil Ac.Sé."),
+    )
+    danger_departements = forms.MultipleChoiceField(
+        label=_("Départements où la personne est en danger"),
+        help_text=_(
+            "Au moins un ; le département d'exploitation est ajouté d'office. "
+            "Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."
+        ),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    urgency = forms.ChoiceField(label=_("Urgence"), choices=[("", "—"), *enums.AcseUrgency.choices])
+    urgency_note = forms.CharField(
+        label=_("L'urgence, en vos mots"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Depuis quand, ce qui presse, où se trouve la personne ce soir."),
+    )
     consent_on = forms.DateField(label=_("Date du consentement de la personne"), widget=DateInput())
     consent_method = forms.ChoiceField(
         label=_("Consentement recueilli"), choices=[("", "—"), *enums.ConsentMethod.choices]
-    )
-    danger_departements = forms.CharField(
-        label=_("Départements où la personne est en danger"),
-        required=False,
-        max_length=60,
-        help_text=_("Codes séparés par des virgules ; le département d'exploitation est ajouté d'office."),
     )
     shared_parts = forms.MultipleChoiceField(
         label=_("Parties du dossier transmises au centre qui accueillera la personne"),
@@ -186,11 +211,10 @@ class AcseRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(enums.SharedPart.choices)
         self.fields["shared_parts"].choices = [(p, labels[p]) for p in workflow.ACSE_HOST_PARTS if p in visible_parts]
-        self.fields["shared_parts"].initial = [p for p in workflow.ACSE_HOST_DEFAULT_PARTS if p in visible_parts]
+        self.fields["danger_departements"].choices = ref.departement_choices()
 
     def departements(self) -> list[str]:
-        raw = self.cleaned_data.get("danger_departements") or ""
-        return [c.strip().upper() for c in raw.replace(";", ",").split(",") if c.strip()]
+        return list(self.cleaned_data.get("danger_departements") or [])
 
 
 CHANGE_HOST = "change_host"

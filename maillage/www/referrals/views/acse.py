@@ -36,6 +36,10 @@ def acse_request(request, case_pk):
                     consent_on=form.cleaned_data["consent_on"],
                     consent_method=form.cleaned_data["consent_method"],
                     danger_departements=form.departements(),
+                    situation=form.cleaned_data["situation"],
+                    danger_reason=form.cleaned_data["danger_reason"],
+                    urgency=form.cleaned_data["urgency"],
+                    urgency_note=form.cleaned_data["urgency_note"],
                     shared_parts=form.cleaned_data["shared_parts"],
                 ),
             )
@@ -100,6 +104,8 @@ def acse_detail(request, pk):
             "form": form,
             "host_label": selectors.acse_host_label(actor, organisation, placement),
             "can_see_assessment": role == "coordination",
+            # The requester's words go to the coordination only; the host reads the shared parts of the case.
+            "can_read_request": role in ("coordination", "referrer"),
             "can_act": role is not None,
             "shared_part_labels": placement.shared_part_labels(),
             "closing_reason": placement.closing_reason_for(role),
