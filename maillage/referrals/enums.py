@@ -74,7 +74,8 @@ class AcseStatus(models.TextChoices):
     PLACE_SEARCH = "place_search", _("Recherche d'une place")
     PLACE_FOUND = "place_found", _("Place trouvée")
     TRANSFER = "transfer", _("Transfert en cours")
-    HOSTED = "hosted", _("Hébergée")
+    HOSTED = "hosted", _("Arrivée confirmée")
+    NO_SHOW = "no_show", _("Personne non arrivée")
     EXITED = "exited", _("Sortie du dispositif")
     REFUSED = "refused", _("Refusée")
     CANCELLED = "cancelled", _("Annulée")
@@ -169,6 +170,7 @@ class AuditAction(enum.StrEnum):
     ANONYMOUS_NOTIFICATION = "referral.anonymous_notification"
     ACSE_REQUESTED = "acse.requested"
     ACSE_STATUS_CHANGED = "acse.status_changed"
+    ACSE_PLACED = "acse.placed"
     ACSE_HOST_ACCESS_GRANTED = "acse.host_access_granted"
     ACSE_HOST_ACCESS_ENDED = "acse.host_access_ended"
     MINORS_CHAIN_STARTED = "minors.chain_started"

@@ -224,6 +224,9 @@ class AcsePlacement(models.Model):
     # Parts of the case the person consented, with the request, to pass on to the
     # host (same codes as Referral.shared_parts; read through cases.policies).
     shared_parts = CodeListField(_("parties transmises au centre d'accueil"))
+    # When the coordination chose the centre: an announced arrival takes one
+    # of the places the centre declared in the directory until it updates them.
+    placed_at = models.DateTimeField(null=True, blank=True)
     arrived_on = models.DateField(null=True, blank=True)
     exited_on = models.DateField(null=True, blank=True)
     closing_reason = models.CharField(_("motif"), max_length=300, blank=True)
@@ -239,10 +242,16 @@ class AcsePlacement(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The coordination's and the host's work queues (maillage/www/referrals/queue_acse.py).
+        indexes = [
+            models.Index(fields=["coordination", "status"], name="acse_coordination_status_idx"),
+            models.Index(fields=["host", "status"], name="acse_host_status_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=[s.value for s in AcseStatus]), name="acse_status_valid"),
             models.CheckConstraint(
-                condition=~Q(status__in=["place_found", "transfer", "hosted", "exited"]) | Q(host__isnull=False),
+                condition=~Q(status__in=["place_found", "transfer", "hosted", "no_show", "exited"])
+                | Q(host__isnull=False),
                 name="acse_host_once_found",
             ),
             models.CheckConstraint(

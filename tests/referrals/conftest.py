@@ -4,7 +4,8 @@ import pytest
 
 from maillage.cases import services as case_services
 from maillage.cases.enums import AgeStatus
-from maillage.directory.models import Profile
+from maillage.directory.enums import NetworkKind
+from maillage.directory.models import Network, NetworkMembership, Profile
 from maillage.organisations.enums import OrganisationType, Role
 from maillage.referrals import pathways, services
 from maillage.referrals.enums import AcseStatus as A
@@ -115,10 +116,24 @@ HOST_NAME = "Refuge Confidentiel Montagne"
 HOST_EMAIL = "marguerite@refuge-montagne.fr"
 
 
-def make_acse_host(name, slug, departement, email=None):
-    """A partner shelter with a confidential address and one case worker."""
+ACSE_NETWORK = "reseau-acse-test"
+
+
+def acse_network():
+    network, _ = Network.objects.get_or_create(
+        slug=ACSE_NETWORK, defaults={"name": "Réseau Ac.Sé", "kind": NetworkKind.ACSE}
+    )
+    return network
+
+
+def make_acse_host(name, slug, departement, email=None, places=5):
+    """A partner shelter of the Ac.Sé network with a confidential address,
+    `places` free places declared in the directory and one case worker."""
     org = OrganisationFactory(name=name, slug=slug, type=OrganisationType.SHELTER, departement=departement)
-    Profile.objects.create(organisation=org, departement=departement, address_confidential=True)
+    Profile.objects.create(
+        organisation=org, departement=departement, address_confidential=True, capacity_places=places
+    )
+    NetworkMembership.objects.create(network=acse_network(), organisation=org)
     user = (
         UserFactory(email=email, first_name="Marguerite", last_name="Montagnard", with_totp=True)
         if email
@@ -131,6 +146,7 @@ def make_acse_host(name, slug, departement, email=None):
 @pytest.fixture
 def acse():
     org = OrganisationFactory(name="Coordination Ac.Sé", slug="acse-h", type=OrganisationType.ACSE_COORDINATION)
+    NetworkMembership.objects.create(network=acse_network(), organisation=org, is_coordinator=True)
     return org, MembershipFactory(organisation=org, role=Role.CASE_WORKER).user
 
 

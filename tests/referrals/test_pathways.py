@@ -86,7 +86,7 @@ def test_acse_full_pathway_and_host_visibility(
             assessment="Danger local avéré",
         )
     # A place in a danger département is refused (distancing).
-    near = OrganisationFactory(name="Foyer 93", type=OrganisationType.SHELTER, departement="93")
+    near, _ = make_acse_host("Foyer 93", "foyer-93", "93")
     with pytest.raises(ValidationError) as exc:
         pathways.advance_acse(
             placement=placement,
