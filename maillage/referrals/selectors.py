@@ -263,6 +263,16 @@ def placements_for(actor, organisation, *, limit: int = 200) -> list:
     return placements
 
 
+def case_placements(actor, organisation, case) -> list:
+    """The Ac.Sé requests of one case, as the organisation may see them."""
+    placements = list(
+        policies.placements_visible_to(actor, organisation).filter(case=case).select_related("host", "case")
+    )
+    for placement in placements:
+        placement.host_label = acse_host_label(actor, organisation, placement)
+    return placements
+
+
 def placement_for(actor, organisation, pk):
     return (
         policies.placements_visible_to(actor, organisation)

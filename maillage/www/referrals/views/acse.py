@@ -26,6 +26,9 @@ def acse_request(request, case_pk):
     visible = case_access.parts_for(actor_for_request(request), case)
     form = forms.AcseRequestForm(request.POST or None, visible_parts=visible)
     refusal = pathways.ACSE_MINOR_REFUSAL if case.treated_as_minor else ""
+    # The requester follows its requests from here (the case's pathways page links to it).
+    placements = selectors.case_placements(actor_for_request(request), organisation, case)
+    open_placement = next((p for p in placements if p.status not in workflow.ACSE_CLOSED_STATUSES), None)
     if request.method == "POST" and form.is_valid():
         with denied_as_404():
             ok, placement = run_service(
@@ -50,7 +53,14 @@ def acse_request(request, case_pk):
     return render(
         request,
         "referrals/acse_request.html",
-        {"page_title": _("Demande Ac.Sé"), "case": case, "form": form, "refusal": refusal},
+        {
+            "page_title": _("Demande Ac.Sé"),
+            "case": case,
+            "form": form,
+            "refusal": refusal,
+            "placements": placements,
+            "open_placement": open_placement,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
