@@ -69,6 +69,11 @@ def _actor(browser, live_app, email):
     return context, page
 
 
+def _tick(page, label):
+    """Tick a DSFR checkbox or radio as a person does: by its label."""
+    page.locator("label.fr-label", has_text=label).first.click()
+
+
 def _menu(page, label):
     follow(page.locator("#navigation-principale").get_by_role("link", name=label, exact=True).first)
 
@@ -100,7 +105,7 @@ def test_journey_b_association_acse_coordination_host(browser, live_app):
     page.get_by_label("L'urgence, en vos mots").fill("Doit quitter l'hôtel ce soir.")
     page.locator("input[name=consent_on]").fill("2026-12-01")
     page.locator("select[name=consent_method]").select_option("written")
-    page.get_by_label("Identité").check()
+    _tick(page, "Identité")
     follow(page.get_by_role("button", name="Transmettre à la coordination Ac.Sé"))
     _check(page, requester_pages)
     assert "Demande transmise" in page.content() and "Demande reçue" in page.content()
@@ -115,7 +120,7 @@ def test_journey_b_association_acse_coordination_host(browser, live_app):
     follow(page.get_by_role("link", name=reference, exact=True))
     _check(page)
     page.get_by_label("Évaluation du danger et du besoin d'éloignement").fill("Danger avéré, éloignement nécessaire.")
-    page.get_by_label(picked["host"], exact=False).first.check()
+    _tick(page, picked["host"])
     follow(page.get_by_role("button", name="Enregistrer l'évaluation et annoncer l'arrivée au centre"))
     _check(page)
     assert "Place trouvée" in page.content() and picked["host"] in page.content()
@@ -131,7 +136,7 @@ def test_journey_b_association_acse_coordination_host(browser, live_app):
     _check(page)
     # It knows only what it needs: not the requester's words about the person.
     assert "bar à chicha" not in page.content()
-    page.get_by_label("Confirmer l'arrivée de la personne").check()
+    _tick(page, "Confirmer l'arrivée de la personne")
     follow(page.get_by_role("button", name="Enregistrer l'étape"))
     _check(page)
     assert "Arrivée confirmée" in page.content()
