@@ -23,7 +23,7 @@ from maillage.organisations.enums import OrganisationType, Role
 from maillage.organisations.models import Membership, Organisation
 
 from . import pathways, services, workflow
-from .enums import AcseStatus, ConsentBasis, ConsentMethod, DeclineReason, ReferralKind, ReferralStatus
+from .enums import AcseStatus, AcseUrgency, ConsentBasis, ConsentMethod, DeclineReason, ReferralKind, ReferralStatus
 from .models import AcsePlacement, InternationalExchange, MinorStep, Referral
 
 NATIONAL_REFERRALS = 150_000
@@ -193,35 +193,74 @@ def _seed_referrals(ctx, orgs, passerelle, sender) -> None:
 
 
 def _seed_acse(ctx, orgs, passerelle, sender) -> None:
+    """Every Ac.Sé queue has something waiting (issue 10): a request the
+    coordination must assess and place, an arrival announced to the demo
+    shelter (the association's request at « Place trouvée », issue 16), and a
+    person already hosted."""
+    from maillage.directory import services as directory_services
+
     coordination, host = orgs.get("acse-coordination"), orgs.get("chrs-les-tilleuls-33")
     coordinator_worker, host_worker = (
         (_worker(coordination) if coordination else None),
         (_worker(host) if host else None),
     )
-    adults = _cases(passerelle, minor=False, count=1, skip=12)
-    if not (coordination and host and coordinator_worker and host_worker and adults):
+    adults = _cases(passerelle, minor=False, count=3, skip=12)
+    if not (coordination and host and coordinator_worker and host_worker and len(adults) == 3):
         return
-    placement = pathways.request_acse(
-        case=adults[0],
-        organisation=passerelle,
-        acting_user=sender,
-        consent_on=datetime.date(2026, 1, 10),
-        consent_method=ConsentMethod.WRITTEN,
-        danger_departements=["93"],
-        coordination=coordination,
-        shared_parts=["identity", "facts"],
-    )
-    for target in (AcseStatus.ASSESSMENT, AcseStatus.PLACE_SEARCH, AcseStatus.PLACE_FOUND, AcseStatus.TRANSFER):
-        placement = pathways.advance_acse(
+    # The shelter declares its free places in the directory, as it would.
+    directory_services.update_profile(organisation=host, data={"capacity_places": 4}, acting_user=host_worker)
+    requests = [
+        (
+            adults[0],
+            AcseUrgency.DAYS,
+            "Exploitée dans la prostitution en Seine-Saint-Denis, suivie depuis janvier (fictif).",
+            "Menaces répétées du réseau, qui la recherche dans le département (fictif).",
+        ),
+        (
+            adults[1],
+            AcseUrgency.DAYS,
+            "Servitude domestique chez un particulier à Paris ; a quitté le domicile avec notre aide (fictif).",
+            "L'employeur et sa famille la cherchent dans le quartier et à la gare (fictif).",
+        ),
+        (
+            adults[2],
+            AcseUrgency.IMMEDIATE,
+            "Exploitée sur un chantier, a porté plainte hier ; hébergée une nuit à l'hôtel (fictif).",
+            "Menaces de mort des recruteurs depuis la plainte, qui connaissent son hôtel (fictif).",
+        ),
+    ]
+    placements = []
+    for case, urgency, situation, danger in requests:
+        placements.append(
+            pathways.request_acse(
+                case=case,
+                organisation=passerelle,
+                acting_user=sender,
+                consent_on=datetime.date(2026, 1, 10),
+                consent_method=ConsentMethod.WRITTEN,
+                danger_departements=["93"],
+                situation=situation,
+                danger_reason=danger,
+                urgency=urgency,
+                urgency_note="Ne peut pas rester où elle est plus de quelques jours (fictif)."
+                if urgency != AcseUrgency.IMMEDIATE
+                else "Doit quitter l'hôtel ce soir (fictif).",
+                coordination=coordination,
+                shared_parts=["identity", "facts"],
+            )
+        )
+    assessment = "Danger local avéré, éloignement nécessaire (fictif)."
+    hosted, announced, _waiting = placements
+    for placement in (hosted, announced):
+        pathways.place_acse(
             placement=placement,
             organisation=coordination,
             acting_user=coordinator_worker,
-            target=target,
             host=host,
-            assessment="Menaces répétées du réseau en Île-de-France ; éloignement nécessaire (fictif).",
+            assessment=assessment,
         )
-    pathways.advance_acse(placement=placement, organisation=host, acting_user=host_worker, target=AcseStatus.HOSTED)
-    ctx.log("referrals: 1 Ac.Sé placement (hosted)")
+    pathways.advance_acse(placement=hosted, organisation=host, acting_user=host_worker, target=AcseStatus.HOSTED)
+    ctx.log("referrals: 3 Ac.Sé requests (1 to place, 1 arrival announced, 1 hosted)")
 
 
 def _seed_minors(ctx, passerelle, sender) -> None:

@@ -74,10 +74,34 @@ class AcseStatus(models.TextChoices):
     PLACE_SEARCH = "place_search", _("Recherche d'une place")
     PLACE_FOUND = "place_found", _("Place trouvée")
     TRANSFER = "transfer", _("Transfert en cours")
-    HOSTED = "hosted", _("Hébergée")
+    HOSTED = "hosted", _("Arrivée confirmée")
+    NO_SHOW = "no_show", _("Personne non arrivée")
     EXITED = "exited", _("Sortie du dispositif")
     REFUSED = "refused", _("Refusée")
     CANCELLED = "cancelled", _("Annulée")
+
+
+class AcseUrgency(models.TextChoices):
+    """How soon the person must be moved away, as the requester judges it
+    (the coordination's queue puts the most urgent first)."""
+
+    IMMEDIATE = "immediate", _("Immédiate : mise à l'abri nécessaire sous 24 heures")
+    DAYS = "days", _("Dans les jours qui viennent")
+    PLANNED = "planned", _("Départ à organiser (plus d'une semaine)")
+
+
+class AcseClosingGround(models.TextChoices):
+    """Why a request closes before the arrival, in words the referring
+    organisation reads. The coordination's own free text stays with it: it may
+    name the centre (R-ACSE; issue 16.1, decision 0007)."""
+
+    NOT_ELIGIBLE = "not_eligible", _("La situation ne relève pas du dispositif (critères non réunis)")
+    NO_LOCAL_DANGER = "no_local_danger", _("Le danger local justifiant l'éloignement n'est pas établi")
+    NO_PLACE = "no_place", _("Aucune place adaptée n'a pu être trouvée")
+    PERSON_WITHDREW = "person_withdrew", _("La personne a renoncé à l'accueil")
+    NO_SHOW = "no_show", _("La personne ne s'est pas présentée au centre")
+    OTHER = "other", _("Autre motif : la coordination vous le précise directement")
+    REFERRER_CANCELLED = "referrer_cancelled", _("Annulée par l'organisation qui oriente")
 
 
 class MinorStepKind(models.TextChoices):
@@ -164,6 +188,7 @@ class AuditAction(enum.StrEnum):
     ANONYMOUS_NOTIFICATION = "referral.anonymous_notification"
     ACSE_REQUESTED = "acse.requested"
     ACSE_STATUS_CHANGED = "acse.status_changed"
+    ACSE_PLACED = "acse.placed"
     ACSE_HOST_ACCESS_GRANTED = "acse.host_access_granted"
     ACSE_HOST_ACCESS_ENDED = "acse.host_access_ended"
     MINORS_CHAIN_STARTED = "minors.chain_started"

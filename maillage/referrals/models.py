@@ -18,7 +18,9 @@ from maillage.cases.models import CodeListField
 from maillage.core.encryption import EncryptedTextField
 
 from .enums import (
+    AcseClosingGround,
     AcseStatus,
+    AcseUrgency,
     AnonymousReason,
     BestInterestsConclusion,
     ConsentBasis,
@@ -134,6 +136,18 @@ class Referral(models.Model):
             and self.answer_due_at < timezone.now()
         )
 
+    def danger_departement_labels(self) -> list[str]:
+        from maillage.territories import reference as ref
+
+        return [ref.departement(code).label for code in self.danger_departements if ref.is_departement_code(code)]
+
+    def closing_reason_for(self, role: str | None) -> str:
+        """The free closing text as `role` may read it (issue 16.1): the
+        coordination always; the referrer only its own words; the host never."""
+        if role == "coordination" or (role == "referrer" and self.closed_by == "referrer"):
+            return self.closing_reason
+        return ""
+
     def shared_part_labels(self) -> list[str]:
         from .enums import SharedPart
 
@@ -202,6 +216,14 @@ class AcsePlacement(models.Model):
     consent_on = models.DateField(_("date du consentement"))
     consent_method = models.CharField(_("consentement recueilli"), max_length=20, choices=ConsentMethod.choices)
     danger_departements = CodeListField(_("départements où la personne est en danger"))
+    # The request in the requester's words (issue 10.4; R-ACSE: the local
+    # danger justifies moving the person away, issue 11.9). Read by the
+    # requester and the coordination, never by the host (it reads the shared
+    # parts of the case only). Encrypted: it describes the person.
+    situation = EncryptedTextField(_("situation de la personne"), blank=True)
+    danger_reason = EncryptedTextField(_("danger local justifiant l'éloignement"), blank=True)
+    urgency = models.CharField(_("urgence"), max_length=12, choices=AcseUrgency.choices, default=AcseUrgency.DAYS)
+    urgency_note = EncryptedTextField(_("urgence, en vos mots"), blank=True)
     danger_assessment = EncryptedTextField(_("évaluation du danger"), blank=True)
     host = models.ForeignKey(
         "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="acse_hosted"
@@ -209,18 +231,34 @@ class AcsePlacement(models.Model):
     # Parts of the case the person consented, with the request, to pass on to the
     # host (same codes as Referral.shared_parts; read through cases.policies).
     shared_parts = CodeListField(_("parties transmises au centre d'accueil"))
+    # When the coordination chose the centre: an announced arrival takes one
+    # of the places the centre declared in the directory until it updates them.
+    placed_at = models.DateTimeField(null=True, blank=True)
     arrived_on = models.DateField(null=True, blank=True)
     exited_on = models.DateField(null=True, blank=True)
     closing_reason = EncryptedTextField(_("motif"), max_length=300, blank=True)
+    # Who closed it and the ground the referrer reads (issue 16.1): the free
+    # text is shown to the coordination and, when the referrer wrote it, to the
+    # referrer; never to the host, never the coordination's text to the referrer.
+    closed_by = models.CharField(_("clôturée par"), max_length=16, blank=True)
+    closing_ground = models.CharField(
+        _("motif communiqué"), max_length=24, choices=AcseClosingGround.choices, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The coordination's and the host's work queues (maillage/www/referrals/queue_acse.py).
+        indexes = [
+            models.Index(fields=["coordination", "status"], name="acse_coordination_status_idx"),
+            models.Index(fields=["host", "status"], name="acse_host_status_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=[s.value for s in AcseStatus]), name="acse_status_valid"),
             models.CheckConstraint(
-                condition=~Q(status__in=["place_found", "transfer", "hosted", "exited"]) | Q(host__isnull=False),
+                condition=~Q(status__in=["place_found", "transfer", "hosted", "no_show", "exited"])
+                | Q(host__isnull=False),
                 name="acse_host_once_found",
             ),
             models.CheckConstraint(
@@ -231,6 +269,18 @@ class AcsePlacement(models.Model):
 
     def __str__(self) -> str:
         return f"AcsePlacement {self.pk}"
+
+    def danger_departement_labels(self) -> list[str]:
+        from maillage.territories import reference as ref
+
+        return [ref.departement(code).label for code in self.danger_departements if ref.is_departement_code(code)]
+
+    def closing_reason_for(self, role: str | None) -> str:
+        """The free closing text as `role` may read it (issue 16.1): the
+        coordination always; the referrer only its own words; the host never."""
+        if role == "coordination" or (role == "referrer" and self.closed_by == "referrer"):
+            return self.closing_reason
+        return ""
 
     def shared_part_labels(self) -> list[str]:
         from .enums import SharedPart

@@ -65,29 +65,49 @@ ACSE_CLOSED_STATUSES = frozenset({A.EXITED, A.REFUSED, A.CANCELLED})
 # know). Screenings and documents are not offered: a shelter does not need them
 # to receive the person, an ordinary referral can share them later.
 ACSE_HOST_PARTS = (P.IDENTITY, P.FACTS, P.RIGHTS, P.NOTES_SHAREABLE)
-ACSE_HOST_DEFAULT_PARTS = (P.IDENTITY, P.FACTS)
 
 # --- Ac.Sé pathway (rules.md §3.4, R-ACSE) ---------------------------------------
 
-#   requested → assessment → place_search → place_found → transfer → hosted → exited
-#   refused (coordination, up to place_found) | cancelled (coordination or referrer, up to transfer)
+#   requested → (assessment → place_search →) place_found → (transfer →) hosted → exited
+#   The coordination assesses and chooses the centre in one step (`pathways.acse.place_acse`:
+#   requested | assessment | place_search | no_show → place_found); the host then confirms
+#   the arrival (→ hosted) or that the person did not come (→ no_show, to place again).
+#   refused (coordination, up to place_found or after a no-show)
+#   cancelled (coordination or referrer, up to the arrival)
 # (from, to) -> who may fire it: the Ac.Sé coordination, the host, the referring organisation.
 # Changing the host is its own step (`pathways.acse.change_acse_host`), back to place_found.
+ACSE_PLACEABLE_STATUSES = frozenset({A.REQUESTED, A.ASSESSMENT, A.PLACE_SEARCH, A.NO_SHOW})
+# What the host is waiting for: an announced arrival to confirm.
+ACSE_ANNOUNCED_STATUSES = frozenset({A.PLACE_FOUND, A.TRANSFER})
 ACSE_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (A.REQUESTED, A.ASSESSMENT): frozenset({"coordination"}),
     (A.ASSESSMENT, A.PLACE_SEARCH): frozenset({"coordination"}),
-    (A.PLACE_SEARCH, A.PLACE_FOUND): frozenset({"coordination"}),
+    **{(s, A.PLACE_FOUND): frozenset({"coordination"}) for s in ACSE_PLACEABLE_STATUSES},
     (A.PLACE_FOUND, A.TRANSFER): frozenset({"coordination"}),
+    (A.PLACE_FOUND, A.HOSTED): frozenset({"coordination", "host"}),
     (A.TRANSFER, A.HOSTED): frozenset({"coordination", "host"}),
+    (A.PLACE_FOUND, A.NO_SHOW): frozenset({"coordination", "host"}),
+    (A.TRANSFER, A.NO_SHOW): frozenset({"coordination", "host"}),
     (A.HOSTED, A.EXITED): frozenset({"coordination", "host"}),
     **{
-        (s, A.REFUSED): frozenset({"coordination"}) for s in (A.REQUESTED, A.ASSESSMENT, A.PLACE_SEARCH, A.PLACE_FOUND)
+        (s, A.REFUSED): frozenset({"coordination"})
+        for s in (A.REQUESTED, A.ASSESSMENT, A.PLACE_SEARCH, A.PLACE_FOUND, A.NO_SHOW)
     },
     **{
         (s, A.CANCELLED): frozenset({"coordination", "referrer"})
-        for s in (A.REQUESTED, A.ASSESSMENT, A.PLACE_SEARCH, A.PLACE_FOUND, A.TRANSFER)
+        for s in (A.REQUESTED, A.ASSESSMENT, A.PLACE_SEARCH, A.PLACE_FOUND, A.TRANSFER, A.NO_SHOW)
     },
 }
+
+
+def acse_next_steps(status: str, role: str | None) -> list[str]:
+    """The steps `role` may fire from `status` (place_found excepted: it is
+    the placement form's, with the centre)."""
+    return [
+        target
+        for (source, target), firers in ACSE_TRANSITIONS.items()
+        if source == status and role in firers and target != A.PLACE_FOUND
+    ]
 
 
 def acse_firers(status: str, target: str) -> frozenset[str] | None:

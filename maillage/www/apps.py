@@ -23,6 +23,7 @@ class WwwConfig(AppConfig):
         from .plans import navigation as plans  # noqa: F401
         from .referrals import navigation as referrals  # noqa: F401
         from .referrals import (
+            queue_acse,  # noqa: F401
             queue_exchanges,  # noqa: F401
             queue_inbox,  # noqa: F401
         )

@@ -4,7 +4,8 @@ import pytest
 
 from maillage.cases import services as case_services
 from maillage.cases.enums import AgeStatus
-from maillage.directory.models import Profile
+from maillage.directory.enums import NetworkKind
+from maillage.directory.models import Network, NetworkMembership, Profile
 from maillage.organisations.enums import OrganisationType, Role
 from maillage.referrals import pathways, services
 from maillage.referrals.enums import AcseStatus as A
@@ -103,14 +104,36 @@ def refer(case, sender, sender_org, recipient_org):
 # --- Ac.Sé: the coordination and a partner shelter whose identity and place
 # must never reach the referring organisation (R-ACSE) ------------------------
 
+# What an Ac.Sé request must say (R-ACSE; issue 10.4, 11.9).
+ACSE_REQUEST = {
+    "situation": "Victime d'exploitation sexuelle, suivie depuis deux mois, souhaite quitter la région.",
+    "danger_reason": "Menaces du réseau qui la recherche dans le quartier.",
+    "urgency": "days",
+    "urgency_note": "Hébergée chez une amie jusqu'à vendredi.",
+}
+
 HOST_NAME = "Refuge Confidentiel Montagne"
 HOST_EMAIL = "marguerite@refuge-montagne.fr"
 
 
-def make_acse_host(name, slug, departement, email=None):
-    """A partner shelter with a confidential address and one case worker."""
+ACSE_NETWORK = "reseau-acse-test"
+
+
+def acse_network():
+    network, _ = Network.objects.get_or_create(
+        slug=ACSE_NETWORK, defaults={"name": "Réseau Ac.Sé", "kind": NetworkKind.ACSE}
+    )
+    return network
+
+
+def make_acse_host(name, slug, departement, email=None, places=5):
+    """A partner shelter of the Ac.Sé network with a confidential address,
+    `places` free places declared in the directory and one case worker."""
     org = OrganisationFactory(name=name, slug=slug, type=OrganisationType.SHELTER, departement=departement)
-    Profile.objects.create(organisation=org, departement=departement, address_confidential=True)
+    Profile.objects.create(
+        organisation=org, departement=departement, address_confidential=True, capacity_places=places
+    )
+    NetworkMembership.objects.create(network=acse_network(), organisation=org)
     user = (
         UserFactory(email=email, first_name="Marguerite", last_name="Montagnard", with_totp=True)
         if email
@@ -123,6 +146,7 @@ def make_acse_host(name, slug, departement, email=None):
 @pytest.fixture
 def acse():
     org = OrganisationFactory(name="Coordination Ac.Sé", slug="acse-h", type=OrganisationType.ACSE_COORDINATION)
+    NetworkMembership.objects.create(network=acse_network(), organisation=org, is_coordinator=True)
     return org, MembershipFactory(organisation=org, role=Role.CASE_WORKER).user
 
 
@@ -138,6 +162,7 @@ def placement(case, sender, sender_org, acse):
 
     def make(to=A.PLACE_SEARCH, host=None, parts=(SharedPart.IDENTITY, SharedPart.FACTS)):
         p = pathways.request_acse(
+            **ACSE_REQUEST,
             case=case,
             organisation=sender_org,
             acting_user=sender,

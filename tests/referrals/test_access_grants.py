@@ -16,11 +16,13 @@ from maillage.cases import policies as case_policies
 from maillage.cases import services as case_services
 from maillage.cases.enums import AccessReason
 from maillage.cases.models import CaseAccessGrant
+from maillage.directory.models import NetworkMembership
 from maillage.referrals import pathways, services
 from maillage.referrals.enums import AcseStatus as A
 from maillage.referrals.enums import ReferralKind, SharedPart
 from maillage.referrals.models import Referral
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.referrals.conftest import ACSE_REQUEST, acse_network
 
 pytestmark = pytest.mark.django_db
 
@@ -266,8 +268,11 @@ def test_the_backfill_writes_the_grants_the_services_write(
     # A host reading the case through Ac.Sé, and another placement already over.
     placement(A.HOSTED, host=host)
     other = OrganisationFactory(name="Coordination Ac.Sé bis", slug="acse-bis", type="acse_coordination")
+    NetworkMembership.objects.create(network=acse_network(), organisation=other, is_coordinator=True)
     exited_case = make_case()
     p = pathways.request_acse(
+        **ACSE_REQUEST,
+        danger_departements=["93"],
         case=exited_case,
         organisation=sender_org,
         acting_user=sender,

@@ -13,7 +13,7 @@ from maillage.referrals import pathways, services
 from maillage.referrals.enums import AcseStatus, SharedPart
 from tests.factories import MembershipFactory, OrganisationFactory
 
-from .conftest import CONSENT, HOST_NAME
+from .conftest import ACSE_REQUEST, CONSENT, HOST_NAME
 
 pytestmark = pytest.mark.django_db
 A = AcseStatus
@@ -91,6 +91,8 @@ def test_after_a_transfer_the_former_owner_no_longer_holds_the_acse_request_nor_
     coord, _coord_worker = acse
     adult = make_case()
     p = pathways.request_acse(
+        **ACSE_REQUEST,
+        danger_departements=["93"],
         case=adult,
         organisation=sender_org,
         acting_user=sender,

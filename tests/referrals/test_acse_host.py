@@ -14,7 +14,6 @@ from maillage.cases import selectors as case_selectors
 from maillage.cases import services as case_services
 from maillage.cases.enums import NoteVisibility
 from maillage.core.models import AuditEvent, AuditKind
-from maillage.directory.models import Profile
 from maillage.notifications.models import Notification, OutboundEmail
 from maillage.organisations.enums import OrganisationType
 from maillage.referrals import pathways
@@ -22,7 +21,7 @@ from maillage.referrals.enums import AcseStatus, SharedPart
 from maillage.referrals.models import Referral
 from tests.factories import OrganisationFactory
 
-from .conftest import HOST_EMAIL, HOST_NAME, make_acse_host
+from .conftest import ACSE_REQUEST, HOST_EMAIL, HOST_NAME, make_acse_host
 
 pytestmark = pytest.mark.django_db
 A = AcseStatus
@@ -103,36 +102,6 @@ def test_cancellation_or_refusal_ends_the_access(end, case, sender, sender_org, 
     assert not _visible(host_worker, host_org, case)
 
 
-@pytest.mark.parametrize(
-    "reason",
-    [
-        "Place retirée par le refuge confidentiel montagne",  # the name, any case, no accents
-        "Le REFUGES CONFIDENTIELS MONTAGNE ne peut plus",  # plurals
-        "Annulé : départ de RCM",  # the acronym
-        "Problème de transport vers Briançon",  # the commune
-    ],
-)
-def test_a_closing_reason_naming_the_host_is_refused(reason, case, host, acse, placement):
-    """The referring organisation reads the reason (R-ACSE)."""
-    host_org, _host_worker = host
-    type(host_org).objects.filter(pk=host_org.pk).update(acronym="R.C.M.")
-    host_org.refresh_from_db()
-    Profile.objects.filter(organisation=host_org).update(commune="Briançon")
-    coord, coord_worker = acse
-    p = placement(A.PLACE_FOUND, host=host)
-    with pytest.raises(ValidationError) as exc:
-        pathways.advance_acse(
-            placement=p, organisation=coord, acting_user=coord_worker, target=A.REFUSED, reason=reason
-        )
-    assert "n'y nommez pas le centre d'accueil" in " ".join(exc.value.messages)
-    p.refresh_from_db()
-    assert p.status == A.PLACE_FOUND
-    # Words of the name on their own are fine.
-    pathways.advance_acse(
-        placement=p, organisation=coord, acting_user=coord_worker, target=A.REFUSED, reason="Refuge saturé en montagne"
-    )
-
-
 def test_a_changed_host_loses_the_access_at_once(
     case, host, new_host, acse, placement, django_capture_on_commit_callbacks
 ):
@@ -171,6 +140,8 @@ def test_host_cannot_be_changed_before_a_place_is_found_or_after_the_exit(host, 
 def test_request_refuses_parts_a_shelter_does_not_need(part, case, sender, sender_org, acse):
     with pytest.raises(ValidationError) as exc:
         pathways.request_acse(
+            **ACSE_REQUEST,
+            danger_departements=["93"],
             case=case,
             organisation=sender_org,
             acting_user=sender,
@@ -189,23 +160,6 @@ def test_nothing_shared_means_the_case_opens_without_identity(client, login, cas
     html = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Identité non accessible" in html and "okafor" not in html.lower()
     assert not AuditEvent.objects.filter(kind=AuditKind.READ).exists()
-
-
-def test_request_page_offers_the_minimal_parts_checked_by_default(client, login, case, sender, acse):
-    login(client, sender)
-    html = client.get(reverse("referrals:acse_request", args=[case.pk])).content.decode()
-    assert 'value="identity"' in html and 'value="facts"' in html and 'value="rights"' in html
-    assert 'value="screening"' not in html and 'value="documents"' not in html
-    response = client.post(
-        reverse("referrals:acse_request", args=[case.pk]),
-        {
-            "consent_on": "2026-01-05",
-            "consent_method": "written",
-            "shared_parts": ["identity", "facts", "notes_shareable"],
-        },
-    )
-    assert response.status_code == 302
-    assert case.acse_placements.get().shared_parts == ["identity", "facts", "notes_shareable"]
 
 
 # --- pages -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from maillage.cases.enums import CaseStatus
 from maillage.referrals import pathways, services
 from maillage.referrals.enums import DeclineReason
 from maillage.referrals.models import AcsePlacement, Referral, ReturnPlan
+from tests.referrals.conftest import ACSE_REQUEST
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,8 @@ def _fill(case, sender, sender_org, refer, recipient, recipient_org, acse):
     )
     coord, coord_worker = acse
     placement = pathways.request_acse(
+        **ACSE_REQUEST,
+        danger_departements=["93"],
         case=case,
         organisation=sender_org,
         acting_user=sender,

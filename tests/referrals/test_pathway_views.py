@@ -5,12 +5,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from maillage.directory.models import Profile
 from maillage.organisations.enums import OrganisationType, Role
 from maillage.referrals import pathways, services
-from maillage.referrals.enums import AcseStatus
 from maillage.referrals.models import MinorStep
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.referrals.conftest import ACSE_REQUEST
 
 pytestmark = pytest.mark.django_db
 
@@ -79,47 +78,6 @@ def test_acse_request_page_refuses_a_minor_with_an_explanation(client, login, ma
     assert "uniquement des personnes majeures" in html
 
 
-def test_acse_pages_hide_the_host_from_the_referrer(client, login, case, sender, sender_org, outsider):
-    coord = OrganisationFactory(name="Coordination Ac.Sé", slug="acse-c", type=OrganisationType.ACSE_COORDINATION)
-    coord_worker = MembershipFactory(organisation=coord, role=Role.CASE_WORKER).user
-    host = OrganisationFactory(
-        name="Refuge Confidentiel Montagne", slug="refuge", type=OrganisationType.SHELTER, departement="05"
-    )
-    Profile.objects.create(organisation=host, departement="05", address_confidential=True)
-    host_worker = MembershipFactory(organisation=host, role=Role.CASE_WORKER).user
-    login(client, sender)
-    response = client.post(
-        reverse("referrals:acse_request", args=[case.pk]),
-        {"consent_on": "2026-01-05", "consent_method": "written", "danger_departements": "93"},
-    )
-    assert response.status_code == 302
-    placement = case.acse_placements.get()
-    for target in (AcseStatus.ASSESSMENT, AcseStatus.PLACE_SEARCH):
-        pathways.advance_acse(
-            placement=placement,
-            organisation=coord,
-            acting_user=coord_worker,
-            target=target,
-            assessment="Menaces du réseau à Paris",
-        )
-    login(client, coord_worker)
-    client.post(reverse("referrals:acse_detail", args=[placement.pk]), {"target": "place_found", "host": host.pk})
-    placement.refresh_from_db()
-    assert placement.status == AcseStatus.PLACE_FOUND
-    url = reverse("referrals:acse_detail", args=[placement.pk])
-    html = client.get(url).content.decode()
-    assert "Refuge Confidentiel Montagne" in html and "Menaces du réseau" in html
-    login(client, sender)
-    for page in (url, reverse("referrals:acse_list")):
-        html = client.get(page).content.decode()
-        assert "Refuge Confidentiel Montagne" not in html and "Hébergée dans un centre partenaire" in html
-    assert "Menaces du réseau" not in client.get(url).content.decode()
-    login(client, host_worker)
-    assert "Refuge Confidentiel Montagne" in client.get(url).content.decode()
-    login(client, outsider)
-    assert client.get(url).status_code == 404
-
-
 def test_coordination_view_counts_only_with_small_counts(client, login, coordinator, case_worker, refer, case):
     refer()
     login(client, case_worker)
@@ -178,6 +136,8 @@ def test_exchange_from_the_page(client, login, case, sender):
 def test_pathway_pages_are_closed_to_others(client, login, who, request, case, sender, sender_org):
     coord = OrganisationFactory(name="Coordination Ac.Sé", slug="acse-p", type=OrganisationType.ACSE_COORDINATION)
     placement = pathways.request_acse(
+        **ACSE_REQUEST,
+        danger_departements=["93"],
         case=case,
         organisation=sender_org,
         acting_user=sender,

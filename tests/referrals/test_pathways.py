@@ -14,7 +14,7 @@ from maillage.referrals import pathways, policies, selectors
 from maillage.referrals.enums import AcseStatus, MinorStepKind
 from maillage.referrals.models import MinorStep
 from tests.factories import MembershipFactory, OrganisationFactory
-from tests.referrals.conftest import CONSENT, make_acse_host
+from tests.referrals.conftest import ACSE_REQUEST, CONSENT, make_acse_host
 
 pytestmark = pytest.mark.django_db
 K = MinorStepKind
@@ -36,6 +36,8 @@ def host():
 def test_acse_refused_for_a_minor_with_an_explanation(make_case, sender, sender_org, acse):
     with pytest.raises(ValidationError) as exc:
         pathways.request_acse(
+            **ACSE_REQUEST,
+            danger_departements=["93"],
             case=make_case(minor=True),
             organisation=sender_org,
             acting_user=sender,
@@ -48,7 +50,7 @@ def test_acse_refused_for_a_minor_with_an_explanation(make_case, sender, sender_
 def test_acse_needs_consent(case, sender, sender_org, acse):
     with pytest.raises(ValidationError) as exc:
         pathways.request_acse(
-            case=case, organisation=sender_org, acting_user=sender, consent_on=None, consent_method=""
+            **ACSE_REQUEST, case=case, organisation=sender_org, acting_user=sender, consent_on=None, consent_method=""
         )
     assert "consentement" in msgs(exc)
 
@@ -60,6 +62,7 @@ def test_acse_full_pathway_and_host_visibility(
     host_org, host_worker = host
     with django_capture_on_commit_callbacks(execute=True):
         placement = pathways.request_acse(
+            **ACSE_REQUEST,
             case=case,
             organisation=sender_org,
             acting_user=sender,
@@ -83,7 +86,7 @@ def test_acse_full_pathway_and_host_visibility(
             assessment="Danger local avéré",
         )
     # A place in a danger département is refused (distancing).
-    near = OrganisationFactory(name="Foyer 93", type=OrganisationType.SHELTER, departement="93")
+    near, _ = make_acse_host("Foyer 93", "foyer-93", "93")
     with pytest.raises(ValidationError) as exc:
         pathways.advance_acse(
             placement=placement,
@@ -121,6 +124,8 @@ def test_acse_full_pathway_and_host_visibility(
 def test_acse_refusal_needs_a_reason_and_illegal_steps_are_refused(case, sender, sender_org, acse):
     coord, worker = acse
     placement = pathways.request_acse(
+        **ACSE_REQUEST,
+        danger_departements=["93"],
         case=case,
         organisation=sender_org,
         acting_user=sender,

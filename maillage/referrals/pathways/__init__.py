@@ -14,11 +14,14 @@ shared with the referral services is `referrals.journal.audit_without_host`.
 """
 
 from maillage.referrals.pathways.acse import (
+    ACSE_ARRIVAL_DELAY,
     ACSE_MINOR_REFUSAL,
+    ACSE_PLACEMENT_DELAYS,
     acse_coordination,
     advance_acse,
     change_acse_host,
     journal_host_read,
+    place_acse,
     request_acse,
 )
 from maillage.referrals.pathways.common import WAIVE_REASON_MIN_LENGTH
@@ -46,7 +49,9 @@ from maillage.referrals.pathways.minors import (
 from maillage.referrals.pathways.returns import approve_return_plan, create_return_plan
 
 __all__ = [
+    "ACSE_ARRIVAL_DELAY",
     "ACSE_MINOR_REFUSAL",
+    "ACSE_PLACEMENT_DELAYS",
     "ANSWER_SUMMARY_MAX",
     "WAIVE_REASON_MIN_LENGTH",
     "EscalationReport",
@@ -64,6 +69,7 @@ __all__ = [
     "journal_host_read",
     "open_mandatory_steps",
     "open_minor_chain",
+    "place_acse",
     "record_exchange",
     "record_exchange_answer",
     "record_incoming_exchange",

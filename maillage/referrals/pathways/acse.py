@@ -11,7 +11,7 @@ organisation never learns who or where it is.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,8 +29,8 @@ from maillage.organisations.enums import OrganisationType
 from maillage.organisations.models import Organisation
 from maillage.territories import reference as ref
 
-from .. import roles, workflow
-from ..enums import AcseStatus, AuditAction, ConsentMethod
+from .. import roles, selectors, workflow
+from ..enums import AcseClosingGround, AcseStatus, AcseUrgency, AuditAction, ConsentMethod
 from ..journal import audit_without_host, case_workers_of, notify_users
 from ..models import AcsePlacement
 from .common import audit_pathway, require_owner
@@ -41,6 +41,17 @@ ACSE_MINOR_REFUSAL = _lazy(
     "L'Ac.Sé accueille uniquement des personnes majeures. Pour une personne traitée comme mineure, "
     "saisissez la protection de l'enfance (CRIP/ASE) et le parquet : le placement se fait loin du lieu d'exploitation."
 )
+
+
+# Operational targets, not law: how soon the coordination should place a person
+# after the request, by the requester's urgency (its queue shows them as
+# deadlines), and how long a centre has to confirm an announced arrival.
+ACSE_PLACEMENT_DELAYS = {
+    AcseUrgency.IMMEDIATE: timedelta(hours=24),
+    AcseUrgency.DAYS: timedelta(days=3),
+    AcseUrgency.PLANNED: timedelta(days=10),
+}
+ACSE_ARRIVAL_DELAY = timedelta(days=2)
 
 
 def acse_coordination() -> Organisation | None:
@@ -56,12 +67,21 @@ def request_acse(
     consent_on: date | None,
     consent_method: str,
     danger_departements=(),
+    situation: str = "",
+    danger_reason: str = "",
+    urgency: str = "",
+    urgency_note: str = "",
     coordination: Organisation | None = None,
     shared_parts=(),
 ) -> AcsePlacement:
     """`shared_parts`: what the person consented, with the request, to pass on
     to the host once a place is found (among `workflow.ACSE_HOST_PARTS` and the
-    parts the requester sees). Nothing by default."""
+    parts the requester sees). Nothing by default.
+
+    R-ACSE (rules.md §6.10; issue 11.9): Ac.Sé moves an adult away from a
+    *local* danger, so the request states that danger (`danger_reason`) and
+    the départements where it lies (at least one; the département of
+    exploitation is added) — the coordination places the person away from them."""
     actor = as_actor(acting_user)
     require_owner(actor, organisation, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -78,8 +98,21 @@ def request_acse(
     if consent_method not in ConsentMethod.values:
         errors["consent_method"] = _("Indiquez comment le consentement a été recueilli.")
     deps = [d for d in danger_departements if d]
-    if any(not ref.is_departement_code(d) for d in deps):
+    if not deps:
+        errors["danger_departements"] = _(
+            "Indiquez au moins un département où la personne est en danger : "
+            "la coordination cherche une place éloignée de ces départements."
+        )
+    elif any(not ref.is_departement_code(d) for d in deps):
         errors["danger_departements"] = _("Département inconnu.")
+    if not (danger_reason or "").strip():
+        errors["danger_reason"] = _(
+            "Décrivez le danger local qui justifie d'éloigner la personne : c'est la condition de l'accueil Ac.Sé."
+        )
+    if not (situation or "").strip():
+        errors["situation"] = _("Décrivez la situation de la personne, avec vos mots.")
+    if urgency not in AcseUrgency.values:
+        errors["urgency"] = _("Indiquez le degré d'urgence.")
     coordination = coordination or acse_coordination()
     if coordination is None or coordination.type != OrganisationType.ACSE_COORDINATION:
         errors["__all__"] = _("Aucune coordination Ac.Sé n'est enregistrée dans le réseau.")
@@ -106,6 +139,10 @@ def request_acse(
             set(deps + ([case.exploitation_departement] if case.exploitation_departement else []))
         ),
         shared_parts=parts,
+        situation=situation.strip(),
+        danger_reason=danger_reason.strip(),
+        urgency=urgency,
+        urgency_note=(urgency_note or "").strip(),
     )
     audit_pathway(
         AuditAction.ACSE_REQUESTED,
@@ -117,7 +154,12 @@ def request_acse(
     )
     notify_users(
         case_workers_of(coordination),
-        title=_("Nouvelle demande Ac.Sé (dossier %(ref)s)") % {"ref": case.reference},
+        title=(
+            _("Demande Ac.Sé urgente (dossier %(ref)s)")
+            if urgency == AcseUrgency.IMMEDIATE
+            else _("Nouvelle demande Ac.Sé (dossier %(ref)s)")
+        )
+        % {"ref": case.reference},
         link=f"/orientations/acse/{placement.pk}/",
         key=f"acse-{placement.pk}-requested",
         organisation=coordination,
@@ -127,18 +169,28 @@ def request_acse(
 
 
 def _validate_host(placement: AcsePlacement, host: Organisation | None) -> None:
+    """R-ACSE: a partner centre of the coordination's Ac.Sé network, away from
+    the danger départements, with a place left (the directory's capacity minus
+    the arrivals announced since). The centre's directory row is locked, so two
+    coordinators cannot both take its last place."""
+    from maillage.directory.models import Profile
+
     if (
         host is None
         or not host.is_active
         or host.pk in (placement.referring_organisation_id, placement.coordination_id)
     ):
         raise ValidationError({"host": _("Choisissez le centre partenaire qui accueille la personne.")})
-    from maillage.directory.models import Profile
-
-    host_dep = (
-        Profile.objects.filter(organisation=host).values_list("departement", flat=True).first() or host.departement
+    list(Profile.objects.select_for_update().filter(organisation=host).values_list("pk", flat=True))
+    centres = selectors.acse_partner_centres(
+        placement.coordination, danger_departements=placement.danger_departements, only=host.pk
     )
-    if host_dep and host_dep in placement.danger_departements:
+    if not centres:
+        raise ValidationError(
+            {"host": _("Ce centre ne fait pas partie du réseau Ac.Sé : choisissez un centre partenaire de la liste.")}
+        )
+    centre = centres[0]
+    if centre.in_danger_zone:
         # R-ACSE: the place must be away from the exploitation area / danger.
         raise ValidationError(
             {
@@ -148,16 +200,63 @@ def _validate_host(placement: AcsePlacement, host: Organisation | None) -> None:
                 )
             }
         )
+    if not centre.places_left:
+        raise ValidationError(
+            {
+                "host": _(
+                    "Ce centre n'a plus de place disponible d'après l'annuaire : choisissez-en un autre, "
+                    "ou demandez-lui de mettre à jour ses places."
+                )
+            }
+        )
 
 
-def _names_host(text: str, host: Organisation) -> bool:
-    """Whether free text the referring organisation will read names the host:
-    its name, acronym or commune, whatever the accents, case or plurals."""
-    from maillage.directory import search
-    from maillage.directory.models import Profile
-
-    commune = Profile.objects.filter(organisation=host).values_list("commune", flat=True).first() or ""
-    return any(search.contains_phrase(text, label) for label in (host.name, host.acronym, commune) if label)
+@transaction.atomic(durable=True)
+def place_acse(
+    *, placement: AcsePlacement, organisation, acting_user, host: Organisation | None, assessment: str
+) -> AcsePlacement:
+    """The coordination assesses the request and chooses the centre in one
+    step (issue 10.4: as few steps as the real process); the centre is told
+    of the arrival and reads the shared parts from now on. Also after a
+    no-show, to place the person again."""
+    placement = (
+        AcsePlacement.objects.select_for_update(of=("self",))
+        .select_related("case", "coordination")
+        .get(pk=placement.pk)
+    )
+    if roles.acse_role(as_actor(acting_user), organisation, placement) != "coordination":
+        raise PermissionDenied
+    if placement.status not in workflow.ACSE_PLACEABLE_STATUSES:
+        raise ValidationError(
+            {
+                "status": _("Une place ne peut plus être choisie depuis « %(s)s ».")
+                % {"s": placement.get_status_display()}
+            }
+        )
+    errors = {}
+    if not (assessment or "").strip():
+        errors["assessment"] = _("Résumez votre évaluation du danger et du besoin d'éloignement.")
+    try:
+        _validate_host(placement, host)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    placement.status, placement.host, placement.placed_at, placement.updated_at = A.PLACE_FOUND, host, now, now
+    placement.danger_assessment = assessment.strip()
+    placement.arrived_on = None
+    placement.save()
+    audit_pathway(
+        AuditAction.ACSE_PLACED,
+        acting_user,
+        placement,
+        case=placement.case,
+        organisation=organisation,
+        details={"to": A.PLACE_FOUND},
+    )
+    _open_host_access(placement, actor=acting_user, organisation=organisation)
+    return placement
 
 
 # --- the host's access to the case (a grant of the case file) ------------------------------
@@ -234,6 +333,7 @@ def advance_acse(
     host: Organisation | None = None,
     assessment: str = "",
     reason: str = "",
+    ground: str = "",
     on: date | None = None,
 ) -> AcsePlacement:
     placement = AcsePlacement.objects.select_for_update().select_related("case").get(pk=placement.pk)
@@ -256,23 +356,32 @@ def advance_acse(
     if target == A.PLACE_FOUND:
         _validate_host(placement, host)
         fields["host"] = host
+        fields["placed_at"] = now
     if target == A.HOSTED:
-        fields["arrived_on"] = on or timezone.localdate()
+        arrived_on = on or timezone.localdate()
+        if arrived_on > timezone.localdate():
+            raise ValidationError({"on": _("La date d'arrivée ne peut pas être dans le futur.")})
+        fields["arrived_on"] = arrived_on
+    if target == A.NO_SHOW:
+        fields["closing_ground"] = AcseClosingGround.NO_SHOW
     if target == A.EXITED:
         fields["exited_on"] = on or timezone.localdate()
     if target in (A.REFUSED, A.CANCELLED):
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Indiquez le motif.")})
-        if placement.host is not None and _names_host(reason, placement.host):
-            # R-ACSE: the referring organisation reads this reason.
-            raise ValidationError(
-                {
-                    "reason": _(
-                        "L'organisation qui a demandé l'hébergement lit ce motif : "
-                        "n'y nommez pas le centre d'accueil, ni son sigle, ni sa commune."
-                    )
-                }
-            )
+        # Issue 16.1: the reason is never compared with the host. A check that
+        # refused a reason naming the host let the referrer test its guesses
+        # (an oracle); instead the coordination's free text is kept for the
+        # coordination (the referrer reads the ground), and the referrer's own
+        # words are never shown to the host (decision 0007, « Closing reasons »).
+        if role == "coordination":
+            ground = ground or AcseClosingGround.OTHER
+            if ground not in AcseClosingGround.values or ground == AcseClosingGround.REFERRER_CANCELLED:
+                raise ValidationError({"ground": _("Choisissez le motif communiqué à l'organisation qui oriente.")})
+            fields["closing_ground"] = ground
+        else:
+            fields["closing_ground"] = AcseClosingGround.REFERRER_CANCELLED
+        fields["closed_by"] = role
         fields["closing_reason"] = reason.strip()[:300]
     for key, value in fields.items():
         setattr(placement, key, value)
@@ -339,11 +448,13 @@ def change_acse_host(
         raise ValidationError({"host": _("Choisissez un autre centre partenaire que le centre actuel.")})
     _validate_host(placement, host)
     previous_host = placement.host
-    placement.host, placement.status, placement.arrived_on, placement.updated_at = (
+    now = timezone.now()
+    placement.host, placement.status, placement.arrived_on, placement.updated_at, placement.placed_at = (
         host,
         A.PLACE_FOUND,
         None,
-        timezone.now(),
+        now,
+        now,
     )
     placement.save()
     audit_pathway(

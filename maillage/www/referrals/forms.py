@@ -180,15 +180,40 @@ class WaiveForm(forms.Form):
 
 
 class AcseRequestForm(forms.Form):
+    """The request in the requester's words (issue 10.4). Nothing is ticked in
+    advance: the parts passed to the host are what the person consented to."""
+
+    situation = forms.CharField(
+        label=_("Situation de la personne"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Avec vos mots : son parcours, ses besoins, ce qui a été fait. Lu par la coordination Ac.Sé."),
+    )
+    danger_reason = forms.CharField(
+        label=_("Danger local qui justifie l'éloignement"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Menaces, présence du réseau, lieux à éviter : c'est la condition de l'accueil Ac.Sé."),
+    )
+    danger_departements = forms.MultipleChoiceField(
+        label=_("Départements où la personne est en danger"),
+        help_text=_(
+            "Au moins un ; le département d'exploitation est ajouté d'office. "
+            "Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."
+        ),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    urgency = forms.ChoiceField(label=_("Urgence"), choices=[("", "—"), *enums.AcseUrgency.choices])
+    urgency_note = forms.CharField(
+        label=_("L'urgence, en vos mots"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Depuis quand, ce qui presse, où se trouve la personne ce soir."),
+    )
     consent_on = forms.DateField(label=_("Date du consentement de la personne"), widget=DateInput())
     consent_method = forms.ChoiceField(
         label=_("Consentement recueilli"), choices=[("", "—"), *enums.ConsentMethod.choices]
-    )
-    danger_departements = forms.CharField(
-        label=_("Départements où la personne est en danger"),
-        required=False,
-        max_length=60,
-        help_text=_("Codes séparés par des virgules ; le département d'exploitation est ajouté d'office."),
     )
     shared_parts = forms.MultipleChoiceField(
         label=_("Parties du dossier transmises au centre qui accueillera la personne"),
@@ -206,32 +231,103 @@ class AcseRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(enums.SharedPart.choices)
         self.fields["shared_parts"].choices = [(p, labels[p]) for p in workflow.ACSE_HOST_PARTS if p in visible_parts]
-        self.fields["shared_parts"].initial = [p for p in workflow.ACSE_HOST_DEFAULT_PARTS if p in visible_parts]
+        self.fields["danger_departements"].choices = ref.departement_choices()
 
     def departements(self) -> list[str]:
-        raw = self.cleaned_data.get("danger_departements") or ""
-        return [c.strip().upper() for c in raw.replace(";", ",").split(",") if c.strip()]
+        return list(self.cleaned_data.get("danger_departements") or [])
 
 
-CHANGE_HOST = "change_host"
+class _CentreField(forms.ChoiceField):
+    """The centres offered are those that fit; a centre posted anyway goes to
+    the service, which says in words why it does not fit (R-ACSE)."""
+
+    def valid_value(self, value) -> bool:
+        return str(value).isdigit()
+
+
+class AcsePlaceForm(forms.Form):
+    """The coordination assesses the request and chooses the centre in one
+    form (issue 10.4): only the partner centres that fit are offered."""
+
+    action = forms.CharField(widget=forms.HiddenInput, initial="place")
+    assessment = forms.CharField(
+        label=_("Évaluation du danger et du besoin d'éloignement"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Lue par la coordination seule."),
+    )
+    host = _CentreField(label=_("Centre partenaire qui accueille la personne"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, centres=(), changing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].choices = [(str(c.organisation.pk), centre_label(c)) for c in centres]
+        if changing:
+            # Moving the person: the danger was assessed when the first place was chosen.
+            self.fields["assessment"].required = False
+            self.fields["host"].label = _("Nouveau centre partenaire")
+
+
+def centre_label(centre) -> str:
+    places = (
+        _("%(n)s place(s) disponible(s)") % {"n": centre.places_left}
+        if centre.places_left is not None
+        else _("places non renseignées")
+    )
+    where = ", ".join(x for x in (centre.commune, centre.departement_label) if x)
+    return f"{centre.organisation.name} — {where} — {places}" if where else f"{centre.organisation.name} — {places}"
 
 
 class AcseStepForm(forms.Form):
-    target = forms.ChoiceField(
-        label=_("Étape suivante"),
-        choices=[*enums.AcseStatus.choices, (CHANGE_HOST, _("Changer de centre d'accueil (coordination)"))],
-    )
-    host = forms.IntegerField(label=_("Centre partenaire (identifiant)"), required=False)
-    assessment = forms.CharField(
-        label=_("Évaluation du danger"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    """The other steps, limited to those the organisation may fire now."""
+
+    action = forms.CharField(widget=forms.HiddenInput, initial="step", required=False)
+    target = forms.ChoiceField(label=_("Étape"), widget=forms.RadioSelect)
+    ground = forms.ChoiceField(
+        label=_("Motif communiqué à l'organisation qui oriente (refus ou annulation par la coordination)"),
+        required=False,
+        choices=[
+            ("", "—"),
+            *[c for c in enums.AcseClosingGround.choices if c[0] not in ("referrer_cancelled", "no_show")],
+        ],
     )
     reason = forms.CharField(
         label=_("Motif (refus ou annulation)"),
         required=False,
         max_length=300,
-        # The referring organisation reads the reason; the host stays hidden from it (R-ACSE).
-        help_text=_("Lu par l'organisation qui oriente : ne nommez ni le centre d'accueil ni son lieu."),
+        # Issue 16.1: nothing is compared with the host; who reads the text depends on who writes it.
+        help_text=_(
+            "Écrit par la coordination : lu par la coordination seule. "
+            "Écrit par l'organisation qui oriente : lu par elle et par la coordination, jamais par le centre d'accueil."
+        ),
     )
+
+    STEP_LABELS = {
+        "assessment": _("Commencer l'évaluation du danger"),
+        "place_search": _("Rechercher une place"),
+        "transfer": _("Transfert en cours"),
+        "hosted": _("Confirmer l'arrivée de la personne"),
+        "no_show": _("La personne ne s'est pas présentée"),
+        "exited": _("Sortie du dispositif"),
+        "refused": _("Refuser la demande"),
+        "cancelled": _("Annuler la demande"),
+    }
+
+    def __init__(self, *args, steps=(), role=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [(s, self.STEP_LABELS.get(s, s)) for s in steps]
+        if role != "coordination":
+            del self.fields["ground"]
+        if not ({"refused", "cancelled"} & set(steps)):
+            del self.fields["reason"]
+        elif role == "referrer":
+            self.fields["reason"].label = _("Motif de l'annulation")
+            self.fields["reason"].help_text = _("Lu par votre organisation et par la coordination Ac.Sé.")
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("ground", "")
+        data.setdefault("reason", "")
+        return data
 
 
 class ReturnPlanForm(forms.Form):

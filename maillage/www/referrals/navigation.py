@@ -43,3 +43,19 @@ register_menu(
         order=26,
     )
 )
+
+
+# Ac.Sé (issue 10.4): the coordination finds its requests from the menu, and a
+# partner shelter its announced arrivals. The entry depends only on the
+# organisation's type, so the cached menu stays right (www/navigation.py).
+def _acse_menu(request) -> bool:
+    from maillage.organisations.enums import OrganisationType
+
+    organisation = acting_organisation(request)
+    return _can_use(request) and getattr(organisation, "type", None) in (
+        OrganisationType.ACSE_COORDINATION,
+        OrganisationType.SHELTER,
+    )
+
+
+register_menu(MenuEntry(key="acse", label=_("Ac.Sé"), url_name="referrals:acse_list", visible=_acse_menu, order=27))
