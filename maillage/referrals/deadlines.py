@@ -58,6 +58,9 @@ class StepDefinition:
     unaccompanied_only: bool = False
     mandatory: bool = True  # blocks closure of the case while open
     auto: bool = True  # created when the chain starts (else triggered by another step)
+    # Issue 11.6: the report to the prosecutor (CPP art. 40, CASF L226-4) and the
+    # transmission to the CRIP (CASF L226-2-1) are duties, never lifted by anyone.
+    waivable: bool = True
 
     def hours(self) -> int:
         return int(getattr(settings, self.setting, self.due_hours))
@@ -70,9 +73,14 @@ MINOR_STEPS: tuple[StepDefinition, ...] = (
         24,
         "CPP art. 40 ; CASF L226-4 (signalement au procureur, copie au président du conseil départemental)",
         "MINORS_SIGNALEMENT_HOURS",
+        waivable=False,
     ),
     StepDefinition(
-        "ip_crip", 24, "CASF L226-2-1 et L226-3 (transmission sans délai à la CRIP)", "MINORS_IP_CRIP_HOURS"
+        "ip_crip",
+        24,
+        "CASF L226-2-1 et L226-3 (transmission sans délai à la CRIP)",
+        "MINORS_IP_CRIP_HOURS",
+        waivable=False,
     ),
     StepDefinition(
         "legal_representation",
@@ -100,6 +108,7 @@ MINOR_STEPS: tuple[StepDefinition, ...] = (
         "CASF R221-11 : le procureur est informé sans délai de l'accueil et de chaque prolongation",
         "MINORS_PROSECUTOR_INFORMED_HOURS",
         unaccompanied_only=True,
+        waivable=False,
     ),
     StepDefinition(
         "guardian",

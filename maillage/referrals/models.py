@@ -268,6 +268,13 @@ class MinorStep(models.Model):
     def is_overdue(self) -> bool:
         return self.is_open and self.due_at < timezone.now()
 
+    @property
+    def is_waivable(self) -> bool:
+        """Issue 11.6: the report to the prosecutor and the transmission to the CRIP are never lifted."""
+        from .deadlines import STEP_BY_KIND
+
+        return STEP_BY_KIND[self.kind].waivable
+
 
 class ReturnPlan(models.Model):
     """Warsaw art. 16 (R-RETURN): preferably voluntary; risk and security

@@ -101,6 +101,13 @@ def ensure_minor_chains(*, now: datetime | None = None) -> int:
     return started
 
 
+def unwaivable_message(step: MinorStep) -> str:
+    return _(
+        "« %(step)s » ne peut jamais être levée : c'est une obligation légale (%(source)s). "
+        "Enregistrez-la quand elle est faite."
+    ) % {"step": step.get_kind_display(), "source": step.legal_source}
+
+
 def _require_step_owner(step: MinorStep, organisation, acting_user) -> None:
     if not policies.can_act_on_step(as_actor(acting_user), organisation, step):
         raise PermissionDenied
@@ -200,6 +207,11 @@ def renew_emergency_reception(*, case: Case, organisation, acting_user) -> Minor
 def waive_step(*, step: MinorStep, organisation, acting_user, reason: str) -> MinorStep:
     step = MinorStep.objects.select_for_update().select_related("case").get(pk=step.pk)
     _require_step_owner(step, organisation, acting_user)
+    if not step.is_open:
+        raise ValidationError({"__all__": _("Cette étape est déjà close.")})
+    if not deadlines.STEP_BY_KIND[step.kind].waivable:
+        # Issue 11.6, R-CHILD-CRIP: whoever owns it, this step is a legal duty.
+        raise ValidationError({"reason": unwaivable_message(step)})
     if len((reason or "").strip()) < WAIVE_REASON_MIN_LENGTH:
         raise ValidationError(
             {
