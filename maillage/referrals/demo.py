@@ -229,8 +229,16 @@ def _seed_minors(ctx, passerelle, sender) -> None:
         start = now - datetime.timedelta(days=3) if i == 0 else now  # the first one has overdue steps
         steps = pathways.start_minor_chain(case=case, unaccompanied=i != 1, now=start)
         if i == 2:
-            for step in steps[:2]:
-                pathways.complete_step(step=step, organisation=passerelle, acting_user=sender)
+            for step, recipient in zip(steps[:2], ("Parquet de Paris", "CRIP de Paris"), strict=True):
+                pathways.complete_step(
+                    step=step,
+                    organisation=passerelle,
+                    acting_user=sender,
+                    done_on=timezone.localdate(),
+                    recipient_name=recipient,
+                    channel="email",
+                    reference="Courriel du jour",
+                )
     ctx.log(f"referrals: minors' chains on {len(minors)} cases (one overdue)")
 
 

@@ -17,4 +17,5 @@ class WwwConfig(AppConfig):
         from .directory import navigation as directory  # noqa: F401
         from .plans import navigation as plans  # noqa: F401
         from .referrals import navigation as referrals  # noqa: F401
+        from .referrals import queue_minors  # noqa: F401  (work queues of the minors' chain)
         from .statistics import navigation as statistics  # noqa: F401

@@ -34,6 +34,19 @@ def minor(make_case):
         return make_case(minor=True)
 
 
+def record(*, step, organisation, acting_user, **kw):
+    """Record a step as its owner would: today, to a named recipient by e-mail for a transmission."""
+    kw.setdefault("done_on", timezone.localdate())
+    if step.definition.transmission_to:
+        kw.setdefault("recipient_name", "Destinataire hors annuaire")
+        kw.setdefault("channel", "email")
+    elif step.kind == K.LEGAL_REPRESENTATION:
+        kw.setdefault("representatives", "present")
+    else:
+        kw.setdefault("note", "Fait, suites notées au dossier.")
+    return pathways.complete_step(step=step, organisation=organisation, acting_user=acting_user, **kw)
+
+
 def steps_of(case):
     return {s.kind: s for s in MinorStep.objects.filter(case=case)}
 
@@ -162,9 +175,7 @@ def test_failing_representatives_trigger_an_aah_request(minor, sender, sender_or
     steps = {
         s.kind: s for s in pathways.start_minor_chain(case=minor, acting_user=sender, organisation=sender_org, now=T0)
     }
-    pathways.complete_step(
-        step=steps[K.LEGAL_REPRESENTATION], organisation=sender_org, acting_user=sender, representatives_failing=True
-    )
+    record(step=steps[K.LEGAL_REPRESENTATION], organisation=sender_org, acting_user=sender, representatives="failing")
     assert MinorStep.objects.filter(case=minor, kind=K.AAH_REQUEST).exists()
 
 
@@ -173,22 +184,18 @@ def test_family_tracing_only_after_best_interests(minor, sender, sender_org):
         s.kind: s for s in pathways.start_minor_chain(case=minor, acting_user=sender, organisation=sender_org, now=T0)
     }
     with pytest.raises(ValidationError) as exc:
-        pathways.complete_step(step=steps[K.FAMILY_TRACING], organisation=sender_org, acting_user=sender)
+        record(step=steps[K.FAMILY_TRACING], organisation=sender_org, acting_user=sender)
     assert "intérêt supérieur" in msgs(exc)
     with pytest.raises(ValidationError):
-        pathways.complete_step(
-            step=steps[K.BEST_INTERESTS], organisation=sender_org, acting_user=sender
-        )  # conclusion required
-    pathways.complete_step(
-        step=steps[K.BEST_INTERESTS], organisation=sender_org, acting_user=sender, conclusion="family_contact_ok"
-    )
-    pathways.complete_step(step=steps[K.FAMILY_TRACING], organisation=sender_org, acting_user=sender)
+        record(step=steps[K.BEST_INTERESTS], organisation=sender_org, acting_user=sender)  # conclusion required
+    record(step=steps[K.BEST_INTERESTS], organisation=sender_org, acting_user=sender, conclusion="family_contact_ok")
+    record(step=steps[K.FAMILY_TRACING], organisation=sender_org, acting_user=sender)
 
 
 def test_other_organisation_cannot_complete_a_step(minor, sender, sender_org, outsider, other_organisation):
     step = pathways.start_minor_chain(case=minor, acting_user=sender, organisation=sender_org, now=T0)[0]
     with pytest.raises(PermissionDenied):
-        pathways.complete_step(step=step, organisation=other_organisation, acting_user=outsider)
+        record(step=step, organisation=other_organisation, acting_user=outsider)
 
 
 def test_overdue_steps_escalate_once_to_the_admin(minor, sender, sender_org, django_capture_on_commit_callbacks):
@@ -197,7 +204,7 @@ def test_overdue_steps_escalate_once_to_the_admin(minor, sender, sender_org, dja
         steps = {
             s.kind: s for s in pathways.start_minor_chain(case=minor, acting_user=sender, organisation=sender_org)
         }
-        pathways.complete_step(step=steps[K.IP_CRIP], organisation=sender_org, acting_user=sender)
+        record(step=steps[K.IP_CRIP], organisation=sender_org, acting_user=sender)
     with time_machine.travel(T0 + datetime.timedelta(hours=23), tick=False):
         assert pathways.escalate_overdue_steps().escalated == 0
     with (
@@ -230,11 +237,9 @@ def test_closure_blocked_while_a_mandatory_step_is_open(minor, sender, sender_or
         if step.kind == K.FAMILY_TRACING:
             continue  # not mandatory
         if step.kind == K.BEST_INTERESTS:
-            pathways.complete_step(
-                step=step, organisation=sender_org, acting_user=sender, conclusion="return_not_in_interest"
-            )
+            record(step=step, organisation=sender_org, acting_user=sender, conclusion="return_not_in_interest")
         elif not step.is_waivable:
-            pathways.complete_step(step=step, organisation=sender_org, acting_user=sender)
+            record(step=step, organisation=sender_org, acting_user=sender)
         else:
             pathways.waive_step(
                 step=step,
@@ -244,3 +249,206 @@ def test_closure_blocked_while_a_mandatory_step_is_open(minor, sender, sender_or
             )
     closed = case_services.change_status(case=minor, target="closed", acting_user=sender, reason="referred")
     assert closed.status == "closed"
+
+
+# --- issue 10.2: each step belongs to the actor the law gives it to -----------------------
+
+
+@pytest.fixture
+def crip(crip_org):
+    return crip_org, MembershipFactory(organisation=crip_org, role=Role.CASE_WORKER, is_admin=True).user
+
+
+@pytest.fixture
+def parquet(db):
+    from maillage.organisations.enums import OrganisationType
+    from tests.factories import OrganisationFactory
+
+    org = OrganisationFactory(
+        name="Parquet de Bobigny", slug="parquet-bobigny-t", type=OrganisationType.PROSECUTOR, departement="93"
+    )
+    return org, MembershipFactory(organisation=org, role=Role.CASE_WORKER, is_admin=True).user
+
+
+def transmit(step, org, user, recipient, **kw):
+    return record(step=step, organisation=org, acting_user=user, recipient=recipient, channel="maillage", **kw)
+
+
+def test_completion_records_who_when_to_whom_how_and_what_came_of_it(minor, sender, sender_org):
+    step = steps_of(minor)[K.SIGNALEMENT_PARQUET]
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    record(
+        step=step,
+        organisation=sender_org,
+        acting_user=sender,
+        done_on=yesterday,
+        recipient_name="Parquet de Créteil (hors annuaire)",
+        channel="courier",
+        reference="LRAR 1A 234",
+        note="Accusé de réception reçu.",
+    )
+    step.refresh_from_db()
+    assert step.done_by == sender and timezone.localtime(step.done_at).date() == yesterday
+    assert step.recorded_at is not None and step.recipient_label == "Parquet de Créteil (hors annuaire)"
+    assert (step.channel, step.reference, step.note) == ("courier", "LRAR 1A 234", "Accusé de réception reçu.")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"recipient_name": "", "channel": "email"}, "Indiquez le destinataire"),
+        ({"channel": ""}, "Indiquez comment"),
+        ({"done_on": None}, "Indiquez la date"),
+        ({"done_on": datetime.date(2099, 1, 1)}, "dans le futur"),
+    ],
+)
+def test_bad_completion_is_refused_in_french_and_nothing_is_written(minor, sender, sender_org, changes, message):
+    step = steps_of(minor)[K.IP_CRIP]
+    journal = AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        record(step=step, organisation=sender_org, acting_user=sender, **changes)
+    assert message in msgs(exc)
+    step.refresh_from_db()
+    assert step.is_open and step.recipient_name == "" and AuditEvent.objects.count() == journal
+
+
+def test_a_step_recorded_by_an_actor_who_does_not_own_it_is_refused(minor, sender, sender_org, crip, parquet):
+    crip_org, crip_worker = crip
+    transmit(steps_of(minor)[K.IP_CRIP], sender_org, sender, crip_org)
+    step = steps_of(minor)[K.SIGNALEMENT_PARQUET]  # the association's, not the CRIP's
+    with pytest.raises(ValidationError) as exc:
+        record(step=step, organisation=crip_org, acting_user=crip_worker, recipient=parquet[0], channel="maillage")
+    assert "revient à" in msgs(exc) and sender_org.name in msgs(exc)
+    assert MinorStep.objects.get(pk=step.pk).is_open
+
+
+def test_r_child_crip_information_preoccupante_reaches_the_crip_with_its_three_month_evaluation(
+    minor, sender, sender_org, crip
+):
+    crip_org, crip_worker = crip
+    with time_machine.travel(T0 + datetime.timedelta(hours=2), tick=False):
+        transmit(steps_of(minor)[K.IP_CRIP], sender_org, sender, crip_org, note="Enfant repéré à Saint-Denis.")
+    evaluation = MinorStep.objects.get(case=minor, kind=K.CRIP_EVALUATION)
+    assert evaluation.owner_organisation == crip_org and evaluation.source_step.kind == K.IP_CRIP
+    received = T0 + datetime.timedelta(hours=2)
+    assert evaluation.due_at == received.replace(month=7)  # 1 April + 3 months
+    # The steps the law gives the CRIP move to it once it is reached.
+    assert steps_of(minor)[K.BEST_INTERESTS].owner_organisation == crip_org
+    assert steps_of(minor)[K.SIGNALEMENT_PARQUET].owner_organisation == sender_org
+    # And it can record its evaluation; the association cannot.
+    with pytest.raises(ValidationError) as exc:
+        record(step=evaluation, organisation=crip_org, acting_user=crip_worker)
+    assert "conclusion" in msgs(exc)
+    record(step=evaluation, organisation=crip_org, acting_user=crip_worker, crip_outcome="administrative")
+    assert MinorStep.objects.get(pk=evaluation.pk).details == {"crip_outcome": "administrative"}
+
+
+def test_r_child_crip_evaluation_is_shorter_for_a_child_under_two(make_case, sender, sender_org, crip, settings):
+    with time_machine.travel(T0, tick=False):
+        baby = make_case(minor=True, birth_year=2025)
+        transmit(steps_of(baby)[K.IP_CRIP], sender_org, sender, crip[0])
+    evaluation = MinorStep.objects.get(case=baby, kind=K.CRIP_EVALUATION)
+    assert evaluation.due_at == T0 + datetime.timedelta(days=30)
+    settings.MINORS_CRIP_EVALUATION_UNDER_TWO_DAYS = 15
+    from maillage.referrals import deadlines
+
+    assert deadlines.crip_evaluation_due(T0, under_two=True) == T0 + datetime.timedelta(days=15)
+
+
+def test_r_child_crip_grave_danger_goes_to_the_prosecutor_and_the_parquet_decides(
+    minor, sender, sender_org, crip, parquet
+):
+    crip_org, crip_worker = crip
+    parquet_org, parquet_worker = parquet
+    transmit(steps_of(minor)[K.IP_CRIP], sender_org, sender, crip_org, grave_danger=True)
+    evaluation = MinorStep.objects.get(case=minor, kind=K.CRIP_EVALUATION)
+    assert evaluation.grave_danger
+    record(step=evaluation, organisation=crip_org, acting_user=crip_worker, crip_outcome="grave_danger")
+    to_prosecutor = MinorStep.objects.get(case=minor, kind=K.CRIP_SIGNALEMENT)
+    assert to_prosecutor.owner_organisation == crip_org and to_prosecutor.grave_danger
+    assert not to_prosecutor.is_waivable
+    transmit(to_prosecutor, crip_org, crip_worker, parquet_org)
+    decision = MinorStep.objects.get(case=minor, kind=K.PARQUET_DECISION)
+    assert decision.owner_organisation == parquet_org and decision.source_step == to_prosecutor
+    with pytest.raises(ValidationError):
+        record(step=decision, organisation=parquet_org, acting_user=parquet_worker, decisions=["nonsense"])
+    record(
+        step=decision,
+        organisation=parquet_org,
+        acting_user=parquet_worker,
+        decisions=["opp", "investigation"],
+        reference="OPP 2026/114",
+    )
+    assert MinorStep.objects.get(pk=decision.pk).details == {"decisions": ["opp", "investigation"]}
+
+
+def test_r_aah_request_reaches_the_parquet_which_designates(minor, sender, sender_org, parquet):
+    parquet_org, parquet_worker = parquet
+    record(
+        step=steps_of(minor)[K.LEGAL_REPRESENTATION],
+        organisation=sender_org,
+        acting_user=sender,
+        representatives="implicated",
+    )
+    transmit(steps_of(minor)[K.AAH_REQUEST], sender_org, sender, parquet_org)
+    designation = MinorStep.objects.get(case=minor, kind=K.AAH_DESIGNATION)
+    assert designation.owner_organisation == parquet_org
+    with pytest.raises(ValidationError) as exc:
+        record(step=designation, organisation=parquet_org, acting_user=parquet_worker, note="")
+    assert "administrateur ad hoc" in msgs(exc)
+    record(step=designation, organisation=parquet_org, acting_user=parquet_worker, note="Association Enfance et Droit")
+
+
+def test_a_transmission_in_maillage_needs_a_body_with_an_account_of_the_right_kind(
+    minor, sender, sender_org, crip, parquet
+):
+    from maillage.organisations.enums import OrganisationType
+    from tests.factories import OrganisationFactory
+
+    no_account = OrganisationFactory(name="CRIP 95", slug="crip-95-t", type=OrganisationType.CHILD_PROTECTION)
+    step = steps_of(minor)[K.IP_CRIP]
+    with pytest.raises(ValidationError) as exc:
+        transmit(step, sender_org, sender, no_account)
+    assert "pas de compte" in msgs(exc)
+    with pytest.raises(ValidationError) as exc:
+        transmit(step, sender_org, sender, parquet[0])
+    assert "ne reçoit pas cette transmission" in msgs(exc)
+    # Without an account, the transmission is recorded with the channel actually used.
+    record(step=step, organisation=sender_org, acting_user=sender, recipient=no_account, channel="email")
+    assert not MinorStep.objects.filter(case=minor, kind=K.CRIP_EVALUATION).exists()
+
+
+def test_r_child_crip_overdue_evaluation_escalates_to_the_crip(
+    minor, sender, sender_org, crip, django_capture_on_commit_callbacks
+):
+    crip_org, crip_worker = crip
+    with time_machine.travel(T0, tick=False):
+        transmit(steps_of(minor)[K.IP_CRIP], sender_org, sender, crip_org)
+    with (
+        time_machine.travel(T0 + datetime.timedelta(days=100), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        pathways.escalate_overdue_steps()
+    assert MinorStep.objects.get(case=minor, kind=K.CRIP_EVALUATION).escalated_at is not None
+    assert Notification.objects.filter(recipient=crip_worker, title__contains="Évaluation").exists()
+
+
+def test_crip_and_parquet_queues_list_what_waits_for_them(minor, sender, sender_org, crip, parquet):
+    from maillage.core import queues
+
+    crip_org, crip_worker = crip
+    parquet_org, parquet_worker = parquet
+    transmit(steps_of(minor)[K.IP_CRIP], sender_org, sender, crip_org)
+    transmit(steps_of(minor)[K.SIGNALEMENT_PARQUET], sender_org, sender, parquet_org, grave_danger=True)
+    by_key = {q.provider.key: q for q in queues.queues_for(crip_worker, crip_org)}
+    crip_items = by_key["minors_crip"].items
+    # Soonest due first: the placement (5 days) before the evaluation (3 months).
+    assert "Évaluation de l'information préoccupante par la CRIP" in [i.label for i in crip_items]
+    assert [i.due_at for i in crip_items] == sorted(i.due_at for i in crip_items)
+    assert all(i.subject == minor.reference for i in crip_items) and "minors_parquet" not in by_key
+    (item,) = {q.provider.key: q for q in queues.queues_for(parquet_worker, parquet_org)}["minors_parquet"].items
+    assert item.urgent and item.label == "Suites données par le parquet au signalement"
+    assert "R-" not in item.detail and sender_org.name in item.detail
+    # An association's queue lists its own steps of the chain.
+    own = {q.provider.key: q for q in queues.queues_for(sender, sender_org)}["minors_steps"]
+    assert own.total >= 1 and all(i.subject == minor.reference for i in own.items)

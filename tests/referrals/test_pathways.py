@@ -193,7 +193,11 @@ def test_child_return_blocked_without_favourable_best_interests(minor, sender, s
         pathways.approve_return_plan(plan=plan, organisation=sender_org, acting_user=sender)
     assert "16.7" in msgs(exc)
     pathways.complete_step(
-        step=steps[K.BEST_INTERESTS], organisation=sender_org, acting_user=sender, conclusion="return_not_in_interest"
+        step=steps[K.BEST_INTERESTS],
+        organisation=sender_org,
+        acting_user=sender,
+        conclusion="return_not_in_interest",
+        done_on=timezone.localdate(),
     )
     with pytest.raises(ValidationError):
         pathways.approve_return_plan(plan=plan, organisation=sender_org, acting_user=sender)
