@@ -96,7 +96,7 @@ MINOR_STEPS: tuple[StepDefinition, ...] = (
     StepDefinition(
         "legal_representation",
         48,
-        "CPP art. 706-50 (R-AAH) : vérifier si les représentants légaux sont absents ou impliqués",
+        "CPP art. 706-50 : vérifier si les représentants légaux sont absents ou impliqués",
         "MINORS_LEGAL_REP_HOURS",
     ),
     StepDefinition(

@@ -8,6 +8,10 @@ from django.db import migrations, models
 def backfill_recorded_at(apps, schema_editor):
     MinorStep = apps.get_model("referrals", "MinorStep")
     MinorStep.objects.filter(done_at__isnull=False, recorded_at__isnull=True).update(recorded_at=models.F("done_at"))
+    # Users read words, never rule identifiers (issue 10): the stored source loses « (R-AAH) ».
+    for step in MinorStep.objects.filter(legal_source__contains=" (R-AAH)"):
+        step.legal_source = step.legal_source.replace(" (R-AAH)", "")
+        step.save(update_fields=["legal_source"])
 
 
 class Migration(migrations.Migration):
