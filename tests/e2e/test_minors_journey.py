@@ -61,7 +61,8 @@ def test_journey_a_child_found_in_seine_saint_denis(page, live_app):
     reference = page.locator("p.maillage-code").first.inner_text().strip()
     follow(page.get_by_role("link", name=re.compile("Parcours mineur")))
     check_page(page)
-    assert "CRIP 93" in page.content() and "Parquet de Paris" in page.content()  # transmitted in the demo
+    # Transmitted in the demo: the CRIP 93 evaluates, the Parquet de Paris decides.
+    assert "Seine-Saint-Denis" in page.content() and "Suites données par le parquet" in page.content()
 
     def representation(p):
         tick(p, "Représentants légaux impliqués dans les faits")
@@ -69,7 +70,7 @@ def test_journey_a_child_found_in_seine_saint_denis(page, live_app):
     record(page, "Enregistrer : Vérification de la représentation légale", representation)
 
     def aah_request(p):
-        p.get_by_label("Destinataire").fill("Parquet de Paris")
+        p.get_by_label("Destinataire").fill("Parquet du tribunal judiciaire de Paris")
         p.get_by_label("Comment").select_option("maillage")
         p.get_by_label("Ce qui en est résulté").fill("Représentants impliqués : administrateur ad hoc demandé.")
 
@@ -105,7 +106,7 @@ def test_journey_a_child_found_in_seine_saint_denis(page, live_app):
     record(page, "Enregistrer : Évaluation de l'information préoccupante", evaluation)
 
     def crip_report(p):
-        p.get_by_label("Destinataire").fill("Parquet de Paris")
+        p.get_by_label("Destinataire").fill("Parquet du tribunal judiciaire de Paris")
         p.get_by_label("Comment").select_option("maillage")
 
     record(page, "Enregistrer : Saisine du procureur par la CRIP", crip_report)
