@@ -6,8 +6,9 @@ by the setting named in `setting`.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 
@@ -145,6 +146,16 @@ class StepDefinition:
     unaccompanied_only: bool = False
     mandatory: bool = True  # blocks closure of the case while open
     auto: bool = True  # created when the chain starts (else triggered by another step)
+    # Issue 11.6: the report to the prosecutor (CPP art. 40, CASF L226-4) and the
+    # transmission to the CRIP (CASF L226-2-1) are duties, never lifted by anyone.
+    waivable: bool = True
+    # Issue 10.2: the actor the law gives the step to (enums.StepOwner). A CRIP or
+    # parquet step is followed by the case's holder until that body is reached in
+    # Maillage, then moves to it.
+    owner: str = "reporter"
+    # A transmission: the recipient's type ("crip" or "parquet"), whose account
+    # receives the follow-up step when sent through Maillage.
+    transmission_to: str = ""
 
     def hours(self) -> int:
         return int(getattr(settings, self.setting, self.due_hours))
@@ -157,14 +168,21 @@ MINOR_STEPS: tuple[StepDefinition, ...] = (
         24,
         "CPP art. 40 ; CASF L226-4 (signalement au procureur, copie au président du conseil départemental)",
         "MINORS_SIGNALEMENT_HOURS",
+        waivable=False,
+        transmission_to="parquet",
     ),
     StepDefinition(
-        "ip_crip", 24, "CASF L226-2-1 et L226-3 (transmission sans délai à la CRIP)", "MINORS_IP_CRIP_HOURS"
+        "ip_crip",
+        24,
+        "CASF L226-2-1 et L226-3 (transmission sans délai à la CRIP)",
+        "MINORS_IP_CRIP_HOURS",
+        waivable=False,
+        transmission_to="crip",
     ),
     StepDefinition(
         "legal_representation",
         48,
-        "CPP art. 706-50 (R-AAH) : vérifier si les représentants légaux sont absents ou impliqués",
+        "CPP art. 706-50 : vérifier si les représentants légaux sont absents ou impliqués",
         "MINORS_LEGAL_REP_HOURS",
     ),
     StepDefinition(
@@ -173,6 +191,7 @@ MINOR_STEPS: tuple[StepDefinition, ...] = (
         "CPP art. 706-50 : demande de désignation d'un administrateur ad hoc au parquet",
         "MINORS_AAH_HOURS",
         auto=False,
+        transmission_to="parquet",
     ),
     StepDefinition(
         "emergency_reception",
@@ -180,6 +199,7 @@ MINOR_STEPS: tuple[StepDefinition, ...] = (
         "CASF L221-2-4 et R221-11 : accueil provisoire d'urgence de 5 jours, renouvelable deux fois",
         "MINORS_EMERGENCY_RECEPTION_HOURS",
         unaccompanied_only=True,
+        owner="crip",
     ),
     StepDefinition(
         "prosecutor_informed",
@@ -187,6 +207,9 @@ MINOR_STEPS: tuple[StepDefinition, ...] = (
         "CASF R221-11 : le procureur est informé sans délai de l'accueil et de chaque prolongation",
         "MINORS_PROSECUTOR_INFORMED_HOURS",
         unaccompanied_only=True,
+        waivable=False,
+        owner="crip",
+        transmission_to="parquet",
     ),
     StepDefinition(
         "guardian",
@@ -194,18 +217,21 @@ MINOR_STEPS: tuple[StepDefinition, ...] = (
         "Convention de Varsovie art. 10.4 a (tuteur ou représentant de l'enfant non accompagné)",
         "MINORS_GUARDIAN_HOURS",
         unaccompanied_only=True,
+        owner="crip",
     ),
     StepDefinition(
         "placement",
         5 * 24,
         "C. civ. art. 375-5 (OPP) ; placement de préférence loin du lieu d'exploitation (1er plan national)",
         "MINORS_PLACEMENT_HOURS",
+        owner="crip",
     ),
     StepDefinition(
         "best_interests",
         30 * 24,
         "Convention de Varsovie art. 10.4 c et 16.7 (évaluation de l'intérêt supérieur)",
         "MINORS_BEST_INTERESTS_HOURS",
+        owner="crip",
     ),
     # Family tracing: every effort, but only after the best-interests assessment (Warsaw 10.4 c).
     StepDefinition(
@@ -214,10 +240,99 @@ MINOR_STEPS: tuple[StepDefinition, ...] = (
         "Convention de Varsovie art. 10.4 c (après évaluation de l'intérêt supérieur)",
         "MINORS_FAMILY_TRACING_HOURS",
         mandatory=False,
+        owner="crip",
+    ),
+)
+
+MINOR_STEPS += (
+    # R-MNA (CASF R221-11; arrêté of 20 November 2019): a respite before the
+    # evaluation, then the evaluation of minority and isolation, both within the
+    # 5-day emergency reception. The respite's 48 hours are an operating choice.
+    StepDefinition(
+        "respite",
+        48,
+        "CASF R221-11 ; arrêté du 20 novembre 2019 (temps de répit avant l'évaluation)",
+        "MINORS_RESPITE_HOURS",
+        unaccompanied_only=True,
+        owner="crip",
+    ),
+    StepDefinition(
+        "minority_evaluation",
+        5 * 24,
+        "CASF L221-2-4 et R221-11 ; C. civ. art. 47 et 388 (évaluation de la minorité et de l'isolement)",
+        "MINORS_MINORITY_EVALUATION_HOURS",
+        unaccompanied_only=True,
+        owner="crip",
+    ),
+    # Steps of the recipients, created when a transmission reaches them in Maillage.
+    # R-CHILD-CRIP: the evaluation's due date is computed by `crip_evaluation_due`.
+    StepDefinition(
+        "crip_evaluation",
+        0,
+        "CASF L226-3 et D226-2-4 : évaluation dans les 3 mois de la réception, plus court avant 2 ans",
+        "MINORS_CRIP_EVALUATION_HOURS",
+        auto=False,
+        waivable=False,
+        owner="crip",
+    ),
+    # L226-4: the PCD informs the prosecutor « sans délai »; 24 hours as for the reporter.
+    StepDefinition(
+        "crip_signalement",
+        24,
+        "CASF L226-4 : le président du conseil départemental avise sans délai le procureur",
+        "MINORS_CRIP_SIGNALEMENT_HOURS",
+        auto=False,
+        waivable=False,
+        owner="crip",
+        transmission_to="parquet",
+    ),
+    # Operating choices, to be confirmed by the prosecutors: 72 hours to record
+    # the first decision (OPP, investigation, juge des enfants), 7 days for an AAH.
+    StepDefinition(
+        "parquet_decision",
+        72,
+        "C. civ. art. 375-5 (OPP) ; CPP art. 40-1 (suites données au signalement)",
+        "MINORS_PARQUET_DECISION_HOURS",
+        auto=False,
+        waivable=False,
+        owner="parquet",
+    ),
+    StepDefinition(
+        "aah_designation",
+        7 * 24,
+        "CPP art. 706-50 : désignation d'un administrateur ad hoc par le procureur",
+        "MINORS_AAH_DESIGNATION_HOURS",
+        auto=False,
+        owner="parquet",
     ),
 )
 
 STEP_BY_KIND = {d.kind: d for d in MINOR_STEPS}
+
+# R-CHILD-CRIP (CASF D226-2-4): « L'évaluation est réalisée dans un délai de trois
+# mois à compter de la réception de l'information préoccupante. Ce délai est
+# réduit en fonction de la nature et de la caractérisation du danger ou risque de
+# danger et de l'âge du mineur, notamment s'il a moins de deux ans. » The text
+# (and rules.md) gives no figure under 2: one month is an operating choice, to be
+# set by each département (setting MINORS_CRIP_EVALUATION_UNDER_TWO_DAYS).
+CRIP_EVALUATION_MONTHS = 3
+CRIP_EVALUATION_UNDER_TWO_DAYS = 30
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def crip_evaluation_due(received_at: datetime, *, under_two: bool) -> datetime:
+    if under_two:
+        days = int(getattr(settings, "MINORS_CRIP_EVALUATION_UNDER_TWO_DAYS", CRIP_EVALUATION_UNDER_TWO_DAYS))
+        return received_at + timedelta(days=days)
+    months = int(getattr(settings, "MINORS_CRIP_EVALUATION_MONTHS", CRIP_EVALUATION_MONTHS))
+    return _add_months(received_at, months)
+
 
 # R-MNA: the emergency reception is renewable twice for the same duration.
 EMERGENCY_RECEPTION_MAX_RENEWALS = 2

@@ -86,6 +86,8 @@ def seed(ctx: SeedContext) -> None:
         _seed_acse(ctx, orgs, passerelle, sender)
     if not MinorStep.objects.filter(case__organisation=passerelle).exists():
         _seed_minors(ctx, passerelle, sender)
+    if not MinorStep.objects.filter(kind="crip_evaluation").exists():
+        _seed_minor_transmissions(ctx, orgs, passerelle, sender)
     if not InternationalExchange.objects.exists():
         _seed_exchanges(ctx, orgs, passerelle, sender)
     if not InternationalExchange.objects.filter(direction="incoming").exists():
@@ -270,9 +272,68 @@ def _seed_minors(ctx, passerelle, sender) -> None:
         start = now - datetime.timedelta(days=3) if i == 0 else now  # the first one has overdue steps
         steps = pathways.start_minor_chain(case=case, unaccompanied=i != 1, now=start)
         if i == 2:
-            for step in steps[:2]:
-                pathways.complete_step(step=step, organisation=passerelle, acting_user=sender)
+            for step, recipient in zip(steps[:2], ("Parquet de Paris", "CRIP de Paris"), strict=True):
+                pathways.complete_step(
+                    step=step,
+                    organisation=passerelle,
+                    acting_user=sender,
+                    done_on=timezone.localdate(),
+                    recipient_name=recipient,
+                    channel="email",
+                    reference="Courriel du jour",
+                )
     ctx.log(f"referrals: minors' chains on {len(minors)} cases (one overdue)")
+
+
+def _seed_minor_transmissions(ctx, orgs, passerelle, sender) -> None:
+    """Journey (a), issue 10.2: a girl found in Seine-Saint-Denis, followed by
+    Passerelle Paris, whose information préoccupante reached the CRIP 93 and
+    whose report reached the Parquet de Paris (the département where she is
+    cared for) through Maillage: one item waits in each of their queues."""
+    from maillage.cases import services as case_services
+    from maillage.cases.enums import AgeStatus
+
+    crip, parquet = orgs.get("crip-93"), orgs.get("parquet-paris")
+    if not (crip and parquet):
+        return
+    today = timezone.localdate()
+    case = case_services.create_case(
+        organisation=passerelle,
+        acting_user=sender,
+        facts={
+            "age_status": AgeStatus.DECLARED_MINOR_UNVERIFIED,
+            "sex": "F",
+            "birth_year": today.year - 15,
+            "nationalities": ["NG"],
+            "languages": ["en"],
+            "exploitation_forms": ["PROX"],
+            "exploitation_country": "FR",
+            "exploitation_departement": "93",
+            "cross_border": "cross_border",
+        },
+        identity={"last_name": "Demo", "first_name": "Joy", "birth_date": f"{today.year - 15}-03-14"},
+        confirm_duplicate=True,
+    )
+    steps = {s.kind: s for s in MinorStep.objects.filter(case=case)}
+    for kind, recipient, note in (
+        ("ip_crip", crip, "Repérée par notre maraude à Saint-Denis, hébergée en urgence à Paris (fictif)."),
+        (
+            "signalement_parquet",
+            parquet,
+            "Indices de proxénétisme sur mineure ; signalement au titre de l'art. 40 CPP.",
+        ),
+    ):
+        pathways.complete_step(
+            step=steps[kind],
+            organisation=passerelle,
+            acting_user=sender,
+            done_on=today,
+            recipient=recipient,
+            channel="maillage",
+            note=note,
+            grave_danger=kind == "signalement_parquet",
+        )
+    ctx.log(f"referrals: {case.reference} (93) transmitted to the CRIP 93 and the Parquet de Paris")
 
 
 def _seed_exchanges(ctx, orgs, passerelle, sender) -> None:

@@ -118,6 +118,71 @@ class MinorStepKind(models.TextChoices):
     PLACEMENT = "placement", _("Placement, de préférence loin du lieu d'exploitation")
     BEST_INTERESTS = "best_interests", _("Évaluation de l'intérêt supérieur de l'enfant")
     FAMILY_TRACING = "family_tracing", _("Recherche de la famille")
+    # Created by a transmission in Maillage, owned by its recipient (issue 10.2).
+    CRIP_EVALUATION = "crip_evaluation", _("Évaluation de l'information préoccupante par la CRIP")
+    CRIP_SIGNALEMENT = "crip_signalement", _("Saisine du procureur par la CRIP")
+    PARQUET_DECISION = "parquet_decision", _("Suites données par le parquet au signalement")
+    AAH_DESIGNATION = "aah_designation", _("Désignation d'un administrateur ad hoc par le parquet")
+    # R-MNA: respite, then the evaluation of minority and isolation.
+    RESPITE = "respite", _("Temps de répit avant l'évaluation de la minorité")
+    MINORITY_EVALUATION = "minority_evaluation", _("Évaluation de la minorité et de l'isolement")
+
+
+class StepOwner(models.TextChoices):
+    """Who the law gives a step of the minors' chain to (rules.md §3.5)."""
+
+    REPORTER = "reporter", _("Professionnel·le qui connaît la situation")
+    CRIP = "crip", _("CRIP du département")
+    PARQUET = "parquet", _("Parquet")
+
+
+class TransmissionChannel(models.TextChoices):
+    MAILLAGE = "maillage", _("Maillage (transmission au destinataire)")
+    EMAIL = "email", _("Courriel")
+    PHONE = "phone", _("Téléphone")
+    COURIER = "courier", _("Courrier")
+    IN_PERSON = "in_person", _("En personne")
+
+
+class LegalRepresentation(models.TextChoices):
+    PRESENT = "present", _("Représentants légaux présents en France et en mesure de protéger l'enfant")
+    NONE_IN_FRANCE = "none_in_france", _("Aucun représentant légal en France (mineur·e non accompagné·e)")
+    IMPLICATED = "implicated", _("Représentants légaux impliqués dans les faits")
+    FAILING = "failing", _("Représentants légaux absents ou défaillants")
+
+
+class CripOutcome(models.TextChoices):
+    """CASF D226-2-4 and L226-4: what the CRIP's evaluation leads to."""
+
+    NO_DANGER = "no_danger", _("Ni danger ni risque de danger : classement de l'information")
+    ADMINISTRATIVE = "administrative", _("Mesure administrative de protection (aide sociale à l'enfance)")
+    JUDICIAL = "judicial", _("Saisine du procureur : danger et mesure administrative impossible (L226-4)")
+    GRAVE_DANGER = "grave_danger", _("Danger grave et immédiat : saisine du procureur sans délai (L226-4)")
+
+
+class ParquetDecision(models.TextChoices):
+    OPP = "opp", _("Ordonnance de placement provisoire (C. civ. art. 375-5)")
+    JUGE_ENFANTS = "juge_enfants", _("Saisine du juge des enfants (C. civ. art. 375)")
+    INVESTIGATION = "investigation", _("Enquête ouverte")
+    AAH = "aah", _("Administrateur ad hoc désigné (CPP art. 706-50)")
+    NO_FURTHER_ACTION = "no_further_action", _("Classement sans suite")
+
+
+class MinorityConclusion(models.TextChoices):
+    MINOR = "minor", _("Minorité établie")
+    DOUBT = "doubt", _("Doute : il profite à la personne, traitée comme mineure (C. civ. art. 388)")
+    ADULT = "adult", _("Majorité : la personne paraît majeure")
+
+
+class AgeEvaluationBasis(models.TextChoices):
+    """The bundle of evidence of the arrêté of 20 November 2019. Health data
+    gathered during the respite is not in this list: it never serves to assess
+    minority (CASF R221-11, rules.md §3.5)."""
+
+    SOCIAL_INTERVIEWS = "social_interviews", _("Entretiens d'évaluation sociale")
+    CIVIL_STATUS_DOCUMENTS = "civil_status_documents", _("Actes d'état civil (présumés valides, C. civ. art. 47)")
+    PREFECTURE_INFORMATION = "prefecture_information", _("Informations de la préfecture (fichier AEM)")
+    BONE_EXAM_388 = "bone_exam_388", _("Examen radiologique ordonné par l'autorité judiciaire (C. civ. art. 388)")
 
 
 class BestInterestsConclusion(models.TextChoices):
@@ -196,6 +261,7 @@ class AuditAction(enum.StrEnum):
     MINORS_STEP_WAIVED = "minors.step_waived"
     MINORS_STEP_ESCALATED = "minors.step_escalated"
     MINORS_EMERGENCY_RECEPTION_RENEWED = "minors.emergency_reception_renewed"
+    MINORS_TRANSMITTED = "minors.transmitted"
     RETURN_PLAN_CREATED = "return.plan_created"
     RETURN_PLAN_APPROVED = "return.plan_approved"
     EXCHANGE_RECORDED = "international.exchange_recorded"

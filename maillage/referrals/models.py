@@ -33,6 +33,7 @@ from .enums import (
     ReferralKind,
     ReferralStatus,
     ReturnPlanStatus,
+    TransmissionChannel,
 )
 
 
@@ -290,8 +291,11 @@ class AcsePlacement(models.Model):
 
 
 class MinorStep(models.Model):
-    """One mandatory step of the minors' chain (rules.md §3.5). Definitions,
-    deadlines and legal sources are data (deadlines.MINOR_STEPS)."""
+    """One step of the minors' chain (rules.md §3.5). Definitions, deadlines,
+    legal sources and the actor the law gives each step to are data
+    (deadlines.MINOR_STEPS). Completing a step records who, when, to whom, how,
+    the reference and what came of it (issue 10.2); a transmission through
+    Maillage creates the recipient's own step (`source_step`)."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="minor_steps")
     kind = models.CharField(_("étape"), max_length=24, choices=MinorStepKind.choices)
@@ -299,20 +303,50 @@ class MinorStep(models.Model):
     owner_organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     legal_source = models.CharField(max_length=200)
     due_at = models.DateTimeField()
+    # When the act took place (entered by the owner, never in the future) and who recorded it.
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    # To whom: an organisation of the directory, or a name when it is not listed.
+    recipient_organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recipient_name = models.CharField(_("destinataire"), max_length=200, blank=True)
+    channel = models.CharField(_("canal"), max_length=12, choices=TransmissionChannel.choices, blank=True)
+    reference = models.CharField(_("référence"), max_length=80, blank=True)
     conclusion = models.CharField(_("conclusion"), max_length=24, choices=BestInterestsConclusion.choices, blank=True)
-    note = EncryptedTextField(_("précisions"), max_length=300, blank=True)
+    # What came of it (wiped with the identity: referrals.privacy).
+    note = EncryptedTextField(_("suites"), max_length=1000, blank=True)
+    # Codes the step's kind records: the CRIP's outcome, the parquet's decisions,
+    # the legal representation, the minority evaluation (never health data).
+    details = models.JSONField(default=dict, blank=True)
+    grave_danger = models.BooleanField(_("danger grave et immédiat"), default=False)
+    source_step = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="received_steps"
+    )
     waived_reason = EncryptedTextField(_("motif documenté de levée"), max_length=300, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["due_at", "id"]
-        indexes = [models.Index(fields=["done_at", "due_at"], name="minor_step_open_due_idx")]
-        constraints = [models.UniqueConstraint(fields=["case", "kind", "sequence"], name="minor_step_unique")]
+        indexes = [
+            models.Index(fields=["done_at", "due_at"], name="minor_step_open_due_idx"),
+            models.Index(fields=["owner_organisation", "done_at", "due_at"], name="minor_step_owner_queue_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind", "sequence"], name="minor_step_unique"),
+            models.CheckConstraint(
+                condition=~Q(channel="maillage") | Q(recipient_organisation__isnull=False),
+                name="minor_step_maillage_has_recipient",
+            ),
+            models.CheckConstraint(
+                condition=Q(done_at__isnull=True) | Q(done_by__isnull=False, recorded_at__isnull=False),
+                name="minor_step_done_has_author",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"MinorStep {self.kind} {self.case_id}"
@@ -324,6 +358,23 @@ class MinorStep(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.due_at < timezone.now()
+
+    @property
+    def is_waivable(self) -> bool:
+        """Issue 11.6: the report to the prosecutor and the transmission to the CRIP are never lifted."""
+        from .deadlines import STEP_BY_KIND
+
+        return STEP_BY_KIND[self.kind].waivable
+
+    @property
+    def definition(self):
+        from .deadlines import STEP_BY_KIND
+
+        return STEP_BY_KIND[self.kind]
+
+    @property
+    def recipient_label(self) -> str:
+        return self.recipient_organisation.name if self.recipient_organisation_id else self.recipient_name
 
 
 class ReturnPlan(models.Model):

@@ -94,14 +94,29 @@ def can_act_on_case(actor, organisation, case) -> bool:
 
 
 def can_act_on_step(actor, organisation, step) -> bool:
-    """A step of the minors' chain is completed or lifted by a case worker of
-    its owner organisation (the case's owner, or the new owner after a transfer)."""
-    return (
-        organisation is not None
-        and acting_membership(actor, organisation) is not None
-        and step.owner_organisation_id == organisation.pk
-        and case_policies.can_edit(actor, step.case)
-    )
+    """A step of the minors' chain is recorded or lifted by a case worker of its
+    owner organisation: the case's holder for its own steps, the CRIP or the
+    parquet for the steps a transmission gave them (issue 10.2)."""
+    if organisation is None or step.owner_organisation_id != organisation.pk:
+        return False
+    if acting_membership(actor, organisation) is None:
+        return False
+    return step.case.organisation_id != organisation.pk or case_policies.can_edit(actor, step.case)
+
+
+def can_view_minor_chain(actor, organisation, case) -> bool:
+    """The chain of a child is read by the case's holder, by an organisation that
+    owns one of its steps (the CRIP or the parquet that received a transmission)
+    and by one the case was referred to and that accepted it (a CRIP)."""
+    from .models import MinorStep
+
+    if organisation is None or acting_membership(actor, organisation) is None:
+        return False
+    if can_act_on_case(actor, organisation, case):
+        return True
+    if MinorStep.objects.filter(case=case, owner_organisation=organisation).exists():
+        return True
+    return case_policies.cases_visible_to(actor, organisation).filter(pk=case.pk).exists()
 
 
 # --- Ac.Sé (rules.md §3.4; Warsaw art. 11) -------------------------------------

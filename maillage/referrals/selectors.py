@@ -430,15 +430,84 @@ def acse_arrivals(actor, organisation):
 
 
 def minor_steps_for(actor, organisation, case):
+    """The whole chain of a child, for whoever may read it (policies.can_view_minor_chain)."""
     from .models import MinorStep
 
-    if not policies.can_act_on_case(actor, organisation, case):
+    if not policies.can_view_minor_chain(actor, organisation, case):
         return MinorStep.objects.none()
-    return MinorStep.objects.filter(case=case).order_by("due_at", "kind", "sequence")
+    return (
+        MinorStep.objects.filter(case=case)
+        .select_related("owner_organisation", "recipient_organisation", "done_by", "source_step")
+        .order_by("due_at", "kind", "sequence")
+    )
 
 
 def minor_step_of(actor, organisation, case, pk):
     return minor_steps_for(actor, organisation, case).filter(pk=pk or 0).first()
+
+
+def minor_chain_case(actor, organisation, case_pk):
+    """The case whose chain the organisation may read (its holder, a CRIP or a
+    parquet that owns one of its steps, a partner with an accepted referral), or None."""
+    from maillage.cases.models import Case
+
+    case = Case.objects.filter(pk=case_pk or 0).select_related("organisation").first()
+    if case is None or not policies.can_view_minor_chain(actor, organisation, case):
+        return None
+    return case
+
+
+def minor_steps_waiting_for(actor, organisation):
+    """Open steps the organisation owns, most urgent first (its work queue):
+    one query, whatever the number of cases."""
+    from .models import MinorStep
+
+    if roles.acting_membership(actor, organisation) is None:
+        return MinorStep.objects.none()
+    return (
+        MinorStep.objects.filter(owner_organisation=organisation, done_at__isnull=True, waived_reason="")
+        .select_related("case", "source_step__owner_organisation")
+        .order_by("due_at", "id")
+    )
+
+
+def minor_recipient_candidates(case, kind_of_recipient: str) -> list:
+    """The CRIPs or parquets to propose for a transmission, the competent ones
+    first: those of the département of the facts and of the département where
+    the child is cared for (the case holder's), then by distance from the
+    facts (issue 10.3). Each carries `has_account` and `competent`."""
+    from django.db.models import Exists, OuterRef
+
+    from maillage.organisations.enums import OrganisationType, Role
+    from maillage.organisations.models import Membership, Organisation
+    from maillage.territories import reference
+
+    org_type = {"crip": OrganisationType.CHILD_PROTECTION, "parquet": OrganisationType.PROSECUTOR}[kind_of_recipient]
+    accounts = Membership.objects.active().filter(organisation=OuterRef("pk"), role=Role.CASE_WORKER)
+    orgs = list(Organisation.objects.filter(type=org_type).annotate(has_account=Exists(accounts)).order_by("name"))
+    competent = [d for d in (case.exploitation_departement, case.organisation.departement) if d]
+    origin = competent[0] if competent else ""
+
+    def centroid(code):
+        try:
+            return reference.departement(code).centroid if code else None
+        except (KeyError, ValueError):
+            return None
+
+    here = centroid(origin)
+
+    def distance(org):
+        there = centroid(org.departement)
+        if here is None or there is None:
+            return float("inf")
+        return (here[0] - there[0]) ** 2 + (here[1] - there[1]) ** 2
+
+    for org in orgs:
+        org.competent = org.departement in competent
+    return sorted(
+        orgs,
+        key=lambda o: (not o.competent, competent.index(o.departement) if o.competent else 0, distance(o), o.name),
+    )
 
 
 def return_plans_for(actor, organisation, case):

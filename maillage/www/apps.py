@@ -26,5 +26,6 @@ class WwwConfig(AppConfig):
             queue_acse,  # noqa: F401
             queue_exchanges,  # noqa: F401
             queue_inbox,  # noqa: F401
+            queue_minors,  # noqa: F401  (work queues of the minors' chain)
         )
         from .statistics import navigation as statistics  # noqa: F401

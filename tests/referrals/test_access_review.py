@@ -136,7 +136,14 @@ def test_after_a_transfer_the_former_owner_no_longer_holds_the_acse_request_nor_
     )
 
     step = MinorStep.objects.filter(case=minor, done_at__isnull=True).order_by("due_at").first()
-    pathways.complete_step(step=step, organisation=recipient_org, acting_user=recipient)
+    pathways.complete_step(
+        step=step,
+        organisation=recipient_org,
+        acting_user=recipient,
+        done_on=timezone.localdate(),
+        recipient_name="Parquet de Bordeaux",
+        channel="email",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert pathways.escalate_overdue_steps(now=timezone.now() + datetime.timedelta(days=90)).escalated
     assert not Notification.objects.filter(recipient=sender_admin).exists()

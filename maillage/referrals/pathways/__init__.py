@@ -35,8 +35,8 @@ from maillage.referrals.pathways.exchanges import (
 )
 from maillage.referrals.pathways.minors import (
     EscalationReport,
+    chain_crip,
     check_minor_closure,
-    complete_step,
     ensure_minor_chains,
     escalate_overdue_steps,
     open_mandatory_steps,
@@ -46,6 +46,7 @@ from maillage.referrals.pathways.minors import (
     start_minor_chain,
     waive_step,
 )
+from maillage.referrals.pathways.minors_record import RECEIVED_STEP, child_under_two, complete_step
 from maillage.referrals.pathways.returns import approve_return_plan, create_return_plan
 
 __all__ = [
@@ -53,14 +54,17 @@ __all__ = [
     "ACSE_MINOR_REFUSAL",
     "ACSE_PLACEMENT_DELAYS",
     "ANSWER_SUMMARY_MAX",
+    "RECEIVED_STEP",
     "WAIVE_REASON_MIN_LENGTH",
     "EscalationReport",
     "acse_coordination",
     "advance_acse",
     "answer_incoming_exchange",
     "approve_return_plan",
+    "chain_crip",
     "change_acse_host",
     "check_minor_closure",
+    "child_under_two",
     "complete_step",
     "create_return_plan",
     "ensure_minor_chains",

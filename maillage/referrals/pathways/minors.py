@@ -19,7 +19,7 @@ from maillage.core import audit, transactions
 from maillage.organisations.actor import as_actor
 
 from .. import deadlines, policies
-from ..enums import AuditAction, BestInterestsConclusion, MinorStepKind
+from ..enums import AuditAction, MinorStepKind
 from ..journal import admins_of, notify_users
 from ..models import MinorStep
 from .common import WAIVE_REASON_MIN_LENGTH, audit_pathway, require_owner
@@ -28,16 +28,41 @@ from .exchanges import escalate_overdue_exchanges
 K = MinorStepKind
 
 
-def _create_step(case: Case, kind: str, *, start: datetime, sequence: int = 0) -> MinorStep:
+def chain_crip(case: Case):
+    """The CRIP that received the child's information préoccupante in Maillage
+    (the owner of its evaluation), or None while it has not been reached."""
+    step = (
+        MinorStep.objects.filter(case=case, kind=K.CRIP_EVALUATION)
+        .select_related("owner_organisation")
+        .order_by("-created_at")
+        .first()
+    )
+    return step.owner_organisation if step else None
+
+
+def _owner_for(case: Case, definition, owner=None):
+    """Issue 10.2: each step belongs to the actor the law gives it to. A CRIP
+    step is followed by the case's holder until a CRIP is reached in Maillage."""
+    if owner is not None:
+        return owner
+    if definition.owner == "crip":
+        return chain_crip(case) or case.organisation
+    return case.organisation
+
+
+def _create_step(
+    case: Case, kind: str, *, start: datetime, sequence: int = 0, owner=None, due_at=None, **fields
+) -> MinorStep:
     definition = deadlines.STEP_BY_KIND[kind]
     step, _created = MinorStep.objects.get_or_create(
         case=case,
         kind=kind,
         sequence=sequence,
         defaults={
-            "owner_organisation": case.organisation,
+            "owner_organisation": _owner_for(case, definition, owner),
             "legal_source": definition.source,
-            "due_at": start + timedelta(hours=definition.hours()),
+            "due_at": due_at or start + timedelta(hours=definition.hours()),
+            **fields,
         },
     )
     return step
@@ -101,74 +126,47 @@ def ensure_minor_chains(*, now: datetime | None = None) -> int:
     return started
 
 
-def _require_step_owner(step: MinorStep, organisation, acting_user) -> None:
-    if not policies.can_act_on_step(as_actor(acting_user), organisation, step):
-        raise PermissionDenied
+def unwaivable_message(step: MinorStep) -> str:
+    return _(
+        "« %(step)s » ne peut jamais être levée : c'est une obligation légale (%(source)s). "
+        "Enregistrez-la quand elle est faite."
+    ) % {"step": step.get_kind_display(), "source": step.legal_source}
 
 
-@transaction.atomic(durable=True)
-def complete_step(
-    *,
-    step: MinorStep,
-    organisation,
-    acting_user,
-    conclusion: str = "",
-    note: str = "",
-    representatives_failing: bool = False,
-) -> MinorStep:
-    step = MinorStep.objects.select_for_update().select_related("case").get(pk=step.pk)
-    _require_step_owner(step, organisation, acting_user)
-    if step.done_at or step.waived_reason:
-        raise ValidationError({"__all__": _("Cette étape est déjà close.")})
-    if step.kind == K.BEST_INTERESTS and conclusion not in BestInterestsConclusion.values:
-        raise ValidationError({"conclusion": _("Indiquez la conclusion de l'évaluation de l'intérêt supérieur.")})
-    if step.kind == K.FAMILY_TRACING:
-        # Warsaw 10.4 c: family tracing only after a best-interests assessment that allows it.
-        bia = MinorStep.objects.filter(case=step.case, kind=K.BEST_INTERESTS, done_at__isnull=False).first()
-        if bia is None or bia.conclusion == BestInterestsConclusion.FAMILY_CONTACT_NOT_OK:
-            raise ValidationError(
-                {
-                    "__all__": _(
-                        "La recherche de la famille ne peut intervenir qu'après une évaluation de l'intérêt "
-                        "supérieur de l'enfant qui ne s'y oppose pas."
-                    )
-                }
-            )
-    now = timezone.now()
-    step.done_at, step.done_by, step.conclusion, step.note = (
-        now,
-        acting_user,
-        conclusion if step.kind == K.BEST_INTERESTS else "",
-        (note or "").strip()[:300],
-    )
-    step.save()
-    if step.kind == K.LEGAL_REPRESENTATION and representatives_failing:
-        # R-AAH: representatives absent, implicated or failing → ask the parquet for an AAH.
-        _create_step(step.case, K.AAH_REQUEST, start=now)
-    audit_pathway(
-        AuditAction.MINORS_STEP_DONE,
-        acting_user,
-        step,
-        case=step.case,
-        organisation=organisation,
-        details={"kind": step.kind, "conclusion": step.conclusion},
-    )
-    return step
+def require_step_owner(step: MinorStep, organisation, acting_user) -> None:
+    """Bad input (issue 10.2): an organisation that reads the chain but does not
+    own the step gets a French refusal; any other gets a 404."""
+    actor = as_actor(acting_user)
+    if policies.can_act_on_step(actor, organisation, step):
+        return
+    if policies.can_view_minor_chain(actor, organisation, step.case):
+        raise ValidationError(
+            {
+                "__all__": _(
+                    "« %(step)s » revient à %(owner)s : seule cette organisation peut l'enregistrer ou la lever."
+                )
+                % {"step": step.get_kind_display(), "owner": step.owner_organisation.name}
+            }
+        )
+    raise PermissionDenied
 
 
 @transaction.atomic(durable=True)
 def renew_emergency_reception(*, case: Case, organisation, acting_user) -> MinorStep:
     """R-MNA: 5 days, renewable twice for the same duration; the prosecutor
     is informed at each step."""
-    require_owner(as_actor(acting_user), organisation, case)
     current = (
         MinorStep.objects.select_for_update()
+        .select_related("case")
         .filter(case=case, kind=K.EMERGENCY_RECEPTION)
         .order_by("-sequence")
         .first()
     )
     if current is None:
+        require_owner(as_actor(acting_user), organisation, case)
         raise ValidationError({"__all__": _("Aucun accueil provisoire d'urgence n'est ouvert pour ce dossier.")})
+    # CASF L221-2-4: the emergency reception is the département's: its owner renews it.
+    require_step_owner(current, organisation, acting_user)
     if current.sequence >= deadlines.EMERGENCY_RECEPTION_MAX_RENEWALS:
         raise ValidationError(
             {
@@ -180,11 +178,14 @@ def renew_emergency_reception(*, case: Case, organisation, acting_user) -> Minor
         )
     now = timezone.now()
     if current.done_at is None:
-        current.done_at, current.done_by, current.note = now, acting_user, _("Prolongé")
+        current.done_at, current.done_by, current.recorded_at, current.note = now, acting_user, now, _("Prolongé")
         current.save()
     sequence = current.sequence + 1
-    renewal = _create_step(case, K.EMERGENCY_RECEPTION, start=current.due_at, sequence=sequence)
-    _create_step(case, K.PROSECUTOR_INFORMED, start=now, sequence=sequence)
+    renewal = _create_step(
+        case, K.EMERGENCY_RECEPTION, start=current.due_at, sequence=sequence, owner=current.owner_organisation
+    )
+    # R-MNA: the prosecutor is informed of each extension (never waived).
+    _create_step(case, K.PROSECUTOR_INFORMED, start=now, sequence=sequence, owner=current.owner_organisation)
     audit_pathway(
         AuditAction.MINORS_EMERGENCY_RECEPTION_RENEWED,
         acting_user,
@@ -198,8 +199,13 @@ def renew_emergency_reception(*, case: Case, organisation, acting_user) -> Minor
 
 @transaction.atomic(durable=True)
 def waive_step(*, step: MinorStep, organisation, acting_user, reason: str) -> MinorStep:
-    step = MinorStep.objects.select_for_update().select_related("case").get(pk=step.pk)
-    _require_step_owner(step, organisation, acting_user)
+    step = MinorStep.objects.select_for_update().select_related("case", "owner_organisation").get(pk=step.pk)
+    require_step_owner(step, organisation, acting_user)
+    if not step.is_open:
+        raise ValidationError({"__all__": _("Cette étape est déjà close.")})
+    if not deadlines.STEP_BY_KIND[step.kind].waivable:
+        # Issue 11.6, R-CHILD-CRIP: whoever owns it, this step is a legal duty.
+        raise ValidationError({"reason": unwaivable_message(step)})
     if len((reason or "").strip()) < WAIVE_REASON_MIN_LENGTH:
         raise ValidationError(
             {

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/<slug:action>/", views.act, name="act"),
     path("signalement-anonyme/", views.anonymous_notification, name="anonymous"),
     path("mineurs/<int:case_pk>/", views.minors, name="minors"),
+    path("mineurs/<int:case_pk>/etape/<int:step_pk>/", views.record_minor_step, name="minor_step"),
     path("dossier/<int:case_pk>/acse/", views.acse_request, name="acse_request"),
     path("acse/", views.acse_list, name="acse_list"),
     path("acse/<int:pk>/", views.acse_detail, name="acse_detail"),

@@ -11,21 +11,24 @@ from django.views.decorators.http import require_http_methods
 
 from maillage.cases import access as case_access
 from maillage.organisations.actor import actor_for_request
-from maillage.referrals import selectors
-from maillage.referrals.enums import MinorStepKind
+from maillage.referrals import policies, selectors
 from maillage.www.common import deny_as_404
 
 from .. import exchange_forms, forms
-from .common import message_error, owned_case_or_404, require_worker
+from .common import message_error, require_worker
 from .exchanges import answer_exchange, answer_incoming, record_exchange, record_incoming
-from .minors import complete_step, renew_reception, start_chain, waive_step
+from .minors import (
+    chain_case_or_404,
+    chain_context,
+    chain_page,
+    renew_reception,
+    start_chain,
+)
 from .returns import approve_return_plan, create_return_plan
 
 # The pathways page posts an `action`; each runs one service (French errors as a message).
 PATHWAY_ACTIONS = {
     "demarrer": start_chain,
-    "terminer": complete_step,
-    "lever": waive_step,
     "prolonger": renew_reception,
     "retour": create_return_plan,
     "valider-retour": approve_return_plan,
@@ -42,7 +45,10 @@ def minors(request, case_pk):
     """The pathways page of a case: minors' chain, return plans, exchanges."""
     organisation = require_worker(request)
     actor = actor_for_request(request)
-    case = owned_case_or_404(request, organisation, case_pk)
+    case = chain_case_or_404(request, organisation, case_pk)
+    if not policies.can_act_on_case(actor, organisation, case):
+        # The CRIP or the parquet the chain reached (issue 10.2): the chain only.
+        return chain_page(request, organisation, case)
     if request.method == "POST":
         handler = PATHWAY_ACTIONS.get(request.POST.get("action", ""))
         if handler is None:
@@ -54,17 +60,13 @@ def minors(request, case_pk):
         else:
             messages.success(request, _("Enregistré."))
         return redirect("referrals:minors", case_pk=case.pk)
-    steps = list(selectors.minor_steps_for(actor, organisation, case))
     return render(
         request,
         "referrals/minors.html",
         {
+            **chain_context(request, organisation, case),
             "page_title": _("Parcours de protection du dossier %(ref)s") % {"ref": case.reference},
-            "case": case,
-            "steps": steps,
-            "has_emergency_reception": any(s.kind == MinorStepKind.EMERGENCY_RECEPTION for s in steps),
             "start_form": forms.StartChainForm(),
-            "step_form": forms.StepForm(),
             "return_form": forms.ReturnPlanForm(),
             "exchange_form": forms.ExchangeForm(visible_parts=case_access.parts_for(actor, case)),
             "plans": selectors.return_plans_for(actor, organisation, case),
