@@ -313,9 +313,9 @@ class MinorStep(models.Model):
     recipient_organisation = models.ForeignKey(
         "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    recipient_name = models.CharField(_("destinataire"), max_length=200, blank=True)
+    recipient_name = EncryptedTextField(_("destinataire"), max_length=200, blank=True)
     channel = models.CharField(_("canal"), max_length=12, choices=TransmissionChannel.choices, blank=True)
-    reference = models.CharField(_("référence"), max_length=80, blank=True)
+    reference = EncryptedTextField(_("référence"), max_length=80, blank=True)
     conclusion = models.CharField(_("conclusion"), max_length=24, choices=BestInterestsConclusion.choices, blank=True)
     # What came of it (wiped with the identity: referrals.privacy).
     note = EncryptedTextField(_("suites"), max_length=1000, blank=True)

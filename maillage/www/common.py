@@ -169,3 +169,13 @@ def run_action(
     if success:
         messages.success(request, success(result) if callable(success) else success)
     return True, result
+
+
+def to_choose(choices) -> list[tuple[str, str]]:
+    """A required choice that starts empty: a form never asserts a fact nobody
+    entered (issue 10 item 7: « Statut de l'âge » used to default to its first
+    option, « Mineur·e (documenté) »). The empty option is refused by the
+    required field, so the person must pick."""
+    from django.utils.translation import gettext_lazy as _
+
+    return [("", _("— Choisir —")), *choices]

@@ -43,6 +43,8 @@ NOT_FREE_TEXT = {
     "referrals.ReferralEvent.summary",
     # Legal source copied from the rules data (deadlines.MINOR_STEPS).
     "referrals.MinorStep.legal_source",
+    # Who closed an Ac.Sé request (« coordination » or « referrer »), written by the code.
+    "referrals.AcsePlacement.closed_by",
 }
 
 

@@ -177,8 +177,11 @@ def test_host_opens_the_case_page_with_the_shared_parts_only(client, login, case
     assert "Chronologie" not in html
     for name in ("edit", "note_add", "task_add", "document_add", "privacy", "screening_new"):
         assert client.get(reverse(f"cases:{name}", args=[case.pk])).status_code == 404, name
-    # The owner's case list is not the host's.
-    assert case.reference not in client.get(reverse("cases:list")).content.decode()
+    # The owner's case list is not the host's: the case is listed apart, as
+    # shared by « la coordination Ac.Sé », never naming the referrer (R-ACSE).
+    own, _, shared = client.get(reverse("cases:list")).content.decode().partition("Dossiers partagés avec")
+    assert case.reference not in own and case.reference in shared
+    assert "partagé par la coordination Ac.Sé" in shared and case.organisation.name not in shared
 
 
 def test_after_the_exit_the_case_page_is_a_404(client, login, case, host, placement):

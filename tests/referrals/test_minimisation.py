@@ -109,8 +109,10 @@ def test_no_url_guess_reaches_an_unshared_part(rich_case, refer, recipient, reci
         ("post", reverse("cases:note_add", args=[pk])),
     ]:
         assert getattr(client, method)(url).status_code == 404, url
-    # The organisation's case list does not show partner cases either.
-    assert rich_case.reference not in client.get(reverse("cases:list")).content.decode()
+    # The organisation's own list does not show partner cases; they are listed
+    # apart, as shared, with the parts shared only (issue 10 item 5).
+    own, _, shared = client.get(reverse("cases:list")).content.decode().partition("Dossiers partagés avec")
+    assert rich_case.reference not in own and rich_case.reference in shared
 
 
 def test_shared_documents_are_downloadable_and_logged(rich_case, refer, recipient, recipient_org, login, client):

@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="minorstep",
             name="recipient_name",
-            field=models.CharField(blank=True, max_length=200, verbose_name="destinataire"),
+            field=maillage.core.encryption.EncryptedTextField(blank=True, max_length=200, verbose_name="destinataire"),
         ),
         migrations.AddField(
             model_name="minorstep",
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="minorstep",
             name="reference",
-            field=models.CharField(blank=True, max_length=80, verbose_name="référence"),
+            field=maillage.core.encryption.EncryptedTextField(blank=True, max_length=80, verbose_name="référence"),
         ),
         migrations.AddField(
             model_name="minorstep",

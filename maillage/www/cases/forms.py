@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.cases import enums, selectors
 from maillage.cases.services import FACT_FIELDS, IDENTITY_FIELDS
 from maillage.territories import reference as ref
+from maillage.www.common import to_choose
 
 
 class DateInput(forms.DateInput):
@@ -35,7 +36,7 @@ class CaseForm(forms.Form):
     email = forms.CharField(label=_("Adresse électronique"), required=False, max_length=200)
     address = forms.CharField(label=_("Adresse"), required=False, max_length=300)
     # --- age (R-AGE) ---
-    age_status = forms.ChoiceField(label=_("Statut de l'âge"), choices=enums.AgeStatus.choices)
+    age_status = forms.ChoiceField(label=_("Statut de l'âge"), choices=to_choose(enums.AgeStatus.choices))
     reasons_to_believe_minor = forms.BooleanField(
         label=_("Il existe des raisons de penser que la personne est mineure"), required=False
     )
@@ -162,7 +163,7 @@ class TaskForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    doc_type = forms.ChoiceField(label=_("Type de document"), choices=enums.DocumentType.choices)
+    doc_type = forms.ChoiceField(label=_("Type de document"), choices=to_choose(enums.DocumentType.choices))
     file = forms.FileField(label=_("Fichier"), help_text=_("PDF, JPEG ou PNG, 10 Mo au plus."))
 
 
@@ -221,15 +222,15 @@ class RightsForm(forms.Form):
 
 
 class AssistanceForm(forms.Form):
-    code = forms.ChoiceField(label=_("Mesure d'assistance (art. 12)"), choices=enums.AssistanceCode.choices)
-    status = forms.ChoiceField(label=_("Consentement / état"), choices=enums.ConsentStatus.choices)
+    code = forms.ChoiceField(label=_("Mesure d'assistance (art. 12)"), choices=to_choose(enums.AssistanceCode.choices))
+    status = forms.ChoiceField(label=_("Consentement / état"), choices=to_choose(enums.ConsentStatus.choices))
     on = forms.DateField(label=_("Date"), required=False, widget=DateInput())
 
 
 class ReflectionForm(forms.Form):
     start = forms.DateField(label=_("Début (date du récépissé)"), widget=DateInput())
     end = forms.DateField(label=_("Fin"), widget=DateInput())
-    status = forms.ChoiceField(label=_("Statut"), choices=enums.ReflectionStatus.choices)
+    status = forms.ChoiceField(label=_("Statut"), choices=to_choose(enums.ReflectionStatus.choices))
     interruption_reason = forms.ChoiceField(
         label=_("Motif d'interruption"), required=False, choices=_blank(enums.InterruptionReason.choices)
     )
@@ -249,7 +250,7 @@ class PermitForm(forms.Form):
     """Warsaw art. 14; CESEDA L425-1 to L425-4, L435-1: the ground, its
     conditions and its dates (checked by services.permits against permit_rules)."""
 
-    ground = forms.ChoiceField(label=_("Motif de délivrance"), choices=enums.PermitGround.choices)
+    ground = forms.ChoiceField(label=_("Motif de délivrance"), choices=to_choose(enums.PermitGround.choices))
     start = forms.DateField(label=_("Début de validité"), widget=DateInput())
     end = forms.DateField(
         label=_("Fin de validité"),
@@ -301,14 +302,14 @@ class PermitForm(forms.Form):
 
 
 class ProtectionForm(forms.Form):
-    beneficiary = forms.ChoiceField(label=_("Bénéficiaire"), choices=enums.ProtectionBeneficiary.choices)
-    kind = forms.ChoiceField(label=_("Type de protection"), choices=enums.ProtectionType.choices)
+    beneficiary = forms.ChoiceField(label=_("Bénéficiaire"), choices=to_choose(enums.ProtectionBeneficiary.choices))
+    kind = forms.ChoiceField(label=_("Type de protection"), choices=to_choose(enums.ProtectionType.choices))
     start = forms.DateField(label=_("Début"), widget=DateInput())
     end = forms.DateField(label=_("Fin"), required=False, widget=DateInput())
 
 
 class ProceedingForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Type"), choices=enums.ProceedingKind.choices)
+    kind = forms.ChoiceField(label=_("Type"), choices=to_choose(enums.ProceedingKind.choices))
     on = forms.DateField(label=_("Date"), widget=DateInput())
     reference = forms.CharField(label=_("Référence"), required=False, max_length=80)
 
@@ -316,8 +317,8 @@ class ProceedingForm(forms.Form):
 class LegalAidForm(forms.Form):
     """Warsaw art. 15.2: legal assistance, aide juridictionnelle, the lawyer."""
 
-    kind = forms.ChoiceField(label=_("Type d'aide"), choices=enums.LegalAidKind.choices)
-    status = forms.ChoiceField(label=_("État"), choices=enums.LegalAidStatus.choices)
+    kind = forms.ChoiceField(label=_("Type d'aide"), choices=to_choose(enums.LegalAidKind.choices))
+    status = forms.ChoiceField(label=_("État"), choices=to_choose(enums.LegalAidStatus.choices))
     on = forms.DateField(label=_("Date"), widget=DateInput())
     lawyer_organisation = forms.ModelChoiceField(
         label=_("Avocat·e ou barreau de l'annuaire"), required=False, queryset=None
@@ -337,8 +338,8 @@ class LegalAidForm(forms.Form):
 class CompensationForm(forms.Form):
     """Warsaw art. 15.3-4: CIVI / FGTI (CPP 706-3) or the criminal court."""
 
-    route = forms.ChoiceField(label=_("Voie d'indemnisation"), choices=enums.CompensationRoute.choices)
-    status = forms.ChoiceField(label=_("État"), choices=enums.CompensationStatus.choices)
+    route = forms.ChoiceField(label=_("Voie d'indemnisation"), choices=to_choose(enums.CompensationRoute.choices))
+    status = forms.ChoiceField(label=_("État"), choices=to_choose(enums.CompensationStatus.choices))
     offence_on = forms.DateField(
         label=_("Date des faits (dernière infraction)"),
         required=False,

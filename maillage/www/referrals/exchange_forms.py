@@ -6,12 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillage.referrals import enums, selectors
+from maillage.www.common import to_choose
 
 
 class IncomingExchangeForm(forms.Form):
     counterpart = forms.ModelChoiceField(label=_("Homologue étranger"), queryset=None)
-    purpose = forms.ChoiceField(label=_("Objet"), choices=enums.ExchangePurpose.choices)
-    channel = forms.ChoiceField(label=_("Reçue par"), choices=enums.ExchangeChannel.choices)
+    purpose = forms.ChoiceField(label=_("Objet"), choices=to_choose(enums.ExchangePurpose.choices))
+    channel = forms.ChoiceField(label=_("Reçue par"), choices=to_choose(enums.ExchangeChannel.choices))
     summary = forms.CharField(
         label=_("Ce que demande l'homologue"),
         max_length=2000,

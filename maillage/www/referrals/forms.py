@@ -11,6 +11,7 @@ from maillage.cases.enums import ExploitationForm, Sex
 from maillage.referrals import enums, selectors
 from maillage.referrals.services import AGE_BANDS
 from maillage.territories import reference as ref
+from maillage.www.common import to_choose
 
 
 class DateInput(forms.DateInput):
@@ -130,7 +131,7 @@ class DeclineForm(forms.Form):
 
 
 class AnonymousNotificationForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Motif"), choices=enums.AnonymousReason.choices)
+    reason = forms.ChoiceField(label=_("Motif"), choices=to_choose(enums.AnonymousReason.choices))
     sex = forms.ChoiceField(label=_("Sexe"), required=False, choices=[("", "—"), *Sex.choices])
     age_band = forms.ChoiceField(
         label=_("Tranche d'âge"), required=False, choices=[("", "—"), *[(b, b) for b in AGE_BANDS]]
@@ -352,8 +353,8 @@ class ReturnPlanForm(forms.Form):
 
 class ExchangeForm(forms.Form):
     counterpart = forms.ModelChoiceField(label=_("Homologue étranger"), queryset=None)
-    purpose = forms.ChoiceField(label=_("Objet"), choices=enums.ExchangePurpose.choices)
-    channel = forms.ChoiceField(label=_("Canal"), choices=enums.ExchangeChannel.choices)
+    purpose = forms.ChoiceField(label=_("Objet"), choices=to_choose(enums.ExchangePurpose.choices))
+    channel = forms.ChoiceField(label=_("Canal"), choices=to_choose(enums.ExchangeChannel.choices))
     legal_basis = forms.CharField(label=_("Base légale"), required=False, max_length=300)
     shared_parts = forms.MultipleChoiceField(
         label=_("Parties transmises"), required=False, widget=forms.CheckboxSelectMultiple

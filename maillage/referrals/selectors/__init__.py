@@ -10,15 +10,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.listing import capped_counts
 
-from . import policies, roles, workflow
-from .enums import ReferralStatus
-from .models import Referral
+from .. import policies, roles
+from ..enums import ReferralStatus
+from ..models import Referral
+from .acse import (
+    AcseCentre,
+    acse_arrivals,
+    acse_centres_for,
+    acse_host_label,
+    acse_partner_centres,
+    acse_to_place,
+    case_placements,
+    placement_for,
+    placements_for,
+)
+from .figures import coordination_figures, small, suppressed_row
+from .labels import service_labels
 
 S = ReferralStatus
 
@@ -226,12 +239,6 @@ class SuggestionList(list):
         self.hints = list(hints)
 
 
-def service_labels() -> dict[str, str]:
-    from maillage.directory.models import Service
-
-    return {s.code: s.display_label for s in Service.objects.only("code", "label", "label_en")}
-
-
 def service_choices() -> list[tuple[str, str]]:
     """The directory's services, in their catalogue order (referral forms)."""
     from maillage.directory.models import Service
@@ -258,180 +265,12 @@ def foreign_counterparts():
     return Organisation.objects.filter(type=OrganisationType.FOREIGN_COUNTERPART, is_active=True).order_by("name")
 
 
-# --- Ac.Sé ---------------------------------------------------------------------------
-
-
-def acse_host_label(actor, organisation, placement) -> str:
-    """The host for the coordination and the host; a neutral phrase for the
-    referring organisation (R-ACSE: host location confidential)."""
-    if placement.host_id is None:
-        return ""
-    if policies.can_see_acse_host(actor, organisation, placement):
-        return placement.host.name
-    return str(_("Hébergée dans un centre partenaire"))
-
-
-def placements_for(actor, organisation, *, limit: int = 200) -> list:
-    """The Ac.Sé list: each placement with the host as this organisation may
-    see it (`host_label`)."""
-    placements = list(
-        policies.placements_visible_to(actor, organisation).select_related("case", "host", "referring_organisation")[
-            :limit
-        ]
-    )
-    for placement in placements:
-        placement.host_label = acse_host_label(actor, organisation, placement)
-    return placements
-
-
-def case_placements(actor, organisation, case) -> list:
-    """The Ac.Sé requests of one case, as the organisation may see them."""
-    placements = list(
-        policies.placements_visible_to(actor, organisation).filter(case=case).select_related("host", "case")
-    )
-    for placement in placements:
-        placement.host_label = acse_host_label(actor, organisation, placement)
-    return placements
-
-
-def placement_for(actor, organisation, pk):
-    return (
-        policies.placements_visible_to(actor, organisation)
-        .select_related("case", "host", "referring_organisation", "coordination")
-        .filter(pk=pk)
-        .first()
-    )
-
-
-# --- Ac.Sé: the centres that fit, the queues (issue 10.4) ------------------------------------
-
-
-@dataclass(frozen=True)
-class AcseCentre:
-    """A partner centre as the coordination chooses it: where it is and how
-    many places it has left (declared in the directory, minus the arrivals
-    announced since that declaration)."""
-
-    organisation: object
-    commune: str
-    departement: str
-    departement_label: str
-    places_left: int | None
-    in_danger_zone: bool
-
-    @property
-    def fits(self) -> bool:
-        return not self.in_danger_zone and (self.places_left or 0) > 0
-
-
-def acse_partner_centres(coordination, *, danger_departements=(), only: int | None = None) -> list[AcseCentre]:
-    """The members of the Ac.Sé networks `coordination` coordinates (the
-    directory's networks), with their département and places left. Two
-    queries whatever the number of centres."""
-    from maillage.directory.enums import NetworkKind
-    from maillage.directory.models import NetworkMembership, Profile
-    from maillage.territories import reference as ref
-
-    from .models import AcsePlacement
-
-    networks = NetworkMembership.objects.filter(
-        organisation=coordination, is_coordinator=True, network__kind=NetworkKind.ACSE
-    ).values("network_id")
-    profiles = (
-        Profile.objects.filter(
-            organisation__network_memberships__network_id__in=networks,
-            organisation__network_memberships__is_coordinator=False,
-            organisation__is_active=True,
-        )
-        .exclude(organisation=coordination)
-        .select_related("organisation")
-        .distinct()
-        .order_by("organisation__name")
-    )
-    if only is not None:
-        profiles = profiles.filter(organisation_id=only)
-    profiles = list(profiles)
-    announced = AcsePlacement.objects.filter(
-        host_id__in=[p.organisation_id for p in profiles], status__in=workflow.ACSE_ANNOUNCED_STATUSES
-    ).values_list("host_id", "placed_at")
-    taken: dict[int, list] = {}
-    for host_id, placed_at in announced:
-        taken.setdefault(host_id, []).append(placed_at)
-    centres = []
-    danger = set(danger_departements)
-    for profile in profiles:
-        places = profile.capacity_places
-        if places is not None:
-            since = profile.capacity_updated_at
-            places -= sum(1 for at in taken.get(profile.organisation_id, []) if since is None or (at and at > since))
-            places = max(places, 0)
-        dep = profile.departement or profile.organisation.departement
-        centres.append(
-            AcseCentre(
-                organisation=profile.organisation,
-                commune=profile.commune,
-                departement=dep,
-                departement_label=ref.departement(dep).label if ref.is_departement_code(dep) else "",
-                places_left=places,
-                in_danger_zone=bool(dep) and dep in danger,
-            )
-        )
-    return centres
-
-
-def acse_centres_for(placement) -> tuple[list[AcseCentre], int]:
-    """The centres the coordination may choose for `placement` (away from the
-    danger départements, with places), and how many members were left out."""
-    current = placement.host_id if placement.status in workflow.ACSE_HOST_ACCESS_STATUSES else None
-    centres = [
-        c
-        for c in acse_partner_centres(placement.coordination, danger_departements=placement.danger_departements)
-        if c.organisation.pk != current
-    ]
-    fitting = [c for c in centres if c.fits]
-    return fitting, len(centres) - len(fitting)
-
-
-def acse_to_place(actor, organisation):
-    """The coordination's queue: requests to assess and place (a no-show
-    included), most urgent first, then the oldest (issue 10.1)."""
-    from django.db.models import Case as CaseWhen
-    from django.db.models import IntegerField, Value, When
-
-    from .enums import AcseUrgency
-
-    rank = CaseWhen(
-        When(urgency=AcseUrgency.IMMEDIATE, then=Value(0)),
-        When(urgency=AcseUrgency.DAYS, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    return (
-        policies.placements_visible_to(actor, organisation)
-        .filter(coordination=organisation, status__in=workflow.ACSE_PLACEABLE_STATUSES)
-        .select_related("case", "referring_organisation")
-        .annotate(urgency_rank=rank)
-        .order_by("urgency_rank", "created_at", "id")
-    )
-
-
-def acse_arrivals(actor, organisation):
-    """The host's queue: announced arrivals to confirm, the oldest first.
-    Only the pseudonymous case reference travels with it (R-ACSE; Warsaw art. 11)."""
-    return (
-        policies.placements_visible_to(actor, organisation)
-        .filter(host=organisation, status__in=workflow.ACSE_ANNOUNCED_STATUSES)
-        .select_related("case")
-        .order_by("placed_at", "id")
-    )
-
-
 # --- the pathways page of a case (minors' chain, return plans, exchanges) ----------------------
 
 
 def minor_steps_for(actor, organisation, case):
     """The whole chain of a child, for whoever may read it (policies.can_view_minor_chain)."""
-    from .models import MinorStep
+    from ..models import MinorStep
 
     if not policies.can_view_minor_chain(actor, organisation, case):
         return MinorStep.objects.none()
@@ -460,7 +299,7 @@ def minor_chain_case(actor, organisation, case_pk):
 def minor_steps_waiting_for(actor, organisation):
     """Open steps the organisation owns, most urgent first (its work queue):
     one query, whatever the number of cases."""
-    from .models import MinorStep
+    from ..models import MinorStep
 
     if roles.acting_membership(actor, organisation) is None:
         return MinorStep.objects.none()
@@ -511,7 +350,7 @@ def minor_recipient_candidates(case, kind_of_recipient: str) -> list:
 
 
 def return_plans_for(actor, organisation, case):
-    from .models import ReturnPlan
+    from ..models import ReturnPlan
 
     if not policies.can_act_on_case(actor, organisation, case):
         return ReturnPlan.objects.none()
@@ -523,7 +362,7 @@ def return_plan_of(actor, organisation, case, pk):
 
 
 def exchanges_for(actor, organisation, case):
-    from .models import InternationalExchange
+    from ..models import InternationalExchange
 
     if not policies.can_act_on_case(actor, organisation, case):
         return InternationalExchange.objects.none()
@@ -532,117 +371,6 @@ def exchanges_for(actor, organisation, case):
 
 def exchange_of(actor, organisation, case, pk):
     return exchanges_for(actor, organisation, case).filter(pk=pk or 0).first()
-
-
-# --- coordination view (aggregates only) -----------------------------------------------
-
-SMALL_COUNT = 5
-
-
-def small(n: int) -> str:
-    """Counts below 5 are shown as « < 5 » (statistical disclosure control)."""
-    return "< 5" if 0 < n < SMALL_COUNT else str(n)
-
-
-def suppressed_row(total: int, parts: dict[str, int]) -> dict[str, str]:
-    """A row of counts (`parts`, plus a remainder the row does not show, such
-    as withdrawn referrals, making up `total`), displayed so that no count
-    from 1 to 4 can be read or worked out (statistical disclosure control).
-
-    Small counts show « < 5 ». Assume the reader knows everything else about
-    the row, remainder included: the small cells' sum is then known, and one
-    small cell, or several all at 1 or all at 4, would be given back. In that
-    case the smallest other cell is hidden too (« — »), or the total when
-    every cell is small."""
-    shown = {key: small(n) for key, n in parts.items()}
-    shown_total = small(total)
-    small_cells = [n for n in parts.values() if 0 < n < SMALL_COUNT]
-    count, added = len(small_cells), sum(small_cells)
-    if count and (count == 1 or added in (count, 4 * count)):
-        others = sorted((n, key) for key, n in parts.items() if n >= SMALL_COUNT)
-        if others:
-            shown[others[0][1]] = "—"
-        else:
-            shown_total = "—"
-    return {"total": shown_total, **shown}
-
-
-def coordination_figures(*, now=None) -> dict:
-    """Counts only, never a reference or a name (R-PRIVACY, R-STATS)."""
-    from django.db.models import Avg, DurationField, ExpressionWrapper, F
-
-    from .enums import MinorStepKind
-    from .models import MinorStep
-
-    now = now or timezone.now()
-    labels = service_labels()
-    by_service = []
-    rows = (
-        Referral.objects.exclude(status=S.DRAFT)
-        .values("service")
-        .annotate(
-            total=Count("pk"),
-            accepted=Count("pk", filter=Q(status__in=[S.ACCEPTED, S.COMPLETED])),
-            declined=Count("pk", filter=Q(status=S.DECLINED)),
-            expired=Count("pk", filter=Q(status=S.EXPIRED)),
-            waiting=Count("pk", filter=Q(status=S.SENT)),
-            answer=Avg(
-                ExpressionWrapper(F("decided_at") - F("sent_at"), output_field=DurationField()),
-                filter=Q(decided_at__isnull=False, sent_at__isnull=False),
-            ),
-        )
-        .order_by("service")
-    )
-    for row in rows:
-        answered = row["accepted"] + row["declined"]
-        # The rate gives its parts back (1 accepted of 5 answers is 20 %):
-        # shown only when neither part is a small count.
-        rate_safe = answered >= SMALL_COUNT and not any(0 < row[key] < SMALL_COUNT for key in ("accepted", "declined"))
-        by_service.append(
-            {
-                "service": labels.get(row["service"], row["service"]),
-                **suppressed_row(
-                    row["total"], {key: row[key] for key in ("accepted", "declined", "expired", "waiting")}
-                ),
-                "rate": f"{round(100 * row['accepted'] / answered)} %" if rate_safe else "—",
-                "answer_days": f"{row['answer'].total_seconds() / 86400:.1f}"
-                if row["answer"] is not None and answered >= SMALL_COUNT
-                else "—",
-            }
-        )
-    by_territory = [
-        {
-            "departement": row["recipient_organisation__departement"] or "—",
-            "total": small(row["total"]),
-            "accepted": small(row["accepted"]),
-        }
-        for row in Referral.objects.exclude(status=S.DRAFT)
-        .values("recipient_organisation__departement")
-        .annotate(total=Count("pk"), accepted=Count("pk", filter=Q(status__in=[S.ACCEPTED, S.COMPLETED])))
-        .order_by("recipient_organisation__departement")
-    ]
-    step_labels = dict(MinorStepKind.choices)
-    overdue_steps = [
-        {"kind": step_labels.get(row["kind"], row["kind"]), "count": small(row["n"])}
-        for row in MinorStep.objects.filter(done_at__isnull=True, waived_reason="", due_at__lt=now)
-        .values("kind")
-        .annotate(n=Count("pk"))
-        .order_by("kind")
-    ]
-    from .models import AnonymousNotification
-
-    # UK « duty to notify »: refusals still count nationally.
-    anonymous = AnonymousNotification.objects.values("reason").annotate(n=Count("pk")).order_by("reason")
-    from .enums import AnonymousReason
-
-    reasons = dict(AnonymousReason.choices)
-    anonymous_rows = [{"reason": reasons.get(r["reason"], r["reason"]), "count": small(r["n"])} for r in anonymous]
-    return {
-        "by_service": by_service,
-        "by_territory": by_territory,
-        "overdue_steps": overdue_steps,
-        "anonymous": anonymous_rows,
-    }
 
 
 # --- work queue (issue 10) ---------------------------------------------------------
@@ -688,8 +416,8 @@ def incoming_exchanges_awaiting(actor, organisation):
     not answered yet (Warsaw art. 34.4: without delay), urgent and oldest first."""
     from maillage.cases import policies as case_policies
 
-    from .enums import ExchangeDirection
-    from .models import InternationalExchange
+    from ..enums import ExchangeDirection
+    from ..models import InternationalExchange
 
     owned = case_policies.cases_visible_to(actor, organisation).filter(organisation=organisation)
     return (
@@ -702,3 +430,20 @@ def incoming_exchanges_awaiting(actor, organisation):
         .select_related("case", "counterpart")
         .order_by("-urgent", "answer_due_on", "sent_at", "id")
     )
+
+
+__all__ = [  # the names read from the split modules
+    "AcseCentre",
+    "acse_arrivals",
+    "acse_centres_for",
+    "acse_host_label",
+    "acse_partner_centres",
+    "acse_to_place",
+    "case_placements",
+    "coordination_figures",
+    "placement_for",
+    "placements_for",
+    "service_labels",
+    "small",
+    "suppressed_row",
+]
