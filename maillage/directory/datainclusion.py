@@ -76,6 +76,31 @@ def public_profiles():
     )
 
 
+def public_service_pairs() -> list[tuple[int, int]]:
+    """(profile id, service id) of every service offered by a public profile,
+    in a stable order: the services endpoint pages over these pairs and loads
+    only the profiles of the page."""
+    through = Profile.services.through
+    return list(
+        through.objects.filter(profile__in=policies.profiles_visible_to(viewers.ANONYMOUS))
+        .order_by("profile__organisation__slug", "service__order", "service_id")
+        .values_list("profile_id", "service_id")
+    )
+
+
+def services_of_pairs(pairs: list[tuple[int, int]]) -> list[dict]:
+    """The data·inclusion services of the given (profile, service) pairs, in their order."""
+    profiles = {p.pk: p for p in public_profiles().filter(pk__in={pid for pid, _ in pairs})}
+    wanted: dict[int, set[int]] = {}
+    for profile_id, service_id in pairs:
+        wanted.setdefault(profile_id, set()).add(service_id)
+    rows = []
+    for profile_id in dict.fromkeys(pid for pid, _ in pairs):  # page order, each profile once
+        if profile_id in profiles:
+            rows += services(profiles[profile_id], service_ids=wanted[profile_id])
+    return rows
+
+
 def structure(profile: Profile) -> dict:
     org = profile.organisation
     description = (profile.description or "").strip()
@@ -106,11 +131,13 @@ def _zone(profile: Profile) -> list[str] | None:
     return codes or None
 
 
-def services(profile: Profile) -> list[dict]:
+def services(profile: Profile, *, service_ids: set[int] | None = None) -> list[dict]:
     org = profile.organisation
     publics = sorted({PUBLICS[p.code] for p in profile.publics.all() if p.code in PUBLICS})
     rows = []
-    for service in sorted(profile.services.all(), key=lambda s: s.order):
+    for service in sorted(profile.services.all(), key=lambda s: (s.order, s.pk)):
+        if service_ids is not None and service.pk not in service_ids:
+            continue
         rows.append(
             {
                 "source": SOURCE,

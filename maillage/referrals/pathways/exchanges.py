@@ -30,6 +30,16 @@ from ..models import InternationalExchange
 from .common import audit_pathway, require_owner
 
 
+def _is_foreign_counterpart(counterpart) -> bool:
+    """An active foreign counterpart of the directory (Warsaw art. 34: the exchange needs one)."""
+    return (
+        counterpart is not None
+        and counterpart.is_active
+        and counterpart.type == OrganisationType.FOREIGN_COUNTERPART
+        and counterpart.country != "FR"
+    )
+
+
 @transaction.atomic(durable=True)
 def record_exchange(
     *,
@@ -47,12 +57,7 @@ def record_exchange(
     actor = as_actor(acting_user)
     require_owner(actor, organisation, case)
     errors = {}
-    if (
-        counterpart is None
-        or not counterpart.is_active
-        or counterpart.type != OrganisationType.FOREIGN_COUNTERPART
-        or counterpart.country == "FR"
-    ):
+    if not _is_foreign_counterpart(counterpart):
         errors["counterpart"] = _("Choisissez un homologue étranger de l'annuaire.")
     if purpose not in ExchangePurpose.values:
         errors["purpose"] = _("Choisissez l'objet de l'échange (arts. 33 et 34).")
@@ -322,12 +327,7 @@ def record_incoming_exchange(
     actor = as_actor(acting_user)
     require_owner(actor, organisation, case)
     errors = {}
-    if (
-        counterpart is None
-        or not counterpart.is_active
-        or counterpart.type != OrganisationType.FOREIGN_COUNTERPART
-        or counterpart.country == "FR"
-    ):
+    if not _is_foreign_counterpart(counterpart):
         errors["counterpart"] = _("Choisissez un homologue étranger de l'annuaire.")
     if purpose not in ExchangePurpose.values:
         errors["purpose"] = _("Choisissez l'objet de la demande (arts. 33 et 34).")

@@ -49,16 +49,22 @@ class OpenView(APIView):
 
 
 class _Paginated(OpenView):
+    """Pages over `items()` (a queryset or a list of keys) and turns only the
+    page's items into rows: the cost of a page does not grow with the directory."""
+
     serializer_class = None
     pagination_class = Page
 
-    def rows(self) -> list[dict]:
+    def items(self):
+        raise NotImplementedError
+
+    def rows(self, page) -> list[dict]:
         raise NotImplementedError
 
     def get(self, request):
         paginator = Page()
-        page = paginator.paginate_queryset(self.rows(), request, view=self)
-        return paginator.get_paginated_response(page)
+        page = paginator.paginate_queryset(self.items(), request, view=self)
+        return paginator.get_paginated_response(self.rows(page))
 
 
 @extend_schema(
@@ -69,8 +75,11 @@ class _Paginated(OpenView):
 class StructuresView(_Paginated):
     serializer_class = s.StructureSerializer
 
-    def rows(self):
-        return [datainclusion.structure(p) for p in datainclusion.public_profiles()]
+    def items(self):
+        return datainclusion.public_profiles()
+
+    def rows(self, page):
+        return [datainclusion.structure(p) for p in page]
 
 
 @extend_schema(
@@ -81,8 +90,11 @@ class StructuresView(_Paginated):
 class ServicesView(_Paginated):
     serializer_class = s.DIServiceSerializer
 
-    def rows(self):
-        return [row for p in datainclusion.public_profiles() for row in datainclusion.services(p)]
+    def items(self):
+        return datainclusion.public_service_pairs()
+
+    def rows(self, page):
+        return datainclusion.services_of_pairs(page)
 
 
 @extend_schema(
@@ -93,8 +105,10 @@ class ServicesView(_Paginated):
 class ProfilesView(_Paginated):
     serializer_class = s.ProfileSerializer
 
-    def rows(self):
-        profiles = directory_selectors.visible_profiles(viewer=viewers.ANONYMOUS)
+    def items(self):
+        return directory_selectors.visible_profiles(viewer=viewers.ANONYMOUS)
+
+    def rows(self, profiles):
         return [
             {
                 "slug": p.organisation.slug,
