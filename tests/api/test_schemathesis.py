@@ -7,7 +7,9 @@ import datetime
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
@@ -19,6 +21,19 @@ pytestmark = pytest.mark.django_db
 
 # Loaded at collection: generating the schema reads no database.
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_for_the_test():
+    """The WSGI app closes « old » connections at the end of each request; in a
+    test transaction that is the test's own connection (PostgreSQL; SQLite's
+    in-memory database is never closed). Django's test client disconnects the
+    same handler; schemathesis calls the WSGI app directly, so the test does it."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
