@@ -15,20 +15,13 @@ from collections import defaultdict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from maillage.core.csvsafe import FORMULA_PREFIXES, neutralise  # noqa: F401 (importers read the prefixes)
 from maillage.organisations.enums import OrganisationType
 from maillage.territories import reference
 
 from . import policies, viewers
 from .enums import Public, TerritoryKind, Visibility
 from .models import ExploitationForm, Profile, ProfileLanguage, ProfilePublic, ProfileTerritory, Service
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
 
 # The export's columns, in order: (importer key, header). The importer reads
 # every one of them (importers.COLUMNS accepts the key and the header in

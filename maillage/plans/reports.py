@@ -10,6 +10,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core.csvsafe import neutralise
 from maillage.core.pdf import render_pdf
 from maillage.organisations.enums import OrganisationType
 
@@ -67,14 +68,10 @@ def consultation_csv(round_) -> str:
     )
     types = dict(OrganisationType.choices)
 
-    def safe(value):
-        value = str(value)
-        return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
     for p in round_.positions.select_related("organisation", "measure__priority").order_by("measure__number"):
         writer.writerow(
             [
-                safe(x)
+                neutralise(str(x))
                 for x in [
                     "position",
                     p.pk,
@@ -94,7 +91,7 @@ def consultation_csv(round_) -> str:
     for c in round_.comments.select_related("organisation", "measure__priority"):
         writer.writerow(
             [
-                safe(x)
+                neutralise(str(x))
                 for x in [
                     "commentaire",
                     c.pk,
@@ -114,7 +111,7 @@ def consultation_csv(round_) -> str:
     for a in round_.amendments.select_related("organisation", "measure__priority"):
         writer.writerow(
             [
-                safe(x)
+                neutralise(str(x))
                 for x in [
                     "amendement",
                     a.pk,
@@ -136,7 +133,7 @@ def consultation_csv(round_) -> str:
         item = line["item"]
         writer.writerow(
             [
-                safe(x)
+                neutralise(str(x))
                 for x in [
                     "synthese",
                     written.pk,

@@ -20,15 +20,18 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
+from maillage.core.csvsafe import FORMULA_PREFIXES, neutralise
+
 from . import records
 from .questionnaire import Questionnaire
 
 MAX_BYTES = 50 * 1024 * 1024
+# A CSV field that a spreadsheet will not run as a formula (the core's, named for the statistics' exports).
+safe_csv = neutralise
 MAX_ROWS = 100_000
 MAX_REPORTED_ERRORS = 500
 META_SHEET = "maillage"
 DATA_SHEET = "personnes"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ImportRefused(Exception):
@@ -56,14 +59,8 @@ class ImportReport:
 def safe_cell(cell, value) -> None:
     """Write `value` into an openpyxl cell; text starting like a formula stays text."""
     cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         cell.data_type = TYPE_STRING
-
-
-def safe_csv(value) -> str:
-    """A CSV field that a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def append_safe(ws, values) -> None:

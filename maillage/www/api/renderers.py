@@ -7,6 +7,8 @@ import io
 
 from rest_framework.renderers import BaseRenderer
 
+from maillage.core.csvsafe import neutralise
+
 
 class CSVRenderer(BaseRenderer):
     media_type = "text/csv"
@@ -30,10 +32,6 @@ class CSVRenderer(BaseRenderer):
 
 
 def _cell(value) -> str:
-    if value is None:
-        return ""
     if isinstance(value, list | tuple | set):
-        return " | ".join(str(v) for v in value)
-    text = str(value)
-    # Spreadsheet formula injection (OWASP): a cell never starts a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+        value = " | ".join(str(v) for v in value)
+    return neutralise(value)
