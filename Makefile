@@ -19,6 +19,7 @@ $(STAMP): requirements.lock scripts/find-python.sh
 	@rm -f $(VENV)/.installed-*; touch $(STAMP)
 
 install: $(STAMP)
+	@scripts/ensure-pdf-libs.sh
 
 migrate: install
 	@mkdir -p var

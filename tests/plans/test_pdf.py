@@ -18,13 +18,16 @@ pytestmark = pytest.mark.django_db
 def _text_of(pdf: bytes) -> str:
     """The PDF's objects, inflated where compressed (to look for keys and metadata)."""
     parts = [pdf.decode("latin-1")]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+    # The end-of-line before « endstream » is optional (ISO 32000-2 §7.3.8.1), so a
+    # compressed stream ending in a CR or LF byte must not lose it: take everything up
+    # to « endstream » and let a decompress object ignore what follows the data.
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
         try:
-            parts.append(zlib.decompress(stream).decode("utf-8", "replace"))
+            parts.append(zlib.decompressobj().decompress(stream).decode("utf-8", "replace"))
         except zlib.error:
             parts.append(stream.decode("utf-8", "replace"))
     # UTF-16BE strings of the document information dictionary (« /Title <FEFF…> »).
-    for hexa in re.findall(r"<(FEFF[0-9A-Fa-f]+)>", parts[0] + "".join(parts)):
+    for hexa in re.findall(r"<([Ff][Ee][Ff][Ff][0-9A-Fa-f]+)>", parts[0] + "".join(parts)):
         parts.append(bytes.fromhex(hexa).decode("utf-16"))
     return "\n".join(parts)
 
