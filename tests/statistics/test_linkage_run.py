@@ -11,7 +11,7 @@ import tempfile
 
 import pytest
 from django.core import serializers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.apps import apps
 
@@ -205,3 +205,36 @@ def test_without_a_linkage_run_the_release_is_not_deduplicated(three, team):
     release = services.publish_release(campaign=campaign, acting_user=team)
     assert release.linkage_run is None and release.person_count is None
     assert not release.tables.filter(family="persons").exists()
+
+
+def test_pages_show_the_linkage_and_keep_the_secret_out(three, team, client, login, member):
+    from maillage.cases import services as case_services
+
+    campaign, (first, *_), (admin, *_) = three
+    worker = MembershipFactory(organisation=first, role=Role.CASE_WORKER).user
+    case_services.create_case(organisation=first, acting_user=worker, facts=base_facts(birth_year=1998),
+                              identity=base_identity(first_name="Blessing", last_name="Osagie",
+                                                     birth_date="1998-04-12"), confirm_duplicate=True)  # fmt: skip
+    login(client, admin)
+    page = client.get(f"/statistiques/retours/{campaign.year}/").content.decode()
+    assert 'id="linkage-secret"' in page and 'name="campaign_secret"' in page
+    response = client.post(f"/statistiques/retours/{campaign.year}/", {"action": "derive",
+                           "campaign_secret": io.BytesIO(CAMPAIGN_SECRET)})  # fmt: skip
+    assert response.status_code == 302 and LinkageEncoding.objects.count() == 1
+    login(client, team)
+    page = client.get(f"/statistiques/campagnes/{campaign.year}/").content.decode()
+    assert key_check_value(CAMPAIGN_SECRET) in page and "pas encore fait son passage" in page
+    services.submit_return(campaign=campaign, organisation=first, acting_user=admin)
+    release = services.publish_release(campaign=campaign, acting_user=team)
+    page = client.get(f"/statistiques/publications/{campaign.year}/{release.number}/").content.decode()
+    assert "Non dédupliqué" in page
+    audit = "".join(serializers.serialize("json", apps.get_model("core", "AuditEvent").objects.all()))
+    assert CAMPAIGN_SECRET.decode() not in audit and CAMPAIGN_SECRET.decode() not in _database()
+
+
+def test_only_the_statistics_team_announces_the_check_value(three, client, login):
+    campaign, _organisations, (admin, *_) = three
+    with pytest.raises(PermissionDenied):
+        linking.announce_linkage_check(campaign=campaign, key_check="0" * 16, acting_user=admin)
+    login(client, admin)
+    assert client.get(f"/statistiques/campagnes/{campaign.year}/").status_code == 404
