@@ -18,7 +18,7 @@ The statistics side of the privacy-preserving record linkage
   linked by `maillage.linkage.linker.link`; only `record → person_id` is
   written on the anonymous records, then every encoding of the campaign is
   deleted, in the same transaction.
-- The tables then count persons beside records (`persons_of`, release.py).
+- The tables then count persons beside records (`tables.persons_of`, release.py).
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ from maillage.linkage.encoding import (
 from . import policies
 from .enums import AuditAction
 from .models import Campaign, LinkageEncoding, LinkageRun, Record
-from .records import AnonymousRecord
 
 # --- the campaign secret ------------------------------------------------------------------------
 
@@ -216,36 +215,3 @@ def run_linkage(*, campaign: Campaign, unit_secret: bytes) -> RunResult:
             details={"records": len(persons), "unencoded": total - len(persons), "persons": run.persons},
         )
     return RunResult(run=run, records_linked=len(persons), persons=run.persons)
-
-
-# --- persons in the tables --------------------------------------------------------------------------
-
-# A person followed by several organisations counts once, with the record that
-# went furthest in the procedure (identified > presumed > reported), the
-# earliest year of first follow-up breaking ties: the status that counts for
-# Warsaw art. 10 is the most advanced one any organisation reached.
-_STATUS_RANK = {"identified": 0, "presumed": 1, "reported": 2}
-
-
-@dataclass
-class Persons:
-    records: list[AnonymousRecord]  # one per person
-    organisations: list[int]  # how many organisations followed each person (aligned)
-
-
-def persons_of(rows: Sequence[tuple[AnonymousRecord, int]]) -> Persons:
-    """One record per person from (record, organisation id) pairs; a record
-    without person_id is a person of its own."""
-    groups: dict[str, list[tuple[AnonymousRecord, int]]] = {}
-    out = Persons(records=[], organisations=[])
-    for record, organisation in rows:
-        if record.person_id:
-            groups.setdefault(record.person_id, []).append((record, organisation))
-        else:
-            out.records.append(record)
-            out.organisations.append(1)
-    for members in groups.values():
-        kept = min(members, key=lambda m: (_STATUS_RANK.get(m[0].status, 3), m[0].year_first_followed))[0]
-        out.records.append(kept)
-        out.organisations.append(len({organisation for _, organisation in members}))
-    return out

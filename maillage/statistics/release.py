@@ -13,7 +13,7 @@ from .disclosure.model import Variable
 from .models import PublishedTable, Record, ReturnVersion
 from .presentation import payload
 from .records import AnonymousRecord, from_dict
-from .tables import Frame, frame_from_records, national_tables, persons_tables
+from .tables import Frame, frame_from_records, national_tables, persons_of, persons_tables
 
 HISTORY_INDICATORS = {
     "victims.total": "Personnes suivies",
@@ -50,13 +50,9 @@ PersonsFrame = tuple[Frame, list[int]]  # one record per person, and how many or
 
 def persons_frame(versions, questionnaire, *, year: int) -> PersonsFrame:
     """The persons of a linkage run over these versions (linking.persons_of)."""
-    from .linking import persons_of
-
     organisation_of = {v.pk: v.return_obj.organisation_id for v in versions}
     rows = (
-        Record.objects.filter(version__in=versions)
-        .order_by("version_id", "line")
-        .values("version_id", *Record.FIELDS)
+        Record.objects.filter(version__in=versions).order_by("version_id", "line").values("version_id", *Record.FIELDS)
     )
     persons = persons_of([(from_dict(r), organisation_of[r["version_id"]]) for r in rows])
     return frame_from_records(persons.records, questionnaire, year=year), persons.organisations

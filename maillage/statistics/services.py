@@ -205,7 +205,9 @@ def derive_from_cases(
         linking.check_campaign_secret(campaign, campaign_secret)
     with transaction.atomic(durable=True):
         version = _draft_for(campaign, organisation, acting_user, ReturnSource.CASES)
-        derived = derive.derive(organisation, questionnaire, year=campaign.year, identities=campaign_secret is not None)
+        derived = derive.derive(
+            organisation, questionnaire, year=campaign.year, identities=campaign_secret is not None
+        )
         encodings = linking.encode_identities(derived.identities, campaign_secret) if campaign_secret else None
         derived.identities.clear()
         _replace_records(version, derived.records, encodings)

@@ -252,7 +252,9 @@ def _linkage_index(header: list[str], campaign) -> dict[str, int]:
     missing = [c for c in (CHECK_COLUMN, *ENCODINGS) if c not in header]
     if missing:
         raise ImportRefused(
-            _("Colonnes d'encodage incomplètes (manquantes : %(c)s) : déposez le fichier tel que l'encodeur l'a produit.")
+            _(
+                "Colonnes d'encodage incomplètes (manquantes : %(c)s) : déposez le fichier tel que l'encodeur l'a produit."
+            )
             % {"c": ", ".join(missing)}
         )
     if not campaign.linkage_check:

@@ -523,7 +523,7 @@ def persons_tables(frame: Frame, organisations: Sequence[int]) -> tuple[list[Tab
     ]
     status_sex = count(frame, variables, key=out_specs[0].key, dims=out_specs[0].dims, title=out_specs[0].title)
     status_sex.population = dict(PERSONS)
-    tallies = {code: 0 for code in FOLLOWED_BY}
+    tallies = dict.fromkeys(FOLLOWED_BY, 0)
     for n in organisations:
         tallies["1" if n <= 1 else "2" if n == 2 else "3+"] += 1
     total = sum(tallies.values())
@@ -544,3 +544,34 @@ def persons_tables(frame: Frame, organisations: Sequence[int]) -> tuple[list[Tab
         title=str(out_specs[2].title),
     )
     return [status_sex, followed, several], variables, out_specs
+
+
+# A person followed by several organisations counts once, with the record that
+# went furthest in the procedure (identified > presumed > reported), the
+# earliest year of first follow-up breaking ties: the status that counts for
+# Warsaw art. 10 is the most advanced one any organisation reached.
+_STATUS_RANK = {"identified": 0, "presumed": 1, "reported": 2}
+
+
+@dataclass
+class Persons:
+    records: list[AnonymousRecord]  # one per person
+    organisations: list[int]  # how many organisations followed each person (aligned)
+
+
+def persons_of(rows: Sequence[tuple[AnonymousRecord, int]]) -> Persons:
+    """One record per person from (record, organisation id) pairs; a record
+    without person_id is a person of its own."""
+    groups: dict[str, list[tuple[AnonymousRecord, int]]] = {}
+    out = Persons(records=[], organisations=[])
+    for record, organisation in rows:
+        if record.person_id:
+            groups.setdefault(record.person_id, []).append((record, organisation))
+        else:
+            out.records.append(record)
+            out.organisations.append(1)
+    for members in groups.values():
+        kept = min(members, key=lambda m: (_STATUS_RANK.get(m[0].status, 3), m[0].year_first_followed))[0]
+        out.records.append(kept)
+        out.organisations.append(len({organisation for _, organisation in members}))
+    return out

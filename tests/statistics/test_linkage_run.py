@@ -10,10 +10,10 @@ import logging
 import tempfile
 
 import pytest
+from django.apps import apps
 from django.core import serializers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.apps import apps
 
 from maillage.linkage.encoding import ENCODINGS, Encoder, key_check_value
 from maillage.linkage.evaluation import pairwise_scores

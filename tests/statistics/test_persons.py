@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from maillage.statistics import linking, release, tables
+from maillage.statistics import release, tables
 from maillage.statistics.disclosure import TOTAL
 from maillage.statistics.tables import frame_from_records, national_tables, persons_tables
 
@@ -29,7 +29,7 @@ KNOWN = [
 
 
 def test_four_records_of_three_organisations_are_three_persons():
-    persons = linking.persons_of(KNOWN)
+    persons = tables.persons_of(KNOWN)
     assert len(KNOWN) == 4 and len(persons.records) == 3
     assert sorted(persons.organisations) == [1, 1, 2]
     frame = frame_from_records(persons.records, Q, year=2025)
@@ -50,7 +50,7 @@ def test_persons_cells_are_protected_with_the_records_cells(settings):
     rows = [(record(person_id=f"p{i}"), 1 + i % 3) for i in range(40)]
     rows += [(record(person_id="p0"), 2), (record(person_id="p1"), 3)]  # two persons seen twice
     frame = frame_from_records([r for r, _ in rows], Q, year=2025)
-    persons = linking.persons_of(rows)
+    persons = tables.persons_of(rows)
     pframe = frame_from_records(persons.records, Q, year=2025)
     protected, _variables, _specs = release.protect_frame(frame, persons=(pframe, persons.organisations))
     by_key = {t.key: t for t in protected.tables}
