@@ -150,7 +150,8 @@ def read_unit_secret(path: str | Path) -> bytes:
 
 
 def run_linkage(*, campaign: Campaign, unit_secret: bytes) -> RunResult:
-    """The linkage unit's run over the campaign's last submitted returns.
+    """The linkage unit's run over the campaign's last submitted returns, once
+    the campaign is closed, and only once.
 
     Run by the unit (management command or task), holding its own secret: no
     platform user may start it, and its audit row has no actor. The linker
@@ -165,6 +166,12 @@ def run_linkage(*, campaign: Campaign, unit_secret: bytes) -> RunResult:
 
     if not campaign.linkage_check:
         raise ValidationError(_("Cette campagne ne prévoit pas d'appariement."))
+    # One run, on final returns: once the campaign is closed no return changes
+    # and no encoding can arrive after the run (which deletes them all).
+    if campaign.is_open:
+        raise ValidationError(_("L'appariement se fait sur les retours définitifs : clore d'abord la campagne."))
+    if campaign.linkage_runs.exists():
+        raise ValidationError(_("L'appariement de cette campagne a déjà été fait ; ses encodages sont supprimés."))
     versions = latest_submitted_versions(campaign)
     rows = [
         {

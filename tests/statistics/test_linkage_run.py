@@ -139,6 +139,10 @@ def test_the_linkage_run_counts_a_person_once_and_keeps_nothing(three, tmp_path,
     values.discard("")
     assert LinkageEncoding.objects.count() == 2 + 1501
 
+    with pytest.raises(ValidationError, match="clore"):
+        linking.run_linkage(campaign=campaign, unit_secret=UNIT_SECRET)
+    services.close_campaign(campaign=campaign, acting_user=team)
+    campaign.refresh_from_db()
     spill = tmp_path / "tmp"
     spill.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(spill))
@@ -162,6 +166,8 @@ def test_the_linkage_run_counts_a_person_once_and_keeps_nothing(three, tmp_path,
     assert scores.precision >= 0.95 and scores.recall >= 0.8, scores
     run = LinkageRun.objects.get()
     assert run.records_linked == 1503 and run.records_unencoded == 0
+    with pytest.raises(ValidationError, match="déjà été fait"):
+        linking.run_linkage(campaign=campaign, unit_secret=UNIT_SECRET)
     assert "Les encodages ont été supprimés" in out.getvalue()
 
     # Nothing of the encodings or of the uploaded identities remains: not in the
@@ -200,6 +206,8 @@ def test_without_a_linkage_run_the_release_is_not_deduplicated(three, team):
     services.import_return(campaign=campaign, organisation=first, filename="r.csv",
                            content=encoded_csv([BLESSING] * 3), acting_user=admin)  # fmt: skip
     services.submit_return(campaign=campaign, organisation=first, acting_user=admin)
+    services.close_campaign(campaign=campaign, acting_user=team)
+    campaign.refresh_from_db()
     with pytest.raises(ValidationError, match="Trop peu"):
         linking.run_linkage(campaign=campaign, unit_secret=UNIT_SECRET)
     release = services.publish_release(campaign=campaign, acting_user=team)
