@@ -26,16 +26,7 @@ from maillage.organisations.models import Membership, Organisation
 from . import derive, linking, policies, records, spreadsheet, workflow
 from . import release as release_module
 from .enums import AuditAction, CampaignStatus, ReturnSource
-from .models import (
-    Campaign,
-    HistoricalFigure,
-    Invitation,
-    Questionnaire,
-    Record,
-    Release,
-    Return,
-    ReturnVersion,
-)
+from .models import Campaign, HistoricalFigure, Invitation, Questionnaire, Record, Release, Return, ReturnVersion
 
 
 def _require(condition: bool) -> None:
