@@ -42,7 +42,7 @@ ALLOWED_IMPORTS: dict[str, set[str]] = {
     # Plans read directory networks and register the decision → plan hook of coordination.
     "plans": {"core", "organisations", "notifications", "directory", "coordination", "demo"},
     # Anonymous records of the annual collection, derived from the case file (one way).
-    "statistics": {"core", "organisations", "notifications", "territories", "cases", "demo"},
+    "statistics": {"core", "organisations", "notifications", "territories", "cases", "demo", "linkage"},
     # Pure engine: keyed encodings and the linker; no Django, no other domain.
     "linkage": set(),
     # Tokens of organisations' software (the API itself is web layer: maillage/www/api).

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import logging
 
-from .encoding import ENCODINGS
+from .encoding import ENCODINGS, LinkageError
 
 # EM runs on the pairs that agree on each of these in turn (each session
 # leaves its blocking encoding's comparison alone; the other sessions train it).
 EM_BLOCKS = ("e_given_date", "e_phonetic_year")
 M_FLOOR = 0.01
+# Below this many decoy pairs (records of one organisation, both with a full
+# birth date), the u probabilities cannot be estimated: the run is refused
+# rather than producing a model fitted on noise (about 45 records in one
+# organisation, or fewer spread over several).
+MIN_DECOY_PAIRS = 1_000
 
 
 # The model's comparisons. Each holds encodings from the strongest down: its
@@ -112,6 +117,12 @@ def decoy_statistics(con) -> dict:
         "JOIN ids USING (unique_id) WHERE full_date_known GROUP BY org)"
     ).fetchall()[0][0]
     within = float(within_all) - float(same_unit)
+    if float(within_both_known) < MIN_DECOY_PAIRS:
+        raise LinkageError(
+            f"Trop peu d'enregistrements pour estimer le modèle d'appariement : {int(within_both_known)} paires "
+            f"d'enregistrements d'une même organisation avec une date de naissance complète, il en faut au moins "
+            f"{MIN_DECOY_PAIRS}. Les enregistrements restent comptés sans déduplication."
+        )
     # Pairs inside one organisation agreeing on at least one encoding, of different units.
     union = " UNION ".join(
         f"SELECT a.unique_id AS l, b.unique_id AS r FROM keyed_org a JOIN keyed_org b "

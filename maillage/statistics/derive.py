@@ -3,6 +3,9 @@
 The one link from statistics to cases: this module reads the cases domain's
 models, never writes them, and keeps no reference from a record to its case
 (the administrator reviews the derived records, corrects them, submits).
+With `identities=True` it also returns, beside each record and in memory
+only, the person's identity decrypted from the case file, which the service
+turns at once into keyed linkage encodings (issue 13) and then drops.
 
 A case counts when the organisation followed the person during the year:
 opened on or before 31 December, not closed before 1 January, and not « non
@@ -39,6 +42,9 @@ class Derived:
     records: list[records.AnonymousRecord] = field(default_factory=list)
     skipped: int = 0
     adjusted: int = 0
+    # Aligned with `records` when asked for: the linkage encoder's input columns
+    # (maillage/linkage/encoding.INPUT_COLUMNS). Never stored, never logged.
+    identities: list[dict[str, str]] = field(default_factory=list, repr=False)
 
 
 def _place(country: str, departement: str) -> str:
@@ -72,19 +78,42 @@ def _raw(case, services: set[str]) -> dict:
     }
 
 
-def derive(organisation, questionnaire: Questionnaire, *, year: int) -> Derived:
+def identity_row(case) -> dict[str, str]:
+    """The encoder's input for a case: names and birth date decrypted from the
+    case's identity (cases.Person), sex and first nationality from its facts.
+    The case reference, keyed with the organisation by the encoder, tells the
+    linkage that two records of one case are one person (its own duplicate
+    detection); it never leaves in clear."""
+    person = getattr(case, "person", None)
+    birth = (person.birth_date if person else "") or ""
+    if not birth and case.birth_year:
+        birth = str(case.birth_year)
+    return {
+        "record_id": "",
+        "organisation": "",
+        "given_names": (person.first_name if person else "") or "",
+        "family_names": (person.last_name if person else "") or "",
+        "birth_date": birth,
+        "sex": case.sex if case.sex in ("F", "M") else "",
+        "citizenship": (list(case.nationalities) or [""])[0],
+        "local_person_id": case.reference,
+    }
+
+
+def derive(organisation, questionnaire: Questionnaire, *, year: int, identities: bool = False) -> Derived:
     from maillage.cases.models import AssistanceMeasure, Case, Proceeding, ReflectionPeriod, ResidencePermit
 
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(date(year, 1, 1), time.min), tz)
     end = timezone.make_aware(datetime.combine(date(year, 12, 31), time.max), tz)
-    cases = list(
+    followed = (
         Case.objects.filter(organisation=organisation, created_at__lte=end, anonymised_at__isnull=True)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
         .exclude(status="not_retained")
         .exclude(status="closed", status_before_closure="not_retained")
         .order_by("created_at", "pk")
     )
+    cases = list(followed.select_related("person") if identities else followed)
     ids = [c.pk for c in cases]
     services: dict[int, set[str]] = {pk: set() for pk in ids}
     for case_id, code in AssistanceMeasure.objects.filter(case_id__in=ids, status__in=GIVEN).values_list(
@@ -115,6 +144,8 @@ def derive(organisation, questionnaire: Questionnaire, *, year: int) -> Derived:
                 out.adjusted += 1
         if validation.ok:
             out.records.append(validation.record)
+            if identities:
+                out.identities.append(identity_row(case))
         else:
             out.skipped += 1
     return out

@@ -19,6 +19,8 @@ class AuditAction(StrEnum):
     RETURN_CORRECTION_STARTED = "statistics.return.correction_started"
     RELEASE_PUBLISHED = "statistics.release.published"
     HISTORY_LOADED = "statistics.history.loaded"
+    LINKAGE_CHECK_ANNOUNCED = "statistics.linkage.check_announced"
+    LINKAGE_RUN = "statistics.linkage.run"
 
 
 class CampaignStatus(models.TextChoices):

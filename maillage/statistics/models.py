@@ -45,6 +45,10 @@ class Campaign(models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Issue 13: the key check value of the campaign secret, announced by the key
+    # custodian (never the secret itself: the platform does not hold it).
+    # Empty: no cross-organisation linkage planned for this campaign.
+    linkage_check = models.CharField(_("valeur de contrôle du secret de campagne"), max_length=16, blank=True)
 
     class Meta:
         ordering = ["-year"]
@@ -181,6 +185,40 @@ class Record(models.Model):
         return f"Enregistrement {self.line}"
 
 
+class LinkageEncoding(models.Model):
+    """The keyed encodings of one record's identity (maillage/linkage/encoding.py),
+    kept only until the campaign's linkage run deletes them. No plaintext: each
+    value is an HMAC under the campaign secret, which the platform does not keep
+    (docs/security.md, « Record linkage »)."""
+
+    record = models.OneToOneField(Record, on_delete=models.CASCADE, primary_key=True, related_name="linkage")
+    key_check = models.CharField(max_length=16)
+    local_person_key = models.CharField(max_length=24, blank=True)
+    values = models.JSONField()  # {encoding name: value or ""}, encoding.ENCODINGS
+
+    def __str__(self) -> str:
+        return f"Encodages de l'enregistrement {self.record_id}"
+
+
+class LinkageRun(models.Model):
+    """One run of the linkage unit over a campaign: what it linked, counts only.
+    The persons are the `person_id` written on the records."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="linkage_runs")
+    ran_at = models.DateTimeField(default=timezone.now)
+    versions = models.ManyToManyField(ReturnVersion, related_name="linkage_runs")
+    records_linked = models.PositiveIntegerField()
+    records_unencoded = models.PositiveIntegerField()
+    persons = models.PositiveIntegerField()
+    seconds = models.FloatField()
+
+    class Meta:
+        ordering = ["campaign", "-ran_at"]
+
+    def __str__(self) -> str:
+        return f"Appariement {self.campaign.year} du {self.ran_at:%Y-%m-%d}"
+
+
 class Release(models.Model):
     """A published set of protected tables for a year. A corrected release is
     a new number, checked against the one already published (`previous`)."""
@@ -193,6 +231,11 @@ class Release(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     versions = models.ManyToManyField(ReturnVersion, related_name="releases")
     record_count = models.PositiveIntegerField(default=0)
+    # Issue 13: the linkage run whose persons the release counts (None: « non
+    # dédupliqué », records only).
+    linkage_run = models.ForeignKey(LinkageRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The protected national count of persons (None: not deduplicated, or masked).
+    person_count = models.PositiveIntegerField(null=True, blank=True)
     threshold = models.PositiveSmallIntegerField()
     change_count = models.PositiveIntegerField(default=0)
     primary_count = models.PositiveIntegerField(default=0)

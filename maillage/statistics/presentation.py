@@ -69,6 +69,10 @@ FIXED_LABELS = {
     ("glotip", "MIXED"): gettext_lazy("Formes multiples"),
     ("glotip", "OTHER"): gettext_lazy("Autres formes"),
     ("glotip", "UNK"): gettext_lazy("Forme inconnue"),
+    ("followed_by", "1"): gettext_lazy("Une organisation"),
+    ("followed_by", "2"): gettext_lazy("Deux organisations"),
+    ("followed_by", "3+"): gettext_lazy("Trois organisations ou plus"),
+    ("followed_by", "several"): gettext_lazy("Plusieurs organisations"),
 }
 VARIABLE_LABELS = {
     "status": gettext_lazy("Statut"),
@@ -81,6 +85,7 @@ VARIABLE_LABELS = {
     "new": gettext_lazy("Ancienneté du suivi"),
     "identified_by": gettext_lazy("Autorité d'identification"),
     "glotip": gettext_lazy("Forme d'exploitation (ONUDC)"),
+    "followed_by": gettext_lazy("Suivie par"),
 }
 QUESTIONNAIRE_VARIABLE = {"status": "status", "sex": "sex", "age": "age_band", "form": "forms", "service": "services"}
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .disclosure import Cell, Protected, ProtectedTable, Rules, protect
+from .disclosure import TOTAL, Cell, Protected, ProtectedTable, Rules, protect
 from .disclosure.model import Variable
 from .models import PublishedTable, Record, ReturnVersion
 from .presentation import payload
 from .records import AnonymousRecord, from_dict
-from .tables import Frame, frame_from_records, national_tables
+from .tables import Frame, frame_from_records, national_tables, persons_of, persons_tables
 
 HISTORY_INDICATORS = {
     "victims.total": "Personnes suivies",
@@ -45,6 +45,19 @@ def records_of(versions) -> list[AnonymousRecord]:
     return [from_dict(r) for r in rows]
 
 
+PersonsFrame = tuple[Frame, list[int]]  # one record per person, and how many organisations followed each
+
+
+def persons_frame(versions, questionnaire, *, year: int) -> PersonsFrame:
+    """The persons of a linkage run over these versions (linking.persons_of)."""
+    organisation_of = {v.pk: v.return_obj.organisation_id for v in versions}
+    rows = (
+        Record.objects.filter(version__in=versions).order_by("version_id", "line").values("version_id", *Record.FIELDS)
+    )
+    persons = persons_of([(from_dict(r), organisation_of[r["version_id"]]) for r in rows])
+    return frame_from_records(persons.records, questionnaire, year=year), persons.organisations
+
+
 @dataclass
 class Built:
     protected: Protected
@@ -53,6 +66,8 @@ class Built:
     change: int = 0
     dp_epsilon: float | None = None
     dp_budget: dict = field(default_factory=dict)
+    linkage_run: object = None
+    person_count: int | None = None  # the protected national total of persons (None: not deduplicated or masked)
 
 
 def _merge(a: dict[str, Variable], b: dict[str, Variable]) -> dict[str, Variable]:
@@ -73,13 +88,31 @@ def _change(old: list[AnonymousRecord], new: list[AnonymousRecord]) -> int:
     return sum(((a - b) + (b - a)).values())
 
 
-def protect_frame(frame: Frame, *, previous: tuple[Frame, Protected] | None = None, change: int = 0):
-    """Tables and protection of one frame (the pure core of a release; bench/)."""
+def _tables(frame: Frame, persons: PersonsFrame | None):
     tables, variables, specs = national_tables(frame)
+    if persons is not None:
+        more, person_variables, more_specs = persons_tables(*persons)
+        tables, specs = [*tables, *more], [*specs, *more_specs]
+        variables = {**variables, **{k: v for k, v in person_variables.items() if k not in variables}}
+    return tables, variables, specs
+
+
+def protect_frame(
+    frame: Frame,
+    *,
+    previous: tuple[Frame, Protected] | None = None,
+    change: int = 0,
+    persons: PersonsFrame | None = None,
+    previous_persons: PersonsFrame | None = None,
+):
+    """Tables and protection of one frame (the pure core of a release; bench/).
+    With `persons` (after a linkage run), the persons' tables are protected
+    together with the records' (tables.persons_tables)."""
+    tables, variables, specs = _tables(frame, persons)
     prev_protected = None
     if previous is not None:
         prev_frame, prev_pattern = previous
-        prev_tables, prev_variables, _ = national_tables(prev_frame)
+        prev_tables, prev_variables, _ = _tables(prev_frame, previous_persons)
         variables = _merge(prev_variables, variables)
         prev_protected = _with_values(prev_pattern, prev_tables)
     protected = protect(tables, variables, Rules(threshold=threshold()), previous=prev_protected, change=change)
@@ -90,7 +123,9 @@ def _with_values(pattern: Protected, tables) -> Protected:
     by_key = {t.key: t for t in tables}
     out = []
     for t in pattern.tables:
-        source = by_key[t.key]
+        source = by_key.get(t.key)
+        if source is None:  # persons' tables of a release whose linkage is no longer the current one
+            continue
         out.append(
             ProtectedTable(
                 key=t.key,
@@ -131,16 +166,27 @@ def build(campaign, versions, *, previous=None, open_data_epsilon: float | None 
     questionnaire = campaign.questionnaire.parsed()
     rows = records_of(versions)
     frame = frame_from_records(rows, questionnaire, year=campaign.year)
-    prev = None
+    # Issue 13: persons beside records once the linkage unit has run over these versions.
+    run = campaign.linkage_runs.order_by("-ran_at").first()
+    persons = persons_frame(versions, questionnaire, year=campaign.year) if run is not None else None
+    prev = previous_persons = None
     change = 0
     if previous is not None:
-        old_rows = records_of(list(previous.versions.all()))
+        old_versions = list(previous.versions.select_related("return_obj"))
+        old_rows = records_of(old_versions)
         prev = (frame_from_records(old_rows, questionnaire, year=campaign.year), pattern_of(previous))
+        if persons is not None and previous.linkage_run_id is not None:
+            previous_persons = persons_frame(old_versions, questionnaire, year=campaign.year)
         change = _change(old_rows, rows)
-    protected, _variables, specs = protect_frame(frame, previous=prev, change=change)
+    protected, _variables, specs = protect_frame(
+        frame, previous=prev, change=change, persons=persons, previous_persons=previous_persons
+    )
     families = {s.key: s.family for s in specs}
     items = payload(protected, questionnaire, year=campaign.year, families=families)
-    built = Built(protected=protected, payload=items, record_count=len(rows), change=change)
+    built = Built(protected=protected, payload=items, record_count=len(rows), change=change, linkage_run=run)
+    if run is not None:
+        totals = next(t for t in protected.tables if t.key == "persons.several")
+        built.person_count = totals.cells[(TOTAL,)].value
     if open_data_epsilon:
         from . import opendata
 

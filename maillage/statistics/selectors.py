@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from . import policies
 from .enums import FollowUp
-from .models import Campaign, Invitation, Record, Release, Return, ReturnVersion
+from .models import Campaign, Invitation, PublishedTable, Record, Release, Return, ReturnVersion
 
 
 def has_submitted(campaign: Campaign, organisation) -> bool:
@@ -137,3 +137,19 @@ def invited_organisation_ids(organisation_ids) -> list[int]:
         .values_list("organisation_id", flat=True)
         .distinct()
     )
+
+
+def linkage_summary(campaign: Campaign) -> dict:
+    """What the campaign page shows of the linkage (issue 13): the last run's
+    date and counts of records, and the persons followed by several
+    organisations as published in the last release that counted persons (a
+    protected value: None when masked; never recomputed here, which would undo
+    the disclosure control)."""
+    run = campaign.linkage_runs.order_by("-ran_at").first()
+    release = campaign.releases.filter(linkage_run__isnull=False).order_by("-number").first()
+    several = None
+    if release is not None:
+        table = PublishedTable.objects.filter(release=release, key="persons.several").first()
+        cells = {tuple(c): v for c, v in table.payload["cells"]} if table else {}
+        several = cells.get(("several",))
+    return {"planned": bool(campaign.linkage_check), "run": run, "release": release, "several": several}

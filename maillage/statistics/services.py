@@ -23,7 +23,7 @@ from maillage.notifications.services import send_email
 from maillage.organisations.actor import as_actor
 from maillage.organisations.models import Membership, Organisation
 
-from . import derive, policies, records, spreadsheet, workflow
+from . import derive, linking, policies, records, spreadsheet, workflow
 from . import release as release_module
 from .enums import AuditAction, CampaignStatus, ReturnSource
 from .models import Campaign, HistoricalFigure, Invitation, Questionnaire, Record, Release, Return, ReturnVersion
@@ -149,11 +149,16 @@ def _draft_for(campaign: Campaign, organisation, acting_user, source: str) -> Re
     return ReturnVersion.objects.create(return_obj=return_obj, number=1, source=source, created_by=acting_user)
 
 
-def _replace_records(version: ReturnVersion, rows: list[records.AnonymousRecord]) -> None:
+def _replace_records(
+    version: ReturnVersion, rows: list[records.AnonymousRecord], encodings: list[dict] | None = None
+) -> None:
+    """The version's records (and their linkage encodings, aligned, if any)."""
     version.records.all().delete()
-    Record.objects.bulk_create(
+    created = Record.objects.bulk_create(
         [Record(version=version, line=i, **_fields(r)) for i, r in enumerate(rows, start=1)], batch_size=2000
     )
+    if encodings:
+        linking.store_encodings(created, encodings)
     version.record_count = len(rows)
     version.save(update_fields=["record_count"])
 
@@ -176,14 +181,27 @@ class DeriveResult:
     skipped: int
 
 
-def derive_from_cases(*, campaign: Campaign, organisation, acting_user) -> DeriveResult:
-    """Fill the draft from the organisation's case files (replacing its records)."""
+def derive_from_cases(
+    *, campaign: Campaign, organisation, acting_user, campaign_secret: bytes | None = None
+) -> DeriveResult:
+    """Fill the draft from the organisation's case files (replacing its records).
+
+    With the campaign secret (the file the key custodian gave the organisation,
+    supplied by its administrator for this request only, never stored), each
+    record also gets the keyed linkage encodings of the case's identity,
+    computed in memory by the standalone encoder's code (issue 13)."""
     _prepare(campaign, organisation, acting_user)
     questionnaire = campaign.questionnaire.parsed()
+    if campaign_secret is not None:
+        linking.check_campaign_secret(campaign, campaign_secret)
     with transaction.atomic(durable=True):
         version = _draft_for(campaign, organisation, acting_user, ReturnSource.CASES)
-        derived = derive.derive(organisation, questionnaire, year=campaign.year)
-        _replace_records(version, derived.records)
+        derived = derive.derive(
+            organisation, questionnaire, year=campaign.year, identities=campaign_secret is not None
+        )
+        encodings = linking.encode_identities(derived.identities, campaign_secret) if campaign_secret else None
+        derived.identities.clear()
+        _replace_records(version, derived.records, encodings)
         version.source = ReturnSource.CASES
         version.save(update_fields=["source"])
         audit.record(
@@ -192,7 +210,12 @@ def derive_from_cases(*, campaign: Campaign, organisation, acting_user) -> Deriv
             target=version,
             organisation=organisation,
             acting_organisation=organisation,
-            details={"records": len(derived.records), "adjusted": derived.adjusted, "skipped": derived.skipped},
+            details={
+                "records": len(derived.records),
+                "adjusted": derived.adjusted,
+                "skipped": derived.skipped,
+                "linkage_encoded": bool(encodings),
+            },
         )
     return DeriveResult(version, len(derived.records), derived.adjusted, derived.skipped)
 
@@ -206,7 +229,7 @@ def import_return(*, campaign: Campaign, organisation, filename: str, content: b
         return report
     with transaction.atomic(durable=True):
         version = _draft_for(campaign, organisation, acting_user, ReturnSource.SPREADSHEET)
-        _replace_records(version, report.rows)
+        _replace_records(version, report.rows, report.encodings)
         version.source = ReturnSource.SPREADSHEET
         version.save(update_fields=["source"])
         audit.record(
@@ -215,7 +238,11 @@ def import_return(*, campaign: Campaign, organisation, filename: str, content: b
             target=version,
             organisation=organisation,
             acting_organisation=organisation,
-            details={"records": len(report.rows), "format": filename.rsplit(".", 1)[-1].lower()},
+            details={
+                "records": len(report.rows),
+                "format": filename.rsplit(".", 1)[-1].lower(),
+                "linkage_encoded": bool(report.encodings),
+            },
         )
     return report
 
@@ -316,8 +343,11 @@ def start_correction(*, campaign: Campaign, organisation, reason: str, acting_us
             reason=reason[:500],
             created_by=acting_user,
         )
-        rows = [records.from_dict({f: getattr(r, f) for f in Record.FIELDS}) for r in last.records.all()]
-        _replace_records(version, rows)
+        previous = list(last.records.select_related("linkage").order_by("line"))
+        rows = [records.from_dict({f: getattr(r, f) for f in Record.FIELDS}) for r in previous]
+        # Encodings not yet used by a linkage run follow their records into the correction.
+        encodings = [linking.encoding_of(r) for r in previous]
+        _replace_records(version, rows, encodings if any(encodings) else None)
         audit.record(
             action=AuditAction.RETURN_CORRECTION_STARTED,
             actor=acting_user,
@@ -353,6 +383,8 @@ def publish_release(*, campaign: Campaign, acting_user, reason: str = "", open_d
             reason=(reason or "").strip()[:500],
             published_by=acting_user,
             record_count=built.record_count,
+            linkage_run=built.linkage_run,
+            person_count=built.person_count,
             threshold=built.protected.rules.threshold,
             change_count=built.change,
             primary_count=built.protected.primary,
@@ -367,7 +399,12 @@ def publish_release(*, campaign: Campaign, acting_user, reason: str = "", open_d
             actor=acting_user,
             target=release,
             organisation=campaign.coordination,
-            details={"number": release.number, "records": built.record_count, "tables": len(built.payload)},
+            details={
+                "number": release.number,
+                "records": built.record_count,
+                "tables": len(built.payload),
+                "deduplicated": built.linkage_run is not None,
+            },
         )
     return release
 

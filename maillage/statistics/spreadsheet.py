@@ -21,6 +21,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
 from maillage.core.csvsafe import FORMULA_PREFIXES, neutralise
+from maillage.linkage.encoding import CHECK_COLUMN, ENCODINGS, LOCAL_PERSON_KEY
+from maillage.linkage.files import IDENTITY_COLUMNS
 
 from . import records
 from .questionnaire import Questionnaire
@@ -32,6 +34,15 @@ MAX_ROWS = 100_000
 MAX_REPORTED_ERRORS = 500
 META_SHEET = "maillage"
 DATA_SHEET = "personnes"
+# Issue 13: a return may carry, beside the anonymous columns, the keyed linkage
+# encodings its rows were given on the organisation's machine (the standalone
+# encoder or the upload page's, in the browser). Identities never: a file with
+# an identity column is refused whole.
+LINKAGE_COLUMNS = (CHECK_COLUMN, LOCAL_PERSON_KEY, *ENCODINGS)
+# The encoder's identity columns, and their usual French headings.
+IDENTITY_HEADINGS = (*IDENTITY_COLUMNS, "nom", "noms", "prenom", "prenoms", "prénom", "prénoms", "date_naissance",
+                     "date_de_naissance")  # fmt: skip
+_ENCODING_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
 class ImportRefused(Exception):
@@ -47,6 +58,8 @@ class RowError:
 @dataclass
 class ImportReport:
     rows: list[records.AnonymousRecord] = field(default_factory=list)
+    # Aligned with `rows` when the file carries linkage encodings (else empty).
+    encodings: list[dict[str, str]] = field(default_factory=list, repr=False)
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
     refused: str = ""
@@ -185,8 +198,19 @@ def _check_rows(rows, report: ImportReport, campaign, questionnaire: Questionnai
             header = [str(c).strip().lower() for c in cells]
             while header and not header[-1]:
                 header.pop()
+            identity = [c for c in header if c in IDENTITY_HEADINGS]
+            if identity:
+                raise ImportRefused(
+                    _(
+                        "Le fichier contient des colonnes d'identité (%(c)s) : elles ne doivent pas quitter votre "
+                        "poste. Choisissez le fichier avec le secret de campagne sur cette page (l'encodage se fait "
+                        "dans votre navigateur) ou encodez-le avec l'encodeur autonome."
+                    )
+                    % {"c": ", ".join(identity)}
+                )
+            linkage = _linkage_index(header, campaign)
             missing = [c for c in expected if c not in header]
-            unknown = [c for c in header if c and c not in expected]
+            unknown = [c for c in header if c and c not in expected and c not in LINKAGE_COLUMNS]
             if missing or unknown:
                 parts = []
                 if missing:
@@ -211,10 +235,51 @@ def _check_rows(rows, report: ImportReport, campaign, questionnaire: Questionnai
             position = index[variable.column]
             raw[variable.name] = cells[position] if position < len(cells) else ""
         validation = records.validate(raw, questionnaire, year=campaign.year)
-        if validation.ok:
+        encoded, problem = _encodings(cells, linkage, campaign) if linkage else (None, "")
+        if validation.ok and not problem:
             report.rows.append(validation.record)
+            if encoded is not None:
+                report.encodings.append(encoded)
         else:
-            _error(report, line, validation.messages(questionnaire))
+            _error(report, line, [*validation.messages(questionnaire), *([problem] if problem else [])])
+
+
+def _linkage_index(header: list[str], campaign) -> dict[str, int]:
+    """Positions of the linkage columns, if the file has them (all or none)."""
+    present = [c for c in LINKAGE_COLUMNS if c in header]
+    if not present:
+        return {}
+    missing = [c for c in (CHECK_COLUMN, *ENCODINGS) if c not in header]
+    if missing:
+        raise ImportRefused(
+            _(
+                "Colonnes d'encodage incomplètes (manquantes : %(c)s) : déposez le fichier tel que l'encodeur l'a produit."
+            )
+            % {"c": ", ".join(missing)}
+        )
+    if not campaign.linkage_check:
+        raise ImportRefused(
+            _("Cette campagne ne prévoit pas d'appariement : déposez le fichier sans ses colonnes d'encodage.")
+        )
+    return {c: header.index(c) for c in present}
+
+
+def _encodings(cells, index: dict[str, int], campaign) -> tuple[dict[str, str] | None, str]:
+    def value(column):
+        position = index.get(column)
+        return str(cells[position]).strip() if position is not None and position < len(cells) else ""
+
+    check = value(CHECK_COLUMN)
+    if check != campaign.linkage_check:
+        return None, _(
+            "les encodages n'ont pas été faits avec le secret de cette campagne (valeur de contrôle %(v)s, "
+            "attendue %(e)s) : ré-encodez le fichier avec le secret remis par le tiers de confiance."
+        ) % {"v": check or "—", "e": campaign.linkage_check}
+    values = {c: value(c) for c in ENCODINGS}
+    local = value(LOCAL_PERSON_KEY)
+    if any(v and (len(v) != 16 or not set(v) <= _ENCODING_CHARS) for v in (*values.values(), local)):
+        return None, _("une colonne d'encodage contient autre chose qu'un encodage.")
+    return {CHECK_COLUMN: check, LOCAL_PERSON_KEY: local, **values}, ""
 
 
 def _error(report: ImportReport, line: int, messages: list[str]) -> None:

@@ -473,3 +473,105 @@ def national_tables(frame: Frame) -> tuple[list[Table], dict[str, Variable], lis
 
 def families(keys: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(k.split(".")[0] for k in keys))
+
+
+# --- persons (issue 13) -----------------------------------------------------------------------
+# After a linkage run, persons are counted beside records: one record per
+# person (linking.persons_of). The persons' cells are a population of their
+# own, « unit = person », nested in the records' cells (each person counted in
+# a cell has a record there), so the disclosure control knows that persons ≤
+# records cell by cell, and never takes a persons cell for a records cell.
+
+UNITS = ("person", "duplicate")  # records = persons + records of a person already counted
+PERSONS = {"unit": "person"}
+FOLLOWED_BY = ("1", "2", "3+")
+
+
+def persons_variables() -> dict[str, Variable]:
+    return {
+        "unit": variable("unit", UNITS),
+        "followed_by": variable("followed_by", FOLLOWED_BY, {"several": {"2", "3+"}}),
+    }
+
+
+def persons_tables(frame: Frame, organisations: Sequence[int]) -> tuple[list[Table], dict[str, Variable], list[Spec]]:
+    """Persons by status and sex, and by how many organisations followed them.
+    `frame` holds one record per person; `organisations` is aligned with it."""
+    variables = {**release_variables(frame), **persons_variables()}
+    out_specs = [
+        Spec(
+            "persons.status_sex",
+            "persons",
+            gettext_lazy("Personnes distinctes (dédupliquées entre organisations) par statut et sexe"),
+            (("status", STATUSES), ("sex", SEXES)),
+            PERSONS,
+        ),
+        Spec(
+            "persons.followed_by",
+            "persons",
+            gettext_lazy("Personnes distinctes par nombre d'organisations qui les ont suivies"),
+            (("followed_by", FOLLOWED_BY),),
+            PERSONS,
+        ),
+        Spec(
+            "persons.several",
+            "persons",
+            gettext_lazy("Personnes suivies par une ou plusieurs organisations"),
+            (("followed_by", ("1", "several")),),
+            PERSONS,
+        ),
+    ]
+    status_sex = count(frame, variables, key=out_specs[0].key, dims=out_specs[0].dims, title=out_specs[0].title)
+    status_sex.population = dict(PERSONS)
+    tallies = dict.fromkeys(FOLLOWED_BY, 0)
+    for n in organisations:
+        tallies["1" if n <= 1 else "2" if n == 2 else "3+"] += 1
+    total = sum(tallies.values())
+    followed = Table(
+        key=out_specs[1].key,
+        variables=("followed_by",),
+        codes=(FOLLOWED_BY,),
+        cells={**{(code,): value for code, value in tallies.items()}, (TOTAL,): total},
+        population=dict(PERSONS),
+        title=str(out_specs[1].title),
+    )
+    several = Table(
+        key=out_specs[2].key,
+        variables=("followed_by",),
+        codes=(("1", "several"),),
+        cells={("1",): tallies["1"], ("several",): total - tallies["1"], (TOTAL,): total},
+        population=dict(PERSONS),
+        title=str(out_specs[2].title),
+    )
+    return [status_sex, followed, several], variables, out_specs
+
+
+# A person followed by several organisations counts once, with the record that
+# went furthest in the procedure (identified > presumed > reported), the
+# earliest year of first follow-up breaking ties: the status that counts for
+# Warsaw art. 10 is the most advanced one any organisation reached.
+_STATUS_RANK = {"identified": 0, "presumed": 1, "reported": 2}
+
+
+@dataclass
+class Persons:
+    records: list[AnonymousRecord]  # one per person
+    organisations: list[int]  # how many organisations followed each person (aligned)
+
+
+def persons_of(rows: Sequence[tuple[AnonymousRecord, int]]) -> Persons:
+    """One record per person from (record, organisation id) pairs; a record
+    without person_id is a person of its own."""
+    groups: dict[str, list[tuple[AnonymousRecord, int]]] = {}
+    out = Persons(records=[], organisations=[])
+    for record, organisation in rows:
+        if record.person_id:
+            groups.setdefault(record.person_id, []).append((record, organisation))
+        else:
+            out.records.append(record)
+            out.organisations.append(1)
+    for members in groups.values():
+        kept = min(members, key=lambda m: (_STATUS_RANK.get(m[0].status, 3), m[0].year_first_followed))[0]
+        out.records.append(kept)
+        out.organisations.append(len({organisation for _, organisation in members}))
+    return out

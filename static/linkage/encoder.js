@@ -203,8 +203,9 @@ export async function createEncoder(secretBytes) {
   };
 }
 
-// RFC 4180 CSV (quotes, doubled quotes, CRLF or LF), a leading BOM ignored.
-export function parseCsv(text) {
+// RFC 4180 CSV (quotes, doubled quotes, CRLF or LF), a leading BOM ignored;
+// the separator is a comma unless told (the upload page reads « ; » files too).
+export function parseCsv(text, delimiter = ",") {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const rows = [];
   let row = [];
@@ -220,7 +221,7 @@ export function parseCsv(text) {
         } else quoted = false;
       } else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ",") {
+    else if (c === delimiter) {
       row.push(field);
       field = "";
     } else if (c === "\n" || c === "\r") {

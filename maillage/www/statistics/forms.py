@@ -43,6 +43,40 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("Fichier XLSX (modèle de la campagne) ou CSV UTF-8"))
 
 
+class DeriveForm(forms.Form):
+    """Deriving from the case files; with the campaign secret when the campaign
+    plans a cross-organisation linkage (issue 13). The secret is read for this
+    request only and never stored."""
+
+    campaign_secret = forms.FileField(
+        label=_("Fichier du secret de campagne (remis par le tiers de confiance)"),
+        help_text=_("Sert à calculer les encodages d'appariement ; il n'est ni conservé ni journalisé."),
+        required=False,
+    )
+
+    def __init__(self, *args, linkage: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not linkage:
+            del self.fields["campaign_secret"]
+
+    def secret(self) -> bytes | None:
+        upload = self.cleaned_data.get("campaign_secret")
+        if upload is None:
+            return None
+        if upload.size > 4096:
+            return b""  # refused by the service as not the campaign's secret
+        return upload.read()
+
+
+class LinkageCheckForm(forms.Form):
+    key_check = forms.CharField(
+        label=_("Valeur de contrôle du secret de campagne annoncée par le tiers de confiance"),
+        help_text=_("16 chiffres hexadécimaux. Le secret lui-même n'est jamais remis à la plateforme."),
+        max_length=16,
+        min_length=16,
+    )
+
+
 class CorrectionForm(forms.Form):
     reason = forms.CharField(label=_("Motif de la correction"), max_length=500)
 

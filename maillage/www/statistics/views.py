@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.organisations.actor import actor_for_request
-from maillage.statistics import policies, presentation, selectors, services, spreadsheet
+from maillage.statistics import linking, policies, presentation, selectors, services, spreadsheet
 from maillage.statistics.models import Campaign, Release
 from maillage.statistics.release import HISTORY_INDICATORS
 from maillage.www.common import acting_organisation, denied_as_404, form_view, run_service
@@ -80,10 +80,17 @@ def campaign(request, year: int):
     campaign = get_object_or_404(Campaign, year=year)
     invite = forms.InviteForm(request.POST if request.POST.get("action") == "invite" else None)
     publish = forms.PublishForm(request.POST if request.POST.get("action") == "publish" else None)
+    check = forms.LinkageCheckForm(request.POST if request.POST.get("action") == "linkage_check" else None)
     if request.method == "POST":
         action = request.POST.get("action")
         with denied_as_404():
-            if action == "invite" and invite.is_valid():
+            if action == "linkage_check" and check.is_valid():
+                ok, _campaign = run_service(check, lambda: linking.announce_linkage_check(
+                    campaign=campaign, key_check=check.cleaned_data["key_check"], acting_user=request.user))  # fmt: skip
+                if ok:
+                    messages.success(request, _("La valeur de contrôle du secret de campagne est enregistrée."))
+                    return redirect("statistics:campaign", year=year)
+            elif action == "invite" and invite.is_valid():
                 ok, n = run_service(invite, lambda: services.invite_organisations(
                     campaign=campaign, organisations=invite.cleaned_data["organisations"], acting_user=request.user))  # fmt: skip
                 if ok:
@@ -109,7 +116,9 @@ def campaign(request, year: int):
             "rows": selectors.follow_up(campaign),
             "invite_form": invite,
             "publish_form": publish,
+            "check_form": check,
             "releases": campaign.releases.all(),
+            "linkage": selectors.linkage_summary(campaign),
         },
     )
 
@@ -141,12 +150,16 @@ def return_page(request, year: int):
     record_form = RecordForm(request.POST if action == "add" else None, prefix="p")
     import_form = forms.ImportForm(request.POST if action == "import" else None, request.FILES or None)
     correction_form = forms.CorrectionForm(request.POST if action == "correct" else None)
+    derive_form = forms.DeriveForm(
+        request.POST if action == "derive" else None, request.FILES or None, linkage=bool(campaign.linkage_check)
+    )
     report = None
     if request.method == "POST":
         with denied_as_404():
-            if action == "derive":
-                ok, result = run_service(record_form, lambda: services.derive_from_cases(
-                    campaign=campaign, organisation=organisation, acting_user=request.user))  # fmt: skip
+            if action == "derive" and derive_form.is_valid():
+                ok, result = run_service(derive_form, lambda: services.derive_from_cases(
+                    campaign=campaign, organisation=organisation, acting_user=request.user,
+                    campaign_secret=derive_form.secret()))  # fmt: skip
                 if ok:
                     messages.success(request, _("%(n)s personne(s) reprise(s) de vos dossiers : vérifiez-les avant de transmettre.")
                                      % {"n": result.count})  # fmt: skip
@@ -203,6 +216,7 @@ def return_page(request, year: int):
             "record_form": record_form,
             "import_form": import_form,
             "correction_form": correction_form,
+            "derive_form": derive_form,
             "report": report,
             "can_prepare": campaign.is_open,
         },
