@@ -132,8 +132,9 @@ def vertical_bars(
 ) -> Chart:  # fmt: skip
     """One bar per category (years of a trend), values above the bars."""
     dom_id = _dom_id(key)
-    slot = 64
-    width, height = max(320, 40 + slot * len(categories)), 260
+    # A fixed width (the page scales the SVG): few years get wide slots, not a giant chart.
+    width, height = 640, 260
+    slot = min(96, (width - 40) // max(len(categories), 1))
     base, plot_h = 220, 180
     visible = [v for v in values if v is not None]
     maximum = max(visible, default=0) or 1
