@@ -7,10 +7,13 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import policies
+from .charts import TrendPoint
+from .disclosure import TOTAL
 from .enums import FollowUp
-from .models import Campaign, Invitation, PublishedTable, Record, Release, Return, ReturnVersion
+from .models import Campaign, HistoricalFigure, Invitation, PublishedTable, Record, Release, Return, ReturnVersion
 
 
 def has_submitted(campaign: Campaign, organisation) -> bool:
@@ -153,3 +156,27 @@ def linkage_summary(campaign: Campaign) -> dict:
         cells = {tuple(c): v for c, v in table.payload["cells"]} if table else {}
         several = cells.get(("several",))
     return {"planned": bool(campaign.linkage_check), "run": run, "release": release, "several": several}
+
+
+def trend_points(*, until_year: int | None = None):
+    """Persons followed per year for the trend chart: the grand total of the
+    latest release of each year (already protected: None when suppressed),
+    and, for years without a release, the figure published before Maillage."""
+    points: dict[int, TrendPoint] = {}
+    for figure in HistoricalFigure.objects.filter(indicator="victims.total"):
+        points[figure.year] = TrendPoint(figure.year, figure.value, figure.source)
+    latest: dict[int, Release] = {}
+    for release in Release.objects.select_related("campaign").order_by("campaign__year", "number"):
+        latest[release.campaign.year] = release
+    tables = PublishedTable.objects.filter(release__in=latest.values(), key="miprof.age_sex").select_related(
+        "release__campaign"
+    )
+    for table in tables:
+        year = table.release.campaign.year
+        cells = {tuple(coords): value for coords, value in table.payload["cells"]}
+        points[year] = TrendPoint(
+            year,
+            cells.get((TOTAL, TOTAL)),
+            _("Maillage, enquête annuelle, publication n° %(n)s") % {"n": table.release.number},
+        )
+    return [points[y] for y in sorted(points) if until_year is None or y <= until_year]

@@ -192,6 +192,7 @@ def parse(content: bytes, filename: str, campaign, questionnaire: Questionnaire)
 def _check_rows(rows, report: ImportReport, campaign, questionnaire: Questionnaire) -> None:
     expected = list(questionnaire.columns)
     header = None
+    validator = records.Validator(questionnaire, year=campaign.year)
     for line, (values, formula) in enumerate(rows, start=1):
         cells = ["" if v is None else v for v in values]
         if header is None:
@@ -234,7 +235,7 @@ def _check_rows(rows, report: ImportReport, campaign, questionnaire: Questionnai
         for variable in questionnaire.variables:
             position = index[variable.column]
             raw[variable.name] = cells[position] if position < len(cells) else ""
-        validation = records.validate(raw, questionnaire, year=campaign.year)
+        validation = validator.validate(raw)
         encoded, problem = _encodings(cells, linkage, campaign) if linkage else (None, "")
         if validation.ok and not problem:
             report.rows.append(validation.record)

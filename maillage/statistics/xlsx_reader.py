@@ -21,19 +21,10 @@ from defusedxml import ElementTree as SafeET
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_COLUMN = re.compile(r"([A-Z]+)")
 
 
 class XlsxError(ValueError):
     pass
-
-
-def _column_index(ref: str) -> int:
-    letters = _COLUMN.match(ref).group(1)
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n - 1
 
 
 def _shared_strings(z: zipfile.ZipFile) -> list[str]:
@@ -71,9 +62,16 @@ def open_workbook(content: bytes) -> zipfile.ZipFile:
         raise XlsxError(str(exc)) from exc
 
 
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
-_ATTR = re.compile(rb'\b(r|t)="([^"]*)"')
+# One cell: its column letters and type whatever the order of the attributes
+# (the lookaheads read them without consuming), then its content.
+_CELL = re.compile(
+    rb"<(?:\w+:)?c\b"
+    rb"(?:(?=[^>]*?\br=\"([A-Z]+))|)"
+    rb"(?:(?=[^>]*?\bt=\"(\w+)\")|)"
+    rb"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)",
+    re.S,
+)
 _V = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 _T = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>(.*?)</(?:\w+:)?t>", re.S)
 _F = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -84,6 +82,32 @@ def _text(raw: bytes) -> str:
     return html.unescape(text) if "&" in text else text
 
 
+def _letters_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n - 1
+
+
+def _cell_value(kind: bytes, inner: bytes, strings: list[str]) -> tuple[object, bool]:
+    """(value, is a formula) of a cell's content."""
+    formula = _F.search(inner) is not None
+    if kind == b"inlineStr":
+        return "".join(_text(t) for t in _T.findall(inner)), formula
+    v = _V.search(inner)
+    if v is None:
+        return None, formula
+    text = v.group(1)
+    if kind == b"s":
+        return strings[int(text)], formula
+    if kind in (b"str", b"e"):
+        return _text(text), formula
+    if kind == b"b":
+        return text == b"1", formula
+    number = float(text)
+    return (int(number) if number.is_integer() else number), formula
+
+
 def rows(z: zipfile.ZipFile, member: str, strings: list[str] | None = None) -> Iterator[tuple[list, bool]]:
     """(values, has a formula) per row, empty cells as None.
 
@@ -91,39 +115,39 @@ def rows(z: zipfile.ZipFile, member: str, strings: list[str] | None = None) -> I
     parser: the cell markup of SpreadsheetML is regular, this is several times
     faster than any Python-level XML handler, and no DTD or entity is ever
     processed (a document type declaration is refused outright); the five XML
-    entities and character references are unescaped by `html.unescape`."""
+    entities and character references are unescaped by `html.unescape`.
+    A return repeats few distinct cell contents (codes, ages, years, shared
+    string indexes): each distinct (type, content) is decoded once."""
     if strings is None:
         strings = _shared_strings(z)
     data = z.read(member)
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
         raise XlsxError("DTD")
+    columns: dict[bytes, int] = {}
+    decoded: dict[tuple[bytes, bytes], tuple[object, bool]] = {}
+    find_cells = _CELL.findall
     for row_match in _ROW.finditer(data):
-        body = row_match.group(1) or b""
+        body = row_match.group(1)
+        if not body:
+            yield [], False
+            continue
         values: dict[int, object] = {}
         formula = False
-        for cell in _CELL.finditer(body):
-            attrs = dict(_ATTR.findall(cell.group(1)))
-            inner = cell.group(2) or b""
-            kind = attrs.get(b"t", b"n")
-            if _F.search(inner):
+        for letters, kind, inner in find_cells(body):
+            key = (kind, inner)
+            cell = decoded.get(key)
+            if cell is None:
+                cell = _cell_value(kind or b"n", inner, strings)
+                if len(decoded) < 50_000:
+                    decoded[key] = cell
+            if cell[1]:
                 formula = True
-            value = None
-            if kind == b"inlineStr":
-                value = "".join(_text(t) for t in _T.findall(inner))
+            if letters:
+                column = columns.get(letters)
+                if column is None:
+                    column = columns[letters] = _letters_index(letters)
             else:
-                v = _V.search(inner)
-                if v is not None:
-                    text = v.group(1)
-                    if kind == b"s":
-                        value = strings[int(text)]
-                    elif kind in (b"str", b"e"):
-                        value = _text(text)
-                    elif kind == b"b":
-                        value = text == b"1"
-                    else:
-                        number = float(text)
-                        value = int(number) if number.is_integer() else number
-            ref = attrs.get(b"r")
-            values[_column_index(ref.decode()) if ref else len(values)] = value
+                column = len(values)
+            values[column] = cell[0]
         width = max(values) + 1 if values else 0
         yield [values.get(i) for i in range(width)], formula

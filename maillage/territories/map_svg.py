@@ -145,13 +145,15 @@ def _range_label(lower: int, upper: int) -> str:
     return _fmt_int(lower) if lower == upper else f"{_fmt_int(lower)} à {_fmt_int(upper)}"
 
 
-def _buckets(values: dict[str, int | None]) -> tuple[LegendBucket, ...]:
+def _buckets(
+    values: dict[str, int | None], *, zero_label: str = "0 (non couvert)", no_data_label: str = "Donnée non disponible"
+) -> tuple[LegendBucket, ...]:
     present = [v for v in values.values() if v is not None]
     positives = [v for v in present if v > 0]
     buckets = [
         LegendBucket(
             key=_UNCOVERED_KEY,
-            label="0 (non couvert)",
+            label=zero_label,
             lower=0,
             upper=0,
             fill="#ffffff",
@@ -182,7 +184,7 @@ def _buckets(values: dict[str, int | None]) -> tuple[LegendBucket, ...]:
         buckets.append(
             LegendBucket(
                 key=_NO_DATA_KEY,
-                label="Donnée non disponible",
+                label=no_data_label,
                 lower=None,
                 upper=None,
                 fill=NO_DATA_BASE,
@@ -449,6 +451,10 @@ def render_departement_map(
     legend_title: str = "Nombre d'organisations",
     format_value: Callable[[int], str] | None = None,
     id_prefix: str = "carte-departements",
+    zero_label: str = "0 (non couvert)",
+    zero_suffix: str = " (non couvert)",
+    no_data_label: str = "Donnée non disponible",
+    no_data_text: str = "donnée non disponible",
 ) -> str:
     """Return a standalone SVG choropleth of the 101 départements.
 
@@ -465,11 +471,14 @@ def render_departement_map(
         with the default, or format_value(0) + « (non couvert) ».
     id_prefix: prefix of the ids inside the SVG; change it when a page shows
         several maps (ids must be unique in an HTML document).
+    zero_label, zero_suffix, no_data_label, no_data_text: the wording of 0
+        and of None in the legend and the tooltips (the statistics say « 0 »
+        and « secret statistique » where coverage says « non couvert »).
     """
     if not _ID_PREFIX_RE.match(id_prefix):
         raise ValueError(f"Préfixe d'identifiant invalide : {id_prefix!r}")
     cleaned = _clean_values(values)
-    buckets = _buckets(cleaned)
+    buckets = _buckets(cleaned, zero_label=zero_label, no_data_label=no_data_label)
     paths, insets = _geometry()
     describe = format_value or _default_value_text
     interactive = link_for is not None
@@ -480,9 +489,9 @@ def render_departement_map(
         value = cleaned[code]
         bucket = _bucket_for(buckets, value)
         if value is None:
-            text = "donnée non disponible"
+            text = no_data_text
         elif value == 0:
-            text = f"{describe(0)} (non couvert)"
+            text = f"{describe(0)}{zero_suffix}"
         else:
             text = describe(value)
         label = f"{dep.name} ({dep.code}) : {text}"

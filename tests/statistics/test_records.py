@@ -71,3 +71,29 @@ def test_unknown_age_keeps_the_minor_flag_for_the_group():
 def test_an_integer_age_from_a_spreadsheet_float_is_accepted():
     assert record(age=31.0).age == 31
     assert errors(age=31.5)["age"]
+
+
+def test_a_validator_reused_across_rows_reports_each_row_as_if_checked_alone():
+    # The import checks each distinct value of a column once (records.Validator):
+    # a remembered value must give the same messages on every row, and a check
+    # across fields on one row must not leak into the next row.
+    validator = records.Validator(Q, year=2025)
+    rows = [
+        raw(sex="Z", age=30),
+        raw(age=16, minor="N"),
+        raw(),
+        raw(sex="Z", age=30),
+        raw(age=16, minor="O"),
+        raw(citizenships=["NG", "QQ"]),
+        raw(year_first_followed=2031),
+    ]
+    for row in rows + rows:
+        alone = records.validate(row, Q, year=2025)
+        again = validator.validate(row)
+        assert again.errors == alone.errors
+        assert again.record == alone.record
+    assert validator.validate(raw(age=16, minor="N")).errors["minor"] == [
+        "incohérent avec l'âge au début de l'exploitation (16 ans).",
+        "incohérent avec la tranche d'âge « 15-17 ».",
+    ]
+    assert "minor" not in validator.validate(raw(age=16, minor="O")).errors

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.organisations.actor import actor_for_request
-from maillage.statistics import linking, policies, presentation, selectors, services, spreadsheet
+from maillage.statistics import charts, linking, policies, presentation, report, selectors, services, spreadsheet
 from maillage.statistics.models import Campaign, Release
 from maillage.statistics.release import HISTORY_INDICATORS
 from maillage.www.common import acting_organisation, denied_as_404, form_view, run_service
@@ -24,6 +24,15 @@ from . import forms
 def _grids(tables) -> list[dict]:
     language = get_language() or "fr"
     return [{"key": t.key, **presentation.grid(t.payload, language)} for t in tables]
+
+
+def _charts(tables, year: int) -> dict:
+    """The release's charts and the trend up to its year (protected figures only)."""
+    language = get_language() or "fr"
+    return {
+        "charts": charts.for_release([t.payload for t in tables], language),
+        "trend": charts.trend_chart(selectors.trend_points(until_year=year)),
+    }
 
 
 def _coordinator(request):
@@ -41,7 +50,12 @@ def public(request):
     return render(
         request,
         "statistics/public.html",
-        {"release": release, "grids": _grids(tables), "threshold": release.threshold if release else 11},
+        {
+            "release": release,
+            "grids": _grids(tables),
+            "threshold": release.threshold if release else 11,
+            **(_charts(tables, release.campaign.year) if release else {}),
+        },
     )
 
 
@@ -53,6 +67,16 @@ def public_csv(request):
     items = [t.payload for t in selectors.public_tables(release)]
     response = HttpResponse(presentation.to_csv(items, get_language() or "fr"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="statistiques-traite-{release.campaign.year}.csv"'
+    return response
+
+
+@login_not_required
+def public_pdf(request):
+    release = selectors.latest_release()
+    if release is None:
+        raise Http404
+    response = HttpResponse(report.release_pdf(release, public=True), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="statistiques-traite-{release.campaign.year}.pdf"'
     return response
 
 
@@ -285,8 +309,10 @@ def release(request, year: int, number: int):
         {
             "release": item,
             "grids": _grids(tables),
+            **_charts(tables, year),
             "csv_url": reverse("statistics:release_export", args=[year, number, "csv"]),
             "xlsx_url": reverse("statistics:release_export", args=[year, number, "xlsx"]),
+            "pdf_url": reverse("statistics:release_pdf", args=[year, number]),
         },
     )
 
@@ -306,4 +332,13 @@ def release_export(request, year: int, number: int, fmt: str):
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="statistiques-{year}-{number}.{fmt}"'
+    return response
+
+
+def release_pdf(request, year: int, number: int):
+    """Every table of the release, with notes, method and disclosure rules (tagged PDF)."""
+    _reader(request)
+    item = get_object_or_404(selectors.releases(), campaign__year=year, number=number)
+    response = HttpResponse(report.release_pdf(item, public=False), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="statistiques-{year}-{number}.pdf"'
     return response
