@@ -34,6 +34,11 @@ class IdentifyingAuthority(models.TextChoices):
     OTHER = "other", _("Autre autorité compétente")
 
 
+# `Case.residence_departement` when the child's département of residence is
+# not known (said so, rather than left blank: nobody asked).
+RESIDENCE_UNKNOWN = "unknown"
+
+
 class AgeStatus(models.TextChoices):
     # R-AGE (Warsaw art. 10.3; C. civ. art. 388).
     DOCUMENTED_MINOR = "documented_minor", _("Mineur·e (documenté)")
@@ -278,6 +283,12 @@ class AccessReason(models.TextChoices):
 
     REFERRAL = "referral", _("Orientation acceptée")
     ACSE_HOST = "acse_host", _("Centre d'accueil Ac.Sé")
+    # A child's transmissions the law requires to identify the child: the CRIP or
+    # the parquet that received them in Maillage reads the child's identity and
+    # the facts (legal bases: `access.LEGAL_BASES`).
+    CHILD_PROTECTION = "child_protection", _("Information préoccupante reçue")
+    PROSECUTOR_REPORT = "prosecutor", _("Signalement au procureur reçu")
+    AD_HOC_ADMINISTRATOR = "ad_hoc_admin", _("Demande d'administrateur ad hoc reçue")
 
 
 class AuditAction(enum.StrEnum):

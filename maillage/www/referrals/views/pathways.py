@@ -22,14 +22,17 @@ from .minors import (
     chain_context,
     chain_page,
     renew_reception,
+    set_residence,
     start_chain,
 )
+from ..forms_minors import ResidenceForm
 from .returns import approve_return_plan, create_return_plan
 
 # The pathways page posts an `action`; each runs one service (French errors as a message).
 PATHWAY_ACTIONS = {
     "demarrer": start_chain,
     "prolonger": renew_reception,
+    "residence": set_residence,
     "retour": create_return_plan,
     "valider-retour": approve_return_plan,
     "echange": record_exchange,
@@ -67,6 +70,7 @@ def minors(request, case_pk):
             **chain_context(request, organisation, case),
             "page_title": _("Parcours de protection du dossier %(ref)s") % {"ref": case.reference},
             "start_form": forms.StartChainForm(),
+            "residence_form": ResidenceForm(initial={"residence_departement": case.residence_departement}),
             "return_form": forms.ReturnPlanForm(),
             "exchange_form": forms.ExchangeForm(visible_parts=case_access.parts_for(actor, case)),
             "plans": selectors.return_plans_for(actor, organisation, case),
