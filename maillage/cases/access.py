@@ -13,11 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
-
 from maillage.organisations.actor import as_actor
 
-from .enums import AccessReason
 from .models import Case, CaseAccessGrant
 
 # Parts of a case; the owner's case workers see all of them.
@@ -27,28 +24,10 @@ ALL_PARTS = frozenset(
 # Parts a grant may share (maillage.referrals.enums.SharedPart uses the same codes).
 SHARED_PARTS = frozenset({"identity", "facts", "notes_shareable", "documents", "screening", "rights"})
 
-# The legal basis of each kind of grant, shown with it (who reads a case, and
-# by what right). A referral shares what the person consented to or what its
-# recorded legal basis allows (docs/domain/referrals.md, « Consentement »); an
-# Ac.Sé host what the placement needs (R-ACSE). The transmissions of a child's
-# protection must identify the child: the information préoccupante to the CRIP
-# (CASF L226-2-1, L226-3), the report to the prosecutor (CASF L226-4, CPP
-# art. 40), the request for an ad hoc administrator (CPP art. 706-50).
-LEGAL_BASES = {
-    AccessReason.REFERRAL: _("consentement de la personne ou base légale de l'orientation"),
-    AccessReason.ACSE_HOST: _("CASF L345-1 et Convention de Varsovie art. 12 (hébergement sécurisé)"),
-    AccessReason.CHILD_PROTECTION: _("CASF L226-2-1 et L226-3"),
-    AccessReason.PROSECUTOR_REPORT: _("CASF L226-4 et CPP art. 40"),
-    AccessReason.AD_HOC_ADMINISTRATOR: _("CPP art. 706-50"),
-}
 # What a child's transmission shares: who the child is and the facts the CRIP
 # evaluates or the parquet acts on (need to know, Warsaw art. 11): never the
 # notes, documents, screenings or rights records of the holder.
 CHILD_TRANSMISSION_PARTS = ("identity", "facts")
-
-
-def legal_basis(reason: str) -> str:
-    return str(LEGAL_BASES.get(reason, ""))
 
 
 def grants_for(actor, case: Case) -> tuple[CaseAccessGrant, ...]:

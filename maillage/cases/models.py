@@ -139,9 +139,7 @@ class Case(models.Model):
     # where the child lives), recorded where the minors' chain starts: an INSEE
     # département code, RESIDENCE_UNKNOWN, or blank while nobody has said.
     # A département, not an address: no identity.
-    residence_departement = models.CharField(
-        _("département de résidence de l'enfant"), max_length=7, blank=True
-    )
+    residence_departement = models.CharField(_("département de résidence de l'enfant"), max_length=7, blank=True)
     exploitation_start = models.DateField(_("début de l'exploitation"), null=True, blank=True)
     exploitation_end = models.DateField(_("fin de l'exploitation"), null=True, blank=True)
     cross_border = models.CharField(
@@ -577,9 +575,7 @@ class CaseAccessGrant(models.Model):
 
     @property
     def legal_basis(self) -> str:
-        from .access import legal_basis  # access imports this module
-
-        return legal_basis(self.reason)
+        return str(enums.ACCESS_LEGAL_BASES.get(self.reason, ""))
 
     @property
     def is_open(self) -> bool:

@@ -52,7 +52,7 @@ def test_the_crip_reads_the_childs_identity_after_the_information_preoccupante_a
     client, login, make_case, sender, sender_org, coordinator
 ):
     crip, crip_worker = body("CRIP 93", "93")
-    other_crip, other_worker = body("CRIP 95", "95")
+    _other_crip, other_worker = body("CRIP 95", "95")
     child = make_case(minor=True)
     detail = reverse("cases:detail", args=[child.pk])
     login(client, crip_worker)
@@ -128,7 +128,7 @@ def test_a_child_residing_in_93_found_by_a_paris_association_gets_the_crip_93_fi
     child.refresh_from_db()
     crips = selectors.minor_recipient_candidates(child, "crip")
     assert [o.name for o in crips] == ["CRIP 93", "CRIP 75", "CRIP 13"] and crips[0].competent
-    assert [o.name for o in selectors.minor_recipient_candidates(child, "parquet")][0] == "Parquet de Bobigny"
+    assert selectors.minor_recipient_candidates(child, "parquet")[0].name == "Parquet de Bobigny"
     # Unknown residence: where the child was found, then the holder's département.
     Case.objects.filter(pk=child.pk).update(residence_departement=RESIDENCE_UNKNOWN, exploitation_departement="13")
     child.refresh_from_db()
@@ -171,3 +171,17 @@ def test_the_case_service_refuses_an_unknown_departement(make_case, sender):
     with pytest.raises(ValidationError) as exc:
         case_services.update_case(case=child, acting_user=sender, facts={"residence_departement": "999"})
     assert "Département inconnu" in " ".join(exc.value.messages)
+
+
+def test_in_english(client, login, make_case, sender, sender_org):
+    crip, crip_worker = body("CRIP 93", "93")
+    child = make_case(minor=True)
+    url = reverse("referrals:minors", args=[child.pk])
+    login(client, sender)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Child&#x27;s département of residence" in page and "Save the residence" in page
+    transmit(child, K.IP_CRIP, crip, sender, sender_org)
+    login(client, crip_worker)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "(information préoccupante) received (CASF L226-2-1 and L226-3)" in page
+    assert "The child's identity and the facts" in page

@@ -5,30 +5,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_law_rules'),
-        ('organisations', '0001_initial'),
+        ("cases", "0004_law_rules"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='caseaccessgrant',
-            name='case_grant_reason_valid',
+            model_name="caseaccessgrant",
+            name="case_grant_reason_valid",
         ),
         migrations.AddField(
-            model_name='case',
-            name='residence_departement',
+            model_name="case",
+            name="residence_departement",
             field=models.CharField(blank=True, max_length=7, verbose_name="département de résidence de l'enfant"),
         ),
         migrations.AlterField(
-            model_name='caseaccessgrant',
-            name='reason',
-            field=models.CharField(choices=[('referral', 'Orientation acceptée'), ('acse_host', "Centre d'accueil Ac.Sé"), ('child_protection', 'Information préoccupante reçue'), ('prosecutor', 'Signalement au procureur reçu'), ('ad_hoc_admin', "Demande d'administrateur ad hoc reçue")], max_length=16, verbose_name='motif'),
+            model_name="caseaccessgrant",
+            name="reason",
+            field=models.CharField(
+                choices=[
+                    ("referral", "Orientation acceptée"),
+                    ("acse_host", "Centre d'accueil Ac.Sé"),
+                    ("child_protection", "Information préoccupante reçue"),
+                    ("prosecutor", "Signalement au procureur reçu"),
+                    ("ad_hoc_admin", "Demande d'administrateur ad hoc reçue"),
+                ],
+                max_length=16,
+                verbose_name="motif",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseaccessgrant',
-            constraint=models.CheckConstraint(condition=models.Q(('reason__in', ['referral', 'acse_host', 'child_protection', 'prosecutor', 'ad_hoc_admin'])), name='case_grant_reason_valid'),
+            model_name="caseaccessgrant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("reason__in", ["referral", "acse_host", "child_protection", "prosecutor", "ad_hoc_admin"])
+                ),
+                name="case_grant_reason_valid",
+            ),
         ),
     ]

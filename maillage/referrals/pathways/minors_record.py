@@ -54,7 +54,7 @@ RECEIVED_STEP = {
     K.AAH_REQUEST: K.AAH_DESIGNATION,
 }
 # What the recipient of a transmission through Maillage reads of the case
-# (cases.access.LEGAL_BASES): the law requires the information préoccupante
+# (cases.enums.ACCESS_LEGAL_BASES): the law requires the information préoccupante
 # (CASF L226-2-1, L226-3) and the report to the prosecutor (CASF L226-4, CPP
 # art. 40) to identify the child, and the parquet designates an ad hoc
 # administrator for a named child (CPP art. 706-50). Only that organisation,

@@ -176,7 +176,9 @@ def suggest_recipients(
     # (CASF L226-3), then of the département of the facts, then of where the
     # person is (the sender's département) (CPP art. 43).
     residence = case.residence_departement if case.residence_departement != RESIDENCE_UNKNOWN else ""
-    anchors = [] if distancing else [d for d in (residence, case.exploitation_departement, organisation.departement) if d]
+    anchors = (
+        [] if distancing else [d for d in (residence, case.exploitation_departement, organisation.departement) if d]
+    )
     found = recipients_for(
         viewer=user,
         text=text,

@@ -49,7 +49,7 @@ def _shared_rows(grants) -> list[dict]:
                 "owner": case.organisation.name
                 if grant.reason != enums.AccessReason.ACSE_HOST
                 else _("la coordination Ac.Sé"),
-                # Why the organisation reads the case, and by what right (cases.access.LEGAL_BASES).
+                # Why the organisation reads the case, and by what right (cases.enums.ACCESS_LEGAL_BASES).
                 "reason": grant.get_reason_display(),
                 "legal_basis": grant.legal_basis,
                 "parts": [str(part_labels[p]) for p in grant.parts if p in part_labels],

@@ -15,8 +15,8 @@ from maillage.cases import services as case_services
 from maillage.cases.enums import RESIDENCE_UNKNOWN
 from maillage.organisations.actor import actor_for_request
 from maillage.referrals import pathways, policies, selectors
-from maillage.territories import reference
 from maillage.referrals.enums import MinorStepKind
+from maillage.territories import reference
 from maillage.www.common import deny_as_404, form_view, run_action
 
 from .. import forms
@@ -83,7 +83,7 @@ def chain_context(request, organisation, case) -> dict:
         "case": case,
         "residence": residence_label(case),
         # The CRIP or the parquet a transmission reached reads the child's
-        # identity and the facts on the case page (cases.access.LEGAL_BASES).
+        # identity and the facts on the case page (cases.enums.ACCESS_LEGAL_BASES).
         "shared_grants": [] if access.is_owner else list(access.grants),
         "steps": steps,
         "my_open_steps": [s for s in steps if s.mine and s.is_open],

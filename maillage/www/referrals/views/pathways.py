@@ -15,6 +15,7 @@ from maillage.referrals import policies, selectors
 from maillage.www.common import deny_as_404
 
 from .. import exchange_forms, forms
+from ..forms_minors import ResidenceForm
 from .common import message_error, require_worker
 from .exchanges import answer_exchange, answer_incoming, record_exchange, record_incoming
 from .minors import (
@@ -25,7 +26,6 @@ from .minors import (
     set_residence,
     start_chain,
 )
-from ..forms_minors import ResidenceForm
 from .returns import approve_return_plan, create_return_plan
 
 # The pathways page posts an `action`; each runs one service (French errors as a message).
