@@ -24,6 +24,11 @@ ALL_PARTS = frozenset(
 # Parts a grant may share (maillage.referrals.enums.SharedPart uses the same codes).
 SHARED_PARTS = frozenset({"identity", "facts", "notes_shareable", "documents", "screening", "rights"})
 
+# What a child's transmission shares: who the child is and the facts the CRIP
+# evaluates or the parquet acts on (need to know, Warsaw art. 11): never the
+# notes, documents, screenings or rights records of the holder.
+CHILD_TRANSMISSION_PARTS = ("identity", "facts")
+
 
 def grants_for(actor, case: Case) -> tuple[CaseAccessGrant, ...]:
     """The open grants through which the actor reads `case` (those of the

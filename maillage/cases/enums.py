@@ -34,6 +34,11 @@ class IdentifyingAuthority(models.TextChoices):
     OTHER = "other", _("Autre autorité compétente")
 
 
+# `Case.residence_departement` when the child's département of residence is
+# not known (said so, rather than left blank: nobody asked).
+RESIDENCE_UNKNOWN = "unknown"
+
+
 class AgeStatus(models.TextChoices):
     # R-AGE (Warsaw art. 10.3; C. civ. art. 388).
     DOCUMENTED_MINOR = "documented_minor", _("Mineur·e (documenté)")
@@ -278,6 +283,28 @@ class AccessReason(models.TextChoices):
 
     REFERRAL = "referral", _("Orientation acceptée")
     ACSE_HOST = "acse_host", _("Centre d'accueil Ac.Sé")
+    # A child's transmissions the law requires to identify the child: the CRIP or
+    # the parquet that received them in Maillage reads the child's identity and
+    # the facts (legal bases: `ACCESS_LEGAL_BASES` below).
+    CHILD_PROTECTION = "child_protection", _("Information préoccupante reçue")
+    PROSECUTOR_REPORT = "prosecutor", _("Signalement au procureur reçu")
+    AD_HOC_ADMINISTRATOR = "ad_hoc_admin", _("Demande d'administrateur ad hoc reçue")
+
+
+# The legal basis of each kind of grant, shown with it (who reads a case, and
+# by what right). A referral shares what the person consented to or what its
+# recorded legal basis allows (docs/domain/referrals.md, « Consentement »); an
+# Ac.Sé host what the placement needs (R-ACSE). The transmissions of a child's
+# protection must identify the child: the information préoccupante to the CRIP
+# (CASF L226-2-1, L226-3), the report to the prosecutor (CASF L226-4, CPP
+# art. 40), the request for an ad hoc administrator (CPP art. 706-50).
+ACCESS_LEGAL_BASES = {
+    AccessReason.REFERRAL: _("consentement de la personne ou base légale de l'orientation"),
+    AccessReason.ACSE_HOST: _("CASF L345-1 et Convention de Varsovie art. 12 (hébergement sécurisé)"),
+    AccessReason.CHILD_PROTECTION: _("CASF L226-2-1 et L226-3"),
+    AccessReason.PROSECUTOR_REPORT: _("CASF L226-4 et CPP art. 40"),
+    AccessReason.AD_HOC_ADMINISTRATOR: _("CPP art. 706-50"),
+}
 
 
 class AuditAction(enum.StrEnum):

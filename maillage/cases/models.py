@@ -134,6 +134,12 @@ class Case(models.Model):
     recruitment_departement = models.CharField(_("département de recrutement"), max_length=3, blank=True)
     exploitation_country = models.CharField(_("pays d'exploitation"), max_length=2, blank=True)
     exploitation_departement = models.CharField(_("département d'exploitation"), max_length=3, blank=True)
+    # Issue 10.3: the competent CRIP and parquet are those of the child's
+    # residence (CASF L226-3; C. civ. art. 375-1 and CPC art. 1181, the judge of
+    # where the child lives), recorded where the minors' chain starts: an INSEE
+    # département code, RESIDENCE_UNKNOWN, or blank while nobody has said.
+    # A département, not an address: no identity.
+    residence_departement = models.CharField(_("département de résidence de l'enfant"), max_length=7, blank=True)
     exploitation_start = models.DateField(_("début de l'exploitation"), null=True, blank=True)
     exploitation_end = models.DateField(_("fin de l'exploitation"), null=True, blank=True)
     cross_border = models.CharField(
@@ -566,6 +572,10 @@ class CaseAccessGrant(models.Model):
 
     def __str__(self) -> str:
         return f"CaseAccessGrant {self.case_id} → {self.organisation_id}"
+
+    @property
+    def legal_basis(self) -> str:
+        return str(enums.ACCESS_LEGAL_BASES.get(self.reason, ""))
 
     @property
     def is_open(self) -> bool:

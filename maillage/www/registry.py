@@ -37,6 +37,9 @@ def _queues_panel(request):
         "template": "home/panel_queues.html",
         "rows": compose.rows(queues.most_urgent(queue_list, limit=HOME_QUEUE_ITEMS), labels),
         "waiting": sum(queue.total for queue in queue_list),
+        # Each queue's count and its domain's full list (the referrals inbox,
+        # the minors' steps…): what the per-domain home panels used to give.
+        "queues": [queue for queue in queue_list if queue.total],
         "url": reverse("queues:list"),
     }
 

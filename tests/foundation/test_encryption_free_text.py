@@ -21,6 +21,8 @@ NOT_FREE_TEXT = {
     "cases.Case.recruitment_departement",
     "cases.Case.exploitation_country",
     "cases.Case.exploitation_departement",
+    # INSEE département code or « unknown », chosen from a list (never typed).
+    "cases.Case.residence_departement",
     "cases.RightsInformation.language",
     "referrals.AnonymousNotification.sex",
     "referrals.AnonymousNotification.age_band",

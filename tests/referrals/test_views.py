@@ -170,9 +170,16 @@ def test_case_page_links_to_referrals(client, login, sender, case, sent):
 
 
 def test_home_panel_shows_pending(client, login, recipient, sent):
+    """The referral waiting for an answer shows in « À traiter » with its queue's
+    count and a link to the inbox's waiting list (the former « Orientations en
+    attente » panel repeated it and is gone)."""
     login(client, recipient)
     html = client.get("/").content.decode()
-    assert "Orientations en attente" in html and sent.case.reference in html
+    assert "Orientations en attente" not in html
+    panel = html[html.index(">À traiter<") :]
+    assert sent.case.reference in panel
+    assert "Orientations reçues en attente de réponse</a>" in panel and "1 en attente" in panel
+    assert reverse("referrals:inbox") + "?boite=recues&amp;etat=attente" in panel
 
 
 def test_anonymous_notification_keeps_no_identity(client, login, sender):

@@ -19,6 +19,7 @@ from maillage.territories import reference as ref
 
 from .. import hooks, policies, workflow
 from ..enums import (
+    RESIDENCE_UNKNOWN,
     AgeStatus,
     AuditAction,
     CaseStatus,
@@ -94,6 +95,9 @@ def validate_facts(facts: dict, identity: dict | None = None) -> None:
                 err(f"{prefix}_departement", _("Un département ne se renseigne que pour un lieu en France."))
             elif not ref.is_departement_code(dep):
                 err(f"{prefix}_departement", _("Département inconnu : %(code)s.") % {"code": dep})
+    residence = facts.get("residence_departement") or ""
+    if residence and residence != RESIDENCE_UNKNOWN and not ref.is_departement_code(residence):
+        err("residence_departement", _("Département inconnu : %(code)s.") % {"code": residence})
     birth_year = facts.get("birth_year")
     if birth_year is not None and not (1900 <= int(birth_year) <= today.year):
         err("birth_year", _("L'année de naissance doit être comprise entre 1900 et l'année en cours."))

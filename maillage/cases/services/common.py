@@ -29,6 +29,7 @@ FACT_FIELDS = (
     "recruitment_departement",
     "exploitation_country",
     "exploitation_departement",
+    "residence_departement",
     "exploitation_start",
     "exploitation_end",
     "cross_border",

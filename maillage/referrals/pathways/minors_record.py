@@ -20,7 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.cases import access as case_access
+from maillage.cases.enums import AccessReason
 from maillage.cases.models import Case
+from maillage.cases.services import grant_access, source_of
 from maillage.organisations.enums import OrganisationType
 from maillage.organisations.selectors import case_workers_of
 
@@ -49,6 +52,18 @@ RECEIVED_STEP = {
     K.SIGNALEMENT_PARQUET: K.PARQUET_DECISION,
     K.CRIP_SIGNALEMENT: K.PARQUET_DECISION,
     K.AAH_REQUEST: K.AAH_DESIGNATION,
+}
+# What the recipient of a transmission through Maillage reads of the case
+# (cases.enums.ACCESS_LEGAL_BASES): the law requires the information préoccupante
+# (CASF L226-2-1, L226-3) and the report to the prosecutor (CASF L226-4, CPP
+# art. 40) to identify the child, and the parquet designates an ad hoc
+# administrator for a named child (CPP art. 706-50). Only that organisation,
+# only `case_access.CHILD_TRANSMISSION_PARTS`.
+GRANT_REASON = {
+    K.IP_CRIP: AccessReason.CHILD_PROTECTION,
+    K.SIGNALEMENT_PARQUET: AccessReason.PROSECUTOR_REPORT,
+    K.CRIP_SIGNALEMENT: AccessReason.PROSECUTOR_REPORT,
+    K.AAH_REQUEST: AccessReason.AD_HOC_ADMINISTRATOR,
 }
 HEALTH_DATA_REFUSAL = _(
     "Les données de santé, recueillies pendant le temps de répit, ne servent jamais à évaluer la minorité "
@@ -232,6 +247,16 @@ def _follow_up(step: MinorStep, *, organisation, acting_user, when: dt.datetime)
             grave_danger=step.grave_danger,
         )
         created.append(new)
+        # The recipient reads who the child is and the facts, by the transmission's
+        # legal basis, in the same transaction as the step (decision 0008).
+        grant_access(
+            case=case,
+            organisation=step.recipient_organisation,
+            parts=case_access.CHILD_TRANSMISSION_PARTS,
+            reason=GRANT_REASON[step.kind],
+            source=source_of(step),
+            granted_by=acting_user,
+        )
         if received == K.CRIP_EVALUATION:
             # The CRIP is reached: the steps the law gives it move to it (issue 10.2).
             crip_kinds = [d.kind for d in deadlines.MINOR_STEPS if d.owner == "crip"]
@@ -349,6 +374,15 @@ def complete_step(
                 new,
                 case=step.case,
                 organisation=organisation,
-                details={"kind": new.kind, "to": new.owner_organisation_id, "due_at": new.due_at.isoformat()},
+                details={
+                    "kind": new.kind,
+                    "to": new.owner_organisation_id,
+                    "due_at": new.due_at.isoformat(),
+                    # The access the transmission gave, with its legal basis (cases.access).
+                    "access": {
+                        "parts": list(case_access.CHILD_TRANSMISSION_PARTS),
+                        "reason": GRANT_REASON[step.kind],
+                    },
+                },
             )
     return step

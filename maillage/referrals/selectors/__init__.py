@@ -165,15 +165,20 @@ def suggest_recipients(
     for them by law. For accommodation, départements where the person was
     exploited or is in danger are excluded. `hints` on the returned list say
     which filter to loosen when nothing is found."""
+    from maillage.cases.enums import RESIDENCE_UNKNOWN
     from maillage.directory.selectors.recipients import ELSEWHERE, recipients_for
     from maillage.directory.viewers import MEMBERS
     from maillage.territories import reference as ref
 
     distancing = service in DISTANCING_SERVICES
     excluded = {d for d in [case.exploitation_departement, *danger_departements] if d} if distancing else set()
-    # The competent body is the one of the département of the facts, then of
-    # where the person is (the sender's département) (CASF L226-3, CPP art. 43).
-    anchors = [] if distancing else [case.exploitation_departement, organisation.departement]
+    # The competent body is the one of the child's residence when recorded
+    # (CASF L226-3), then of the département of the facts, then of where the
+    # person is (the sender's département) (CPP art. 43).
+    residence = case.residence_departement if case.residence_departement != RESIDENCE_UNKNOWN else ""
+    anchors = (
+        [] if distancing else [d for d in (residence, case.exploitation_departement, organisation.departement) if d]
+    )
     found = recipients_for(
         viewer=user,
         text=text,
@@ -310,11 +315,25 @@ def minor_steps_waiting_for(actor, organisation):
     )
 
 
+def competent_departements(case) -> list[str]:
+    """Where the competent CRIP and parquet are, most competent first (issue
+    10.3): the child's département of residence (CASF L226-3; C. civ. art.
+    375-1, CPC art. 1181: the juge des enfants of where the child lives), then
+    where the child was found (the département of the facts), then where the
+    child is cared for (the case holder's). Unknown or unrecorded places are
+    skipped."""
+    from maillage.cases.enums import RESIDENCE_UNKNOWN
+
+    residence = case.residence_departement if case.residence_departement != RESIDENCE_UNKNOWN else ""
+    places = (residence, case.exploitation_departement, case.organisation.departement)
+    return list(dict.fromkeys(d for d in places if d))
+
+
 def minor_recipient_candidates(case, kind_of_recipient: str) -> list:
     """The CRIPs or parquets to propose for a transmission, the competent ones
-    first: those of the département of the facts and of the département where
-    the child is cared for (the case holder's), then by distance from the
-    facts (issue 10.3). Each carries `has_account` and `competent`."""
+    first (`competent_departements`: the child's residence, where the child was
+    found, where the child is cared for), then by distance from the first of
+    them (issue 10.3). Each carries `has_account` and `competent`."""
     from django.db.models import Exists, OuterRef
 
     from maillage.organisations.enums import OrganisationType, Role
@@ -324,7 +343,7 @@ def minor_recipient_candidates(case, kind_of_recipient: str) -> list:
     org_type = {"crip": OrganisationType.CHILD_PROTECTION, "parquet": OrganisationType.PROSECUTOR}[kind_of_recipient]
     accounts = Membership.objects.active().filter(organisation=OuterRef("pk"), role=Role.CASE_WORKER)
     orgs = list(Organisation.objects.filter(type=org_type).annotate(has_account=Exists(accounts)).order_by("name"))
-    competent = [d for d in (case.exploitation_departement, case.organisation.departement) if d]
+    competent = competent_departements(case)
     origin = competent[0] if competent else ""
 
     def centroid(code):

@@ -12,8 +12,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.cases.enums import RESIDENCE_UNKNOWN
 from maillage.referrals import enums
 from maillage.referrals.enums import MinorStepKind as K
+from maillage.territories import reference
 
 from .forms import DateInput
 
@@ -50,8 +52,9 @@ class StepRecordForm(forms.Form):
                 label=_("Destinataire"),
                 max_length=250,
                 help_text=_(
-                    "Commencez à taper : les organismes compétents (département des faits ou de prise en charge) "
-                    "sont proposés d'abord. Un destinataire hors annuaire : écrivez son nom."
+                    "Commencez à taper : les organismes compétents (département de résidence de l'enfant, puis "
+                    "des faits, puis de prise en charge) sont proposés d'abord. Un destinataire hors annuaire : "
+                    "écrivez son nom."
                 ),
                 widget=forms.TextInput(attrs={"list": f"destinataires-{step.pk}", "autocomplete": "off"}),
                 error_messages={"required": _("Indiquez le destinataire : l'organisation de l'annuaire, ou son nom.")},
@@ -136,6 +139,30 @@ class StepRecordForm(forms.Form):
             )
             data["recipient"], data["recipient_name"] = (match, "") if match else (None, typed)
         return data
+
+
+def residence_choices() -> list[tuple[str, str]]:
+    # Names, never codes (issue 10.7); « Inconnu » is an answer, the blank is none.
+    return [
+        ("", _("— Choisir —")),
+        (RESIDENCE_UNKNOWN, _("Inconnu")),
+        *((d.code, d.label) for d in reference.departements()),
+    ]
+
+
+class ResidenceForm(forms.Form):
+    """The child's département of residence, recorded where the chain starts
+    (issue 10.3): the CRIP and the parquet of that département are proposed first."""
+
+    residence_departement = forms.ChoiceField(
+        label=_("Département de résidence de l'enfant"),
+        choices=residence_choices,
+        help_text=_(
+            "La CRIP et le parquet compétents sont ceux du lieu de résidence de l'enfant : ils sont proposés "
+            "en premier, puis ceux du lieu où l'enfant a été trouvé·e. Choisissez « Inconnu » si personne ne le sait."
+        ),
+        error_messages={"required": _("Choisissez le département de résidence, ou « Inconnu ».")},
+    )
 
 
 class WaiveStepForm(forms.Form):

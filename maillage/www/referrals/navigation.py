@@ -1,33 +1,26 @@
-"""Main-menu entry « Orientations » and the home panel « Orientations en attente »."""
+"""Main-menu entries « Orientations », « Orientations (national) » and « Ac.Sé ».
+
+The referrals waiting for an answer show on the home page in the « À traiter »
+panel (queue_inbox.py), with their count and a link to the inbox's « en
+attente » list; the former « Orientations en attente » panel repeated it and
+counted every referral received by state on each home page (issue 10,
+docs/benchmarks.md « Work queues »)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from maillage.organisations.actor import actor_for_request
-from maillage.referrals import roles, selectors
+from maillage.referrals import roles
 from maillage.www.common import acting_organisation
-from maillage.www.navigation import MenuEntry, register_menu, register_panel
+from maillage.www.navigation import MenuEntry, register_menu
 
 
 def _can_use(request) -> bool:
     return roles.acting_membership(actor_for_request(request), acting_organisation(request)) is not None
 
 
-def _pending_panel(request):
-    if not _can_use(request):
-        return None
-    box = selectors.box_for(actor_for_request(request), acting_organisation(request), box="recues")
-    return {
-        "title": _("Orientations en attente"),
-        "template": "referrals/panel_pending.html",
-        "counts": box.counts,
-        "referrals": box.waiting(5),
-    }
-
-
 register_menu(
     MenuEntry(key="referrals", label=_("Orientations"), url_name="referrals:inbox", visible=_can_use, order=25)
 )
-register_panel("referrals_pending", _pending_panel, order=25)
 
 
 def _is_coordinator(request) -> bool:

@@ -47,8 +47,11 @@ def _shared_rows(grants) -> list[dict]:
             {
                 "case": case,
                 "owner": case.organisation.name
-                if grant.reason == enums.AccessReason.REFERRAL
+                if grant.reason != enums.AccessReason.ACSE_HOST
                 else _("la coordination Ac.Sé"),
+                # Why the organisation reads the case, and by what right (cases.enums.ACCESS_LEGAL_BASES).
+                "reason": grant.get_reason_display(),
+                "legal_basis": grant.legal_basis,
                 "parts": [str(part_labels[p]) for p in grant.parts if p in part_labels],
                 "facts": facts,
                 "minor": case.treated_as_minor if facts else None,
@@ -146,6 +149,7 @@ def case_detail(request, pk):
         person=person,
         parts=access.parts,
         is_owner=access.is_owner,
+        grants=access.grants,
         nationalities=[ref.citizenship_name(c) for c in case.nationalities if ref.is_citizenship_code(c)],
         languages=[ref.language_name(c) for c in case.languages if ref.is_language_code(c)],
         control_labels=[dict(enums.ControlMethod.choices).get(c, c) for c in case.control_methods],

@@ -3,19 +3,24 @@ page, the chain as its other actors read it, and the page recording one step."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from maillage.cases import access as case_access
+from maillage.cases import services as case_services
+from maillage.cases.enums import RESIDENCE_UNKNOWN
 from maillage.organisations.actor import actor_for_request
 from maillage.referrals import pathways, policies, selectors
 from maillage.referrals.enums import MinorStepKind
+from maillage.territories import reference
 from maillage.www.common import deny_as_404, form_view, run_action
 
 from .. import forms
-from ..forms_minors import StepRecordForm, WaiveStepForm, candidate_label
+from ..forms_minors import ResidenceForm, StepRecordForm, WaiveStepForm, candidate_label
 from .common import found, require_worker
 
 
@@ -28,6 +33,32 @@ def start_chain(request, organisation, case):
         organisation=organisation,
         unaccompanied=form.cleaned_data.get("unaccompanied", False),
     )
+
+
+def set_residence(request, organisation, case):
+    """The holder records the child's département of residence (issue 10.3),
+    a fact of the case: written by the case file's own service."""
+    form = ResidenceForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(form.errors["residence_departement"])
+    case_services.update_case(
+        case=case,
+        acting_user=request.user,
+        facts={"residence_departement": form.cleaned_data["residence_departement"]},
+    )
+
+
+def residence_label(case) -> str:
+    """The child's residence in words (never a code), or "" when nobody said."""
+    code = case.residence_departement
+    if not code:
+        return ""
+    if code == RESIDENCE_UNKNOWN:
+        return _("inconnue")
+    try:
+        return reference.departement(code).label
+    except (KeyError, ValueError):
+        return ""
 
 
 def renew_reception(request, organisation, case):
@@ -47,8 +78,13 @@ def chain_context(request, organisation, case) -> dict:
         step.waiting_for_body = (
             step.definition.owner != "reporter" and step.owner_organisation_id == case.organisation_id
         )
+    access = case_access.access_for(actor, case)
     return {
         "case": case,
+        "residence": residence_label(case),
+        # The CRIP or the parquet a transmission reached reads the child's
+        # identity and the facts on the case page (cases.enums.ACCESS_LEGAL_BASES).
+        "shared_grants": [] if access.is_owner else list(access.grants),
         "steps": steps,
         "my_open_steps": [s for s in steps if s.mine and s.is_open],
         "is_holder": policies.can_act_on_case(actor, organisation, case),
@@ -111,6 +147,7 @@ def record_step(request, case_pk, step_pk):
         context={
             "page_title": _("%(step)s — dossier %(ref)s") % {"step": step.get_kind_display(), "ref": case.reference},
             "case": case,
+            "residence": residence_label(case),
             "step": step,
             "mine": step.owner_organisation_id == organisation.pk,
             "candidates": [(candidate_label(o), o) for o in candidates],

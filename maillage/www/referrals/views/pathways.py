@@ -15,6 +15,7 @@ from maillage.referrals import policies, selectors
 from maillage.www.common import deny_as_404
 
 from .. import exchange_forms, forms
+from ..forms_minors import ResidenceForm
 from .common import message_error, require_worker
 from .exchanges import answer_exchange, answer_incoming, record_exchange, record_incoming
 from .minors import (
@@ -22,6 +23,7 @@ from .minors import (
     chain_context,
     chain_page,
     renew_reception,
+    set_residence,
     start_chain,
 )
 from .returns import approve_return_plan, create_return_plan
@@ -30,6 +32,7 @@ from .returns import approve_return_plan, create_return_plan
 PATHWAY_ACTIONS = {
     "demarrer": start_chain,
     "prolonger": renew_reception,
+    "residence": set_residence,
     "retour": create_return_plan,
     "valider-retour": approve_return_plan,
     "echange": record_exchange,
@@ -67,6 +70,7 @@ def minors(request, case_pk):
             **chain_context(request, organisation, case),
             "page_title": _("Parcours de protection du dossier %(ref)s") % {"ref": case.reference},
             "start_form": forms.StartChainForm(),
+            "residence_form": ResidenceForm(initial={"residence_departement": case.residence_departement}),
             "return_form": forms.ReturnPlanForm(),
             "exchange_form": forms.ExchangeForm(visible_parts=case_access.parts_for(actor, case)),
             "plans": selectors.return_plans_for(actor, organisation, case),
