@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from maillage.api.enums import Scope
 from maillage.referrals.enums import DeclineReason
+
+
+class StrictSerializer(serializers.Serializer):
+    """A write's body: an unknown field is refused, never ignored (issue 14, bad input)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: [_("Champ inconnu.")] for key in unknown})
+        return super().to_internal_value(data)
 
 
 class StructureSerializer(serializers.Serializer):
@@ -133,23 +147,13 @@ class ReferralDetailSerializer(ReferralSerializer):
     historique = serializers.ListField(child=serializers.DictField())
 
 
-class DeclineSerializer(serializers.Serializer):
+class DeclineSerializer(StrictSerializer):
     motif = serializers.ChoiceField(choices=DeclineReason.choices)
     precisions = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
-    def validate(self, attrs):
-        unknown = set(self.initial_data) - set(self.fields)
-        if unknown:
-            raise serializers.ValidationError(dict.fromkeys(sorted(unknown), "Champ inconnu."))
-        return attrs
 
-
-class EmptySerializer(serializers.Serializer):
-    def validate(self, attrs):
-        unknown = set(self.initial_data or {}) - set(self.fields)
-        if unknown:
-            raise serializers.ValidationError(dict.fromkeys(sorted(unknown), "Champ inconnu."))
-        return attrs
+class EmptySerializer(StrictSerializer):
+    pass
 
 
 class CaseSerializer(serializers.Serializer):

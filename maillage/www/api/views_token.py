@@ -182,16 +182,18 @@ class DeclineView(_DecisionView):
         return Response(_detail(self.actor(), self.organisation(), pk))
 
 
-@extend_schema(
-    tags=["Dossiers"],
-    summary="Dossiers de l'organisation (sans identité)",
-    parameters=[OpenApiParameter("statut", str, enum=list(CaseStatus.values))],
-    responses=s.CaseSerializer(many=True),
-)
+@extend_schema(tags=["Dossiers"])
 class CasesView(TokenView):
+    """The list; `views_cases.CasesView` adds the creation (POST)."""
+
     required_scopes = {"GET": Scope.CASES_READ}
     pagination_class = Page
 
+    @extend_schema(
+        summary="Dossiers de l'organisation (sans identité)",
+        parameters=[OpenApiParameter("statut", str, enum=list(CaseStatus.values))],
+        responses=s.CaseSerializer(many=True),
+    )
     def get(self, request):
         _check_choice(request, "statut", CaseStatus.values)
         organisation = self.organisation()
