@@ -212,9 +212,7 @@ def test_the_steps_of_a_minors_case_are_listed_and_recorded(owner, owner_admin, 
 def test_a_legal_duty_is_never_lifted(owner, minor_reference):
     steps = {s["type"]: s for s in owner.get(f"/api/v1/dossiers/{minor_reference}/etapes/").json()}
     duty = steps[MinorStepKind.SIGNALEMENT_PARQUET]
-    answer = post(
-        owner, f"/api/v1/dossiers/{minor_reference}/etapes/{duty['id']}/lever/", {"motif": "x" * 40}
-    )
+    answer = post(owner, f"/api/v1/dossiers/{minor_reference}/etapes/{duty['id']}/lever/", {"motif": "x" * 40})
     assert answer.status_code == 400 and "motif" in answer.json()["errors"]
     assert MinorStep.objects.get(pk=duty["id"]).is_open
 
