@@ -222,3 +222,24 @@ def test_another_organisation_cannot_record_a_step(owner, stranger, minor_refere
     url = f"/api/v1/dossiers/{minor_reference}/etapes/{step['id']}/"
     assert post(stranger, url, {"fait_le": timezone.localdate().isoformat()}).status_code == 404
     assert MinorStep.objects.get(pk=step["id"]).is_open
+
+
+def test_a_case_created_with_the_fewest_fields_answers_empty_lists(owner):
+    answer = post(owner, "/api/v1/dossiers/", {"statut_age": "disputed"})
+    assert answer.status_code == 201
+    body = answer.json()
+    assert body["nationalites"] == [] and body["moyens_controle"] == [] and body["sexe"] == "U"
+
+
+@pytest.mark.parametrize(
+    "change", [{"raisons_de_penser_mineur": "true"}, {"annee_naissance": "1995"}, {"sexe": 1}, {"langues": "en"}]
+)
+def test_values_of_another_json_type_are_refused_not_converted(owner, change):
+    answer = post(owner, "/api/v1/dossiers/", {**NEW_CASE, **change})
+    assert answer.status_code == 400 and set(answer.json()["errors"]) == set(change)
+    assert not Case.objects.exists()
+
+
+def test_unknown_query_parameters_are_refused(owner):
+    answer = owner.get("/api/v1/dossiers/?statut=reported&tri=nom")
+    assert answer.status_code == 400 and "tri" in answer.json()["errors"]

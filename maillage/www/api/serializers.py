@@ -11,14 +11,48 @@ from maillage.api.enums import Scope
 from maillage.referrals.enums import DeclineReason
 
 
+def _json_type_ok(field, value) -> bool:
+    """The JSON type the schema announces, without DRF's lenient conversions
+    (« "true" » or 1 for a boolean, 12 for a text, "12" for an integer)."""
+    if value is None:
+        return True  # allow_null is DRF's own check
+    if isinstance(field, serializers.BooleanField):
+        return isinstance(value, bool)
+    if isinstance(field, serializers.IntegerField):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(field, serializers.ListField):
+        return isinstance(value, list) and all(_json_type_ok(field.child, item) for item in value)
+    if isinstance(field, serializers.DictField | serializers.Serializer):
+        return isinstance(value, dict)
+    if isinstance(field, serializers.CharField | serializers.ChoiceField | serializers.DateField):
+        return isinstance(value, str)
+    return True
+
+
+JSON_TYPES = {
+    serializers.BooleanField: "booléen",
+    serializers.IntegerField: "entier",
+    serializers.ListField: "tableau",
+    serializers.DictField: "objet",
+    serializers.Serializer: "objet",
+}
+
+
 class StrictSerializer(serializers.Serializer):
-    """A write's body: an unknown field is refused, never ignored (issue 14, bad input)."""
+    """A write's body: an unknown field is refused, never ignored, and a value
+    of another JSON type than the schema's is refused, never converted
+    (issue 14, bad input)."""
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({key: [_("Champ inconnu.")] for key in unknown})
+            errors = {key: [_("Champ inconnu.")] for key in sorted(set(data) - set(self.fields))}
+            for key, value in data.items():
+                field = self.fields.get(key)
+                if field is not None and not _json_type_ok(field, value):
+                    expected = next((t for cls, t in JSON_TYPES.items() if isinstance(field, cls)), "texte")
+                    errors[key] = [_("Type attendu : %(type)s.") % {"type": _(expected)}]
+            if errors:
+                raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
 
 

@@ -48,6 +48,8 @@ IDENTITY_KEYS = {
 }
 # Service field → API key, to give the services' messages back under the API's names.
 API_KEY_OF = {v: k for k, v in (FACT_KEYS | IDENTITY_KEYS).items()}
+# Lists of codes.
+LIST_KEYS = frozenset({"nationalites", "langues", "formes_exploitation", "moyens_controle"})
 # Fields that are text columns: a JSON null means « empty », as a blank form field.
 BLANK_WHEN_NULL = {
     "recruitment_country",
@@ -160,9 +162,6 @@ class CaseDetailSerializer(serializers.Serializer):
     moyens_controle = serializers.ListField(child=serializers.CharField())
     repere_par = serializers.CharField()
     infractions_sous_contrainte = serializers.BooleanField()
-    identite_enregistree = serializers.BooleanField(
-        help_text="Une identité est enregistrée (elle se lit sur les pages, où la lecture est journalisée)."
-    )
 
 
 class CaseStatusSerializer(StrictSerializer):

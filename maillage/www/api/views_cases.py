@@ -58,7 +58,10 @@ def case_row(case) -> dict:
     }
     for key, field in sc.FACT_KEYS.items():
         value = getattr(case, field)
-        row[key] = list(value) if isinstance(value, list | tuple) else value
+        if key in sc.LIST_KEYS:
+            # A code list not given at creation still holds the field's stored form ("").
+            value = [c for c in value.split("|") if c] if isinstance(value, str) else list(value)
+        row[key] = value
     return row
 
 

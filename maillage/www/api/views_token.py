@@ -35,6 +35,17 @@ class TokenView(APIView):
     permission_classes = [HasScope]
     throttle_classes = [TokenRateThrottle]
     required_scopes: dict[str, str] = {}
+    # The query parameters the operation documents (its filters); the page's
+    # `page` and `taille` when it is paginated. Any other is refused (issue 14:
+    # nothing the caller sends is silently ignored).
+    filters: tuple[str, ...] = ()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        allowed = set(self.filters) | ({"page", "taille"} if getattr(self, "pagination_class", None) else set())
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise ValidationError({name[:40]: _("Paramètre inconnu.") for name in unknown})
 
     def actor(self):
         return self.request.api_actor
@@ -80,6 +91,7 @@ class _BoxView(TokenView):
     box = "recues"
     required_scopes = {"GET": Scope.REFERRALS_READ}
     pagination_class = Page
+    filters = ("groupe",)
 
     def get(self, request):
         _check_choice(request, "groupe", referral_selectors.GROUPS)
@@ -188,6 +200,7 @@ class CasesView(TokenView):
 
     required_scopes = {"GET": Scope.CASES_READ}
     pagination_class = Page
+    filters = ("statut",)
 
     @extend_schema(
         summary="Dossiers de l'organisation (sans identité)",
