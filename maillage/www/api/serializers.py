@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from maillage.api.enums import Scope
@@ -30,11 +31,11 @@ def _json_type_ok(field, value) -> bool:
 
 
 JSON_TYPES = {
-    serializers.BooleanField: "booléen",
-    serializers.IntegerField: "entier",
-    serializers.ListField: "tableau",
-    serializers.DictField: "objet",
-    serializers.Serializer: "objet",
+    serializers.BooleanField: gettext_lazy("booléen (true ou false)"),
+    serializers.IntegerField: gettext_lazy("nombre entier"),
+    serializers.ListField: gettext_lazy("tableau JSON"),
+    serializers.DictField: gettext_lazy("objet JSON"),
+    serializers.Serializer: gettext_lazy("objet JSON"),
 }
 
 
@@ -49,8 +50,11 @@ class StrictSerializer(serializers.Serializer):
             for key, value in data.items():
                 field = self.fields.get(key)
                 if field is not None and not _json_type_ok(field, value):
-                    expected = next((t for cls, t in JSON_TYPES.items() if isinstance(field, cls)), "texte")
-                    errors[key] = [_("Type attendu : %(type)s.") % {"type": _(expected)}]
+                    expected = next(
+                        (t for cls, t in JSON_TYPES.items() if isinstance(field, cls)),
+                        gettext_lazy("chaîne de caractères"),
+                    )
+                    errors[key] = [_("Type attendu : %(type)s.") % {"type": expected}]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
