@@ -70,7 +70,7 @@ class ReturnView(TokenView):
 
     def campaign(self, year: int):
         """A campaign the organisation is invited to (its administrator's read), else 404."""
-        campaign = stats_selectors.campaigns().filter(year=year).select_related("questionnaire").first()
+        campaign = stats_selectors.campaign_of_year(year)
         if campaign is None or not stats_policies.can_read_return(self.actor(), campaign, self.organisation()):
             raise Http404
         return campaign
