@@ -96,6 +96,16 @@ def case_for(actor, organisation, pk) -> Case | None:
     )
 
 
+def pk_for_reference(reference: str) -> int | None:
+    """The key of the case with this reference (the API names cases by their
+    pseudonymous reference). Only a key: callers pass it to a selector that
+    checks access (`case_access_for`, the minors' chain), so a case the caller
+    may not reach is a 404 like one that does not exist."""
+    if not reference or len(reference) > 20:
+        return None
+    return Case.objects.filter(reference=reference).values_list("pk", flat=True).first()
+
+
 def case_access_for(actor, organisation, pk, *, part: str | None = "owner") -> case_access.CaseAccess | None:
     """The case `pk` as the actor reaches it acting for `organisation`, or None
     (views answer 404: the same answer whether the case exists elsewhere or

@@ -55,7 +55,11 @@ PUBLICS_PRECISIONS = "Victimes de la traite des êtres humains et personnes expo
 
 
 def _link(profile: Profile) -> str:
-    return f"{settings.SITE_BASE_URL.rstrip('/')}/annuaire/{profile.organisation.slug}/"
+    return _link_of(profile.organisation.slug)
+
+
+def _link_of(slug: str) -> str:
+    return f"{settings.SITE_BASE_URL.rstrip('/')}/annuaire/{slug}/"
 
 
 def _date_maj(profile: Profile):
@@ -74,6 +78,28 @@ def public_profiles():
         .prefetch_related("services", "publics", "territories")
         .order_by("organisation__slug")
     )
+
+
+# The columns the structure mapping reads, and nothing else.
+STRUCTURE_COLUMNS = (
+    "organisation__slug",
+    "organisation__name",
+    "organisation__siret",
+    "description",
+    "last_verified_at",
+    "updated_at",
+    "commune",
+    "public_phone",
+    "public_email",
+    "website",
+)
+
+
+def public_structure_values():
+    """Public profiles as the values `structure_from_values` reads, in the
+    order of `public_profiles()`: one query per page, no model instance and no
+    prefetch (the whole directory's export, issue 14: ≤ 3 s for 10,000)."""
+    return policies.profiles_visible_to(viewers.ANONYMOUS).order_by("organisation__slug").values(*STRUCTURE_COLUMNS)
 
 
 def public_service_pairs() -> list[tuple[int, int]]:
@@ -101,23 +127,24 @@ def services_of_pairs(pairs: list[tuple[int, int]]) -> list[dict]:
     return rows
 
 
-def structure(profile: Profile) -> dict:
-    org = profile.organisation
-    description = (profile.description or "").strip()
+def structure_from_values(row: dict) -> dict:
+    """One data·inclusion structure from the columns of `STRUCTURE_COLUMNS`."""
+    slug = row["organisation__slug"]
+    description = (row["description"] or "").strip()
     return {
         "source": SOURCE,
-        "id": _structure_id(profile),
-        "nom": org.name[:150].rstrip("."),
-        "date_maj": _date_maj(profile).isoformat(),
+        "id": f"{SOURCE}--{slug}",
+        "nom": row["organisation__name"][:150].rstrip("."),
+        "date_maj": (row["last_verified_at"] or row["updated_at"]).date().isoformat(),
         "description": description if len(description) >= 5 else None,
-        "lien_source": _link(profile),
-        "siret": org.siret or None,
-        "commune": profile.commune or None,
+        "lien_source": _link_of(slug),
+        "siret": row["organisation__siret"] or None,
+        "commune": row["commune"] or None,
         # The street address is for signed-in members only (policies, field groups).
         "adresse": None,
-        "telephone": profile.public_phone or None,
-        "courriel": profile.public_email or None,
-        "site_web": profile.website or None,
+        "telephone": row["public_phone"] or None,
+        "courriel": row["public_email"] or None,
+        "site_web": row["website"] or None,
         "reseaux_porteurs": None,
     }
 

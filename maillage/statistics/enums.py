@@ -32,6 +32,7 @@ class ReturnSource(models.TextChoices):
     CASES = "cases", _("Dossiers Maillage")
     SPREADSHEET = "spreadsheet", _("Tableur")
     FORM = "form", _("Formulaire")
+    API = "api", _("Logiciel de l'organisation (API)")
 
 
 class FollowUp(models.TextChoices):

@@ -93,6 +93,11 @@ def campaigns() -> QuerySet[Campaign]:
     return Campaign.objects.all()
 
 
+def campaign_of_year(year: int) -> Campaign | None:
+    """The campaign of a collection year (unique), with its questionnaire."""
+    return Campaign.objects.filter(year=year).select_related("questionnaire").first()
+
+
 def return_for(user_or_actor, campaign: Campaign, organisation) -> Return | None:
     if not policies.can_read_return(user_or_actor, campaign, organisation):
         return None

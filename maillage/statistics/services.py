@@ -6,7 +6,8 @@ runs in `transaction.atomic(durable=True)`, writes one audit row
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -323,6 +324,117 @@ def submit_return(*, campaign: Campaign, organisation, acting_user) -> ReturnVer
             details={"version": draft.number, "records": draft.record_count},
         )
     return draft
+
+
+@dataclass
+class RowRefusal:
+    line: int
+    errors: dict[str, list[str]] = field(default_factory=dict)  # by questionnaire column
+
+
+class RecordsRefused(ValidationError):
+    """The submission is refused as a whole: the rows in error, each with its
+    French messages by column (at most spreadsheet.MAX_REPORTED_ERRORS)."""
+
+    def __init__(self, rows: list[RowRefusal], count: int):
+        self.rows, self.count = rows, count
+        super().__init__(
+            _("%(n)s ligne(s) refusée(s) : rien n'est enregistré. Corrigez-les et renvoyez tout le retour.")
+            % {"n": count}
+        )
+
+
+def _check_submitted_rows(rows: list[Mapping], campaign, questionnaire) -> list[records.AnonymousRecord]:
+    """Each row is a spreadsheet row (the questionnaire's columns), checked by
+    `records.validate` like an imported line: all the rows, or nothing."""
+    if not rows:
+        raise ValidationError(
+            {"personnes": _("Le retour ne compte aucune personne : ajoutez-en avant de le transmettre.")}
+        )
+    if len(rows) > spreadsheet.MAX_ROWS:
+        raise ValidationError(
+            {"personnes": _("Le retour compte plus de %(n)s personnes.") % {"n": spreadsheet.MAX_ROWS}}
+        )
+    name_of = {v.column: v.name for v in questionnaire.variables}
+    column_of = {v.name: v.column for v in questionnaire.variables}
+    good, refused, count = [], [], 0
+    for line, row in enumerate(rows, start=1):
+        errors: dict[str, list[str]] = {}
+        for key in row:
+            if key not in name_of:
+                # Never ignored silently (issue 14): the linkage's encodings are not stored yet.
+                errors[str(key)[:60]] = [_("colonne inconnue du questionnaire.")]
+        validation = records.validate({name_of[c]: row.get(c) for c in name_of}, questionnaire, year=campaign.year)
+        for name, messages in validation.errors.items():
+            errors.setdefault(column_of.get(name, "ligne"), []).extend(messages)
+        if errors:
+            count += 1
+            if len(refused) < spreadsheet.MAX_REPORTED_ERRORS:
+                refused.append(RowRefusal(line=line, errors=errors))
+        else:
+            good.append(validation.record)
+    if count:
+        raise RecordsRefused(refused, count)
+    return good
+
+
+def submit_records(
+    *, campaign: Campaign, organisation, rows: list[Mapping], acting_user, reason: str = ""
+) -> ReturnVersion:
+    """The organisation's software submits its whole return in one call (the
+    API, issue 14): every row checked as an imported spreadsheet line, nothing
+    written unless all pass; the records replace the open draft's (or start the
+    first version) and the version is submitted and locked at once. After a
+    submission, a new call is a correction: a new version with its `reason`
+    (as `start_correction` then `submit_return` on the pages)."""
+    _prepare(campaign, organisation, acting_user)
+    questionnaire = campaign.questionnaire.parsed()
+    good = _check_submitted_rows(rows, campaign, questionnaire)
+    reason = (reason or "").strip()[:500]
+    with transaction.atomic(durable=True):
+        return_obj, _created = Return.objects.get_or_create(campaign=campaign, organisation=organisation)
+        return_obj = Return.objects.select_for_update().get(pk=return_obj.pk)
+        version = return_obj.versions.filter(submitted_at__isnull=True).first()
+        last = return_obj.versions.order_by("-number").first()
+        if version is None and last is None:
+            if reason:
+                raise ValidationError({"motif": _("Un premier retour n'est pas une correction : pas de motif.")})
+            version = ReturnVersion.objects.create(
+                return_obj=return_obj, number=1, source=ReturnSource.API, created_by=acting_user
+            )
+        elif version is None:
+            if not reason:
+                raise ValidationError(
+                    {
+                        "motif": _(
+                            "Le retour a déjà été transmis : une nouvelle transmission est une correction, indiquez son motif."
+                        )
+                    }
+                )
+            version = ReturnVersion.objects.create(
+                return_obj=return_obj,
+                number=last.number + 1,
+                source=ReturnSource.API,
+                reason=reason,
+                created_by=acting_user,
+            )
+        elif reason and version.number == 1:
+            raise ValidationError({"motif": _("Un premier retour n'est pas une correction : pas de motif.")})
+        elif reason:
+            version.reason = reason  # the correction opened on the pages, its reason restated by the software
+        _replace_records(version, good)
+        version.source = ReturnSource.API
+        version.submitted_at, version.submitted_by = timezone.now(), acting_user
+        version.save(update_fields=["source", "reason", "submitted_at", "submitted_by", "record_count"])
+        audit.record(
+            action=AuditAction.RETURN_SUBMITTED,
+            actor=acting_user,
+            target=version,
+            organisation=organisation,
+            acting_organisation=organisation,
+            details={"version": version.number, "records": version.record_count, "source": ReturnSource.API},
+        )
+    return version
 
 
 def start_correction(*, campaign: Campaign, organisation, reason: str, acting_user) -> ReturnVersion:

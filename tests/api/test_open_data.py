@@ -93,3 +93,50 @@ def test_english_docs_and_problems(client):
     assert "API documentation" in page.content.decode()
     answer = client.get("/api/v1/orientations/recues/", HTTP_ACCEPT_LANGUAGE="en")
     assert answer.json()["title"] == "Authentication required"
+
+
+def _structure_from_instance(profile) -> dict:
+    """The structure mapping as it was before the export read values()
+    (model instances, select_related, prefetches): the reference the faster
+    path must reproduce exactly."""
+    from django.conf import settings
+
+    org = profile.organisation
+    description = (profile.description or "").strip()
+    return {
+        "source": "maillage",
+        "id": f"maillage--{org.slug}",
+        "nom": org.name[:150].rstrip("."),
+        "date_maj": (profile.last_verified_at or profile.updated_at).date().isoformat(),
+        "description": description if len(description) >= 5 else None,
+        "lien_source": f"{settings.SITE_BASE_URL.rstrip('/')}/annuaire/{org.slug}/",
+        "siret": org.siret or None,
+        "commune": profile.commune or None,
+        "adresse": None,
+        "telephone": profile.public_phone or None,
+        "courriel": profile.public_email or None,
+        "site_web": profile.website or None,
+        "reseaux_porteurs": None,
+    }
+
+
+def test_the_values_export_is_identical_to_the_instance_mapping_on_the_demo_directory(client):
+    import io
+    import random
+
+    from maillage.demo.registry import SeedContext
+    from maillage.directory import datainclusion
+    from maillage.directory.demo import seed_directory
+    from maillage.organisations.demo import seed_network
+
+    ctx = SeedContext(size="demo", rng=random.Random(2013), stdout=io.StringIO())
+    seed_network(ctx)
+    seed_directory(ctx)
+    before = [_structure_from_instance(p) for p in datainclusion.public_profiles()]
+    assert len(before) > 100
+    after, url = [], "/api/v1/annuaire/structures/?taille=40"
+    while url:
+        page = client.get(url).json()
+        after += page["results"]
+        url = page["next"]
+    assert after == before

@@ -17,6 +17,7 @@ TITLES = {
     404: lambda: _("Introuvable"),
     405: lambda: _("Méthode non autorisée"),
     406: lambda: _("Format non disponible"),
+    409: lambda: _("Conflit"),
     413: lambda: _("Requête trop volumineuse"),
     415: lambda: _("Type de contenu non pris en charge"),
     429: lambda: _("Trop de requêtes"),
@@ -116,6 +117,11 @@ def add_problem_responses(result, generator, request, public):
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             needs_token = any(s for s in operation.get("security", []) if s)
+            for code, answer in operation["responses"].items():
+                if code.startswith("4") and "content" not in answer:
+                    answer["content"] = {
+                        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                    }
             for code, description in (TOKEN_ERRORS if needs_token else OPEN_ERRORS).items():
                 operation["responses"].setdefault(
                     code,

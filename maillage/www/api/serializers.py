@@ -2,10 +2,62 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from maillage.api.enums import Scope
 from maillage.referrals.enums import DeclineReason
+
+
+def _json_type_ok(field, value) -> bool:
+    """The JSON type the schema announces, without DRF's lenient conversions
+    (« "true" » or 1 for a boolean, 12 for a text, "12" for an integer)."""
+    if value is None:
+        return True  # allow_null is DRF's own check
+    if isinstance(field, serializers.BooleanField):
+        return isinstance(value, bool)
+    if isinstance(field, serializers.IntegerField):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(field, serializers.ListField):
+        return isinstance(value, list) and all(_json_type_ok(field.child, item) for item in value)
+    if isinstance(field, serializers.DictField | serializers.Serializer):
+        return isinstance(value, dict)
+    if isinstance(field, serializers.CharField | serializers.ChoiceField | serializers.DateField):
+        return isinstance(value, str)
+    return True
+
+
+JSON_TYPES = {
+    serializers.BooleanField: gettext_lazy("booléen (true ou false)"),
+    serializers.IntegerField: gettext_lazy("nombre entier"),
+    serializers.ListField: gettext_lazy("tableau JSON"),
+    serializers.DictField: gettext_lazy("objet JSON"),
+    serializers.Serializer: gettext_lazy("objet JSON"),
+}
+
+
+class StrictSerializer(serializers.Serializer):
+    """A write's body: an unknown field is refused, never ignored, and a value
+    of another JSON type than the schema's is refused, never converted
+    (issue 14, bad input)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            errors = {key: [_("Champ inconnu.")] for key in sorted(set(data) - set(self.fields))}
+            for key, value in data.items():
+                field = self.fields.get(key)
+                if field is not None and not _json_type_ok(field, value):
+                    expected = next(
+                        (t for cls, t in JSON_TYPES.items() if isinstance(field, cls)),
+                        gettext_lazy("chaîne de caractères"),
+                    )
+                    errors[key] = [_("Type attendu : %(type)s.") % {"type": expected}]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
 
 
 class StructureSerializer(serializers.Serializer):
@@ -133,23 +185,13 @@ class ReferralDetailSerializer(ReferralSerializer):
     historique = serializers.ListField(child=serializers.DictField())
 
 
-class DeclineSerializer(serializers.Serializer):
+class DeclineSerializer(StrictSerializer):
     motif = serializers.ChoiceField(choices=DeclineReason.choices)
     precisions = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
-    def validate(self, attrs):
-        unknown = set(self.initial_data) - set(self.fields)
-        if unknown:
-            raise serializers.ValidationError(dict.fromkeys(sorted(unknown), "Champ inconnu."))
-        return attrs
 
-
-class EmptySerializer(serializers.Serializer):
-    def validate(self, attrs):
-        unknown = set(self.initial_data or {}) - set(self.fields)
-        if unknown:
-            raise serializers.ValidationError(dict.fromkeys(sorted(unknown), "Champ inconnu."))
-        return attrs
+class EmptySerializer(StrictSerializer):
+    pass
 
 
 class CaseSerializer(serializers.Serializer):

@@ -35,6 +35,17 @@ class TokenView(APIView):
     permission_classes = [HasScope]
     throttle_classes = [TokenRateThrottle]
     required_scopes: dict[str, str] = {}
+    # The query parameters the operation documents (its filters); the page's
+    # `page` and `taille` when it is paginated. Any other is refused (issue 14:
+    # nothing the caller sends is silently ignored).
+    filters: tuple[str, ...] = ()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        allowed = set(self.filters) | ({"page", "taille"} if getattr(self, "pagination_class", None) else set())
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise ValidationError({name[:40]: _("Paramètre inconnu.") for name in unknown})
 
     def actor(self):
         return self.request.api_actor
@@ -80,6 +91,7 @@ class _BoxView(TokenView):
     box = "recues"
     required_scopes = {"GET": Scope.REFERRALS_READ}
     pagination_class = Page
+    filters = ("groupe",)
 
     def get(self, request):
         _check_choice(request, "groupe", referral_selectors.GROUPS)
@@ -182,16 +194,19 @@ class DeclineView(_DecisionView):
         return Response(_detail(self.actor(), self.organisation(), pk))
 
 
-@extend_schema(
-    tags=["Dossiers"],
-    summary="Dossiers de l'organisation (sans identité)",
-    parameters=[OpenApiParameter("statut", str, enum=list(CaseStatus.values))],
-    responses=s.CaseSerializer(many=True),
-)
+@extend_schema(tags=["Dossiers"])
 class CasesView(TokenView):
+    """The list; `views_cases.CasesView` adds the creation (POST)."""
+
     required_scopes = {"GET": Scope.CASES_READ}
     pagination_class = Page
+    filters = ("statut",)
 
+    @extend_schema(
+        summary="Dossiers de l'organisation (sans identité)",
+        parameters=[OpenApiParameter("statut", str, enum=list(CaseStatus.values))],
+        responses=s.CaseSerializer(many=True),
+    )
     def get(self, request):
         _check_choice(request, "statut", CaseStatus.values)
         organisation = self.organisation()
