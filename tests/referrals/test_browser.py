@@ -25,7 +25,10 @@ RECIPIENT = "crip93@demo.maillage.fr"
 def test_refer_a_case_and_accept_it_from_the_other_organisation(page, live_app):
     sign_in(page, live_app, SENDER)
     page.goto(live_app["base"] + "/dossiers/")
-    follow(page.locator("table tbody a").first)
+    # An adult's case: the demo's minor « Joy » already reached the CRIP 93 by an
+    # information préoccupante through Maillage, which gives the CRIP her identity
+    # (CASF L226-2-1); this test is about a referral sharing only some parts.
+    follow(page.locator("table tbody tr").filter(has_text="Majeur·e").first.locator("a").first)
     reference = re.search(r"TEH-\d{4}-\d{6}", page.content()).group(0)
     minor = "Personne traitée comme mineure" in page.content()
     follow(page.get_by_role("link", name="Orienter la personne"))
