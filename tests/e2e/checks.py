@@ -115,7 +115,40 @@ def french_messages() -> frozenset[str]:
 
 
 FRENCH_WORDS = frozenset(
-    ["le", "la", "les", "des", "du", "de", "et", "pour", "une", "aux", "vos", "votre", "dans", "avec", "sans", "est", "sont", "pas", "au", "cette", "qui", "tous", "toutes", "aucun", "aucune", "voir", "ajouter", "enregistrer", "retour", "accueil", "dossier", "dossiers"]
+    [
+        "le",
+        "la",
+        "les",
+        "des",
+        "du",
+        "de",
+        "et",
+        "pour",
+        "une",
+        "aux",
+        "vos",
+        "votre",
+        "dans",
+        "avec",
+        "sans",
+        "est",
+        "sont",
+        "pas",
+        "au",
+        "cette",
+        "qui",
+        "tous",
+        "toutes",
+        "aucun",
+        "aucune",
+        "voir",
+        "ajouter",
+        "enregistrer",
+        "retour",
+        "accueil",
+        "dossier",
+        "dossiers",
+    ]
 )
 FRENCH_LETTERS = re.compile(r"[éèêàçùûôîœÉÈÊÀÇ]")
 # Interface elements: what the product writes, not what users type.
@@ -172,6 +205,14 @@ def check_words(page, *, data: tuple[str, ...] = ()) -> None:
     assert not left, f"{page.url}: French text left on the English page: {sorted(set(left))}"
 
 
+def people(page) -> tuple[str, ...]:
+    """Names of people the page shows (the greeting, the actors named in a
+    history « (Julien Arnaud) »): data the demo invented, not interface."""
+    text = page.locator("main").inner_text()
+    names = re.findall(r"\(([A-ZÀ-Ý][\w'-]+(?: [A-ZÀ-Ý][\w'-]+)+)\)", text)
+    return tuple(names + re.findall(r"(?:Bonjour|Hello) ([^\n]+)", text))
+
+
 def switch_language(page, name: str) -> None:
     """Through the header's own language button (it returns to the same page)."""
     follow(page.locator("header").get_by_role("button", name=name).first)
@@ -181,6 +222,7 @@ def check_both_languages(page, *, data: tuple[str, ...] = ()) -> None:
     """`check_words` in French, in English (the header's button), back in French.
     The page is left as it was, in French."""
     assert page.locator("html").get_attribute("lang") == "fr", page.url
+    data = (*data, *people(page))
     check_words(page, data=data)
     switch_language(page, "English")
     assert page.locator("html").get_attribute("lang") == "en", page.url
