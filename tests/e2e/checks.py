@@ -206,11 +206,15 @@ def check_words(page, *, data: tuple[str, ...] = ()) -> None:
 
 
 def people(page) -> tuple[str, ...]:
-    """Names of people the page shows (the greeting, the actors named in a
-    history « (Julien Arnaud) »): data the demo invented, not interface."""
+    """Names the page shows (the greeting, the organisation one acts for, the
+    actors named in a history « (Julien Arnaud) »): data, not interface."""
     text = page.locator("main").inner_text()
     names = re.findall(r"\(([A-ZÀ-Ý][\w'-]+(?: [A-ZÀ-Ý][\w'-]+)+)\)", text)
-    return tuple(names + re.findall(r"(?:Bonjour|Hello) ([^\n]+)", text))
+    acting_for = re.findall(r"(?:Vous agissez pour|You are acting on behalf of) ([^\n]+?)\.?\n", text)
+    # The header names the organisation one acts for (its short name).
+    switcher = page.locator("header a[href$='/organisations/changer/']").all_inner_texts()
+    greeting = re.findall(r"(?:Bonjour|Hello) ([^\n]+)", text)
+    return tuple(names + acting_for + greeting + [name.strip() for name in switcher if name.strip()])
 
 
 def switch_language(page, name: str) -> None:
