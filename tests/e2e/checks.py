@@ -8,7 +8,7 @@
   catalogue shown as is, or French words in the header, menu, headings,
   buttons, labels, table headers and badges).
 - `check_both_languages`: `check_words` in French, then through the page's own
-  language button in English, and back to French.
+  language button in English (and the reflow again), and back to French.
 
 Data the users typed or the demo invented (names of organisations and
 people, free text) is not interface text: the English check reads only the
@@ -29,11 +29,18 @@ WIDTHS = (1280, 320)
 def check_page(page) -> None:
     """axe, then no sideways scrolling at 1280 px and reflow at 320 px (WCAG 1.4.10)."""
     check_axe(page)
+    check_reflow(page)
+
+
+def check_reflow(page) -> None:
+    """No horizontal scroll at 1280 px nor at 320 px; back to 1280 px."""
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         page.wait_for_timeout(100)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{page.url}: {overflow} px of horizontal scroll at {width} px"
+        assert overflow <= 0, (
+            f"{page.url} ({page.locator('html').get_attribute('lang')}): {overflow} px of horizontal scroll at {width} px"
+        )
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -223,7 +230,8 @@ def switch_language(page, name: str) -> None:
 
 
 def check_both_languages(page, *, data: tuple[str, ...] = ()) -> None:
-    """`check_words` in French, in English (the header's button), back in French.
+    """`check_words` in French, in English (the header's button; reflow checked
+    again), back in French.
     The page is left as it was, in French."""
     assert page.locator("html").get_attribute("lang") == "fr", page.url
     data = (*data, *people(page))
@@ -231,5 +239,6 @@ def check_both_languages(page, *, data: tuple[str, ...] = ()) -> None:
     switch_language(page, "English")
     assert page.locator("html").get_attribute("lang") == "en", page.url
     check_words(page, data=data)
+    check_reflow(page)  # English words are not the same length
     switch_language(page, "Français")
     assert page.locator("html").get_attribute("lang") == "fr", page.url
