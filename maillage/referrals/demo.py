@@ -521,7 +521,9 @@ def seed_police_queue(ctx: SeedContext) -> None:
         organisation=passerelle,
         acting_user=sender,
         recipient=unit,
-        service="legal_aid",
+        # The transmission the law addresses to the police (CPP art. 15-3 and 17),
+        # so the unit's queue reads « Personne à entendre ou plainte à recevoir ».
+        service="hearing_complaint",
         shared_parts=["facts"],
         message="La personne souhaite déposer plainte ; elle parle anglais, interprète nécessaire.",
         send=True,

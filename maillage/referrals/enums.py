@@ -39,7 +39,9 @@ class ConsentBasis(models.TextChoices):
     CONSENT = "consent", _("Consentement éclairé de la personne")
     MINOR_CHILD_PROTECTION = (
         "minor_child_protection",
-        _("Mineur·e orienté·e vers la protection de l'enfance ou le parquet (sans consentement, R-CHILD-CRIP)"),
+        _(
+            "Mineur·e orienté·e vers la protection de l'enfance ou le parquet (sans consentement : CASF L226-2-1, CPP art. 40)"
+        ),
     )
     OVERRIDE = "override", _("Sans consentement, sur décision motivée d'un·e administrateur·rice")
 

@@ -2,7 +2,9 @@
 B finds it in the « À traiter » panel of its home page, accepts it, and finds
 the case in its « Dossiers » list marked as shared. Each actor uses only the
 links the pages show (the home page is the only address typed); each page
-passes axe (WCAG 2.1 A/AA) and has no horizontal scroll at 1280 and 320 px."""
+passes axe (WCAG 2.1 A/AA), has no horizontal scroll at 1280 and 320 px, and
+shows words, not codes, in French and in English with no French interface
+text left (tests/e2e/checks.py)."""
 
 import datetime
 import os
@@ -10,6 +12,7 @@ import re
 
 import pytest
 
+from tests.e2e.checks import check_both_languages
 from tests.e2e.conftest import CHROMIUM, check_axe, follow, sign_in
 
 pytestmark = [
@@ -23,6 +26,8 @@ pytestmark = [
 SENDER = "admin.passerelle-paris@demo.maillage.fr"
 RECIPIENT = "accompagnement.escale-marseille@demo.maillage.fr"
 RECIPIENT_NAME = "Escale Marseille"
+# Data, not interface: left out of the check for French text on English pages.
+DATA = ("Passerelle Paris", RECIPIENT_NAME, "Aide juridique, besoins partagés")
 
 
 def check_page(page) -> None:
@@ -34,6 +39,8 @@ def check_page(page) -> None:
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{page.url}: {overflow} px of horizontal scroll at {width} px"
     page.set_viewport_size({"width": 1280, "height": 900})
+    if "/nouvelle/" not in page.url:  # a form being filled is checked once sent
+        check_both_languages(page, data=DATA)
 
 
 def menu(page, label: str):

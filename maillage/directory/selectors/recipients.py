@@ -32,6 +32,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from maillage.core.legal import legal_reference
 from maillage.organisations.enums import OrganisationType as T
 from maillage.territories import reference
 
@@ -244,7 +245,7 @@ def _service_reasons(service: Service, profile: Profile, *, minors: bool) -> lis
     if service.receiving_types and profile.organisation.type in service.receiving_types:
         reason = _("Destinataire prévu par la loi : %(service)s (%(source)s)") % {
             "service": service.display_label,
-            "source": service.source,
+            "source": legal_reference(service.source),
         }
         out = [reason]
         if minors:

@@ -166,6 +166,7 @@ def suggest_recipients(
     exploited or is in danger are excluded. `hints` on the returned list say
     which filter to loosen when nothing is found."""
     from maillage.cases.enums import RESIDENCE_UNKNOWN
+    from maillage.directory.selectors import display_language
     from maillage.directory.selectors.recipients import ELSEWHERE, recipients_for
     from maillage.directory.viewers import MEMBERS
     from maillage.territories import reference as ref
@@ -206,7 +207,11 @@ def suggest_recipients(
             bonus += 2 * len(spoken)
             reasons.append(
                 _("Parle : %(langs)s")
-                % {"langs": ", ".join(ref.language_name(c) for c in sorted(spoken) if ref.is_language_code(c))}
+                % {
+                    "langs": ", ".join(
+                        ref.language_name(c, display_language()) for c in sorted(spoken) if ref.is_language_code(c)
+                    )
+                }
             )
         handled = wanted_forms & {f.code for f in profile.exploitation_forms.all()}
         if handled:

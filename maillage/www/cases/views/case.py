@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from maillage.cases import enums, selectors, services
 from maillage.cases.enums import AuditAction
 from maillage.core.listing import CappedPaginator, choice_labels
+from maillage.directory.selectors import display_language
 from maillage.organisations.actor import actor_for_request
 from maillage.referrals.enums import SharedPart
 from maillage.territories import reference as ref
@@ -150,8 +151,10 @@ def case_detail(request, pk):
         parts=access.parts,
         is_owner=access.is_owner,
         grants=access.grants,
-        nationalities=[ref.citizenship_name(c) for c in case.nationalities if ref.is_citizenship_code(c)],
-        languages=[ref.language_name(c) for c in case.languages if ref.is_language_code(c)],
+        nationalities=[
+            ref.citizenship_name(c, display_language()) for c in case.nationalities if ref.is_citizenship_code(c)
+        ],
+        languages=[ref.language_name(c, display_language()) for c in case.languages if ref.is_language_code(c)],
         control_labels=[dict(enums.ControlMethod.choices).get(c, c) for c in case.control_methods],
         status_form=forms.StatusForm(),
         targets=target_choices(case),
