@@ -14,13 +14,13 @@ encrypted on the first run.
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import models, transaction
+from django.db import transaction
 
 from maillage.core import audit
 from maillage.core.context import command_context
 from maillage.core.encryption import encrypted_fields, lookup_fields
 from maillage.core.enums import AuditAction
-from maillage.core.filecrypt import EncryptedFileSystemStorage
+from maillage.core.filecrypt import encrypted_file_fields
 from maillage.core.models import AuditKind
 
 
@@ -90,11 +90,3 @@ class Command(BaseCommand):
                     manager.filter(pk=instance.pk).update(**updates)
                     count += 1
         return count
-
-
-def encrypted_file_fields(model) -> list:
-    return [
-        f
-        for f in model._meta.concrete_fields
-        if isinstance(f, models.FileField) and isinstance(f.storage, EncryptedFileSystemStorage)
-    ]
