@@ -50,6 +50,7 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size: int, check: bool, **options):
         self._newest = Fernet(settings.FIELD_ENCRYPTION_KEYS[0].encode("ascii"))
         total = files = 0
+        started = time.monotonic()
         with command_context("rotate_encryption_keys"):
             for model in apps.get_models():
                 enc = encrypted_fields(model)
@@ -78,7 +79,11 @@ class Command(BaseCommand):
                     kind=AuditKind.SECURITY,
                     details={"rows": total, "files": files},
                 )
-        self.stdout.write(self.style.SUCCESS(f"Done: {total} rows and {files} files re-encrypted."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done: {total} rows and {files} files re-encrypted in {time.monotonic() - started:.1f} s."
+            )
+        )
 
     def _rotate_files(self, model, field, *, check: bool) -> int:
         """Re-encrypt the files a model points to (not a walk of the directory:
