@@ -210,3 +210,18 @@ def test_configured_logging_scrubs_django_request_errors(caplog):
         logger.removeHandler(handler)
     assert "Dupont" not in stream.getvalue()
     assert "None" in stream.getvalue()
+
+
+def test_rotation_prints_its_progress_on_long_runs(secret_note, settings, monkeypatch):
+    from itertools import count
+
+    from maillage.core.management.commands import rotate_encryption_keys
+
+    for i in range(4):
+        secret_note.objects.create(label=str(i), name=f"Personne {i}")
+    settings.FIELD_ENCRYPTION_KEYS = [KEY_B, KEY_A]
+    clock = count(step=11)  # every batch looks 11 s long
+    monkeypatch.setattr(rotate_encryption_keys.time, "monotonic", lambda: next(clock))
+    out = io.StringIO()
+    call_command("rotate_encryption_keys", "--batch-size", "2", stdout=out)
+    assert "FoundationSecretNote: 2/4 rows read, 2 rewritten" in out.getvalue()

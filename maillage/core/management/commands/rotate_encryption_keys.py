@@ -48,6 +48,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, batch_size: int, check: bool, **options):
+        self._verbosity = options.get("verbosity", 1)
         self._newest = Fernet(settings.FIELD_ENCRYPTION_KEYS[0].encode("ascii"))
         total = files = 0
         started = time.monotonic()
@@ -150,7 +151,7 @@ class Command(BaseCommand):
                 seen += len(instances)
                 last_pk = instances[-1].pk
             now = time.monotonic()
-            if now - last_report >= 10 and self.verbosity >= 1:
+            if now - last_report >= 10 and self._verbosity >= 1:
                 last_report = now
                 rate = seen / (now - started)
                 self.stdout.write(f"  {label}: {seen}/{total_rows} rows read, {changed} rewritten ({rate:.0f} rows/s)")
