@@ -233,6 +233,9 @@ LOOKUP_HASH_KEY = os.environ.get("LOOKUP_HASH_KEY", "")
 # Keys the hash chain of the audit journal (maillage/core/journal.py); separate
 # from the field and lookup keys.
 AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
+# Encrypt backup archives (maillage/core/backup.py), newest first; distinct
+# from every key above, kept apart from the archives.
+BACKUP_KEYS = env_list("BACKUP_KEYS")
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "fr"

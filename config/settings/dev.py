@@ -11,6 +11,7 @@ SECRET_KEY = SECRET_KEY or "dev-only-secret-key-not-for-production-0123456789"  
 FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or ["q8Jk3mAfkAeLDzPsDQvPkI8X0oJrPSQHhpUYLk6gqzM="]  # noqa: F405
 LOOKUP_HASH_KEY = LOOKUP_HASH_KEY or "dev-only-lookup-key-distinct-from-the-encryption-key"  # noqa: F405
 AUDIT_CHAIN_KEY = AUDIT_CHAIN_KEY or "dev-only-journal-chain-key"  # noqa: F405
+BACKUP_KEYS = BACKUP_KEYS or ["dev-only-backup-key-distinct-from-the-others"]  # noqa: F405
 DEMO_DATA_ALLOWED = True
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}

@@ -10,6 +10,7 @@ SECRET_KEY = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 FIELD_ENCRYPTION_KEYS = ["dGVzdC1rZXktMDEyMzQ1Njc4OWFiY2RlZmdoaWprbG0="]
 LOOKUP_HASH_KEY = "test-lookup-key"
 AUDIT_CHAIN_KEY = "test-journal-chain-key"
+BACKUP_KEYS = ["test-backup-key"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -461,3 +461,79 @@ def seed_law_queues(ctx: SeedContext) -> None:
                 end=today + datetime.timedelta(days=35),
             )
             ctx.log(f"titres de séjour : un titre à renouveler sur le dossier {case.reference}.")
+
+
+def _demo_pdf(title: str) -> bytes:
+    """A one-page PDF saying it is a fictional demo document (built by hand:
+    no PDF library needed, byte offsets computed for a valid xref table)."""
+    text = title.encode("latin-1", "replace").replace(b"(", b"[").replace(b")", b"]")
+    stream = b"BT /F1 14 Tf 60 760 Td (" + text + b") Tj 0 -24 Td (Document fictif de demonstration) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _demo_png(width: int = 160, height: int = 100) -> bytes:
+    """A plain grey PNG (a stand-in for a scanned page)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xd0" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+# (document type, file name, content type, title) — fictional and harmless.
+DEMO_DOCUMENTS = [
+    ("complaint", "recepisse-plainte.pdf", "application/pdf", "Recepisse de depot de plainte"),
+    ("recepisse", "recepisse-delai-reflexion.pdf", "application/pdf", "Recepisse - delai de reflexion"),
+    ("identity", "piece-identite-scan.png", "image/png", ""),
+]
+
+
+@register("dossiers : pièces jointes (chiffrées)", order=32)
+def seed_documents(ctx: SeedContext) -> None:
+    """Issue 16: demo cases carry uploaded documents, added through the
+    service so that they are stored encrypted like real ones (backup,
+    restore and key rotation then have files to work on). Done once per
+    association (its first document marks it)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .models import Document
+    from .services import add_document
+
+    added = 0
+    for organisation in list(ctx.shared.get("associations", []))[:4]:
+        if Document.objects.filter(case__organisation=organisation).exists():
+            continue
+        author = _author_for(organisation)
+        cases = list(Case.objects.open().filter(organisation=organisation).order_by("pk")[:2])
+        for case in cases:
+            for doc_type, name, content_type, title in DEMO_DOCUMENTS:
+                content = _demo_pdf(title) if content_type == "application/pdf" else _demo_png()
+                add_document(
+                    case=case,
+                    acting_user=author,
+                    doc_type=doc_type,
+                    upload=SimpleUploadedFile(name, content, content_type=content_type),
+                )
+                added += 1
+    ctx.log(f"dossiers : {added} pièces jointes de démonstration (chiffrées).")

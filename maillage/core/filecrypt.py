@@ -38,6 +38,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage
+from django.db import models
 
 from .encryption import DecryptionError
 
@@ -51,17 +52,23 @@ _HKDF_INFO = b"maillage.private-files.v1"
 
 
 @cache
+def derive_keyring(secrets_: tuple[str, ...], *, info: bytes, id_label: bytes) -> tuple[tuple[bytes, bytes], ...]:
+    """(key id, AES-256 key) per configured secret, in the order given (newest
+    first). `info` separates purposes: the same secret never keys two of them."""
+    derived = []
+    for secret in secrets_:
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret.encode("utf-8"))
+        key_id = hashlib.sha256(id_label + b"\x1f" + key).digest()[:8]
+        derived.append((key_id, key))
+    return tuple(derived)
+
+
 def _keys_for(field_keys: tuple[str, ...]) -> tuple[tuple[bytes, bytes], ...]:
     """(key id, AES-256 key) per Fernet key, newest first."""
     if not field_keys:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty: private files cannot be encrypted.")
-    derived = []
-    for field_key in field_keys:
-        # A separate key per purpose: the Fernet key itself never meets AES-GCM.
-        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_HKDF_INFO).derive(field_key.encode("ascii"))
-        key_id = hashlib.sha256(b"maillage.private-files.key-id\x1f" + key).digest()[:8]
-        derived.append((key_id, key))
-    return tuple(derived)
+    # A separate key per purpose: the Fernet key itself never meets AES-GCM.
+    return derive_keyring(field_keys, info=_HKDF_INFO, id_label=b"maillage.private-files.key-id")
 
 
 def _keys() -> tuple[tuple[bytes, bytes], ...]:
@@ -72,8 +79,8 @@ def newest_key_id() -> bytes:
     return _keys()[0][0]
 
 
-def _key_for(key_id: bytes) -> bytes:
-    for candidate_id, key in _keys():
+def _key_for(key_id: bytes, keyring=None) -> bytes:
+    for candidate_id, key in keyring or _keys():
         if candidate_id == key_id:
             return key
     raise DecryptionError("A file is encrypted under a key that is no longer configured.")
@@ -83,39 +90,73 @@ def _nonce(prefix: bytes, index: int, last: bool) -> bytes:
     return prefix + struct.pack(">IB", index, 1 if last else 0)
 
 
-def encrypt_chunks(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """Yield the header then the encrypted chunks of a stream of plaintext
-    pieces of any size (at most two chunks are held at once)."""
-    key_id, key = _keys()[0]
-    prefix = secrets.token_bytes(7)
-    header = _HEADER.pack(MAGIC, VERSION, key_id, prefix, CHUNK_SIZE)
-    aead = AESGCM(key)
-    yield header
-    pending = bytearray()
-    index = 0
-    for piece in chunks:
+class Sealer:
+    """Push-style encryption of one stream: `header`, then the blocks
+    returned by `push()`, then `finish()` (the last chunk)."""
+
+    def __init__(self, *, keyring=None, magic: bytes = MAGIC):
+        key_id, key = (keyring or _keys())[0]
+        self._prefix = secrets.token_bytes(7)
+        self.header = _HEADER.pack(magic, VERSION, key_id, self._prefix, CHUNK_SIZE)
+        self._aead = AESGCM(key)
+        self._pending = bytearray()
+        self._index = 0
+
+    def push(self, piece) -> list[bytes]:
         if isinstance(piece, str):
             piece = piece.encode("utf-8")
-        pending += piece
+        self._pending += piece
+        blocks = []
         # Keep at least one byte back: only the end of the stream says which chunk is last.
-        while len(pending) > CHUNK_SIZE:
-            block = bytes(pending[:CHUNK_SIZE])
-            del pending[:CHUNK_SIZE]
-            yield aead.encrypt(_nonce(prefix, index, False), block, header)
-            index += 1
-            if index >= 2**32:  # pragma: no cover - 256 TiB
+        while len(self._pending) > CHUNK_SIZE:
+            block = bytes(self._pending[:CHUNK_SIZE])
+            del self._pending[:CHUNK_SIZE]
+            blocks.append(self._aead.encrypt(_nonce(self._prefix, self._index, False), block, self.header))
+            self._index += 1
+            if self._index >= 2**32:  # pragma: no cover - 256 TiB
                 raise ValueError("File too large for one encrypted stream.")
-    yield aead.encrypt(_nonce(prefix, index, True), bytes(pending), header)
+        return blocks
+
+    def finish(self) -> bytes:
+        return self._aead.encrypt(_nonce(self._prefix, self._index, True), bytes(self._pending), self.header)
 
 
-def is_encrypted(head: bytes) -> bool:
-    return head[: len(MAGIC)] == MAGIC
+def encrypt_chunks(chunks: Iterable[bytes], *, keyring=None, magic: bytes = MAGIC) -> Iterator[bytes]:
+    """Yield the header then the encrypted chunks of a stream of plaintext
+    pieces of any size (at most two chunks are held at once)."""
+    sealer = Sealer(keyring=keyring, magic=magic)
+    yield sealer.header
+    for piece in chunks:
+        yield from sealer.push(piece)
+    yield sealer.finish()
 
 
-def read_header(handle) -> tuple[bytes, bytes, int, bytes] | None:
+class EncryptingWriter:
+    """A write-only file object encrypting what is written to `raw` (for
+    producers that push, like tarfile); `finish()` writes the last chunk."""
+
+    def __init__(self, raw, *, keyring=None, magic: bytes = MAGIC):
+        self._raw = raw
+        self._sealer = Sealer(keyring=keyring, magic=magic)
+        raw.write(self._sealer.header)
+
+    def write(self, data) -> int:
+        for block in self._sealer.push(bytes(data)):
+            self._raw.write(block)
+        return len(data)
+
+    def finish(self) -> None:
+        self._raw.write(self._sealer.finish())
+
+
+def is_encrypted(head: bytes, magic: bytes = MAGIC) -> bool:
+    return head[: len(magic)] == magic
+
+
+def read_header(handle, magic: bytes = MAGIC) -> tuple[bytes, bytes, int, bytes] | None:
     """(key id, nonce prefix, chunk size, raw header), or None for a plain file."""
     raw = handle.read(HEADER_SIZE)
-    if not is_encrypted(raw):
+    if not is_encrypted(raw, magic):
         return None
     if len(raw) < HEADER_SIZE:
         raise DecryptionError("A private file has a truncated header.")
@@ -129,12 +170,15 @@ class DecryptingReader(io.RawIOBase):
     """A read-only, non-seekable file object giving back the plaintext of an
     encrypted file, one chunk at a time (or a legacy plain file as is)."""
 
-    def __init__(self, raw):
+    def __init__(self, raw, *, keyring=None, magic: bytes = MAGIC, allow_plain: bool = True):
         super().__init__()
         self._raw = raw
-        header = read_header(raw)
+        header = read_header(raw, magic)
         self._buffer = b""
         self._done = False
+        if header is None and not allow_plain:
+            raw.close()
+            raise DecryptionError("Not an encrypted stream of the expected kind.")
         if header is None:
             # A file written before encryption (docs/operations.md: run
             # `rotate_encryption_keys` once to encrypt them).
@@ -143,7 +187,7 @@ class DecryptingReader(io.RawIOBase):
             self.key_id = None
             return
         self.key_id, self._prefix, self._chunk_size, self._aad = header
-        self._aead = AESGCM(_key_for(self.key_id))
+        self._aead = AESGCM(_key_for(self.key_id, keyring))
         self._index = 0
         self._next = raw.read(self._chunk_size + TAG_SIZE)
 
@@ -252,3 +296,13 @@ class EncryptedFileSystemStorage(FileSystemStorage):
             os.unlink(tmp_path)
             raise
         return True
+
+
+def encrypted_file_fields(model) -> list:
+    """The FileFields of `model` stored through this module (key rotation,
+    backup verification)."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.FileField) and isinstance(f.storage, EncryptedFileSystemStorage)
+    ]

@@ -121,13 +121,13 @@ class Verification:
         return self.broken == 0
 
 
-def verify(model, *, batch: int = 2000, limit_breaks: int = 20) -> Verification:
+def verify(model, *, batch: int = 2000, limit_breaks: int = 20, using: str = "default") -> Verification:
     """Walk the journal in id order. After a break the walk goes on from the
     stored hash, so one inserted or altered row is reported once and a
     second, independent break is still found. `model` is AuditEvent."""
     result = Verification()
     previous = GENESIS
-    for event in model.objects.order_by("id").iterator(chunk_size=batch):
+    for event in model.objects.using(using).order_by("id").iterator(chunk_size=batch):
         result.rows += 1
         expected = digest(previous, event)
         if not hmac.compare_digest(expected, event.chain_hash or ""):

@@ -6,7 +6,7 @@ import logging
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, models
 from django.test import RequestFactory
 
@@ -126,8 +126,15 @@ def test_rotation_command_reencrypts_rows_and_recomputes_hashes(secret_note, set
     settings.FIELD_ENCRYPTION_KEYS = [KEY_B, KEY_A]
     settings.LOOKUP_HASH_KEY = "new-lookup-key"
     out = io.StringIO()
+    with pytest.raises(CommandError, match="still under an old key"):
+        call_command("rotate_encryption_keys", "--check", stdout=out)
+    assert "FoundationSecretNote: 5 rows under an old key" in out.getvalue()
+    out = io.StringIO()
     call_command("rotate_encryption_keys", "--batch-size", "2", stdout=out)
     assert "FoundationSecretNote: 5 rows" in out.getvalue()
+    out = io.StringIO()
+    call_command("rotate_encryption_keys", "--check", stdout=out)
+    assert "Every row and file is under the newest keys" in out.getvalue()
     settings.FIELD_ENCRYPTION_KEYS = [KEY_B]  # the old key can now be dropped
     for note in notes:
         raw = _raw(secret_note, note.pk)
@@ -139,9 +146,26 @@ def test_rotation_command_reencrypts_rows_and_recomputes_hashes(secret_note, set
     event = AuditEvent.objects.get(action="security.keys_rotated")
     assert event.details["rows"] >= 5
     assert event.origin == "command"
-    # Idempotent: running it again changes nothing visible.
-    call_command("rotate_encryption_keys", stdout=io.StringIO())
+    # Resumable and idempotent: a second run reads every row and writes none.
+    raw_before = _raw(secret_note, notes[1].pk)
+    out = io.StringIO()
+    call_command("rotate_encryption_keys", stdout=out)
+    assert "FoundationSecretNote: 0 rows" in out.getvalue()
+    assert _raw(secret_note, notes[1].pk) == raw_before
     assert secret_note.objects.get(pk=notes[1].pk).name == "Personne 1"
+
+
+def test_an_interrupted_rotation_resumes_where_it_stopped(secret_note, settings):
+    notes = [secret_note.objects.create(label=str(i), name=f"Personne {i}") for i in range(6)]
+    settings.FIELD_ENCRYPTION_KEYS = [KEY_B, KEY_A]
+    # As if a first run had done the first half before being stopped.
+    for note in notes[:3]:
+        secret_note.objects.filter(pk=note.pk).update(name=note.name)
+    out = io.StringIO()
+    call_command("rotate_encryption_keys", "--batch-size", "2", stdout=out)
+    assert "FoundationSecretNote: 3 rows" in out.getvalue()
+    settings.FIELD_ENCRYPTION_KEYS = [KEY_B]
+    assert [n.name for n in secret_note.objects.order_by("pk")] == [f"Personne {i}" for i in range(6)]
 
 
 def test_rotation_command_runs_on_the_real_models():
@@ -186,3 +210,18 @@ def test_configured_logging_scrubs_django_request_errors(caplog):
         logger.removeHandler(handler)
     assert "Dupont" not in stream.getvalue()
     assert "None" in stream.getvalue()
+
+
+def test_rotation_prints_its_progress_on_long_runs(secret_note, settings, monkeypatch):
+    from itertools import count
+
+    from maillage.core.management.commands import rotate_encryption_keys
+
+    for i in range(4):
+        secret_note.objects.create(label=str(i), name=f"Personne {i}")
+    settings.FIELD_ENCRYPTION_KEYS = [KEY_B, KEY_A]
+    clock = count(step=11)  # every batch looks 11 s long
+    monkeypatch.setattr(rotate_encryption_keys.time, "monotonic", lambda: next(clock))
+    out = io.StringIO()
+    call_command("rotate_encryption_keys", "--batch-size", "2", stdout=out)
+    assert "FoundationSecretNote: 2/4 rows read, 2 rewritten" in out.getvalue()

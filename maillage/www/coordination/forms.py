@@ -24,6 +24,7 @@ from maillage.coordination.enums import (
 from maillage.coordination.ical import paris
 from maillage.coordination.services import reply_delay_days
 from maillage.organisations import selectors as organisations
+from maillage.www.fields import ModelMultipleChoiceField
 
 
 class DateInput(forms.DateInput):
@@ -208,7 +209,7 @@ class AttendanceForm(forms.Form):
     present = forms.MultipleChoiceField(
         label=_("Personnes présentes"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = ModelMultipleChoiceField(
         label=_("Organisations présentes"),
         queryset=None,
         required=False,
@@ -393,7 +394,7 @@ class DossierForm(forms.Form):
     title = forms.CharField(label=_("Intitulé"), max_length=250)
     kind = forms.ChoiceField(label=_("Type"), choices=DossierKind.choices)
     lead_organisation = forms.ModelChoiceField(label=_("Organisation porteuse"), queryset=None)
-    supporting_organisations = forms.ModelMultipleChoiceField(
+    supporting_organisations = ModelMultipleChoiceField(
         label=_("Organisations qui soutiennent"), queryset=None, required=False
     )
     summary = forms.CharField(label=_("Présentation"), widget=forms.Textarea(attrs={"rows": 4}), required=False)

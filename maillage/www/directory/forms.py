@@ -6,6 +6,7 @@ from maillage.directory.importers import MAX_IMPORT_BYTES
 from maillage.directory.models import ExploitationForm, Network, Service
 from maillage.directory.selectors import display_language
 from maillage.territories import reference
+from maillage.www.fields import ModelMultipleChoiceField
 
 from .widgets import Select
 
@@ -101,7 +102,7 @@ class ProfileForm(forms.Form):
         label=_("Régions d'intervention"), required=False, widget=forms.CheckboxSelectMultiple
     )
     countries = forms.MultipleChoiceField(label=_("Pays étrangers d'intervention"), required=False)
-    exploitation_forms = forms.ModelMultipleChoiceField(
+    exploitation_forms = ModelMultipleChoiceField(
         label=_("Formes d'exploitation prises en charge"),
         required=False,
         queryset=ExploitationForm.objects.all(),
@@ -111,7 +112,7 @@ class ProfileForm(forms.Form):
         label=_("Publics accueillis"), required=False, choices=Public.choices, widget=forms.CheckboxSelectMultiple
     )
     languages = forms.MultipleChoiceField(label=_("Langues parlées"), required=False)
-    services = forms.ModelMultipleChoiceField(
+    services = ModelMultipleChoiceField(
         label=_("Services proposés"),
         required=False,
         queryset=Service.objects.all(),

@@ -4,12 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.organisations.models import Organisation
 from maillage.statistics.questionnaire import Questionnaire
+from maillage.www.fields import ModelMultipleChoiceField
 
 
 class CampaignForm(forms.Form):
     year = forms.IntegerField(label=_("Année de l'enquête"), min_value=2000, max_value=2100)
     deadline = forms.DateField(label=_("Date limite de retour"), widget=forms.DateInput(attrs={"type": "date"}))
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = ModelMultipleChoiceField(
         label=_("Organisations invitées"),
         queryset=Organisation.objects.filter(is_active=True).exclude(type="coordination").order_by("name"),
         widget=forms.CheckboxSelectMultiple,
@@ -21,7 +22,7 @@ class CampaignForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = ModelMultipleChoiceField(
         label=_("Organisations à inviter"),
         queryset=Organisation.objects.filter(is_active=True).exclude(type="coordination").order_by("name"),
         widget=forms.CheckboxSelectMultiple,

@@ -25,8 +25,13 @@ def feeds(request):
     new_url = None
     if request.method == "POST":
         group = None
-        if request.POST.get("group"):
-            group = get_object_or_404(policies.groups_visible_to(actor), pk=request.POST["group"])
+        posted = request.POST.get("group", "")
+        if posted:
+            # Not a number (found by tests/foundation/test_form_fuzzing.py): the
+            # same 404 as a group out of reach, not a 500.
+            if not (posted.isascii() and posted.isdigit()):
+                raise Http404
+            group = get_object_or_404(policies.groups_visible_to(actor), pk=posted)
         issued = services.issue_feed_token(acting_user=request.user, group=group)
         new_url = request.build_absolute_uri(f"/coordination/agenda/{issued.token}.ics")
         messages.success(request, _("Adresse d'abonnement créée. Copiez-la maintenant : elle ne sera plus affichée."))
