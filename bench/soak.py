@@ -18,7 +18,7 @@ and reports the outage: statuses answered during it (503 French page or
 not), the time from the restart until requests succeed again, and the notes
 acknowledged against the rows written.
 
-Figures go to bench/results/soak-latest.json (or soak-pg-restart.json) and
+Figures go to bench/results/soak-<size>.json (or soak-pg-restart.json) and
 are printed as a Markdown table for docs/benchmarks.md. Loopback only.
 """
 
@@ -347,7 +347,7 @@ def main() -> None:
     if restart:
         result["outage"] = outage(timeline, restart)
         result["outage"]["restart_at_utc"] = time.strftime("%H:%M:%S", time.gmtime(restart[0]))
-    out = ROOT / "bench" / "results" / ("soak-latest.json" if not args.fault else f"soak-{args.fault}.json")
+    out = ROOT / "bench" / "results" / (f"soak-{args.size}.json" if not args.fault else f"soak-{args.fault}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print_table(result)
