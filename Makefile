@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 MANAGE := $(PY) manage.py
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install migrate lint format check-deploy bench lock messages browser clean-var
+.PHONY: run test install migrate lint format check-deploy bench soak lock messages browser clean-var
 
 $(STAMP): requirements.lock scripts/find-python.sh
 	@interpreter=$$(PYTHON="$(PYTHON)" scripts/find-python.sh) || exit 1; \
@@ -75,6 +75,13 @@ check-deploy: install
 bench: install
 	@scripts/ensure-wrk.sh
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Signed-in people (locust) on gunicorn with production settings, PostgreSQL
+# and Redis, for SOAK_SECONDS (default 600): req/s, p50/p95/p99 and errors per
+# page, RSS per worker over time (bench/soak.py; figures in docs/benchmarks.md).
+# SOAK_ARGS e.g. "--users 20 --size national" or "--fault pg-restart --seconds 90".
+soak: install
+	$(PY) bench/soak.py $(SOAK_ARGS)
 
 lock:
 	$(PY) -m pip install --quiet -r requirements.in

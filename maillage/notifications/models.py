@@ -1,3 +1,6 @@
+import hashlib
+from email.utils import parseaddr
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -38,7 +41,11 @@ class Notification(models.Model):
 class OutboundEmail(models.Model):
     """Every email goes through this outbox: the row is written in the
     business transaction, the send task runs after commit, and `sent_at` makes
-    retries harmless (a message is never sent twice)."""
+    retries harmless. A send whose task died (worker killed, SMTP down) is
+    queued again by `deliver_pending_emails`; the one case SMTP cannot settle
+    (the relay accepted the message, the worker died before `sent_at` was
+    committed) gives a second copy with the same Message-ID, which mail
+    clients show once (docs/operations.md § Task worker killed while sending emails)."""
 
     idempotency_key = models.CharField(max_length=160, unique=True)
     to = models.EmailField()
@@ -47,12 +54,27 @@ class OutboundEmail(models.Model):
     ics = models.TextField(blank=True, help_text=_("Pièce jointe iCalendar éventuelle"))
     ics_method = models.CharField(max_length=16, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When a send task was last queued: the sweep queues again only the
+    # emails left unsent well after it (their task died or failed).
+    queued_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["queued_at"], condition=models.Q(sent_at__isnull=True), name="outbound_unsent_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+    @property
+    def message_id(self) -> str:
+        """The same Message-ID on every attempt: a copy sent twice after a
+        crash is one message for the recipient's mail client. A hash, so that
+        the idempotency key (object numbers) does not travel in the header."""
+        digest = hashlib.sha256(self.idempotency_key.encode()).hexdigest()[:24]
+        domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "maillage.localhost"
+        return f"<{self.pk}.{digest}@{domain}>"

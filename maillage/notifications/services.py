@@ -5,8 +5,11 @@ from an on-commit callback."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from maillage.core import freshness
 from maillage.core.transactions import step
@@ -34,6 +37,34 @@ def send_email(
 
     transaction.on_commit(lambda: deliver_email.enqueue(email.pk))
     return email
+
+
+# An email still unsent this long after its task was queued lost that task
+# (worker killed, relay refused): the send takes seconds, a backlog minutes.
+REQUEUE_AFTER = timedelta(minutes=10)
+# A relay refusing one message this many times is an operator's matter
+# (docs/operations.md § Task worker killed while sending emails), not a retry loop.
+MAX_ATTEMPTS = 8
+
+
+def requeue_unsent_emails(*, older_than: timedelta = REQUEUE_AFTER, limit: int = 1000) -> int:
+    """Queue a send task again for each email left unsent (`manage.py
+    deliver_pending_emails`, every 5 minutes). A row locked by a worker
+    that is sending it right now is skipped; the task itself makes a second
+    queued copy harmless (`sent_at`, under the row's lock)."""
+    from .tasks import deliver_email
+
+    with transaction.atomic(durable=True):
+        due = list(
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS, queued_at__lt=timezone.now() - older_than)
+            .order_by("queued_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        OutboundEmail.objects.filter(pk__in=due).update(queued_at=timezone.now())
+        for pk in due:
+            transaction.on_commit(lambda pk=pk: deliver_email.enqueue(pk))
+    return len(due)
 
 
 def notify(

@@ -9,7 +9,11 @@ from .models import OutboundEmail
 
 @task()
 def deliver_email(email_id: int) -> str:
-    """Send one queued email at most once, whatever the number of retries."""
+    """Send one queued email, whatever the number of retries: the row stays
+    locked while the relay is spoken to (a second task for it waits, then
+    finds `sent_at`), and `sent_at` is committed with the lock released. A
+    worker killed in between leaves the row unsent and unlocked:
+    `deliver_pending_emails` queues it again."""
     with transaction.atomic():
         email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None:
@@ -17,7 +21,11 @@ def deliver_email(email_id: int) -> str:
         if email.sent_at is not None:
             return "already-sent"
         message = EmailMessage(
-            subject=email.subject, body=email.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
+            subject=email.subject,
+            body=email.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email.to],
+            headers={"Message-ID": email.message_id},
         )
         if email.ics:
             message.attach(
