@@ -473,7 +473,11 @@ def web_benchmarks(
     finally:
         for server, _port in servers.values():
             server.terminate()
-            server.wait(timeout=10)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a loaded machine: never leave a server behind
+                server.kill()
+                server.wait()
 
 
 SESSION_SNIPPET = r"""
