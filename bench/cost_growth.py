@@ -63,6 +63,7 @@ def _measure(client, urls, *, repeat) -> dict:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
     executed: list[str] = []
+    captured: list[tuple] = []
     in_sql = [0.0]
 
     def timed(execute, sql, params, many, context):
@@ -74,11 +75,14 @@ def _measure(client, urls, *, repeat) -> dict:
         finally:
             in_sql[0] += time.perf_counter() - start
             executed.append(sql)
+            if not many:
+                captured.append((sql, params))
 
     walls, cpus, sqls = [], [], []
     with connection.execute_wrapper(timed):
         client.get(urls[0])
         queries = len(executed)
+        statements = list(captured)
         for index in range(repeat):
             in_sql[0] = 0.0
             wall, cpu = time.perf_counter(), time.process_time()
@@ -87,11 +91,36 @@ def _measure(client, urls, *, repeat) -> dict:
             cpus.append((time.process_time() - cpu) * 1000)
             sqls.append(in_sql[0] * 1000)
     return {
+        "server_ms": _server_ms(statements),
         "p95_ms": round(percentile(walls, 95), 2),
         "cpu_median_ms": round(statistics.median(cpus), 2),
         "sql_median_ms": round(statistics.median(sqls), 2),
         "queries": queries,
     }
+
+
+def _server_ms(statements: list[tuple], *, rounds: int = 5) -> float | None:
+    """PostgreSQL's own planning + execution time of one request's SELECTs
+    (EXPLAIN ANALYZE, median of `rounds`): the part of a page that grows
+    with the data, measured inside the server rather than across the socket
+    a loaded machine delays."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    totals = []
+    for _ in range(rounds):
+        total = 0.0
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                if not sql.lstrip().upper().startswith("SELECT"):
+                    continue
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+                plan = cursor.fetchone()[0]
+                plan = json.loads(plan) if isinstance(plan, str) else plan
+                total += plan[0]["Planning Time"] + plan[0]["Execution Time"]
+        totals.append(total)
+    return round(statistics.median(totals), 2)
 
 
 def _put(out: dict, page: str, figures: dict) -> None:
