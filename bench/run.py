@@ -80,10 +80,12 @@ def seed(vendor: str, url: str, *, reseed: bool) -> None:
     manage(["migrate", "--noinput", "-v0"], database_url=url)
     manage(["seed_demo", "--size", "national", "--quiet-accounts"], database_url=url, stdout=subprocess.DEVNULL)
     if vendor == "postgresql":
-        # A running database has planner statistics (autovacuum gathers
-        # them); right after a bulk load it has none, and the planner then
-        # picks plans for one-row tables.
-        subprocess.run(["psql", url, "-qc", "ANALYZE"], check=True)
+        # A running database has planner statistics and a visibility map
+        # (autovacuum keeps both); right after a bulk load it has neither:
+        # the planner picks plans for one-row tables and no index-only scan
+        # is possible (the inbox's counts read heap pages: 31.6 ms server
+        # time at national size after ANALYZE alone, 10.3 ms after VACUUM).
+        subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
     print(f"[{vendor}] seeded in {time.time() - started:.0f} s")
     marker.write_text(time.strftime("%Y-%m-%d %H:%M:%S"))
 
