@@ -6,6 +6,8 @@ page that renders nothing, to measure the fixed cost every signed-in page pays
 from django.http import HttpResponse
 from django.urls import include, path
 
+from .jinja2_home import home_jinja2
+
 
 def signed_in_empty(request):
     return HttpResponse(b"ok", content_type="text/plain")
@@ -13,5 +15,7 @@ def signed_in_empty(request):
 
 urlpatterns = [
     path("_bench/signed-in-empty", signed_in_empty),
+    # The home page with a Jinja2 layout, beside the real one (decision 0014).
+    path("_bench/home-jinja2", home_jinja2),
     path("", include("config.urls")),
 ]

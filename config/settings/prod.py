@@ -41,7 +41,7 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    "BACKEND": "maillage.core.staticfiles.MemoisedManifestStaticFilesStorage",
 }
 
 # Sessions read from the cache, written through to the database.

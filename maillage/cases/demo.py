@@ -308,7 +308,7 @@ def seed_cases(ctx: SeedContext) -> None:
     if not associations:
         ctx.log("dossiers : aucune association de démonstration, rien à créer.")
         return
-    target = NATIONAL_CASES if ctx.national else DEMO_CASES
+    target = NATIONAL_CASES * ctx.scale if ctx.national else DEMO_CASES
     existing = Case.objects.filter(organisation__in=associations).count()
     if existing >= target:
         ctx.log(f"dossiers : {existing} déjà présents.")
@@ -335,7 +335,7 @@ def seed_cases(ctx: SeedContext) -> None:
         with transaction.atomic():
             pairs = []
             for index, reference in enumerate(references, start=target - remaining):
-                if ctx.national and index < NATIONAL_BIG_ORGANISATION_CASES and associations[0] in orgs:
+                if ctx.national and index < NATIONAL_BIG_ORGANISATION_CASES * ctx.scale and associations[0] in orgs:
                     org = associations[0]
                 else:
                     org = rng.choices(orgs, weights=weights, k=1)[0]

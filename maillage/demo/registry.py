@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 @dataclass
 class SeedContext:
-    size: str  # "demo" or "national"
+    size: str  # "demo", "national" or "3x" (three times national: how costs grow, issue 17)
     rng: random.Random
     stdout: object
     accounts: list[dict] = field(default_factory=list)
@@ -21,7 +21,13 @@ class SeedContext:
 
     @property
     def national(self) -> bool:
-        return self.size == "national"
+        """Benchmark volumes (national or more)."""
+        return self.size in ("national", "3x")
+
+    @property
+    def scale(self) -> int:
+        """Multiplier of the national volumes (organisations, cases, referrals)."""
+        return 3 if self.size == "3x" else 1
 
     def log(self, message: str) -> None:
         self.stdout.write(message)

@@ -246,7 +246,7 @@ def seed_directory(ctx: SeedContext) -> None:
     orgs = ctx.shared.get("organisations", {})
     associations = ctx.shared.get("associations", [])
     shelters = ctx.shared.get("shelters", [])
-    target = 10_000 if ctx.national else 150
+    target = 10_000 * ctx.scale if ctx.national else 150
     base = list(Organisation.objects.exclude(slug__startswith="annuaire-"))
     extra = _new_organisations(ctx, max(0, target - len(base)), "annuaire-")
     everyone = base + extra

@@ -402,12 +402,13 @@ def _seed_incoming_exchanges(ctx, orgs, passerelle, sender) -> None:
 def _seed_national(ctx) -> None:
     """150,000 referrals between the national-size organisations, with
     bulk_create: consistent with every check constraint, no notification."""
+    target = NATIONAL_REFERRALS * ctx.scale
     existing = Referral.objects.count()
-    if existing >= NATIONAL_REFERRALS:
+    if existing >= target:
         return
     last_pk = Referral.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     rng = ctx.rng
-    case_rows = list(Case.objects.values_list("pk", "organisation_id").order_by("pk")[:60_000])
+    case_rows = list(Case.objects.values_list("pk", "organisation_id").order_by("pk")[: 60_000 * ctx.scale])
     org_ids = list(
         Organisation.objects.filter(is_active=True)
         .exclude(type__in=[OrganisationType.COORDINATION, OrganisationType.FOREIGN_COUNTERPART])
@@ -430,7 +431,7 @@ def _seed_national(ctx) -> None:
     ]
     population = [s for s, w in statuses for _ in range(w)]
     batch, total = [], existing
-    while total < NATIONAL_REFERRALS:
+    while total < target:
         case_id, owner = rng.choice(case_rows)
         recipient = crip if crip and rng.random() < 0.05 else rng.choice(org_ids)
         if recipient == owner:

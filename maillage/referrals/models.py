@@ -92,6 +92,12 @@ class Referral(models.Model):
             models.Index(fields=["recipient_organisation", "-created_at", "-id"], name="ref_recipient_created_idx"),
             models.Index(fields=["sender_organisation", "-created_at", "-id"], name="ref_sender_created_idx"),
             models.Index(fields=["status", "answer_due_at"], name="ref_status_due_idx"),
+            # The inbox's capped per-state counts (« en attente » / « en retard »
+            # split on answer_due_at) as index-only scans: 12 ms → 0.4 ms each
+            # for the busiest recipient at 3× national (docs/benchmarks.md).
+            models.Index(
+                fields=["recipient_organisation", "status", "answer_due_at"], name="ref_recipient_status_due_idx"
+            ),
             models.Index(fields=["case", "status"], name="ref_case_status_idx"),
         ]
         constraints = [

@@ -224,3 +224,22 @@ def test_organisation_without_profile_is_404_for_others(client, login, other_org
     login(client, plain_member)
     assert client.get(reverse("directory_profile", args=[other_organisation.slug])).status_code == 404
     assert client.get(reverse("directory_profile_edit", args=[other_organisation.slug])).status_code == 404
+
+
+def test_search_result_links_resolve_to_each_profile(client, login, directory, outsider):
+    """The result cards build their links without a `{% url %}` per card
+    (issue 17, maillage/www/row_urls.py)."""
+    import re
+
+    from django.urls import resolve
+
+    login(client, outsider)
+    page = client.get(reverse("directory_list")).content.decode()
+    slugs = []
+    for href in re.findall(r'<h2 class="fr-card__title fr-h5"><a href="([^"]+)"', page):
+        match = resolve(href)
+        assert match.url_name == "directory_profile"
+        assert href == reverse("directory_profile", args=[match.kwargs["slug"]])
+        slugs.append(match.kwargs["slug"])
+    assert len(slugs) >= 3
+    assert client.get(reverse("directory_profile", args=[slugs[0]])).status_code == 200

@@ -14,7 +14,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--size", choices=["demo", "national"], default="demo", help="national: large volumes for benchmarks"
+            "--size",
+            choices=["demo", "national", "3x"],
+            default="demo",
+            help="national: large volumes for benchmarks; 3x: three times national (cost growth)",
         )
         parser.add_argument("--seed", type=int, default=2013)
         parser.add_argument("--quiet-accounts", action="store_true", help="do not print the accounts table")
