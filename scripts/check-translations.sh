@@ -13,6 +13,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 python=${PYTHON:-$root/.venv/bin/python}
+# `make lint` passes a path relative to the project; makemessages runs elsewhere.
+case "$python" in /*) ;; */*) python="$root/$python" ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
