@@ -21,7 +21,9 @@ from maillage.core import backup, filecrypt, journal
 from maillage.core.models import AuditEvent
 from tests.cases.conftest import base_facts, base_identity
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after each test must not re-create the content
+# types that the serialized-rollback tests of the same worker restore (IntegrityError).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 TARGET = "restore_target"
 PDF = b"%PDF-1.4 certificat medical fictif " + bytes(range(256)) * 300
