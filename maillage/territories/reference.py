@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
 from typing import Final, Literal
@@ -266,8 +266,12 @@ def departements_of_region(code: str | int) -> tuple[Departement, ...]:
 _EARTH_RADIUS_KM: Final = 6371.0088
 
 
+@lru_cache(maxsize=16384)
 def distance_km(code_a: str | int, code_b: str | int) -> float:
-    """Great-circle (haversine) distance between two départements' centroids."""
+    """Great-circle (haversine) distance between two départements' centroids.
+
+    Memoised: about 100 départements, so at most ~10,000 pairs, while ranking
+    recipients asks for one distance per candidate (thousands per search)."""
     lon1, lat1 = departement(code_a).centroid
     lon2, lat2 = departement(code_b).centroid
     phi1, phi2 = math.radians(lat1), math.radians(lat2)

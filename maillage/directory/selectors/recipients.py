@@ -164,22 +164,37 @@ def recipients_for(
     excluded = {"exclude_organisations": tuple(exclude_organisations), "exclude_types": tuple(exclude_types)}
     qs = filters.queryset(viewer, **excluded)
     candidates = list(qs.values_list("pk", "score", "departement", "is_national", "search_name"))
-    listed = _listed_territories([c[0] for c in candidates], anchors)
+    # The candidates as a subquery, not thousands of ids bound as parameters.
+    listed = _listed_territories(qs.values("pk") if candidates else [], anchors)
     regions = {reference.departement(a).region_code for a in anchors}
+    # Thousands of candidates but about a hundred départements: what depends on
+    # the département alone (its anchor rank, its distance) is worked out once.
+    by_departement: dict[str | None, tuple[int, float | None]] = {}
+
+    def departement_facts(dep):
+        facts = by_departement.get(dep)
+        if facts is None:
+            rank = next((i for i, a in enumerate(anchors) if a == dep), len(anchors))
+            distance = None
+            if anchors and dep and reference.is_departement_code(dep):
+                distance = min(reference.distance_km(a, dep) for a in anchors)
+            facts = by_departement[dep] = (rank, distance)
+        return facts
+
+    no_listing = (frozenset(), frozenset())
     ranked = []
     for pk, score, dep, national, search_name in candidates:
-        deps, regs = listed.get(pk, (set(), set()))
+        deps, regs = listed.get(pk, no_listing)
         # Which anchor it is competent for: the département of the facts first.
-        anchor_rank = min((i for i, a in enumerate(anchors) if a == dep or a in deps), default=len(anchors))
+        anchor_rank, distance = departement_facts(dep)
+        if deps:
+            anchor_rank = min(anchor_rank, next((i for i, a in enumerate(anchors) if a in deps), len(anchors)))
         if anchor_rank < len(anchors):
             tier = IN_DEPARTEMENT
         elif national or regs & regions:
             tier = IN_REGION
         else:
             tier = ELSEWHERE
-        distance = None
-        if anchors and dep and reference.is_departement_code(dep):
-            distance = min(reference.distance_km(a, dep) for a in anchors)
         far = math.inf if distance is None else distance
         ranked.append((tier, anchor_rank, -float(score), far, search_name, pk, distance))
     ranked.sort()
@@ -225,9 +240,10 @@ def recipients_for(
     return Recipients(results=results, hints=hints, service=service_obj)
 
 
-def _listed_territories(pks: list[int], anchors: list[str]) -> dict[int, tuple[set[str], set[str]]]:
-    """profile id → (anchor départements it lists, anchor régions it lists): one query."""
-    if not pks or not anchors:
+def _listed_territories(pks, anchors: list[str]) -> dict[int, tuple[set[str], set[str]]]:
+    """profile id → (anchor départements it lists, anchor régions it lists): one
+    query; `pks` is a list of ids or a subquery of them."""
+    if (isinstance(pks, list) and not pks) or not anchors:
         return {}
     regions = {reference.departement(a).region_code for a in anchors}
     out: dict[int, tuple[set[str], set[str]]] = {}
