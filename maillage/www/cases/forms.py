@@ -11,6 +11,7 @@ from maillage.cases import enums, selectors
 from maillage.cases.services import FACT_FIELDS, IDENTITY_FIELDS
 from maillage.territories import reference as ref
 from maillage.www.common import to_choose
+from maillage.www.widgets import SearchableMultiSelect
 
 
 class DateInput(forms.DateInput):
@@ -60,8 +61,9 @@ class CaseForm(forms.Form):
         label=_("Nationalités"),
         required=False,
         help_text=_("Plusieurs choix possibles, y compris apatride ou inconnue."),
+        widget=SearchableMultiSelect,
     )
-    languages = forms.MultipleChoiceField(label=_("Langues parlées"), required=False)
+    languages = forms.MultipleChoiceField(label=_("Langues parlées"), required=False, widget=SearchableMultiSelect)
     exploitation_forms = forms.MultipleChoiceField(
         label=_("Formes d'exploitation"),
         required=False,
