@@ -80,7 +80,9 @@ def test_filter_choose_with_the_keyboard_remove_a_tag_and_save(page, live_app):
     expect(group.get_by_role("button", name="Retirer Islande")).to_have_count(0)
     expect(status).to_have_text("Islande ne fait plus partie de la sélection")
     # The focus moves to the next tag (the demo case may hold other nationalities).
-    expect(group.locator("[data-multiselect-tags] button:focus")).to_have_attribute("aria-label", re.compile("^Retirer "))
+    expect(group.locator("[data-multiselect-tags] button:focus")).to_have_attribute(
+        "aria-label", re.compile("^Retirer ")
+    )
     # Enter in the filter does not send the form.
     search.fill("niger")
     search.press("Enter")

@@ -23,7 +23,9 @@ def test_fieldset_with_legend_labelled_checkboxes_and_the_chosen_values_checked(
     form = CaseForm(initial={"nationalities": ["CI", "NG"]})
     html = render(form["nationalities"])
     # The field's label is the legend of its group; its help text is in the legend.
-    assert re.search(r'<fieldset class="fr-fieldset"[^>]*>\s*<legend[^>]*>Nationalités<span class="fr-hint-text">', html)
+    assert re.search(
+        r'<fieldset class="fr-fieldset"[^>]*>\s*<legend[^>]*>Nationalités<span class="fr-hint-text">', html
+    )
     checkboxes = re.findall(r"<input type=\"checkbox\"[^>]*>", html)
     assert len(checkboxes) == len(form.fields["nationalities"].choices) > 200
     assert all('name="nationalities"' in box for box in checkboxes)
@@ -91,6 +93,6 @@ def test_acse_danger_departements_use_it_and_still_require_one():
     form = AcseRequestForm({"danger_departements": []})
     assert not form.is_valid() and "danger_departements" in form.errors
     html = render(AcseRequestForm(initial={"danger_departements": ["93"]})["danger_departements"])
-    assert "Départements où la personne est en danger <span aria-hidden=\"true\">*</span>" in html
+    assert 'Départements où la personne est en danger <span aria-hidden="true">*</span>' in html
     assert re.findall(r'value="(\d\w)"[^>]* checked', html) == ["93"]
     assert "Maintenez Ctrl" not in html  # the select's instructions are gone with it
