@@ -32,7 +32,10 @@ def test_create_screen_and_record_reflection_period(page, live_app):
     page.get_by_label(re.compile("^Prénom")).fill("Personne")
     page.get_by_label(re.compile("^Statut de l'âge")).select_option("documented_adult")
     page.get_by_label(re.compile("^Année de naissance")).fill("1990")
-    page.get_by_label(re.compile("^Nationalités")).select_option(["NG"])
+    # The searchable list (www/widgets.py): filter, then tick through the label (DSFR checkboxes).
+    nationalities = page.get_by_role("group", name=re.compile("^Nationalités"))
+    nationalities.get_by_label("Filtrer la liste").fill("nigeria")
+    nationalities.locator("label", has_text="Nigeria").click()
     page.locator("label", has_text="Travail ou services forcés").click()
     follow(page.get_by_role("button", name="Créer le dossier"))
     assert "Personne traitée comme majeure" in page.content()

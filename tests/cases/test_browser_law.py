@@ -41,7 +41,10 @@ def test_adult_exploited_as_child_reasonable_grounds_reflection_answer_and_attes
     page.get_by_label(re.compile("^Prénom")).fill("Adulte")
     page.get_by_label(re.compile("^Statut de l'âge")).select_option("documented_adult")
     page.get_by_label(re.compile("^Année de naissance")).fill("1995")
-    page.get_by_label(re.compile("^Nationalités")).select_option(["NG"])
+    # The searchable list (www/widgets.py): filter, then tick through the label (DSFR checkboxes).
+    nationalities = page.get_by_role("group", name=re.compile("^Nationalités"))
+    nationalities.get_by_label("Filtrer la liste").fill("nigeria")
+    nationalities.locator("label", has_text="Nigeria").click()
     page.get_by_label(re.compile("^Début de l'exploitation")).fill("2010-06-01")
     page.locator("label", has_text="Proxénétisme").click()
     follow(page.get_by_role("button", name="Créer le dossier"))

@@ -8,6 +8,7 @@ scroll at 1280 and 320 CSS px."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -19,6 +20,7 @@ HOST = "chrs.tilleuls@demo.maillage.fr"
 
 _PICK = """
 import json
+import re
 from maillage.cases.models import Case
 from maillage.directory.models import Profile
 from maillage.organisations.models import Organisation
@@ -100,7 +102,9 @@ def test_journey_b_association_acse_coordination_host(browser, live_app):
     _to_acse_request_page(page, reference, requester_pages)
     page.get_by_label("Situation de la personne").fill("Exploitée dans un bar à chicha, suivie depuis un mois.")
     page.get_by_label("Danger local qui justifie l'éloignement").fill("Le réseau la cherche à Saint-Denis.")
-    page.locator("select[name=danger_departements]").select_option(["93"])
+    departements = page.get_by_role("group", name=re.compile("^Départements où la personne est en danger"))
+    departements.get_by_label("Filtrer la liste").fill("seine-saint")
+    departements.locator("label", has_text="Seine-Saint-Denis").click()
     page.locator("select[name=urgency]").select_option("immediate")
     page.get_by_label("L'urgence, en vos mots").fill("Doit quitter l'hôtel ce soir.")
     page.locator("input[name=consent_on]").fill("2026-12-01")

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.cases import enums, selectors
 from maillage.cases.services import FACT_FIELDS, IDENTITY_FIELDS
+from maillage.directory.selectors import display_language
 from maillage.territories import reference as ref
 from maillage.www.common import to_choose
+from maillage.www.widgets import SearchableMultiSelect
 
 
 class DateInput(forms.DateInput):
@@ -60,8 +62,9 @@ class CaseForm(forms.Form):
         label=_("Nationalités"),
         required=False,
         help_text=_("Plusieurs choix possibles, y compris apatride ou inconnue."),
+        widget=SearchableMultiSelect,
     )
-    languages = forms.MultipleChoiceField(label=_("Langues parlées"), required=False)
+    languages = forms.MultipleChoiceField(label=_("Langues parlées"), required=False, widget=SearchableMultiSelect)
     exploitation_forms = forms.MultipleChoiceField(
         label=_("Formes d'exploitation"),
         required=False,
@@ -99,9 +102,12 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nationalities"].choices = ref.citizenship_choices()
-        self.fields["languages"].choices = ref.language_choices()
-        countries = _blank(ref.country_choices())
+        # Names of countries and languages in the reader's language (issue 10
+        # item 9): the searchable lists show them as labels and filter on them.
+        language = display_language()
+        self.fields["nationalities"].choices = ref.citizenship_choices(language)
+        self.fields["languages"].choices = ref.language_choices(language)
+        countries = _blank(ref.country_choices(language))
         departements = _blank(ref.departement_choices())
         for prefix in ("recruitment", "exploitation"):
             self.fields[f"{prefix}_country"].choices = countries
@@ -218,7 +224,7 @@ class RightsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = ref.language_choices()
+        self.fields["language"].choices = ref.language_choices(display_language())
 
 
 class AssistanceForm(forms.Form):

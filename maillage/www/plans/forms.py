@@ -18,6 +18,7 @@ from maillage.plans.enums import (
     Stance,
 )
 from maillage.www.fields import ModelMultipleChoiceField
+from maillage.www.widgets import SearchableMultiSelect
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -47,8 +48,12 @@ class MeasureForm(forms.Form):
     title = forms.CharField(label=_("Intitulé"), max_length=300)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     lead = forms.ModelChoiceField(label=_("Pilote"), queryset=None, required=False)
-    co_leads = ModelMultipleChoiceField(label=_("Copilotes"), queryset=None, required=False)
-    partners = ModelMultipleChoiceField(label=_("Partenaires"), queryset=None, required=False)
+    co_leads = ModelMultipleChoiceField(
+        label=_("Copilotes"), queryset=None, required=False, widget=SearchableMultiSelect
+    )
+    partners = ModelMultipleChoiceField(
+        label=_("Partenaires"), queryset=None, required=False, widget=SearchableMultiSelect
+    )
     deadline = forms.DateField(label=_("Échéance"), required=False, widget=DATE)
 
     def __init__(self, *args, plan, **kwargs):
@@ -74,7 +79,9 @@ class RoundForm(forms.Form):
     closes_at = forms.DateTimeField(label=_("Clôture"), widget=DATETIME)
     all_associations = forms.BooleanField(label=_("Inviter toutes les associations du réseau"), required=False)
     network = forms.ModelChoiceField(label=_("Inviter tous les membres d'un réseau"), queryset=None, required=False)
-    invited = ModelMultipleChoiceField(label=_("Organisations invitées"), queryset=None, required=False)
+    invited = ModelMultipleChoiceField(
+        label=_("Organisations invitées"), queryset=None, required=False, widget=SearchableMultiSelect
+    )
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)

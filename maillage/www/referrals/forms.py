@@ -12,6 +12,7 @@ from maillage.referrals import enums, selectors
 from maillage.referrals.services import AGE_BANDS
 from maillage.territories import reference as ref
 from maillage.www.common import to_choose
+from maillage.www.widgets import SearchableMultiSelect
 
 
 class DateInput(forms.DateInput):
@@ -198,11 +199,8 @@ class AcseRequestForm(forms.Form):
     )
     danger_departements = forms.MultipleChoiceField(
         label=_("Départements où la personne est en danger"),
-        help_text=_(
-            "Au moins un ; le département d'exploitation est ajouté d'office. "
-            "Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."
-        ),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Au moins un ; le département d'exploitation est ajouté d'office."),
+        widget=SearchableMultiSelect,
     )
     urgency = forms.ChoiceField(label=_("Urgence"), choices=[("", "—"), *enums.AcseUrgency.choices])
     urgency_note = forms.CharField(
