@@ -79,6 +79,8 @@
       // or returns to the filter when the last one is gone.
       var next = buttons[Math.min(index, buttons.length - 1)];
       (next || filter).focus();
+      // A count still pending from the filter must not overwrite this message.
+      window.clearTimeout(timer);
       announce(fill(data.removed, { label: option.label }));
     }
 
