@@ -12,6 +12,8 @@ import re
 import subprocess
 import sys
 
+from tests.e2e.checks import check_both_languages
+
 from .conftest import ROOT, check_axe, follow, sign_in
 
 REQUESTER = "admin.passerelle-paris@demo.maillage.fr"
@@ -30,6 +32,15 @@ case = (Case.objects.open().filter(organisation__slug="asso-passerelle-75", trea
         .exclude(acse_placements__isnull=False).order_by("-created_at", "-id").first())
 print(json.dumps({"reference": case.reference, "host": host.name, "commune": profile.commune if profile else ""}))
 """
+
+
+# Data, not interface: left out of the check for French text on English pages.
+DATA = (
+    "Exploitée dans un bar à chicha, suivie depuis un mois.",
+    "Le réseau la cherche à Saint-Denis.",
+    "Doit quitter l'hôtel ce soir.",
+    "Danger avéré, éloignement nécessaire.",
+)
 
 
 def _pick(live_app) -> dict:
@@ -59,6 +70,15 @@ def _check(page, seen: list[str] | None = None) -> None:
     _no_horizontal_scroll(page)
     if seen is not None:
         seen.append(page.content())
+    # Words, not codes, in French and in English (issue 10); the page is left in French.
+    check_both_languages(page, data=(*DATA, *_departement_names(page)))
+
+
+def _departement_names(page) -> tuple[str, ...]:
+    """The départements of the danger list (« 07 – Ardèche »): place names,
+    the same in English, not interface text."""
+    labels = page.locator("main label").all_inner_texts()
+    return tuple(label.strip() for label in labels if re.match(r"\s*(\d{2,3}|2A|2B) – ", label))
 
 
 def _actor(browser, live_app, email):
