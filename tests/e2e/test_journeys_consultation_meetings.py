@@ -64,6 +64,14 @@ def check_page(page, data: tuple[str, ...] = ()) -> None:
     check_both_languages(page, data=(*DATA, *data, *minutes))
 
 
+def listed_names(page) -> tuple[str, ...]:
+    """The boxes named after organisations and people (invitations, attendance):
+    data, not interface."""
+    names = ("invited", "organisations", "present", "present_guests")
+    selector = ", ".join(f"main .fr-checkbox-group:has(input[name={name}]) label" for name in names)
+    return tuple(page.locator(selector).all_inner_texts())
+
+
 def pass_time(live_app, code: str) -> str:
     """Move a date in the server's database (the clock, not a user, does this),
     or read a fact of the demo data the test needs to know (a person's name)."""
@@ -112,7 +120,7 @@ def test_journey_e_consultation_contribution_synthesis_pdf(browser, live_app):
     follow(coord.get_by_role("link", name=re.compile("2027")).first)
     check_page(coord)
     follow(coord.get_by_role("link", name="Ouvrir une consultation"))
-    check_page(coord)
+    check_page(coord, data=listed_names(coord))
     coord.get_by_label("Intitulé de la consultation").fill(title)
     coord.locator("input[name=opens_at]").fill(f"{now - dt.timedelta(minutes=5):%Y-%m-%dT%H:%M}")
     coord.locator("input[name=closes_at]").fill(f"{now + dt.timedelta(days=10):%Y-%m-%dT%H:%M}")
@@ -222,7 +230,7 @@ def test_journey_f_meeting_held_minutes_circulated_remarked_approved(browser, li
     follow(pilot.get_by_role("link", name="Présences"))
     # The attendance sheet's boxes are named after the invited people and
     # organisations: data, not interface.
-    check_page(pilot, data=tuple(pilot.locator("main .fr-checkbox-group label").all_inner_texts()))
+    check_page(pilot, data=listed_names(pilot))
     name = pass_time(
         live_app,
         f"from django.contrib.auth import get_user_model; print(get_user_model().objects.get(email={PARTICIPANT!r}))",
