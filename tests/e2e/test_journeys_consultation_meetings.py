@@ -45,6 +45,11 @@ DATA = [
     "Projet de plan national de lutte contre l'exploitation et la traite 2027–2030 (démonstration)",
     "Prévenir et identifier (illustratif)",
     "Protéger et accompagner (illustratif)",
+    "Mesure illustrative – repérage en ligne",
+    "Plan d'action national contre la traite des êtres humains 2014–2016 (modèle de démonstration)",
+    "Identifier et accompagner les victimes de la traite",
+    "Poursuivre et démanteler les réseaux de la traite",
+    "Faire de la lutte contre la traite une politique publique à part entière",
 ]
 
 
