@@ -46,6 +46,8 @@ DATA = [
     "Prévenir et identifier (illustratif)",
     "Protéger et accompagner (illustratif)",
     "Mesure illustrative – repérage en ligne",
+    "Mesure illustrative – hébergement sécurisé",
+    "Mesure illustrative – accès aux soins",
     "Plan d'action national contre la traite des êtres humains 2014–2016 (modèle de démonstration)",
     "Identifier et accompagner les victimes de la traite",
     "Poursuivre et démanteler les réseaux de la traite",
