@@ -101,7 +101,8 @@ class Priority(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plans_priority_unique_number")]
 
     def __str__(self) -> str:
-        return f"Axe {self.number} – {self.title}"
+        # Shown in pages and lists: in the user's language (issue 10, English).
+        return str(_("Axe %(n)s – %(t)s") % {"n": self.number, "t": self.title})
 
 
 class Measure(models.Model):

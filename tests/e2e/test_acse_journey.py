@@ -12,6 +12,8 @@ import re
 import subprocess
 import sys
 
+from tests.e2e.checks import check_both_languages
+
 from .conftest import ROOT, check_axe, follow, sign_in
 
 REQUESTER = "admin.passerelle-paris@demo.maillage.fr"
@@ -30,6 +32,15 @@ case = (Case.objects.open().filter(organisation__slug="asso-passerelle-75", trea
         .exclude(acse_placements__isnull=False).order_by("-created_at", "-id").first())
 print(json.dumps({"reference": case.reference, "host": host.name, "commune": profile.commune if profile else ""}))
 """
+
+
+# Data, not interface: left out of the check for French text on English pages.
+DATA = (
+    "Exploitée dans un bar à chicha, suivie depuis un mois.",
+    "Le réseau la cherche à Saint-Denis.",
+    "Doit quitter l'hôtel ce soir.",
+    "Danger avéré, éloignement nécessaire.",
+)
 
 
 def _pick(live_app) -> dict:
@@ -59,6 +70,20 @@ def _check(page, seen: list[str] | None = None) -> None:
     _no_horizontal_scroll(page)
     if seen is not None:
         seen.append(page.content())
+    # Words, not codes, in French and in English (issue 10); the page is left in French.
+    check_both_languages(page, data=(*DATA, *_departement_names(page)))
+
+
+def _departement_names(page) -> tuple[str, ...]:
+    """The départements of the danger list (« 07 – Ardèche ») and the partner
+    centres: place and organisation names, the same in English, not interface text."""
+    labels = page.locator("main label").all_inner_texts()
+    names = [label.strip() for label in labels if re.match(r"\s*(\d{2,3}|2A|2B) – ", label)]
+    # The partner centres offered for the placement: « CHRS Le Phare — 29 – Finistère — … ».
+    for label in labels:
+        if found := re.match(r"\s*(.+?) — ((?:\d{2,3}|2A|2B) – .+?) — ", label):
+            names += found.groups()
+    return tuple(names)
 
 
 def _actor(browser, live_app, email):
@@ -111,8 +136,9 @@ def test_journey_b_association_acse_coordination_host(browser, live_app):
     page.locator("select[name=consent_method]").select_option("written")
     _tick(page, "Identité")
     follow(page.get_by_role("button", name="Transmettre à la coordination Ac.Sé"))
-    _check(page, requester_pages)
+    # Read before the page is checked: the language switch of the check reloads it (the message is gone).
     assert "Demande transmise" in page.content() and "Demande reçue" in page.content()
+    _check(page, requester_pages)
     context.close()
 
     # 2. The coordination finds it from its menu, assesses and chooses the centre in one form.
@@ -126,8 +152,8 @@ def test_journey_b_association_acse_coordination_host(browser, live_app):
     page.get_by_label("Évaluation du danger et du besoin d'éloignement").fill("Danger avéré, éloignement nécessaire.")
     _tick(page, picked["host"])
     follow(page.get_by_role("button", name="Enregistrer l'évaluation et annoncer l'arrivée au centre"))
-    _check(page)
     assert "Place trouvée" in page.content() and picked["host"] in page.content()
+    _check(page)
     context.close()
 
     # 3. The host shelter sees the announced arrival and confirms it.
@@ -142,8 +168,8 @@ def test_journey_b_association_acse_coordination_host(browser, live_app):
     assert "bar à chicha" not in page.content()
     _tick(page, "Confirmer l'arrivée de la personne")
     follow(page.get_by_role("button", name="Enregistrer l'étape"))
-    _check(page)
     assert "Arrivée confirmée" in page.content()
+    _check(page)
     context.close()
 
     # 4. The association follows the progress, never the place.

@@ -22,6 +22,8 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from tests.e2e.checks import check_both_languages
+
 from .conftest import ROOT, check_axe, follow, sign_in
 
 COORDINATOR = "coordination@demo.maillage.fr"
@@ -29,9 +31,31 @@ MEMBER = "membre.passerelle-paris@demo.maillage.fr"
 PARTICIPANT = "admin.passerelle-paris@demo.maillage.fr"
 PARIS = ZoneInfo("Europe/Paris")
 GROUP = "Groupe de travail « Coordination des acteurs – focus mineurs »"
+# Data, not interface: left out of the check for French text on English pages
+# (the titles the journeys type are added by them).
+DATA = [
+    GROUP,
+    "La mesure doit associer les associations de terrain.",
+    "Le réseau demande d'associer les associations de terrain.",
+    "Retenue, avec les associations dans le comité de suivi.",
+    "Ajouter la date de la prochaine réunion.",
+    "Prochaine réunion : dans six semaines.",
+    "MIPROF, Paris",
+    # The demo plan's own titles, written by the coordination.
+    "Projet de plan national de lutte contre l'exploitation et la traite 2027–2030 (démonstration)",
+    "Prévenir et identifier (illustratif)",
+    "Protéger et accompagner (illustratif)",
+    "Mesure illustrative – repérage en ligne",
+    "Mesure illustrative – hébergement sécurisé",
+    "Mesure illustrative – accès aux soins",
+    "Plan d'action national contre la traite des êtres humains 2014–2016 (modèle de démonstration)",
+    "Identifier et accompagner les victimes de la traite",
+    "Poursuivre et démanteler les réseaux de la traite",
+    "Faire de la lutte contre la traite une politique publique à part entière",
+]
 
 
-def check_page(page) -> None:
+def check_page(page, data: tuple[str, ...] = ()) -> None:
     """axe, no script error, and no horizontal scroll at 1280 and at 320 CSS px."""
     assert not page.js_errors, page.js_errors
     check_axe(page)
@@ -40,6 +64,19 @@ def check_page(page) -> None:
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {width}px"
     page.set_viewport_size({"width": 1280, "height": 900})
+    # Words, not codes, in French and in English (issue 10); the page is left in French.
+    # The minutes shown on the meeting page are the pilot's document (drafted
+    # in French), data and not interface.
+    minutes = tuple(page.locator("#compte-rendu ~ div.fr-background-alt--grey").all_inner_texts())
+    check_both_languages(page, data=(*DATA, *data, *minutes))
+
+
+def listed_names(page) -> tuple[str, ...]:
+    """The boxes named after organisations and people (invitations, attendance):
+    data, not interface."""
+    names = ("invited", "organisations", "present", "present_guests")
+    selector = ", ".join(f"main .fr-checkbox-group:has(input[name={name}]) label" for name in names)
+    return tuple(page.locator(selector).all_inner_texts())
 
 
 def pass_time(live_app, code: str) -> str:
@@ -80,6 +117,7 @@ def assert_tagged_pdf(path, title_part: str) -> None:
 def test_journey_e_consultation_contribution_synthesis_pdf(browser, live_app):
     now = dt.datetime.now(PARIS)
     title = f"Consultation du parcours e {now:%H%M%S}"
+    DATA.append(title)
 
     # The coordination opens a round on the draft plan, inviting the associations.
     context, coord = actor(browser, live_app, COORDINATOR)
@@ -89,7 +127,7 @@ def test_journey_e_consultation_contribution_synthesis_pdf(browser, live_app):
     follow(coord.get_by_role("link", name=re.compile("2027")).first)
     check_page(coord)
     follow(coord.get_by_role("link", name="Ouvrir une consultation"))
-    check_page(coord)
+    check_page(coord, data=listed_names(coord))
     coord.get_by_label("Intitulé de la consultation").fill(title)
     coord.locator("input[name=opens_at]").fill(f"{now - dt.timedelta(minutes=5):%Y-%m-%dT%H:%M}")
     coord.locator("input[name=closes_at]").fill(f"{now + dt.timedelta(days=10):%Y-%m-%dT%H:%M}")
@@ -164,6 +202,7 @@ def test_journey_e_consultation_contribution_synthesis_pdf(browser, live_app):
 def test_journey_f_meeting_held_minutes_circulated_remarked_approved(browser, live_app):
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     title = f"Réunion du parcours f {dt.datetime.now(PARIS):%H%M%S}"
+    DATA.append(title)
 
     # The pilot schedules the meeting and invites the group.
     context, pilot = actor(browser, live_app, COORDINATOR)
@@ -196,7 +235,9 @@ def test_journey_f_meeting_held_minutes_circulated_remarked_approved(browser, li
     for gone in ("Inviter", "Annuler la réunion", "Modifier"):
         assert pilot.get_by_role("link", name=gone, exact=True).count() == 0, gone
     follow(pilot.get_by_role("link", name="Présences"))
-    check_page(pilot)
+    # The attendance sheet's boxes are named after the invited people and
+    # organisations: data, not interface.
+    check_page(pilot, data=listed_names(pilot))
     name = pass_time(
         live_app,
         f"from django.contrib.auth import get_user_model; print(get_user_model().objects.get(email={PARTICIPANT!r}))",

@@ -1,15 +1,26 @@
 """Journey (a), issue 10: association → parquet → CRIP for a child found in
 Seine-Saint-Denis, through to the CRIP's evaluation and the parquet's
 decisions. Each actor signs in and acts only through links its pages show;
-every page passes axe and has no horizontal scroll at 1280 and 320 px."""
+every page passes axe and has no horizontal scroll at 1280 and 320 px, and
+shows words, not codes, in French and, through the header's language button,
+in English with no French interface text left (tests/e2e/checks.py)."""
 
 import re
+
+from tests.e2e.checks import check_both_languages
 
 from .conftest import check_axe, follow, sign_in
 
 ASSOCIATION = "admin.passerelle-paris@demo.maillage.fr"
 PARQUET = "parquet.paris@demo.maillage.fr"
 CRIP = "crip93@demo.maillage.fr"
+# Data, not interface: left out of the check for French text on English pages.
+DATA = (
+    "Parquet du tribunal judiciaire de Paris",
+    "Représentants impliqués : administrateur ad hoc demandé.",
+    "Administrateur ad hoc : association Enfance et Droit (fictif).",
+    "Exposition à un réseau de proxénétisme ; placement éloigné.",
+)
 
 
 def check_page(page) -> None:
@@ -21,6 +32,7 @@ def check_page(page) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
     text = page.inner_text("main")
     assert not re.search(r"\bR-[A-Z]{2,}", text), f"{page.url}: a rule identifier is shown"
+    check_both_languages(page, data=DATA)
 
 
 def tick(page, label) -> None:
