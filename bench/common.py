@@ -45,3 +45,22 @@ def median_ms(fn: Callable[[], object], *, repeat: int = 200, warmup: int = 10) 
 def result(name: str, value: float, unit: str, target: float | None, better: str) -> dict:
     assert better in {"lower", "higher"}
     return {"name": name, "value": value, "unit": unit, "target": target, "better": better}
+
+
+def signed_in_session_key(user) -> str:
+    """A stored session for `user`, signed in with a second factor, as the HTTP
+    load generators send it in a cookie (bench/run.py and bench/soak.py call this
+    in a subprocess against the served database). Far-future `last_seen` so the
+    idle timeout never ends it during a run."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session["account_authentication_methods_user"] = str(user.pk)
+    session["account_authentication_methods"] = [{"method": "mfa", "at": time.time(), "type": "totp"}]
+    session["maillage.last_seen"] = int(time.time()) + 10**6
+    session.create()
+    return session.session_key

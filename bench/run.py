@@ -483,20 +483,11 @@ def web_benchmarks(
 
 
 SESSION_SNIPPET = r"""
-import time, django
+import django
 django.setup()
-from django.contrib.auth import get_user_model, BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-user = get_user_model().objects.get(email="admin.passerelle-paris@demo.maillage.fr")
-s = SessionStore()
-s[SESSION_KEY] = str(user.pk)
-s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-s["account_authentication_methods_user"] = str(user.pk)
-s["account_authentication_methods"] = [{"method": "mfa", "at": time.time(), "type": "totp"}]
-s["maillage.last_seen"] = int(time.time()) + 10**6
-s.create()
-print(s.session_key)
+from django.contrib.auth import get_user_model
+from bench.common import signed_in_session_key
+print(signed_in_session_key(get_user_model().objects.get(email="admin.passerelle-paris@demo.maillage.fr")))
 """
 
 

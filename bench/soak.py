@@ -74,25 +74,17 @@ ACCOUNTS = {
 }
 
 SESSIONS_SNIPPET = r"""
-import json, sys, time, django
+import json, sys, django
 django.setup()
-from django.contrib.auth import get_user_model, BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import get_user_model
+from bench.common import signed_in_session_key
 accounts, per_account = json.loads(sys.argv[1]), int(sys.argv[2])
 out = {}
 for kind, emails in accounts.items():
     for email in emails:
         user = get_user_model().objects.get(email=email)
         for _ in range(per_account):
-            s = SessionStore()
-            s[SESSION_KEY] = str(user.pk)
-            s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            s["account_authentication_methods_user"] = str(user.pk)
-            s["account_authentication_methods"] = [{"method": "mfa", "at": time.time(), "type": "totp"}]
-            s["maillage.last_seen"] = int(time.time()) + 10**6
-            s.create()
-            out.setdefault(kind, []).append(s.session_key)
+            out.setdefault(kind, []).append(signed_in_session_key(user))
 print("SESSIONS " + json.dumps(out))
 """
 
